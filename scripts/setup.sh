@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Makes a fresh machine ready: installs the project's npm packages (which bring Node 24, since the
+# system Node may be older) and, with --test-tools, the system programs the tests drive for real.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# npm ci when node_modules is missing or older than the lock file.
+if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing npm packages (npm ci)" >&2
+  npm ci --no-audit --no-fund >&2
+fi
+
+[ "${1:-}" = "--test-tools" ] || exit 0
+
+# command → Debian package that provides it
+declare -A tools=(
+  [etcd]=etcd-server
+  [etcdctl]=etcd-client
+  [nginx]=nginx-light
+  [dig]=bind9-dnsutils
+  [kubectl]=kubernetes-client
+  [unshare]=util-linux
+)
+missing=()
+for cmd in "${!tools[@]}"; do
+  command -v "$cmd" >/dev/null 2>&1 || missing+=("${tools[$cmd]}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]} (apt-get)" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+# Debian starts the packaged services on install; the tests start their own on free ports.
+for svc in etcd nginx; do
+  if command -v systemctl >/dev/null 2>&1; then systemctl stop "$svc" >/dev/null 2>&1 || true; fi
+done

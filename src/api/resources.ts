@@ -1,0 +1,96 @@
+/**
+ * The table of resources kdns serves: where each lives in the API, what it is called, and the
+ * pure functions that default, validate and convert it. The API server, the CLI and discovery all
+ * read this one table.
+ */
+import type { StatusCause } from "../machinery/status.ts";
+import type { KubeObject } from "./types.ts";
+import { defaultNamespace, defaultPod, defaultService, defaultEndpoints, defaultEndpointSlice, defaultDNSRecord } from "./defaults/index.ts";
+import { validateNamespace, validatePod, validateService, validateEndpoints, validateEndpointSlice, validateDNSRecord } from "./validation/index.ts";
+import { convertFlatDNSRecord } from "./dnsrecord-flat.ts";
+
+/** Everything the API needs to know about one resource. */
+export interface ResourceInfo {
+  /** API group; "" for the core group. */
+  group: string;
+  version: string;
+  kind: string;
+  /** Plural, lower-case: the path segment (`services`). */
+  resource: string;
+  singular: string;
+  namespaced: boolean;
+  shortNames: string[];
+  /** Whether `/status` exists: then a main-resource write keeps the stored status and `/status` writes only status. */
+  statusSubresource: boolean;
+  /** Fills defaults in place (create and update). */
+  applyDefaults(obj: KubeObject): void;
+  /** Field causes for every invalid field; `old` is set on update. */
+  validate(obj: KubeObject, old?: KubeObject): StatusCause[];
+  /** Turns an accepted alternative input form into the canonical shape (or returns the input). */
+  convertInput?(raw: unknown): unknown;
+}
+
+/** `apiVersion` of a resource, as objects carry it. */
+export function apiVersionOf(info: Pick<ResourceInfo, "group" | "version">): string {
+  return info.group ? `${info.group}/${info.version}` : info.version;
+}
+
+/** All served resources. */
+export const RESOURCES: readonly ResourceInfo[] = [
+  {
+    group: "", version: "v1", kind: "Namespace", resource: "namespaces", singular: "namespace",
+    namespaced: false, shortNames: ["ns"], statusSubresource: true,
+    applyDefaults: defaultNamespace, validate: validateNamespace,
+  },
+  {
+    group: "", version: "v1", kind: "Pod", resource: "pods", singular: "pod",
+    namespaced: true, shortNames: ["po"], statusSubresource: true,
+    applyDefaults: defaultPod, validate: validatePod,
+  },
+  {
+    group: "", version: "v1", kind: "Service", resource: "services", singular: "service",
+    namespaced: true, shortNames: ["svc"], statusSubresource: true,
+    applyDefaults: defaultService, validate: validateService,
+  },
+  {
+    group: "", version: "v1", kind: "Endpoints", resource: "endpoints", singular: "endpoints",
+    namespaced: true, shortNames: ["ep"], statusSubresource: false,
+    applyDefaults: defaultEndpoints, validate: validateEndpoints,
+  },
+  {
+    group: "discovery.k8s.io", version: "v1", kind: "EndpointSlice", resource: "endpointslices", singular: "endpointslice",
+    namespaced: true, shortNames: [], statusSubresource: false,
+    applyDefaults: defaultEndpointSlice, validate: validateEndpointSlice,
+  },
+  {
+    group: "kdns.dev", version: "v1", kind: "DNSRecord", resource: "dnsrecords", singular: "dnsrecord",
+    namespaced: true, shortNames: ["dns", "dnsr"], statusSubresource: true,
+    applyDefaults: defaultDNSRecord, validate: validateDNSRecord, convertInput: convertFlatDNSRecord,
+  },
+];
+
+/** The resource with this group and plural name, if served. */
+export function resourceByPath(group: string, resource: string): ResourceInfo | undefined {
+  return RESOURCES.find((r) => r.group === group && r.resource === resource);
+}
+
+/** The resource of an object's `apiVersion` + `kind`, if served. */
+export function resourceByKind(apiVersion: string, kind: string): ResourceInfo | undefined {
+  return RESOURCES.find((r) => apiVersionOf(r) === apiVersion && r.kind === kind);
+}
+
+/**
+ * The resource a user typed on the command line: plural, singular, short name or kind, any case,
+ * optionally qualified with the group (`dnsrecords.kdns.dev`).
+ */
+export function resourceByName(name: string): ResourceInfo | undefined {
+  const lower = name.toLowerCase();
+  const dot = lower.indexOf(".");
+  const base = dot < 0 ? lower : lower.slice(0, dot);
+  const group = dot < 0 ? undefined : lower.slice(dot + 1);
+  return RESOURCES.find(
+    (r) =>
+      (group === undefined || r.group === group) &&
+      (r.resource === base || r.singular === base || r.kind.toLowerCase() === base || r.shortNames.includes(base)),
+  );
+}
