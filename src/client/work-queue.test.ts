@@ -1,0 +1,93 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { WorkQueue } from "./work-queue.ts";
+
+test("de-duplicates keys that are waiting and keeps arrival order", async () => {
+  const q = new WorkQueue();
+  q.add("a");
+  q.add("b");
+  q.add("a");
+  assert.equal(q.length, 2);
+  assert.equal(await q.get(), "a");
+  assert.equal(await q.get(), "b");
+  assert.equal(q.length, 0);
+  q.shutDown();
+});
+
+test("a key added while processing is handed out again only after done", async () => {
+  const q = new WorkQueue();
+  q.add("a");
+  const key = await q.get();
+  assert.equal(key, "a");
+  q.add("a");
+  q.add("a");
+  assert.equal(q.length, 0, "not handed to a second worker while processing");
+  q.done("a");
+  assert.equal(q.length, 1);
+  assert.equal(await q.get(), "a");
+  q.done("a");
+  assert.equal(q.length, 0, "processed once more, not twice");
+  q.shutDown();
+});
+
+test("a waiting get receives the next added key", async () => {
+  const q = new WorkQueue();
+  const pending = q.get();
+  q.add("x");
+  assert.equal(await pending, "x");
+  q.add("x");
+  assert.equal(q.length, 0, "x is processing, so the add is deferred");
+  q.done("x");
+  assert.equal(q.length, 1);
+  q.shutDown();
+});
+
+test("shutDown releases waiting gets and drops later adds", async () => {
+  const q = new WorkQueue();
+  const pending = q.get();
+  q.shutDown();
+  assert.equal(await pending, undefined);
+  q.add("a");
+  assert.equal(q.length, 0);
+  assert.equal(await q.get(), undefined);
+});
+
+test("an aborted signal releases a waiting get without losing later keys", async () => {
+  const q = new WorkQueue();
+  const ac = new AbortController();
+  const pending = q.get(ac.signal);
+  ac.abort();
+  assert.equal(await pending, undefined);
+  q.add("k");
+  assert.equal(q.length, 1, "the aborted waiter did not swallow the key");
+  assert.equal(await q.get(), "k");
+  q.shutDown();
+});
+
+test("rate-limited requeue backs off exponentially with a cap, and forget resets it", async () => {
+  const q = new WorkQueue({ baseDelayMs: 10, maxDelayMs: 40 });
+  assert.deepEqual([0, 1, 2, 3, 10].map((n) => q.backoff(n)), [10, 20, 40, 40, 40]);
+  const started = Date.now();
+  q.addRateLimited("k");
+  assert.equal(q.numRequeues("k"), 1);
+  assert.equal(q.length, 0, "not queued before the delay");
+  assert.equal(await q.get(), "k");
+  assert.ok(Date.now() - started >= 9, "waited about the base delay");
+  q.done("k");
+  q.addRateLimited("k");
+  assert.equal(q.numRequeues("k"), 2);
+  q.forget("k");
+  assert.equal(q.numRequeues("k"), 0);
+  q.shutDown();
+});
+
+test("addAfter keeps the earlier pending time and shutDown cancels timers", async () => {
+  const q = new WorkQueue();
+  q.addAfter("k", 5);
+  q.addAfter("k", 60_000);
+  assert.equal(await q.get(), "k");
+  q.done("k");
+  q.addAfter("late", 60_000);
+  q.shutDown(); // the test would hang on an uncancelled 60 s timer
+  assert.equal(q.length, 0);
+});
