@@ -1,0 +1,43 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { matchesFields, parseFieldSelector } from "./fields.ts";
+import { ApiError } from "./status.ts";
+import type { KubeObject } from "../api/types.ts";
+
+const obj = (name: string, namespace?: string): KubeObject => ({
+  apiVersion: "v1",
+  kind: "Service",
+  metadata: { name, ...(namespace !== undefined ? { namespace } : {}) },
+});
+
+test("matches name and namespace with = == !=", () => {
+  const cases: [string, KubeObject, boolean][] = [
+    ["", obj("a", "ns"), true],
+    ["metadata.name=a", obj("a", "ns"), true],
+    ["metadata.name==a", obj("b", "ns"), false],
+    ["metadata.name!=a", obj("b", "ns"), true],
+    ["metadata.name!=a", obj("a", "ns"), false],
+    ["metadata.name=a,metadata.namespace=ns", obj("a", "ns"), true],
+    ["metadata.name=a,metadata.namespace=ns", obj("a", "other"), false],
+    ["metadata.namespace=", obj("a"), true],
+    ["metadata.namespace!=kube-system", obj("a", "default"), true],
+    [" metadata.name = a", obj(" a"), true],
+    ["metadata.name=a\\,b", obj("a,b"), true],
+  ];
+  for (const [text, o, want] of cases) {
+    assert.equal(matchesFields(parseFieldSelector(text), o), want, `${text} on ${JSON.stringify(o.metadata)}`);
+  }
+});
+
+test("unsupported fields and bad syntax are 400 BadRequest", () => {
+  assert.throws(() => parseFieldSelector("spec.clusterIP=1.2.3.4"), (e: unknown) => {
+    assert.ok(e instanceof ApiError);
+    assert.equal(e.code, 400);
+    assert.equal(e.status.reason, "BadRequest");
+    assert.equal(e.message, "field label not supported: spec.clusterIP");
+    return true;
+  });
+  for (const bad of ["metadata.name", "metadata.name=a,", "metadata.name=a\\x", "metadata.name=a=b"]) {
+    assert.throws(() => parseFieldSelector(bad), (e: unknown) => e instanceof ApiError && e.code === 400, bad);
+  }
+});
