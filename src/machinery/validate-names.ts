@@ -88,9 +88,12 @@ export function isDNS1035Label(value: string): string[] {
   return errs;
 }
 
-/** An IPv4 or IPv6 address in its textual form (no brackets, no zone, no port). */
+/**
+ * An IPv4 or IPv6 address in its textual form (no brackets, no port). node:net accepts an IPv6
+ * zone (`fe80::1%eth0`); Kubernetes does not, and a zone means nothing off the host, so refuse it.
+ */
 export function isValidIP(value: string): string[] {
-  return isIP(value) === 0 ? ["must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"] : [];
+  return isIP(value) === 0 || value.includes("%") ? ["must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"] : [];
 }
 
 /** A TCP/UDP/SCTP port number. Non-integers fail too (JSON gives us numbers, not Go ints). */
