@@ -1,0 +1,140 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as dnsPacket from "dns-packet";
+import { parseQuery } from "./query.ts";
+import { RCODE } from "./constants.ts";
+
+function query(name: string, type: dnsPacket.RecordType = "A", extra: Partial<dnsPacket.Packet> = {}): Buffer {
+  return dnsPacket.encode({ type: "query", id: 0x1234, flags: dnsPacket.RECURSION_DESIRED, questions: [{ name, type, class: "IN" }], ...extra });
+}
+
+function header(bytes: number[], body: number[] = []): Buffer {
+  return Buffer.from([...bytes, ...body]);
+}
+
+test("a plain query parses to a lower-cased name, type and question end", () => {
+  const msg = query("SvC1.TeStNs.svc.Cluster.Local", "AAAA");
+  const q = parseQuery(msg);
+  assert.equal(q.type, "query");
+  if (q.type !== "query") return;
+  assert.equal(q.id, 0x1234);
+  assert.equal(q.name, "svc1.testns.svc.cluster.local");
+  assert.equal(q.qtype, 28);
+  assert.equal(q.qclass, 1);
+  assert.equal(q.recursionDesired, true);
+  assert.equal(q.questionEnd, msg.length);
+  assert.deepEqual(q.labelOffsets, [12, 17, 24, 28, 36]);
+  assert.equal(q.edns, undefined);
+});
+
+test("EDNS: payload size, DO bit and version are read", () => {
+  const msg = query("a.b", "A", { additionals: [{ type: "OPT", name: ".", udpPayloadSize: 4096, flags: dnsPacket.DNSSEC_OK, options: [] }] });
+  const q = parseQuery(msg);
+  assert.equal(q.type, "query");
+  assert.deepEqual(q.type === "query" && q.edns, { udpSize: 4096, version: 0, dnssecOk: true });
+});
+
+test("EDNS version 1 gets BADVERS", () => {
+  const msg = query("a.b", "A", { additionals: [{ type: "OPT", name: ".", udpPayloadSize: 1232, options: [] }] });
+  msg[msg.length - 5] = 1; // version byte of the OPT TTL (ext-rcode, version, flags, flags, rdlength)
+  const q = parseQuery(msg);
+  assert.equal(q.type, "reject");
+  assert.equal(q.type === "reject" && q.rcode, RCODE.BADVERS);
+});
+
+test("the root name parses as the empty string", () => {
+  const q = parseQuery(query(".", "NS"));
+  assert.equal(q.type === "query" && q.name, "");
+});
+
+test("special bytes inside labels are escaped, so a.b as one label differs from two labels", () => {
+  const msg = header([0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0], [3, 0x61, 0x2e, 0x62, 0, 0, 1, 0, 1]);
+  const q = parseQuery(msg);
+  assert.equal(q.type === "query" && q.name, "a\\046b");
+});
+
+const h = (flags: number, qd = 1, an = 0, ns = 0, ar = 0) => [0xab, 0xcd, flags >> 8, flags & 0xff, 0, qd, 0, an, 0, ns, 0, ar];
+
+const malformed: { what: string; msg: Buffer; expect: "drop" | number }[] = [
+  { what: "empty datagram", msg: Buffer.alloc(0), expect: "drop" },
+  { what: "11-byte truncated header", msg: Buffer.alloc(11), expect: "drop" },
+  { what: "QR set (a response)", msg: header(h(0x8000), [0, 0, 1, 0, 1]), expect: "drop" },
+  { what: "QDCOUNT 0", msg: header(h(0, 0)), expect: RCODE.FORMERR },
+  { what: "QDCOUNT 2", msg: header(h(0, 2), [0, 0, 1, 0, 1, 0, 0, 1, 0, 1]), expect: RCODE.FORMERR },
+  { what: "name without terminator", msg: header(h(0), [3, 0x61, 0x62, 0x63]), expect: RCODE.FORMERR },
+  { what: "QTYPE/QCLASS missing", msg: header(h(0), [1, 0x61, 0, 0, 1]), expect: RCODE.FORMERR },
+  { what: "opcode IQUERY", msg: header(h(1 << 11), [0, 0, 1, 0, 1]), expect: RCODE.NOTIMP },
+  { what: "opcode STATUS", msg: header(h(2 << 11), [0, 0, 1, 0, 1]), expect: RCODE.NOTIMP },
+  { what: "opcode UPDATE", msg: header(h(5 << 11), [0, 0, 1, 0, 1]), expect: RCODE.NOTIMP },
+  { what: "label type 0x40", msg: header(h(0), [0x41, 0x61, 0, 0, 1, 0, 1]), expect: RCODE.FORMERR },
+  { what: "label type 0x80", msg: header(h(0), [0x81, 0x61, 0, 0, 1, 0, 1]), expect: RCODE.FORMERR },
+  { what: "label runs past the end", msg: header(h(0), [0x3f, 1, 2, 3]), expect: RCODE.FORMERR },
+  { what: "64-byte label", msg: header(h(0), [0x40, ...Array(64).fill(0x61), 0, 0, 1, 0, 1]), expect: RCODE.FORMERR },
+  {
+    what: "name over 255 octets",
+    msg: header(h(0), [...Array(5).fill([63, ...Array(63).fill(0x61)]).flat(), 0, 0, 1, 0, 1]),
+    expect: RCODE.FORMERR,
+  },
+  { what: "pointer to itself", msg: header(h(0), [0xc0, 0x0c, 0, 1, 0, 1]), expect: RCODE.FORMERR },
+  { what: "forward pointer", msg: header(h(0), [0xc0, 0x10, 0, 1, 0, 1, 0]), expect: RCODE.FORMERR },
+  { what: "pointer past the end", msg: header(h(0), [0xff, 0xff, 0, 1, 0, 1]), expect: RCODE.FORMERR },
+  { what: "pointer into the header", msg: header(h(0), [0xc0, 0x02, 0, 1, 0, 1]), expect: RCODE.FORMERR },
+  { what: "pointer loop A→B→A", msg: header(h(0), [1, 0x61, 0xc0, 0x10, 0xc0, 0x0c, 0, 1, 0, 1]), expect: RCODE.FORMERR },
+  { what: "ANCOUNT 65535 with a short body", msg: header(h(0, 1, 0xffff >> 8), [0, 0, 1, 0, 1]), expect: RCODE.FORMERR },
+  { what: "ARCOUNT 2 but nothing there", msg: header(h(0, 1, 0, 0, 2), [0, 0, 1, 0, 1]), expect: RCODE.FORMERR },
+  {
+    what: "RDLENGTH beyond the end",
+    msg: header(h(0, 1, 0, 0, 1), [0, 0, 1, 0, 1, 0, 0, 41, 4, 0xd0, 0, 0, 0, 0, 0, 50]),
+    expect: RCODE.FORMERR,
+  },
+  {
+    what: "two OPT records",
+    msg: header(h(0, 1, 0, 0, 2), [0, 0, 1, 0, 1, 0, 0, 41, 4, 0xd0, 0, 0, 0, 0, 0, 0, 0, 0, 41, 4, 0xd0, 0, 0, 0, 0, 0, 0]),
+    expect: RCODE.FORMERR,
+  },
+  {
+    what: "OPT owned by a non-root name",
+    msg: header(h(0, 1, 0, 0, 1), [0, 0, 1, 0, 1, 1, 0x61, 0, 0, 41, 4, 0xd0, 0, 0, 0, 0, 0, 0]),
+    expect: RCODE.FORMERR,
+  },
+  {
+    what: "OPT option longer than its RDATA",
+    msg: header(h(0, 1, 0, 0, 1), [0, 0, 1, 0, 1, 0, 0, 41, 4, 0xd0, 0, 0, 0, 0, 0, 4, 0, 10, 0, 8]),
+    expect: RCODE.FORMERR,
+  },
+];
+
+for (const c of malformed) {
+  test(`malformed: ${c.what} → ${c.expect === "drop" ? "silence" : `rcode ${c.expect}`}`, () => {
+    const q = parseQuery(c.msg);
+    if (c.expect === "drop") assert.equal(q.type, "drop");
+    else {
+      assert.equal(q.type, "reject");
+      assert.equal(q.type === "reject" && q.rcode, c.expect);
+    }
+  });
+}
+
+test("a pointer back to an earlier label of the same name (a loop) is FORMERR", () => {
+  const q = parseQuery(header(h(0), [1, 0x78, 0xc0, 0x0c, 0, 1, 0, 1]));
+  assert.equal(q.type === "reject" && q.rcode, RCODE.FORMERR);
+});
+
+test("a pointer from the additional section back into the question is followed", () => {
+  // OPT owner = pointer to the question's root label (offset 14): a legal root-owned OPT.
+  const q = parseQuery(header(h(0, 1, 0, 0, 1), [1, 0x78, 0, 0, 1, 0, 1, 0xc0, 14, 0, 41, 4, 0xd0, 0, 0, 0, 0, 0, 0]));
+  assert.equal(q.type, "query");
+  assert.equal(q.type === "query" && q.edns?.udpSize, 1232);
+});
+
+test("random bytes never throw", () => {
+  let seed = 42;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  for (let i = 0; i < 20_000; i++) {
+    const len = Math.floor(rand() * 80);
+    const buf = Buffer.alloc(len);
+    for (let j = 0; j < len; j++) buf[j] = Math.floor(rand() * 256);
+    if (len > 3 && rand() < 0.5) buf[2]! &= 0x7f; // half of them look like queries
+    parseQuery(buf);
+  }
+});

@@ -1,0 +1,188 @@
+/**
+ * The hot-path query parser: reads only the header, the one question and the EDNS OPT record,
+ * without decoding the message into objects. Checks follow miekg/dns (the parser under CoreDNS)
+ * and RFC 6891/9267: see ../../../../shared/reference/robustness.md §1.
+ */
+import { CLASS_IN, HEADER_LENGTH, QTYPE, RCODE } from "./constants.ts";
+
+/** What the query's OPT record said (RFC 6891). */
+export interface Edns {
+  /** Requestor's UDP payload size, as sent. */
+  udpSize: number;
+  version: number;
+  /** DNSSEC OK bit: copied into the answer (RFC 3225 §3). */
+  dnssecOk: boolean;
+}
+
+/** A well-formed query. */
+export interface ParsedQuery {
+  type: "query";
+  id: number;
+  opcode: number;
+  recursionDesired: boolean;
+  checkingDisabled: boolean;
+  /** Lower-cased name without the trailing dot; bytes other than [a-z0-9_*-] escaped as \DDD. */
+  name: string;
+  qtype: number;
+  qclass: number;
+  /** Offset just past the question: bytes 12..questionEnd are echoed in the answer unchanged. */
+  questionEnd: number;
+  /** Offset of each label of the question name (for compression pointers into the question). */
+  labelOffsets: number[];
+  edns: Edns | undefined;
+}
+
+/** A query that gets an error answer (header only, plus the question when it was readable). */
+export interface RejectedQuery {
+  type: "reject";
+  id: number;
+  opcode: number;
+  recursionDesired: boolean;
+  rcode: number;
+  /** Offset past the question when it could be read (so it is echoed), else 12. */
+  questionEnd: number;
+  edns: Edns | undefined;
+}
+
+/** Outcome of parsing: answer it, answer with an error, or stay silent. */
+export type QueryParse = ParsedQuery | RejectedQuery | { type: "drop" };
+
+const DROP = { type: "drop" } as const;
+
+/** The longest name on the wire (RFC 1035 §2.3.4). */
+const MAX_NAME_OCTETS = 255;
+
+interface NameRead {
+  /** Offset after the name in the message (after the first pointer, if any). */
+  end: number;
+  name: string;
+  labelOffsets: number[];
+}
+
+/**
+ * Reads a (possibly compressed) name. Each pointer must point strictly before where the previous
+ * part of the name began, which rules out loops (RFC 9267 §2), and never into the header.
+ */
+export function readName(msg: Uint8Array, start: number): NameRead | undefined {
+  let pos = start;
+  let end = -1;
+  let octets = 1;
+  let name = "";
+  let limit = start;
+  const labelOffsets: number[] = [];
+  for (;;) {
+    if (pos >= msg.length) return undefined;
+    const len = msg[pos]!;
+    if (len === 0) {
+      if (end < 0) end = pos + 1;
+      return { end, name, labelOffsets };
+    }
+    const kind = len & 0xc0;
+    if (kind === 0xc0) {
+      if (pos + 1 >= msg.length) return undefined;
+      const target = ((len & 0x3f) << 8) | msg[pos + 1]!;
+      if (target < HEADER_LENGTH || target >= limit) return undefined;
+      if (end < 0) end = pos + 2;
+      pos = limit = target;
+      continue;
+    }
+    if (kind !== 0) return undefined; // 0x40 and 0x80 label types are reserved
+    octets += len + 1;
+    if (octets > MAX_NAME_OCTETS || pos + 1 + len > msg.length) return undefined;
+    labelOffsets.push(pos);
+    if (name.length > 0) name += ".";
+    for (let i = pos + 1; i <= pos + len; i++) name += labelChar(msg[i]!);
+    pos += len + 1;
+  }
+}
+
+function labelChar(b: number): string {
+  if (b >= 0x41 && b <= 0x5a) return String.fromCharCode(b + 32);
+  if ((b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) || b === 0x2d || b === 0x5f || b === 0x2a) {
+    return String.fromCharCode(b);
+  }
+  return "\\" + String(b).padStart(3, "0");
+}
+
+/** Skips a resource record; returns the offset after it, or undefined when it runs past the end. */
+function skipRecord(msg: Uint8Array, pos: number): number | undefined {
+  const name = readName(msg, pos);
+  if (!name || name.end + 10 > msg.length) return undefined;
+  const rdlength = (msg[name.end + 8]! << 8) | msg[name.end + 9]!;
+  const end = name.end + 10 + rdlength;
+  return end > msg.length ? undefined : end;
+}
+
+/** Parses a query message received from a client. */
+export function parseQuery(msg: Uint8Array): QueryParse {
+  if (msg.length < HEADER_LENGTH) return DROP;
+  const flags = (msg[2]! << 8) | msg[3]!;
+  if (flags & 0x8000) return DROP; // a response: never answer (no reflection loops)
+  const id = (msg[0]! << 8) | msg[1]!;
+  const opcode = (flags >> 11) & 0xf;
+  const recursionDesired = (flags & 0x0100) !== 0;
+  const qdcount = (msg[4]! << 8) | msg[5]!;
+  const ancount = (msg[6]! << 8) | msg[7]!;
+  const nscount = (msg[8]! << 8) | msg[9]!;
+  const arcount = (msg[10]! << 8) | msg[11]!;
+  const reject = (rcode: number, questionEnd = HEADER_LENGTH, edns?: Edns): RejectedQuery => ({
+    type: "reject", id, opcode, recursionDesired, rcode, questionEnd, edns,
+  });
+  if (opcode !== 0) return reject(RCODE.NOTIMP);
+  if (qdcount !== 1 || ancount > 1 || nscount > 1 || arcount > 2) return reject(RCODE.FORMERR);
+
+  const q = readName(msg, HEADER_LENGTH);
+  if (!q || q.end + 4 > msg.length) return reject(RCODE.FORMERR);
+  const qtype = (msg[q.end]! << 8) | msg[q.end + 1]!;
+  const qclass = (msg[q.end + 2]! << 8) | msg[q.end + 3]!;
+  const questionEnd = q.end + 4;
+
+  let pos: number | undefined = questionEnd;
+  for (let i = 0; i < ancount + nscount; i++) {
+    pos = skipRecord(msg, pos);
+    if (pos === undefined) return reject(RCODE.FORMERR, questionEnd);
+  }
+  let edns: Edns | undefined;
+  for (let i = 0; i < arcount; i++) {
+    const rr = readName(msg, pos);
+    if (!rr || rr.end + 10 > msg.length) return reject(RCODE.FORMERR, questionEnd, edns);
+    const type = (msg[rr.end]! << 8) | msg[rr.end + 1]!;
+    const rdlength = (msg[rr.end + 8]! << 8) | msg[rr.end + 9]!;
+    const rdataStart = rr.end + 10;
+    if (rdataStart + rdlength > msg.length) return reject(RCODE.FORMERR, questionEnd, edns);
+    if (type === QTYPE.OPT) {
+      // RFC 6891 §6.1.1: one OPT, owned by the root.
+      if (edns || rr.name !== "") return reject(RCODE.FORMERR, questionEnd, edns);
+      const udpSize = (msg[rr.end + 2]! << 8) | msg[rr.end + 3]!;
+      const version = msg[rr.end + 5]!;
+      const dnssecOk = (msg[rr.end + 6]! & 0x80) !== 0;
+      edns = { udpSize, version, dnssecOk };
+      for (let o = rdataStart; o < rdataStart + rdlength; ) {
+        if (o + 4 > rdataStart + rdlength) return reject(RCODE.FORMERR, questionEnd, edns);
+        const optLen = (msg[o + 2]! << 8) | msg[o + 3]!;
+        o += 4 + optLen;
+        if (o > rdataStart + rdlength) return reject(RCODE.FORMERR, questionEnd, edns);
+      }
+    }
+    pos = rdataStart + rdlength;
+  }
+  if (edns && edns.version !== 0) return reject(RCODE.BADVERS, questionEnd, edns);
+  return {
+    type: "query",
+    id,
+    opcode,
+    recursionDesired,
+    checkingDisabled: (flags & 0x0010) !== 0,
+    name: q.name,
+    qtype,
+    qclass,
+    questionEnd,
+    labelOffsets: q.labelOffsets,
+    edns,
+  };
+}
+
+/** Whether the question's class is one kdns serves (IN); others get REFUSED. */
+export function isInternetClass(query: ParsedQuery): boolean {
+  return query.qclass === CLASS_IN;
+}
