@@ -4,6 +4,11 @@ import * as dnsPacket from "dns-packet";
 import { parseQuery } from "./query.ts";
 import { RCODE } from "./constants.ts";
 
+/** An OPT pseudo-record for dns-packet (its published types lack OPT in answers). */
+function opt(udpPayloadSize: number, flags = 0): dnsPacket.Answer {
+  return { type: "OPT", name: ".", udpPayloadSize, flags, options: [] } as unknown as dnsPacket.Answer;
+}
+
 function query(name: string, type: dnsPacket.RecordType = "A", extra: Partial<dnsPacket.Packet> = {}): Buffer {
   return dnsPacket.encode({ type: "query", id: 0x1234, flags: dnsPacket.RECURSION_DESIRED, questions: [{ name, type, class: "IN" }], ...extra });
 }
@@ -28,14 +33,14 @@ test("a plain query parses to a lower-cased name, type and question end", () => 
 });
 
 test("EDNS: payload size, DO bit and version are read", () => {
-  const msg = query("a.b", "A", { additionals: [{ type: "OPT", name: ".", udpPayloadSize: 4096, flags: dnsPacket.DNSSEC_OK, options: [] }] });
+  const msg = query("a.b", "A", { additionals: [opt(4096, dnsPacket.DNSSEC_OK)] });
   const q = parseQuery(msg);
   assert.equal(q.type, "query");
   assert.deepEqual(q.type === "query" && q.edns, { udpSize: 4096, version: 0, dnssecOk: true });
 });
 
 test("EDNS version 1 gets BADVERS", () => {
-  const msg = query("a.b", "A", { additionals: [{ type: "OPT", name: ".", udpPayloadSize: 1232, options: [] }] });
+  const msg = query("a.b", "A", { additionals: [opt(1232)] });
   msg[msg.length - 5] = 1; // version byte of the OPT TTL (ext-rcode, version, flags, flags, rdlength)
   const q = parseQuery(msg);
   assert.equal(q.type, "reject");
