@@ -63,10 +63,10 @@ test("OPT only when the query had one; payload clamped to 512..1232; DO copied",
     const q = parsed(msg);
     assert.equal(udpLimit(q.edns), limit, `payload ${asked}`);
     const res = dnsPacket.decode(writeAnswer(msg, q, { rcode: 0, authoritative: true, recursionAvailable: false }, undefined, udpLimit(q.edns)));
-    const opt = res.additionals?.[0] as { type: string; udpPayloadSize: number; flags: number } | undefined;
-    assert.equal(opt?.type, "OPT");
-    assert.equal(opt?.udpPayloadSize, 1232);
-    assert.equal((opt?.flags ?? 0) & dnsPacket.DNSSEC_OK, dnsPacket.DNSSEC_OK);
+    const answerOpt = res.additionals?.[0] as { type: string; udpPayloadSize: number; flags: number } | undefined;
+    assert.equal(answerOpt?.type, "OPT");
+    assert.equal(answerOpt?.udpPayloadSize, 1232);
+    assert.equal((answerOpt?.flags ?? 0) & dnsPacket.DNSSEC_OK, dnsPacket.DNSSEC_OK);
   }
 });
 
