@@ -1,0 +1,103 @@
+/**
+ * What the endpoints controllers read from a pod, as Kubernetes' endpoints and EndpointSlice
+ * controllers read it (pkg/controller/util/endpoint, pkg/api/v1/pod FindPort). Pure.
+ */
+import { isIPv6 } from "node:net";
+import type { EndpointPort, ObjectReference, Pod, Service } from "../../api/types.ts";
+import { matchesLabels, selectorFromMap } from "../../machinery/labels.ts";
+
+/**
+ * Whether the controller manages endpoints for this Service: it has a non-empty selector and is
+ * not ExternalName. Selector-less services keep whatever Endpoints a user wrote by hand.
+ */
+export function managesEndpoints(service: Service): boolean {
+  const selector = service.spec.selector;
+  return service.spec.type !== "ExternalName" && selector !== undefined && Object.keys(selector).length > 0;
+}
+
+/** The pods in the Service's namespace that its selector matches. */
+export function selectedPods(service: Service, pods: readonly Pod[]): Pod[] {
+  if (!managesEndpoints(service)) return [];
+  const selector = selectorFromMap(service.spec.selector ?? {});
+  return pods.filter((p) => p.metadata.namespace === service.metadata.namespace && matchesLabels(selector, p.metadata.labels));
+}
+
+/** Condition Ready=True. */
+export function isPodReady(pod: Pod): boolean {
+  return pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+}
+
+/** Deletion has begun (graceful termination). */
+export function isTerminating(pod: Pod): boolean {
+  return pod.metadata.deletionTimestamp !== undefined && pod.metadata.deletionTimestamp !== "";
+}
+
+/** Pods that finished (Succeeded/Failed) never serve again, so Kubernetes leaves them out. */
+export function isFinished(pod: Pod): boolean {
+  return pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed";
+}
+
+/** Every IP of the pod: `status.podIPs`, plus `status.podIP` if not among them. */
+export function podIPs(pod: Pod): string[] {
+  const ips = (pod.status?.podIPs ?? []).map((p) => p.ip).filter((ip) => ip);
+  const primary = pod.status?.podIP;
+  if (primary && !ips.includes(primary)) ips.unshift(primary);
+  return ips;
+}
+
+/** The address family of an IP literal. */
+export function ipFamily(ip: string): "IPv4" | "IPv6" {
+  return isIPv6(ip) ? "IPv6" : "IPv4";
+}
+
+/** `spec.hostname`, but only when `spec.subdomain` names this Service (Kubernetes' rule for DNS hostnames). */
+export function endpointHostname(service: Service, pod: Pod): string | undefined {
+  const { hostname, subdomain } = pod.spec;
+  if (hostname && subdomain === service.metadata.name && pod.metadata.namespace === service.metadata.namespace) return hostname;
+  return undefined;
+}
+
+/** The `targetRef` pointing at the pod. */
+export function podRef(pod: Pod): ObjectReference {
+  const ref: ObjectReference = { kind: "Pod" };
+  if (pod.metadata.namespace !== undefined) ref.namespace = pod.metadata.namespace;
+  if (pod.metadata.name !== undefined) ref.name = pod.metadata.name;
+  if (pod.metadata.uid !== undefined) ref.uid = pod.metadata.uid;
+  return ref;
+}
+
+/**
+ * The Service's ports resolved against one pod: a numeric target port as is, a named one looked
+ * up among the pod's container ports with the same protocol. A port the pod cannot resolve is
+ * left out (Kubernetes FindPort), so the pod is absent from that port's subset.
+ */
+export function resolvePorts(service: Service, pod: Pod): EndpointPort[] {
+  const out: EndpointPort[] = [];
+  for (const sp of service.spec.ports ?? []) {
+    const protocol = sp.protocol ?? "TCP";
+    const target = sp.targetPort ?? sp.port;
+    let port: number | undefined;
+    if (typeof target === "number") port = target;
+    else if (/^\d+$/.test(target)) port = Number(target);
+    else {
+      for (const c of pod.spec.containers ?? []) {
+        const cp = c.ports?.find((p) => p.name === target && (p.protocol ?? "TCP") === protocol);
+        if (cp) {
+          port = cp.containerPort;
+          break;
+        }
+      }
+    }
+    if (port === undefined) continue;
+    const ep: EndpointPort = { port, protocol };
+    if (sp.name) ep.name = sp.name;
+    if (sp.appProtocol) ep.appProtocol = sp.appProtocol;
+    out.push(ep);
+  }
+  return out;
+}
+
+/** A stable text key of a port list, to group pods that resolve to the same ports. */
+export function portsKey(ports: readonly EndpointPort[]): string {
+  return JSON.stringify(ports.map((p) => [p.name ?? "", p.port, p.protocol ?? "TCP", p.appProtocol ?? ""]));
+}
