@@ -25,8 +25,11 @@ export async function openStorage(options: OpenStorageOptions): Promise<Storage>
   switch (options.type) {
     case "memory":
       return new MemoryStorage(history);
-    case "embedded":
+    case "embedded": {
+      const { EmbeddedStorage } = await import("./embedded/embedded-storage.ts");
+      return await EmbeddedStorage.open(join(options.dataDir, "store"), history);
+    }
     case "etcd":
-      throw new Error(`storage type ${options.type} is not available yet (dataDir ${join(options.dataDir, "store")})`);
+      throw new Error("storage type etcd is not available yet");
   }
 }

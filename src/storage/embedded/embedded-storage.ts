@@ -1,0 +1,222 @@
+/**
+ * The default durable backend: LMDB (via `lmdb`) in one directory. Every write is one LMDB
+ * transaction that checks the compare-and-swap condition, writes the key, appends the event to the
+ * log and bumps the persisted revision counter, so an acknowledged write survives `kill -9` and the
+ * revision never goes backwards across restarts. The API server is the only writer; watchers are
+ * fed in-process from the log after each commit.
+ */
+import { mkdir } from "node:fs/promises";
+import { open, type Database, type RootDatabase } from "lmdb";
+import {
+  CompactedError,
+  StorageUnavailableError,
+  type CreateResult,
+  type KeyValue,
+  type ListOptions,
+  type ListResult,
+  type Storage,
+  type StorageEvent,
+  type SwapResult,
+  type WatchOptions,
+} from "../storage.ts";
+import { page } from "../shared/page.ts";
+import { rewind } from "../shared/rewind.ts";
+import { WatchHub } from "../shared/watch-hub.ts";
+
+/** Options of {@link EmbeddedStorage.open}. */
+export interface EmbeddedStorageOptions {
+  /** Revisions of history kept for watch resume and past-revision lists (default 10,000). */
+  historyWindow?: number;
+}
+
+type Meta = "revision" | "compacted";
+
+/** What a write transaction decided: its result, and the change to make if any. */
+interface Decision<T> {
+  result: T;
+  change?: { event: StorageEvent; kv?: KeyValue };
+}
+
+/** The LMDB backend; open it with {@link EmbeddedStorage.open}. */
+export class EmbeddedStorage implements Storage {
+  readonly #root: RootDatabase;
+  readonly #kv: Database<KeyValue, string>;
+  readonly #log: Database<StorageEvent, number>;
+  readonly #meta: Database<number, Meta>;
+  readonly #window: number;
+  readonly #hub = new WatchHub();
+  /** The newest revision handed to watchers. */
+  #dispatched: number;
+  #closed = false;
+
+  private constructor(root: RootDatabase, window: number) {
+    this.#root = root;
+    this.#kv = root.openDB<KeyValue, string>("kv", { encoding: "json" });
+    this.#log = root.openDB<StorageEvent, number>("log", { encoding: "json" });
+    this.#meta = root.openDB<number, Meta>("meta", { encoding: "json" });
+    this.#window = window;
+    this.#dispatched = this.#meta.get("revision") ?? 0;
+  }
+
+  /** Opens (creating if needed) the store in directory `path`. */
+  static async open(path: string, options: EmbeddedStorageOptions = {}): Promise<EmbeddedStorage> {
+    await mkdir(path, { recursive: true });
+    try {
+      const root = open({ path, maxDbs: 4 });
+      return new EmbeddedStorage(root, Math.max(1, options.historyWindow ?? 10_000));
+    } catch (err) {
+      throw new StorageUnavailableError(`cannot open the embedded store in ${path}: ${String(err)}`, { cause: err });
+    }
+  }
+
+  async get(key: string): Promise<KeyValue | undefined> {
+    this.#check();
+    return this.#kv.get(key);
+  }
+
+  async list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
+    this.#check();
+    // All reads below happen in one synchronous step, hence in one LMDB read snapshot.
+    const current = this.#meta.get("revision") ?? 0;
+    const at = options.revision ?? current;
+    if (at > current) throw new RangeError(`revision ${at} is newer than the current revision ${current}`);
+    const compacted = this.#meta.get("compacted") ?? 0;
+    if (at < compacted) throw new CompactedError(at, compacted);
+    if (at === current) return page(this.#scan(prefix, options.startAfter, options.limit), at, options);
+    const newer = [...this.#log.getRange({ start: at + 1 }).map(({ value }) => value)];
+    const state = rewind(this.#scan(prefix, options.startAfter, undefined), newer, prefix);
+    return page(state.values(), at, options);
+  }
+
+  async create(key: string, value: string): Promise<CreateResult> {
+    return await this.#write((revision): Decision<CreateResult> => {
+      const current = this.#kv.get(key);
+      if (current) return { result: { type: "exists", current } };
+      const kv: KeyValue = { key, value, createRevision: revision, modRevision: revision };
+      return { result: { type: "ok", kv }, change: { event: { type: "put", revision, kv }, kv } };
+    });
+  }
+
+  async update(key: string, value: string, expectedModRevision: number): Promise<SwapResult> {
+    return await this.#write((revision): Decision<SwapResult> => {
+      const current = this.#kv.get(key);
+      if (!current) return { result: { type: "not-found" } };
+      if (current.modRevision !== expectedModRevision) return { result: { type: "conflict", current } };
+      const kv: KeyValue = { key, value, createRevision: current.createRevision, modRevision: revision };
+      return { result: { type: "ok", kv }, change: { event: { type: "put", revision, kv, prev: current }, kv } };
+    });
+  }
+
+  async delete(key: string, expectedModRevision?: number): Promise<SwapResult> {
+    return await this.#write((revision): Decision<SwapResult> => {
+      const current = this.#kv.get(key);
+      if (!current) return { result: { type: "not-found" } };
+      if (expectedModRevision !== undefined && current.modRevision !== expectedModRevision) {
+        return { result: { type: "conflict", current } };
+      }
+      return {
+        result: { type: "ok", kv: { ...current, modRevision: revision } },
+        change: { event: { type: "delete", revision, key, prev: current } },
+      };
+    });
+  }
+
+  async *watch(prefix: string, afterRevision: number, options: WatchOptions): AsyncGenerator<StorageEvent> {
+    this.#check();
+    this.#pump();
+    const compacted = this.#meta.get("compacted") ?? 0;
+    if (afterRevision < compacted) throw new CompactedError(afterRevision, compacted);
+    const { queue, replay } = this.#hub.subscribe(prefix, afterRevision, {
+      signal: options.signal,
+      capacity: 2 * this.#window,
+      compactRevision: () => this.#meta.get("compacted") ?? 0,
+    });
+    // Replay up to what the hub has published, in the same synchronous step: no gap, no overlap.
+    if (afterRevision < this.#dispatched) {
+      for (const { value } of this.#log.getRange({ start: afterRevision + 1, end: this.#dispatched + 1 })) replay(value);
+    }
+    yield* queue;
+  }
+
+  async revision(): Promise<number> {
+    this.#check();
+    return this.#meta.get("revision") ?? 0;
+  }
+
+  async healthy(): Promise<boolean> {
+    if (this.#closed) return false;
+    try {
+      this.#meta.get("revision");
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#hub.closeAll();
+    await this.#root.close();
+  }
+
+  /** Current keys under `prefix` after `startAfter`, at most `limit` + 1 of them, in key order. */
+  *#scan(prefix: string, startAfter: string | undefined, limit: number | undefined): Generator<KeyValue> {
+    const start = startAfter !== undefined && startAfter > prefix ? startAfter : prefix;
+    let count = 0;
+    for (const { key, value } of this.#kv.getRange(start === "" ? {} : { start })) {
+      if (!key.startsWith(prefix)) break;
+      if (key === startAfter) continue;
+      yield value;
+      if (limit !== undefined && limit > 0 && ++count > limit) break;
+    }
+  }
+
+  /** Runs `decide` and its change in one write transaction, then feeds watchers. */
+  async #write<T>(decide: (revision: number) => Decision<T>): Promise<T> {
+    this.#check();
+    let result: T;
+    try {
+      result = await this.#root.transaction(() => {
+        const revision = (this.#meta.get("revision") ?? 0) + 1;
+        const decision = decide(revision);
+        const change = decision.change;
+        if (!change) return decision.result;
+        const key = change.event.type === "put" ? change.event.kv.key : change.event.key;
+        if (change.kv) this.#kv.putSync(key, change.kv);
+        else this.#kv.removeSync(key);
+        this.#log.putSync(revision, change.event);
+        this.#meta.putSync("revision", revision);
+        this.#trim(revision);
+        return decision.result;
+      });
+    } catch (err) {
+      throw new StorageUnavailableError(`embedded store write failed: ${String(err)}`, { cause: err });
+    }
+    this.#pump();
+    return result;
+  }
+
+  /** Drops log entries older than the history window (inside the write transaction). */
+  #trim(revision: number): void {
+    const compacted = this.#meta.get("compacted") ?? 0;
+    const keepFrom = revision - this.#window;
+    if (keepFrom <= compacted) return;
+    const old = [...this.#log.getKeys({ end: keepFrom + 1 })];
+    for (const key of old) this.#log.removeSync(key);
+    this.#meta.putSync("compacted", keepFrom);
+  }
+
+  /** Publishes committed log entries the hub has not seen yet, in revision order. */
+  #pump(): void {
+    if (this.#closed) return;
+    for (const { key, value } of this.#log.getRange({ start: this.#dispatched + 1 })) {
+      this.#dispatched = key;
+      this.#hub.publish(value);
+    }
+  }
+
+  #check(): void {
+    if (this.#closed) throw new StorageUnavailableError("embedded storage is closed");
+  }
+}
