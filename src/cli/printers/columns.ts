@@ -1,0 +1,131 @@
+/**
+ * Table columns per resource, as kubectl prints them (pkg/printers/internalversion/printers.go).
+ * One place so a server-side Table (`application/json;as=Table`) can reuse them.
+ */
+import type {
+  DNSRecord, EndpointPort, Endpoints, EndpointSlice, KubeObject, Namespace, Pod, Service, ServicePort,
+} from "../../api/types.ts";
+import { age } from "./age.ts";
+
+/** One column: its header, whether only `-o wide` shows it, and the cell of an object. */
+export interface Column {
+  name: string;
+  wide?: boolean;
+  cell(obj: KubeObject, now: number): string;
+}
+
+const NAME: Column = { name: "NAME", cell: (o) => o.metadata.name ?? "" };
+const AGE: Column = { name: "AGE", cell: (o, now) => age(o.metadata.creationTimestamp, now) };
+
+/** kubectl shows at most three endpoints and then `+ N more...`. */
+const MAX_SHOWN = 3;
+
+function truncated(list: string[], empty: string): string {
+  if (list.length === 0) return empty;
+  const shown = list.slice(0, MAX_SHOWN).join(",");
+  return list.length > MAX_SHOWN ? `${shown} + ${list.length - MAX_SHOWN} more...` : shown;
+}
+
+/** `80/TCP,443:30443/TCP`, or `<none>`. */
+export function servicePorts(ports: ServicePort[] | undefined): string {
+  if (!ports || ports.length === 0) return "<none>";
+  return ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ""}/${p.protocol ?? "TCP"}`).join(",");
+}
+
+/** `app=web,tier=front` (sorted keys), or `<none>`. */
+export function labelsString(labels: Record<string, string> | undefined): string {
+  const keys = Object.keys(labels ?? {}).sort();
+  return keys.length === 0 ? "<none>" : keys.map((k) => `${k}=${labels?.[k] ?? ""}`).join(",");
+}
+
+function externalIp(svc: Service): string {
+  switch (svc.spec.type) {
+    case "ExternalName":
+      return svc.spec.externalName ?? "<none>";
+    case "LoadBalancer": {
+      const ingress = (svc.status?.loadBalancer?.ingress ?? []) as { ip?: string; hostname?: string }[];
+      const ips = ingress.map((i) => i.ip ?? i.hostname ?? "").filter((s) => s !== "");
+      return ips.length ? ips.join(",") : "<pending>";
+    }
+    default:
+      return "<none>";
+  }
+}
+
+/** `10.0.0.1:80,10.0.0.2:80 + 1 more...` over every subset, port and ready address, or `<none>`. */
+export function endpointsString(ep: Endpoints): string {
+  const out: string[] = [];
+  for (const subset of ep.subsets ?? []) {
+    const addrs = subset.addresses ?? [];
+    const ports: (EndpointPort | undefined)[] = subset.ports?.length ? subset.ports : [undefined];
+    for (const port of ports) for (const a of addrs) out.push(port ? `${hostPort(a.ip, port.port)}` : a.ip);
+  }
+  return truncated(out, "<none>");
+}
+
+function hostPort(ip: string, port: number): string {
+  return ip.includes(":") ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
+
+function podReady(pod: Pod): string {
+  const total = pod.spec.containers?.length ?? 0;
+  const statuses = pod.status?.containerStatuses as { ready?: boolean }[] | undefined;
+  if (statuses) return `${statuses.filter((s) => s.ready).length}/${total}`;
+  const ready = pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+  return `${ready ? total : 0}/${total}`;
+}
+
+function podRestarts(pod: Pod): string {
+  const statuses = (pod.status?.containerStatuses ?? []) as { restartCount?: number }[];
+  return String(statuses.reduce((n, s) => n + (s.restartCount ?? 0), 0));
+}
+
+function dnsPaths(rec: DNSRecord): string {
+  return truncated((rec.spec?.paths ?? []).map((p) => p.path), "<none>");
+}
+
+function dnsBackends(rec: DNSRecord): string {
+  return truncated((rec.spec?.paths ?? []).map((p) => `${p.service ?? p.address ?? "?"}:${p.port}`), "<none>");
+}
+
+const BY_RESOURCE: Record<string, Column[]> = {
+  services: [
+    NAME,
+    { name: "TYPE", cell: (o) => (o as Service).spec?.type ?? "ClusterIP" },
+    { name: "CLUSTER-IP", cell: (o) => (o as Service).spec?.clusterIP || "<none>" },
+    { name: "EXTERNAL-IP", cell: (o) => externalIp(o as Service) },
+    { name: "PORT(S)", cell: (o) => servicePorts((o as Service).spec?.ports) },
+    AGE,
+    { name: "SELECTOR", wide: true, cell: (o) => labelsString((o as Service).spec?.selector) },
+  ],
+  pods: [
+    NAME,
+    { name: "READY", cell: (o) => podReady(o as Pod) },
+    { name: "STATUS", cell: (o) => (o as Pod).status?.phase ?? "Pending" },
+    { name: "RESTARTS", cell: (o) => podRestarts(o as Pod) },
+    AGE,
+    { name: "IP", wide: true, cell: (o) => (o as Pod).status?.podIP || "<none>" },
+    { name: "NODE", wide: true, cell: (o) => (o as Pod).spec?.nodeName || "<none>" },
+  ],
+  endpoints: [NAME, { name: "ENDPOINTS", cell: (o) => endpointsString(o as Endpoints) }, AGE],
+  endpointslices: [
+    NAME,
+    { name: "ADDRESSTYPE", cell: (o) => (o as EndpointSlice).addressType ?? "" },
+    { name: "PORTS", cell: (o) => truncated(((o as EndpointSlice).ports ?? []).map((p) => String(p.port)), "<unset>") },
+    { name: "ENDPOINTS", cell: (o) => truncated(((o as EndpointSlice).endpoints ?? []).flatMap((e) => e.addresses), "<unset>") },
+    AGE,
+  ],
+  namespaces: [NAME, { name: "STATUS", cell: (o) => (o as Namespace).status?.phase ?? "Active" }, AGE],
+  dnsrecords: [
+    NAME,
+    { name: "HOST", cell: (o) => (o as DNSRecord).spec?.host ?? "" },
+    { name: "PATHS", cell: (o) => dnsPaths(o as DNSRecord) },
+    AGE,
+    { name: "BACKENDS", wide: true, cell: (o) => dnsBackends(o as DNSRecord) },
+  ],
+};
+
+/** The columns of a resource (by plural name); unknown resources get NAME and AGE. */
+export function columnsFor(resource: string, wide: boolean): Column[] {
+  return (BY_RESOURCE[resource] ?? [NAME, AGE]).filter((c) => wide || !c.wide);
+}
