@@ -1,0 +1,55 @@
+/** The create verb (POST to a collection). */
+import { randomUUID, randomInt } from "node:crypto";
+import type { ResourceInfo } from "../api/resources.ts";
+import type { KubeObject } from "../api/types.ts";
+import { alreadyExists, invalid } from "../machinery/status.ts";
+import type { ApiContext } from "./context.ts";
+import { admit } from "./admit.ts";
+import { assignClusterIp } from "./cluster-ip/service-ips.ts";
+import { decodeObject, encodeObject } from "./codec.ts";
+import { objectKey } from "./keys.ts";
+import { requireNamespace } from "./namespaces.ts";
+import { asKubeObject, checkNamespace } from "./type-meta.ts";
+
+// The alphabet and length of apiserver's names.SimpleNameGenerator (no vowels, no look-alikes).
+const SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+
+function generatedName(prefix: string): string {
+  let suffix = "";
+  for (let i = 0; i < 5; i++) suffix += SUFFIX_ALPHABET[randomInt(SUFFIX_ALPHABET.length)];
+  return prefix.slice(0, 63 - 5) + suffix;
+}
+
+/** Creates an object from a request body; resolves to the stored object. */
+export async function createObject(ctx: ApiContext, info: ResourceInfo, namespace: string | undefined, raw: unknown): Promise<KubeObject> {
+  const obj = asKubeObject(info, raw);
+  checkNamespace(info, obj, namespace);
+  const meta = obj.metadata;
+  const generate = !meta.name && typeof meta.generateName === "string" && meta.generateName !== "";
+  if (generate) meta.name = generatedName(meta.generateName as string);
+  if (!meta.name) {
+    throw invalid({ kind: info.resource, objectKind: info.kind, name: "" }, [
+      { field: "metadata.name", message: "Required value: name or generateName is required", reason: "FieldValueRequired" },
+    ]);
+  }
+  delete meta.resourceVersion;
+  meta.uid = randomUUID();
+  meta.creationTimestamp = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+  meta.generation = 1;
+  delete meta.deletionTimestamp;
+  admit(info, obj);
+  if (info.namespaced) await requireNamespace(ctx.storage, meta.namespace ?? "");
+  const ip = info.group === "" && info.resource === "services" ? await assignClusterIp(obj, ctx.ips) : undefined;
+  try {
+    // Fields that default from the cluster IP (ipFamilies, …) are filled once it is known.
+    if (ip !== undefined) info.applyDefaults(obj);
+    const result = await ctx.storage.create(objectKey(info, meta.namespace, meta.name), encodeObject(obj));
+    if (result.type === "exists") {
+      throw alreadyExists({ kind: info.resource, name: meta.name, ...(info.group ? { group: info.group } : {}) });
+    }
+    return decodeObject(result.kv);
+  } catch (err) {
+    if (ip !== undefined) await ctx.ips.release(ip).catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,93 @@
+/** Dispatch of one HTTP request to discovery, health or a resource verb. */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { badRequest } from "../machinery/status.ts";
+import type { ApiContext } from "./context.ts";
+import { mediaType, parseObjectBody, readBody } from "./body.ts";
+import { createObject } from "./create.ts";
+import { deleteObject, type DeletePreconditions } from "./delete.ts";
+import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from "./discovery.ts";
+import { patchMediaType, patchObject } from "./patch.ts";
+import { getObject, listObjects } from "./read.ts";
+import { methodNotAllowed, pathNotFound, sendJson } from "./respond.ts";
+import { resolveRoute, type Route } from "./route.ts";
+import { updateObject } from "./update.ts";
+import { serveWatch } from "./watch.ts";
+
+type ResourceRoute = Extract<Route, { type: "resource" }>;
+
+function found(doc: unknown): unknown {
+  if (doc === undefined) throw pathNotFound();
+  return doc;
+}
+
+/** Serves an API path (everything but health and version). */
+export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const route = resolveRoute(url.pathname);
+  const method = req.method ?? "GET";
+  if (route.type !== "resource") {
+    if (route.type === "unknown") throw pathNotFound();
+    if (method !== "GET") throw methodNotAllowed();
+    const host = req.headers.host ?? "";
+    switch (route.type) {
+      case "api-versions": return sendJson(res, 200, apiVersions(host));
+      case "api-groups": return sendJson(res, 200, apiGroupList());
+      case "api-group": return sendJson(res, 200, found(apiGroupDocument(route.group)));
+      case "resource-list": return sendJson(res, 200, found(apiResourceList(route.group, route.version)));
+    }
+  }
+  await handleResource(ctx, route, method, req, res, url.searchParams);
+}
+
+function isWatch(query: URLSearchParams): boolean {
+  const w = query.get("watch");
+  return w === "true" || w === "1";
+}
+
+async function handleResource(
+  ctx: ApiContext, route: ResourceRoute, method: string, req: IncomingMessage, res: ServerResponse, query: URLSearchParams,
+): Promise<void> {
+  const { info, namespace, name, subresource } = route;
+  if (name === undefined) {
+    if (method === "GET") {
+      if (isWatch(query)) return await serveWatch(ctx, info, namespace, query, res);
+      return sendJson(res, 200, await listObjects(ctx, info, namespace, query));
+    }
+    if (method === "POST" && (!info.namespaced || namespace !== undefined)) {
+      const body = parseObjectBody(await readBody(req), mediaType(req));
+      return sendJson(res, 201, await createObject(ctx, info, namespace, body));
+    }
+    throw methodNotAllowed();
+  }
+  const target = { info, namespace, name, subresource };
+  switch (method) {
+    case "GET":
+      return sendJson(res, 200, await getObject(ctx, info, namespace, name));
+    case "PUT": {
+      const body = parseObjectBody(await readBody(req), mediaType(req));
+      return sendJson(res, 200, await updateObject(ctx, target, body));
+    }
+    case "PATCH": {
+      const type = patchMediaType(mediaType(req));
+      const body = parseObjectBody(await readBody(req), "application/json");
+      return sendJson(res, 200, await patchObject(ctx, target, type, body));
+    }
+    case "DELETE": {
+      if (subresource !== undefined) throw methodNotAllowed();
+      const raw = await readBody(req);
+      const pre = raw.length > 0 ? preconditionsOf(parseObjectBody(raw, mediaType(req))) : {};
+      return sendJson(res, 200, await deleteObject(ctx, info, namespace, name, pre));
+    }
+    default:
+      throw methodNotAllowed();
+  }
+}
+
+/** `preconditions` of a DeleteOptions body. */
+function preconditionsOf(body: unknown): DeletePreconditions {
+  if (body === null || typeof body !== "object") throw badRequest("the body of a DELETE must be a DeleteOptions object");
+  const pre = (body as { preconditions?: { resourceVersion?: unknown; uid?: unknown } }).preconditions;
+  const out: DeletePreconditions = {};
+  if (typeof pre?.resourceVersion === "string") out.resourceVersion = pre.resourceVersion;
+  if (typeof pre?.uid === "string") out.uid = pre.uid;
+  return out;
+}

@@ -1,0 +1,123 @@
+/**
+ * The API server's public surface: a Kubernetes-compatible REST + watch server on `node:http`
+ * over any {@link Storage} backend.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { ApiError } from "../machinery/status.ts";
+import { logger } from "../machinery/log.ts";
+import type { Storage } from "../storage/storage.ts";
+import { bearerAuthenticator, loadTokens, PUBLIC_PATHS, unauthorized, type Authenticator } from "./auth.ts";
+import { ClusterIpAllocator } from "./cluster-ip/allocator.ts";
+import { repairClusterIps } from "./cluster-ip/repair.ts";
+import type { ApiContext } from "./context.ts";
+import { createObject } from "./create.ts";
+import { handleApi } from "./handler.ts";
+import { serveLive, serveReady, versionInfo, type ReadyCheck } from "./health.ts";
+import { hostPort, isLoopback, parseListen } from "./listen-address.ts";
+import { NAMESPACES, SYSTEM_NAMESPACES } from "./namespaces.ts";
+import { sendError, sendJson } from "./respond.ts";
+
+const log = logger("apiserver");
+
+/** Options of {@link startApiServer}. */
+export interface ApiServerOptions {
+  /** `host:port`; port 0 picks a free one. */
+  listen: string;
+  storage: Storage;
+  /** Bearer tokens, one per line (or kube-apiserver's CSV token file); required off loopback. */
+  tokenFile?: string;
+  /** Service cluster IP range (default `10.96.0.0/12`). */
+  serviceCidr?: string;
+  /** How often watches with `allowWatchBookmarks=true` get a BOOKMARK (default 30 s). */
+  bookmarkIntervalMs?: number;
+}
+
+/** A started API server. */
+export interface RunningApiServer {
+  /** `http://host:port` actually bound. */
+  url: string;
+  /** Adds a check that `/readyz` requires to be true. */
+  addReadyCheck(name: string, check: () => boolean): void;
+  /** Stops listening, ends open watches and connections. */
+  close(): Promise<void>;
+}
+
+const LISTEN_ERRORS: Record<string, string> = {
+  EADDRINUSE: "address already in use",
+  EACCES: "permission denied",
+  EADDRNOTAVAIL: "address not available",
+  ENOTFOUND: "unknown host",
+};
+
+async function ensureSystemNamespaces(ctx: ApiContext): Promise<void> {
+  for (const name of SYSTEM_NAMESPACES) {
+    try {
+      await createObject(ctx, NAMESPACES, undefined, { apiVersion: "v1", kind: "Namespace", metadata: { name } });
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status.reason === "AlreadyExists")) throw err;
+    }
+  }
+}
+
+/** Starts the API server: repairs IP reservations, creates the system namespaces, then listens. */
+export async function startApiServer(options: ApiServerOptions): Promise<RunningApiServer> {
+  const { host, port } = parseListen(options.listen);
+  if (!isLoopback(host) && options.tokenFile === undefined) {
+    throw new Error(`refusing to listen on ${options.listen} without --token-file`);
+  }
+  const authenticate: Authenticator | undefined = options.tokenFile === undefined ? undefined : bearerAuthenticator(await loadTokens(options.tokenFile));
+  const ctx: ApiContext = {
+    storage: options.storage,
+    ips: new ClusterIpAllocator(options.storage, options.serviceCidr ?? "10.96.0.0/12"),
+    bookmarkIntervalMs: options.bookmarkIntervalMs ?? 30_000,
+  };
+  const repaired = await repairClusterIps(ctx.storage, ctx.ips);
+  if (repaired.added.length + repaired.dropped.length > 0) log.info(repaired, "repaired service IP reservations");
+  await ensureSystemNamespaces(ctx);
+
+  const checks: ReadyCheck[] = [];
+  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const path = url.pathname.replace(/\/+$/, "") || "/";
+    if (PUBLIC_PATHS.has(path) && (req.method === "GET" || req.method === "HEAD")) {
+      if (path === "/version") return sendJson(res, 200, versionInfo());
+      if (path === "/readyz") return await serveReady(res, ctx.storage, checks, url.searchParams.has("verbose"));
+      return serveLive(res);
+    }
+    if (authenticate && !authenticate(req.headers.authorization)) {
+      return sendError(res, unauthorized(), { "www-authenticate": 'Bearer realm="kdns"' });
+    }
+    await handleApi(ctx, req, res, url);
+  };
+  const server = createServer((req, res) => {
+    serve(req, res).catch((err: unknown) => {
+      // An unread oversized body: answer, then drop the connection instead of draining it.
+      const close = err instanceof ApiError && err.code === 413;
+      sendError(res, err, close ? { connection: "close" } : {});
+      if (close) res.on("finish", () => req.destroy());
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (err: NodeJS.ErrnoException) => {
+      const why = LISTEN_ERRORS[err.code ?? ""] ?? err.message;
+      reject(new Error(`cannot listen on ${options.listen}: ${why}`));
+    });
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address();
+  const boundPort = address !== null && typeof address === "object" ? address.port : port;
+  const url = `http://${hostPort(host, boundPort)}`;
+  log.info({ url }, "API server listening");
+  return {
+    url,
+    addReadyCheck(name, check) {
+      checks.push({ name, check });
+    },
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,78 @@
+/** The get and list verbs. */
+import { apiVersionOf, type ResourceInfo } from "../api/resources.ts";
+import type { KubeList, KubeObject } from "../api/types.ts";
+import { badRequest, gone, notFound } from "../machinery/status.ts";
+import { CompactedError, type ListOptions } from "../storage/storage.ts";
+import type { ApiContext } from "./context.ts";
+import { decodeObject } from "./codec.ts";
+import { decodeContinue, encodeContinue } from "./continue-token.ts";
+import { collectionPrefix, objectKey } from "./keys.ts";
+import { filterOf } from "./selectors.ts";
+
+/** GET one object. */
+export async function getObject(ctx: ApiContext, info: ResourceInfo, namespace: string | undefined, name: string): Promise<KubeObject> {
+  const kv = await ctx.storage.get(objectKey(info, namespace, name));
+  if (!kv) throw notFound({ kind: info.resource, name, ...(info.group ? { group: info.group } : {}) });
+  return decodeObject(kv);
+}
+
+/** Parses a non-negative integer query parameter. */
+export function intParam(query: URLSearchParams, name: string): number | undefined {
+  const text = query.get(name);
+  if (text === null || text === "") return undefined;
+  if (!/^[0-9]+$/.test(text)) throw badRequest(`invalid ${name}: "${text}" is not a non-negative integer`);
+  return Number(text);
+}
+
+const EXPIRED_CONTINUE =
+  "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.";
+
+/**
+ * LIST a collection: selectors, `limit`/`continue` paging over one snapshot, and
+ * `resourceVersion` + `resourceVersionMatch=Exact` for a read at a past revision.
+ */
+export async function listObjects(ctx: ApiContext, info: ResourceInfo, namespace: string | undefined, query: URLSearchParams): Promise<KubeList> {
+  const filter = filterOf(query);
+  const limit = intParam(query, "limit") || undefined;
+  const token = query.get("continue");
+  const state = token ? decodeContinue(token) : undefined;
+  let revision = state?.revision;
+  const rv = query.get("resourceVersion");
+  if (revision === undefined && rv && rv !== "0" && query.get("resourceVersionMatch") === "Exact") {
+    revision = intParam(query, "resourceVersion");
+  }
+  const prefix = collectionPrefix(info, namespace);
+  const items: KubeObject[] = [];
+  let startAfter = state?.startAfter;
+  let more = false;
+  let lastKey: string | undefined;
+  try {
+    for (;;) {
+      const opts: ListOptions = {};
+      if (revision !== undefined) opts.revision = revision;
+      if (startAfter !== undefined) opts.startAfter = startAfter;
+      if (limit !== undefined) opts.limit = limit - items.length;
+      const page = await ctx.storage.list(prefix, opts);
+      revision = page.revision;
+      more = false;
+      for (const [i, kv] of page.items.entries()) {
+        const obj = decodeObject(kv);
+        if (filter && !filter(obj)) continue;
+        items.push(obj);
+        lastKey = kv.key;
+        if (limit !== undefined && items.length >= limit) {
+          more = page.more || i < page.items.length - 1;
+          break;
+        }
+      }
+      if (limit === undefined || items.length >= limit || !page.more || page.items.length === 0) break;
+      startAfter = page.items[page.items.length - 1]?.key;
+    }
+  } catch (err) {
+    if (err instanceof CompactedError && state) throw gone(EXPIRED_CONTINUE);
+    throw err;
+  }
+  const metadata: KubeList["metadata"] = { resourceVersion: String(revision ?? 0) };
+  if (more && lastKey !== undefined && revision !== undefined) metadata.continue = encodeContinue({ revision, startAfter: lastKey });
+  return { apiVersion: apiVersionOf(info), kind: `${info.kind}List`, metadata, items };
+}

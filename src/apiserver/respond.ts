@@ -1,0 +1,50 @@
+/** Writing JSON responses and turning any thrown error into a Kubernetes `Status`. */
+import type { ServerResponse } from "node:http";
+import { ApiError, internalError, type Status } from "../machinery/status.ts";
+import { CompactedError, StorageUnavailableError } from "../storage/storage.ts";
+import { logger } from "../machinery/log.ts";
+
+const log = logger("apiserver");
+
+/** Sends `body` as JSON with `code`. */
+export function sendJson(res: ServerResponse, code: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(code, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+/**
+ * The `Status` for any error: an {@link ApiError} as it is, storage outages as 503, a too-old
+ * revision as 410, anything else as a 500 whose message leaks nothing (the cause is logged).
+ */
+export function statusOf(err: unknown): Status {
+  if (err instanceof ApiError) return err.status;
+  if (err instanceof StorageUnavailableError) {
+    return new ApiError(503, "ServiceUnavailable", `storage is unavailable: ${err.message}`).status;
+  }
+  if (err instanceof CompactedError) {
+    return new ApiError(410, "Expired", `too old resource version: ${err.message}`).status;
+  }
+  log.error({ err }, "unexpected error serving a request");
+  return internalError("unexpected server error").status;
+}
+
+/** Sends the `Status` of `err`, unless the response has already begun. */
+export function sendError(res: ServerResponse, err: unknown, headers: Record<string, string> = {}): void {
+  const status = statusOf(err);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  sendJson(res, status.code, status, headers);
+}
+
+/** 405, as kube-apiserver words it. */
+export function methodNotAllowed(): ApiError {
+  return new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+}
+
+/** 404 for a path that names nothing. */
+export function pathNotFound(): ApiError {
+  return new ApiError(404, "NotFound", "the server could not find the requested resource");
+}

@@ -1,0 +1,110 @@
+/**
+ * The update verb (PUT) and the write step patch shares: optimistic concurrency on the stored
+ * modRevision, status-subresource rules, generation bumps and Service IP immutability.
+ */
+import { isDeepStrictEqual } from "node:util";
+import type { ResourceInfo } from "../api/resources.ts";
+import type { KubeObject } from "../api/types.ts";
+import { conflict, notFound } from "../machinery/status.ts";
+import type { KeyValue } from "../storage/storage.ts";
+import type { ApiContext } from "./context.ts";
+import { admit } from "./admit.ts";
+import { keepClusterIp } from "./cluster-ip/service-ips.ts";
+import { decodeObject, encodeObject } from "./codec.ts";
+import { objectKey } from "./keys.ts";
+import { asKubeObject, checkName, checkNamespace } from "./type-meta.ts";
+
+/** Kubernetes' wording for a stale resourceVersion. */
+export const STALE_MESSAGE = "the object has been modified; please apply your changes to the latest version and try again";
+
+/** Where an update goes. */
+export interface UpdateTarget {
+  info: ResourceInfo;
+  namespace: string | undefined;
+  name: string;
+  subresource: "status" | undefined;
+}
+
+/** Outcome of one compare-and-swap attempt. */
+export type WriteResult = { type: "ok"; obj: KubeObject } | { type: "conflict" };
+
+/** Attempts after which an unconditional update gives up on a hot key. */
+const MAX_ATTEMPTS = 16;
+
+function target(t: UpdateTarget): { kind: string; name: string; group?: string } {
+  return { kind: t.info.resource, name: t.name, ...(t.info.group ? { group: t.info.group } : {}) };
+}
+
+/** Everything that counts as the object's desired state for `metadata.generation`. */
+function specPart(obj: KubeObject): Record<string, unknown> {
+  const { metadata: _m, status: _s, kind: _k, apiVersion: _a, ...rest } = obj;
+  return rest;
+}
+
+/** The object to store when `desired` replaces `old` through `t`. */
+function nextObject(t: UpdateTarget, old: KubeObject, desired: KubeObject): KubeObject {
+  let next: KubeObject;
+  if (t.subresource === "status") {
+    next = structuredClone(old);
+    if (desired.status === undefined) delete next.status;
+    else next.status = structuredClone(desired.status);
+  } else {
+    next = structuredClone(desired);
+    if (t.info.statusSubresource) {
+      if (old.status === undefined) delete next.status;
+      else next.status = structuredClone(old.status);
+    }
+    // Identity and system fields are the server's, whatever the body says.
+    for (const field of ["uid", "creationTimestamp", "namespace", "name", "generateName"] as const) {
+      const value = old.metadata[field];
+      if (value === undefined) delete next.metadata[field];
+      else next.metadata[field] = value;
+    }
+    if (t.info.group === "" && t.info.resource === "services") keepClusterIp(next, old);
+  }
+  const oldGeneration = old.metadata.generation ?? 1;
+  next.metadata.generation = isDeepStrictEqual(specPart(next), specPart(old)) ? oldGeneration : oldGeneration + 1;
+  admit(t.info, next, old);
+  delete next.metadata.resourceVersion;
+  return next;
+}
+
+/** Writes `desired` over the stored `kv` if it is still current. */
+export async function writeOver(ctx: ApiContext, t: UpdateTarget, kv: KeyValue, desired: KubeObject): Promise<WriteResult> {
+  const next = nextObject(t, decodeObject(kv), desired);
+  const result = await ctx.storage.update(kv.key, encodeObject(next), kv.modRevision);
+  if (result.type === "ok") return { type: "ok", obj: decodeObject(result.kv) };
+  if (result.type === "not-found") throw notFound(target(t));
+  return { type: "conflict" };
+}
+
+/** The stored value, or 404. */
+export async function currentValue(ctx: ApiContext, t: UpdateTarget): Promise<KeyValue> {
+  const kv = await ctx.storage.get(objectKey(t.info, t.namespace, t.name));
+  if (!kv) throw notFound(target(t));
+  return kv;
+}
+
+/**
+ * Applies `desired` through `t`. With a `metadata.resourceVersion` it must be the stored one
+ * (else 409 Conflict); without one the update is unconditional and retried on races.
+ */
+export async function applyUpdate(ctx: ApiContext, t: UpdateTarget, desired: KubeObject): Promise<KubeObject> {
+  const precondition = desired.metadata.resourceVersion || undefined;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const kv = await currentValue(ctx, t);
+    if (precondition !== undefined && precondition !== String(kv.modRevision)) throw conflict(target(t), STALE_MESSAGE);
+    const result = await writeOver(ctx, t, kv, desired);
+    if (result.type === "ok") return result.obj;
+    if (precondition !== undefined) throw conflict(target(t), STALE_MESSAGE);
+  }
+  throw conflict(target(t), STALE_MESSAGE);
+}
+
+/** PUT: replaces an object (or only its status) with a request body. */
+export async function updateObject(ctx: ApiContext, t: UpdateTarget, raw: unknown): Promise<KubeObject> {
+  const obj = asKubeObject(t.info, raw);
+  checkNamespace(t.info, obj, t.namespace);
+  checkName(obj, t.name);
+  return await applyUpdate(ctx, t, obj);
+}

@@ -1,0 +1,110 @@
+/**
+ * The watch verb: newline-delimited JSON events from `storage.watch`, each flushed as it happens.
+ * Semantics follow kube-apiserver: no resourceVersion (or "0") starts with an ADDED per current
+ * object; a too-old one ends the stream with an ERROR event holding a 410 Expired `Status`;
+ * selectors turn objects that stop (start) matching into DELETED (ADDED).
+ */
+import type { ServerResponse } from "node:http";
+import { apiVersionOf, type ResourceInfo } from "../api/resources.ts";
+import type { KubeObject, WatchEvent } from "../api/types.ts";
+import { ApiError } from "../machinery/status.ts";
+import { logger } from "../machinery/log.ts";
+import { CompactedError, type StorageEvent } from "../storage/storage.ts";
+import type { ApiContext } from "./context.ts";
+import { decodeObject } from "./codec.ts";
+import { collectionPrefix } from "./keys.ts";
+import { intParam, listObjects } from "./read.ts";
+import { statusOf } from "./respond.ts";
+import { filterOf, type ObjectFilter } from "./selectors.ts";
+
+const log = logger("apiserver");
+
+/** What to send for one storage event, after selectors; undefined = nothing. */
+export function toWatchEvent(ev: StorageEvent, filter: ObjectFilter | undefined): WatchEvent | undefined {
+  if (ev.type === "delete") {
+    const old = decodeObject(ev.prev, ev.revision);
+    return !filter || filter(old) ? { type: "DELETED", object: old } : undefined;
+  }
+  const obj = decodeObject(ev.kv);
+  const matchesNow = !filter || filter(obj);
+  const matchedBefore = ev.prev !== undefined && (!filter || filter(decodeObject(ev.prev)));
+  if (matchesNow) return { type: matchedBefore ? "MODIFIED" : "ADDED", object: obj };
+  return matchedBefore ? { type: "DELETED", object: obj } : undefined;
+}
+
+/** Streams a watch on `info` (one namespace or all) to `res` until the client leaves or time runs out. */
+export async function serveWatch(
+  ctx: ApiContext, info: ResourceInfo, namespace: string | undefined, query: URLSearchParams, res: ServerResponse,
+): Promise<void> {
+  const filter = filterOf(query);
+  const timeoutSeconds = intParam(query, "timeoutSeconds");
+  const bookmarks = query.get("allowWatchBookmarks") === "true" || query.get("allowWatchBookmarks") === "1";
+  const rvText = query.get("resourceVersion") ?? "";
+  if (rvText !== "" && !/^[0-9]+$/.test(rvText)) throw new ApiError(400, "BadRequest", `invalid resourceVersion: "${rvText}"`);
+  const fromList = rvText === "" || rvText === "0";
+
+  const abort = new AbortController();
+  const onClose = (): void => abort.abort();
+  res.on("close", onClose);
+  const timers: NodeJS.Timeout[] = [];
+  if (timeoutSeconds !== undefined && timeoutSeconds > 0) timers.push(setTimeout(() => abort.abort(), timeoutSeconds * 1000));
+
+  let last = fromList ? 0 : Number(rvText);
+  const initial: KubeObject[] = [];
+  try {
+    if (fromList) {
+      const list = await listObjects(ctx, info, namespace, query.has("labelSelector") || query.has("fieldSelector") ? filterQuery(query) : new URLSearchParams());
+      last = Number(list.metadata.resourceVersion);
+      initial.push(...list.items);
+    }
+  } catch (err) {
+    cleanup();
+    throw err;
+  }
+
+  res.writeHead(200, { "content-type": "application/json", "transfer-encoding": "chunked", "cache-control": "no-cache" });
+  res.socket?.setNoDelay(true);
+  res.flushHeaders();
+  const send = (ev: WatchEvent): void => {
+    if (!res.writableEnded && !res.destroyed) res.write(JSON.stringify(ev) + "\n");
+  };
+  for (const object of initial) send({ type: "ADDED", object });
+  if (bookmarks) {
+    timers.push(setInterval(() => {
+      send({ type: "BOOKMARK", object: { kind: info.kind, apiVersion: apiVersionOf(info), metadata: { resourceVersion: String(last) } } });
+    }, ctx.bookmarkIntervalMs));
+  }
+  try {
+    for await (const ev of ctx.storage.watch(collectionPrefix(info, namespace), last, { signal: abort.signal })) {
+      last = ev.revision;
+      const out = toWatchEvent(ev, filter);
+      if (out) send(out);
+    }
+  } catch (err) {
+    if (!abort.signal.aborted) {
+      const status = err instanceof CompactedError
+        ? new ApiError(410, "Expired", `too old resource version: ${last} (${err.compactRevision})`).status
+        : statusOf(err);
+      if (!(err instanceof CompactedError)) log.warn({ err }, "watch ended by a storage error");
+      send({ type: "ERROR", object: status as unknown as KubeObject });
+    }
+  } finally {
+    cleanup();
+    if (!res.writableEnded) res.end();
+  }
+
+  function cleanup(): void {
+    for (const t of timers) clearTimeout(t);
+    res.off("close", onClose);
+    abort.abort();
+  }
+}
+
+function filterQuery(query: URLSearchParams): URLSearchParams {
+  const q = new URLSearchParams();
+  for (const name of ["labelSelector", "fieldSelector"]) {
+    const v = query.get(name);
+    if (v !== null) q.set(name, v);
+  }
+  return q;
+}
