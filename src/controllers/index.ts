@@ -1,8 +1,9 @@
 /**
  * The controllers' public surface: one call starts every controller kdns runs against an API
- * server, and resolves once they are started (not necessarily synced).
+ * server, and resolves once they are started (not necessarily synced: see `synced()`).
  */
 import type { RestClient } from "../client/rest-client.ts";
+import { startEndpointsController } from "./endpoints/controller.ts";
 
 /** What {@link startControllers} needs. */
 export interface ControllersOptions {
@@ -19,8 +20,16 @@ export interface RunningControllers {
   close(): Promise<void>;
 }
 
-/** Starts every controller (today: endpoints + endpoint slices). */
+/** Starts every controller (today: Endpoints + EndpointSlices). */
 export async function startControllers(options: ControllersOptions): Promise<RunningControllers> {
-  void options;
-  return { synced: () => true, close: async () => {} };
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const running = [startEndpointsController({ client: options.client }, signal)];
+  return {
+    synced: () => running.every((c) => c.synced()),
+    close: async () => {
+      stop.abort();
+      await Promise.all(running.map((c) => c.stopped()));
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { EndpointSlice, Endpoints, Pod, Service } from "../../api/types.ts";
-import { desiredEndpointSlices, desiredEndpoints, MANAGED_BY, MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from "./sync.ts";
+import { desiredEndpointSlices, desiredEndpoints, ENDPOINTS_MANAGED_BY, ENDPOINTS_MANAGED_BY_LABEL, MANAGED_BY, MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from "./sync.ts";
 
 function svc(spec: Partial<Service["spec"]> = {}, name = "web"): Service {
   return {
@@ -127,7 +127,7 @@ for (const c of cases) {
     if (c.subsets === "unmanaged") return assert.equal(got, undefined);
     assert.ok(got);
     assert.deepEqual(got.subsets, c.subsets);
-    assert.deepEqual(got.metadata, { name: "web", namespace: "ns", labels: {} });
+    assert.deepEqual(got.metadata, { name: "web", namespace: "ns", labels: { [ENDPOINTS_MANAGED_BY_LABEL]: ENDPOINTS_MANAGED_BY } });
   });
 }
 
@@ -138,7 +138,7 @@ test("desiredEndpoints is deterministic whatever the pod order", () => {
 
 test("headless services get the headless label on Endpoints and slices", () => {
   const s = svc({ clusterIP: "None" });
-  assert.deepEqual(desiredEndpoints(s, [])?.metadata.labels, { "service.kubernetes.io/headless": "" });
+  assert.equal(desiredEndpoints(s, [])?.metadata.labels?.["service.kubernetes.io/headless"], "");
   assert.equal(desiredEndpointSlices(s, [pod("a")])[0]?.metadata.labels?.["service.kubernetes.io/headless"], "");
 });
 

@@ -16,6 +16,13 @@ export const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 export const MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by";
 /** Our value of {@link MANAGED_BY_LABEL}; slices with another value are never touched. */
 export const MANAGED_BY = "endpointslice-controller.kdns.dev";
+/**
+ * Label on the Endpoints this controller writes: only those are ever deleted, so Endpoints a
+ * user wrote by hand (for a selector-less Service) are never removed.
+ */
+export const ENDPOINTS_MANAGED_BY_LABEL = "endpoints.kdns.dev/managed-by";
+/** Our value of {@link ENDPOINTS_MANAGED_BY_LABEL}. */
+export const ENDPOINTS_MANAGED_BY = "endpoints-controller.kdns.dev";
 /** Label Kubernetes puts on the Endpoints/slices of a headless Service. */
 export const HEADLESS_LABEL = "service.kubernetes.io/headless";
 
@@ -58,7 +65,7 @@ export function desiredEndpoints(service: Service, pods: readonly Pod[]): Endpoi
   return {
     apiVersion: "v1",
     kind: "Endpoints",
-    metadata: { name: service.metadata.name ?? "", namespace: service.metadata.namespace ?? "default", labels: serviceLabels(service) },
+    metadata: { name: service.metadata.name ?? "", namespace: service.metadata.namespace ?? "default", labels: { ...serviceLabels(service), [ENDPOINTS_MANAGED_BY_LABEL]: ENDPOINTS_MANAGED_BY } },
     subsets,
   };
 }

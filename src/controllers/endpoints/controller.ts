@@ -1,0 +1,181 @@
+/**
+ * The endpoints controller: informers on Services, Pods, Endpoints and our EndpointSlices feed a
+ * work queue of Service keys; each sync recomputes the desired objects from the caches only
+ * (sync.ts), compares, and writes on a difference with the resourceVersion it read. Any write
+ * failure (a 409 included) requeues the key with backoff; level triggering makes that safe.
+ */
+import { resourceByPath, type ResourceInfo } from "../../api/resources.ts";
+import type { EndpointSlice, Endpoints, KubeObject, Pod, Service } from "../../api/types.ts";
+import { Informer } from "../../client/informer.ts";
+import { ClientError, type RestClient } from "../../client/rest-client.ts";
+import { WorkQueue } from "../../client/work-queue.ts";
+import { logger } from "../../machinery/log.ts";
+import { matchesLabels, selectorFromMap } from "../../machinery/labels.ts";
+import { endpointsEqual, slicesEqual } from "./compare.ts";
+import { managesEndpoints } from "./pods.ts";
+import {
+  desiredEndpointSlices, desiredEndpoints, ENDPOINTS_MANAGED_BY, ENDPOINTS_MANAGED_BY_LABEL, MANAGED_BY, MANAGED_BY_LABEL, SERVICE_NAME_LABEL,
+} from "./sync.ts";
+
+const log = logger("endpoints-controller");
+
+function resource(group: string, plural: string): ResourceInfo {
+  const info = resourceByPath(group, plural);
+  if (!info) throw new Error(`resource ${plural} is not in the resource table`);
+  return info;
+}
+
+/** Options of {@link startEndpointsController}. */
+export interface EndpointsControllerOptions {
+  client: RestClient;
+  /** Concurrent syncs (default 4); one key is never synced twice at once. */
+  workers?: number;
+}
+
+/** A running endpoints controller. */
+export interface EndpointsController {
+  /** Whether all four caches have loaded. */
+  synced(): boolean;
+  /** Resolves after `signal` aborted and every worker and informer has stopped. */
+  stopped(): Promise<void>;
+}
+
+/** Starts the controller; it runs until `signal` aborts. */
+export function startEndpointsController(options: EndpointsControllerOptions, signal: AbortSignal): EndpointsController {
+  const { client } = options;
+  const info = {
+    services: resource("", "services"),
+    pods: resource("", "pods"),
+    endpoints: resource("", "endpoints"),
+    slices: resource("discovery.k8s.io", "endpointslices"),
+  };
+  const services = new Informer<Service>(client, info.services);
+  const pods = new Informer<Pod>(client, info.pods);
+  const endpoints = new Informer<Endpoints>(client, info.endpoints);
+  const slices = new Informer<EndpointSlice>(client, info.slices, { labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY}` });
+  const queue = new WorkQueue({ maxDelayMs: 5_000 });
+  const key = (o: KubeObject, name = o.metadata.name): string => `${o.metadata.namespace ?? ""}/${name ?? ""}`;
+
+  const enqueueService = (s: Service): void => queue.add(key(s));
+  services.on("add", enqueueService);
+  services.on("update", (_old, s) => enqueueService(s));
+  services.on("delete", enqueueService);
+
+  const enqueueForPod = (...versions: Pod[]): void => {
+    const ns = versions[0]?.metadata.namespace;
+    for (const s of services.list()) {
+      if (s.metadata.namespace !== ns || !managesEndpoints(s)) continue;
+      const selector = selectorFromMap(s.spec.selector ?? {});
+      if (versions.some((p) => matchesLabels(selector, p.metadata.labels))) enqueueService(s);
+    }
+  };
+  pods.on("add", (p) => enqueueForPod(p));
+  pods.on("update", (old, p) => enqueueForPod(old, p));
+  pods.on("delete", (p) => enqueueForPod(p));
+
+  const enqueueOwner = (e: KubeObject): void => queue.add(key(e));
+  endpoints.on("add", enqueueOwner);
+  endpoints.on("update", (_old, e) => enqueueOwner(e));
+  endpoints.on("delete", enqueueOwner);
+  const enqueueSliceOwner = (s: EndpointSlice): void => {
+    const owner = s.metadata.labels?.[SERVICE_NAME_LABEL];
+    if (owner && s.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY) queue.add(key(s, owner));
+  };
+  slices.on("add", enqueueSliceOwner);
+  slices.on("update", (_old, s) => enqueueSliceOwner(s));
+  slices.on("delete", enqueueSliceOwner);
+
+  const informers = [services, pods, endpoints, slices];
+  for (const inf of informers) inf.start(signal);
+
+  async function syncEndpoints(ns: string, name: string, service: Service | undefined): Promise<void> {
+    const current = endpoints.get(ns, name);
+    const desired = service ? desiredEndpoints(service, pods.list()) : undefined;
+    if (!desired) {
+      if (current?.metadata.labels?.[ENDPOINTS_MANAGED_BY_LABEL] === ENDPOINTS_MANAGED_BY) await ignoreNotFound(client.delete(info.endpoints, ns, name));
+      return;
+    }
+    if (!current) {
+      await client.create(info.endpoints, ns, desired);
+    } else if (!endpointsEqual(current, desired)) {
+      await client.update(info.endpoints, { ...current, subsets: desired.subsets, metadata: { ...current.metadata, labels: desired.metadata.labels ?? {} } });
+    }
+  }
+
+  async function syncSlices(ns: string, name: string, service: Service | undefined): Promise<void> {
+    const ours = slices
+      .list()
+      .filter((s) => s.metadata.namespace === ns && s.metadata.labels?.[SERVICE_NAME_LABEL] === name && s.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY);
+    const desired = service ? desiredEndpointSlices(service, pods.list()) : [];
+    for (const want of desired) {
+      const current = ours.find((s) => s.metadata.name === want.metadata.name);
+      if (!current) await client.create(info.slices, ns, want);
+      else if (!slicesEqual(current, want)) {
+        await client.update(info.slices, { ...current, ...want, metadata: { ...current.metadata, labels: want.metadata.labels ?? {}, ...ownerRefs(want) } });
+      }
+    }
+    for (const s of ours) {
+      if (!desired.some((d) => d.metadata.name === s.metadata.name)) await ignoreNotFound(client.delete(info.slices, ns, s.metadata.name ?? ""));
+    }
+  }
+
+  async function sync(k: string): Promise<void> {
+    const slash = k.indexOf("/");
+    const ns = k.slice(0, slash);
+    const name = k.slice(slash + 1);
+    const service = services.get(ns, name);
+    await syncEndpoints(ns, name, service);
+    await syncSlices(ns, name, service);
+  }
+
+  async function worker(): Promise<void> {
+    for (;;) {
+      const k = await queue.get(signal);
+      if (k === undefined) return;
+      try {
+        await sync(k);
+        queue.forget(k);
+      } catch (err) {
+        if (!signal.aborted) {
+          const level = err instanceof ClientError && err.code === 409 ? "debug" : "warn";
+          log[level]({ key: k, err: String(err), retries: queue.numRequeues(k) }, "endpoints sync failed; requeued");
+          queue.addRateLimited(k);
+        }
+      } finally {
+        queue.done(k);
+      }
+    }
+  }
+
+  const workers = (async () => {
+    try {
+      await Promise.all(informers.map((inf) => inf.waitForSync(signal)));
+    } catch {
+      return;
+    }
+    log.info({ services: services.list().length, pods: pods.list().length }, "caches synced; endpoints controller running");
+    await Promise.all(Array.from({ length: options.workers ?? 4 }, () => worker()));
+  })();
+  if (signal.aborted) queue.shutDown();
+  else signal.addEventListener("abort", () => queue.shutDown(), { once: true });
+
+  return {
+    synced: () => informers.every((inf) => inf.hasSynced()),
+    stopped: async () => {
+      await workers;
+      await Promise.all(informers.map((inf) => inf.stopped()));
+    },
+  };
+}
+
+function ownerRefs(slice: EndpointSlice): Pick<KubeObject["metadata"], "ownerReferences"> {
+  return slice.metadata.ownerReferences ? { ownerReferences: slice.metadata.ownerReferences } : {};
+}
+
+async function ignoreNotFound(p: Promise<unknown>): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    if (!(err instanceof ClientError && err.code === 404)) throw err;
+  }
+}
