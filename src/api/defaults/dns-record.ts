@@ -1,0 +1,20 @@
+/** DNSRecord defaults: a lower-case host, and a path named after its Service when none is given. */
+import type { KubeObject } from "../types.ts";
+import { isRecord } from "../validation/guards.ts";
+
+/**
+ * Defaults a DNSRecord in place; never throws. Host names compare case-insensitively (RFC 4343),
+ * so the stored form is lower case and validation can demand it. A path left out becomes
+ * `/<service>`, as in the design note's flat form.
+ */
+export function defaultDNSRecord(obj: KubeObject): void {
+  const spec = obj.spec;
+  if (!isRecord(spec)) return;
+  if (typeof spec["host"] === "string") spec["host"] = spec["host"].toLowerCase();
+  if (!Array.isArray(spec["paths"])) return;
+  for (const p of spec["paths"] as unknown[]) {
+    if (!isRecord(p)) continue;
+    const service = p["service"];
+    if ((p["path"] === undefined || p["path"] === "") && typeof service === "string" && service !== "") p["path"] = `/${service}`;
+  }
+}
