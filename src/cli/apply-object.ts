@@ -38,18 +38,35 @@ async function applyOnce(client: RestClient, { info, namespace, name, object }: 
   const desired = mergePatch(current, { ...withoutStatus, metadata: wantedMeta }) as KubeObject;
   let outcome: ApplyOutcome = "unchanged";
   let stored = current;
-  if (!isDeepStrictEqual(desired, current)) {
+  if (!contains(current, { ...withoutStatus, metadata: wantedMeta })) {
     stored = await client.update<KubeObject>(info, desired);
     outcome = "configured";
   }
   if (writesStatus) {
-    const merged = mergePatch(stored.status ?? {}, wantedStatus);
-    if (!isDeepStrictEqual(merged, stored.status)) {
-      await writeStatus(client, info, stored, merged);
+    if (!contains(stored.status, wantedStatus)) {
+      await writeStatus(client, info, stored, mergePatch(stored.status ?? {}, wantedStatus));
       outcome = "configured";
     }
   }
   return outcome;
+}
+
+/**
+ * Whether everything the manifest says already holds in the stored object. Lists must match
+ * element by element, but elements may carry more (server defaults such as a port's protocol),
+ * so a re-apply of an unchanged manifest reports `unchanged` instead of rewriting.
+ */
+export function contains(actual: unknown, wanted: unknown): boolean {
+  if (wanted === null) return actual === undefined || actual === null;
+  if (Array.isArray(wanted)) {
+    return Array.isArray(actual) && actual.length === wanted.length && wanted.every((w, i) => contains(actual[i], w));
+  }
+  if (typeof wanted === "object" && wanted !== undefined) {
+    if (typeof actual !== "object" || actual === null || Array.isArray(actual)) return false;
+    const a = actual as Record<string, unknown>;
+    return Object.entries(wanted as Record<string, unknown>).every(([k, w]) => w === undefined || contains(a[k], w));
+  }
+  return isDeepStrictEqual(actual, wanted);
 }
 
 async function writeStatus(client: RestClient, info: ResourceInfo, stored: KubeObject, status: unknown): Promise<void> {

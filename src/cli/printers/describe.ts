@@ -6,7 +6,7 @@ import { formatTable } from "./table.ts";
 type Line = [label: string, value: string];
 
 function block(lines: Line[]): string {
-  const width = Math.max(...lines.map(([l]) => l.length)) + 2;
+  const width = Math.max(...lines.map(([l]) => l.length)) + 3;
   return lines.map(([l, v]) => `${(l + ":").padEnd(width)}${v}`.trimEnd() + "\n").join("");
 }
 

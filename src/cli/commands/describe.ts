@@ -1,0 +1,57 @@
+/** `kdns describe KIND NAME…`: a readable multi-line description of each object. */
+import { Command } from "commander";
+import { resourceByName } from "../../api/resources.ts";
+import type { DNSRecord, Endpoints, KubeObject, Pod, Service } from "../../api/types.ts";
+import type { RestClient } from "../../client/rest-client.ts";
+import { addClientFlags, clientOf, type ClientFlags } from "../client-flags.ts";
+import { action, errorLine } from "../errors.ts";
+import { flag } from "../flags.ts";
+import { resolveKind } from "../kind.ts";
+import { describeDNSRecord, describeGeneric, describePod, describeService } from "../printers/describe.ts";
+
+interface DescribeFlags extends ClientFlags {
+  namespace: string;
+}
+
+async function describeOne(client: RestClient, resource: string, obj: KubeObject): Promise<string> {
+  switch (resource) {
+    case "services": {
+      const epInfo = resourceByName("endpoints");
+      const ep = epInfo
+        ? await client.get<Endpoints>(epInfo, obj.metadata.namespace, obj.metadata.name ?? "").catch(() => undefined)
+        : undefined;
+      return describeService(obj as Service, ep);
+    }
+    case "pods":
+      return describePod(obj as Pod);
+    case "dnsrecords":
+      return describeDNSRecord(obj as DNSRecord);
+    default:
+      return describeGeneric(obj);
+  }
+}
+
+/** The `describe` command. */
+export function describeCommand(): Command {
+  const cmd = new Command("describe")
+    .description("show details of objects")
+    .argument("<kind>", "resource kind")
+    .argument("<names...>", "object names")
+    .addOption(flag("-n, --namespace <ns>", "namespace", { default: "default" }));
+  addClientFlags(cmd);
+  return cmd.action(action(async (kind: string, names: string[], flags: DescribeFlags) => {
+    const info = resolveKind(kind);
+    const client = clientOf(flags);
+    const texts: string[] = [];
+    for (const name of names) {
+      try {
+        const obj = await client.get(info, info.namespaced ? flags.namespace : undefined, name);
+        texts.push(await describeOne(client, info.resource, obj));
+      } catch (err) {
+        process.exitCode = 1;
+        process.stderr.write(errorLine(err) + "\n");
+      }
+    }
+    process.stdout.write(texts.join("\n\n"));
+  }));
+}
