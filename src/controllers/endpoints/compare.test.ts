@@ -1,0 +1,30 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { EndpointSlice, Endpoints } from "../../api/types.ts";
+import { endpointsEqual, slicesEqual } from "./compare.ts";
+
+const ep = (subsets: Endpoints["subsets"], labels?: Record<string, string>): Endpoints => ({
+  apiVersion: "v1", kind: "Endpoints", metadata: { name: "web", ...(labels ? { labels } : {}) }, ...(subsets ? { subsets } : {}),
+});
+
+test("endpointsEqual treats missing and empty lists alike and defaults protocol", () => {
+  assert.equal(endpointsEqual(ep(undefined), ep([])), true);
+  assert.equal(endpointsEqual(ep([{ addresses: [{ ip: "10.0.0.1" }], ports: [{ port: 80 }] }]), ep([{ addresses: [{ ip: "10.0.0.1" }], notReadyAddresses: [], ports: [{ port: 80, protocol: "TCP" }] }])), true);
+});
+
+test("endpointsEqual sees changed addresses, readiness and labels", () => {
+  const base = ep([{ addresses: [{ ip: "10.0.0.1" }] }], { a: "1" });
+  assert.equal(endpointsEqual(base, ep([{ addresses: [{ ip: "10.0.0.2" }] }], { a: "1" })), false);
+  assert.equal(endpointsEqual(base, ep([{ notReadyAddresses: [{ ip: "10.0.0.1" }] }], { a: "1" })), false);
+  assert.equal(endpointsEqual(base, ep([{ addresses: [{ ip: "10.0.0.1" }] }], { a: "2" })), false);
+});
+
+test("slicesEqual compares address type, endpoints, ports and labels", () => {
+  const slice = (ready: boolean, addressType: EndpointSlice["addressType"] = "IPv4"): EndpointSlice => ({
+    apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice", metadata: { name: "web-ipv4", labels: { x: "y" } }, addressType,
+    endpoints: [{ addresses: ["10.0.0.1"], conditions: { ready, serving: ready, terminating: false } }], ports: [{ port: 80 }],
+  });
+  assert.equal(slicesEqual(slice(true), slice(true)), true);
+  assert.equal(slicesEqual(slice(true), slice(false)), false);
+  assert.equal(slicesEqual(slice(true), slice(true, "IPv6")), false);
+});
