@@ -1,0 +1,50 @@
+/**
+ * The handler-chain contract (CoreDNS's plugin.Handler): each plugin answers the queries it owns
+ * and hands the rest to `next`. Answers for data already in memory return synchronously, so the
+ * hot path allocates no promise.
+ */
+import type { ParsedQuery } from "./wire/query.ts";
+import type { Sections } from "./wire/response.ts";
+
+/** One query as the chain sees it. */
+export interface DnsRequest {
+  /** The raw message as received. */
+  msg: Buffer;
+  query: ParsedQuery;
+  transport: "udp" | "tcp";
+  /** Client address (for recursion ACLs and logs). */
+  clientAddress: string;
+}
+
+/** What a plugin answers. */
+export type DnsReply =
+  /** Header bits plus precomputed sections; the server copies the question and writes the rest. */
+  | { type: "answer"; rcode: number; authoritative: boolean; sections: Sections | undefined }
+  /** A complete message (forwarded or cached); its ID and question already match the query. */
+  | { type: "raw"; bytes: Buffer }
+  /** Send nothing. */
+  | { type: "drop" };
+
+/** The rest of the chain. */
+export type Next = (req: DnsRequest) => DnsReply | Promise<DnsReply>;
+
+/** A plugin. */
+export interface DnsPlugin {
+  readonly name: string;
+  serve(req: DnsRequest, next: Next): DnsReply | Promise<DnsReply>;
+  /** Whether it has what it needs to answer (e.g. its caches synced); default ready. */
+  ready?(): boolean;
+  /** Stops watches and timers. */
+  close?(): Promise<void>;
+}
+
+/** Composes plugins in order; the end of the chain answers `last`. */
+export function chain(plugins: readonly DnsPlugin[], last: Next): Next {
+  let next = last;
+  for (let i = plugins.length - 1; i >= 0; i--) {
+    const plugin = plugins[i]!;
+    const after = next;
+    next = (req) => plugin.serve(req, after);
+  }
+  return next;
+}

@@ -1,0 +1,103 @@
+/**
+ * What DNS keeps of each API object: only the fields answering needs (CoreDNS strips objects the
+ * same way before caching them), so 10,000 services and 100,000 pods fit in little memory.
+ */
+import type { Endpoints, KubeObject, Pod, Service } from "../../../api/types.ts";
+import { canonicalIP } from "./names.ts";
+
+/** A port as DNS publishes it in SRV records. */
+export interface PortInfo {
+  name: string;
+  protocol: string;
+  port: number;
+}
+
+/** A Service, stripped. */
+export interface ServiceInfo {
+  namespace: string;
+  name: string;
+  kind: "cluster-ip" | "headless" | "external-name";
+  clusterIPs: string[];
+  externalName: string;
+  ports: PortInfo[];
+}
+
+/** One ready endpoint address. */
+export interface EndpointInfo {
+  ip: string;
+  hostname: string;
+}
+
+/** An Endpoints object, stripped to its ready addresses grouped with their ports. */
+export interface EndpointsInfo {
+  namespace: string;
+  name: string;
+  subsets: { addresses: EndpointInfo[]; ports: PortInfo[] }[];
+}
+
+/** A Pod, stripped to its IPs. */
+export interface PodInfo {
+  namespace: string;
+  name: string;
+  ips: string[];
+}
+
+/** The stripped objects travel through the informer cache as KubeObjects with one extra field. */
+export type Stripped<T> = KubeObject & { dns: T };
+
+function meta(obj: KubeObject): KubeObject["metadata"] {
+  const m: KubeObject["metadata"] = { name: obj.metadata.name ?? "", namespace: obj.metadata.namespace ?? "" };
+  if (obj.metadata.resourceVersion !== undefined) m.resourceVersion = obj.metadata.resourceVersion;
+  return m;
+}
+
+/** Strips a Service. */
+export function stripService(obj: KubeObject): Stripped<ServiceInfo> {
+  const svc = obj as Service;
+  const spec = svc.spec ?? {};
+  const ips = (spec.clusterIPs?.length ? spec.clusterIPs : spec.clusterIP ? [spec.clusterIP] : []).filter((ip) => ip && ip !== "None");
+  const kind = spec.type === "ExternalName" ? "external-name" : spec.clusterIP === "None" || ips.length === 0 ? "headless" : "cluster-ip";
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: meta(obj),
+    dns: {
+      namespace: obj.metadata.namespace ?? "",
+      name: obj.metadata.name ?? "",
+      kind,
+      clusterIPs: ips.map(canonicalIP),
+      externalName: (spec.externalName ?? "").toLowerCase().replace(/\.$/, ""),
+      ports: (spec.ports ?? []).map((p) => ({ name: p.name ?? "", protocol: (p.protocol ?? "TCP").toLowerCase(), port: p.port })),
+    },
+  };
+}
+
+/** Strips an Endpoints object (ready addresses only: spec 1.1.0 §2.4 serves ready endpoints). */
+export function stripEndpoints(obj: KubeObject): Stripped<EndpointsInfo> {
+  const ep = obj as Endpoints;
+  return {
+    apiVersion: "v1",
+    kind: "Endpoints",
+    metadata: meta(obj),
+    dns: {
+      namespace: obj.metadata.namespace ?? "",
+      name: obj.metadata.name ?? "",
+      subsets: (ep.subsets ?? []).map((s) => ({
+        addresses: (s.addresses ?? []).map((a) => ({ ip: canonicalIP(a.ip), hostname: (a.hostname ?? "").toLowerCase() })),
+        ports: (s.ports ?? []).map((p) => ({ name: p.name ?? "", protocol: (p.protocol ?? "TCP").toLowerCase(), port: p.port })),
+      })),
+    },
+  };
+}
+
+/** Strips a Pod to its IPs. */
+export function stripPod(obj: KubeObject): Stripped<PodInfo> {
+  const pod = obj as Pod;
+  const ips = pod.status?.podIPs?.map((p) => p.ip) ?? (pod.status?.podIP ? [pod.status.podIP] : []);
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: meta(obj),
+    dns: { namespace: obj.metadata.namespace ?? "", name: obj.metadata.name ?? "", ips: ips.map(canonicalIP) },
+  };
+}
