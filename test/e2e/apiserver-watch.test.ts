@@ -1,0 +1,141 @@
+/** End-to-end: watch streaming from a revision, from 0, bookmarks, selectors, timeouts and 410. */
+import { test, after, before } from "node:test";
+import assert from "node:assert/strict";
+import { openStorage, type Storage } from "../../src/storage/index.ts";
+import { readEvents, startHarness, type Harness } from "./apiserver-harness.ts";
+import { waitFor } from "../support/wait-for.ts";
+
+let h: Harness;
+before(async () => {
+  h = await startHarness({ bookmarkIntervalMs: 50 });
+  await h.call("POST", "/api/v1/namespaces", { metadata: { name: "w" } });
+});
+after(async () => {
+  await h.close();
+});
+
+const EP = "/api/v1/namespaces/w/endpoints";
+
+function watch(path: string, signal: AbortSignal): Promise<Response> {
+  return fetch(h.url + path, { signal });
+}
+
+test("watch from a resourceVersion sends every later change in order", async () => {
+  const a = (await h.call("POST", EP, { metadata: { name: "a" } })).body;
+  const ac = new AbortController();
+  const res = await watch(`${EP}?watch=true&resourceVersion=${a.metadata.resourceVersion}`, ac.signal);
+  assert.equal(res.status, 200);
+  await h.call("POST", EP, { metadata: { name: "b" } });
+  await h.call("PATCH", `${EP}/a`, { metadata: { labels: { x: "1" } } }, { "content-type": "application/merge-patch+json" });
+  const del = (await h.call("DELETE", `${EP}/b`)).body;
+  const events = await readEvents(res, (e) => e.length >= 3);
+  ac.abort();
+  assert.deepEqual(events.map((e) => [e.type, e.object.metadata.name]), [["ADDED", "b"], ["MODIFIED", "a"], ["DELETED", "b"]]);
+  assert.equal(events[1].object.metadata.labels.x, "1");
+  assert.equal(events[2].object.metadata.resourceVersion, del.metadata.resourceVersion);
+  const rvs = events.map((e) => Number(e.object.metadata.resourceVersion));
+  assert.deepEqual([...rvs].sort((x, y) => x - y), rvs);
+});
+
+test("watch without a resourceVersion starts with ADDED for current objects (all namespaces too)", async () => {
+  await h.call("POST", EP, { metadata: { name: "c0" } });
+  const ac = new AbortController();
+  const res = await watch(`/api/v1/endpoints?watch=1&fieldSelector=metadata.namespace%3Dw`, ac.signal);
+  const first = await readEvents(res, (e) => e.some((x) => x.object.metadata.name === "c0"));
+  ac.abort();
+  assert.ok(first.every((e) => e.type === "ADDED" && e.object.metadata.namespace === "w"));
+  const ac2 = new AbortController();
+  const res2 = await watch(`${EP}?watch=true&resourceVersion=0`, ac2.signal);
+  const initial = await readEvents(res2, (e) => e.some((x) => x.object.metadata.name === "c0"));
+  ac2.abort();
+  assert.ok(initial.some((e) => e.type === "ADDED" && e.object.metadata.name === "c0"));
+});
+
+test("label selectors turn objects leaving or entering the selection into DELETED/ADDED", async () => {
+  const rv = (await h.call("POST", EP, { metadata: { name: "sel", labels: { tier: "front" } } })).body.metadata.resourceVersion;
+  const ac = new AbortController();
+  const res = await watch(`${EP}?watch=true&resourceVersion=${rv}&labelSelector=tier%3Dfront`, ac.signal);
+  const mp = { "content-type": "application/merge-patch+json" };
+  await h.call("POST", EP, { metadata: { name: "other", labels: { tier: "back" } } });
+  await h.call("PATCH", `${EP}/sel`, { metadata: { labels: { tier: "back" } } }, mp);
+  await h.call("PATCH", `${EP}/other`, { metadata: { labels: { tier: "front" } } }, mp);
+  await h.call("PATCH", `${EP}/other`, { metadata: { annotations: { n: "1" } } }, mp);
+  const events = await readEvents(res, (e) => e.length >= 3);
+  ac.abort();
+  assert.deepEqual(events.map((e) => [e.type, e.object.metadata.name]), [["DELETED", "sel"], ["ADDED", "other"], ["MODIFIED", "other"]]);
+});
+
+test("bookmarks carry only kind, apiVersion and the resourceVersion", async () => {
+  const ac = new AbortController();
+  const res = await watch(`${EP}?watch=true&allowWatchBookmarks=true&resourceVersion=1&labelSelector=none%3Dnone`, ac.signal);
+  const events = await readEvents(res, (e) => e.some((x) => x.type === "BOOKMARK"));
+  ac.abort();
+  const bm = events.find((e) => e.type === "BOOKMARK");
+  assert.deepEqual(Object.keys(bm.object).sort(), ["apiVersion", "kind", "metadata"]);
+  assert.equal(bm.object.kind, "Endpoints");
+  assert.deepEqual(Object.keys(bm.object.metadata), ["resourceVersion"]);
+  assert.ok(Number(bm.object.metadata.resourceVersion) >= 1);
+});
+
+test("timeoutSeconds ends the stream", async () => {
+  const started = Date.now();
+  const res = await fetch(`${h.url}${EP}?watch=true&timeoutSeconds=1&resourceVersion=0`);
+  await res.text();
+  assert.ok(Date.now() - started < 5000);
+});
+
+test("a closed client connection stops the storage watch", async () => {
+  let active = 0;
+  const storage = await openStorage({ type: "memory", dataDir: "/nonexistent" });
+  const counting: Storage = {
+    get: (k) => storage.get(k),
+    list: (p, o) => storage.list(p, o),
+    create: (k, v) => storage.create(k, v),
+    update: (k, v, r) => storage.update(k, v, r),
+    delete: (k, r) => storage.delete(k, r),
+    revision: () => storage.revision(),
+    healthy: () => storage.healthy(),
+    close: () => storage.close(),
+    async *watch(prefix, rev, opts) {
+      active++;
+      try {
+        yield* storage.watch(prefix, rev, opts);
+      } finally {
+        active--;
+      }
+    },
+  };
+  const hh = await startHarness({ storage: counting });
+  try {
+    const ac = new AbortController();
+    const res = await fetch(`${hh.url}/api/v1/namespaces?watch=true`, { signal: ac.signal });
+    await readEvents(res, (e) => e.length >= 3);
+    await waitFor(() => active === 1, { what: "the storage watch to start" });
+    ac.abort();
+    await waitFor(() => active === 0, { what: "the storage watch to end" });
+  } finally {
+    await hh.close();
+    await storage.close();
+  }
+});
+
+test("a too-old resourceVersion ends with an ERROR event: 410 Expired", async () => {
+  const storage = await openStorage({ type: "memory", dataDir: "/nonexistent", historyWindow: 3 });
+  const hh = await startHarness({ storage });
+  try {
+    await hh.call("POST", "/api/v1/namespaces", { metadata: { name: "old" } });
+    for (let i = 0; i < 10; i++) await hh.call("POST", "/api/v1/namespaces/old/endpoints", { metadata: { name: `e${i}` } });
+    const res = await fetch(`${hh.url}/api/v1/namespaces/old/endpoints?watch=true&resourceVersion=1`);
+    assert.equal(res.status, 200);
+    const events = await readEvents(res, () => false);
+    assert.equal(events.length, 1);
+    assert.equal(events[0].type, "ERROR");
+    assert.equal(events[0].object.kind, "Status");
+    assert.equal(events[0].object.code, 410);
+    assert.equal(events[0].object.reason, "Expired");
+    assert.match(events[0].object.message, /^too old resource version: 1 \(\d+\)$/);
+  } finally {
+    await hh.close();
+    await storage.close();
+  }
+});
