@@ -25,7 +25,11 @@ export function defaultService(obj: KubeObject): void {
     for (const p of ports as unknown[]) {
       if (!isRecord(p)) continue;
       const target = p["targetPort"];
-      if ((target === undefined || target === 0 || target === "") && typeof p["port"] === "number") p["targetPort"] = p["port"];
+      const port = p["port"];
+      // Copy only a usable port, so a bad port is reported once (on spec.ports[i].port).
+      if ((target === undefined || target === 0 || target === "") && Number.isInteger(port) && (port as number) >= 1 && (port as number) <= 65535) {
+        p["targetPort"] = port;
+      }
     }
   }
   const clusterIP = spec["clusterIP"];
@@ -38,7 +42,7 @@ export function defaultService(obj: KubeObject): void {
   const ips = spec["clusterIPs"];
   if (spec["ipFamilies"] === undefined && Array.isArray(ips) && ips.length > 0) {
     const fams = (ips as unknown[]).map(familyOf);
-    if (fams.every((f) => f !== undefined)) {
+    if (fams.every((f) => f !== undefined) && new Set(fams).size === fams.length) {
       spec["ipFamilies"] = fams;
       if (spec["ipFamilyPolicy"] === undefined) spec["ipFamilyPolicy"] = fams.length > 1 ? "PreferDualStack" : "SingleStack";
     }

@@ -79,6 +79,7 @@ function validateClusterIPs(spec: Record<string, unknown>, type: unknown): Statu
   if (clusterIPs.length > 2) causes.push(...invalidValue("spec.clusterIPs", clusterIPs, "may specify no more than two IPs"));
   clusterIPs.forEach((ip: unknown, i) => {
     const at = `spec.clusterIPs[${i}]`;
+    if (i === 0 && ip === clusterIP && ip !== "None") return; // already checked as spec.clusterIP
     if (ip === "None") {
       if (i > 0 || clusterIPs.length > 1) causes.push(...invalidValue(at, ip, "'None' must be the only value"));
     } else if (typeof ip !== "string") causes.push(...invalidValue(at, ip, "must be a string"));
