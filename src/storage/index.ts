@@ -29,7 +29,12 @@ export async function openStorage(options: OpenStorageOptions): Promise<Storage>
       const { EmbeddedStorage } = await import("./embedded/embedded-storage.ts");
       return await EmbeddedStorage.open(join(options.dataDir, "store"), history);
     }
-    case "etcd":
-      throw new Error("storage type etcd is not available yet");
+    case "etcd": {
+      const { EtcdStorage } = await import("./etcd/etcd-storage.ts");
+      return await EtcdStorage.open({
+        endpoints: options.etcdEndpoints ?? ["http://127.0.0.1:2379"],
+        prefix: options.etcdPrefix ?? "/registry/",
+      });
+    }
   }
 }

@@ -1,0 +1,70 @@
+import { after, before } from "node:test";
+import { Etcd3 } from "etcd3";
+import { startEtcd, type TestEtcd } from "../../../test/support/etcd.ts";
+import { waitFor } from "../../../test/support/wait-for.ts";
+import { storageConformance, type ConformanceTarget } from "../conformance.ts";
+import type { KeyValue } from "../storage.ts";
+import { EtcdStorage } from "./etcd-storage.ts";
+
+let etcd: TestEtcd | undefined;
+let admin: Etcd3 | undefined;
+let run = 0;
+
+before(async () => {
+  etcd = await startEtcd();
+  admin = new Etcd3({ hosts: [etcd.endpoint] });
+});
+
+after(async () => {
+  admin?.close();
+  await etcd?.stop();
+});
+
+/** Writes from four loops until `count` are acknowledged, then SIGKILLs etcd mid-stream. */
+async function writeThenKill(server: TestEtcd, storage: EtcdStorage, prefix: string, count: number): Promise<KeyValue[]> {
+  const acknowledged: KeyValue[] = [];
+  let next = 0;
+  let killed: Promise<void> | undefined;
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (!killed) {
+        const key = `${prefix}${String(next++).padStart(6, "0")}`;
+        try {
+          const result = await storage.create(key, "v");
+          if (result.type === "ok") acknowledged.push(result.kv);
+        } catch {
+          // writes in flight when etcd dies fail; only acknowledged ones count
+          break;
+        }
+        if (acknowledged.length >= count) killed ??= server.kill("SIGKILL");
+      }
+    }),
+  );
+  await killed;
+  return acknowledged;
+}
+
+storageConformance("etcd", async () => {
+  const server = etcd;
+  const client = admin;
+  if (!server || !client) throw new Error("etcd did not start");
+  const prefix = `/kdns-test-${process.pid}-${run++}/`;
+  const target: ConformanceTarget = {
+    storage: await EtcdStorage.open({ endpoints: [server.endpoint], prefix }),
+    compact: async () => {
+      const revision = await target.storage.revision();
+      await client.kv.compact({ revision, physical: true });
+    },
+    restart: async (keyPrefix, count) => {
+      const storage = target.storage as EtcdStorage;
+      const acknowledged = await writeThenKill(server, storage, keyPrefix, count);
+      await server.restart();
+      await waitFor(() => storage.healthy(), { timeoutMs: 20_000, what: "the etcd storage to reconnect" });
+      return acknowledged;
+    },
+    cleanup: async () => {
+      await target.storage.close();
+    },
+  };
+  return target;
+});
