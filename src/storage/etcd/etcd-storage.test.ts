@@ -1,9 +1,10 @@
-import { after, before } from "node:test";
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
 import { Etcd3 } from "etcd3";
 import { startEtcd, type TestEtcd } from "../../../test/support/etcd.ts";
 import { waitFor } from "../../../test/support/wait-for.ts";
 import { storageConformance, type ConformanceTarget } from "../conformance.ts";
-import type { KeyValue } from "../storage.ts";
+import type { KeyValue, StorageEvent } from "../storage.ts";
 import { EtcdStorage } from "./etcd-storage.ts";
 
 let etcd: TestEtcd | undefined;
@@ -67,4 +68,56 @@ storageConformance("etcd", async () => {
     },
   };
   return target;
+});
+
+test("a watch resumes after etcd restarts without missing or repeating events", async () => {
+  const server = etcd;
+  if (!server) throw new Error("etcd did not start");
+  const storage = await EtcdStorage.open({ endpoints: [server.endpoint], prefix: `/kdns-resume-${process.pid}/` });
+  const ac = new AbortController();
+  const timer = setTimeout(() => ac.abort(), 30_000);
+  try {
+    const start = await storage.revision();
+    const seen: StorageEvent[] = [];
+    const watching = (async () => {
+      for await (const event of storage.watch("w/", start, { signal: ac.signal })) {
+        seen.push(event);
+        if (seen.length === 6) break;
+      }
+    })();
+    const written: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await storage.create(`w/before-${i}`, "x");
+      if (r.type === "ok") written.push(r.kv.modRevision);
+    }
+    await waitFor(() => seen.length === 3, { what: "events before the restart" });
+    await server.restart();
+    await waitFor(() => storage.healthy(), { timeoutMs: 20_000, what: "etcd to come back" });
+    for (let i = 0; i < 3; i++) {
+      const r = await storage.create(`w/after-${i}`, "y");
+      if (r.type === "ok") written.push(r.kv.modRevision);
+    }
+    await watching;
+    assert.deepEqual(seen.map((e) => e.revision), written);
+  } finally {
+    clearTimeout(timer);
+    ac.abort();
+    await storage.close();
+  }
+});
+
+test("healthy() answers false quickly while etcd is down", async () => {
+  const server = etcd;
+  if (!server) throw new Error("etcd did not start");
+  const storage = await EtcdStorage.open({ endpoints: [server.endpoint], prefix: "/kdns-health/" });
+  try {
+    assert.equal(await storage.healthy(), true);
+    await server.kill("SIGKILL");
+    const t0 = Date.now();
+    assert.equal(await storage.healthy(), false);
+    assert.ok(Date.now() - t0 < 2_000, `healthy() took ${Date.now() - t0} ms`);
+  } finally {
+    await server.restart();
+    await storage.close();
+  }
 });
