@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startHarness, type Harness } from "./apiserver-harness.ts";
 import { startApiServer } from "../../src/apiserver/index.ts";
-import { openStorage } from "../../src/storage/index.ts";
+import { openStorage, StorageUnavailableError, type Storage } from "../../src/storage/index.ts";
 
 let h: Harness;
 before(async () => {
@@ -277,5 +277,38 @@ test("bearer tokens, listen errors, and refusing non-loopback without a token fi
   } finally {
     await storage.close();
     await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("storage outages are 503 and unexpected faults 500 without a stack", async () => {
+  const storage = await openStorage({ type: "memory", dataDir: "/nonexistent" });
+  let fault: Error | undefined;
+  const flaky: Storage = {
+    get: async (k) => {
+      if (fault) throw fault;
+      return await storage.get(k);
+    },
+    list: (p, o) => storage.list(p, o),
+    create: (k, v) => storage.create(k, v),
+    update: (k, v, r) => storage.update(k, v, r),
+    delete: (k, r) => storage.delete(k, r),
+    watch: (p, r, o) => storage.watch(p, r, o),
+    revision: () => storage.revision(),
+    healthy: async () => fault === undefined,
+    close: () => storage.close(),
+  };
+  const hh = await startHarness({ storage: flaky });
+  try {
+    fault = new StorageUnavailableError("etcd is down");
+    const down = await hh.call("GET", "/api/v1/namespaces/default");
+    assert.deepEqual([down.status, down.body.kind, down.body.reason], [503, "Status", "ServiceUnavailable"]);
+    assert.equal((await hh.call("GET", "/readyz")).status, 503);
+    fault = new Error("secret internals at /some/path.ts:1");
+    const broken = await hh.call("GET", "/api/v1/namespaces/default");
+    assert.deepEqual([broken.status, broken.body.reason], [500, "InternalError"]);
+    assert.doesNotMatch(JSON.stringify(broken.body), /secret internals|\.ts:/);
+  } finally {
+    await hh.close();
+    await storage.close();
   }
 });
