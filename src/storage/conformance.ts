@@ -171,6 +171,7 @@ export function storageConformance(name: string, open: () => Promise<Conformance
       const old = await storage.list("past/", { revision: then });
       assert.equal(old.revision, then);
       assert.deepEqual(old.items.map((kv) => [kv.key, kv.value]), [["past/a", "a1"], ["past/b", "b1"]]);
+      await assert.rejects(storage.list("past/", { revision: (await storage.revision()) + 5 }), RangeError);
       const now = await storage.list("past/");
       assert.deepEqual(now.items.map((kv) => [kv.key, kv.value]), [["past/a", "a2"], ["past/c", "c1"]]);
     });

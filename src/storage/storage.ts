@@ -77,7 +77,10 @@ export interface WatchOptions {
 export interface Storage {
   /** The current value of one key. */
   get(key: string): Promise<KeyValue | undefined>;
-  /** Keys under `prefix` in key order. Throws {@link CompactedError} for a revision too old. */
+  /**
+   * Keys under `prefix` in key order. Throws {@link CompactedError} for a revision too old and
+   * `RangeError` for a revision newer than the current one.
+   */
   list(prefix: string, options?: ListOptions): Promise<ListResult>;
   /** Creates `key` only if it does not exist. */
   create(key: string, value: string): Promise<CreateResult>;

@@ -188,6 +188,9 @@ export class EtcdStorage implements Storage {
         const requested = Number(req.revision ?? 0);
         throw new CompactedError(requested, await this.#compactRevision(requested));
       }
+      if (err instanceof Error && err.message.includes("future revision")) {
+        throw new RangeError(`revision ${String(req.revision)} is newer than the current revision`);
+      }
       throw storageError(err, what);
     }
   }
