@@ -52,8 +52,14 @@ function mustOk<T extends { type: string }>(result: T): Extract<T, { type: "ok" 
   return result as Extract<T, { type: "ok" }>;
 }
 
+/** What a backend promises beyond the common contract. */
+export interface ConformanceOptions {
+  /** Acknowledged writes survive a crash: runs the SIGKILL test (the target must offer `restart`). */
+  durable?: boolean;
+}
+
 /** Registers the conformance tests of one backend under `describe(name)`. */
-export function storageConformance(name: string, open: () => Promise<ConformanceTarget>): void {
+export function storageConformance(name: string, open: () => Promise<ConformanceTarget>, options: ConformanceOptions = {}): void {
   const withTarget = (title: string, body: (target: ConformanceTarget, t: TestContext) => Promise<void>): void => {
     test(title, async (t) => {
       const target = await open();
@@ -269,11 +275,8 @@ export function storageConformance(name: string, open: () => Promise<Conformance
       assert.equal(deletes.filter((r) => r.type === "ok").length, 1);
     });
 
-    withTarget("acknowledged writes survive SIGKILL and the revision never goes back", async (target, t) => {
-      if (!target.restart) {
-        t.skip(`${name} is not durable`);
-        return;
-      }
+    if (options.durable) withTarget("acknowledged writes survive SIGKILL and the revision never goes back", async (target) => {
+      assert.ok(target.restart, `${name} is declared durable but offers no restart`);
       mustOk(await target.storage.create("crash/before", "b"));
       const acknowledged = await target.restart("crash/", 40);
       assert.ok(acknowledged.length >= 40, `only ${acknowledged.length} writes acknowledged`);

@@ -52,7 +52,7 @@ storageConformance("embedded (LMDB)", async () => {
     },
   };
   return target;
-});
+}, { durable: true });
 
 test("history and revision persist across a clean reopen", async () => {
   const dir = await mkdtemp(join(tmpdir(), "kdns-embedded-"));

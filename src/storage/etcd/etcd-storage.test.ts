@@ -68,7 +68,7 @@ storageConformance("etcd", async () => {
     },
   };
   return target;
-});
+}, { durable: true });
 
 test("a watch resumes after etcd restarts without missing or repeating events", async () => {
   const server = etcd;
