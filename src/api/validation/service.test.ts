@@ -18,6 +18,8 @@ test("valid services pass", () => {
   assert.deepEqual(fields(svc({ clusterIP: "None" })), [], "headless needs no ports");
   assert.deepEqual(fields(svc({ type: "ExternalName", externalName: "db.example.com." })), []);
   assert.deepEqual(fields(svc({ clusterIP: "fd00::1", ipFamilies: ["IPv6"], ports: [{ port: 1 }] })), []);
+  assert.deepEqual(fields(svc({ ports: [{ name: "metrics-and-health-checks", port: 9090 }] })), [], "service port names are DNS-1123 labels, longer than 15");
+  assert.deepEqual(fields(svc({ ports: [{ name: "Bad_Name", port: 9090 }] })), ["spec.ports[0].name"]);
 });
 
 test("table of invalid services, one field each", () => {

@@ -1,7 +1,7 @@
 /** Service validation (Kubernetes pkg/apis/core/validation ValidateService, narrowed to what kdns serves). */
 import { isIP } from "node:net";
 import type { StatusCause } from "../../machinery/status.ts";
-import { isDNS1035Label, isDNS1123Subdomain, isValidIP, isValidPortName, isValidPortNum } from "../../machinery/validate-names.ts";
+import { isDNS1035Label, isDNS1123Label, isDNS1123Subdomain, isValidIP, isValidPortName, isValidPortNum } from "../../machinery/validate-names.ts";
 import type { KubeObject } from "../types.ts";
 import { duplicateValue, forbidden, invalidValue, notSupported, requiredValue } from "./field-errors.ts";
 import { isRecord, prop } from "./guards.ts";
@@ -38,7 +38,8 @@ function validatePorts(ports: unknown, field: string): StatusCause[] {
       // Several ports need names: they become SRV records and Endpoints port keys.
       if (ports.length > 1) causes.push(requiredValue(`${at}.name`));
     } else {
-      causes.push(...validatePortName(name, `${at}.name`));
+      // Service port names are DNS-1123 labels (up to 63); only target ports use IANA_SVC_NAME.
+      causes.push(...validatePortName(name, `${at}.name`, isDNS1123Label));
       if (typeof name === "string") {
         if (names.has(name)) causes.push(duplicateValue(`${at}.name`, name));
         names.add(name);
