@@ -7,6 +7,7 @@ import { isIP } from "node:net";
 import type { RecordData } from "../../wire/records.ts";
 import { QTYPE, RCODE } from "../../wire/constants.ts";
 import type { ZoneIndex } from "./zone-index.ts";
+import type { OwnedRecord } from "../../answers/encode.ts";
 import { ipFromDashed } from "./names.ts";
 
 /** How pod names `a-b-c-d.ns.pod.<zone>` are answered (CoreDNS `pods`). */
@@ -24,12 +25,6 @@ export interface PodLookup {
   hasPod(namespace: string, ip: string): boolean;
 }
 
-/** A record to send: owned by the question's name, or by another name written in full. */
-export interface OwnedRecord {
-  owner: "qname" | string;
-  ttl: number;
-  data: RecordData;
-}
 
 /** Outcome of resolving one question. */
 export type Resolution =

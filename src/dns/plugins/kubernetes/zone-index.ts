@@ -39,7 +39,8 @@ export class ZoneIndex {
       else grouped.set(r.name, [r.data]);
     }
     const changed = new Set<string>();
-    for (const name of this.#owned.get(key) ?? []) {
+    const previous = this.#owned.get(key) ?? [];
+    for (const name of previous) {
       const node = this.#nodes.get(name);
       if (!node) continue;
       const before = node.get(key);
@@ -68,7 +69,11 @@ export class ZoneIndex {
     const names = records.length ? [...new Set(records.map((r) => r.name))] : [];
     if (names.length) this.#owned.set(key, names);
     else this.#owned.delete(key);
-    if (changed.size) for (const l of this.#listeners) l(changed);
+    if (!changed.size) return;
+    // Answers of a contributor's other names may embed changed data (SRV glue): report them all.
+    for (const name of previous) changed.add(name);
+    for (const name of names) changed.add(name);
+    for (const l of this.#listeners) l(changed);
   }
 
   #adjustAncestors(name: string, delta: number, changed: Set<string>): void {

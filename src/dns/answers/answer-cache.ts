@@ -1,0 +1,61 @@
+/**
+ * Answers built once and served many times: name → qtype → ready wire sections. Entries are
+ * dropped when the data behind a name changes, never by time (the data is local). Bounded: when
+ * full, it starts over, since rebuilding is cheap and a flood of distinct names must not grow it.
+ */
+import type { Sections } from "../wire/response.ts";
+
+/** A built answer: rcode plus sections. */
+export interface CachedAnswer {
+  rcode: number;
+  sections: Sections;
+}
+
+/** The cache. */
+export class AnswerCache {
+  readonly #entries = new Map<string, Map<number, CachedAnswer>>();
+  readonly #max: number;
+  #count = 0;
+
+  constructor(maxEntries = 200_000) {
+    this.#max = maxEntries;
+  }
+
+  /** The built answer for name and type, if any. */
+  get(name: string, qtype: number): CachedAnswer | undefined {
+    return this.#entries.get(name)?.get(qtype);
+  }
+
+  /** Stores a built answer. */
+  set(name: string, qtype: number, answer: CachedAnswer): void {
+    if (this.#count >= this.#max) this.clear();
+    let byType = this.#entries.get(name);
+    if (!byType) {
+      byType = new Map();
+      this.#entries.set(name, byType);
+    }
+    if (!byType.has(qtype)) this.#count++;
+    byType.set(qtype, answer);
+  }
+
+  /** Drops every answer of these names. */
+  invalidate(names: Iterable<string>): void {
+    for (const name of names) {
+      const byType = this.#entries.get(name);
+      if (!byType) continue;
+      this.#count -= byType.size;
+      this.#entries.delete(name);
+    }
+  }
+
+  /** Drops everything. */
+  clear(): void {
+    this.#entries.clear();
+    this.#count = 0;
+  }
+
+  /** Number of cached answers. */
+  get size(): number {
+    return this.#count;
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * The kubernetes plugin: answers the cluster zone (and PTRs of cluster IPs) from an index fed by
+ * list + watch of Services, Endpoints and (for `pods verified`) Pods. Built answers are cached
+ * until the data behind them changes. Until the first sync, cluster names get SERVFAIL, never a
+ * false NXDOMAIN (CoreDNS TestNotSyncedServeDNS).
+ */
+import { resourceByPath, type ResourceInfo } from "../../../api/resources.ts";
+import type { KubeObject } from "../../../api/types.ts";
+import { Informer, type InformerSource } from "../../../client/informer.ts";
+import { AnswerCache } from "../../answers/answer-cache.ts";
+import { encodeAnswer, labelCount, suffixOffset } from "../../answers/encode.ts";
+import type { DnsPlugin, DnsReply, DnsRequest, Next } from "../../plugin.ts";
+import { QTYPE, RCODE } from "../../wire/constants.ts";
+import type { Sections } from "../../wire/response.ts";
+import { chaseUpstream } from "./chase.ts";
+import { stripEndpoints, stripPod, stripService, type EndpointsInfo, type PodInfo, type ServiceInfo, type Stripped } from "./model.ts";
+import { inZone, resolve, type ClusterZoneConfig, type PodLookup } from "./resolve.ts";
+import { serviceRecords } from "./service-records.ts";
+import { soaRecord, zoneRecords } from "./zone-records.ts";
+import { ZoneIndex } from "./zone-index.ts";
+import { dashedIP } from "./names.ts";
+
+/** Settings of the plugin. */
+export interface KubernetesPluginOptions extends ClusterZoneConfig {
+  /** The API (a RestClient). */
+  source: InformerSource;
+  /** Addresses of this DNS server, published as `ns.dns.<zone>`. */
+  nsAddresses: string[];
+}
+
+function info(group: string, resource: string): ResourceInfo {
+  const found = resourceByPath(group, resource);
+  if (!found) throw new Error(`resource ${resource} missing from the resource table`);
+  return found;
+}
+
+/** The plugin. */
+export class KubernetesPlugin implements DnsPlugin, PodLookup {
+  readonly name = "kubernetes";
+  readonly #cfg: ClusterZoneConfig;
+  readonly #index: ZoneIndex;
+  readonly #cache = new AnswerCache();
+  readonly #negative = new Map<number, Sections>();
+  readonly #zoneLabels: number;
+  readonly #soa;
+  readonly #services: Informer<Stripped<ServiceInfo>>;
+  readonly #endpoints: Informer<Stripped<EndpointsInfo>>;
+  readonly #pods: Informer<Stripped<PodInfo>> | undefined;
+  readonly #podIPs = new Map<string, number>();
+
+  constructor(options: KubernetesPluginOptions) {
+    this.#cfg = { zone: options.zone, ttl: options.ttl, pods: options.pods };
+    this.#zoneLabels = labelCount(options.zone);
+    this.#index = new ZoneIndex([options.zone, "in-addr.arpa", "ip6.arpa"]);
+    this.#index.onChange((names) => this.#cache.invalidate(names));
+    const serial = Math.floor(Date.now() / 1000);
+    this.#soa = soaRecord(options.zone, options.ttl, serial).data;
+    this.#index.set("", zoneRecords(options.zone, options.ttl, serial, options.nsAddresses));
+    this.#services = new Informer<Stripped<ServiceInfo>>(options.source, info("", "services"), { transform: stripService });
+    this.#endpoints = new Informer<Stripped<EndpointsInfo>>(options.source, info("", "endpoints"), { transform: stripEndpoints });
+    const refresh = (o: { metadata: KubeObject["metadata"] }) => this.#refresh(o.metadata.namespace ?? "", o.metadata.name ?? "");
+    for (const inf of [this.#services, this.#endpoints] as unknown as Informer<KubeObject>[]) {
+      inf.on("add", refresh);
+      inf.on("update", (_old, o) => refresh(o));
+      inf.on("delete", refresh);
+    }
+    if (options.pods === "verified") {
+      const pods = new Informer<Stripped<PodInfo>>(options.source, info("", "pods"), { transform: stripPod });
+      pods.on("add", (p) => this.#podChanged(undefined, p.dns));
+      pods.on("update", (o, p) => this.#podChanged(o.dns, p.dns));
+      pods.on("delete", (p) => this.#podChanged(p.dns, undefined));
+      this.#pods = pods;
+    }
+  }
+
+  /** Starts the informers. */
+  start(signal: AbortSignal): void {
+    this.#services.start(signal);
+    this.#endpoints.start(signal);
+    this.#pods?.start(signal);
+  }
+
+  /** Synced: every informer has its first list. */
+  ready(): boolean {
+    return this.#services.hasSynced() && this.#endpoints.hasSynced() && (this.#pods?.hasSynced() ?? true);
+  }
+
+  /** Number of names in the index (for tests and metrics). */
+  get names(): number {
+    return this.#index.size;
+  }
+
+  /** {@link PodLookup}: a pod with this IP exists in the namespace. */
+  hasPod(namespace: string, ip: string): boolean {
+    return (this.#podIPs.get(`${namespace}/${ip}`) ?? 0) > 0;
+  }
+
+  #refresh(namespace: string, name: string): void {
+    const svc = this.#services.get(namespace, name)?.dns;
+    const eps = this.#endpoints.get(namespace, name)?.dns;
+    this.#index.set(`${namespace}/${name}`, svc ? serviceRecords(svc, eps, this.#cfg.zone) : []);
+  }
+
+  #podChanged(before: PodInfo | undefined, after: PodInfo | undefined): void {
+    const touched: string[] = [];
+    for (const [pod, delta] of [[before, -1], [after, +1]] as const) {
+      for (const ip of pod?.ips ?? []) {
+        const key = `${pod!.namespace}/${ip}`;
+        const count = (this.#podIPs.get(key) ?? 0) + delta;
+        if (count > 0) this.#podIPs.set(key, count);
+        else this.#podIPs.delete(key);
+        touched.push(`${dashedIP(ip)}.${pod!.namespace}.pod.${this.#cfg.zone}`);
+      }
+    }
+    this.#cache.invalidate(touched);
+  }
+
+  serve(req: DnsRequest, next: Next): DnsReply | Promise<DnsReply> {
+    const { name, qtype } = req.query;
+    const reverse = name.endsWith(".in-addr.arpa") || name.endsWith(".ip6.arpa");
+    if (!reverse && !inZone(name, this.#cfg.zone)) return next(req);
+    const cached = this.#cache.get(name, qtype);
+    if (cached) return { type: "answer", rcode: cached.rcode, authoritative: true, sections: cached.sections };
+    if (!this.ready()) return reverse ? next(req) : { type: "answer", rcode: RCODE.SERVFAIL, authoritative: false, sections: undefined };
+    if (qtype === QTYPE.AXFR || qtype === QTYPE.IXFR) return { type: "answer", rcode: RCODE.REFUSED, authoritative: false, sections: undefined };
+    const r = resolve(this.#index, this.#cfg, this, name, qtype);
+    if (r.type === "next") return next(req);
+    if (r.type === "chase") return chaseUpstream(req, next, r.answers, r.target);
+    if (r.soa && !r.answers.length) {
+      const sections = this.#negativeSections(req);
+      if (r.rcode !== RCODE.NXDOMAIN) this.#cache.set(name, qtype, { rcode: r.rcode, sections });
+      return { type: "answer", rcode: r.rcode, authoritative: true, sections };
+    }
+    const sections = encodeAnswer(req.query, r.answers, r.additionals);
+    this.#cache.set(name, qtype, { rcode: r.rcode, sections });
+    return { type: "answer", rcode: r.rcode, authoritative: true, sections };
+  }
+
+  /** The SOA authority section, built once per offset of the zone apex in the question. */
+  #negativeSections(req: DnsRequest): Sections {
+    const offset = suffixOffset(req.query, this.#zoneLabels);
+    let sections = this.#negative.get(offset);
+    if (!sections) {
+      sections = encodeAnswer(req.query, [], [], { zoneLabels: this.#zoneLabels, ttl: Math.min(this.#cfg.ttl, 300), data: this.#soa });
+      this.#negative.set(offset, sections);
+    }
+    return sections;
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * From bytes in to bytes out: parse, apply the protocol rules every query gets, run the plugin
+ * chain, write the answer. Shared by the UDP and TCP listeners.
+ */
+import type { DnsReply, DnsRequest, Next } from "../plugin.ts";
+import { QTYPE, RCODE } from "../wire/constants.ts";
+import { isInternetClass, parseQuery, type ParsedQuery } from "../wire/query.ts";
+import { encodeSections } from "../wire/records.ts";
+import { udpLimit, writeAnswer, type Sections } from "../wire/response.ts";
+
+/** Turns one received message into the answer to send (undefined: send nothing). */
+export type MessageHandler = (msg: Buffer, transport: "udp" | "tcp", clientAddress: string) => Buffer | undefined | Promise<Buffer | undefined>;
+
+/** Options of {@link createHandler}. */
+export interface HandlerOptions {
+  /** Called with every fault a plugin throws (the client gets SERVFAIL). */
+  onError?: (err: unknown) => void;
+}
+
+/** RFC 8482 §4.2: answer ANY with one synthesized HINFO, as CoreDNS's `any` plugin does. */
+const anySections: Sections = encodeSections([{ owner: 12, ttl: 8482, data: { type: "HINFO", cpu: "RFC8482", os: "" } }]);
+
+/** Builds the message handler around a plugin chain. */
+export function createHandler(chain: Next, options: HandlerOptions = {}): MessageHandler {
+  const finish = (msg: Buffer, query: ParsedQuery, reply: DnsReply, limit: number): Buffer | undefined => {
+    if (reply.type === "drop") return undefined;
+    if (reply.type === "raw") return reply.bytes;
+    const flags = { rcode: reply.rcode, authoritative: reply.authoritative, recursionAvailable: true, truncated: reply.truncated ?? false };
+    return writeAnswer(msg, query, flags, reply.sections, limit);
+  };
+  const fail = (msg: Buffer, query: ParsedQuery, limit: number, err: unknown): Buffer => {
+    options.onError?.(err);
+    return writeAnswer(msg, query, { rcode: RCODE.SERVFAIL, authoritative: false, recursionAvailable: true }, undefined, limit);
+  };
+  return (msg, transport, clientAddress) => {
+    const query = parseQuery(msg);
+    if (query.type === "drop") return undefined;
+    const limit = transport === "udp" ? udpLimit(query.edns) : 65535;
+    if (query.type === "reject") {
+      return writeAnswer(msg, query, { rcode: query.rcode, authoritative: false, recursionAvailable: true }, undefined, limit);
+    }
+    if (!isInternetClass(query)) {
+      return writeAnswer(msg, query, { rcode: RCODE.REFUSED, authoritative: false, recursionAvailable: true }, undefined, limit);
+    }
+    if (query.qtype === QTYPE.ANY) {
+      return writeAnswer(msg, query, { rcode: RCODE.NOERROR, authoritative: false, recursionAvailable: true }, anySections, limit);
+    }
+    if (query.qtype === QTYPE.AXFR || query.qtype === QTYPE.IXFR) {
+      return writeAnswer(msg, query, { rcode: RCODE.REFUSED, authoritative: false, recursionAvailable: true }, undefined, limit);
+    }
+    const req: DnsRequest = { msg, query, transport, clientAddress };
+    let reply: DnsReply | Promise<DnsReply>;
+    try {
+      reply = chain(req);
+    } catch (err) {
+      return fail(msg, query, limit, err);
+    }
+    if (!(reply instanceof Promise)) return finish(msg, query, reply, limit);
+    return reply.then((r) => finish(msg, query, r, limit), (err: unknown) => fail(msg, query, limit, err));
+  };
+}
