@@ -8,10 +8,11 @@ import { resourceByPath, type ResourceInfo } from "../../../api/resources.ts";
 import type { KubeObject } from "../../../api/types.ts";
 import { Informer, type InformerSource } from "../../../client/informer.ts";
 import { AnswerCache } from "../../answers/answer-cache.ts";
-import { encodeAnswer, labelCount, suffixOffset } from "../../answers/encode.ts";
+import { encodeAnswer, labelCount } from "../../answers/encode.ts";
+import { NegativeSections } from "../../answers/negative.ts";
+import { soaTtl } from "../../answers/soa.ts";
 import type { DnsPlugin, DnsReply, DnsRequest, Next } from "../../plugin.ts";
 import { QTYPE, RCODE } from "../../wire/constants.ts";
-import type { Sections } from "../../wire/response.ts";
 import { chaseUpstream } from "./chase.ts";
 import { stripEndpoints, stripPod, stripService, type EndpointsInfo, type PodInfo, type ServiceInfo, type Stripped } from "./model.ts";
 import { inZone, resolve, type ClusterZoneConfig, type PodLookup } from "./resolve.ts";
@@ -40,9 +41,7 @@ export class KubernetesPlugin implements DnsPlugin, PodLookup {
   readonly #cfg: ClusterZoneConfig;
   readonly #index: ZoneIndex;
   readonly #cache = new AnswerCache();
-  readonly #negative = new Map<number, Sections>();
-  readonly #zoneLabels: number;
-  readonly #soa;
+  readonly #negative: NegativeSections;
   readonly #services: Informer<Stripped<ServiceInfo>>;
   readonly #endpoints: Informer<Stripped<EndpointsInfo>>;
   readonly #pods: Informer<Stripped<PodInfo>> | undefined;
@@ -50,11 +49,10 @@ export class KubernetesPlugin implements DnsPlugin, PodLookup {
 
   constructor(options: KubernetesPluginOptions) {
     this.#cfg = { zone: options.zone, ttl: options.ttl, pods: options.pods };
-    this.#zoneLabels = labelCount(options.zone);
     this.#index = new ZoneIndex([options.zone, "in-addr.arpa", "ip6.arpa"]);
     this.#index.onChange((names) => this.#cache.invalidate(names));
     const serial = Math.floor(Date.now() / 1000);
-    this.#soa = soaRecord(options.zone, options.ttl, serial).data;
+    this.#negative = new NegativeSections(labelCount(options.zone), soaTtl(options.ttl), soaRecord(options.zone, options.ttl, serial).data);
     this.#index.set("", zoneRecords(options.zone, options.ttl, serial, options.nsAddresses));
     this.#services = new Informer<Stripped<ServiceInfo>>(options.source, info("", "services"), { transform: stripService });
     this.#endpoints = new Informer<Stripped<EndpointsInfo>>(options.source, info("", "endpoints"), { transform: stripEndpoints });
@@ -127,23 +125,12 @@ export class KubernetesPlugin implements DnsPlugin, PodLookup {
     if (r.type === "next") return next(req);
     if (r.type === "chase") return chaseUpstream(req, next, r.answers, r.target);
     if (r.soa && !r.answers.length) {
-      const sections = this.#negativeSections(req);
+      const sections = this.#negative.get(req.query);
       if (r.rcode !== RCODE.NXDOMAIN) this.#cache.set(name, qtype, { rcode: r.rcode, sections });
       return { type: "answer", rcode: r.rcode, authoritative: true, sections };
     }
     const sections = encodeAnswer(req.query, r.answers, r.additionals);
     this.#cache.set(name, qtype, { rcode: r.rcode, sections });
     return { type: "answer", rcode: r.rcode, authoritative: true, sections };
-  }
-
-  /** The SOA authority section, built once per offset of the zone apex in the question. */
-  #negativeSections(req: DnsRequest): Sections {
-    const offset = suffixOffset(req.query, this.#zoneLabels);
-    let sections = this.#negative.get(offset);
-    if (!sections) {
-      sections = encodeAnswer(req.query, [], [], { zoneLabels: this.#zoneLabels, ttl: Math.min(this.#cfg.ttl, 300), data: this.#soa });
-      this.#negative.set(offset, sections);
-    }
-    return sections;
   }
 }

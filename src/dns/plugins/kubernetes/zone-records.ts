@@ -1,5 +1,6 @@
 /** The records of the zone itself: SOA and NS at the apex, the NS glue, and the schema TXT (spec §2.2). */
 import { isIP } from "node:net";
+import { soaData } from "../../answers/soa.ts";
 import type { NamedRecord } from "./service-records.ts";
 
 /** The schema version kdns implements (kubernetes/dns docs/specification.md). */
@@ -7,13 +8,7 @@ export const SCHEMA_VERSION = "1.1.0";
 
 /** The SOA record of `zone`, as CoreDNS writes it (minimum = the record TTL). */
 export function soaRecord(zone: string, ttl: number, serial: number): NamedRecord {
-  return {
-    name: zone,
-    data: {
-      type: "SOA", mname: `ns.dns.${zone}`, rname: `hostmaster.${zone}`,
-      serial, refresh: 7200, retry: 1800, expire: 86400, minimum: ttl,
-    },
-  };
+  return { name: zone, data: soaData(zone, ttl, serial) };
 }
 
 /** Apex SOA + NS, `ns.dns.<zone>` addresses (the DNS server's own), `dns-version.<zone>` TXT. */
