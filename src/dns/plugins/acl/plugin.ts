@@ -1,0 +1,44 @@
+/**
+ * The recursion ACL: only clients inside the allowed prefixes may use what follows it in the
+ * chain (cache and forward), so kdns is not an open resolver (RFC 5358). Cluster and DNSRecord
+ * names are answered before it, for every client.
+ */
+import type { DnsPlugin, DnsReply, DnsRequest, Next } from "../../plugin.ts";
+import { RCODE } from "../../wire/constants.ts";
+import { udpLimit, writeAnswer } from "../../wire/response.ts";
+import { cidrsContain, compileCidrs, type CidrSet } from "./cidr.ts";
+
+/** Loopback and private ranges (RFC 1918, RFC 4193 ULA, link-local): the `--allow-recursion` default. */
+export const DEFAULT_RECURSION_ALLOW: readonly string[] = [
+  "127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16",
+  "::1/128", "fc00::/7", "fe80::/10",
+];
+
+/** Settings of {@link RecursionAclPlugin}. */
+export interface RecursionAclOptions {
+  /** CIDRs (IPv4 and IPv6) of clients allowed to recurse; a bare address is one host. */
+  allow: string[];
+}
+
+/** Answers REFUSED, with RA clear, to clients outside the allowed prefixes. */
+export class RecursionAclPlugin implements DnsPlugin {
+  readonly name = "acl";
+  readonly #allowed: CidrSet;
+
+  /** Throws on a malformed CIDR, naming it. */
+  constructor(options: RecursionAclOptions) {
+    this.#allowed = compileCidrs(options.allow);
+  }
+
+  /** Whether `address` may recurse. */
+  allows(address: string): boolean {
+    return cidrsContain(this.#allowed, address);
+  }
+
+  serve(req: DnsRequest, next: Next): DnsReply | Promise<DnsReply> {
+    if (cidrsContain(this.#allowed, req.clientAddress)) return next(req);
+    // RA=0 tells the client recursion is not offered to it (RFC 1035 §4.1.1), hence a raw reply.
+    const bytes = writeAnswer(req.msg, req.query, { rcode: RCODE.REFUSED, authoritative: false, recursionAvailable: false }, undefined, udpLimit(req.query.edns));
+    return { type: "raw", bytes };
+  }
+}
