@@ -1,0 +1,74 @@
+/**
+ * The UDP listener: one datagram in, the handler's bytes out. `reusePort` lets several worker
+ * processes bind the same port, so the kernel spreads datagrams over them (SO_REUSEPORT).
+ */
+import { createSocket, type Socket } from "node:dgram";
+import { isIPv6 } from "node:net";
+import type { Logger } from "../../machinery/log.ts";
+import type { MessageHandler } from "./handler.ts";
+
+/** Options of {@link listenUdp}. */
+export interface UdpOptions {
+  host: string;
+  port: number;
+  handler: MessageHandler;
+  log: Logger;
+  /** Share the port with other processes' sockets (workers). */
+  reusePort?: boolean;
+}
+
+/** A bound UDP socket. */
+export interface UdpListener {
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Kernel receive buffer: room for bursts of queries while the event loop is busy. Each datagram
+ * is read whole (libuv reads up to 64 KiB), which holds the EDNS maximum.
+ */
+const RECV_BUFFER = 4 * 1024 * 1024;
+
+/** Binds a UDP socket and answers every datagram through `handler`. */
+export async function listenUdp(options: UdpOptions): Promise<UdpListener> {
+  const { handler, log } = options;
+  const socket: Socket = createSocket({
+    type: isIPv6(options.host) ? "udp6" : "udp4",
+    ...(options.reusePort ? { reusePort: true, reuseAddr: false } : {}),
+  });
+  const reply = (out: Buffer | undefined, port: number, address: string): void => {
+    if (out) socket.send(out, port, address, onSendError);
+  };
+  const onSendError = (err: Error | null): void => {
+    if (err) log.debug({ err: err.message }, "udp send failed");
+  };
+  socket.on("message", (msg, rinfo) => {
+    let out: ReturnType<MessageHandler>;
+    try {
+      out = handler(msg, "udp", rinfo.address);
+    } catch (err) {
+      log.error({ err }, "udp handler threw");
+      return;
+    }
+    if (out instanceof Promise) {
+      out.then((b) => reply(b, rinfo.port, rinfo.address), (err: unknown) => log.error({ err }, "udp handler failed"));
+    } else reply(out, rinfo.port, rinfo.address);
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once("error", reject);
+    socket.bind({ address: options.host, port: options.port, exclusive: true }, () => {
+      socket.off("error", reject);
+      resolve();
+    });
+  });
+  socket.on("error", (err) => log.warn({ err: err.message }, "udp socket error"));
+  try {
+    socket.setRecvBufferSize(RECV_BUFFER);
+  } catch {
+    // The kernel's rmem_max caps it; the default still works.
+  }
+  return {
+    port: socket.address().port,
+    close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
+  };
+}
