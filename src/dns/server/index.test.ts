@@ -87,10 +87,10 @@ test("UDP and TCP answer on the same port, IPv4 and IPv6", async () => {
 test("a plugin that throws gives SERVFAIL and the server keeps answering", async () => {
   const s = await start();
   const a = await udpAsk("127.0.0.1", s.address.port, q("boom"));
-  assert.equal(a.rcode, "SERVFAIL");
+  assert.equal((a.flags ?? 0) & 0xf, RCODE.SERVFAIL);
   assert.ok(errors.length > 0);
   const b = await udpAsk("127.0.0.1", s.address.port, q("fine"));
-  assert.equal(b.rcode, "NOERROR");
+  assert.equal((b.flags ?? 0) & 0xf, RCODE.NOERROR);
 });
 
 test("TCP: pipelined queries in one segment; a fast answer overtakes a slow one", async () => {
@@ -137,7 +137,7 @@ test("TCP: idle and read timeouts close connections", async () => {
 
 test("TCP: connections over the cap are closed, the others still served", async () => {
   const s = await start("127.0.0.1:0", { maxConnections: 5 });
-  const conns = [];
+  const conns: Awaited<ReturnType<typeof tcpOpen>>[] = [];
   for (let i = 0; i < 8; i++) conns.push(await tcpOpen(s.address.port));
   await waitFor(() => conns.filter((c) => c.closed()).length === 3, { what: "3 closed" });
   const open = conns.find((c) => !c.closed())!;
