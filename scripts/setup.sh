@@ -10,17 +10,17 @@ if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.pack
   npm ci --no-audit --no-fund >&2
 fi
 
-[ "${1:-}" = "--test-tools" ] || exit 0
-
 # command → Debian package that provides it
-declare -A tools=(
-  [etcd]=etcd-server
-  [etcdctl]=etcd-client
-  [nginx]=nginx-light
-  [dig]=bind9-dnsutils
-  [kubectl]=kubernetes-client
-  [unshare]=util-linux
-)
+declare -A tools=()
+case "${1:-}" in
+  --test-tools)
+    tools=([etcd]=etcd-server [etcdctl]=etcd-client [nginx]=nginx-light [dig]=bind9-dnsutils
+      [kubectl]=kubernetes-client [unshare]=util-linux [curl]=curl) ;;
+  --bench-tools)
+    tools=([dnsperf]=dnsperf [dnsmasq]=dnsmasq-base [unbound]=unbound [wrk]=wrk [nginx]=nginx-light
+      [taskset]=util-linux) ;;
+  *) exit 0 ;;
+esac
 missing=()
 for cmd in "${!tools[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${tools[$cmd]}")
@@ -32,6 +32,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
 # Debian starts the packaged services on install; the tests start their own on free ports.
-for svc in etcd nginx; do
+for svc in etcd nginx unbound; do
   if command -v systemctl >/dev/null 2>&1; then systemctl stop "$svc" >/dev/null 2>&1 || true; fi
 done

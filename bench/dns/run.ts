@@ -1,0 +1,193 @@
+/**
+ * `npm run bench:dns`: kdns's DNS server against a Node echo server (the runtime's ceiling),
+ * dnsmasq and unbound, all serving the same 1,000 names in one run, each measured with dnsperf
+ * on loopback with the load generator and the server pinned to different CPUs. Also: p99 latency
+ * at half of peak load, memory with 10,000 services and 100,000 pods, and how long an API write
+ * takes to show in DNS. Writes the DNS section of BENCHMARKS.md and bench/results/dns-qps.svg.
+ * `--quick` runs shorter, smaller measurements (for trying the harness, not for the record).
+ */
+import { execFileSync } from "node:child_process";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { resourceByPath } from "../../src/api/resources.ts";
+import { startFakeUpstream } from "../../test/support/fake-upstream.ts";
+import { freePort } from "../../test/support/free-port.ts";
+import { DnsProbe } from "../support/dns-probe.ts";
+import { createMany, pod, service } from "../support/load.ts";
+import { progress, rssMiB, type Child } from "../support/proc.ts";
+import { barChart, formatNumber, writeSection, type Bar } from "../support/report.ts";
+import { dnsperf, percentile, type PerfResult } from "./dnsperf.ts";
+import { startDns, startApi } from "./kdns.ts";
+import { startDnsmasq, startEcho, startUnbound, type NameAddress } from "./peers.ts";
+
+const quick = process.argv.includes("--quick");
+const seconds = quick ? 3 : 10;
+const names = quick ? 200 : 1000;
+const bigServices = quick ? 1000 : 10_000;
+const bigPods = quick ? 10_000 : 100_000;
+const SERVER_CPU = 1;
+const LOAD_CPU = 0;
+const zone = "cluster.local";
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const servicesInfo = resourceByPath("", "services")!;
+
+for (const tool of ["dnsperf", "dnsmasq", "unbound", "taskset"]) {
+  try {
+    execFileSync("sh", ["-c", `command -v ${tool}`]);
+  } catch {
+    console.error(`bench: ${tool} not found: apt-get install -y dnsperf dnsmasq-base unbound util-linux`);
+    process.exit(1);
+  }
+}
+
+const dir = await mkdtemp(join(tmpdir(), "kdns-bench-"));
+const upstream = await startFakeUpstream();
+upstream.setDefault({ type: "answer", answers: [{ type: "A", ttl: 3600, data: "192.0.2.1" }] });
+const children: Child[] = [];
+const results: { label: string; ours: boolean; perf: PerfResult }[] = [];
+
+async function measure(label: string, ours: boolean, port: number, queryFile: string, warmName: string, anyReply = false): Promise<PerfResult> {
+  const probe = await DnsProbe.open(port);
+  await probe.waitForAnswer(warmName, 30_000, anyReply);
+  probe.close();
+  progress(`dnsperf ${seconds}s against ${label}`);
+  const perf = await dnsperf({ port, queryFile, seconds, cpu: LOAD_CPU });
+  progress(`${label}: ${formatNumber(perf.qps)} qps, ${perf.lostPercent}% lost`);
+  results.push({ label, ours, perf });
+  return perf;
+}
+
+async function latencyAtHalf(label: string, port: number, queryFile: string, peak: number): Promise<number[]> {
+  const perf = await dnsperf({ port, queryFile, seconds: Math.min(seconds, 5), cpu: LOAD_CPU, maxQps: Math.round(peak / 2), verbose: true });
+  progress(`${label} at ${Math.round(peak / 2)} qps: p50 ${percentile(perf.latenciesMs, 50).toFixed(3)} ms, p99 ${percentile(perf.latenciesMs, 99).toFixed(3)} ms`);
+  return perf.latenciesMs;
+}
+
+try {
+  // The names every server answers: `names` ClusterIP services, as kdns allocates them.
+  progress(`starting the API server and creating ${names} services`);
+  const api = await startApi(LOAD_CPU);
+  children.push(api.child);
+  const created = await createMany(api.client, "services", names, (i) => service("default", `svc${i}`));
+  const table: NameAddress[] = created.map((s) => ({
+    name: `${s.metadata.name}.default.svc.${zone}`,
+    address: String((s as { spec?: { clusterIP?: string } }).spec?.clusterIP),
+  }));
+  const clusterFile = join(dir, "cluster.txt");
+  await writeFile(clusterFile, table.map((n) => `${n.name} A`).join("\n") + "\n");
+  const externalFile = join(dir, "external.txt");
+  await writeFile(externalFile, table.map((_, i) => `ext${i}.bench.test A`).join("\n") + "\n");
+
+  const echoPort = await freePort();
+  const echo = startEcho(SERVER_CPU, echoPort, process.execPath, join(root, "bench/dns/echo-server.ts"));
+  children.push(echo);
+  // The echo server sends each query back with QR set: any reply means it is up.
+  const echoPerf = await measure("Node UDP echo (ceiling)", false, echoPort, clusterFile, table[0]!.name, true);
+  await echo.stop();
+
+  const dmPort = await freePort();
+  const dm = await startDnsmasq(SERVER_CPU, dmPort, dir, table, upstream.port);
+  children.push(dm);
+  const dmPerf = await measure("dnsmasq", false, dmPort, clusterFile, table[0]!.name);
+
+  const ubPort = await freePort();
+  const ub = await startUnbound(SERVER_CPU, ubPort, dir, table, zone);
+  children.push(ub);
+  const ubPerf = await measure("unbound (1 thread)", false, ubPort, clusterFile, table[0]!.name);
+
+  const dns = await startDns(String(SERVER_CPU), api.url, upstream.port);
+  children.push(dns.child);
+  const kPerf = await measure("kdns, cluster names", true, dns.port, clusterFile, table[0]!.name);
+  const warm = await DnsProbe.open(dns.port);
+  for (let i = 0; i < names; i++) await warm.ask(`ext${i}.bench.test`);
+  warm.close();
+  const kCached = await measure("kdns, cached forwarded", true, dns.port, externalFile, "ext0.bench.test");
+
+  const kLat = await latencyAtHalf("kdns", dns.port, clusterFile, kPerf.qps);
+  const dmLat = await latencyAtHalf("dnsmasq", dmPort, clusterFile, dmPerf.qps);
+  const ubLat = await latencyAtHalf("unbound", ubPort, clusterFile, ubPerf.qps);
+  await Promise.all([dns.child.stop(), dm.stop(), ub.stop()]);
+
+  const dns2 = await startDns(`${LOAD_CPU},${SERVER_CPU}`, api.url, upstream.port, ["--workers", "2"]);
+  children.push(dns2.child);
+  const k2 = await measure("kdns, 2 workers (2 CPUs shared with dnsperf)", true, dns2.port, clusterFile, table[0]!.name);
+  await dns2.child.stop();
+  await api.child.stop();
+
+  // Memory and propagation: a big cluster.
+  progress(`memory: creating ${bigServices} services and ${bigPods} pods`);
+  const big = await startApi(LOAD_CPU);
+  children.push(big.child);
+  await createMany(big.client, "services", bigServices, (i) => service(`ns${i % 100}`, `svc${i}`));
+  await createMany(big.client, "pods", bigPods, (i) => pod(`ns${i % 100}`, `pod${i}`, `10.${128 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`, `svc${i % bigServices}`));
+  const bigDns = await startDns(String(SERVER_CPU), big.url, upstream.port, ["--pods", "verified"]);
+  children.push(bigDns.child);
+  const rss = await rssMiB(bigDns.child.proc.pid!);
+  const coredns = (bigPods + bigServices) * 0.000858 + 49.1;
+  progress(`kdns dns RSS with ${bigServices} services + ${bigPods} pods: ${rss.toFixed(1)} MiB (CoreDNS sizing: ${coredns.toFixed(1)} MB)`);
+
+  progress("propagation: API write acknowledged → DNS answer");
+  const probe = await DnsProbe.open(bigDns.port);
+  const delays: number[] = [];
+  const rounds = quick ? 30 : 200;
+  for (let i = 0; i < rounds; i++) {
+    const name = `prop${i}`;
+    await big.client.create(servicesInfo, "default", service("default", name));
+    const t0 = performance.now();
+    for (;;) {
+      const r = await probe.ask(`${name}.default.svc.${zone}`, "A", 200);
+      if (r?.rcode === "NOERROR" && r.answers.length) break;
+      if (performance.now() - t0 > 5000) throw new Error(`${name} never appeared in DNS`);
+    }
+    delays.push(performance.now() - t0);
+  }
+  probe.close();
+  progress(`propagation p50 ${percentile(delays, 50).toFixed(1)} ms, p99 ${percentile(delays, 99).toFixed(1)} ms`);
+
+  const bars: Bar[] = results.map((r) => ({ label: r.label, value: r.perf.qps, ours: r.ours }));
+  await mkdir(join(root, "bench/results"), { recursive: true });
+  await writeFile(join(root, "bench/results/dns-qps.svg"), barChart(`DNS queries per second, one server CPU, dnsperf -c 8 (${names} names)`, "qps", bars));
+  const row = (r: (typeof results)[number]) =>
+    `| ${r.label} | ${formatNumber(r.perf.qps)} | ${(r.perf.qps / echoPerf.qps).toFixed(2)}× | ${r.perf.lostPercent}% | ${r.perf.avgLatencyMs.toFixed(3)} |`;
+  const p = (v: number[], q: number) => percentile(v, q).toFixed(3);
+  const body = `
+## DNS (\`npm run bench:dns\`)
+
+Reproduce: \`npm run bench:dns\` (${quick ? "**quick mode — not for the record**" : "full run"}). ${new Date().toISOString().slice(0, 10)}, ${names} ClusterIP names,
+\`dnsperf -c 8 -l ${seconds}\` pinned to CPU ${LOAD_CPU}, each server pinned to CPU ${SERVER_CPU} (\`taskset\`), all on loopback.
+Peers serve the same names from local data only (dnsmasq \`--no-resolv\` forwarding only to a loopback stub;
+unbound \`local-zone: "." refuse\`).
+
+![DNS queries per second](bench/results/dns-qps.svg)
+
+| server | qps | × Node echo | lost | avg latency (ms) |
+|---|---:|---:|---:|---:|
+${results.map(row).join("\n")}
+
+Cluster names vs the runtime ceiling: **${(kPerf.qps / echoPerf.qps).toFixed(2)}×** the Node echo server (target ≥ 0.9×);
+vs dnsmasq ${(kPerf.qps / dmPerf.qps).toFixed(2)}×, vs unbound ${(kPerf.qps / ubPerf.qps).toFixed(2)}×. Cached forwarded answers: ${(kCached.qps / echoPerf.qps).toFixed(2)}× echo.
+Two workers (\`kdns dns --workers 2\`, sharing the 2 CPUs with dnsperf): ${formatNumber(k2.qps)} qps (${(k2.qps / kPerf.qps).toFixed(2)}× one worker).
+
+Latency at half of each server's peak (\`dnsperf -Q peak/2 -v\`):
+
+| server | p50 (ms) | p99 (ms) |
+|---|---:|---:|
+| kdns | ${p(kLat, 50)} | ${p(kLat, 99)} |
+| dnsmasq | ${p(dmLat, 50)} | ${p(dmLat, 99)} |
+| unbound | ${p(ubLat, 50)} | ${p(ubLat, 99)} |
+
+Memory of \`kdns dns --pods verified\` alone with ${bigServices} services and ${bigPods} pods: **${rss.toFixed(1)} MiB RSS**
+(CoreDNS's published sizing for the same cluster: ${coredns.toFixed(1)} MB; target ≤ 110 MB).
+
+Propagation with ${bigServices} services present, from the API's create response to the DNS answer (${rounds} services):
+p50 ${percentile(delays, 50).toFixed(1)} ms, p99 **${percentile(delays, 99).toFixed(1)} ms** (target ≤ 50 ms).
+`;
+  await writeSection(join(root, "BENCHMARKS.md"), "bench:dns", body);
+  progress("wrote BENCHMARKS.md and bench/results/dns-qps.svg");
+} finally {
+  await Promise.all(children.map((c) => c.stop()));
+  await upstream.close();
+  await rm(dir, { recursive: true, force: true });
+}

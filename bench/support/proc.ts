@@ -1,0 +1,51 @@
+/** Child processes for benchmarks: pinned to a CPU with taskset, stopped reliably. */
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+
+/** A started child with its collected output. */
+export interface Child {
+  proc: ChildProcess;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts `cmd args` pinned to `cpu` (taskset), collecting stdout+stderr. */
+export function startPinned(cpu: number | undefined, cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Child {
+  const full = cpu === undefined ? [cmd, ...args] : ["taskset", "-c", String(cpu), cmd, ...args];
+  const proc = spawn(full[0]!, full.slice(1), { stdio: ["ignore", "pipe", "pipe"], env });
+  let out = "";
+  proc.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+  proc.stderr?.on("data", (d: Buffer) => (out += d.toString()));
+  return {
+    proc,
+    output: () => out,
+    stop: async () => {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      proc.kill("SIGTERM");
+      const timer = setTimeout(() => proc.kill("SIGKILL"), 3000);
+      await once(proc, "exit");
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Runs a command to completion; resolves with its output, rejects on a non-zero exit. */
+export async function run(cmd: string, args: string[], cpu?: number): Promise<string> {
+  const child = startPinned(cpu, cmd, args);
+  const [code] = (await once(child.proc, "exit")) as [number | null];
+  if (code !== 0) throw new Error(`${cmd} ${args.join(" ")} exited ${code}:\n${child.output().slice(-2000)}`);
+  return child.output();
+}
+
+/** The resident set size of a process in MiB (VmRSS of /proc/PID/status). */
+export async function rssMiB(pid: number): Promise<number> {
+  const { readFile } = await import("node:fs/promises");
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  return kb / 1024;
+}
+
+/** One line of progress on stderr. */
+export function progress(line: string): void {
+  process.stderr.write(`bench: ${line}\n`);
+}
