@@ -7,6 +7,7 @@ import { controllersCommand } from "../cli/commands/controllers.ts";
 import { deleteCommand } from "../cli/commands/delete.ts";
 import { describeCommand } from "../cli/commands/describe.ts";
 import { getCommand } from "../cli/commands/get.ts";
+import { resolvConfCommand } from "../cli/commands/resolv-conf.ts";
 import { upCommand } from "../cli/commands/up.ts";
 import { clientVersion, versionCommand } from "../cli/commands/version.ts";
 
@@ -21,6 +22,7 @@ const program = new Command("kdns")
   .addCommand(getCommand())
   .addCommand(deleteCommand())
   .addCommand(describeCommand())
+  .addCommand(resolvConfCommand())
   .addCommand(versionCommand());
 
 // One error line, no "Did you mean" second line (CLI errors are one line on stderr).

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { InvalidArgumentError, type Command } from "commander";
 import { flag, parseCidr, parseHostPort, parseIp, parseUpstreams, parseUrlList, type HostPort } from "./flags.ts";
+import { addDnsOptionFlags, dnsOptions, type DnsOptions } from "./parts/dns-flags.ts";
 
 /** Storage backends. */
 export const STORES = ["embedded", "memory", "etcd"] as const;
@@ -23,6 +24,8 @@ export interface UpConfig {
   dnsListen: HostPort;
   clusterDomain: string;
   upstream: HostPort[];
+  /** DNS TTL, pod mode, recursion ACL, serve-stale. */
+  dns: DnsOptions;
   gateway: (typeof GATEWAYS)[number];
   gatewayListen: HostPort;
   gatewayAddress?: string;
@@ -55,6 +58,7 @@ export function addApiFlags(cmd: Command): Command {
 
 /** Adds the DNS and gateway flags (`kdns up` only). */
 export function addDnsGatewayFlags(cmd: Command): Command {
+  addDnsOptionFlags(cmd);
   return cmd
     .addOption(flag("--dns-listen <host:port>", "DNS server listen address (UDP and TCP)", { default: "127.0.0.1:1053", parse: parseHostPort }))
     .addOption(flag("--cluster-domain <domain>", "cluster DNS zone", { default: "cluster.local", parse: parseDomain }))
@@ -64,11 +68,13 @@ export function addDnsGatewayFlags(cmd: Command): Command {
     .addOption(flag("--gateway-address <ip>", "IP that DNSRecord hosts resolve to (default: the --gateway-listen host)", { parse: parseIp }));
 }
 
-function parseUpstreamFlag(value: string): HostPort[] {
+/** `--upstream`: `none` or comma-separated servers. */
+export function parseUpstreamFlag(value: string): HostPort[] {
   return value === "none" ? [] : parseUpstreams(value);
 }
 
-function parseDomain(value: string): string {
+/** Validates a DNS domain such as cluster.local; returns it without a trailing dot. */
+export function parseDomain(value: string): string {
   if (!/^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*\.?$/.test(value)) {
     throw new InvalidArgumentError(`expected a DNS domain such as cluster.local, got "${value}"`);
   }
@@ -93,6 +99,7 @@ export function upConfig(raw: RawUpFlags): UpConfig {
     dnsListen: parseHostPort(s("dnsListen", "127.0.0.1:1053")),
     clusterDomain: parseDomain(s("clusterDomain", "cluster.local")),
     upstream: parseUpstreamFlag(s("upstream", "none")),
+    dns: dnsOptions(raw),
     gateway: s("gateway", "builtin") as UpConfig["gateway"],
     gatewayListen: listen,
     ...(raw.gatewayAddress ? { gatewayAddress: raw.gatewayAddress } : {}),
