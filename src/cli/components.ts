@@ -13,6 +13,7 @@ import { CliError } from "./errors.ts";
 import { formatHostPort, type HostPort } from "./flags.ts";
 import type { PartStack } from "./stack.ts";
 import type { UpConfig } from "./up-flags.ts";
+import { startUpDns } from "./parts/dns.ts";
 
 /** Where progress lines (`kdns: api server listening on …`) go. */
 export type Say = (line: string) => void;
@@ -97,4 +98,5 @@ export async function startAll(config: UpConfig, stack: PartStack, say: Say): Pr
   const token = config.tokenFile !== undefined ? await firstToken(config.tokenFile) : undefined;
   const client = new RestClient(token !== undefined ? { server: api.url, token } : { server: api.url });
   api.addReadyCheck("controllers", await startControllerPart(client, stack, say));
+  await startUpDns(config, client, api, stack, say);
 }
