@@ -1,16 +1,20 @@
 /** Dispatch of one HTTP request to discovery, health or a resource verb. */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { KubeObject } from "../api/types.ts";
 import { badRequest } from "../machinery/status.ts";
 import type { ApiContext } from "./context.ts";
 import { mediaType, parseObjectBody, readBody } from "./body.ts";
+import { serverSideApply } from "./apply.ts";
 import { createObject } from "./create.ts";
 import { deleteObject, type DeletePreconditions } from "./delete.ts";
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from "./discovery.ts";
+import { openApiV3 } from "./openapi.ts";
 import { patchMediaType, patchObject } from "./patch.ts";
 import { getObject, listObjects } from "./read.ts";
 import { methodNotAllowed, pathNotFound, sendJson } from "./respond.ts";
 import { resolveRoute, type Route } from "./route.ts";
 import { updateObject } from "./update.ts";
+import { acceptedTableVersion, includeObjectOf, toTable } from "./table.ts";
 import { serveWatch } from "./watch.ts";
 
 type ResourceRoute = Extract<Route, { type: "resource" }>;
@@ -22,6 +26,11 @@ function found(doc: unknown): unknown {
 
 /** Serves an API path (everything but health and version). */
 export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const openapi = /^\/openapi\/v3(?:\/(.*?))?\/?$/.exec(url.pathname);
+  if (openapi) {
+    if (req.method !== "GET") throw methodNotAllowed();
+    return sendJson(res, 200, found(openApiV3(openapi[1] ?? "")));
+  }
   const route = resolveRoute(url.pathname);
   const method = req.method ?? "GET";
   if (route.type !== "resource") {
@@ -47,10 +56,16 @@ async function handleResource(
   ctx: ApiContext, route: ResourceRoute, method: string, req: IncomingMessage, res: ServerResponse, query: URLSearchParams,
 ): Promise<void> {
   const { info, namespace, name, subresource } = route;
+  const tableVersion = method === "GET" ? acceptedTableVersion(req.headers.accept) : undefined;
+  const table = tableVersion === undefined ? undefined : { version: tableVersion, include: includeObjectOf(query) };
   if (name === undefined) {
     if (method === "GET") {
-      if (isWatch(query)) return await serveWatch(ctx, info, namespace, query, res);
-      return sendJson(res, 200, await listObjects(ctx, info, namespace, query));
+      if (isWatch(query)) {
+        const encode = table && ((obj: KubeObject, first: boolean) => toTable(info, [obj], { ...table, noHeaders: !first }));
+        return await serveWatch(ctx, info, namespace, query, res, encode);
+      }
+      const list = await listObjects(ctx, info, namespace, query);
+      return sendJson(res, 200, table ? toTable(info, list.items, { ...table, listMeta: list.metadata }) : list);
     }
     if (method === "POST" && (!info.namespaced || namespace !== undefined)) {
       const body = parseObjectBody(await readBody(req), mediaType(req));
@@ -60,14 +75,20 @@ async function handleResource(
   }
   const target = { info, namespace, name, subresource };
   switch (method) {
-    case "GET":
-      return sendJson(res, 200, await getObject(ctx, info, namespace, name));
+    case "GET": {
+      const obj = await getObject(ctx, info, namespace, name);
+      return sendJson(res, 200, table ? toTable(info, [obj], { ...table, listMeta: { resourceVersion: obj.metadata.resourceVersion ?? "" } }) : obj);
+    }
     case "PUT": {
       const body = parseObjectBody(await readBody(req), mediaType(req));
       return sendJson(res, 200, await updateObject(ctx, target, body));
     }
     case "PATCH": {
       const type = patchMediaType(mediaType(req));
+      if (type === "application/apply-patch+yaml") {
+        const applied = await serverSideApply(ctx, target, parseObjectBody(await readBody(req), "application/yaml"));
+        return sendJson(res, applied.created ? 201 : 200, applied.obj);
+      }
       const body = parseObjectBody(await readBody(req), "application/json");
       return sendJson(res, 200, await patchObject(ctx, target, type, body));
     }

@@ -1,6 +1,6 @@
 /**
- * The patch verb: JSON merge patch (RFC 7386) and JSON patch (RFC 6902) applied to the current
- * object, then written through the update path; lost races are retried against the new current
+ * The patch verb: JSON merge patch (RFC 7386), JSON patch (RFC 6902), strategic merge patch and
+ * server-side apply (see apply.ts) applied to the current object, then written through the update path; lost races are retried against the new current
  * object unless the patch itself pinned a resourceVersion.
  */
 import fastJsonPatch from "fast-json-patch";
@@ -10,25 +10,39 @@ import { ApiError, badRequest, conflict, invalid } from "../machinery/status.ts"
 import { mergePatch } from "../machinery/merge-patch.ts";
 import type { ApiContext } from "./context.ts";
 import { decodeObject } from "./codec.ts";
+import { mergeKeysFor } from "./merge-keys.ts";
+import { strategicMerge } from "./strategic-merge.ts";
 import { asKubeObject, checkName, checkNamespace } from "./type-meta.ts";
 import { currentValue, STALE_MESSAGE, writeOver, type UpdateTarget } from "./update.ts";
 
 /** The patch media types served. */
-export type PatchMediaType = "application/merge-patch+json" | "application/json-patch+json";
+export type PatchMediaType =
+  | "application/merge-patch+json"
+  | "application/json-patch+json"
+  | "application/strategic-merge-patch+json"
+  | "application/apply-patch+yaml";
+
+const PATCH_TYPES: readonly string[] = [
+  "application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json", "application/apply-patch+yaml",
+];
 
 const MAX_ATTEMPTS = 16;
 
-/** Checks the PATCH content type; anything else is 415 (kdns does not implement strategic merge patch). */
+/** Checks the PATCH content type; anything else is 415. */
 export function patchMediaType(type: string): PatchMediaType {
-  if (type === "application/merge-patch+json" || type === "application/json-patch+json") return type;
+  if (PATCH_TYPES.includes(type)) return type as PatchMediaType;
   throw new ApiError(
     415,
     "UnsupportedMediaType",
-    `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json`,
+    `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(", ")}`,
   );
 }
 
-function applyPatch(type: PatchMediaType, current: KubeObject, patch: unknown): unknown {
+function applyPatch(type: PatchMediaType, current: KubeObject, patch: unknown, resource: string): unknown {
+  // Server-side apply merges like a strategic merge patch (kdns keeps no managedFields; see apply.ts).
+  if (type === "application/strategic-merge-patch+json" || type === "application/apply-patch+yaml") {
+    return strategicMerge(current, patch, mergeKeysFor(resource));
+  }
   if (type === "application/merge-patch+json") {
     if (patch === null || typeof patch !== "object" || Array.isArray(patch)) throw badRequest("a merge patch must be a JSON object");
     return mergePatch(current, patch);
@@ -48,7 +62,7 @@ export async function patchObject(ctx: ApiContext, t: UpdateTarget, type: PatchM
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const kv = await currentValue(ctx, t);
     const current = decodeObject(kv);
-    const patched = asKubeObject(t.info, applyPatch(type, current, patch));
+    const patched = asKubeObject(t.info, applyPatch(type, current, patch, t.info.resource));
     checkNamespace(t.info, patched, t.namespace);
     checkName(patched, t.name);
     const pinned = patched.metadata.resourceVersion;

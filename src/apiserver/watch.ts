@@ -32,9 +32,13 @@ export function toWatchEvent(ev: StorageEvent, filter: ObjectFilter | undefined)
   return matchedBefore ? { type: "DELETED", object: obj } : undefined;
 }
 
+/** Turns an event's object into what is sent (e.g. a one-row Table); `first` is true for the first one sent. */
+export type WatchEncoder = (obj: KubeObject, first: boolean) => unknown;
+
 /** Streams a watch on `info` (one namespace or all) to `res` until the client leaves or time runs out. */
 export async function serveWatch(
   ctx: ApiContext, info: ResourceInfo, namespace: string | undefined, query: URLSearchParams, res: ServerResponse,
+  encode?: WatchEncoder,
 ): Promise<void> {
   const filter = filterOf(query);
   const timeoutSeconds = intParam(query, "timeoutSeconds");
@@ -65,8 +69,12 @@ export async function serveWatch(
   res.writeHead(200, { "content-type": "application/json", "transfer-encoding": "chunked", "cache-control": "no-cache" });
   res.socket?.setNoDelay(true);
   res.flushHeaders();
+  let first = true;
   const send = (ev: WatchEvent): void => {
-    if (!res.writableEnded && !res.destroyed) res.write(JSON.stringify(ev) + "\n");
+    if (res.writableEnded || res.destroyed) return;
+    const encoded = encode && ev.type !== "ERROR" && ev.type !== "BOOKMARK" ? { type: ev.type, object: encode(ev.object, first) } : ev;
+    if (encoded !== ev) first = false;
+    res.write(JSON.stringify(encoded) + "\n");
   };
   for (const object of initial) send({ type: "ADDED", object });
   if (bookmarks) {

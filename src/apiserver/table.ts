@@ -1,0 +1,72 @@
+/**
+ * Server-side tables (`Accept: application/json;as=Table;v=v1;g=meta.k8s.io`), which kubectl asks
+ * for on every `get`: the columns of src/cli/printers/columns.ts (the kubectl printers'), with
+ * `-o wide` columns at priority 1, and each row carrying the object's metadata
+ * (`includeObject=Metadata`, the default) so kubectl can add NAMESPACE and label columns.
+ */
+import type { ResourceInfo } from "../api/resources.ts";
+import type { KubeObject } from "../api/types.ts";
+import { columnsFor } from "../cli/printers/columns.ts";
+
+/** The `meta.k8s.io` version of Table a request accepts, or undefined when it wants plain objects. */
+export function acceptedTableVersion(accept: string | undefined): "v1" | "v1beta1" | undefined {
+  for (const part of (accept ?? "").split(",")) {
+    const params = new Map(part.split(";").slice(1).map((p) => {
+      const [k, v] = p.trim().split("=");
+      return [k ?? "", v ?? ""] as const;
+    }));
+    if (params.get("as") !== "Table" || params.get("g") !== "meta.k8s.io") continue;
+    const v = params.get("v");
+    if (v === "v1" || v === "v1beta1") return v;
+  }
+  return undefined;
+}
+
+/** What the rows carry besides cells (`?includeObject=`). */
+export type IncludeObject = "None" | "Metadata" | "Object";
+
+/** `includeObject` from a query; Kubernetes' default is Metadata. */
+export function includeObjectOf(query: URLSearchParams): IncludeObject {
+  const v = query.get("includeObject");
+  return v === "None" || v === "Object" ? v : "Metadata";
+}
+
+/** Options of {@link toTable}. */
+export interface TableOptions {
+  version: "v1" | "v1beta1";
+  include: IncludeObject;
+  /** Column definitions are left out (kube-apiserver sends them on the first watch event only). */
+  noHeaders?: boolean;
+  listMeta?: { resourceVersion?: string; continue?: string };
+  now?: number;
+}
+
+function rowObject(obj: KubeObject, include: IncludeObject, version: string): unknown {
+  if (include === "Object") return obj;
+  if (include === "None") return undefined;
+  return { kind: "PartialObjectMetadata", apiVersion: `meta.k8s.io/${version}`, metadata: obj.metadata };
+}
+
+/** A `meta.k8s.io` Table of `objects` of resource `info`. */
+export function toTable(info: ResourceInfo, objects: readonly KubeObject[], options: TableOptions): Record<string, unknown> {
+  const now = options.now ?? Date.now();
+  const columns = columnsFor(info.resource, true);
+  const columnDefinitions = options.noHeaders ? [] : columns.map((c) => ({
+    name: c.name,
+    type: "string",
+    format: c.name === "NAME" ? "name" : "",
+    description: "",
+    priority: c.wide ? 1 : 0,
+  }));
+  const rows = objects.map((obj) => {
+    const object = rowObject(obj, options.include, options.version);
+    return { cells: columns.map((c) => c.cell(obj, now)), ...(object !== undefined ? { object } : {}) };
+  });
+  return {
+    kind: "Table",
+    apiVersion: `meta.k8s.io/${options.version}`,
+    metadata: { ...(options.listMeta ?? {}) },
+    columnDefinitions,
+    rows,
+  };
+}
