@@ -8,6 +8,8 @@ import type { KubeObject } from "./types.ts";
 import { defaultNamespace, defaultPod, defaultService, defaultEndpoints, defaultEndpointSlice, defaultDNSRecord } from "./defaults/index.ts";
 import { validateNamespace, validatePod, validateService, validateEndpoints, validateEndpointSlice, validateDNSRecord } from "./validation/index.ts";
 import { convertFlatDNSRecord } from "./dnsrecord-flat.ts";
+import { validateObjectMeta } from "./validation/metadata.ts";
+import { isDNS1123Subdomain } from "../machinery/validate-names.ts";
 
 /** Everything the API needs to know about one resource. */
 export interface ResourceInfo {
@@ -67,7 +69,25 @@ export const RESOURCES: readonly ResourceInfo[] = [
     namespaced: true, shortNames: ["dns", "dnsr"], statusSubresource: true,
     applyDefaults: defaultDNSRecord, validate: validateDNSRecord, convertInput: convertFlatDNSRecord,
   },
+  {
+    group: "", version: "v1", kind: "Event", resource: "events", singular: "event",
+    namespaced: true, shortNames: ["ev"], statusSubresource: false,
+    applyDefaults: () => undefined, validate: validateEvent,
+  },
 ];
+
+/**
+ * core/v1 Event: stored and served so `kubectl describe` (which lists events by involvedObject)
+ * works; kdns itself records none yet. Only the metadata and the shape of `involvedObject` are checked.
+ */
+function validateEvent(obj: KubeObject): StatusCause[] {
+  const causes = validateObjectMeta(obj, { nameRule: isDNS1123Subdomain, namespaced: true });
+  const involved = obj["involvedObject"];
+  if (involved !== undefined && (involved === null || typeof involved !== "object" || Array.isArray(involved))) {
+    causes.push({ field: "involvedObject", message: "Invalid value: must be an object reference", reason: "FieldValueInvalid" });
+  }
+  return causes;
+}
 
 /** The resource with this group and plural name, if served. */
 export function resourceByPath(group: string, resource: string): ResourceInfo | undefined {

@@ -32,7 +32,7 @@ const EXPIRED_CONTINUE =
  * `resourceVersion` + `resourceVersionMatch=Exact` for a read at a past revision.
  */
 export async function listObjects(ctx: ApiContext, info: ResourceInfo, namespace: string | undefined, query: URLSearchParams): Promise<KubeList> {
-  const filter = filterOf(query);
+  const filter = filterOf(query, info);
   const limit = intParam(query, "limit") || undefined;
   const token = query.get("continue");
   const state = token ? decodeContinue(token) : undefined;

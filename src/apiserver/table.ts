@@ -6,7 +6,33 @@
  */
 import type { ResourceInfo } from "../api/resources.ts";
 import type { KubeObject } from "../api/types.ts";
-import { columnsFor } from "../cli/printers/columns.ts";
+import { age } from "../cli/printers/age.ts";
+import { columnsFor, type Column } from "../cli/printers/columns.ts";
+
+function field(obj: KubeObject, name: string): string {
+  const v = obj[name];
+  return typeof v === "string" || typeof v === "number" ? String(v) : "";
+}
+
+/** kubectl's event columns (printers.go eventColumnDefinitions, abridged). */
+const EVENT_COLUMNS: Column[] = [
+  { name: "LAST SEEN", cell: (o, now) => age(field(o, "lastTimestamp") || field(o, "eventTime") || o.metadata.creationTimestamp, now) },
+  { name: "TYPE", cell: (o) => field(o, "type") },
+  { name: "REASON", cell: (o) => field(o, "reason") },
+  {
+    name: "OBJECT",
+    cell: (o) => {
+      const ref = (o["involvedObject"] ?? {}) as { kind?: string; name?: string };
+      return `${(ref.kind ?? "").toLowerCase()}/${ref.name ?? ""}`;
+    },
+  },
+  { name: "MESSAGE", cell: (o) => field(o, "message") },
+  { name: "NAME", wide: true, cell: (o) => o.metadata.name ?? "" },
+];
+
+function columnsOf(info: ResourceInfo): Column[] {
+  return info.group === "" && info.resource === "events" ? EVENT_COLUMNS : columnsFor(info.resource, true);
+}
 
 /** The `meta.k8s.io` version of Table a request accepts, or undefined when it wants plain objects. */
 export function acceptedTableVersion(accept: string | undefined): "v1" | "v1beta1" | undefined {
@@ -50,7 +76,7 @@ function rowObject(obj: KubeObject, include: IncludeObject, version: string): un
 /** A `meta.k8s.io` Table of `objects` of resource `info`. */
 export function toTable(info: ResourceInfo, objects: readonly KubeObject[], options: TableOptions): Record<string, unknown> {
   const now = options.now ?? Date.now();
-  const columns = columnsFor(info.resource, true);
+  const columns = columnsOf(info);
   const columnDefinitions = options.noHeaders ? [] : columns.map((c) => ({
     name: c.name,
     type: "string",

@@ -40,7 +40,7 @@ export async function serveWatch(
   ctx: ApiContext, info: ResourceInfo, namespace: string | undefined, query: URLSearchParams, res: ServerResponse,
   encode?: WatchEncoder,
 ): Promise<void> {
-  const filter = filterOf(query);
+  const filter = filterOf(query, info);
   const timeoutSeconds = intParam(query, "timeoutSeconds");
   const bookmarks = query.get("allowWatchBookmarks") === "true" || query.get("allowWatchBookmarks") === "1";
   const rvText = query.get("resourceVersion") ?? "";
