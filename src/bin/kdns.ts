@@ -7,6 +7,7 @@ import { controllersCommand } from "../cli/commands/controllers.ts";
 import { deleteCommand } from "../cli/commands/delete.ts";
 import { describeCommand } from "../cli/commands/describe.ts";
 import { getCommand } from "../cli/commands/get.ts";
+import { kubeconfigCommand } from "../cli/commands/kubeconfig.ts";
 import { resolvConfCommand } from "../cli/commands/resolv-conf.ts";
 import { upCommand } from "../cli/commands/up.ts";
 import { clientVersion, versionCommand } from "../cli/commands/version.ts";
@@ -22,6 +23,7 @@ const program = new Command("kdns")
   .addCommand(getCommand())
   .addCommand(deleteCommand())
   .addCommand(describeCommand())
+  .addCommand(kubeconfigCommand())
   .addCommand(resolvConfCommand())
   .addCommand(versionCommand());
 

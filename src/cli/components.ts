@@ -7,6 +7,7 @@
 import { readFile } from "node:fs/promises";
 import { startApiServer } from "../apiserver/index.ts";
 import { RestClient } from "../client/rest-client.ts";
+import { writeKubeconfig } from "./commands/kubeconfig.ts";
 import { startControllers } from "../controllers/index.ts";
 import { openStorage } from "../storage/index.ts";
 import { CliError } from "./errors.ts";
@@ -97,6 +98,7 @@ export async function startAll(config: UpConfig, stack: PartStack, say: Say): Pr
   const api = await startApi(config, stack, say);
   const token = config.tokenFile !== undefined ? await firstToken(config.tokenFile) : undefined;
   const client = new RestClient(token !== undefined ? { server: api.url, token } : { server: api.url });
+  say(`kdns: kubeconfig written to ${await writeKubeconfig(config.dataDir, api.url, token)}`);
   api.addReadyCheck("controllers", await startControllerPart(client, stack, say));
   await startUpDns(config, client, api, stack, say);
 }
