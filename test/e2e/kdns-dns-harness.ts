@@ -1,0 +1,120 @@
+/**
+ * The real `kdns up` with its DNS part, for DNS end-to-end tests: started as a child process on
+ * loopback, ready once /readyz says so (every DNS plugin synced); plus `dig` and a raw UDP query
+ * for measuring how fast an answer changes.
+ */
+import { spawn, execFile, type ChildProcess } from "node:child_process";
+import { createSocket } from "node:dgram";
+import { join, resolve } from "node:path";
+import * as dnsPacket from "dns-packet";
+import { waitFor } from "../support/wait-for.ts";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+/** Node 24 from the npm package (the system node may be older). */
+export const NODE = join(ROOT, "node_modules/.bin/node");
+/** The kdns entry point. */
+export const BIN = join(ROOT, "src/bin/kdns.ts");
+
+/** A running `kdns up`. */
+export interface KdnsUp {
+  /** API base URL. */
+  server: string;
+  child: ChildProcess;
+  /** Everything it printed so far. */
+  output(): string;
+  /** Kills it (SIGTERM, then SIGKILL after 5 s) and waits for it to exit. */
+  stop(): Promise<void>;
+}
+
+/** Starts `kdns up --store memory` with `args` added; resolves once /readyz is ok. */
+export async function startKdnsUp(apiPort: number, args: string[]): Promise<KdnsUp> {
+  const child = spawn(NODE, [BIN, "up", "--store", "memory", "--api-listen", `127.0.0.1:${apiPort}`, ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((r) => child.once("close", () => r()));
+  const server = `http://127.0.0.1:${apiPort}`;
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      const hard = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(hard);
+    }
+  };
+  try {
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`kdns up exited: ${out}`);
+        return (await fetch(`${server}/readyz`)).ok;
+      },
+      { timeoutMs: 30_000, intervalMs: 50, what: "kdns up /readyz" },
+    );
+  } catch (err) {
+    await stop();
+    throw new Error(`${(err as Error).message}\n--- kdns up output ---\n${out}`);
+  }
+  return { server, child, output: () => out, stop };
+}
+
+/** Sends a JSON request to the API; returns status and parsed body. */
+export async function api(server: string, method: string, path: string, body?: string | object): Promise<{ status: number; body: any }> {
+  const init: RequestInit = { method, headers: { "content-type": "application/json", accept: "application/json" } };
+  if (body !== undefined) init.body = typeof body === "string" ? body : JSON.stringify(body);
+  const res = await fetch(server + path, init);
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** What dig printed, read back: status, whether AA was set, and the answer records. */
+export interface DigResult {
+  status: string;
+  aa: boolean;
+  answers: { name: string; ttl: number; type: string; data: string }[];
+  authority: { name: string; type: string }[];
+  raw: string;
+}
+
+/** Runs `dig @host -p port name type` (one try, 2 s) and parses it. */
+export function dig(host: string, port: number, name: string, type = "A"): Promise<DigResult> {
+  return new Promise((resolvePromise, reject) => {
+    execFile("dig", [`@${host}`, "-p", String(port), name, type, "+tries=1", "+time=2", "+nocookie"], { timeout: 10_000 }, (err, stdout) => {
+      if (err && !stdout) return reject(err);
+      const status = /status: ([A-Z]+)/.exec(stdout)?.[1] ?? "";
+      const flags = /;; flags: ([a-z ]+);/.exec(stdout)?.[1] ?? "";
+      const section = (title: string): string[][] => {
+        const m = new RegExp(`;; ${title} SECTION:\\n([\\s\\S]*?)(?:\\n\\n|$)`).exec(stdout);
+        return (m?.[1] ?? "").split("\n").filter((l) => l && !l.startsWith(";")).map((l) => l.split(/\s+/));
+      };
+      resolvePromise({
+        status,
+        aa: flags.split(" ").includes("aa"),
+        answers: section("ANSWER").map((f) => ({ name: f[0] ?? "", ttl: Number(f[1]), type: f[3] ?? "", data: f.slice(4).join(" ") })),
+        authority: section("AUTHORITY").map((f) => ({ name: f[0] ?? "", type: f[3] ?? "" })),
+        raw: stdout,
+      });
+    });
+  });
+}
+
+/** One UDP query from this process (no child process, so polling can be fine-grained). */
+export function udpQuery(host: string, port: number, name: string, type: dnsPacket.RecordType = "A", timeoutMs = 1_000): Promise<dnsPacket.Packet & { rcode?: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const sock = createSocket(host.includes(":") ? "udp6" : "udp4");
+    const id = Math.floor(Math.random() * 65535);
+    const timer = setTimeout(() => {
+      sock.close();
+      reject(new Error(`no answer from ${host}:${port} for ${name} ${type} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    sock.on("message", (msg) => {
+      const p = dnsPacket.decode(msg) as dnsPacket.Packet & { rcode?: string };
+      if (p.id !== id) return;
+      clearTimeout(timer);
+      sock.close();
+      resolvePromise(p);
+    });
+    sock.send(dnsPacket.encode({ type: "query", id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ name, type, class: "IN" }] }), port, host);
+  });
+}
