@@ -1,0 +1,44 @@
+/**
+ * A cached upstream answer kept as wire bytes plus the offsets of its TTL fields (found once, on
+ * insertion), so a hit is a copy and a few writes: the client's ID, its question bytes (same
+ * name in another case: the same length) and the remaining TTL. Nothing is decoded per hit.
+ */
+import { HEADER_LENGTH } from "../../wire/constants.ts";
+import type { MessageLayout } from "../../wire/message.ts";
+
+/** One cached answer. */
+export interface CacheEntry {
+  bytes: Buffer;
+  ttlOffsets: Uint16Array;
+  /** When the answer stops being fresh (ms, on the plugin's clock). */
+  expiresAt: number;
+  /** Header bits and rcode, for a TC reply to a UDP client the answer does not fit. */
+  rcode: number;
+  authoritative: boolean;
+  recursionAvailable: boolean;
+}
+
+/** Builds an entry from an answer and its layout, copying the bytes (the sender may reuse them). */
+export function makeEntry(bytes: Buffer, layout: MessageLayout, expiresAt: number): CacheEntry {
+  return {
+    bytes: Buffer.from(bytes),
+    ttlOffsets: Uint16Array.from(layout.ttlOffsets),
+    expiresAt,
+    rcode: layout.rcode,
+    authoritative: (layout.flags & 0x0400) !== 0,
+    recursionAvailable: (layout.flags & 0x0080) !== 0,
+  };
+}
+
+/** The entry's bytes for this query: its ID, RD bit and question bytes, every TTL set to `ttl`. */
+export function renderEntry(entry: CacheEntry, msg: Buffer, questionEnd: number, ttl: number): Buffer {
+  const out = Buffer.allocUnsafe(entry.bytes.length);
+  entry.bytes.copy(out);
+  out[0] = msg[0]!;
+  out[1] = msg[1]!;
+  out[2] = (out[2]! & 0xfe) | (msg[2]! & 0x01);
+  msg.copy(out, HEADER_LENGTH, HEADER_LENGTH, questionEnd);
+  const offsets = entry.ttlOffsets;
+  for (let i = 0; i < offsets.length; i++) out.writeUInt32BE(ttl, offsets[i]!);
+  return out;
+}

@@ -1,0 +1,132 @@
+/**
+ * The cache plugin: keeps what `next` (forward) answered, for as long as the answer says and
+ * within bounds. Positive answers live for their smallest TTL, negative ones (NXDOMAIN, NODATA)
+ * for min(SOA TTL, SOA MINIMUM) (RFC 2308 §5); SERVFAIL and truncated answers are not kept, and
+ * a negative answer without an SOA is not either (RFC 2308 §5). With `serveStale` an expired
+ * answer is still served, with TTL 30, when the upstream fails (RFC 8767 §4).
+ */
+import type { DnsPlugin, DnsReply, DnsRequest, Next } from "../../plugin.ts";
+import { RCODE } from "../../wire/constants.ts";
+import { readMessage } from "../../wire/message.ts";
+import type { ParsedQuery } from "../../wire/query.ts";
+import { udpLimit, writeAnswer } from "../../wire/response.ts";
+import { makeEntry, renderEntry, type CacheEntry } from "./entry.ts";
+
+/** Settings of {@link CachePlugin}; every default is here. */
+export interface CacheOptions {
+  /** Most answers kept (default 10,000); the oldest goes first when full. */
+  maxEntries?: number;
+  /** Cap on a positive answer's lifetime in seconds (default 3600). */
+  maxTtl?: number;
+  /** Cap on a negative answer's lifetime in seconds (default 1800). */
+  maxNegativeTtl?: number;
+  /** Floor on any cached lifetime in seconds (default 0: TTL 0 answers are not kept). */
+  minTtl?: number;
+  /** How long past expiry an answer may still be served when the upstream fails, in seconds (0 = off). */
+  serveStale?: number;
+  /** The clock in milliseconds (default Date.now); tests inject one. */
+  now?: () => number;
+}
+
+/** RFC 8767 §4: the TTL of a stale answer. */
+export const STALE_TTL = 30;
+
+/** The cache key: name (lower case), type, class, and the EDNS bits that change the answer. */
+function cacheKey(q: ParsedQuery): string {
+  const edns = q.edns ? (q.edns.dnssecOk ? "D" : "E") : "-";
+  return `${q.name}|${q.qtype}|${q.qclass}|${edns}${q.checkingDisabled ? "C" : "-"}`;
+}
+
+/** Caches upstream answers. */
+export class CachePlugin implements DnsPlugin {
+  readonly name = "cache";
+  readonly #entries = new Map<string, CacheEntry>();
+  readonly #maxEntries: number;
+  readonly #maxTtl: number;
+  readonly #maxNegativeTtl: number;
+  readonly #minTtl: number;
+  readonly #staleMs: number;
+  readonly #now: () => number;
+
+  constructor(options: CacheOptions = {}) {
+    this.#maxEntries = options.maxEntries ?? 10_000;
+    this.#maxTtl = options.maxTtl ?? 3600;
+    this.#maxNegativeTtl = options.maxNegativeTtl ?? 1800;
+    this.#minTtl = options.minTtl ?? 0;
+    this.#staleMs = (options.serveStale ?? 0) * 1000;
+    this.#now = options.now ?? Date.now;
+    for (const [k, v] of Object.entries({ maxEntries: this.#maxEntries, maxTtl: this.#maxTtl, maxNegativeTtl: this.#maxNegativeTtl, minTtl: this.#minTtl, serveStale: this.#staleMs })) {
+      if (!Number.isFinite(v) || v < 0) throw new Error(`cache: ${k} must be a non-negative number, got ${v}`);
+    }
+  }
+
+  /** Number of answers held (fresh or stale). */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  serve(req: DnsRequest, next: Next): DnsReply | Promise<DnsReply> {
+    const key = cacheKey(req.query);
+    const entry = this.#entries.get(key);
+    const now = this.#now();
+    if (entry) {
+      if (entry.expiresAt > now) return this.#hit(req, entry, Math.floor((entry.expiresAt - now) / 1000));
+      if (entry.expiresAt + this.#staleMs <= now) this.#entries.delete(key);
+    }
+    const stale = entry && entry.expiresAt + this.#staleMs > now ? entry : undefined;
+    let reply: DnsReply | Promise<DnsReply>;
+    try {
+      reply = next(req);
+    } catch (err) {
+      if (stale) return this.#hit(req, stale, STALE_TTL);
+      throw err;
+    }
+    if (!(reply instanceof Promise)) return this.#after(req, key, reply, stale);
+    return reply.then(
+      (r) => this.#after(req, key, r, stale),
+      (err: unknown) => {
+        if (stale) return this.#hit(req, stale, STALE_TTL);
+        throw err;
+      },
+    );
+  }
+
+  #after(req: DnsRequest, key: string, reply: DnsReply, stale: CacheEntry | undefined): DnsReply {
+    if (reply.type === "answer") {
+      return stale && reply.rcode === RCODE.SERVFAIL ? this.#hit(req, stale, STALE_TTL) : reply;
+    }
+    if (reply.type !== "raw") return reply;
+    const layout = readMessage(reply.bytes);
+    if (!layout) return reply;
+    if (layout.rcode === RCODE.SERVFAIL && stale) return this.#hit(req, stale, STALE_TTL);
+    if (layout.truncated) return reply;
+    let ttl: number | undefined;
+    if (layout.rcode === RCODE.NOERROR && layout.minAnswerTtl !== undefined) {
+      ttl = Math.min(layout.minAnswerTtl, this.#maxTtl);
+    } else if ((layout.rcode === RCODE.NXDOMAIN || layout.rcode === RCODE.NOERROR) && layout.negativeTtl !== undefined) {
+      ttl = Math.min(layout.negativeTtl, this.#maxNegativeTtl);
+    }
+    if (ttl === undefined) return reply;
+    ttl = Math.max(ttl, this.#minTtl);
+    if (ttl > 0) this.#store(key, makeEntry(reply.bytes, layout, this.#now() + ttl * 1000));
+    return reply;
+  }
+
+  #store(key: string, entry: CacheEntry): void {
+    this.#entries.delete(key);
+    if (this.#entries.size >= this.#maxEntries) {
+      const oldest = this.#entries.keys().next();
+      if (!oldest.done) this.#entries.delete(oldest.value);
+    }
+    if (this.#maxEntries > 0) this.#entries.set(key, entry);
+  }
+
+  #hit(req: DnsRequest, entry: CacheEntry, ttl: number): DnsReply {
+    const limit = req.transport === "udp" ? udpLimit(req.query.edns) : 65535;
+    if (entry.bytes.length > limit) {
+      const flags = { rcode: entry.rcode, authoritative: entry.authoritative, recursionAvailable: entry.recursionAvailable, truncated: true };
+      return { type: "raw", bytes: writeAnswer(req.msg, req.query, flags, undefined, limit) };
+    }
+    return { type: "raw", bytes: renderEntry(entry, req.msg, req.query.questionEnd, ttl) };
+  }
+}
