@@ -26,7 +26,7 @@ export interface KdnsUp {
   stop(): Promise<void>;
 }
 
-/** Starts `kdns up --store memory` with `args` added; resolves once /readyz is ok. */
+/** Starts `kdns up --store memory` with `args` added; resolves once DNS listens and /readyz is ok. */
 export async function startKdnsUp(apiPort: number, args: string[]): Promise<KdnsUp> {
   const child = spawn(NODE, [BIN, "up", "--store", "memory", "--api-listen", `127.0.0.1:${apiPort}`, ...args], {
     stdio: ["ignore", "pipe", "pipe"],
@@ -48,9 +48,11 @@ export async function startKdnsUp(apiPort: number, args: string[]): Promise<Kdns
     await waitFor(
       async () => {
         if (child.exitCode !== null || child.signalCode !== null) throw new Error(`kdns up exited: ${out}`);
+        // /readyz can be ok a moment before the DNS part has started and added its check.
+        if (!/dns server listening on /.test(out)) return false;
         return (await fetch(`${server}/readyz`)).ok;
       },
-      { timeoutMs: 30_000, intervalMs: 50, what: "kdns up /readyz" },
+      { timeoutMs: 30_000, intervalMs: 50, what: "kdns up's DNS listening and /readyz ok" },
     );
   } catch (err) {
     await stop();
