@@ -100,8 +100,11 @@ test("glibc getent finds name.namespace through the search list", async () => {
   assert.match(r.stdout, new RegExp(`^${clusterIPs["other"]!.replaceAll(".", "\\.")}\\s+web\\.other\\.svc\\.cluster\\.local\\b`), r.stdout);
 });
 
-test("glibc getent of an unknown short name fails", async () => {
+test("glibc getent of an unknown short name fails, after the search list, asking upstream for it as is", async () => {
   const r = await getentHosts("nosuch-service");
   assert.notEqual(r.code, 0, `getent hosts nosuch-service should fail, printed: ${r.stdout}`);
   assert.equal(r.stdout, "");
+  // The last try, the name as is, is not a cluster name: kdns forwards it (proof glibc asked kdns).
+  assert.ok(upstream.count("nosuch-service") >= 1, `upstream saw: ${JSON.stringify(upstream.queries.map((q) => q.name))}`);
+  assert.equal(upstream.count("nosuch-service.default.svc.cluster.local"), 0, "cluster names are never forwarded");
 });
