@@ -1,0 +1,52 @@
+/**
+ * WebSocket (and any HTTP/1.1 Upgrade) through the built-in engine: the handshake is forwarded to
+ * one backend on its own connection; on 101 the two sockets are spliced. A non-101 answer is
+ * relayed as a normal response.
+ */
+import { request, type IncomingMessage } from "node:http";
+import { isIP } from "node:net";
+import type { Duplex } from "node:stream";
+import type { Backend } from "../routes/model.ts";
+import { upstreamRequestHeaders } from "./headers.ts";
+
+function statusLine(code: number, message: string | undefined): string {
+  return `HTTP/1.1 ${code} ${message ?? ""}\r\n`;
+}
+
+function rawHeaders(res: IncomingMessage): string {
+  let text = "";
+  for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) text += `${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}\r\n`;
+  return text + "\r\n";
+}
+
+/** Writes a short plain-text response on a raw socket and closes it. */
+export function rejectUpgrade(socket: Duplex, code: number, text: string): void {
+  const body = text + "\n";
+  socket.end(`${statusLine(code, code === 404 ? "Not Found" : code === 503 ? "Service Unavailable" : "Bad Gateway")}content-type: text/plain\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+}
+
+/** Proxies an upgrade request to `backend`. */
+export function forwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, backend: Backend, path: string, connectMs: number): void {
+  const headers = upstreamRequestHeaders(req.headers, req.socket.remoteAddress ?? "", true);
+  const up = request({ host: backend.ip, family: isIP(backend.ip), port: backend.port, method: req.method, path, headers, agent: false, timeout: connectMs });
+  up.on("timeout", () => up.destroy(new Error("connect timeout")));
+  socket.on("error", () => up.destroy());
+  up.on("upgrade", (upRes, upSocket, upHead) => {
+    up.setTimeout(0);
+    socket.write(statusLine(upRes.statusCode ?? 101, upRes.statusMessage) + rawHeaders(upRes));
+    if (upHead.length > 0) socket.write(upHead);
+    if (head.length > 0) upSocket.write(head);
+    upSocket.on("error", () => socket.destroy());
+    socket.on("close", () => upSocket.destroy());
+    upSocket.on("close", () => socket.destroy());
+    upSocket.pipe(socket).pipe(upSocket);
+  });
+  up.on("response", (upRes) => {
+    socket.write(statusLine(upRes.statusCode ?? 502, upRes.statusMessage) + rawHeaders(upRes));
+    upRes.pipe(socket);
+  });
+  up.on("error", (err: NodeJS.ErrnoException) => {
+    if (socket.writable) rejectUpgrade(socket, 502, `kdns gateway: backend ${backend.ip}:${backend.port} failed: ${err.code ?? err.message}`);
+  });
+  up.end();
+}

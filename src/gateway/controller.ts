@@ -1,0 +1,156 @@
+/**
+ * The gateway controller: informers on DNSRecords, Services and Endpoints; any change schedules
+ * one pass that rebuilds the whole route table from the caches (level-triggered, like
+ * ingress-nginx's sync), hands it to the engine, then writes DNSRecord statuses that differ and
+ * syncs SkyDNS keys. Passes never overlap; changes arriving during a pass (a burst) are coalesced
+ * into one more pass. A failed write is retried by a later pass.
+ */
+import { resourceByPath, type ResourceInfo } from "../api/resources.ts";
+import type { DNSRecord, Endpoints, Service } from "../api/types.ts";
+import { Informer, objectKey } from "../client/informer.ts";
+import { ClientError, type RestClient } from "../client/rest-client.ts";
+import { logger } from "../machinery/log.ts";
+import type { GatewayEngine } from "./engine.ts";
+import { buildRouteTable } from "./routes/build.ts";
+import type { SkydnsPublisher } from "./skydns/publisher.ts";
+import { desiredStatus, statusEqual, withTransitionTime } from "./status/desired.ts";
+
+/** Options of {@link runGatewayController}. */
+export interface GatewayControllerOptions {
+  client: RestClient;
+  engine: GatewayEngine;
+  /** The IP hosts resolve to, written to status and SkyDNS. */
+  gatewayAddress: string;
+  skydns?: SkydnsPublisher;
+  /** Wait this long after a change before a pass, to gather bursts (default 0 ms). */
+  coalesceMs?: number;
+  /** Delay before retrying after a failed pass (default 1 s). */
+  retryMs?: number;
+}
+
+/** A running controller. */
+export interface GatewayController {
+  synced(): boolean;
+  /** Passes completed (tests wait on it). */
+  readonly passes: number;
+  /** Resolves after `signal` aborted and the current pass has finished. */
+  stopped(): Promise<void>;
+}
+
+function resource(group: string, plural: string): ResourceInfo {
+  const info = resourceByPath(group, plural);
+  if (!info) throw new Error(`resource ${plural} is not in the resource table`);
+  return info;
+}
+
+/** Starts the controller; it runs until `signal` aborts. */
+export function runGatewayController(options: GatewayControllerOptions, signal: AbortSignal): GatewayController {
+  const log = logger("gateway");
+  const { client, engine } = options;
+  const recordInfo = resource("kdns.dev", "dnsrecords");
+  const records = new Informer<DNSRecord>(client, recordInfo);
+  const services = new Informer<Service>(client, resource("", "services"));
+  const endpoints = new Informer<Endpoints>(client, resource("", "endpoints"));
+  const informers = [records, services, endpoints] as const;
+
+  let live = new Map<string, string>(); // record key → spec JSON in the serving configuration
+  let rejected: string | undefined;
+  let passes = 0;
+  let dirty = false;
+  let running: Promise<void> | undefined;
+  let synced = false;
+
+  async function writeStatuses(table: ReturnType<typeof buildRouteTable>, specs: Map<string, string>): Promise<boolean> {
+    let ok = true;
+    const ctx = { gatewayAddress: options.gatewayAddress, engine: engine.kind, listen: engine.listen };
+    for (const outcome of table.records) {
+      const slash = outcome.key.indexOf("/");
+      const ns = outcome.key.slice(0, slash);
+      const name = outcome.key.slice(slash + 1);
+      const rec = records.get(ns, name);
+      if (!rec) continue;
+      const stale = rejected !== undefined && live.get(outcome.key) !== specs.get(outcome.key);
+      const want = desiredStatus(outcome, stale && rejected !== undefined ? { ...ctx, rejected } : ctx);
+      if (statusEqual(rec.status, want)) continue;
+      const status = withTransitionTime(rec.status, want, new Date());
+      try {
+        await client.patch(recordInfo, ns, name, { status: { ...status, gatewayAddress: status.gatewayAddress ?? null } }, "application/merge-patch+json", "status");
+      } catch (err) {
+        if (err instanceof ClientError && err.code === 404) continue;
+        ok = false;
+        log.warn({ record: outcome.key, err: String(err) }, "status write failed; will retry");
+      }
+    }
+    return ok;
+  }
+
+  async function pass(): Promise<boolean> {
+    const list = records.list();
+    const table = buildRouteTable({ records: list, services: services.list(), endpoints: endpoints.list() });
+    const specs = new Map(list.map((r) => [objectKey(r), JSON.stringify(r.spec)]));
+    const result = await options.engine.apply(table);
+    if (result.type === "rejected") rejected = result.error;
+    else {
+      live = specs;
+      rejected = undefined;
+    }
+    let ok = await writeStatuses(table, specs);
+    if (options.skydns) {
+      try {
+        await options.skydns.sync(table.hosts.map((h) => h.host));
+      } catch (err) {
+        ok = false;
+        log.warn({ err: String(err) }, "SkyDNS publish failed; will retry");
+      }
+    }
+    return ok;
+  }
+
+  async function loop(): Promise<void> {
+    if (options.coalesceMs) await new Promise((r) => setTimeout(r, options.coalesceMs));
+    while (dirty && !signal.aborted) {
+      dirty = false;
+      let ok = false;
+      try {
+        ok = await pass();
+      } catch (err) {
+        log.error({ err: String(err) }, "gateway pass failed; will retry");
+      }
+      passes++;
+      if (!ok && !signal.aborted) setTimeout(kick, options.retryMs ?? 1_000).unref();
+    }
+    running = undefined;
+  }
+
+  function kick(): void {
+    if (!synced || signal.aborted) return;
+    dirty = true;
+    running ??= loop();
+  }
+
+  for (const inf of informers) {
+    inf.on("add", kick);
+    inf.on("update", kick);
+    inf.on("delete", kick);
+    inf.start(signal);
+  }
+  const ready = Promise.all(informers.map((inf) => inf.waitForSync(signal))).then(
+    () => {
+      synced = true;
+      kick();
+    },
+    () => undefined,
+  );
+
+  return {
+    synced: () => synced,
+    get passes() {
+      return passes;
+    },
+    stopped: async () => {
+      await ready;
+      await running;
+      await Promise.all(informers.map((inf) => inf.stopped()));
+    },
+  };
+}

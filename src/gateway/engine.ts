@@ -1,0 +1,21 @@
+/** The contract both gateway engines (nginx, built-in) implement: serve a route table. */
+import type { RouteTable } from "./routes/model.ts";
+
+/** What applying a table did. */
+export type ApplyResult =
+  | { type: "applied" }
+  | { type: "unchanged" }
+  /** The table could not be served; the previous one keeps serving. */
+  | { type: "rejected"; error: string };
+
+/** A running engine. */
+export interface GatewayEngine {
+  /** `nginx` or `builtin`. */
+  readonly kind: "nginx" | "builtin";
+  /** The address it listens on, `host:port`. */
+  readonly listen: string;
+  /** Serves `table` from now on (or reports why not). Calls are never concurrent. */
+  apply(table: RouteTable): Promise<ApplyResult>;
+  /** Stops serving and releases the port. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,85 @@
+/**
+ * The gateway's public surface: start an engine (nginx or built-in) on a listen address, optionally
+ * a SkyDNS publisher, and the controller feeding them from an API server.
+ */
+import { isIP } from "node:net";
+import type { RestClient } from "../client/rest-client.ts";
+import { startBuiltinEngine } from "./builtin/engine.ts";
+import { runGatewayController } from "./controller.ts";
+import type { GatewayEngine } from "./engine.ts";
+import { startNginxEngine } from "./nginx/engine.ts";
+import { startSkydnsPublisher, type SkydnsPublisher } from "./skydns/publisher.ts";
+
+export type { GatewayEngine } from "./engine.ts";
+
+/** Options of {@link startGateway}. */
+export interface GatewayOptions {
+  client: RestClient;
+  engine: "builtin" | "nginx";
+  /** Listen host (IP) and port; port 0 picks a free one (built-in engine only). */
+  host: string;
+  port: number;
+  /** The IP DNSRecord hosts resolve to (default: `host`, or 127.0.0.1 for a wildcard host). */
+  gatewayAddress?: string;
+  /** kdns's data directory; the nginx engine runs in `<dataDir>/nginx`. */
+  dataDir: string;
+  /** Publish hosts into etcd in SkyDNS format. */
+  skydns?: { endpoints: string[]; prefix: string };
+  /** Delay gathering bursts of changes into one apply (default: 0 built-in, 50 ms nginx). */
+  coalesceMs?: number;
+}
+
+/** A running gateway. */
+export interface RunningGateway {
+  engine: GatewayEngine;
+  gatewayAddress: string;
+  /** Whether the controller's caches have synced. */
+  synced(): boolean;
+  /** Completed controller passes. */
+  passes(): number;
+  /** Stops the controller, the publisher and the engine. */
+  close(): Promise<void>;
+}
+
+/** The address hosts should resolve to when none is configured. */
+export function defaultGatewayAddress(host: string): string {
+  if (host === "0.0.0.0" || host === "") return "127.0.0.1";
+  if (host === "::") return "::1";
+  return isIP(host) !== 0 ? host : "127.0.0.1";
+}
+
+/** Starts the gateway; on failure nothing is left running. */
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const gatewayAddress = options.gatewayAddress ?? defaultGatewayAddress(options.host);
+  const listen = isIP(options.host) === 6 ? `[${options.host}]:${options.port}` : `${options.host}:${options.port}`;
+  const engine: GatewayEngine = options.engine === "nginx"
+    ? await startNginxEngine({ listen, dataDir: options.dataDir })
+    : await startBuiltinEngine({ host: options.host, port: options.port });
+  let skydns: SkydnsPublisher | undefined;
+  try {
+    if (options.skydns) skydns = await startSkydnsPublisher({ ...options.skydns, address: gatewayAddress });
+  } catch (err) {
+    await engine.close();
+    throw err;
+  }
+  const stop = new AbortController();
+  const controller = runGatewayController({
+    client: options.client,
+    engine,
+    gatewayAddress,
+    ...(skydns ? { skydns } : {}),
+    coalesceMs: options.coalesceMs ?? (options.engine === "nginx" ? 50 : 0),
+  }, stop.signal);
+  return {
+    engine,
+    gatewayAddress,
+    synced: () => controller.synced(),
+    passes: () => controller.passes,
+    async close() {
+      stop.abort();
+      await controller.stopped();
+      await skydns?.close();
+      await engine.close();
+    },
+  };
+}

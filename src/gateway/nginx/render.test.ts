@@ -1,0 +1,54 @@
+/** Golden-file test of the nginx rendering (regenerate with UPDATE_GOLDEN=1 after a deliberate change). */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFile, writeFile } from "node:fs/promises";
+import type { RouteTable } from "../routes/model.ts";
+import { quote, UnsafeValueError } from "./quote.ts";
+import { renderNginxConfig } from "./render.ts";
+
+const GOLDEN = new URL("../../../test/gateway/nginx.golden.conf", import.meta.url);
+
+const table: RouteTable = {
+  hosts: [
+    {
+      host: "node1.com",
+      routes: [
+        { prefix: "/service1", record: "default/dns-test1", target: "127.1.1.10:8010", backends: [{ ip: "127.1.1.10", port: 8010 }] },
+        { prefix: "/service2", record: "default/dns-test1", target: "127.1.1.11:8011", backends: [{ ip: "127.1.1.11", port: 8011 }] },
+      ],
+    },
+    {
+      host: "shop.example.com",
+      routes: [
+        { prefix: "/api/v1", record: "shop/site", target: "service shop/web port 80", backends: [{ ip: "10.1.0.5", port: 8080 }, { ip: "fd00::5", port: 8080 }] },
+        { prefix: "/static", record: "shop/site", target: "service shop/files port 80", backends: [], unavailable: "service shop/files has no ready endpoints for port 80" },
+        { prefix: "/", record: "shop/root", target: "10.1.0.9:80", backends: [{ ip: "10.1.0.9", port: 80 }] },
+      ],
+    },
+  ],
+  records: [],
+};
+
+test("rendering matches the golden file", async () => {
+  const text = renderNginxConfig(table, { listen: "127.0.0.1:8080" });
+  if (process.env.UPDATE_GOLDEN === "1") await writeFile(GOLDEN, text);
+  assert.equal(text, await readFile(GOLDEN, "utf8"));
+});
+
+test("rendering is deterministic and has one server per host plus the default, two locations per prefix", () => {
+  const text = renderNginxConfig(table, { listen: "127.0.0.1:8080" });
+  assert.equal(text, renderNginxConfig(structuredClone(table), { listen: "127.0.0.1:8080" }));
+  assert.equal(text.match(/^    server \{$/gm)?.length, 3);
+  assert.equal(text.match(/^\s+location /gm)?.length, 2 * 2 + 2 * 2 + 1 + 1); // node1 has a catch-all 404, shop has "/"
+  assert.equal(text.match(/^    upstream /gm)?.length, 4);
+});
+
+test("values that could break out of a quoted nginx string are refused or escaped", () => {
+  for (const bad of ["/x$host", "/x${uri}", "a.com\nserver_name evil;", "/x\0", "/x\t", "a\r\nX: 1"]) {
+    assert.throws(() => quote("path", bad), UnsafeValueError, bad);
+  }
+  assert.equal(quote("path", '/"\\'), '"/\\"\\\\"');
+  assert.equal(quote("path", "/x; include /etc/passwd; {"), '"/x; include /etc/passwd; {"');
+  const hostile: RouteTable = { hosts: [{ host: "a.com", routes: [{ prefix: "/x$host", record: "d/r", target: "t", backends: [{ ip: "10.0.0.1", port: 1 }] }] }], records: [] };
+  assert.throws(() => renderNginxConfig(hostile, { listen: "127.0.0.1:8080" }), UnsafeValueError);
+});
