@@ -33,12 +33,20 @@ export function makeEntry(bytes: Buffer, layout: MessageLayout, expiresAt: numbe
 /** The entry's bytes for this query: its ID, RD bit and question bytes, every TTL set to `ttl`. */
 export function renderEntry(entry: CacheEntry, msg: Buffer, questionEnd: number, ttl: number): Buffer {
   const out = Buffer.allocUnsafe(entry.bytes.length);
-  entry.bytes.copy(out);
+  out.set(entry.bytes);
   out[0] = msg[0]!;
   out[1] = msg[1]!;
   out[2] = (out[2]! & 0xfe) | (msg[2]! & 0x01);
-  msg.copy(out, HEADER_LENGTH, HEADER_LENGTH, questionEnd);
+  // Byte loops: for a few dozen bytes they beat Buffer#copy's argument checks.
+  for (let i = HEADER_LENGTH; i < questionEnd; i++) out[i] = msg[i]!;
   const offsets = entry.ttlOffsets;
-  for (let i = 0; i < offsets.length; i++) out.writeUInt32BE(ttl, offsets[i]!);
+  const b0 = (ttl >>> 24) & 0xff, b1 = (ttl >>> 16) & 0xff, b2 = (ttl >>> 8) & 0xff, b3 = ttl & 0xff;
+  for (let i = 0; i < offsets.length; i++) {
+    const o = offsets[i]!;
+    out[o] = b0;
+    out[o + 1] = b1;
+    out[o + 2] = b2;
+    out[o + 3] = b3;
+  }
   return out;
 }

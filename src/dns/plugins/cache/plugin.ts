@@ -6,7 +6,7 @@
  * answer is still served, with TTL 30, when the upstream fails (RFC 8767 §4).
  */
 import type { DnsPlugin, DnsReply, DnsRequest, Next } from "../../plugin.ts";
-import { RCODE } from "../../wire/constants.ts";
+import { CLASS_IN, RCODE } from "../../wire/constants.ts";
 import { readMessage } from "../../wire/message.ts";
 import type { ParsedQuery } from "../../wire/query.ts";
 import { udpLimit, writeAnswer } from "../../wire/response.ts";
@@ -31,16 +31,21 @@ export interface CacheOptions {
 /** RFC 8767 §4: the TTL of a stale answer. */
 export const STALE_TTL = 30;
 
-/** The cache key: name (lower case), type, class, and the EDNS bits that change the answer. */
-function cacheKey(q: ParsedQuery): string {
-  const edns = q.edns ? (q.edns.dnssecOk ? "D" : "E") : "-";
-  return `${q.name}|${q.qtype}|${q.qclass}|${edns}${q.checkingDisabled ? "C" : "-"}`;
+/**
+ * The key under the (lower-case) name: type plus the EDNS bits that change the answer (OPT present,
+ * DO, CD). A small integer, so the per-name map is keyed by numbers and a hit builds no string.
+ */
+function subKey(q: ParsedQuery): number {
+  const edns = q.edns ? (q.edns.dnssecOk ? 2 : 1) : 0;
+  return q.qtype | (edns << 16) | (q.checkingDisabled ? 1 << 18 : 0);
 }
 
 /** Caches upstream answers. */
 export class CachePlugin implements DnsPlugin {
   readonly name = "cache";
-  readonly #entries = new Map<string, CacheEntry>();
+  /** name → subKey → entry; names in insertion order, so the first is the oldest. */
+  readonly #entries = new Map<string, Map<number, CacheEntry>>();
+  #count = 0;
   readonly #maxEntries: number;
   readonly #maxTtl: number;
   readonly #maxNegativeTtl: number;
@@ -62,16 +67,19 @@ export class CachePlugin implements DnsPlugin {
 
   /** Number of answers held (fresh or stale). */
   get size(): number {
-    return this.#entries.size;
+    return this.#count;
   }
 
   serve(req: DnsRequest, next: Next): DnsReply | Promise<DnsReply> {
-    const key = cacheKey(req.query);
-    const entry = this.#entries.get(key);
+    const q = req.query;
+    // Only class IN is kept (the handler refuses the others before any plugin sees them).
+    if (q.qclass !== CLASS_IN) return next(req);
+    const key = subKey(q);
+    const entry = this.#entries.get(q.name)?.get(key);
     const now = this.#now();
     if (entry) {
       if (entry.expiresAt > now) return this.#hit(req, entry, Math.floor((entry.expiresAt - now) / 1000));
-      if (entry.expiresAt + this.#staleMs <= now) this.#entries.delete(key);
+      if (entry.expiresAt + this.#staleMs <= now) this.#delete(q.name, key);
     }
     const stale = entry && entry.expiresAt + this.#staleMs > now ? entry : undefined;
     let reply: DnsReply | Promise<DnsReply>;
@@ -91,7 +99,7 @@ export class CachePlugin implements DnsPlugin {
     );
   }
 
-  #after(req: DnsRequest, key: string, reply: DnsReply, stale: CacheEntry | undefined): DnsReply {
+  #after(req: DnsRequest, key: number, reply: DnsReply, stale: CacheEntry | undefined): DnsReply {
     if (reply.type === "answer") {
       return stale && reply.rcode === RCODE.SERVFAIL ? this.#hit(req, stale, STALE_TTL) : reply;
     }
@@ -108,17 +116,34 @@ export class CachePlugin implements DnsPlugin {
     }
     if (ttl === undefined) return reply;
     ttl = Math.max(ttl, this.#minTtl);
-    if (ttl > 0) this.#store(key, makeEntry(reply.bytes, layout, this.#now() + ttl * 1000));
+    if (ttl > 0) this.#store(req.query.name, key, makeEntry(reply.bytes, layout, this.#now() + ttl * 1000));
     return reply;
   }
 
-  #store(key: string, entry: CacheEntry): void {
-    this.#entries.delete(key);
-    if (this.#entries.size >= this.#maxEntries) {
-      const oldest = this.#entries.keys().next();
-      if (!oldest.done) this.#entries.delete(oldest.value);
+  #store(name: string, key: number, entry: CacheEntry): void {
+    if (this.#maxEntries === 0) return;
+    this.#delete(name, key);
+    // Full: drop the oldest name (all its types); cheap, and a flood of new names cannot grow it.
+    while (this.#count >= this.#maxEntries) {
+      const oldest = this.#entries.entries().next();
+      if (oldest.done) break;
+      this.#count -= oldest.value[1].size;
+      this.#entries.delete(oldest.value[0]);
     }
-    if (this.#maxEntries > 0) this.#entries.set(key, entry);
+    let byKey = this.#entries.get(name);
+    if (!byKey) {
+      byKey = new Map();
+      this.#entries.set(name, byKey);
+    }
+    byKey.set(key, entry);
+    this.#count++;
+  }
+
+  #delete(name: string, key: number): void {
+    const byKey = this.#entries.get(name);
+    if (!byKey?.delete(key)) return;
+    this.#count--;
+    if (byKey.size === 0) this.#entries.delete(name);
   }
 
   #hit(req: DnsRequest, entry: CacheEntry, ttl: number): DnsReply {
