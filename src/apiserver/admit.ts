@@ -8,6 +8,7 @@ export function admit(info: ResourceInfo, obj: KubeObject, old?: KubeObject): vo
   info.applyDefaults(obj);
   const causes = info.validate(obj, old);
   if (causes.length > 0) {
-    throw invalid({ kind: info.resource, objectKind: info.kind, name: obj.metadata.name ?? "", ...(info.group ? { group: info.group } : {}) }, causes);
+    // details.kind of Invalid is the Kind (apierrors.NewInvalid), which kubectl prints: `The Service "x" is invalid`.
+    throw invalid({ kind: info.kind, name: obj.metadata.name ?? "", ...(info.group ? { group: info.group } : {}) }, causes);
   }
 }

@@ -28,7 +28,7 @@ export async function createObject(ctx: ApiContext, info: ResourceInfo, namespac
   const generate = !meta.name && typeof meta.generateName === "string" && meta.generateName !== "";
   if (generate) meta.name = generatedName(meta.generateName as string);
   if (!meta.name) {
-    throw invalid({ kind: info.resource, objectKind: info.kind, name: "" }, [
+    throw invalid({ kind: info.kind, name: "" }, [
       { field: "metadata.name", message: "Required value: name or generateName is required", reason: "FieldValueRequired" },
     ]);
   }

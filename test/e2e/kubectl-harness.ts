@@ -1,0 +1,106 @@
+/**
+ * Running the real `kubectl` against a real `kdns up` child process (loopback, free ports, temp
+ * data dir), for the kubectl end-to-end tests.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { freePort } from "../support/free-port.ts";
+import { waitFor } from "../support/wait-for.ts";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const NODE = join(ROOT, "node_modules/.bin/node");
+const BIN = join(ROOT, "src/bin/kdns.ts");
+
+/** What a finished process left. */
+export interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Throws with the install hint when there is no kubectl on PATH. */
+export function requireKubectl(): void {
+  const probe = spawnSync("kubectl", ["version", "--client"], { encoding: "utf8" });
+  if (probe.error || probe.status !== 0) {
+    throw new Error(`kubectl is not installed (or does not run): install it with: apt-get install -y kubernetes-client`);
+  }
+}
+
+/** A running `kdns up` and a kubectl bound to it. */
+export interface Cluster {
+  dir: string;
+  server: string;
+  kubeconfig: string;
+  /** Runs kubectl with KUBECONFIG set (30 s cap). */
+  kubectl(args: string[], options?: { stdin?: string; env?: Record<string, string> }): Promise<Result>;
+  /** Starts a long-running kubectl (watch, wait); `output()` is what it printed so far. */
+  spawnKubectl(args: string[]): { child: ChildProcess; output(): string; exited: Promise<Result> };
+  /** Runs the kdns CLI to completion. */
+  kdns(args: string[]): Promise<Result>;
+  /** Writes a file in the cluster's temp dir; resolves to its path. */
+  file(name: string, text: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+function collect(child: ChildProcess): { output(): string; exited: Promise<Result> } {
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<Result>((r) => child.on("close", (code) => r({ code, stdout, stderr })));
+  return { output: () => stdout + stderr, exited };
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, stdin = ""): Promise<Result> {
+  const child = spawn(cmd, args, { env, stdio: ["pipe", "pipe", "pipe"], timeout: 30_000 });
+  const { exited } = collect(child);
+  child.stdin?.end(stdin);
+  return exited;
+}
+
+/** Starts `kdns up` with `args` (store flags, token file) and waits until it is ready. */
+export async function startCluster(args: string[]): Promise<Cluster> {
+  const dir = await mkdtemp(join(tmpdir(), "kdns-kubectl-"));
+  const [apiPort, dnsPort] = [await freePort(), await freePort()];
+  const up = spawn(NODE, [BIN, "up", "--api-listen", `127.0.0.1:${apiPort}`, "--dns-listen", `127.0.0.1:${dnsPort}`,
+    "--gateway", "none", "--upstream", "none", "--data-dir", join(dir, "data"), ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const daemon = collect(up);
+  const server = `http://127.0.0.1:${apiPort}`;
+  const kubeconfig = join(dir, "data", "kubeconfig");
+  const stop = async (): Promise<void> => {
+    if (up.exitCode === null && up.signalCode === null) up.kill("SIGTERM");
+    await daemon.exited;
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(() => {
+      if (up.exitCode !== null) throw new Error(`kdns up exited: ${daemon.output()}`);
+      return /kubeconfig written to/.test(daemon.output());
+    }, { timeoutMs: 30_000, what: `kdns up to start, output: ${daemon.output()}` });
+    await waitFor(async () => (await fetch(`${server}/readyz`)).ok, { timeoutMs: 30_000, what: "/readyz" });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  // Own HOME and cache dir: no user kubeconfig or stale discovery cache leaks in.
+  const env = { PATH: process.env.PATH ?? "", HOME: dir, KUBECONFIG: kubeconfig, KUBECACHEDIR: join(dir, "cache") };
+  return {
+    dir,
+    server,
+    kubeconfig,
+    kubectl: (a, o = {}) => run("kubectl", a, { ...env, ...(o.env ?? {}) }, o.stdin),
+    spawnKubectl: (a) => {
+      const child = spawn("kubectl", a, { env, stdio: ["ignore", "pipe", "pipe"] });
+      return { child, ...collect(child) };
+    },
+    kdns: (a) => run(NODE, [BIN, ...a], { ...process.env }),
+    file: async (name, text) => {
+      const path = join(dir, name);
+      await writeFile(path, text, { mode: 0o755 });
+      return path;
+    },
+    stop,
+  };
+}
