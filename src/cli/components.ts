@@ -15,6 +15,7 @@ import { formatHostPort, type HostPort } from "./flags.ts";
 import type { PartStack } from "./stack.ts";
 import type { UpConfig } from "./up-flags.ts";
 import { startUpDns } from "./parts/dns.ts";
+import { startUpGateway } from "./parts/gateway.ts";
 
 /** Where progress lines (`kdns: api server listening on …`) go. */
 export type Say = (line: string) => void;
@@ -101,4 +102,5 @@ export async function startAll(config: UpConfig, stack: PartStack, say: Say): Pr
   say(`kdns: kubeconfig written to ${await writeKubeconfig(config.dataDir, api.url, token)}`);
   api.addReadyCheck("controllers", await startControllerPart(client, stack, say));
   await startUpDns(config, client, api, stack, say);
+  await startUpGateway(config, client, api, stack, say);
 }

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { InvalidArgumentError, type Command } from "commander";
 import { flag, parseCidr, parseHostPort, parseIp, parseUpstreams, parseUrlList, type HostPort } from "./flags.ts";
+import { skydnsConfig } from "./parts/gateway.ts";
 import { addDnsOptionFlags, dnsOptions, type DnsOptions } from "./parts/dns-flags.ts";
 
 /** Storage backends. */
@@ -29,6 +30,9 @@ export interface UpConfig {
   gateway: (typeof GATEWAYS)[number];
   gatewayListen: HostPort;
   gatewayAddress?: string;
+  /** SkyDNS publishing of DNSRecord hosts (gateway); off when unset. */
+  skydnsEtcdEndpoints?: string[];
+  skydnsPrefix?: string;
 }
 
 /** The nameservers of /etc/resolv.conf (the default upstreams), or 127.0.0.53's absence: none. */
@@ -65,7 +69,9 @@ export function addDnsGatewayFlags(cmd: Command): Command {
     .addOption(flag("--upstream <servers>", "upstream DNS servers, comma-separated (ip or ip:port)", { default: systemNameservers() || "none", parse: parseUpstreamFlag }))
     .addOption(flag("--gateway <kind>", "path gateway for DNSRecord hosts", { default: "builtin", choices: GATEWAYS }))
     .addOption(flag("--gateway-listen <host:port>", "gateway listen address", { default: "127.0.0.1:8080", parse: parseHostPort }))
-    .addOption(flag("--gateway-address <ip>", "IP that DNSRecord hosts resolve to (default: the --gateway-listen host)", { parse: parseIp }));
+    .addOption(flag("--gateway-address <ip>", "IP that DNSRecord hosts resolve to (default: the --gateway-listen host)", { parse: parseIp }))
+    .addOption(flag("--skydns-etcd-endpoints <urls>", "also publish DNSRecord hosts into this etcd in SkyDNS format, comma-separated (default: off)", { parse: parseUrlList }))
+    .addOption(flag("--skydns-prefix <prefix>", "key prefix for SkyDNS records (CoreDNS etcd plugin `path`)", { default: "/skydns" }));
 }
 
 /** `--upstream`: `none` or comma-separated servers. */
@@ -103,5 +109,6 @@ export function upConfig(raw: RawUpFlags): UpConfig {
     gateway: s("gateway", "builtin") as UpConfig["gateway"],
     gatewayListen: listen,
     ...(raw.gatewayAddress ? { gatewayAddress: raw.gatewayAddress } : {}),
+    ...skydnsConfig(raw),
   };
 }

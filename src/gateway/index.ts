@@ -43,8 +43,7 @@ export interface RunningGateway {
 
 /** The address hosts should resolve to when none is configured. */
 export function defaultGatewayAddress(host: string): string {
-  if (host === "0.0.0.0" || host === "") return "127.0.0.1";
-  if (host === "::") return "::1";
+  if (host === "0.0.0.0" || host === "::" || host === "") return "127.0.0.1";
   return isIP(host) !== 0 ? host : "127.0.0.1";
 }
 

@@ -1,0 +1,75 @@
+/**
+ * Starting the gateway part: `kdns up --gateway builtin|nginx|none` in-process, or `kdns gateway
+ * --server URL` alone. The SkyDNS flags live here because only the gateway publishes to etcd.
+ */
+import type { Command } from "commander";
+import type { RestClient } from "../../client/rest-client.ts";
+import { startGateway } from "../../gateway/index.ts";
+import type { Say, StartedApi } from "../components.ts";
+import { CliError } from "../errors.ts";
+import { flag, formatHostPort, parseUrlList, type HostPort } from "../flags.ts";
+import type { PartStack } from "../stack.ts";
+import type { UpConfig } from "../up-flags.ts";
+
+/** What the gateway part needs. */
+export interface GatewayPartConfig {
+  gateway: "builtin" | "nginx" | "none";
+  gatewayListen: HostPort;
+  gatewayAddress?: string;
+  dataDir: string;
+  skydnsEtcdEndpoints?: string[];
+  skydnsPrefix?: string;
+}
+
+/** Adds `--skydns-etcd-endpoints` and `--skydns-prefix`. */
+export function addSkydnsFlags(cmd: Command): Command {
+  return cmd
+    .addOption(flag("--skydns-etcd-endpoints <urls>", "also publish DNSRecord hosts into this etcd in SkyDNS format, comma-separated (default: off)", { parse: parseUrlList }))
+    .addOption(flag("--skydns-prefix <prefix>", "key prefix for SkyDNS records (CoreDNS etcd plugin `path`)", { default: "/skydns" }));
+}
+
+/** The SkyDNS settings from raw flag strings. */
+export function skydnsConfig(raw: Record<string, string | undefined>): Pick<GatewayPartConfig, "skydnsEtcdEndpoints" | "skydnsPrefix"> {
+  return {
+    ...(raw.skydnsEtcdEndpoints ? { skydnsEtcdEndpoints: parseUrlList(raw.skydnsEtcdEndpoints) } : {}),
+    skydnsPrefix: raw.skydnsPrefix ?? "/skydns",
+  };
+}
+
+function startError(config: GatewayPartConfig, err: unknown): CliError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const where = formatHostPort(config.gatewayListen);
+  if (code === "EADDRINUSE") return new CliError(`gateway: cannot listen on ${where}: address already in use`);
+  if (code === "EADDRNOTAVAIL") return new CliError(`gateway: cannot listen on ${where}: address not available`);
+  if (code === "EACCES") return new CliError(`gateway: cannot listen on ${where}: permission denied`);
+  return new CliError(`gateway: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+/** Starts the gateway (unless `none`); returns its `synced` check. */
+export async function startGatewayPart(config: GatewayPartConfig, client: RestClient, stack: PartStack, say: Say): Promise<(() => boolean) | undefined> {
+  if (config.gateway === "none") return undefined;
+  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  try {
+    gateway = await startGateway({
+      client,
+      engine: config.gateway,
+      host: config.gatewayListen.host,
+      port: config.gatewayListen.port,
+      dataDir: config.dataDir,
+      ...(config.gatewayAddress !== undefined ? { gatewayAddress: config.gatewayAddress } : {}),
+      ...(config.skydnsEtcdEndpoints ? { skydns: { endpoints: config.skydnsEtcdEndpoints, prefix: config.skydnsPrefix ?? "/skydns" } } : {}),
+    });
+  } catch (err) {
+    throw startError(config, err);
+  }
+  stack.push({ name: "gateway", close: () => gateway.close() });
+  const skydns = config.skydnsEtcdEndpoints ? `; publishing SkyDNS records under ${config.skydnsPrefix ?? "/skydns"}` : "";
+  say(`kdns: gateway (${config.gateway}) listening on ${gateway.engine.listen}, hosts resolve to ${gateway.gatewayAddress}${skydns}`);
+  return () => gateway.synced();
+}
+
+/** `kdns up`'s gateway: in-process, with its readiness in the API's /readyz. */
+export async function startUpGateway(config: UpConfig & Partial<GatewayPartConfig>, client: RestClient, api: StartedApi, stack: PartStack, say: Say): Promise<void> {
+  const synced = await startGatewayPart(config, client, stack, say);
+  if (synced) api.addReadyCheck("gateway", synced);
+}
