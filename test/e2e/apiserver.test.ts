@@ -177,8 +177,10 @@ test("4xx statuses", async () => {
   const renamed = await h.call("PUT", "/api/v1/namespaces/default/endpoints/named", { metadata: { name: "other" } });
   assert.equal(renamed.status, 400);
   assert.equal((await h.call("PUT", "/api/v1/namespaces/default/endpoints/ghost", { metadata: { name: "ghost" } })).status, 404);
-  const smp = await h.call("PATCH", "/api/v1/namespaces/default/endpoints/named", {}, { "content-type": "application/strategic-merge-patch+json" });
-  assert.deepEqual([smp.status, smp.body.reason], [415, "UnsupportedMediaType"]);
+  const unknownPatch = await h.call("PATCH", "/api/v1/namespaces/default/endpoints/named", {}, { "content-type": "application/x-unknown-patch+json" });
+  assert.deepEqual([unknownPatch.status, unknownPatch.body.reason], [415, "UnsupportedMediaType"]);
+  const smp = await h.call("PATCH", "/api/v1/namespaces/default/endpoints/named", { metadata: { labels: { a: "b" } } }, { "content-type": "application/strategic-merge-patch+json" });
+  assert.deepEqual([smp.status, smp.body.metadata.labels], [200, { a: "b" }]);
   const badPatch = await h.call("PATCH", "/api/v1/namespaces/default/endpoints/named", [{ op: "remove", path: "/nope/x" }], { "content-type": "application/json-patch+json" });
   assert.equal(badPatch.status, 422);
   const post = await h.call("POST", "/api/v1/namespaces/default/endpoints/named", {});
