@@ -7,6 +7,7 @@ import type { RestClient } from "../client/rest-client.ts";
 import { startBuiltinEngine } from "./builtin/engine.ts";
 import { runGatewayController } from "./controller.ts";
 import type { GatewayEngine } from "./engine.ts";
+import type { RouteTable } from "./routes/model.ts";
 import { startNginxEngine } from "./nginx/engine.ts";
 import { startSkydnsPublisher, type SkydnsPublisher } from "./skydns/publisher.ts";
 
@@ -25,6 +26,8 @@ export interface GatewayOptions {
   dataDir: string;
   /** Publish hosts into etcd in SkyDNS format. */
   skydns?: { endpoints: string[]; prefix: string };
+  /** nginx renderer override, for tests that need a configuration nginx rejects. */
+  nginxRender?: (table: RouteTable, listen: string) => string;
   /** Delay gathering bursts of changes into one apply (default: 0 built-in, 50 ms nginx). */
   coalesceMs?: number;
 }
@@ -52,7 +55,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const gatewayAddress = options.gatewayAddress ?? defaultGatewayAddress(options.host);
   const listen = isIP(options.host) === 6 ? `[${options.host}]:${options.port}` : `${options.host}:${options.port}`;
   const engine: GatewayEngine = options.engine === "nginx"
-    ? await startNginxEngine({ listen, dataDir: options.dataDir })
+    ? await startNginxEngine({ listen, dataDir: options.dataDir, ...(options.nginxRender ? { render: options.nginxRender } : {}) })
     : await startBuiltinEngine({ host: options.host, port: options.port });
   let skydns: SkydnsPublisher | undefined;
   try {

@@ -87,7 +87,8 @@ export class NginxSupervisor {
 
   async #launch(): Promise<void> {
     this.#stderr = "";
-    const child = spawn(this.#opts.binary, this.#args(CONF), { stdio: ["ignore", "ignore", "pipe"] });
+    // Its own process group: if the master dies, its orphaned workers (which keep the port) can be killed with it.
+    const child = spawn(this.#opts.binary, this.#args(CONF), { stdio: ["ignore", "ignore", "pipe"], detached: true });
     this.#child = child;
     let gone = false;
     this.#exited = new Promise((resolve) => child.once("exit", () => { gone = true; resolve(); }));
@@ -105,6 +106,7 @@ export class NginxSupervisor {
   }
 
   #onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (child.pid !== undefined) killGroup(child.pid, "SIGKILL");
     if (this.#closing || child !== this.#child) return;
     const delay = Math.min(5_000, 100 * 2 ** Math.min(this.#restarts, 6));
     this.#restarts++;
@@ -129,5 +131,13 @@ export class NginxSupervisor {
     const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
     await this.#exited;
     clearTimeout(timer);
+  }
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // the group is already gone
   }
 }
