@@ -89,6 +89,8 @@ test("a configuration nginx -t rejects is never applied; the last good one serve
   await h.client.delete(DNSRECORDS, "default", "break-nginx");
   await h.client.create(DNSRECORDS, "default", dnsRecord("after", "after.test", [{ path: "/a", address: "127.0.0.1", port: echo.port }]));
   await waitFor(async () => (await http(h.port, "after.test", "/a")).status === 200, { what: "recovery" });
+  // the status is written after the apply (and its reload) finished: the controller is idle again
+  await waitFor(async () => (await h.client.get<DNSRecord>(DNSRECORDS, "default", "after")).status?.conditions?.[0]?.status === "True", { what: "after Served" });
 });
 
 test("an unchanged rendering causes no reload; nginx is restarted when it dies", async () => {

@@ -73,7 +73,7 @@ export async function startNginxEngine(options: NginxEngineOptions): Promise<Ngi
       }
       await supervisor.install();
       current = text;
-      supervisor.reload();
+      await supervisor.reload();
       reloads++;
       return { type: "applied" };
     },

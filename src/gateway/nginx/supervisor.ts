@@ -117,9 +117,22 @@ export class NginxSupervisor {
     }, delay).unref();
   }
 
-  /** Graceful reload (SIGHUP): new workers on the installed config, old ones finish their requests. */
-  reload(): void {
-    if (this.#child?.pid !== undefined && this.#child.exitCode === null) this.#child.kill("SIGHUP");
+  /**
+   * Graceful reload (SIGHUP): new workers on the installed config, old ones finish their requests.
+   * Resolves once the old workers have exited (at most `waitMs`), because until then an old worker
+   * can still accept a new connection and answer it with the previous configuration.
+   */
+  async reload(waitMs = 2_000): Promise<void> {
+    const pid = this.#child?.pid;
+    if (pid === undefined || this.#child?.exitCode !== null) return;
+    const old = await workers(pid);
+    this.#child.kill("SIGHUP");
+    const deadline = Date.now() + waitMs;
+    while (old.size > 0 && Date.now() < deadline) {
+      const now = await workers(pid);
+      if (now.size > 0 && ![...old].some((w) => now.has(w))) return;
+      await new Promise((r) => setTimeout(r, 5));
+    }
   }
 
   /** Stops nginx (fast shutdown, SIGTERM; SIGKILL after 5 s) and waits for it to exit. */
@@ -132,6 +145,12 @@ export class NginxSupervisor {
     await this.#exited;
     clearTimeout(timer);
   }
+}
+
+/** The master's child processes (Linux /proc; empty elsewhere, which makes reload not wait). */
+async function workers(pid: number): Promise<Set<number>> {
+  const text = await readFile(`/proc/${pid}/task/${pid}/children`, "utf8").catch(() => "");
+  return new Set(text.split(" ").filter((s) => s.trim() !== "").map(Number));
 }
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
