@@ -29,6 +29,8 @@ before(async () => {
   });
   await h.client.create(DNSRECORDS, "default", dnsRecord("good", "good.test", [{ path: "/g", address: "127.0.0.1", port: echo.port }]));
   await waitFor(async () => (await http(h.port, "good.test", "/g")).status === 200, { what: "good route live" });
+  // Served is written after the apply (and its reload) finished, so the reload counter is settled.
+  await waitFor(async () => (await h.client.get<DNSRecord>(DNSRECORDS, "default", "good")).status?.conditions?.[0]?.status === "True", { what: "good Served" });
 });
 after(async () => {
   await h?.close();
