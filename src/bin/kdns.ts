@@ -6,6 +6,7 @@ import { apiserverCommand } from "../cli/commands/apiserver.ts";
 import { controllersCommand } from "../cli/commands/controllers.ts";
 import { deleteCommand } from "../cli/commands/delete.ts";
 import { describeCommand } from "../cli/commands/describe.ts";
+import { dnsCommand } from "../cli/commands/dns.ts";
 import { gatewayCommand } from "../cli/commands/gateway.ts";
 import { getCommand } from "../cli/commands/get.ts";
 import { kubeconfigCommand } from "../cli/commands/kubeconfig.ts";
@@ -20,6 +21,7 @@ const program = new Command("kdns")
   .addCommand(upCommand())
   .addCommand(apiserverCommand())
   .addCommand(controllersCommand())
+  .addCommand(dnsCommand())
   .addCommand(gatewayCommand())
   .addCommand(applyCommand())
   .addCommand(getCommand())
