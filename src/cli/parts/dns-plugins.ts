@@ -1,11 +1,15 @@
 /**
  * Builds the DNS plugin chain from configuration: each plugin from its settings, then the one
  * fixed order of src/dns/plugins/order.ts. Nothing here does IO; `start` begins the watches.
+ * Without upstreams there is no cache or forward: names nobody owns get SERVFAIL.
  */
 import { isIP } from "node:net";
 import type { InformerSource } from "../../client/informer.ts";
 import { chain, type DnsPlugin, type Next } from "../../dns/plugin.ts";
 import { RecursionAclPlugin } from "../../dns/plugins/acl/plugin.ts";
+import { CachePlugin } from "../../dns/plugins/cache/plugin.ts";
+import { ForwardPlugin } from "../../dns/plugins/forward/plugin.ts";
+import { HostsPlugin } from "../../dns/plugins/hosts/plugin.ts";
 import { KubernetesPlugin } from "../../dns/plugins/kubernetes/plugin.ts";
 import { inPluginOrder } from "../../dns/plugins/order.ts";
 import { RCODE } from "../../dns/wire/constants.ts";
@@ -19,6 +23,8 @@ export interface DnsChainConfig extends DnsOptions {
   upstream: HostPort[];
   /** The address DNSRecord hosts resolve to. */
   gatewayAddresses: string[];
+  /** Per-upstream timeout of forwarding (the forward plugin's default when absent). */
+  forwardTimeoutMs?: number;
 }
 
 /** The built chain and its plugins. */
@@ -49,8 +55,19 @@ export function buildDnsChain(config: DnsChainConfig, source: InformerSource): D
     pods: config.pods,
     nsAddresses: nsAddresses(config.listen),
   });
-  const starters: ((signal: AbortSignal) => void)[] = [(s) => kubernetes.start(s)];
-  const plugins: DnsPlugin[] = [kubernetes, new RecursionAclPlugin({ allow: config.allowRecursion })];
+  const hosts = new HostsPlugin({ source, addresses: config.gatewayAddresses, ttl: config.ttl });
+  const starters: ((signal: AbortSignal) => void)[] = [(s) => kubernetes.start(s), (s) => hosts.start(s)];
+  const plugins: DnsPlugin[] = [kubernetes, hosts, new RecursionAclPlugin({ allow: config.allowRecursion })];
+  if (config.upstream.length > 0) {
+    plugins.push(new CachePlugin({ serveStale: config.serveStale }));
+    plugins.push(
+      new ForwardPlugin({
+        upstreams: config.upstream,
+        selfAddresses: config.listen.port !== 0 ? [config.listen] : [],
+        ...(config.forwardTimeoutMs !== undefined ? { timeoutMs: config.forwardTimeoutMs } : {}),
+      }),
+    );
+  }
   const ordered = inPluginOrder(plugins);
   return {
     plugins: ordered,
