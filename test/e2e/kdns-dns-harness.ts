@@ -5,6 +5,8 @@
  */
 import { spawn, execFile, type ChildProcess } from "node:child_process";
 import { createSocket } from "node:dgram";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import * as dnsPacket from "dns-packet";
 import { waitFor } from "../support/wait-for.ts";
@@ -28,7 +30,9 @@ export interface KdnsUp {
 
 /** Starts `kdns up --store memory` with `args` added; resolves once DNS listens and /readyz is ok. */
 export async function startKdnsUp(apiPort: number, args: string[]): Promise<KdnsUp> {
-  const child = spawn(NODE, [BIN, "up", "--store", "memory", "--api-listen", `127.0.0.1:${apiPort}`, ...args], {
+  // Its data dir (the kubeconfig it writes) goes to a temp dir removed on stop.
+  const dataDir = await mkdtemp(join(tmpdir(), "kdns-dns-e2e-"));
+  const child = spawn(NODE, [BIN, "up", "--store", "memory", "--api-listen", `127.0.0.1:${apiPort}`, "--data-dir", dataDir, ...args], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -43,6 +47,7 @@ export async function startKdnsUp(apiPort: number, args: string[]): Promise<Kdns
       await exited;
       clearTimeout(hard);
     }
+    await rm(dataDir, { recursive: true, force: true });
   };
   try {
     await waitFor(
