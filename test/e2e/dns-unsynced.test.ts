@@ -1,0 +1,47 @@
+/**
+ * Before the first sync a cluster name gets SERVFAIL, never a false NXDOMAIN, and /readyz says
+ * not ready (CoreDNS TestNotSyncedServeDNS and its ready plugin) — with an API that never answers.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { InformerSource } from "../../src/client/informer.ts";
+import { DEFAULT_ALLOW_RECURSION } from "../../src/cli/parts/dns-flags.ts";
+import { startHealthServer } from "../../src/cli/parts/dns-health.ts";
+import { startDnsPart } from "../../src/cli/parts/dns.ts";
+import { PartStack } from "../../src/cli/stack.ts";
+import { dig } from "../support/dig.ts";
+
+/** An API whose lists never complete. */
+const neverSyncs = {
+  list: () => new Promise<never>(() => undefined),
+  watch: async function* () {
+    await new Promise<never>(() => undefined);
+  },
+} as unknown as InformerSource;
+
+test("unsynced: cluster names are SERVFAIL and /readyz is 503; /healthz is ok", async () => {
+  const stack = new PartStack();
+  try {
+    const dns = await startDnsPart(
+      {
+        listen: { host: "127.0.0.1", port: 0 }, clusterDomain: "cluster.local", upstream: [], gatewayAddresses: ["127.0.0.1"],
+        ttl: 5, pods: "verified", allowRecursion: DEFAULT_ALLOW_RECURSION.split(","), serveStale: 0,
+      },
+      neverSyncs,
+      stack,
+      () => undefined,
+    );
+    const health = await startHealthServer({ host: "127.0.0.1", port: 0 }, dns.ready);
+    stack.push({ name: "health", close: () => health.close() });
+    for (const name of ["web.default.svc.cluster.local", "nothing.here.svc.cluster.local", "cluster.local"]) {
+      const r = await dig("127.0.0.1", dns.address.port, [name]);
+      assert.equal(r.status, "SERVFAIL", name);
+      assert.ok(!r.flags.includes("aa"), `${name} is not authoritative before sync`);
+    }
+    assert.equal((await fetch(`http://127.0.0.1:${health.port}/readyz`)).status, 503);
+    assert.equal((await fetch(`http://127.0.0.1:${health.port}/healthz`)).status, 200);
+    assert.equal(dns.ready(), false);
+  } finally {
+    await stack.close();
+  }
+});
