@@ -135,7 +135,7 @@ before(async () => {
   await writeFile(join(dir, "all.yaml"), MANIFEST);
   await writeFile(join(dir, "flat-dns.json"), JSON.stringify(FLAT_DNS, null, 2));
   port = await freePort();
-  up = startDaemon(["up", "--store", "memory", "--api-listen", `127.0.0.1:${port}`]);
+  up = startDaemon(["up", "--store", "memory", "--api-listen", `127.0.0.1:${port}`, "--dns-listen", `127.0.0.1:${await freePort()}`]);
   const daemon = up;
   await waitFor(() => /api server listening on (\S+)/.exec(daemon.output())?.[1], { timeoutMs: 30_000, what: `"listening" line, got: ${daemon.output()}` });
   server = `http://127.0.0.1:${port}`;
@@ -153,7 +153,7 @@ after(async () => {
 test("up prints one line per part with where the API listens", () => {
   assert.match(up?.output() ?? "", new RegExp(`kdns: api server listening on http://127\\.0\\.0\\.1:${port}\\n`));
   assert.match(up?.output() ?? "", /kdns: controllers running against /);
-  assert.doesNotMatch(up?.output() ?? "", /dns server|gateway/i, "DNS and gateway are not part of up yet");
+  assert.match(up?.output() ?? "", /kdns: dns server listening on 127\.0\.0\.1:\d+ \(udp, tcp\) for cluster\.local\n/);
 });
 
 test("apply creates every kind, then reports unchanged, then configured", async () => {
