@@ -135,7 +135,10 @@ before(async () => {
   await writeFile(join(dir, "all.yaml"), MANIFEST);
   await writeFile(join(dir, "flat-dns.json"), JSON.stringify(FLAT_DNS, null, 2));
   port = await freePort();
-  up = startDaemon(["up", "--store", "memory", "--api-listen", `127.0.0.1:${port}`, "--dns-listen", `127.0.0.1:${await freePort()}`]);
+  up = startDaemon([
+    "up", "--store", "memory", "--api-listen", `127.0.0.1:${port}`, "--dns-listen", `127.0.0.1:${await freePort()}`,
+    "--gateway-listen", `127.0.0.1:${await freePort()}`, "--data-dir", join(dir, "data"), "--upstream", "none",
+  ]);
   const daemon = up;
   await waitFor(() => /api server listening on (\S+)/.exec(daemon.output())?.[1], { timeoutMs: 30_000, what: `"listening" line, got: ${daemon.output()}` });
   server = `http://127.0.0.1:${port}`;

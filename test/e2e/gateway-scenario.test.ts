@@ -123,13 +123,13 @@ for (const engine of ["builtin", "nginx"] as const) {
       await waitFor(async () => (await curl("node1.com", gwPort, gateway, "/service2/test.html")).startsWith("404"), { timeoutMs: 1_000, what: "deletion within 1 s" });
     });
 
-    // TODO(lead): drop `todo` once the hosts plugin is in kdns up's DNS chain (src/cli/parts/dns-plugins.ts).
-    test("dig node1.com against kdns's DNS answers the gateway address, and forgets it after delete", { todo: "hosts plugin not yet wired into kdns up's chain" }, async () => {
+    test("dig node1.com against kdns's DNS answers the gateway address, and forgets it after delete", async () => {
       const created = await api(kdns.server, "POST", RECORDS, { ...JSON.parse(DESIGN_NOTE_RECORD), name: "dns-dig" , host: "dig.node1.com" });
       assert.equal(created.status, 201, JSON.stringify(created.body));
       const answer = await waitFor(async () => (await dig("127.0.0.1", dnsPort, "dig.node1.com")).answers.find((a) => a.type === "A"), { timeoutMs: 3_000, what: "dig dig.node1.com A" });
       assert.equal(answer.data, "127.0.0.1");
-      assert.equal(await curl("dig.node1.com", gwPort, answer.data, "/service2/test.html"), "200 service2 test page");
+      // DNS learns the host before the gateway has applied the record: wait for the route to be live.
+      await waitFor(async () => (await curl("dig.node1.com", gwPort, answer.data, "/service2/test.html")) === "200 service2 test page", { timeoutMs: 3_000, what: "the route through the resolved address" });
       assert.equal((await api(kdns.server, "DELETE", `${RECORDS}/dns-dig`)).status, 200);
       await waitFor(async () => (await dig("127.0.0.1", dnsPort, "dig.node1.com")).answers.length === 0, { timeoutMs: 1_000, what: "DNS forgets the host within 1 s" });
     });
