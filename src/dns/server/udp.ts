@@ -36,11 +36,10 @@ export async function listenUdp(options: UdpOptions): Promise<UdpListener> {
     type: isIPv6(options.host) ? "udp6" : "udp4",
     ...(options.reusePort ? { reusePort: true, reuseAddr: false } : {}),
   });
+  // No send callback: without one Node tries a synchronous send first (uv_udp_try_send) instead of
+  // queueing a request and completing it on a later loop turn; failures surface as 'error' events.
   const reply = (out: Buffer | undefined, port: number, address: string): void => {
-    if (out) socket.send(out, port, address, onSendError);
-  };
-  const onSendError = (err: Error | null): void => {
-    if (err) log.debug({ err: err.message }, "udp send failed");
+    if (out) socket.send(out, port, address);
   };
   socket.on("message", (msg, rinfo) => {
     let out: ReturnType<MessageHandler>;
