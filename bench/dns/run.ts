@@ -15,7 +15,7 @@ import { resourceByPath } from "../../src/api/resources.ts";
 import { startFakeUpstream } from "../../test/support/fake-upstream.ts";
 import { freePort } from "../../test/support/free-port.ts";
 import { DnsProbe } from "../support/dns-probe.ts";
-import { createMany, pod, service } from "../support/load.ts";
+import { createMany, namespace, pod, service } from "../support/load.ts";
 import { progress, rssMiB, type Child } from "../support/proc.ts";
 import { barChart, formatNumber, writeSection, type Bar } from "../support/report.ts";
 import { dnsperf, percentile, type PerfResult } from "./dnsperf.ts";
@@ -120,6 +120,7 @@ try {
   progress(`memory: creating ${bigServices} services and ${bigPods} pods`);
   const big = await startApi(LOAD_CPU);
   children.push(big.child);
+  await createMany(big.client, "namespaces", 100, (i) => namespace(`ns${i}`));
   await createMany(big.client, "services", bigServices, (i) => service(`ns${i % 100}`, `svc${i}`));
   await createMany(big.client, "pods", bigPods, (i) => pod(`ns${i % 100}`, `pod${i}`, `10.${128 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`, `svc${i % bigServices}`));
   const bigDns = await startDns(String(SERVER_CPU), big.url, upstream.port, ["--pods", "verified"]);

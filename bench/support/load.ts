@@ -28,6 +28,11 @@ export async function createMany(
   return out;
 }
 
+/** A Namespace. */
+export function namespace(name: string): KubeObject {
+  return { apiVersion: "v1", kind: "Namespace", metadata: { name } };
+}
+
 /** A ClusterIP Service named `name` in `namespace`. */
 export function service(namespace: string, name: string): KubeObject {
   return {

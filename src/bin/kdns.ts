@@ -1,35 +1,38 @@
 #!/usr/bin/env node
-/** The `kdns` entry point: builds the command tree and dispatches; the commands do the work. */
+/**
+ * The `kdns` entry point: builds the command tree and dispatches; the commands do the work.
+ * Only the command being run is loaded, so `kdns dns` does not carry the storage backends, the
+ * API server or the gateway in its memory.
+ */
 import { Command } from "commander";
-import { applyCommand } from "../cli/commands/apply.ts";
-import { apiserverCommand } from "../cli/commands/apiserver.ts";
-import { controllersCommand } from "../cli/commands/controllers.ts";
-import { deleteCommand } from "../cli/commands/delete.ts";
-import { describeCommand } from "../cli/commands/describe.ts";
-import { dnsCommand } from "../cli/commands/dns.ts";
-import { gatewayCommand } from "../cli/commands/gateway.ts";
-import { getCommand } from "../cli/commands/get.ts";
-import { kubeconfigCommand } from "../cli/commands/kubeconfig.ts";
-import { resolvConfCommand } from "../cli/commands/resolv-conf.ts";
-import { upCommand } from "../cli/commands/up.ts";
-import { clientVersion, versionCommand } from "../cli/commands/version.ts";
+import { clientVersion } from "../cli/version-info.ts";
+
+type Loader = () => Promise<Command>;
+
+const commands: Record<string, Loader> = {
+  up: async () => (await import("../cli/commands/up.ts")).upCommand(),
+  apiserver: async () => (await import("../cli/commands/apiserver.ts")).apiserverCommand(),
+  controllers: async () => (await import("../cli/commands/controllers.ts")).controllersCommand(),
+  dns: async () => (await import("../cli/commands/dns.ts")).dnsCommand(),
+  gateway: async () => (await import("../cli/commands/gateway.ts")).gatewayCommand(),
+  apply: async () => (await import("../cli/commands/apply.ts")).applyCommand(),
+  get: async () => (await import("../cli/commands/get.ts")).getCommand(),
+  delete: async () => (await import("../cli/commands/delete.ts")).deleteCommand(),
+  describe: async () => (await import("../cli/commands/describe.ts")).describeCommand(),
+  kubeconfig: async () => (await import("../cli/commands/kubeconfig.ts")).kubeconfigCommand(),
+  "resolv-conf": async () => (await import("../cli/commands/resolv-conf.ts")).resolvConfCommand(),
+  version: async () => (await import("../cli/commands/version.ts")).versionCommand(),
+};
 
 const program = new Command("kdns")
   .description("Kubernetes-style cluster DNS and service-discovery control plane")
   .version(clientVersion(), "--version", "print the client version")
-  .showSuggestionAfterError(false)
-  .addCommand(upCommand())
-  .addCommand(apiserverCommand())
-  .addCommand(controllersCommand())
-  .addCommand(dnsCommand())
-  .addCommand(gatewayCommand())
-  .addCommand(applyCommand())
-  .addCommand(getCommand())
-  .addCommand(deleteCommand())
-  .addCommand(describeCommand())
-  .addCommand(kubeconfigCommand())
-  .addCommand(resolvConfCommand())
-  .addCommand(versionCommand());
+  .showSuggestionAfterError(false);
+
+// The named command alone when it is known; every command for help and for unknown names.
+const asked = process.argv[2];
+const load = asked !== undefined && Object.hasOwn(commands, asked) ? [asked] : Object.keys(commands);
+for (const name of load) program.addCommand(await commands[name]!());
 
 // One error line, no "Did you mean" second line (CLI errors are one line on stderr).
 for (const cmd of program.commands) cmd.showSuggestionAfterError(false);

@@ -61,3 +61,15 @@ export function closeOnSignal(stack: PartStack): Promise<void> {
     process.on("SIGTERM", onSignal);
   });
 }
+
+/** Runs `start` with a fresh stack; on failure closes what started and rethrows, else waits for a signal. */
+export async function runParts(start: (stack: PartStack) => Promise<void>): Promise<void> {
+  const stack = new PartStack();
+  try {
+    await start(stack);
+  } catch (err) {
+    await stack.close();
+    throw err;
+  }
+  await closeOnSignal(stack);
+}

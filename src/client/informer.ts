@@ -38,6 +38,9 @@ export function objectKey(obj: KubeObject): string {
   return ns ? `${ns}/${obj.metadata.name ?? ""}` : (obj.metadata.name ?? "");
 }
 
+/** Objects per list page. */
+const LIST_PAGE_SIZE = 500;
+
 /** Why a watch stopped: cleanly (resume), or history is gone (relist). */
 type WatchEnd = "resume" | "relist";
 
@@ -140,7 +143,9 @@ export class Informer<T extends KubeObject> {
     let cont: string | undefined;
     let rv = "";
     do {
+      // Pages of 500, as client-go's reflector: a 100,000-object list never sits in memory whole.
       const page = await this.#source.list<T>(this.#info, this.#options.namespace, {
+        limit: LIST_PAGE_SIZE,
         ...(this.#options.labelSelector ? { labelSelector: this.#options.labelSelector } : {}),
         ...(cont ? { continue: cont } : {}),
       });

@@ -3,7 +3,7 @@ import { Command } from "commander";
 import { startApi } from "../components.ts";
 import { action } from "../errors.ts";
 import { addApiFlags, upConfig, type RawUpFlags } from "../up-flags.ts";
-import { runParts } from "./up.ts";
+import { runParts } from "../stack.ts";
 
 /** The `apiserver` command. */
 export function apiserverCommand(): Command {

@@ -3,7 +3,7 @@ import { Command } from "commander";
 import { addClientFlags, clientOf, type ClientFlags } from "../client-flags.ts";
 import { startControllerPart } from "../components.ts";
 import { action } from "../errors.ts";
-import { runParts } from "./up.ts";
+import { runParts } from "../stack.ts";
 
 /** The `controllers` command. */
 export function controllersCommand(): Command {

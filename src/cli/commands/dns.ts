@@ -13,7 +13,7 @@ import { startHealthServer } from "../parts/dns-health.ts";
 import { checkForwardingLoop, startDnsPart, type DnsPartConfig } from "../parts/dns.ts";
 import { startWorkerPool, tellPrimary } from "../parts/dns-workers.ts";
 import { parseDomain, parseUpstreamFlag, systemNameservers } from "../up-flags.ts";
-import { runParts } from "./up.ts";
+import { runParts } from "../stack.ts";
 
 type DnsFlags = ClientFlags & Record<string, string | undefined>;
 

@@ -4,7 +4,7 @@ import { addClientFlags, clientOf, type ClientFlags } from "../client-flags.ts";
 import { action } from "../errors.ts";
 import { flag, parseHostPort, parseIp } from "../flags.ts";
 import { addSkydnsFlags, skydnsConfig, startGatewayPart } from "../parts/gateway.ts";
-import { runParts } from "./up.ts";
+import { runParts } from "../stack.ts";
 
 type GatewayFlags = ClientFlags & Record<string, string | undefined>;
 

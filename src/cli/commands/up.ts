@@ -2,20 +2,8 @@
 import { Command } from "commander";
 import { startAll } from "../components.ts";
 import { action } from "../errors.ts";
-import { closeOnSignal, PartStack } from "../stack.ts";
+import { runParts } from "../stack.ts";
 import { addApiFlags, addDnsGatewayFlags, upConfig, type RawUpFlags } from "../up-flags.ts";
-
-/** Runs `start` with a fresh stack; on failure closes what started and rethrows, else waits for a signal. */
-export async function runParts(start: (stack: PartStack) => Promise<void>): Promise<void> {
-  const stack = new PartStack();
-  try {
-    await start(stack);
-  } catch (err) {
-    await stack.close();
-    throw err;
-  }
-  await closeOnSignal(stack);
-}
 
 function say(line: string): void {
   process.stdout.write(line + "\n");

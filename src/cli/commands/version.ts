@@ -1,14 +1,9 @@
 /** `kdns version`: the client's version and the server's `/version`. */
-import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { addClientFlags, clientOf, type ClientFlags } from "../client-flags.ts";
 import { action } from "../errors.ts";
+import { clientVersion } from "../version-info.ts";
 
-/** The version in package.json. */
-export function clientVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version?: string };
-  return pkg.version ?? "unknown";
-}
 
 /** The `version` command. */
 export function versionCommand(): Command {

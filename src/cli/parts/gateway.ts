@@ -4,7 +4,7 @@
  */
 import type { Command } from "commander";
 import type { RestClient } from "../../client/rest-client.ts";
-import { startGateway } from "../../gateway/index.ts";
+import type { startGateway } from "../../gateway/index.ts";
 import type { Say, StartedApi } from "../components.ts";
 import { CliError } from "../errors.ts";
 import { flag, formatHostPort, parseUrlList, type HostPort } from "../flags.ts";
@@ -50,6 +50,8 @@ export async function startGatewayPart(config: GatewayPartConfig, client: RestCl
   if (config.gateway === "none") return undefined;
   let gateway: Awaited<ReturnType<typeof startGateway>>;
   try {
+    // Loaded here, not at the top: the flag helpers above are imported by commands that never run a gateway.
+    const { startGateway } = await import("../../gateway/index.ts");
     gateway = await startGateway({
       client,
       engine: config.gateway,

@@ -1,14 +1,17 @@
 /**
- * Answers built once and served many times: name → qtype → ready wire sections. Entries are
+ * Answers built once and served many times: name key (the question's wire key, see
+ * ParsedQuery.key) → qtype → ready reply. Entries are
  * dropped when the data behind a name changes, never by time (the data is local). Bounded: when
  * full, it starts over, since rebuilding is cheap and a flood of distinct names must not grow it.
  */
 import type { Sections } from "../wire/response.ts";
 
-/** A built answer: rcode plus sections. */
+/** A built answer, kept as the very reply object plugins return, so a hit allocates nothing. */
 export interface CachedAnswer {
-  rcode: number;
-  sections: Sections;
+  readonly type: "answer";
+  readonly rcode: number;
+  readonly authoritative: boolean;
+  readonly sections: Sections;
 }
 
 /** The cache. */

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as dnsPacket from "dns-packet";
-import { parseQuery } from "./query.ts";
+import { parseQuery, wireKey } from "./query.ts";
 import { RCODE } from "./constants.ts";
 
 /** An OPT pseudo-record for dns-packet (its published types lack OPT in answers). */
@@ -142,4 +142,20 @@ test("random bytes never throw", () => {
     if (len > 3 && rand() < 0.5) buf[2]! &= 0x7f; // half of them look like queries
     parseQuery(buf);
   }
+});
+
+test("the wire key folds ASCII case only and matches wireKey of the dotted name", () => {
+  const lower = parseQuery(query("svc1.testns.svc.cluster.local"));
+  const mixed = parseQuery(query("SvC1.TeStNs.SVC.cluster.LOCAL"));
+  assert.equal(lower.type, "query");
+  assert.equal(mixed.type, "query");
+  if (lower.type !== "query" || mixed.type !== "query") return;
+  assert.equal(mixed.key, lower.key);
+  assert.equal(lower.key, wireKey("svc1.testns.svc.cluster.local"));
+  assert.equal(lower.key, "\u0004svc1\u0006testns\u0003svc\u0007cluster\u0005local\u0000");
+  assert.equal(mixed.name, "svc1.testns.svc.cluster.local");
+  assert.equal(parseQuery(query(".", "NS")).type === "query" && (parseQuery(query(".", "NS")) as { key: string }).key, "\u0000");
+  // Bytes above 0x7f are not folded: only ASCII is case-insensitive in DNS (RFC 4343).
+  const high = parseQuery(header([0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0], [1, 0xc4, 0, 0, 1, 0, 1]));
+  assert.equal(high.type === "query" && high.key, "\u0001\u00c4\u0000");
 });

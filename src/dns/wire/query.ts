@@ -16,20 +16,26 @@ export interface Edns {
 
 /** A well-formed query. */
 export interface ParsedQuery {
-  type: "query";
-  id: number;
-  opcode: number;
-  recursionDesired: boolean;
-  checkingDisabled: boolean;
+  readonly type: "query";
+  readonly id: number;
+  readonly opcode: number;
+  readonly recursionDesired: boolean;
+  readonly checkingDisabled: boolean;
+  /**
+   * The question name as a map key: its wire form (length-prefixed labels and the final zero byte)
+   * as latin1 text, ASCII lower-cased. Cheap to make (no per-character work when the name is
+   * already lower case), so answer caches look it up before anything else.
+   */
+  readonly key: string;
   /** Lower-cased name without the trailing dot; bytes other than [a-z0-9_*-] escaped as \DDD. */
-  name: string;
-  qtype: number;
-  qclass: number;
+  readonly name: string;
+  readonly qtype: number;
+  readonly qclass: number;
   /** Offset just past the question: bytes 12..questionEnd are echoed in the answer unchanged. */
-  questionEnd: number;
+  readonly questionEnd: number;
   /** Offset of each label of the question name (for compression pointers into the question). */
-  labelOffsets: number[];
-  edns: Edns | undefined;
+  readonly labelOffsets: number[];
+  readonly edns: Edns | undefined;
 }
 
 /** A query that gets an error answer (header only, plus the question when it was readable). */
@@ -131,11 +137,11 @@ export function parseQuery(msg: Uint8Array): QueryParse {
   if (opcode !== 0) return reject(RCODE.NOTIMP);
   if (qdcount !== 1 || ancount > 1 || nscount > 1 || arcount > 2) return reject(RCODE.FORMERR);
 
-  const q = readName(msg, HEADER_LENGTH);
-  if (!q || q.end + 4 > msg.length) return reject(RCODE.FORMERR);
-  const qtype = (msg[q.end]! << 8) | msg[q.end + 1]!;
-  const qclass = (msg[q.end + 2]! << 8) | msg[q.end + 3]!;
-  const questionEnd = q.end + 4;
+  const nameEnd = scanQuestionName(msg);
+  if (nameEnd < 0 || nameEnd + 4 > msg.length) return reject(RCODE.FORMERR);
+  const qtype = (msg[nameEnd]! << 8) | msg[nameEnd + 1]!;
+  const qclass = (msg[nameEnd + 2]! << 8) | msg[nameEnd + 3]!;
+  const questionEnd = nameEnd + 4;
 
   let pos: number | undefined = questionEnd;
   for (let i = 0; i < ancount + nscount; i++) {
@@ -167,19 +173,104 @@ export function parseQuery(msg: Uint8Array): QueryParse {
     pos = rdataStart + rdlength;
   }
   if (edns && edns.version !== 0) return reject(RCODE.BADVERS, questionEnd, edns);
-  return {
-    type: "query",
-    id,
-    opcode,
-    recursionDesired,
-    checkingDisabled: (flags & 0x0010) !== 0,
-    name: q.name,
-    qtype,
-    qclass,
-    questionEnd,
-    labelOffsets: q.labelOffsets,
-    edns,
-  };
+  return new Query(id, opcode, recursionDesired, (flags & 0x0010) !== 0, keyOf(msg, nameEnd), qtype, qclass, questionEnd, edns);
+}
+
+/**
+ * The end of the question name (after its zero byte), or -1 when it is malformed. The question
+ * starts right after the header, so a compression pointer there can only point into the header
+ * or forwards: either way invalid (RFC 1035 §4.1.4), like the reserved label types.
+ */
+function scanQuestionName(msg: Uint8Array): number {
+  let pos = HEADER_LENGTH;
+  let octets = 1;
+  for (;;) {
+    if (pos >= msg.length) return -1;
+    const len = msg[pos]!;
+    if (len === 0) return pos + 1;
+    if (len & 0xc0) return -1;
+    octets += len + 1;
+    if (octets > MAX_NAME_OCTETS || pos + 1 + len > msg.length) return -1;
+    pos += len + 1;
+  }
+}
+
+/** The wire key of the question name ending at `nameEnd`: latin1 text, ASCII lower-cased. */
+function keyOf(msg: Uint8Array, nameEnd: number): string {
+  let upper = false;
+  for (let i = HEADER_LENGTH; i < nameEnd; i++) {
+    const b = msg[i]!;
+    if (b >= 0x41 && b <= 0x5a) {
+      upper = true;
+      break;
+    }
+  }
+  const bytes = upper ? Buffer.from(msg.subarray(HEADER_LENGTH, nameEnd)) : Buffer.from(msg.buffer, msg.byteOffset + HEADER_LENGTH, nameEnd - HEADER_LENGTH);
+  if (upper) {
+    // Length bytes are below 0x40, so only label bytes can be in A–Z.
+    for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x41 && bytes[i]! <= 0x5a) bytes[i]! += 32;
+  }
+  return bytes.toString("latin1");
+}
+
+/** The wire key of a dotted, lower-case name (as {@link ParsedQuery.key} would be for it). */
+export function wireKey(name: string): string {
+  let key = "";
+  if (name !== "") for (const label of name.split(".")) key += String.fromCharCode(label.length) + label;
+  return key + "\0";
+}
+
+/** A parsed query; the dotted name and label offsets are worked out only when asked for. */
+class Query implements ParsedQuery {
+  readonly type = "query";
+  readonly id: number;
+  readonly opcode: number;
+  readonly recursionDesired: boolean;
+  readonly checkingDisabled: boolean;
+  readonly key: string;
+  readonly qtype: number;
+  readonly qclass: number;
+  readonly questionEnd: number;
+  readonly edns: Edns | undefined;
+  #name: string | undefined;
+  #offsets: number[] | undefined;
+
+  constructor(
+    id: number, opcode: number, rd: boolean, cd: boolean, key: string, qtype: number, qclass: number, questionEnd: number, edns: Edns | undefined,
+  ) {
+    this.id = id;
+    this.opcode = opcode;
+    this.recursionDesired = rd;
+    this.checkingDisabled = cd;
+    this.key = key;
+    this.qtype = qtype;
+    this.qclass = qclass;
+    this.questionEnd = questionEnd;
+    this.edns = edns;
+  }
+
+  get name(): string {
+    if (this.#name === undefined) {
+      let name = "";
+      for (let pos = 0; this.key.charCodeAt(pos) !== 0; ) {
+        const len = this.key.charCodeAt(pos);
+        if (name.length > 0) name += ".";
+        for (let i = pos + 1; i <= pos + len; i++) name += labelChar(this.key.charCodeAt(i));
+        pos += len + 1;
+      }
+      this.#name = name;
+    }
+    return this.#name;
+  }
+
+  get labelOffsets(): number[] {
+    if (this.#offsets === undefined) {
+      const offsets: number[] = [];
+      for (let pos = 0; this.key.charCodeAt(pos) !== 0; pos += this.key.charCodeAt(pos) + 1) offsets.push(HEADER_LENGTH + pos);
+      this.#offsets = offsets;
+    }
+    return this.#offsets;
+  }
 }
 
 /** Whether the question's class is one kdns serves (IN); others get REFUSED. */

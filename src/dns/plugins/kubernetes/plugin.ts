@@ -13,6 +13,7 @@ import { NegativeSections } from "../../answers/negative.ts";
 import { soaTtl } from "../../answers/soa.ts";
 import type { DnsPlugin, DnsReply, DnsRequest, Next } from "../../plugin.ts";
 import { QTYPE, RCODE } from "../../wire/constants.ts";
+import { wireKey } from "../../wire/query.ts";
 import { chaseUpstream } from "./chase.ts";
 import { stripEndpoints, stripPod, stripService, type EndpointsInfo, type PodInfo, type ServiceInfo, type Stripped } from "./model.ts";
 import { inZone, resolve, type ClusterZoneConfig, type PodLookup } from "./resolve.ts";
@@ -50,7 +51,7 @@ export class KubernetesPlugin implements DnsPlugin, PodLookup {
   constructor(options: KubernetesPluginOptions) {
     this.#cfg = { zone: options.zone, ttl: options.ttl, pods: options.pods };
     this.#index = new ZoneIndex([options.zone, "in-addr.arpa", "ip6.arpa"]);
-    this.#index.onChange((names) => this.#cache.invalidate(names));
+    this.#index.onChange((names) => this.#cache.invalidate(Array.from(names, wireKey)));
     const serial = Math.floor(Date.now() / 1000);
     this.#negative = new NegativeSections(labelCount(options.zone), soaTtl(options.ttl), soaRecord(options.zone, options.ttl, serial).data);
     this.#index.set("", zoneRecords(options.zone, options.ttl, serial, options.nsAddresses));
@@ -110,27 +111,31 @@ export class KubernetesPlugin implements DnsPlugin, PodLookup {
         touched.push(`${dashedIP(ip)}.${pod!.namespace}.pod.${this.#cfg.zone}`);
       }
     }
-    this.#cache.invalidate(touched);
+    this.#cache.invalidate(touched.map(wireKey));
   }
 
   serve(req: DnsRequest, next: Next): DnsReply | Promise<DnsReply> {
-    const { name, qtype } = req.query;
+    const { key, qtype } = req.query;
+    // Only names of this zone are ever cached, so a hit needs no zone check.
+    const cached = this.#cache.get(key, qtype);
+    if (cached) return cached;
+    const name = req.query.name;
     const reverse = name.endsWith(".in-addr.arpa") || name.endsWith(".ip6.arpa");
     if (!reverse && !inZone(name, this.#cfg.zone)) return next(req);
-    const cached = this.#cache.get(name, qtype);
-    if (cached) return { type: "answer", rcode: cached.rcode, authoritative: true, sections: cached.sections };
     if (!this.ready()) return reverse ? next(req) : { type: "answer", rcode: RCODE.SERVFAIL, authoritative: false, sections: undefined };
     if (qtype === QTYPE.AXFR || qtype === QTYPE.IXFR) return { type: "answer", rcode: RCODE.REFUSED, authoritative: false, sections: undefined };
     const r = resolve(this.#index, this.#cfg, this, name, qtype);
     if (r.type === "next") return next(req);
     if (r.type === "chase") return chaseUpstream(req, next, r.answers, r.target);
     if (r.soa && !r.answers.length) {
-      const sections = this.#negative.get(req.query);
-      if (r.rcode !== RCODE.NXDOMAIN) this.#cache.set(name, qtype, { rcode: r.rcode, sections });
-      return { type: "answer", rcode: r.rcode, authoritative: true, sections };
+      const reply = { type: "answer", rcode: r.rcode, authoritative: true, sections: this.#negative.get(req.query) } as const;
+      // NXDOMAIN is not cached per name: a flood of random names must not grow memory.
+      if (r.rcode !== RCODE.NXDOMAIN) this.#cache.set(key, qtype, reply);
+      return reply;
     }
-    const sections = encodeAnswer(req.query, r.answers, r.additionals);
-    this.#cache.set(name, qtype, { rcode: r.rcode, sections });
-    return { type: "answer", rcode: r.rcode, authoritative: true, sections };
+    const reply = { type: "answer", rcode: r.rcode, authoritative: true, sections: encodeAnswer(req.query, r.answers, r.additionals) } as const;
+    this.#cache.set(key, qtype, reply);
+    return reply;
   }
+
 }

@@ -1,0 +1,58 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as dnsPacket from "dns-packet";
+import type { KubeObject } from "../../../api/types.ts";
+import { FakeApi } from "../../../../test/support/fake-api.ts";
+import { waitFor } from "../../../../test/support/wait-for.ts";
+import { chain, type DnsReply } from "../../plugin.ts";
+import { createHandler } from "../../server/handler.ts";
+import { KubernetesPlugin } from "./plugin.ts";
+
+function service(name: string, clusterIP: string, rv: string): KubeObject {
+  return { apiVersion: "v1", kind: "Service", metadata: { namespace: "default", name, resourceVersion: rv }, spec: { clusterIP, ports: [{ name: "http", port: 80 }] } };
+}
+
+function setup(): { api: FakeApi; ask: (name: string) => Promise<{ rcode: string; answers: string[] }>; stop: () => void; plugin: KubernetesPlugin } {
+  const api = new FakeApi();
+  api.setList("services", [service("web", "10.96.0.10", "2")]);
+  const plugin = new KubernetesPlugin({ source: api.source(), zone: "cluster.local", ttl: 5, pods: "disabled", nsAddresses: [] });
+  const last = (): DnsReply => ({ type: "answer", rcode: 5, authoritative: false, sections: undefined });
+  const handler = createHandler(chain([plugin], last));
+  const controller = new AbortController();
+  plugin.start(controller.signal);
+  let id = 1;
+  const ask = async (name: string) => {
+    const msg = dnsPacket.encode({ type: "query", id: id++, questions: [{ name, type: "A", class: "IN" }] });
+    const out = await handler(msg, "udp", "127.0.0.1");
+    assert.ok(out);
+    const res = dnsPacket.decode(out) as dnsPacket.DecodedPacket & { rcode?: string };
+    return { rcode: res.rcode ?? "", answers: (res.answers ?? []).map((a) => `${a.name} ${String((a as { data?: unknown }).data)}`) };
+  };
+  return { api, ask, plugin, stop: () => controller.abort() };
+}
+
+test("after the first sync a service answers its cluster IP", async () => {
+  const s = setup();
+  try {
+    await waitFor(() => s.plugin.ready(), { what: "sync" });
+    assert.deepEqual(await s.ask("web.default.svc.cluster.local"), { rcode: "NOERROR", answers: ["web.default.svc.cluster.local 10.96.0.10"] });
+  } finally {
+    s.stop();
+  }
+});
+
+test("a cached answer serves every case of the name, and a change replaces it", async () => {
+  const s = setup();
+  try {
+    await waitFor(() => s.plugin.ready(), { what: "sync" });
+    assert.deepEqual((await s.ask("web.default.svc.cluster.local")).answers, ["web.default.svc.cluster.local 10.96.0.10"]);
+    assert.deepEqual((await s.ask("WEB.Default.svc.cluster.local")).answers, ["WEB.Default.svc.cluster.local 10.96.0.10"], "owner echoes the asked case");
+    s.api.push("services", "DELETED", service("web", "10.96.0.10", "3"));
+    await waitFor(async () => (await s.ask("Web.default.svc.cluster.local")).rcode === "NXDOMAIN", { what: "deleted service forgotten" });
+    s.api.push("services", "ADDED", service("web", "10.96.0.11", "4"));
+    await waitFor(async () => (await s.ask("web.default.svc.cluster.local")).answers[0] === "web.default.svc.cluster.local 10.96.0.11", { what: "re-created service answered" });
+    assert.deepEqual((await s.ask("wEb.default.svc.cluster.local")).answers, ["wEb.default.svc.cluster.local 10.96.0.11"]);
+  } finally {
+    s.stop();
+  }
+});

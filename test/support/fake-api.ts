@@ -1,0 +1,60 @@
+/**
+ * A fake list + watch API for informer-driven components (DNS plugins, controllers) in unit
+ * tests: lists come from per-resource tables, watch events are pushed by the test.
+ */
+import type { ResourceInfo } from "../../src/api/resources.ts";
+import type { KubeList, KubeObject, WatchEvent } from "../../src/api/types.ts";
+import type { InformerSource } from "../../src/client/informer.ts";
+
+interface Stream {
+  events: WatchEvent[];
+  wake: (() => void) | undefined;
+}
+
+/** The fake. */
+export class FakeApi {
+  readonly #items = new Map<string, KubeObject[]>();
+  readonly #streams = new Map<string, Stream>();
+
+  /** Sets what a list of `resource` (plural, e.g. "services") returns. */
+  setList(resource: string, items: KubeObject[]): void {
+    this.#items.set(resource, items);
+  }
+
+  /** Sends a watch event to the watchers of `resource`. */
+  push(resource: string, type: "ADDED" | "MODIFIED" | "DELETED", object: KubeObject): void {
+    const stream = this.#stream(resource);
+    stream.events.push({ type, object });
+    stream.wake?.();
+  }
+
+  #stream(resource: string): Stream {
+    let s = this.#streams.get(resource);
+    if (!s) this.#streams.set(resource, (s = { events: [], wake: undefined }));
+    return s;
+  }
+
+  /** The informer source backed by this fake. */
+  source(): InformerSource {
+    const items = this.#items;
+    const stream = (r: string): Stream => this.#stream(r);
+    return {
+      list: async (info: ResourceInfo): Promise<KubeList> => ({
+        apiVersion: "v1", kind: `${info.kind}List`, metadata: { resourceVersion: "1" }, items: structuredClone(items.get(info.resource) ?? []),
+      }),
+      watch: async function* (info: ResourceInfo, _ns: unknown, _q: unknown, signal: AbortSignal): AsyncGenerator<WatchEvent> {
+        const s = stream(info.resource);
+        for (;;) {
+          while (s.events.length === 0) {
+            if (signal.aborted) return;
+            await new Promise<void>((r) => {
+              s.wake = r;
+              signal.addEventListener("abort", () => r(), { once: true });
+            });
+          }
+          yield s.events.shift()!;
+        }
+      },
+    } as unknown as InformerSource;
+  }
+}
