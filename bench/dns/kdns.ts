@@ -6,7 +6,7 @@ import { freePort } from "../../test/support/free-port.ts";
 import { startPinned, type Child } from "../support/proc.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const kdns = join(root, "src/bin/kdns.ts");
+const kdns = join(root, "src/bin/kdns.js");
 
 /** A running API server and its client. */
 export interface Api {
