@@ -1,8 +1,9 @@
 /**
  * The API server's public surface: a Kubernetes-compatible REST + watch server on `node:http`
- * over any {@link Storage} backend.
+ * (or `node:https` when given a certificate) over any {@link Storage} backend.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import { ApiError } from "../machinery/status.ts";
 import { logger } from "../machinery/log.ts";
 import type { Storage } from "../storage/storage.ts";
@@ -30,11 +31,16 @@ export interface ApiServerOptions {
   serviceCidr?: string;
   /** How often watches with `allowWatchBookmarks=true` get a BOOKMARK (default 30 s). */
   bookmarkIntervalMs?: number;
+  /**
+   * Serve HTTPS with this PEM certificate (chain) and key. kubectl (client-go) sends a bearer
+   * token only over TLS, so a server with `tokenFile` wants this too.
+   */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 /** A started API server. */
 export interface RunningApiServer {
-  /** `http://host:port` actually bound. */
+  /** `http://host:port` (or `https://…` with `tls`) actually bound. */
   url: string;
   /** Adds a check that `/readyz` requires to be true. */
   addReadyCheck(name: string, check: () => boolean): void;
@@ -89,14 +95,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     }
     await handleApi(ctx, req, res, url);
   };
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
     serve(req, res).catch((err: unknown) => {
       // An unread oversized body: answer, then drop the connection instead of draining it.
       const close = err instanceof ApiError && err.code === 413;
       sendError(res, err, close ? { connection: "close" } : {});
       if (close) res.on("finish", () => req.destroy());
     });
-  });
+  };
+  const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, listener) : createServer(listener);
   await new Promise<void>((resolve, reject) => {
     server.once("error", (err: NodeJS.ErrnoException) => {
       const why = LISTEN_ERRORS[err.code ?? ""] ?? err.message;
@@ -106,7 +113,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   });
   const address = server.address();
   const boundPort = address !== null && typeof address === "object" ? address.port : port;
-  const url = `http://${hostPort(host, boundPort)}`;
+  const url = `${options.tls ? "https" : "http"}://${hostPort(host, boundPort)}`;
   log.info({ url }, "API server listening");
   return {
     url,

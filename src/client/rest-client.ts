@@ -5,6 +5,7 @@
 import { apiVersionOf, type ResourceInfo } from "../api/resources.ts";
 import type { KubeList, KubeObject, WatchEvent } from "../api/types.ts";
 import type { Status } from "../machinery/status.ts";
+import { httpsFetch, type FetchLike } from "./https-fetch.ts";
 
 /** Where the API server is and how to authenticate. */
 export interface ClientOptions {
@@ -12,6 +13,10 @@ export interface ClientOptions {
   server: string;
   /** Bearer token, when the server requires one. */
   token?: string;
+  /** PEM CA certificate(s) that https servers are verified against (default: the system's). */
+  ca?: string;
+  /** Do not verify the https server's certificate at all (kubectl's flag of the same name). */
+  insecureSkipTlsVerify?: boolean;
 }
 
 /** A failed request: the server's `Status`, or one made up for a transport failure. */
@@ -48,10 +53,13 @@ function failure(code: number, message: string): Status {
 export class RestClient {
   readonly server: string;
   readonly #token: string | undefined;
+  readonly #transport: FetchLike;
 
   constructor(options: ClientOptions) {
     this.server = options.server.replace(/\/+$/, "");
     this.#token = options.token;
+    const ownTrust = options.ca !== undefined || options.insecureSkipTlsVerify === true;
+    this.#transport = this.server.startsWith("https:") && ownTrust ? httpsFetch(options) : (url, init) => fetch(url, init);
   }
 
   /** The URL path of a collection, an object, or a subresource of it. */
@@ -77,7 +85,7 @@ export class RestClient {
     if (signal) init.signal = signal;
     let res: Response;
     try {
-      res = await fetch(this.server + path, init);
+      res = await this.#transport(this.server + path, init);
     } catch (err) {
       if (signal?.aborted) throw err;
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
