@@ -7,7 +7,9 @@
 import { readFile } from "node:fs/promises";
 import { startApiServer } from "../apiserver/index.ts";
 import { RestClient } from "../client/rest-client.ts";
-import { writeKubeconfig } from "./commands/kubeconfig.ts";
+import type { TlsTrust } from "../client/https-fetch.ts";
+import { clientUrl, writeKubeconfig } from "./commands/kubeconfig.ts";
+import { apiTls } from "./parts/api-tls.ts";
 import { startControllers } from "../controllers/index.ts";
 import { openStorage } from "../storage/index.ts";
 import { CliError } from "./errors.ts";
@@ -24,6 +26,9 @@ export type Say = (line: string) => void;
 export interface StartedApi {
   url: string;
   addReadyCheck(name: string, check: () => boolean): void;
+  /** With https: how in-process clients trust the server, and the CA PEM for kubeconfigs. */
+  trust?: TlsTrust;
+  kubeconfigCa?: string;
 }
 
 /** Turns a start failure into one line that names the part (and the address, for listen errors). */
@@ -46,19 +51,24 @@ export async function startApi(config: UpConfig, stack: PartStack, say: Say): Pr
   stack.push({ name: "storage", close: () => storage.close() });
   say(`kdns: storage ${storageWhere(config)}`);
   let api: Awaited<ReturnType<typeof startApiServer>>;
+  let tls: Awaited<ReturnType<typeof apiTls>>;
   try {
+    tls = await apiTls(config);
     api = await startApiServer({
       listen: formatHostPort(config.apiListen),
       storage,
       serviceCidr: config.serviceCidr,
       ...(config.tokenFile !== undefined ? { tokenFile: config.tokenFile } : {}),
+      ...(tls !== undefined ? { tls: { cert: tls.cert, key: tls.key } } : {}),
     });
   } catch (err) {
     throw listenError("api server", config.apiListen, err);
   }
   stack.push({ name: "api server", close: () => api.close() });
   say(`kdns: api server listening on ${api.url}`);
-  return api;
+  if (tls === undefined) return api;
+  say(`kdns: api server certificate ${tls.source}`);
+  return { url: api.url, addReadyCheck: (name, check) => api.addReadyCheck(name, check), trust: tls.trust, kubeconfigCa: tls.kubeconfigCa };
 }
 
 function storageWhere(config: UpConfig): string {
@@ -98,8 +108,8 @@ export async function firstToken(path: string): Promise<string> {
 export async function startAll(config: UpConfig, stack: PartStack, say: Say): Promise<void> {
   const api = await startApi(config, stack, say);
   const token = config.tokenFile !== undefined ? await firstToken(config.tokenFile) : undefined;
-  const client = new RestClient(token !== undefined ? { server: api.url, token } : { server: api.url });
-  say(`kdns: kubeconfig written to ${await writeKubeconfig(config.dataDir, api.url, token)}`);
+  const client = new RestClient({ server: clientUrl(api.url), ...(token !== undefined ? { token } : {}), ...api.trust });
+  say(`kdns: kubeconfig written to ${await writeKubeconfig(config.dataDir, api.url, token, api.kubeconfigCa)}`);
   api.addReadyCheck("controllers", await startControllerPart(client, stack, say));
   await startUpDns(config, client, api, stack, say);
   await startUpGateway(config, client, api, stack, say);

@@ -22,6 +22,9 @@ export interface UpConfig {
   etcdPrefix: string;
   serviceCidr: string;
   tokenFile?: string;
+  /** Serving certificate and key (PEM files) of the API server; both or neither. */
+  tlsCertFile?: string;
+  tlsKeyFile?: string;
   dnsListen: HostPort;
   clusterDomain: string;
   upstream: HostPort[];
@@ -57,7 +60,9 @@ export function addApiFlags(cmd: Command): Command {
     .addOption(flag("--etcd-endpoints <urls>", "etcd client URLs, comma-separated (with --store etcd)", { default: "http://127.0.0.1:2379", parse: parseUrlList }))
     .addOption(flag("--etcd-prefix <prefix>", "key prefix in etcd", { default: "/registry/" }))
     .addOption(flag("--service-cidr <cidr>", "range cluster IPs are allocated from", { default: "10.96.0.0/12", parse: parseCidr }))
-    .addOption(flag("--token-file <path>", "bearer tokens the API server accepts, one per line (token[,user[,uid]]); default: no authentication"));
+    .addOption(flag("--token-file <path>", "bearer tokens the API server accepts, one per line (token[,user[,uid]]); default: no authentication"))
+    .addOption(flag("--tls-cert-file <path>", "serve the API over HTTPS with this PEM certificate (chain); default: with --token-file, one generated in <data-dir>/pki"))
+    .addOption(flag("--tls-private-key-file <path>", "PEM private key of --tls-cert-file"));
 }
 
 /** Adds the DNS and gateway flags (`kdns up` only). */
@@ -87,6 +92,16 @@ export function parseDomain(value: string): string {
   return value.replace(/\.$/, "");
 }
 
+/** `--tls-cert-file` and `--tls-private-key-file`, which only make sense together. */
+function tlsFiles(raw: RawUpFlags): Pick<UpConfig, "tlsCertFile" | "tlsKeyFile"> {
+  const cert = raw.tlsCertFile || undefined;
+  const key = raw.tlsPrivateKeyFile || undefined;
+  if ((cert === undefined) !== (key === undefined)) {
+    throw new InvalidArgumentError(`--tls-cert-file and --tls-private-key-file go together, got only ${cert !== undefined ? "--tls-cert-file" : "--tls-private-key-file"}`);
+  }
+  return cert !== undefined && key !== undefined ? { tlsCertFile: cert, tlsKeyFile: key } : {};
+}
+
 /** The raw (string) flag values commander hands over. */
 export type RawUpFlags = Record<string, string | undefined>;
 
@@ -102,6 +117,7 @@ export function upConfig(raw: RawUpFlags): UpConfig {
     etcdPrefix: s("etcdPrefix", "/registry/"),
     serviceCidr: parseCidr(s("serviceCidr", "10.96.0.0/12")),
     ...(raw.tokenFile ? { tokenFile: raw.tokenFile } : {}),
+    ...tlsFiles(raw),
     dnsListen: parseHostPort(s("dnsListen", "127.0.0.1:1053")),
     clusterDomain: parseDomain(s("clusterDomain", "cluster.local")),
     upstream: parseUpstreamFlag(s("upstream", "none")),

@@ -3,9 +3,10 @@
  * data dir), for the kubectl end-to-end tests.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { httpsFetch } from "../../src/client/https-fetch.ts";
 import { freePort } from "../support/free-port.ts";
 import { waitFor } from "../support/wait-for.ts";
 
@@ -31,14 +32,18 @@ export function requireKubectl(): void {
 /** A running `kdns up` and a kubectl bound to it. */
 export interface Cluster {
   dir: string;
+  /** The API server URL `kdns up` printed (https when it serves TLS). */
   server: string;
   kubeconfig: string;
+  /** With https: the CA PEM `kdns up` generated (`<data-dir>/pki/ca.crt`), and its path. */
+  ca?: string;
+  caPath?: string;
   /** Runs kubectl with KUBECONFIG set (30 s cap). */
   kubectl(args: string[], options?: { stdin?: string; env?: Record<string, string> }): Promise<Result>;
   /** Starts a long-running kubectl (watch, wait); `output()` is what it printed so far. */
   spawnKubectl(args: string[]): { child: ChildProcess; output(): string; exited: Promise<Result> };
-  /** Runs the kdns CLI to completion. */
-  kdns(args: string[]): Promise<Result>;
+  /** Runs the kdns CLI to completion (with extra environment variables). */
+  kdns(args: string[], env?: Record<string, string>): Promise<Result>;
   /** Writes a file in the cluster's temp dir; resolves to its path. */
   file(name: string, text: string): Promise<string>;
   stop(): Promise<void>;
@@ -67,7 +72,9 @@ export async function startCluster(args: string[]): Promise<Cluster> {
   const up = spawn(NODE, [BIN, "up", "--api-listen", `127.0.0.1:${apiPort}`, "--dns-listen", `127.0.0.1:${dnsPort}`,
     "--gateway", "none", "--upstream", "none", "--data-dir", join(dir, "data"), ...args], { stdio: ["ignore", "pipe", "pipe"] });
   const daemon = collect(up);
-  const server = `http://127.0.0.1:${apiPort}`;
+  let server = `http://127.0.0.1:${apiPort}`;
+  let ca: string | undefined;
+  const caPath = join(dir, "data", "pki", "ca.crt");
   const kubeconfig = join(dir, "data", "kubeconfig");
   const stop = async (): Promise<void> => {
     if (up.exitCode === null && up.signalCode === null) up.kill("SIGTERM");
@@ -79,7 +86,10 @@ export async function startCluster(args: string[]): Promise<Cluster> {
       if (up.exitCode !== null) throw new Error(`kdns up exited: ${daemon.output()}`);
       return /kubeconfig written to/.test(daemon.output());
     }, { timeoutMs: 30_000, what: `kdns up to start, output: ${daemon.output()}` });
-    await waitFor(async () => (await fetch(`${server}/readyz`)).ok, { timeoutMs: 30_000, what: "/readyz" });
+    server = /api server listening on (\S+)/.exec(daemon.output())?.[1] ?? server;
+    if (server.startsWith("https:")) ca = await readFile(caPath, "utf8");
+    const get = ca !== undefined ? httpsFetch({ ca }) : fetch;
+    await waitFor(async () => (await get(`${server}/readyz`, {})).ok, { timeoutMs: 30_000, what: "/readyz" });
   } catch (err) {
     await stop();
     throw err;
@@ -90,12 +100,13 @@ export async function startCluster(args: string[]): Promise<Cluster> {
     dir,
     server,
     kubeconfig,
+    ...(ca !== undefined ? { ca, caPath } : {}),
     kubectl: (a, o = {}) => run("kubectl", a, { ...env, ...(o.env ?? {}) }, o.stdin),
     spawnKubectl: (a) => {
       const child = spawn("kubectl", a, { env, stdio: ["ignore", "pipe", "pipe"] });
       return { child, ...collect(child) };
     },
-    kdns: (a) => run(NODE, [BIN, ...a], { ...process.env }),
+    kdns: (a, e = {}) => run(NODE, [BIN, ...a], { ...process.env, ...e }),
     file: async (name, text) => {
       const path = join(dir, name);
       await writeFile(path, text, { mode: 0o755 });

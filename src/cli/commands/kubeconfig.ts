@@ -7,7 +7,7 @@ import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Command } from "commander";
 import { stringify } from "yaml";
-import { addClientFlags, tokenOf, type ClientFlags } from "../client-flags.ts";
+import { addClientFlags, tokenOf, trustOf, type ClientFlags } from "../client-flags.ts";
 import { action, CliError } from "../errors.ts";
 import { flag } from "../flags.ts";
 
@@ -19,13 +19,25 @@ export function clientUrl(server: string): string {
   return server.replace("//0.0.0.0:", "//127.0.0.1:").replace("//[::]:", "//[::1]:");
 }
 
+/** How the kubeconfig's cluster entry trusts an https server (default: the system's CAs). */
+export interface KubeconfigTrust {
+  /** PEM CA certificate(s), written as `certificate-authority-data`. */
+  ca?: string;
+  insecureSkipTlsVerify?: boolean;
+}
+
+function clusterTrust(server: string, trust: KubeconfigTrust): Record<string, unknown> {
+  // client-node refuses http:// servers unless told that TLS is not verified; kubectl ignores it.
+  if (server.startsWith("http:") || trust.insecureSkipTlsVerify === true) return { "insecure-skip-tls-verify": true };
+  return trust.ca !== undefined ? { "certificate-authority-data": Buffer.from(trust.ca).toString("base64") } : {};
+}
+
 /** The kubeconfig text for `server`, with a bearer-token user when `token` is set. */
-export function renderKubeconfig(server: string, token?: string): string {
+export function renderKubeconfig(server: string, token?: string, trust: KubeconfigTrust = {}): string {
   return stringify({
     apiVersion: "v1",
     kind: "Config",
-    // client-node refuses http:// servers unless told that TLS is not verified; kubectl ignores it.
-    clusters: [{ name: KUBECONFIG_NAME, cluster: { server: clientUrl(server), ...(server.startsWith("http:") ? { "insecure-skip-tls-verify": true } : {}) } }],
+    clusters: [{ name: KUBECONFIG_NAME, cluster: { server: clientUrl(server), ...clusterTrust(server, trust) } }],
     users: [{ name: KUBECONFIG_NAME, user: token !== undefined ? { token } : {} }],
     contexts: [{ name: KUBECONFIG_NAME, context: { cluster: KUBECONFIG_NAME, user: KUBECONFIG_NAME, namespace: "default" } }],
     "current-context": KUBECONFIG_NAME,
@@ -34,10 +46,10 @@ export function renderKubeconfig(server: string, token?: string): string {
 }
 
 /** Writes `<dataDir>/kubeconfig` (mode 0600: it may hold the token); resolves to its path. */
-export async function writeKubeconfig(dataDir: string, server: string, token?: string): Promise<string> {
+export async function writeKubeconfig(dataDir: string, server: string, token?: string, ca?: string): Promise<string> {
   await mkdir(dataDir, { recursive: true });
   const path = join(dataDir, "kubeconfig");
-  await writeFile(path, renderKubeconfig(server, token), { mode: 0o600 });
+  await writeFile(path, renderKubeconfig(server, token, ca !== undefined ? { ca } : {}), { mode: 0o600 });
   await chmod(path, 0o600);
   return path;
 }
@@ -56,6 +68,6 @@ export function kubeconfigCommand(): Command {
       process.stdout.write(text);
       return;
     }
-    process.stdout.write(renderKubeconfig(flags.server, tokenOf(flags)));
+    process.stdout.write(renderKubeconfig(flags.server, tokenOf(flags), trustOf(flags)));
   }));
 }
