@@ -10,6 +10,13 @@ if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.pack
   npm ci --no-audit --no-fund >&2
 fi
 
+# `kdns up --token-file` generates the API server's TLS certificates with the openssl command.
+if ! command -v openssl >/dev/null 2>&1; then
+  echo "setup: installing openssl (apt-get)" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openssl >&2
+fi
+
 # command → Debian package that provides it
 declare -A tools=()
 case "${1:-}" in
