@@ -35,20 +35,24 @@ export interface EndpointsInfo {
   subsets: { addresses: EndpointInfo[]; ports: PortInfo[] }[];
 }
 
-/** A Pod, stripped to its IPs. */
-export interface PodInfo {
-  namespace: string;
-  name: string;
-  ips: string[];
-}
+/** A Pod, stripped to its IPs, comma-separated: one string per pod rather than an array of them. */
+export type PodInfo = string;
 
 /** The stripped objects travel through the informer cache as KubeObjects with one extra field. */
 export type Stripped<T> = KubeObject & { dns: T };
 
+/** One string per namespace name, shared by every object in it (JSON parsing makes a new one each time). */
+const namespaces = new Map<string, string>();
+
+function intern(namespace: string): string {
+  let shared = namespaces.get(namespace);
+  if (shared === undefined) namespaces.set(namespace, (shared = namespace));
+  return shared;
+}
+
 function meta(obj: KubeObject): KubeObject["metadata"] {
-  const m: KubeObject["metadata"] = { name: obj.metadata.name ?? "", namespace: obj.metadata.namespace ?? "" };
-  if (obj.metadata.resourceVersion !== undefined) m.resourceVersion = obj.metadata.resourceVersion;
-  return m;
+  // All three fields at once, so the object keeps them in-object (no property array).
+  return { name: obj.metadata.name ?? "", namespace: intern(obj.metadata.namespace ?? ""), resourceVersion: obj.metadata.resourceVersion ?? "" };
 }
 
 /** Strips a Service. */
@@ -94,10 +98,5 @@ export function stripEndpoints(obj: KubeObject): Stripped<EndpointsInfo> {
 export function stripPod(obj: KubeObject): Stripped<PodInfo> {
   const pod = obj as Pod;
   const ips = pod.status?.podIPs?.map((p) => p.ip) ?? (pod.status?.podIP ? [pod.status.podIP] : []);
-  return {
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: meta(obj),
-    dns: { namespace: obj.metadata.namespace ?? "", name: obj.metadata.name ?? "", ips: ips.map(canonicalIP) },
-  };
+  return { apiVersion: "v1", kind: "Pod", metadata: meta(obj), dns: ips.map(canonicalIP).join(",") };
 }

@@ -65,9 +65,9 @@ export class KubernetesPlugin implements DnsPlugin, PodLookup {
     }
     if (options.pods === "verified") {
       const pods = new Informer<Stripped<PodInfo>>(options.source, info("", "pods"), { transform: stripPod });
-      pods.on("add", (p) => this.#podChanged(undefined, p.dns));
-      pods.on("update", (o, p) => this.#podChanged(o.dns, p.dns));
-      pods.on("delete", (p) => this.#podChanged(p.dns, undefined));
+      pods.on("add", (p) => this.#podChanged(undefined, p));
+      pods.on("update", (o, p) => this.#podChanged(o, p));
+      pods.on("delete", (p) => this.#podChanged(p, undefined));
       this.#pods = pods;
     }
   }
@@ -100,19 +100,22 @@ export class KubernetesPlugin implements DnsPlugin, PodLookup {
     this.#index.set(`${namespace}/${name}`, svc ? serviceRecords(svc, eps, this.#cfg.zone) : []);
   }
 
-  #podChanged(before: PodInfo | undefined, after: PodInfo | undefined): void {
+  #podChanged(before: Stripped<PodInfo> | undefined, after: Stripped<PodInfo> | undefined): void {
     const touched: string[] = [];
     for (const [pod, delta] of [[before, -1], [after, +1]] as const) {
-      for (const ip of pod?.ips ?? []) {
-        const key = `${pod!.namespace}/${ip}`;
+      if (!pod || pod.dns === "") continue;
+      const namespace = pod.metadata.namespace ?? "";
+      for (const ip of pod.dns.split(",")) {
+        const key = `${namespace}/${ip}`;
         const count = (this.#podIPs.get(key) ?? 0) + delta;
         if (count > 0) this.#podIPs.set(key, count);
         else this.#podIPs.delete(key);
-        touched.push(`${dashedIP(ip)}.${pod!.namespace}.pod.${this.#cfg.zone}`);
+        touched.push(`${dashedIP(ip)}.${namespace}.pod.${this.#cfg.zone}`);
       }
     }
     this.#cache.invalidate(touched.map(wireKey));
   }
+
 
   serve(req: DnsRequest, next: Next): DnsReply | Promise<DnsReply> {
     const { key, qtype } = req.query;
