@@ -4,26 +4,9 @@ import { convertFlatDNSRecord, isFlatDNSRecord } from "./dnsrecord-flat.ts";
 import { defaultDNSRecord } from "./defaults/index.ts";
 import { validateDNSRecord } from "./validation/index.ts";
 import type { KubeObject } from "./types.ts";
+import { DESIGN_NOTE_RECORD } from "../../test/support/design-note.ts";
 
-// The design note's example (/work/shared/seed), verbatim.
-const NOTE = `{
-  "kind": "DNS",
-  "apiVersion": "v1",
-  "name": "dns-test1",
-  "host": "node1.com",
-  "paths": [
-      {
-          "address": "10.1.1.10",
-          "service": "service1",
-          "port": 8010
-      },
-      {
-          "address": "10.1.1.11",
-          "service": "service2",
-          "port": 8011
-      }
-  ]
-}`;
+const NOTE = DESIGN_NOTE_RECORD;
 
 test("the design note's JSON becomes a canonical, valid DNSRecord", () => {
   const raw = JSON.parse(NOTE) as unknown;

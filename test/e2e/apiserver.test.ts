@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { startHarness, type Harness } from "./apiserver-harness.ts";
 import { startApiServer } from "../../src/apiserver/index.ts";
 import { openStorage, StorageUnavailableError, type Storage } from "../../src/storage/index.ts";
+import { DESIGN_NOTE_RECORD } from "../support/design-note.ts";
 
 let h: Harness;
 before(async () => {
@@ -140,7 +141,7 @@ test("20 concurrent PUTs with one resourceVersion: exactly one wins", async () =
 });
 
 test("the design note's flat DNS record is accepted verbatim", async () => {
-  const flat = '{"kind":"DNS","apiVersion":"v1","name":"dns-test1","host":"node1.com","paths":[{"address":"10.1.1.10","service":"service1","port":8010},{"address":"10.1.1.11","service":"service2","port":8011}]}';
+  const flat = DESIGN_NOTE_RECORD;
   const res = await h.call("POST", "/apis/kdns.dev/v1/namespaces/default/dnsrecords", flat);
   assert.equal(res.status, 201, JSON.stringify(res.body));
   assert.equal(res.body.apiVersion, "kdns.dev/v1");

@@ -9,26 +9,8 @@ import { freePort } from "../support/free-port.ts";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { api, dig, startKdnsUp, udpQuery, type KdnsUp } from "./kdns-dns-harness.ts";
+import { DESIGN_NOTE_RECORD } from "../support/design-note.ts";
 
-/** The design note's example, byte for byte as it posts it. */
-const DESIGN_NOTE_RECORD = `{
-  "kind": "DNS",
-  "apiVersion": "v1",
-  "name": "dns-test1",
-  "host": "node1.com",
-  "paths": [
-      {
-          "address": "10.1.1.10",
-          "service": "service1",
-          "port": 8010
-      },
-      {
-          "address": "10.1.1.11",
-          "service": "service2",
-          "port": 8011
-      }
-  ]
-}`;
 
 const GATEWAY = "10.9.8.7";
 /** What the fake upstream says node1.com is, so a forwarded answer is told apart from ours. */

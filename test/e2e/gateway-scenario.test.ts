@@ -14,26 +14,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../support/free-port.ts";
 import { waitFor } from "../support/wait-for.ts";
+import { designNoteRecordWith } from "../support/design-note.ts";
 import { api, dig, startKdnsUp, type KdnsUp } from "./kdns-dns-harness.ts";
 
-const DESIGN_NOTE_RECORD = `{
-  "kind": "DNS",
-  "apiVersion": "v1",
-  "name": "dns-test1",
-  "host": "node1.com",
-  "paths": [
-      {
-          "address": "127.1.1.10",
-          "service": "service1",
-          "port": 8010
-      },
-      {
-          "address": "127.1.1.11",
-          "service": "service2",
-          "port": 8011
-      }
-  ]
-}`;
+// The note's record with its backends moved to loopback addresses this test serves.
+const DESIGN_NOTE_RECORD = designNoteRecordWith("127.1.1.10", "127.1.1.11");
 const RECORDS = "/apis/kdns.dev/v1/namespaces/default/dnsrecords";
 
 function serve(host: string, port: number, text: string): Promise<Server> {
