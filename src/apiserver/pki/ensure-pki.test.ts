@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
 import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { after, before, test } from "node:test";
 import { ensurePki } from "./ensure-pki.ts";
 import { servingSans } from "./sans.ts";
@@ -65,4 +65,10 @@ test("a damaged CA key makes a new CA", async () => {
   assert.equal(again.created, "ca+serving");
   assert.notEqual(again.ca, first.ca);
   assert.equal((await stat(join(pki, "ca.key"))).mode & 0o777, 0o600);
+});
+
+test("a data dir given relative to the working directory works", async () => {
+  const pki = await ensurePki(relative(process.cwd(), join(dir, "d")), servingSans("127.0.0.1"));
+  assert.equal(pki.created, "ca+serving");
+  assert.ok(new X509Certificate(pki.cert).verify(new X509Certificate(pki.ca).publicKey));
 });

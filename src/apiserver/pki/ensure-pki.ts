@@ -6,7 +6,7 @@
  */
 import { createPrivateKey, randomBytes, X509Certificate } from "node:crypto";
 import { chmod, mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { openssl } from "./openssl.ts";
 import { sanExtension, type Sans } from "./sans.ts";
 
@@ -97,7 +97,9 @@ function goodServing(certPem: string | undefined, keyPem: string | undefined, ca
  * Makes sure `dir` holds a CA and a serving certificate for `sans` that are valid for a while yet;
  * creates what is missing, expired, mismatched or not covering every name. Keys are mode 0600.
  */
-export async function ensurePki(dir: string, sans: Sans, options: EnsurePkiOptions = {}): Promise<Pki> {
+export async function ensurePki(pkiDir: string, sans: Sans, options: EnsurePkiOptions = {}): Promise<Pki> {
+  // Absolute, since openssl runs in a scratch directory.
+  const dir = resolve(pkiDir);
   const now = options.now?.() ?? new Date();
   const notAfter = new Date(now.getTime() + (options.renewBeforeMs ?? 30 * DAY_MS));
   const caPath = join(dir, "ca.crt");

@@ -1,0 +1,44 @@
+import assert from "node:assert/strict";
+import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { upConfig } from "../up-flags.ts";
+import { apiTls } from "./api-tls.ts";
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), "kdns-api-tls-"));
+  await writeFile(join(dir, "tokens"), "t0k\n");
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+test("--tls-cert-file and --tls-private-key-file go together", () => {
+  assert.throws(() => upConfig({ tlsCertFile: "c.pem" }), /go together, got only --tls-cert-file/);
+  assert.throws(() => upConfig({ tlsPrivateKeyFile: "k.pem" }), /go together, got only --tls-private-key-file/);
+  assert.deepEqual([upConfig({ tlsCertFile: "c", tlsPrivateKeyFile: "k" }).tlsCertFile, upConfig({}).tlsCertFile], ["c", undefined]);
+});
+
+test("no token and no certificate: plain http", async () => {
+  assert.equal(await apiTls(upConfig({ dataDir: join(dir, "plain") })), undefined);
+});
+
+test("a token without certificates: a CA and serving certificate generated in <data-dir>/pki", async () => {
+  const tls = await apiTls(upConfig({ dataDir: join(dir, "gen"), tokenFile: join(dir, "tokens"), apiListen: "127.0.0.5:6443" }));
+  assert.ok(tls);
+  assert.equal(tls.trust.ca, tls.kubeconfigCa);
+  assert.match(tls.cert, /BEGIN CERTIFICATE/);
+  assert.equal((await stat(join(dir, "gen", "pki", "apiserver.key"))).mode & 0o777, 0o600);
+  const again = await apiTls(upConfig({ dataDir: join(dir, "gen"), tokenFile: join(dir, "tokens"), apiListen: "127.0.0.5:6443" }));
+  assert.equal(again?.cert, tls.cert, "reused on the next start");
+});
+
+test("given certificate files are served as they are; a missing one is a clear error", async () => {
+  await writeFile(join(dir, "c.pem"), "CERT");
+  await writeFile(join(dir, "k.pem"), "KEY");
+  const tls = await apiTls(upConfig({ tlsCertFile: join(dir, "c.pem"), tlsPrivateKeyFile: join(dir, "k.pem") }));
+  assert.deepEqual([tls?.cert, tls?.key, tls?.kubeconfigCa], ["CERT", "KEY", "CERT"]);
+  await assert.rejects(apiTls(upConfig({ tlsCertFile: join(dir, "nope.pem"), tlsPrivateKeyFile: join(dir, "k.pem") })), /cannot read --tls-cert-file ".*nope\.pem": ENOENT/);
+});
