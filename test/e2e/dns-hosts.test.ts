@@ -69,12 +69,12 @@ test("the design note's record: node1.com → the gateway, names below it NXDOMA
 
   const aaaa = await dig("127.0.0.1", dnsPort, "node1.com", "AAAA");
   assert.deepEqual([aaaa.status, aaaa.aa, aaaa.answers.length], ["NOERROR", true, 0], aaaa.raw);
-  assert.deepEqual(aaaa.authority, [{ name: "node1.com.", type: "SOA" }], aaaa.raw);
+  assert.deepEqual(aaaa.authority.map((r) => [r.name, r.type]), [["node1.com.", "SOA"]], aaaa.raw);
 
   const asked = upstream.count("www.node1.com");
   const below = await dig("127.0.0.1", dnsPort, "www.node1.com");
   assert.deepEqual([below.status, below.aa], ["NXDOMAIN", true], below.raw);
-  assert.deepEqual(below.authority, [{ name: "node1.com.", type: "SOA" }], below.raw);
+  assert.deepEqual(below.authority.map((r) => [r.name, r.type]), [["node1.com.", "SOA"]], below.raw);
   assert.equal(upstream.count("www.node1.com"), asked, "a name under a host is never forwarded");
 
   const deleted = await api(server(), "DELETE", `${COLLECTION}/dns-test1`);

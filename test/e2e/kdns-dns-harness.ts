@@ -3,7 +3,8 @@
  * loopback, ready once /readyz says so (every DNS plugin synced); plus `dig` and a raw UDP query
  * for measuring how fast an answer changes.
  */
-import { spawn, execFile, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
+import { dig as runDig, type DigRecord } from "../support/dig.ts";
 import { createSocket } from "node:dgram";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -79,31 +80,15 @@ export async function api(server: string, method: string, path: string, body?: s
 export interface DigResult {
   status: string;
   aa: boolean;
-  answers: { name: string; ttl: number; type: string; data: string }[];
-  authority: { name: string; type: string }[];
+  answers: DigRecord[];
+  authority: DigRecord[];
   raw: string;
 }
 
-/** Runs `dig @host -p port name type` (one try, 2 s) and parses it. */
-export function dig(host: string, port: number, name: string, type = "A"): Promise<DigResult> {
-  return new Promise((resolvePromise, reject) => {
-    execFile("dig", [`@${host}`, "-p", String(port), name, type, "+tries=1", "+time=2", "+nocookie"], { timeout: 10_000 }, (err, stdout) => {
-      if (err && !stdout) return reject(err);
-      const status = /status: ([A-Z]+)/.exec(stdout)?.[1] ?? "";
-      const flags = /;; flags: ([a-z ]+);/.exec(stdout)?.[1] ?? "";
-      const section = (title: string): string[][] => {
-        const m = new RegExp(`;; ${title} SECTION:\\n([\\s\\S]*?)(?:\\n\\n|$)`).exec(stdout);
-        return (m?.[1] ?? "").split("\n").filter((l) => l && !l.startsWith(";")).map((l) => l.split(/\s+/));
-      };
-      resolvePromise({
-        status,
-        aa: flags.split(" ").includes("aa"),
-        answers: section("ANSWER").map((f) => ({ name: f[0] ?? "", ttl: Number(f[1]), type: f[3] ?? "", data: f.slice(4).join(" ") })),
-        authority: section("AUTHORITY").map((f) => ({ name: f[0] ?? "", type: f[3] ?? "" })),
-        raw: stdout,
-      });
-    });
-  });
+/** Runs `dig @host -p port name type` (one try, 2 s) through the shared dig runner. */
+export async function dig(host: string, port: number, name: string, type = "A"): Promise<DigResult> {
+  const r = await runDig(host, port, [name, type, "+nocookie"]);
+  return { status: r.status, aa: r.flags.includes("aa"), answers: r.answer, authority: r.authority, raw: r.raw };
 }
 
 /** One UDP query from this process (no child process, so polling can be fine-grained). */
