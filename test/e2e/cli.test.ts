@@ -293,6 +293,15 @@ test("delete by name and with -f", async () => {
   assert.equal(gone.stderr, 'Error from server (NotFound): dnsrecords.kdns.dev "dns-test1" not found\n');
 });
 
+test("the README's examples/ apply into a namespace of their own", async () => {
+  const applied = await kdns(["apply", "-f", join(ROOT, "examples")], { server });
+  assert.equal(applied.code, 0, applied.stderr);
+  assert.match(applied.stdout, /^dnsrecord\.kdns\.dev\/dns-test1 (created|configured|unchanged)$/m);
+  assert.match(applied.stdout, /^service\/web (created|configured|unchanged)$/m);
+  const json = JSON.parse((await kdns(["get", "dns", "dns-test1", "-o", "json"], { server })).stdout) as { spec: { host: string } };
+  assert.equal(json.spec.host, "node1.com");
+});
+
 test("a bad flag exits non-zero with one line and starts nothing", async () => {
   for (const args of [["up", "--api-listen", "nowhere"], ["up", "--store", "paper"], ["up", "--service-cidr", "10.0.0.0/40"], ["up", "--bogus"]]) {
     const r = await kdns(args);
