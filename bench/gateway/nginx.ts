@@ -1,0 +1,94 @@
+/**
+ * The nginx processes of the gateway benchmark: the backend (a small static file on two loopback
+ * addresses, each with a body naming it) and the hand-written reverse proxy kdns's nginx engine
+ * is measured against.
+ */
+import { chmod, mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { findNginx } from "../../src/gateway/nginx/binary.ts";
+import { startPinned, type Child } from "../support/proc.ts";
+import { waitHttp } from "./http.ts";
+
+/** The file every measurement fetches. */
+export const FILE_PATH = "/file.txt";
+
+/** One backend address and the first byte of its file. */
+export interface BackendAddress {
+  ip: string;
+  port: number;
+  mark: string;
+}
+
+const COMMON = [
+  "pid nginx.pid;",
+  "events { worker_connections 4096; }",
+];
+const HTTP_COMMON = [
+  "access_log off;",
+  "server_tokens off;",
+  "client_body_temp_path tmp/client_body;",
+  "proxy_temp_path tmp/proxy;",
+  "fastcgi_temp_path tmp/fastcgi;",
+  "uwsgi_temp_path tmp/uwsgi;",
+  "scgi_temp_path tmp/scgi;",
+];
+
+async function startNginx(cpu: number, dir: string, conf: string, probe: string, host?: string): Promise<Child> {
+  await mkdir(join(dir, "logs"), { recursive: true });
+  await mkdir(join(dir, "tmp"), { recursive: true });
+  await writeFile(join(dir, "nginx.conf"), conf);
+  const child = startPinned(cpu, await findNginx(), ["-p", dir + "/", "-c", join(dir, "nginx.conf"), "-e", "stderr", "-g", "daemon off;"]);
+  try {
+    await waitHttp(probe, host, child);
+  } catch (err) {
+    await child.stop();
+    throw err;
+  }
+  return child;
+}
+
+/** The backend: one worker pinned to `cpu`, serving a `size`-byte file on each address. */
+export async function startBackend(cpu: number, dir: string, addresses: BackendAddress[], size: number): Promise<Child> {
+  const servers: string[] = [];
+  for (const a of addresses) {
+    const root = join(dir, `root-${a.mark}`);
+    await mkdir(root, { recursive: true });
+    await writeFile(join(root, FILE_PATH.slice(1)), a.mark + "x".repeat(size - 2) + "\n");
+    // nginx workers run as nobody when started by root: the tree must be world-readable.
+    await chmod(dir, 0o755);
+    await chmod(root, 0o755);
+    servers.push(`server { listen ${a.ip}:${a.port}; root ${root}; }`);
+  }
+  const conf = ["worker_processes 1;", ...COMMON, "http {", ...HTTP_COMMON, "default_type text/plain;", ...servers, "}", ""].join("\n");
+  const first = addresses[0]!;
+  return startNginx(cpu, dir, conf, `http://${first.ip}:${first.port}${FILE_PATH}`);
+}
+
+/**
+ * The hand-written ideal: one `upstream` with keep-alive, `proxy_pass` for `/`. Same worker count
+ * as kdns's rendering (`auto`), none of its extra headers.
+ */
+export function handWrittenConfig(listen: string, backend: BackendAddress): string {
+  return [
+    "worker_processes auto;",
+    ...COMMON,
+    "http {",
+    ...HTTP_COMMON,
+    `    upstream backend { server ${backend.ip}:${backend.port}; keepalive 32; }`,
+    "    server {",
+    `        listen ${listen};`,
+    "        location / {",
+    "            proxy_pass http://backend;",
+    "            proxy_http_version 1.1;",
+    '            proxy_set_header Connection "";',
+    "        }",
+    "    }",
+    "}",
+    "",
+  ].join("\n");
+}
+
+/** Starts the hand-written proxy pinned to `cpu`. */
+export async function startHandWritten(cpu: number, dir: string, port: number, backend: BackendAddress): Promise<Child> {
+  return startNginx(cpu, dir, handWrittenConfig(`127.0.0.1:${port}`, backend), `http://127.0.0.1:${port}${FILE_PATH}`);
+}

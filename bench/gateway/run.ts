@@ -1,0 +1,227 @@
+/**
+ * `npm run bench:gateway`: one small static file from a backend nginx, fetched with wrk directly,
+ * through a hand-written nginx reverse proxy, through kdns's nginx and built-in engines, and
+ * through a Node proxy on http-proxy, in one run with pinned CPUs. Also how fast a DNSRecord
+ * change is live in each engine, and failed requests under load during consecutive reloads.
+ * Writes the gateway section of BENCHMARKS.md and bench/results/gateway-rps.svg.
+ * `--quick` runs shorter measurements (for trying the harness, not for the record).
+ */
+import { execFileSync } from "node:child_process";
+import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { resourceByPath } from "../../src/api/resources.ts";
+import type { DNSRecord } from "../../src/api/types.ts";
+import { freePort } from "../../test/support/free-port.ts";
+import { percentile } from "../dns/dnsperf.ts";
+import { startApi } from "../dns/kdns.ts";
+import { progress, startPinned, type Child } from "../support/proc.ts";
+import { barChart, formatNumber, writeSection, type Bar } from "../support/report.ts";
+import { get, waitHttp } from "./http.ts";
+import { startKdnsGateway } from "./kdns.ts";
+import { FILE_PATH, startBackend, startHandWritten, type BackendAddress } from "./nginx.ts";
+import { wrk, wrkInBackground, type WrkOptions, type WrkResult } from "./wrk.ts";
+
+const quick = process.argv.includes("--quick");
+const seconds = quick ? 3 : 10;
+const rounds = quick ? 1 : 2;
+const changes = 20;
+const FILE_SIZE = 1024;
+const LOAD_CPU = 0;
+const PROXY_CPU = 1;
+const HOST = "bench.test";
+const load = { threads: 1, connections: 32, cpu: LOAD_CPU };
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const DNSRECORDS = resourceByPath("kdns.dev", "dnsrecords")!;
+
+for (const tool of ["wrk", "taskset"]) {
+  try {
+    execFileSync("sh", ["-c", `command -v ${tool}`]);
+  } catch {
+    console.error(`bench: ${tool} not found: bash scripts/setup.sh --bench-tools`);
+    process.exit(1);
+  }
+}
+
+const dir = await mkdtemp(join(tmpdir(), "kdns-bench-gw-"));
+// nginx workers run as nobody when started by root: the backend's files must be reachable.
+await chmod(dir, 0o755);
+const children: Child[] = [];
+const track = (c: Child): Child => (children.push(c), c);
+
+/** Measures `url` with wrk and prints a progress line. */
+async function measure(label: string, url: string, host?: string): Promise<WrkResult> {
+  const o: WrkOptions = { url, seconds, ...load, ...(host ? { host } : {}) };
+  const r = await wrk(o);
+  progress(`${label}: ${formatNumber(r.rps)} req/s, p99 ${r.p99Ms.toFixed(2)} ms, ${r.non2xx} non-2xx, ${r.socketErrors} socket errors`);
+  if (r.non2xx > 0) throw new Error(`${label}: ${r.non2xx} non-2xx responses — the route is not serving the file`);
+  return r;
+}
+
+try {
+  const backendPort = await freePort();
+  const backends: BackendAddress[] = [
+    { ip: "127.1.1.1", port: backendPort, mark: "A" },
+    { ip: "127.1.1.2", port: backendPort, mark: "B" },
+  ];
+  const direct = `http://${backends[0]!.ip}:${backendPort}${FILE_PATH}`;
+
+  // 1. Direct: wrk on one CPU, the backend alone on the other.
+  progress(`direct: backend nginx on CPU ${PROXY_CPU}, wrk on CPU ${LOAD_CPU}, ${seconds}s`);
+  const soloBackend = await startBackend(PROXY_CPU, join(dir, "backend-solo"), backends, FILE_SIZE);
+  const directResult = await measure("direct", direct);
+  await soloBackend.stop();
+
+  // Every proxy on PROXY_CPU; the backend shares LOAD_CPU with wrk and the API server.
+  const backend = track(await startBackend(LOAD_CPU, join(dir, "backend"), backends, FILE_SIZE));
+  const handPort = await freePort();
+  track(await startHandWritten(PROXY_CPU, join(dir, "hand"), handPort, backends[0]!));
+  const peerPort = await freePort();
+  const peer = track(startPinned(PROXY_CPU, process.execPath, [join(root, "bench/gateway/node-peer.ts"), String(peerPort), `http://${backends[0]!.ip}:${backendPort}`]));
+  await waitHttp(`http://127.0.0.1:${peerPort}${FILE_PATH}`, HOST, peer);
+
+  progress("starting kdns apiserver and both gateway engines");
+  const api = await startApi(LOAD_CPU);
+  track(api.child);
+  let current = 0;
+  await api.client.create(DNSRECORDS, "default", {
+    apiVersion: "kdns.dev/v1", kind: "DNSRecord", metadata: { name: "bench", namespace: "default" },
+    spec: { host: HOST, paths: [{ path: "/", address: backends[current]!.ip, port: backendPort }] },
+  } satisfies DNSRecord);
+  const nginxPort = await freePort();
+  const nginxGw = track(startKdnsGateway(PROXY_CPU, "nginx", api.url, nginxPort, join(dir, "kdns-nginx")));
+  const builtinPort = await freePort();
+  const builtinGw = track(startKdnsGateway(PROXY_CPU, "builtin", api.url, builtinPort, join(dir, "kdns-builtin")));
+  const nginxUrl = `http://127.0.0.1:${nginxPort}${FILE_PATH}`;
+  const builtinUrl = `http://127.0.0.1:${builtinPort}${FILE_PATH}`;
+  await waitHttp(nginxUrl, HOST, nginxGw);
+  await waitHttp(builtinUrl, HOST, builtinGw);
+
+  // 2-5. Throughput, the proxies interleaved over `rounds` rounds; each one's best round counts.
+  const targets = [
+    { key: "hand", label: "nginx, hand-written config", url: `http://127.0.0.1:${handPort}${FILE_PATH}`, ours: false },
+    { key: "nginx", label: "kdns nginx engine", url: nginxUrl, ours: true },
+    { key: "builtin", label: "kdns built-in engine", url: builtinUrl, ours: true },
+    { key: "peer", label: "Node http-proxy (peer)", url: `http://127.0.0.1:${peerPort}${FILE_PATH}`, ours: false },
+  ] as const;
+  const best = new Map<string, WrkResult>();
+  for (let round = 1; round <= rounds; round++) {
+    for (const t of targets) {
+      progress(`round ${round}/${rounds}: ${t.label}, ${seconds}s`);
+      const r = await measure(t.label, t.url, HOST);
+      if ((best.get(t.key)?.rps ?? -1) < r.rps) best.set(t.key, r);
+    }
+  }
+  const hand = best.get("hand")!;
+  const nginx = best.get("nginx")!;
+  const builtin = best.get("builtin")!;
+  const nodePeer = best.get("peer")!;
+
+  /** Moves the record to the other backend; resolves with ms from sending the write until `url` serves it. */
+  async function switchOnce(url: string): Promise<number> {
+    current = 1 - current;
+    const want = backends[current]!;
+    const t0 = performance.now();
+    await api.client.patch(DNSRECORDS, "default", "bench", { spec: { paths: [{ path: "/", address: want.ip, port: backendPort }] } });
+    for (;;) {
+      try {
+        const r = await get(url, HOST);
+        if (r.status === 200 && r.body.startsWith(want.mark)) return performance.now() - t0;
+      } catch {
+        // a connection refused/reset during a switch is retried; the wrk runs count failures
+      }
+      if (performance.now() - t0 > 10_000) throw new Error(`${url} never served backend ${want.mark}`);
+    }
+  }
+
+  async function switches(label: string, url: string): Promise<number[]> {
+    const out: number[] = [];
+    for (let i = 0; i < changes; i++) out.push(await switchOnce(url));
+    progress(`${label}: change live p50 ${percentile(out, 50).toFixed(1)} ms, p99 ${percentile(out, 99).toFixed(1)} ms`);
+    return out;
+  }
+
+  /** `changes` switches while wrk loads `url`; wrk's summary counts failed requests. */
+  async function underLoad(label: string, url: string): Promise<{ wrk: WrkResult; live: number[] }> {
+    const bg = wrkInBackground({ url, host: HOST, seconds: 120, ...load });
+    track(bg.child);
+    await new Promise((r) => setTimeout(r, 1000)); // let wrk open its connections first
+    const live = await switches(`${label} under load`, url);
+    await new Promise((r) => setTimeout(r, 1000));
+    const r = await bg.finish();
+    progress(`${label}, ${changes} changes under load: ${r.requests} requests, ${r.non2xx} non-2xx, ${r.socketErrors} socket errors`);
+    return { wrk: r, live };
+  }
+
+  // Propagation, one engine at a time so the other's reaction does not share the CPU.
+  await builtinGw.stop();
+  const nginxLive = await switches("nginx engine", nginxUrl);
+  const { wrk: nginxLoad, live: nginxLiveLoaded } = await underLoad("nginx engine", nginxUrl);
+  await nginxGw.stop();
+  const builtinGw2 = track(startKdnsGateway(PROXY_CPU, "builtin", api.url, builtinPort, join(dir, "kdns-builtin")));
+  await waitHttp(builtinUrl, HOST, builtinGw2);
+  const builtinLive = await switches("built-in engine", builtinUrl);
+  const { wrk: builtinLoad, live: builtinLiveLoaded } = await underLoad("built-in engine", builtinUrl);
+  void backend;
+
+  const bars: Bar[] = [
+    { label: "direct (backend nginx)", value: directResult.rps },
+    { label: "nginx, hand-written config", value: hand.rps },
+    { label: "kdns nginx engine", value: nginx.rps, ours: true },
+    { label: "kdns built-in engine", value: builtin.rps, ours: true },
+    { label: "Node http-proxy (peer)", value: nodePeer.rps },
+  ];
+  await mkdir(join(root, "bench/results"), { recursive: true });
+  await writeFile(join(root, "bench/results/gateway-rps.svg"), barChart(`Gateway: requests per second, ${FILE_SIZE}-byte file, wrk -c ${load.connections}`, "req/s", bars));
+
+  const ratio = (a: WrkResult, b: WrkResult): string => (a.rps / b.rps).toFixed(2);
+  const verdict = (ok: boolean): string => (ok ? "met" : "**missed**");
+  const row = (label: string, r: WrkResult): string =>
+    `| ${label} | ${formatNumber(r.rps)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.non2xx + r.socketErrors} | \`${r.command}\` |`;
+  const lat = (v: number[]): string => `p50 ${percentile(v, 50).toFixed(1)} ms, p99 ${percentile(v, 99).toFixed(1)} ms`;
+  const nginxFailures = nginxLoad.non2xx + nginxLoad.socketErrors;
+  const builtinFailures = builtinLoad.non2xx + builtinLoad.socketErrors;
+  const body = `
+## Gateway (\`npm run bench:gateway\`)
+
+Reproduce: \`npm run bench:gateway\` (${quick ? "**quick mode — not for the record**" : "full run"}). ${new Date().toISOString().slice(0, 10)}, 2 CPUs, all on loopback.
+A ${FILE_SIZE}-byte static file served by a backend nginx (1 worker), fetched with \`wrk -t${load.threads} -c${load.connections} -d${seconds}s\`.
+Pinning (\`taskset\`): wrk on CPU ${LOAD_CPU}; for "direct" the backend alone on CPU ${PROXY_CPU}; for every proxy, the proxy
+(with all its nginx workers) on CPU ${PROXY_CPU} and the backend on CPU ${LOAD_CPU} with wrk and the API server (2 cores do not allow
+more separation). Proxies measured interleaved, ${rounds} round(s) of ${seconds}s each, best round shown. kdns: \`kdns apiserver --store memory\`
++ \`kdns gateway --gateway nginx|builtin\`, one DNSRecord \`${HOST}\` path \`/\` → the backend address. The hand-written config is one
+\`upstream\` with \`keepalive 32\` and \`proxy_pass\`, same \`worker_processes auto\` as kdns's rendering, without its X-Forwarded-* headers.
+The Node peer is \`http-proxy\` 1.18 with a keep-alive agent and \`xfwd\` (bench/gateway/node-peer.ts).
+
+![Gateway requests per second](bench/results/gateway-rps.svg)
+
+| path | req/s | p50 (ms) | p99 (ms) | failed | command |
+|---|---:|---:|---:|---:|---|
+${row("direct (backend nginx)", directResult)}
+${row("nginx, hand-written config", hand)}
+${row("kdns nginx engine", nginx)}
+${row("kdns built-in engine", builtin)}
+${row("Node http-proxy (peer)", nodePeer)}
+
+| target | this run | |
+|---|---:|---|
+| nginx engine ≥ 0.95× hand-written nginx | ${ratio(nginx, hand)}× (${formatNumber(nginx.rps)} vs ${formatNumber(hand.rps)}) | ${verdict(nginx.rps >= 0.95 * hand.rps)} |
+| built-in ≥ 1.2× Node http-proxy | ${ratio(builtin, nodePeer)}× (${formatNumber(builtin.rps)} vs ${formatNumber(nodePeer.rps)}) | ${verdict(builtin.rps >= 1.2 * nodePeer.rps)} |
+| built-in ≥ 0.35× nginx engine | ${ratio(builtin, nginx)}× (${formatNumber(builtin.rps)} vs ${formatNumber(nginx.rps)}) | ${verdict(builtin.rps >= 0.35 * nginx.rps)} |
+| DNSRecord change live, built-in ≤ 200 ms | ${lat(builtinLive)} | ${verdict(percentile(builtinLive, 99) <= 200)} |
+| DNSRecord change live, nginx ≤ 1 s | ${lat(nginxLive)} | ${verdict(percentile(nginxLive, 99) <= 1000)} |
+| zero failed requests during ${changes} reloads (nginx) | ${nginxFailures} of ${formatNumber(nginxLoad.requests)} | ${verdict(nginxFailures === 0)} |
+
+"Change live": ${changes} merge-patches of the record's path address (alternating 127.1.1.1 ↔ 127.1.1.2, the same nginx
+serving a file that names it), each timed from sending the PATCH to the first response from the new backend, polled on fresh
+connections; each engine measured while the other is stopped. Under load: \`wrk -t${load.threads} -c${load.connections}\` (stopped with SIGINT
+after the changes) while the record changes ${changes} times, each waited for as above (live under load: nginx ${lat(nginxLiveLoaded)},
+built-in ${lat(builtinLiveLoaded)}); failed requests (non-2xx + socket errors) nginx ${nginxFailures} of ${formatNumber(nginxLoad.requests)}, built-in ${builtinFailures} of ${formatNumber(builtinLoad.requests)}.
+`;
+  await writeSection(join(root, "BENCHMARKS.md"), "bench:gateway", body);
+  progress("wrote BENCHMARKS.md and bench/results/gateway-rps.svg");
+} finally {
+  await Promise.all(children.map((c) => c.stop()));
+  await rm(dir, { recursive: true, force: true });
+}
