@@ -143,14 +143,14 @@ try {
   }
 
   /** `changes` switches while wrk loads `url`; wrk's summary counts failed requests. */
-  async function underLoad(label: string, url: string): Promise<{ wrk: WrkResult; live: number[] }> {
-    const bg = wrkInBackground({ url, host: HOST, seconds: 120, ...load });
+  async function underLoad(label: string, url: string, headers: string[] = []): Promise<{ wrk: WrkResult; live: number[] }> {
+    const bg = wrkInBackground({ url, host: HOST, headers, seconds: 120, ...load });
     track(bg.child);
     await new Promise((r) => setTimeout(r, 1000)); // let wrk open its connections first
     const live = await switches(`${label} under load`, url);
     await new Promise((r) => setTimeout(r, 1000));
     const r = await bg.finish();
-    progress(`${label}, ${changes} changes under load: ${r.requests} requests, ${r.non2xx} non-2xx, ${r.socketErrors} socket errors`);
+    progress(`${label}, ${changes} changes under load: ${r.requests} requests, ${r.non2xx} non-2xx, ${r.socketErrors} socket errors (${r.socketDetail})`);
     return { wrk: r, live };
   }
 
@@ -158,6 +158,8 @@ try {
   await builtinGw.stop();
   const nginxLive = await switches("nginx engine", nginxUrl);
   const { wrk: nginxLoad, live: nginxLiveLoaded } = await underLoad("nginx engine", nginxUrl);
+  // The same without keep-alive: separates requests lost to closed keep-alive connections from others.
+  const { wrk: nginxClose } = await underLoad("nginx engine, Connection: close", nginxUrl, ["Connection: close"]);
   await nginxGw.stop();
   const builtinGw2 = track(startKdnsGateway(PROXY_CPU, "builtin", api.url, builtinPort, join(dir, "kdns-builtin")));
   await waitHttp(builtinUrl, HOST, builtinGw2);
@@ -217,7 +219,12 @@ ${row("Node http-proxy (peer)", nodePeer)}
 serving a file that names it), each timed from sending the PATCH to the first response from the new backend, polled on fresh
 connections; each engine measured while the other is stopped. Under load: \`wrk -t${load.threads} -c${load.connections}\` (stopped with SIGINT
 after the changes) while the record changes ${changes} times, each waited for as above (live under load: nginx ${lat(nginxLiveLoaded)},
-built-in ${lat(builtinLiveLoaded)}); failed requests (non-2xx + socket errors) nginx ${nginxFailures} of ${formatNumber(nginxLoad.requests)}, built-in ${builtinFailures} of ${formatNumber(builtinLoad.requests)}.
+built-in ${lat(builtinLiveLoaded)}); failed requests (non-2xx + socket errors) nginx ${nginxFailures} of ${formatNumber(nginxLoad.requests)} (wrk: ${nginxLoad.socketDetail}),
+built-in ${builtinFailures} of ${formatNumber(builtinLoad.requests)}. With \`-H 'Connection: close'\` (a new connection per request) the nginx
+engine failed ${nginxClose.non2xx + nginxClose.socketErrors} of ${formatNumber(nginxClose.requests)} during another ${changes} reloads. wrk counts a \`read\` error when a
+keep-alive connection it just reused is closed before a response: nginx's old workers close their keep-alive connections when a
+reload retires them, and a request racing that close is lost for a client that does not retry (RFC 9112 §9.3.1 allows retrying
+it; browsers and curl do, wrk does not).
 `;
   await writeSection(join(root, "BENCHMARKS.md"), "bench:gateway", body);
   progress("wrote BENCHMARKS.md and bench/results/gateway-rps.svg");

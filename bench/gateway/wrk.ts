@@ -11,6 +11,8 @@ export interface WrkResult {
   non2xx: number;
   /** connect + read + write + timeout socket errors. */
   socketErrors: number;
+  /** wrk's own breakdown (`connect 0, read 0, write 0, timeout 0`). */
+  socketDetail: string;
   p50Ms: number;
   p99Ms: number;
   /** The command line, for the report. */
@@ -22,6 +24,8 @@ export interface WrkOptions {
   url: string;
   /** Host header to send (default: the URL's). */
   host?: string;
+  /** Extra request headers (`Name: value`). */
+  headers?: string[];
   seconds: number;
   connections: number;
   threads: number;
@@ -31,7 +35,7 @@ export interface WrkOptions {
 function args(o: WrkOptions): string[] {
   return [
     `-t${o.threads}`, `-c${o.connections}`, `-d${o.seconds}s`, "--latency",
-    ...(o.host ? ["-H", `Host: ${o.host}`] : []), o.url,
+    ...(o.host ? ["-H", `Host: ${o.host}`] : []), ...(o.headers ?? []).flatMap((h) => ["-H", h]), o.url,
   ];
 }
 
@@ -54,6 +58,7 @@ export function parseWrk(text: string, command: string): WrkResult {
     requests: Number(/(\d+) requests in/.exec(text)?.[1] ?? NaN),
     non2xx: Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(text)?.[1] ?? 0),
     socketErrors: socket ? socket.slice(1, 5).reduce((s, n) => s + Number(n), 0) : 0,
+    socketDetail: socket ? socket[0].slice("Socket errors: ".length) : "none",
     p50Ms: pct("50"),
     p99Ms: pct("99"),
     command,
