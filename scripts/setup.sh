@@ -4,10 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# npm ci when node_modules is missing or older than the lock file.
+# Install npm packages when node_modules is missing or older than the lock file. `npm install`
+# rather than `npm ci`: this npm leaves other platforms' optional prebuilds (msgpackr-extract,
+# under lmdb) out of the lock file and `npm ci` then refuses it; `npm install` follows the lock
+# as it is and leaves it unchanged.
 if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "setup: installing npm packages (npm ci)" >&2
-  npm ci --no-audit --no-fund >&2
+  echo "setup: installing npm packages" >&2
+  npm install --no-audit --no-fund >&2
 fi
 
 # `kdns up --token-file` generates the API server's TLS certificates with the openssl command.
