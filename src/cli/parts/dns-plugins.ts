@@ -8,9 +8,12 @@ import type { InformerSource } from "../../client/informer.ts";
 import { chain, type DnsPlugin, type Next } from "../../dns/plugin.ts";
 import { RecursionAclPlugin } from "../../dns/plugins/acl/plugin.ts";
 import { CachePlugin } from "../../dns/plugins/cache/plugin.ts";
+import { exchangeUdp } from "../../dns/plugins/forward/exchange.ts";
 import { ForwardPlugin } from "../../dns/plugins/forward/plugin.ts";
 import { HostsPlugin } from "../../dns/plugins/hosts/plugin.ts";
 import { KubernetesPlugin } from "../../dns/plugins/kubernetes/plugin.ts";
+import { LoopPlugin, type ProbeOutcome } from "../../dns/plugins/loop/plugin.ts";
+import { instanceToken } from "../../dns/plugins/loop/token.ts";
 import { inPluginOrder } from "../../dns/plugins/order.ts";
 import { RCODE } from "../../dns/wire/constants.ts";
 import type { HostPort } from "../flags.ts";
@@ -36,6 +39,11 @@ export interface DnsChain {
   /** Every plugin ready (informers synced). */
   ready(): boolean;
   close(): Promise<void>;
+  /**
+   * Probes every upstream for a forwarding loop (the loop plugin); a looping upstream is no longer
+   * forwarded to. Absent without upstreams.
+   */
+  probeLoops?: (signal: AbortSignal) => Promise<ProbeOutcome[]>;
 }
 
 /** The end of the chain: a name nobody owns and nowhere to forward it (no upstreams). */
@@ -58,15 +66,23 @@ export function buildDnsChain(config: DnsChainConfig, source: InformerSource): D
   const hosts = new HostsPlugin({ source, addresses: config.gatewayAddresses, ttl: config.ttl });
   const starters: ((signal: AbortSignal) => void)[] = [(s) => kubernetes.start(s), (s) => hosts.start(s)];
   const plugins: DnsPlugin[] = [kubernetes, hosts, new RecursionAclPlugin({ allow: config.allowRecursion })];
+  let loop: LoopPlugin | undefined;
   if (config.upstream.length > 0) {
-    plugins.push(new CachePlugin({ serveStale: config.serveStale }));
-    plugins.push(
-      new ForwardPlugin({
-        upstreams: config.upstream,
-        selfAddresses: config.listen.port !== 0 ? [config.listen] : [],
-        ...(config.forwardTimeoutMs !== undefined ? { timeoutMs: config.forwardTimeoutMs } : {}),
-      }),
-    );
+    const timeout = config.forwardTimeoutMs !== undefined ? { timeoutMs: config.forwardTimeoutMs } : {};
+    const forward = new ForwardPlugin({
+      upstreams: config.upstream,
+      selfAddresses: config.listen.port !== 0 ? [config.listen] : [],
+      ...timeout,
+    });
+    // The loop plugin probes through forward's own exchange and tells forward what loops.
+    loop = new LoopPlugin({
+      upstreams: config.upstream,
+      exchange: exchangeUdp,
+      token: instanceToken(config.listen.port),
+      onLoop: (found) => void forward.markLooped(found.upstream),
+      ...timeout,
+    });
+    plugins.push(loop, new CachePlugin({ serveStale: config.serveStale }), forward);
   }
   const ordered = inPluginOrder(plugins);
   return {
@@ -79,5 +95,6 @@ export function buildDnsChain(config: DnsChainConfig, source: InformerSource): D
     close: async () => {
       for (const p of [...ordered].reverse()) await p.close?.();
     },
+    ...(loop ? { probeLoops: (signal: AbortSignal) => loop.probe(signal) } : {}),
   };
 }

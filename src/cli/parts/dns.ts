@@ -12,6 +12,7 @@ import { CliError } from "../errors.ts";
 import { formatHostPort, type HostPort } from "../flags.ts";
 import type { PartStack } from "../stack.ts";
 import type { UpConfig } from "../up-flags.ts";
+import { checkLoopsAtStart } from "./dns-loop.ts";
 import { buildDnsChain, type DnsChainConfig } from "./dns-plugins.ts";
 
 /** Everything the DNS part needs. */
@@ -70,6 +71,14 @@ export async function startDnsPart(config: DnsPartConfig, source: InformerSource
     throw err instanceof DnsListenError ? new CliError(err.message) : err;
   }
   built.start(abort.signal);
+  try {
+    await checkLoopsAtStart(built, log, abort.signal);
+  } catch (err) {
+    abort.abort();
+    await server.close();
+    await built.close();
+    throw err;
+  }
   stack.push({
     name: "dns server",
     close: async () => {

@@ -6,8 +6,8 @@ import { inPluginOrder } from "./order.ts";
 const p = (name: string): DnsPlugin => ({ name, serve: (req, next) => next(req) });
 
 test("plugins are sorted into the fixed order", () => {
-  const sorted = inPluginOrder([p("forward"), p("acl"), p("kubernetes"), p("cache"), p("hosts")]);
-  assert.deepEqual(sorted.map((x) => x.name), ["kubernetes", "hosts", "acl", "cache", "forward"]);
+  const sorted = inPluginOrder([p("forward"), p("acl"), p("kubernetes"), p("cache"), p("loop"), p("hosts")]);
+  assert.deepEqual(sorted.map((x) => x.name), ["loop", "kubernetes", "hosts", "acl", "cache", "forward"]);
 });
 
 test("an unknown or repeated plugin is refused", () => {

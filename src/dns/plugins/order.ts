@@ -1,5 +1,8 @@
 /**
  * The one fixed order of the plugin chain (CoreDNS's plugin.cfg). Why this order:
+ * - loop first: its probe names (under the reserved `.invalid`) must be caught before anything
+ *   could pass them on to forward, or a looping probe would go round again; the check is one
+ *   string suffix comparison on the wire key, so the hot path pays almost nothing.
  * - kubernetes first: the cluster zone and the PTRs of cluster IPs are the hot path and are
  *   authoritative; nothing after it may shadow a cluster name.
  * - hosts next: DNSRecord hosts are authoritative data too (and NXDOMAIN below them), answered
@@ -13,7 +16,7 @@
 import type { DnsPlugin } from "../plugin.ts";
 
 /** Plugin names, in chain order. */
-export const PLUGIN_ORDER = ["kubernetes", "hosts", "acl", "cache", "forward"] as const;
+export const PLUGIN_ORDER = ["loop", "kubernetes", "hosts", "acl", "cache", "forward"] as const;
 
 /** A plugin name the chain knows. */
 export type PluginName = (typeof PLUGIN_ORDER)[number];

@@ -67,6 +67,15 @@ export class ForwardPlugin implements DnsPlugin {
     return this.#upstreams.order();
   }
 
+  /**
+   * Stops forwarding to `up` for good: it sends queries back to this server (a forwarding loop,
+   * found by the loop plugin). With no upstream left every forwarded query gets SERVFAIL at once.
+   * False when `up` is not an upstream or was already marked.
+   */
+  markLooped(up: Upstream): boolean {
+    return this.#upstreams.markLooped(up);
+  }
+
   serve(req: DnsRequest, _next: Next): Promise<DnsReply> {
     const key = coalesceKey(req.query);
     let shared = this.#inflight.get(key);

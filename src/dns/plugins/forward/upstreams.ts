@@ -41,16 +41,19 @@ export function assertNoLoop(upstreams: readonly Upstream[], self: readonly Upst
 export class UpstreamSet {
   readonly #all: readonly Upstream[];
   readonly #failed: boolean[];
+  /** Upstreams that forward back to this server: never tried again. */
+  readonly #looped: boolean[];
   #order: readonly Upstream[];
 
   constructor(upstreams: readonly Upstream[]) {
     if (upstreams.length === 0) throw new Error("forward: at least one upstream is needed");
     this.#all = upstreams;
     this.#failed = upstreams.map(() => false);
+    this.#looped = upstreams.map(() => false);
     this.#order = upstreams;
   }
 
-  /** Healthy upstreams first (in the configured order), then the failed ones. */
+  /** Healthy upstreams first (in the configured order), then the failed ones; never a looped one. */
   order(): readonly Upstream[] {
     return this.#order;
   }
@@ -60,7 +63,24 @@ export class UpstreamSet {
     const i = this.#all.indexOf(up);
     if (i < 0 || this.#failed[i] === !ok) return;
     this.#failed[i] = !ok;
-    this.#order = [...this.#all.filter((_, k) => !this.#failed[k]), ...this.#all.filter((_, k) => this.#failed[k])];
+    this.#reorder();
+  }
+
+  /** Takes the upstream at `host:port` out of the order for good; false when unknown or already out. */
+  markLooped(up: Upstream): boolean {
+    const i = this.#all.findIndex((u) => u.port === up.port && normalize(u.host) === normalize(up.host));
+    if (i < 0 || this.#looped[i]) return false;
+    this.#looped[i] = true;
+    this.#reorder();
+    return true;
+  }
+
+  #reorder(): void {
+    const usable = (k: number): boolean => !this.#looped[k];
+    this.#order = [
+      ...this.#all.filter((_, k) => usable(k) && !this.#failed[k]),
+      ...this.#all.filter((_, k) => usable(k) && this.#failed[k]),
+    ];
   }
 
   /** Whether `up` is currently marked failed. */
