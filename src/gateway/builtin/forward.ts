@@ -1,13 +1,18 @@
 /**
- * Forwarding one HTTP request to a route's backends. Bodies stream both ways (no buffering). A
- * backend that refuses the connection — or a pooled keep-alive connection the backend had already
- * closed — is skipped for the next one when the request is idempotent and has no body, as
+ * Forwarding one HTTP request to a route's backends over the raw-socket {@link UpstreamPool}: the
+ * request head is written as one string, the response head parsed by `parseResponseHead`, and the
+ * body bytes handed to the client response as they arrive (no buffering, backpressure both ways).
+ * A backend that refuses the connection — or a pooled keep-alive connection the backend had
+ * already closed — is skipped for the next one when the request is idempotent and has no body, as
  * nginx's `proxy_next_upstream error` does; when none is left the client gets 502 (504 on timeout).
  */
-import { request, type Agent, type IncomingMessage, type ServerResponse } from "node:http";
-import { isIP } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Backend } from "../routes/model.ts";
-import { clientResponseHeaders, upstreamRequestHeaders } from "./headers.ts";
+import { bodyReader, type BodyReader } from "./body-reader.ts";
+import { clientResponseHeaderList } from "./headers.ts";
+import { requestHead, type RequestBody } from "./request-head.ts";
+import { parseResponseHead } from "./response-head.ts";
+import type { Upstream, UpstreamPool } from "./upstream-pool.ts";
 
 /** Timeouts, as nginx's proxy_connect_timeout / proxy_read_timeout. */
 export interface ForwardTimeouts {
@@ -17,6 +22,9 @@ export interface ForwardTimeouts {
 
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "DELETE", "PUT", "TRACE"]);
 const CONNECT_ERRORS = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL", "ECONNECTTIMEOUT"]);
+const TIMEOUTS = new Set(["ETIMEDOUT", "ECONNECTTIMEOUT"]);
+const CRLF = Buffer.from("\r\n");
+const LAST_CHUNK = "0\r\n\r\n";
 
 /** Sends a short plain-text response (the gateway's own statuses). */
 export function plain(res: ServerResponse, code: number, text: string): void {
@@ -29,53 +37,149 @@ export function plain(res: ServerResponse, code: number, text: string): void {
   res.end(body);
 }
 
-function hasBody(req: IncomingMessage): boolean {
-  const len = req.headers["content-length"];
-  return req.headers["transfer-encoding"] !== undefined || (len !== undefined && len !== "0");
-}
-
 /** Forwards `req` to `backends[0]`, falling over to the next as described above. */
-export function forward(req: IncomingMessage, res: ServerResponse, backends: Backend[], path: string, agent: Agent, timeouts: ForwardTimeouts): void {
-  const retryable = IDEMPOTENT.has(req.method ?? "") && !hasBody(req);
-  const headers = upstreamRequestHeaders(req.headers, req.socket.remoteAddress ?? "", false);
-  let clientGone = false;
+export function forward(req: IncomingMessage, res: ServerResponse, backends: Backend[], path: string, pool: UpstreamPool, timeouts: ForwardTimeouts): void {
+  const method = req.method ?? "GET";
+  const length = req.headers["content-length"];
+  const mode: RequestBody = req.headers["transfer-encoding"] !== undefined ? "chunked" : length !== undefined ? "length" : "none";
+  const streamBody = mode === "chunked" || (mode === "length" && length !== "0");
+  const retryable = IDEMPOTENT.has(method) && !streamBody;
+  const head = requestHead(method, path, req.rawHeaders, req.socket.remoteAddress ?? "", mode);
+  let current: Upstream | undefined;
+  let requestSent = !streamBody;
+  let finished = false;
+
   res.once("close", () => {
-    if (!res.writableFinished) clientGone = true;
+    if (finished || res.writableFinished) return;
+    finished = true;
+    const up = current;
+    current = undefined;
+    if (up) {
+      up.exchange = undefined;
+      up.socket.destroy();
+    }
   });
 
-  const attempt = (i: number): void => {
-    const b = backends[i];
-    if (!b) return plain(res, 502, "kdns gateway: every backend refused the connection");
-    const up = request({ host: b.ip, family: isIP(b.ip), port: b.port, method: req.method, path, headers, agent });
-    let connectTimer: NodeJS.Timeout | undefined;
-    up.on("socket", (socket) => {
-      if (!socket.connecting) return;
-      connectTimer = setTimeout(() => up.destroy(Object.assign(new Error("connect timeout"), { code: "ECONNECTTIMEOUT" })), timeouts.connectMs);
-      socket.once("connect", () => clearTimeout(connectTimer));
+  const sendBody = (up: Upstream): void => {
+    req.on("data", (data: Buffer) => {
+      if (up.socket.destroyed) return;
+      const ok = mode === "chunked" ? up.socket.write(Buffer.concat([Buffer.from(`${data.length.toString(16)}\r\n`), data, CRLF])) : up.socket.write(data);
+      if (!ok) {
+        req.pause();
+        up.socket.once("drain", () => req.resume());
+      }
     });
-    up.setTimeout(timeouts.idleMs, () => up.destroy(Object.assign(new Error("backend timed out"), { code: "ETIMEDOUT" })));
-    up.on("response", (upRes) => {
-      res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, clientResponseHeaders(upRes.headers));
-      upRes.pipe(res);
-      upRes.on("error", () => res.destroy());
-      res.once("close", () => {
-        if (!res.writableFinished) upRes.destroy();
-      });
+    req.once("end", () => {
+      if (mode === "chunked" && !up.socket.destroyed) up.socket.write(LAST_CHUNK);
+      requestSent = true;
     });
-    up.on("error", (err: NodeJS.ErrnoException) => {
-      clearTimeout(connectTimer);
-      if (clientGone) return;
-      const code = err.code ?? "";
-      const stale = code === "ECONNRESET" && up.reusedSocket;
-      if (retryable && !res.headersSent && (CONNECT_ERRORS.has(code) || stale)) return attempt(stale ? i : i + 1);
-      if (res.headersSent) return void res.destroy();
-      plain(res, code === "ETIMEDOUT" || code === "ECONNECTTIMEOUT" ? 504 : 502, `kdns gateway: backend ${b.ip}:${b.port} failed: ${code || err.message}`);
-    });
-    res.once("close", () => {
-      if (!res.writableFinished) up.destroy();
-    });
-    if (retryable) up.end();
-    else req.pipe(up);
   };
-  attempt(0);
+
+  const attempt = (i: number, lastError: string): void => {
+    const b = backends[i];
+    if (!b) {
+      if (TIMEOUTS.has(lastError)) return plain(res, 504, `kdns gateway: every backend timed out (${lastError})`);
+      return plain(res, 502, "kdns gateway: every backend refused the connection");
+    }
+    let pending: Buffer | undefined;
+    let headBuf: Buffer | undefined;
+    let reader: BodyReader | undefined;
+    let closeDelimited = false;
+    let keepAlive = false;
+    let received = false;
+    let paused = false;
+
+    const fail = (code: number, text: string): void => {
+      finished = true;
+      current = undefined;
+      up.exchange = undefined;
+      up.socket.destroy();
+      plain(res, code, text);
+    };
+    const write = (data: Buffer): void => {
+      if (!res.write(data) && !paused) {
+        paused = true;
+        up.socket.pause();
+        res.once("drain", () => {
+          paused = false;
+          up.socket.resume();
+        });
+      }
+    };
+    const emit = (data: Buffer): void => {
+      if (pending) write(pending);
+      pending = data;
+    };
+    const feedBody = (chunk: Buffer): void => {
+      pending = undefined;
+      const r = reader!.feed(chunk, emit);
+      if (r.type === "more") {
+        if (pending) write(pending);
+        return;
+      }
+      finished = true;
+      current = undefined;
+      up.exchange = undefined;
+      if (r.type === "invalid") {
+        up.socket.destroy();
+        res.destroy();
+        return;
+      }
+      if (pending) res.end(pending);
+      else res.end();
+      if (keepAlive && r.rest === 0 && requestSent) pool.release(up);
+      else up.socket.destroy();
+    };
+
+    const up = pool.acquire(b, {
+      onData(chunk) {
+        received = true;
+        if (reader) return feedBody(chunk);
+        let buf = headBuf ? Buffer.concat([headBuf, chunk]) : chunk;
+        for (;;) {
+          const p = parseResponseHead(buf, method);
+          if (p.type === "incomplete") {
+            headBuf = buf;
+            return;
+          }
+          if (p.type === "invalid") return fail(502, `kdns gateway: backend ${b.ip}:${b.port} sent an invalid response: ${p.reason}`);
+          buf = buf.subarray(p.size);
+          if (p.status === 101) return fail(502, `kdns gateway: backend ${b.ip}:${b.port} switched protocols without an upgrade request`);
+          if (p.status < 200) continue; // interim (100 Continue, 103 Early Hints): not relayed
+          headBuf = undefined;
+          keepAlive = p.keepAlive;
+          closeDelimited = p.body.type === "close";
+          reader = bodyReader(p.body);
+          res.writeHead(p.status, p.reason, clientResponseHeaderList(p.headers, p.body.type === "chunked"));
+          return feedBody(buf);
+        }
+      },
+      onClose(error) {
+        if (finished) return;
+        if (reader) {
+          finished = true;
+          current = undefined;
+          if (closeDelimited && error === undefined) res.end();
+          else res.destroy();
+          return;
+        }
+        current = undefined;
+        const code = error ?? (received ? "EPROTO" : "ECONNRESET");
+        if (retryable && !received) {
+          if (up.reused && !TIMEOUTS.has(code)) return attempt(i, code); // a stale keep-alive connection
+          if (CONNECT_ERRORS.has(code)) return attempt(i + 1, code);
+        }
+        finished = true;
+        plain(res, TIMEOUTS.has(code) ? 504 : 502, `kdns gateway: backend ${b.ip}:${b.port} failed: ${code}`);
+      },
+      onTimeout() {
+        up.error ??= up.socket.connecting ? "ECONNECTTIMEOUT" : "ETIMEDOUT";
+        up.socket.destroy();
+      },
+    }, timeouts.connectMs, timeouts.idleMs);
+    current = up;
+    up.socket.write(head);
+    if (streamBody) sendBody(up);
+  };
+  attempt(0, "");
 }

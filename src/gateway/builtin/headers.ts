@@ -38,3 +38,24 @@ export function clientResponseHeaders(headers: IncomingHttpHeaders): OutgoingHtt
   for (const [name, value] of Object.entries(headers)) if (value !== undefined && !drop.has(name)) out[name] = value;
   return out;
 }
+
+/**
+ * Response header fields for the client from a backend's flat `[name, value, …]` list (as
+ * `parseResponseHead` returns it); `chunked` also drops Content-Length, which
+ * Transfer-Encoding overrides (RFC 9112 §6.3).
+ */
+export function clientResponseHeaderList(flat: string[], chunked: boolean): string[] {
+  let named: Set<string> | undefined;
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    if (flat[i]!.length !== 10 || flat[i]!.toLowerCase() !== "connection") continue;
+    for (const token of flat[i + 1]!.split(",")) (named ??= new Set()).add(token.trim().toLowerCase());
+  }
+  const out: string[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const name = flat[i]!;
+    const lower = name.toLowerCase();
+    if (HOP_BY_HOP.has(lower) || named?.has(lower) || (chunked && lower === "content-length")) continue;
+    out.push(name, flat[i + 1]!);
+  }
+  return out;
+}

@@ -1,0 +1,54 @@
+/**
+ * The request head the built-in engine writes to a backend connection, built straight from the
+ * client's raw header list into one string (no header objects per request). Same rewriting as
+ * headers.ts: hop-by-hop fields and those Connection names are dropped; X-Forwarded-For is
+ * appended to, X-Real-IP / X-Forwarded-Host / X-Forwarded-Proto are set as nginx's usual
+ * `proxy_set_header` lines set them. Node's HTTP parser has already validated method, target and
+ * fields, so nothing here can inject a line.
+ */
+
+/** How the request body is sent upstream. */
+export type RequestBody = "none" | "length" | "chunked";
+
+const DROPPED = new Set([
+  "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "proxy-authenticate", "proxy-authorization",
+  // set below
+  "x-forwarded-for", "x-real-ip", "x-forwarded-host", "x-forwarded-proto",
+  // the client side already answered 100-continue
+  "expect",
+]);
+
+/**
+ * Head for `method path` with the client's `rawHeaders` (Node's flat `[name, value, …]` list).
+ * `body` says how the body follows: `length` keeps the client's Content-Length, `chunked`
+ * re-frames a chunked client body.
+ */
+export function requestHead(method: string, path: string, rawHeaders: string[], remoteAddress: string, body: RequestBody): string {
+  let named: Set<string> | undefined;
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    if (name.length !== 10 || name.toLowerCase() !== "connection") continue;
+    for (const token of rawHeaders[i + 1]!.split(",")) {
+      const t = token.trim().toLowerCase();
+      if (t !== "" && t !== "close" && t !== "keep-alive") (named ??= new Set()).add(t);
+    }
+  }
+  let head = `${method} ${path} HTTP/1.1\r\n`;
+  let forwardedFor = "";
+  let host: string | undefined;
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    const value = rawHeaders[i + 1]!;
+    const lower = name.toLowerCase();
+    if (lower === "host") host ??= value;
+    else if (lower === "x-forwarded-for") forwardedFor += `${value}, `;
+    else if (lower === "content-length" && body !== "length") continue;
+    if (DROPPED.has(lower) || named?.has(lower)) continue;
+    head += `${name}: ${value}\r\n`;
+  }
+  head += `x-forwarded-for: ${forwardedFor}${remoteAddress}\r\nx-real-ip: ${remoteAddress}\r\n`;
+  if (host !== undefined) head += `x-forwarded-host: ${host}\r\n`;
+  head += "x-forwarded-proto: http\r\n";
+  if (body === "chunked") head += "transfer-encoding: chunked\r\n";
+  return head + "\r\n";
+}
