@@ -1,0 +1,127 @@
+/**
+ * The raw-socket upstream path against scripted backends: framings the shared e2e suite does not
+ * produce (chunked, close-delimited, HEAD), broken backends (invalid head, silence), keep-alive
+ * reuse and a stale pooled connection.
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { createServer as createHttpServer, request } from "node:http";
+import { createServer, type Server, type Socket } from "node:net";
+import { startBuiltinEngine, type BuiltinEngine } from "./engine.ts";
+
+/** A backend that answers each request head (bodies ignored) with `script(path)`; `null` = stay silent. */
+async function rawBackend(script: (path: string, socket: Socket) => string | null): Promise<{ server: Server; port: number; connections: number }> {
+  const state = { server: createServer(), port: 0, connections: 0 };
+  state.server.on("connection", (socket) => {
+    state.connections++;
+    let buf = "";
+    socket.on("data", (c: Buffer) => {
+      buf += c.toString("latin1");
+      for (let end = buf.indexOf("\r\n\r\n"); end >= 0; end = buf.indexOf("\r\n\r\n")) {
+        const path = buf.slice(0, end).split(" ")[1] ?? "";
+        buf = buf.slice(end + 4);
+        const reply = script(path, socket);
+        if (reply !== null) socket.write(reply);
+      }
+    });
+    socket.on("error", () => {});
+  });
+  await new Promise<void>((r) => state.server.listen(0, "127.0.0.1", () => r()));
+  const addr = state.server.address();
+  state.port = typeof addr === "object" && addr ? addr.port : 0;
+  return state;
+}
+
+function get(port: number, path: string, method = "GET"): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, path, method, headers: { host: "t.test" }, agent: false }, (res) => {
+      let body = "";
+      res.on("data", (c: Buffer) => (body += c.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+let engine: BuiltinEngine;
+const echo = createHttpServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on("data", (c: Buffer) => chunks.push(c));
+  req.on("end", () => res.end(`${req.headers["transfer-encoding"] ?? "-"} ${Buffer.concat(chunks).toString()}`));
+});
+let backend: Awaited<ReturnType<typeof rawBackend>>;
+const sockets = new Set<Socket>();
+
+before(async () => {
+  backend = await rawBackend((path, socket) => {
+    sockets.add(socket);
+    switch (path) {
+      case "/chunked":
+        return "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n";
+      case "/close":
+        setImmediate(() => socket.end());
+        return "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil close";
+      case "/invalid":
+        return "HTTP/1.1 200 OK\r\nBad Header\r\n\r\n";
+      case "/silent":
+        return null;
+      default:
+        return `HTTP/1.1 200 OK\r\nContent-Length: ${path.length}\r\n\r\n${path}`;
+    }
+  });
+  await new Promise<void>((r) => echo.listen(0, "127.0.0.1", () => r()));
+  const echoAddr = echo.address();
+  const echoPort = typeof echoAddr === "object" && echoAddr ? echoAddr.port : 0;
+  engine = await startBuiltinEngine({ host: "127.0.0.1", port: 0, timeouts: { idleMs: 200 } });
+  await engine.apply({ hosts: [{ host: "t.test", routes: [{ prefix: "/echo", record: "d/e", target: "e", backends: [{ ip: "127.0.0.1", port: echoPort }] }, { prefix: "/", record: "d/r", target: "t", backends: [{ ip: "127.0.0.1", port: backend.port }] }] }], records: [] });
+});
+after(async () => {
+  await engine.close();
+  for (const s of sockets) s.destroy();
+  await new Promise<void>((r) => backend.server.close(() => r()));
+  echo.closeAllConnections();
+  await new Promise<void>((r) => echo.close(() => r()));
+});
+
+test("chunked and close-delimited bodies arrive whole; HEAD has no body", async () => {
+  assert.deepEqual(await get(engine.port, "/chunked"), { status: 200, body: "hello world" });
+  assert.deepEqual(await get(engine.port, "/close"), { status: 200, body: "until close" });
+  assert.deepEqual(await get(engine.port, "/head-me", "HEAD"), { status: 200, body: "" });
+  assert.deepEqual(await get(engine.port, "/after-head"), { status: 200, body: "/after-head" });
+});
+
+test("keep-alive: sequential requests share one backend connection; a stale one is retried", async () => {
+  await get(engine.port, "/warm");
+  const before = backend.connections;
+  for (let i = 0; i < 5; i++) assert.deepEqual(await get(engine.port, `/k${i}`), { status: 200, body: `/k${i}` });
+  assert.equal(backend.connections, before, "no new backend connection for keep-alive requests");
+  for (const s of sockets) s.destroy(); // the backend drops its idle connections
+  sockets.clear();
+  assert.deepEqual(await get(engine.port, "/after-drop"), { status: 200, body: "/after-drop" });
+});
+
+test("an invalid response head is 502; a silent backend is 504 after the read timeout", async () => {
+  const invalid = await get(engine.port, "/invalid");
+  assert.equal(invalid.status, 502);
+  assert.match(invalid.body, /invalid response: bad header line/);
+  const started = performance.now();
+  const silent = await get(engine.port, "/silent");
+  assert.equal(silent.status, 504);
+  assert.ok(performance.now() - started >= 150, "waited for the read timeout");
+});
+
+test("a chunked request body is re-framed chunked to the backend", async () => {
+  const reply = await new Promise<string>((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port: engine.port, path: "/echo", method: "POST", headers: { host: "t.test", "transfer-encoding": "chunked" }, agent: false }, (res) => {
+      let body = "";
+      res.on("data", (c: Buffer) => (body += c.toString()));
+      res.on("end", () => resolve(body));
+    });
+    req.on("error", reject);
+    req.write("part one, ");
+    setImmediate(() => req.end("part two"));
+  });
+  assert.equal(reply, "chunked part one, part two");
+});
