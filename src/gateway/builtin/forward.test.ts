@@ -6,7 +6,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer as createHttpServer, request } from "node:http";
-import { createServer, type Server, type Socket } from "node:net";
+import { connect, createServer, type Server, type Socket } from "node:net";
 import { startBuiltinEngine, type BuiltinEngine } from "./engine.ts";
 
 /** A backend that answers each request head (bodies ignored) with `script(path)`; `null` = stay silent. */
@@ -49,7 +49,7 @@ let engine: BuiltinEngine;
 const echo = createHttpServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on("data", (c: Buffer) => chunks.push(c));
-  req.on("end", () => res.end(`${req.headers["transfer-encoding"] ?? "-"} ${Buffer.concat(chunks).toString()}`));
+  req.on("end", () => res.end(`${req.headers["transfer-encoding"] ?? "-"} ${Buffer.concat(chunks).toString()}${req.headers["x-raw"] ?? ""}`, "latin1"));
 });
 let backend: Awaited<ReturnType<typeof rawBackend>>;
 const sockets = new Set<Socket>();
@@ -124,4 +124,19 @@ test("a chunked request body is re-framed chunked to the backend", async () => {
     setImmediate(() => req.end("part two"));
   });
   assert.equal(reply, "chunked part one, part two");
+});
+
+test("header bytes above 0x7f reach the backend unchanged (latin1 both ways)", async () => {
+  const raw = await new Promise<Buffer>((resolve, reject) => {
+    const sock = connect(engine.port, "127.0.0.1", () => {
+      sock.write(Buffer.concat([Buffer.from("GET /echo HTTP/1.1\r\nhost: t.test\r\nconnection: close\r\nx-raw: caf"), Buffer.from([0xe9]), Buffer.from("\r\n\r\n")]));
+    });
+    const chunks: Buffer[] = [];
+    sock.on("data", (c: Buffer) => chunks.push(c));
+    sock.on("end", () => resolve(Buffer.concat(chunks)));
+    sock.on("error", reject);
+  });
+  const body = raw.subarray(raw.indexOf("\r\n\r\n") + 4);
+  assert.ok(body.includes(Buffer.from([0x63, 0x61, 0x66, 0xe9])), `body ${JSON.stringify(body.toString("latin1"))}`);
+  assert.ok(!body.includes(Buffer.from([0xc3, 0xa9])), "not re-encoded as UTF-8");
 });

@@ -150,7 +150,12 @@ export function forward(req: IncomingMessage, res: ServerResponse, backends: Bac
           keepAlive = p.keepAlive;
           closeDelimited = p.body.type === "close";
           reader = bodyReader(p.body);
-          res.writeHead(p.status, p.reason, clientResponseHeaderList(p.headers, p.body.type === "chunked"));
+          try {
+            res.writeHead(p.status, p.reason, clientResponseHeaderList(p.headers, p.body.type === "chunked"));
+          } catch (err) {
+            // the parser accepts only what node:http accepts; this is a last guard, not a path
+            return fail(502, `kdns gateway: backend ${b.ip}:${b.port} sent a response node:http cannot relay: ${(err as Error).message}`);
+          }
           return feedBody(buf);
         }
       },
@@ -178,7 +183,7 @@ export function forward(req: IncomingMessage, res: ServerResponse, backends: Bac
       },
     }, timeouts.connectMs, timeouts.idleMs);
     current = up;
-    up.socket.write(head);
+    up.socket.write(head, "latin1"); // node:http decodes header bytes as latin1: this writes them back unchanged
     if (streamBody) sendBody(up);
   };
   attempt(0, "");

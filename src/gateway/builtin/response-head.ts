@@ -36,39 +36,51 @@ export const MAX_HEAD_BYTES = 32 * 1024;
 
 const INCOMPLETE: HeadParse = { type: "incomplete" };
 const CRLFCRLF = Buffer.from("\r\n\r\n");
-const STATUS_LINE = /^HTTP\/1\.([01]) ([1-9]\d\d)(?: ([\t\x20-\x7e\x80-\xff]*))?$/;
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 const DIGITS = /^\d{1,15}$/;
+
+/** tchar of RFC 9110 §5.6.2, by char code. */
+const TCHAR = new Uint8Array(128);
+for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") TCHAR[c.charCodeAt(0)] = 1;
+
+/** A field-value / reason-phrase char (HTAB, SP, VCHAR, obs-text) — what node:http accepts too. */
+function textChar(c: number): boolean {
+  return c === 0x09 || (c >= 0x20 && c !== 0x7f && c <= 0xff);
+}
+
+function allText(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!textChar(s.charCodeAt(i))) return false;
+  return true;
+}
 
 const invalid = (reason: string): HeadParse => ({ type: "invalid", reason });
 
-/**
- * Parses the head at the start of `buf`. `method` is the request's (a HEAD response has no body).
- * Returns `incomplete` until the blank line has arrived, and `invalid` once more than `maxBytes`
- * arrived without one.
- */
 export function parseResponseHead(buf: Buffer, method: string, maxBytes = MAX_HEAD_BYTES): HeadParse {
   const end = buf.indexOf(CRLFCRLF);
   if (end < 0 || end + 4 > maxBytes) return buf.length >= maxBytes || end + 4 > maxBytes ? invalid(`response head larger than ${maxBytes} bytes`) : INCOMPLETE;
-  const lines = buf.toString("latin1", 0, end).split("\r\n");
-  const statusLine = lines[0] ?? "";
-  const m = STATUS_LINE.exec(statusLine);
-  if (!m) return invalid(`bad status line ${JSON.stringify(statusLine.slice(0, 64))}`);
-  const http11 = m[1] === "1";
-  const status = Number(m[2]);
+  const text = buf.toString("latin1", 0, end + 2);
+  let eol = text.indexOf("\r\n");
+  const c7 = text.charCodeAt(7);
+  if (!text.startsWith("HTTP/1.") || (c7 !== 0x30 && c7 !== 0x31) || text.charCodeAt(8) !== 0x20 || !/^[1-9]\d\d$/.test(text.slice(9, 12))
+    || (eol !== 12 && (text.charCodeAt(12) !== 0x20 || !allText(text, 13, eol)))) return invalid(`bad status line ${JSON.stringify(text.slice(0, Math.min(eol, 64)))}`);
+  const http11 = c7 === 0x31;
+  const status = Number(text.slice(9, 12));
+  const reason = eol > 12 ? text.slice(13, eol) : "";
   const headers: string[] = [];
   let lengths: string | undefined;
   let transferEncoding: string | undefined;
   let connection = "";
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i] ?? "";
-    const colon = line.indexOf(":");
-    if (colon <= 0) return invalid(`bad header line ${JSON.stringify(line.slice(0, 64))}`);
-    const name = line.slice(0, colon);
-    if (!TOKEN.test(name)) return invalid(`bad header name ${JSON.stringify(name.slice(0, 64))}`);
-    const value = line.slice(colon + 1).replace(/^[\t ]+|[\t ]+$/g, "");
-    if (BAD_VALUE.test(value)) return invalid(`bad value of header ${name}`);
+  for (let at = eol + 2; at < end + 2; at = eol + 2) {
+    eol = text.indexOf("\r\n", at);
+    let colon = at;
+    while (colon < eol && text.charCodeAt(colon) < 128 && TCHAR[text.charCodeAt(colon)] === 1) colon++;
+    if (colon === at || text.charCodeAt(colon) !== 0x3a) return invalid(`bad header line ${JSON.stringify(text.slice(at, Math.min(eol, at + 64)))}`);
+    let from = colon + 1;
+    let to = eol;
+    while (from < to && (text.charCodeAt(from) === 0x20 || text.charCodeAt(from) === 0x09)) from++;
+    while (to > from && (text.charCodeAt(to - 1) === 0x20 || text.charCodeAt(to - 1) === 0x09)) to--;
+    const name = text.slice(at, colon);
+    if (!allText(text, from, to)) return invalid(`bad value of header ${name}`);
+    const value = text.slice(from, to);
     headers.push(name, value);
     const lower = name.length === 14 || name.length === 17 || name.length === 10 ? name.toLowerCase() : "";
     if (lower === "content-length") lengths = lengths === undefined ? value : `${lengths},${value}`;
@@ -77,7 +89,7 @@ export function parseResponseHead(buf: Buffer, method: string, maxBytes = MAX_HE
   }
   const closeAsked = connection.split(",").some((t) => t.trim() === "close");
   let keepAlive = http11 && !closeAsked;
-  if (status < 200 || status === 204 || status === 304 || method === "HEAD") return { type: "head", size: end + 4, status, reason: m[3] ?? "", headers, body: { type: "none" }, keepAlive };
+  if (status < 200 || status === 204 || status === 304 || method === "HEAD") return { type: "head", size: end + 4, status, reason, headers, body: { type: "none" }, keepAlive };
   let body: BodyFraming;
   if (transferEncoding !== undefined) {
     const codings = transferEncoding.split(",").map((c) => c.trim().toLowerCase()).filter((c) => c !== "");
@@ -96,5 +108,5 @@ export function parseResponseHead(buf: Buffer, method: string, maxBytes = MAX_HE
     body = { type: "close" };
     keepAlive = false;
   }
-  return { type: "head", size: end + 4, status, reason: m[3] ?? "", headers, body, keepAlive };
+  return { type: "head", size: end + 4, status, reason, headers, body, keepAlive };
 }
