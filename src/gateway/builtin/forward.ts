@@ -102,7 +102,7 @@ export function forward(req: IncomingMessage, res: ServerResponse, backends: Bac
         up.socket.pause();
         res.once("drain", () => {
           paused = false;
-          up.socket.resume();
+          if (current === up) up.socket.resume(); // else it is back in the pool (or closed) already
         });
       }
     };
