@@ -53,23 +53,36 @@ const echo = createHttpServer((req, res) => {
 });
 let backend: Awaited<ReturnType<typeof rawBackend>>;
 const sockets = new Set<Socket>();
+const served = new WeakSet<Socket>();
+
+/** The scripted answers, by path. */
+function respond(path: string, socket: Socket): string | null {
+  switch (path) {
+    case "/chunked":
+      return "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n";
+    case "/close":
+      setImmediate(() => socket.end());
+      return "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil close";
+    case "/invalid":
+      return "HTTP/1.1 200 OK\r\nBad Header\r\n\r\n";
+    case "/silent":
+      return null;
+    case "/stale": // a keep-alive race: the backend closes a connection it has used before, unanswered
+      if (served.has(socket)) {
+        socket.destroy();
+        return null;
+      }
+      break;
+  }
+  return `HTTP/1.1 200 OK\r\nContent-Length: ${path.length}\r\n\r\n${path}`;
+}
 
 before(async () => {
   backend = await rawBackend((path, socket) => {
     sockets.add(socket);
-    switch (path) {
-      case "/chunked":
-        return "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n";
-      case "/close":
-        setImmediate(() => socket.end());
-        return "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil close";
-      case "/invalid":
-        return "HTTP/1.1 200 OK\r\nBad Header\r\n\r\n";
-      case "/silent":
-        return null;
-      default:
-        return `HTTP/1.1 200 OK\r\nContent-Length: ${path.length}\r\n\r\n${path}`;
-    }
+    const reply = respond(path, socket);
+    served.add(socket);
+    return reply;
   });
   await new Promise<void>((r) => echo.listen(0, "127.0.0.1", () => r()));
   const echoAddr = echo.address();
@@ -92,7 +105,7 @@ test("chunked and close-delimited bodies arrive whole; HEAD has no body", async 
   assert.deepEqual(await get(engine.port, "/after-head"), { status: 200, body: "/after-head" });
 });
 
-test("keep-alive: sequential requests share one backend connection; a stale one is retried", async () => {
+test("keep-alive: sequential requests share one backend connection; dropped ones are not reused", async () => {
   await get(engine.port, "/warm");
   const before = backend.connections;
   for (let i = 0; i < 5; i++) assert.deepEqual(await get(engine.port, `/k${i}`), { status: 200, body: `/k${i}` });
@@ -139,4 +152,13 @@ test("header bytes above 0x7f reach the backend unchanged (latin1 both ways)", a
   const body = raw.subarray(raw.indexOf("\r\n\r\n") + 4);
   assert.ok(body.includes(Buffer.from([0x63, 0x61, 0x66, 0xe9])), `body ${JSON.stringify(body.toString("latin1"))}`);
   assert.ok(!body.includes(Buffer.from([0xc3, 0xa9])), "not re-encoded as UTF-8");
+});
+
+test("a pooled connection the backend closes unanswered: GET is retried on a new one, POST gets 502", async () => {
+  await get(engine.port, "/warm");
+  const before = backend.connections;
+  assert.deepEqual(await get(engine.port, "/stale"), { status: 200, body: "/stale" });
+  assert.equal(backend.connections, before + 1, "retried on a fresh connection");
+  await get(engine.port, "/warm");
+  assert.equal((await get(engine.port, "/stale", "POST")).status, 502);
 });
