@@ -31,14 +31,6 @@ export function upstreamRequestHeaders(headers: IncomingHttpHeaders, remoteAddre
   return out;
 }
 
-/** Response headers for the client. */
-export function clientResponseHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
-  const drop = dropped(headers);
-  const out: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined && !drop.has(name)) out[name] = value;
-  return out;
-}
-
 /**
  * Response header fields for the client from a backend's flat `[name, value, …]` list (as
  * `parseResponseHead` returns it); `chunked` also drops Content-Length, which
