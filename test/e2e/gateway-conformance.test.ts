@@ -40,6 +40,7 @@ for (const engine of ["builtin", "nginx"] as const) {
         { path: "/a", address: "127.0.0.1", port: a.port },
         { path: "/a/b/", address: "127.0.0.1", port: b.port },
       ]));
+      await h.served("prefix");
       await waitFor(async () => (await get("conf.test", "/a")).status === 200, { what: "route live" });
       const cases: [string, string, string][] = [
         ["/a", "A", "/"],
@@ -161,6 +162,7 @@ for (const engine of ["builtin", "nginx"] as const) {
         { path: "/down", service: "down", port: 80 },
         { path: "/missing", service: "missing", port: 80 },
       ]));
+      await h.served("svc");
       await waitFor(async () => (await get("svc.test", "/web")).status === 200, { what: "service route live" });
       const seen = new Set<string>();
       for (let i = 0; i < 9; i++) {
@@ -179,6 +181,7 @@ for (const engine of ["builtin", "nginx"] as const) {
       // creationTimestamp has one-second resolution, so both may tie; names then decide (unit-tested
       // separately), and these names agree with the creation order.
       await create(dnsRecord("clash-1", "clash.test", [{ path: "/p", address: "127.0.0.1", port: a.port }]));
+      await h.served("clash-1");
       await waitFor(async () => (await get("clash.test", "/p")).status === 200, { what: "older route live" });
       await create(dnsRecord("clash-2", "clash.test", [{ path: "/p/", address: "127.0.0.1", port: b.port }]));
       const newer = await waitFor(async () => {
@@ -200,6 +203,7 @@ for (const engine of ["builtin", "nginx"] as const) {
 
     test("a changed port and a deleted record take effect within a second", async () => {
       const rec = await create(dnsRecord("moving", "move.test", [{ path: "/m", address: "127.0.0.1", port: a.port }]));
+      await h.served("moving");
       await waitFor(async () => (await get("move.test", "/m")).status === 200, { what: "route live" });
       let started = performance.now();
       await h.client.patch(DNSRECORDS, "default", "moving", { spec: { paths: [{ path: "/m", address: "127.0.0.1", port: b.port }] } });

@@ -26,6 +26,12 @@ export interface GatewayHarness {
   gateway: RunningGateway;
   port: number;
   dataDir: string;
+  /**
+   * Resolves once the record's status says Served. The gateway writes status only after the engine
+   * applied the change — for nginx after the reload's old workers exited — so from then on no
+   * connection can reach a worker running the previous configuration.
+   */
+  served(name: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -46,6 +52,9 @@ export async function startGatewayHarness(engine: "builtin" | "nginx", extra: Pa
   }
   return {
     api, client, gateway, port, dataDir,
+    async served(name) {
+      await waitFor(async () => (await client.get<DNSRecord>(DNSRECORDS, "default", name)).status?.conditions?.[0]?.status === "True", { what: `${name} Served=True` });
+    },
     async close() {
       await gateway.close();
       await api.close();

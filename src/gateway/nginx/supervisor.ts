@@ -122,7 +122,7 @@ export class NginxSupervisor {
    * Resolves once the old workers have exited (at most `waitMs`), because until then an old worker
    * can still accept a new connection and answer it with the previous configuration.
    */
-  async reload(waitMs = 2_000): Promise<void> {
+  async reload(waitMs = 5_000): Promise<void> {
     const pid = this.#child?.pid;
     if (pid === undefined || this.#child?.exitCode !== null) return;
     const old = await workers(pid);
