@@ -237,9 +237,7 @@ keep-alive connection it just reused is closed before a response: nginx's old wo
 reload retires them, and a request racing that close is lost for a client that does not retry (RFC 9112 §9.3.1 allows retrying
 it; browsers and curl do, wrk does not).
 
-Where the built-in engine's time goes (\`node --cpu-prof\` under this load): Node's HTTP client — \`ClientRequest\`,
-\`Agent.addRequest\`, the response parser — and the write syscalls, the same stack the http-proxy peer runs on; a
-throwaway proxy on raw \`net\` sockets with its own minimal response parsing did about 2.5× node:http's rate here.
+Where the built-in engine's time goes (\`node --cpu-prof\` under this load): mostly the two send system calls per request (to the client and to the backend) and node:http's server side. Its upstream side is a raw-socket keep-alive pool with a strict bounded response-head parser (src/gateway/builtin/upstream-pool.ts, response-head.ts) instead of node:http's client, which the http-proxy peer still runs on.
 `;
   await writeSection(join(root, "BENCHMARKS.md"), "bench:gateway", body);
   progress("wrote BENCHMARKS.md and bench/results/gateway-rps.svg");
