@@ -38,54 +38,39 @@ export function maxLenError(length: number): string {
   return `must be no more than ${length} characters`;
 }
 
+/** The errors of one length-plus-pattern rule, in Kubernetes' order and wording. */
+function lengthAndPattern(value: string, max: number, re: RegExp, msg: string, fmt: string, ...examples: string[]): string[] {
+  const errs: string[] = [];
+  if (value.length > max) errs.push(maxLenError(max));
+  if (!re.test(value)) errs.push(regexError(msg, fmt, ...examples));
+  return errs;
+}
+
 /** RFC 1123 label: Namespace names, Pod hostname/subdomain. */
 export function isDNS1123Label(value: string): string[] {
-  const errs: string[] = [];
-  if (value.length > DNS1123_LABEL_MAX) errs.push(maxLenError(DNS1123_LABEL_MAX));
-  if (!DNS1123_LABEL_RE.test(value)) {
-    errs.push(
-      regexError(
-        "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",
-        DNS1123_LABEL_FMT,
-        "my-name",
-        "123-abc",
-      ),
-    );
-  }
-  return errs;
+  return lengthAndPattern(
+    value, DNS1123_LABEL_MAX, DNS1123_LABEL_RE,
+    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",
+    DNS1123_LABEL_FMT, "my-name", "123-abc",
+  );
 }
 
 /** RFC 1123 subdomain: most object names, ExternalName targets, DNSRecord hosts. */
 export function isDNS1123Subdomain(value: string): string[] {
-  const errs: string[] = [];
-  if (value.length > DNS1123_SUBDOMAIN_MAX) errs.push(maxLenError(DNS1123_SUBDOMAIN_MAX));
-  if (!DNS1123_SUBDOMAIN_RE.test(value)) {
-    errs.push(
-      regexError(
-        "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
-        DNS1123_SUBDOMAIN_FMT,
-        "example.com",
-      ),
-    );
-  }
-  return errs;
+  return lengthAndPattern(
+    value, DNS1123_SUBDOMAIN_MAX, DNS1123_SUBDOMAIN_RE,
+    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
+    DNS1123_SUBDOMAIN_FMT, "example.com",
+  );
 }
 
 /** RFC 1035 label: Service names, which become DNS labels that must not start with a digit. */
 export function isDNS1035Label(value: string): string[] {
-  const errs: string[] = [];
-  if (value.length > DNS1123_LABEL_MAX) errs.push(maxLenError(DNS1123_LABEL_MAX));
-  if (!DNS1035_LABEL_RE.test(value)) {
-    errs.push(
-      regexError(
-        "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character",
-        DNS1035_LABEL_FMT,
-        "my-name",
-        "abc-123",
-      ),
-    );
-  }
-  return errs;
+  return lengthAndPattern(
+    value, DNS1123_LABEL_MAX, DNS1035_LABEL_RE,
+    "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character",
+    DNS1035_LABEL_FMT, "my-name", "abc-123",
+  );
 }
 
 /**

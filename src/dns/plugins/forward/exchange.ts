@@ -37,23 +37,33 @@ export function matchAnswer(query: OutgoingQuery, bytes: Buffer): MessageLayout 
 
 const sameHost = (a: string, b: string): boolean => a === b || a === `::ffff:${b}` || b === `::ffff:${a}`;
 
+/**
+ * The one way an exchange ends: the first of answer, error, timeout or abort settles it, stops the
+ * timer and the abort listener, and releases the socket. An already aborted signal settles at once.
+ */
+function settleOnce(resolve: (r: ExchangeResult) => void, timeoutMs: number, signal: AbortSignal, release: () => void): (r: ExchangeResult) => void {
+  let done = false;
+  const finish = (r: ExchangeResult): void => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    signal.removeEventListener("abort", onAbort);
+    release();
+    resolve(r);
+  };
+  const onAbort = (): void => finish({ type: "error", error: signal.reason });
+  const timer = setTimeout(() => finish({ type: "timeout" }), timeoutMs);
+  if (signal.aborted) onAbort();
+  else signal.addEventListener("abort", onAbort, { once: true });
+  return finish;
+}
+
 /** Sends over UDP from a fresh socket (so a fresh random source port, RFC 5452 §9.2). */
 export function exchangeUdp(up: Upstream, query: OutgoingQuery, timeoutMs: number, signal: AbortSignal): Promise<ExchangeResult> {
   return new Promise((resolve) => {
     const sock = createSocket(up.host.includes(":") ? "udp6" : "udp4");
-    let done = false;
-    const finish = (r: ExchangeResult): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      signal.removeEventListener("abort", onAbort);
-      sock.close();
-      resolve(r);
-    };
-    const onAbort = (): void => finish({ type: "error", error: signal.reason });
-    const timer = setTimeout(() => finish({ type: "timeout" }), timeoutMs);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener("abort", onAbort, { once: true });
+    const finish = settleOnce(resolve, timeoutMs, signal, () => sock.close());
+    if (signal.aborted) return;
     sock.on("error", (error) => finish({ type: "error", error }));
     sock.on("message", (msg, rinfo) => {
       if (rinfo.port !== up.port || !sameHost(rinfo.address, up.host)) return;
@@ -70,19 +80,8 @@ export function exchangeUdp(up: Upstream, query: OutgoingQuery, timeoutMs: numbe
 export function exchangeTcp(up: Upstream, query: OutgoingQuery, timeoutMs: number, signal: AbortSignal): Promise<ExchangeResult> {
   return new Promise((resolve) => {
     const conn = connect({ host: up.host, port: up.port, noDelay: true });
-    let done = false;
-    const finish = (r: ExchangeResult): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      signal.removeEventListener("abort", onAbort);
-      conn.destroy();
-      resolve(r);
-    };
-    const onAbort = (): void => finish({ type: "error", error: signal.reason });
-    const timer = setTimeout(() => finish({ type: "timeout" }), timeoutMs);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener("abort", onAbort, { once: true });
+    const finish = settleOnce(resolve, timeoutMs, signal, () => conn.destroy());
+    if (signal.aborted) return;
     conn.on("error", (error) => finish({ type: "error", error }));
     conn.on("close", () => finish({ type: "error", error: new Error(`upstream ${up.host}:${up.port} closed the TCP connection`) }));
     let buf: Buffer = Buffer.alloc(0);
