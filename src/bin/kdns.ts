@@ -9,6 +9,14 @@ import { clientVersion } from "../cli/version-info.ts";
 
 type Loader = () => Promise<Command>;
 
+// `kdns get … | head`: a reader that stops early is not an error (exit quietly, as Unix tools do).
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(0);
+    throw err;
+  });
+}
+
 const commands: Record<string, Loader> = {
   up: async () => (await import("../cli/commands/up.ts")).upCommand(),
   apiserver: async () => (await import("../cli/commands/apiserver.ts")).apiserverCommand(),

@@ -302,6 +302,18 @@ test("the README's examples/ apply into a namespace of their own", async () => {
   assert.equal(json.spec.host, "node1.com");
 });
 
+test("a reader that closes the pipe early (| head) ends the CLI quietly with exit 0", async () => {
+  const result = await new Promise<Result>((resolvePromise, reject) => {
+    const child = spawn(NODE, [BIN, "get", "ns", "-o", "yaml"], { env: { ...process.env, KDNS_SERVER: server }, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stdout.destroy(); // like `head` exiting before kdns writes
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolvePromise({ code, signal, stdout: "", stderr }));
+  });
+  assert.deepEqual([result.code, result.stderr], [0, ""]);
+});
+
 test("a bad flag exits non-zero with one line and starts nothing", async () => {
   for (const args of [["up", "--api-listen", "nowhere"], ["up", "--store", "paper"], ["up", "--service-cidr", "10.0.0.0/40"], ["up", "--bogus"]]) {
     const r = await kdns(args);
