@@ -23,7 +23,7 @@ test("CIDRs and upstreams are checked", () => {
   assert.equal(parseCidr("10.96.0.0/12"), "10.96.0.0/12");
   assert.equal(parseCidr("fd00::/108"), "fd00::/108");
   for (const bad of ["10.96.0.0", "10.96.0.0/33", "x/12", "10.96.0.0/"]) assert.throws(() => parseCidr(bad), /CIDR/);
-  assert.deepEqual(parseUpstreams("1.1.1.1, 9.9.9.9:5353"), [{ host: "1.1.1.1", port: 53 }, { host: "9.9.9.9", port: 5353 }]);
+  assert.deepEqual(parseUpstreams("192.0.2.53, 198.51.100.53:5353"), [{ host: "192.0.2.53", port: 53 }, { host: "198.51.100.53", port: 5353 }]);
   assert.throws(() => parseUpstreams("dns.google:53"), /must be an IP/);
 });
 

@@ -97,7 +97,7 @@ export function parseUrl(value: string): string {
 }
 
 /**
- * Validates comma-separated upstream DNS servers (`1.1.1.1`, `1.1.1.1:53`, `[2606:4700::1111]:53`);
+ * Validates comma-separated upstream DNS servers (`192.0.2.53`, `192.0.2.53:53`, `[2001:db8::53]:53`);
  * a bare IP gets port 53.
  */
 export function parseUpstreams(value: string): HostPort[] {
