@@ -32,10 +32,23 @@ export interface InformerHandlers<T> {
   delete: (obj: T) => void;
 }
 
+/** `namespace/` strings, one per namespace, shared by every key in it. */
+const prefixes = new Map<string, string>();
+
+/**
+ * The `namespace/` prefix of keys in `namespace`. Shared because `${ns}/${name}` would copy the
+ * short prefix into a fresh string for every key (about 4 MB per 100,000 objects).
+ */
+export function namespacePrefix(namespace: string): string {
+  let prefix = prefixes.get(namespace);
+  if (prefix === undefined) prefixes.set(namespace, (prefix = `${namespace}/`));
+  return prefix;
+}
+
 /** The cache key of an object: `namespace/name`, or `name` when cluster-scoped. */
 export function objectKey(obj: KubeObject): string {
   const ns = obj.metadata.namespace;
-  return ns ? `${ns}/${obj.metadata.name ?? ""}` : (obj.metadata.name ?? "");
+  return ns ? namespacePrefix(ns) + (obj.metadata.name ?? "") : (obj.metadata.name ?? "");
 }
 
 /** Objects per list page. */

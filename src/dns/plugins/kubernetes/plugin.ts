@@ -6,7 +6,7 @@
  */
 import { resourceByPath, type ResourceInfo } from "../../../api/resources.ts";
 import type { KubeObject } from "../../../api/types.ts";
-import { Informer, type InformerSource } from "../../../client/informer.ts";
+import { Informer, namespacePrefix, type InformerSource } from "../../../client/informer.ts";
 import { AnswerCache } from "../../answers/answer-cache.ts";
 import { encodeAnswer, labelCount } from "../../answers/encode.ts";
 import { NegativeSections } from "../../answers/negative.ts";
@@ -91,7 +91,7 @@ export class KubernetesPlugin implements DnsPlugin, PodLookup {
 
   /** {@link PodLookup}: a pod with this IP exists in the namespace. */
   hasPod(namespace: string, ip: string): boolean {
-    return (this.#podIPs.get(`${namespace}/${ip}`) ?? 0) > 0;
+    return (this.#podIPs.get(namespacePrefix(namespace) + ip) ?? 0) > 0;
   }
 
   #refresh(namespace: string, name: string): void {
@@ -106,7 +106,7 @@ export class KubernetesPlugin implements DnsPlugin, PodLookup {
       if (!pod || pod.dns === "") continue;
       const namespace = pod.metadata.namespace ?? "";
       for (const ip of pod.dns.split(",")) {
-        const key = `${namespace}/${ip}`;
+        const key = namespacePrefix(namespace) + ip;
         const count = (this.#podIPs.get(key) ?? 0) + delta;
         if (count > 0) this.#podIPs.set(key, count);
         else this.#podIPs.delete(key);
