@@ -6,8 +6,7 @@
  */
 import type { RecordData } from "../../wire/records.ts";
 import type { NamedRecord } from "./service-records.ts";
-
-type Contributions = Map<string, RecordData[]>;
+import { contributed, recordLists, withContribution, withoutContribution, type Contributions } from "./contributions.ts";
 
 /** Index of names under one or more zones. */
 export class ZoneIndex {
@@ -43,27 +42,23 @@ export class ZoneIndex {
     for (const name of previous) {
       const node = this.#nodes.get(name);
       if (!node) continue;
-      const before = node.get(key);
+      const before = contributed(node, key);
       const after = grouped.get(name);
       if (after && sameRecords(before, after)) {
         grouped.delete(name);
         continue;
       }
-      node.delete(key);
+      const rest = withoutContribution(node, key);
       changed.add(name);
-      if (node.size === 0) {
+      if (rest === undefined) {
         this.#nodes.delete(name);
         this.#adjustAncestors(name, -1, changed);
-      }
+      } else if (rest !== node) this.#nodes.set(name, rest);
     }
     for (const [name, list] of grouped) {
-      let node = this.#nodes.get(name);
-      if (!node) {
-        node = new Map();
-        this.#nodes.set(name, node);
-        this.#adjustAncestors(name, +1, changed);
-      }
-      node.set(key, list);
+      const node = this.#nodes.get(name);
+      this.#nodes.set(name, withContribution(node, key, list));
+      if (!node) this.#adjustAncestors(name, +1, changed);
       changed.add(name);
     }
     const names = records.length ? [...new Set(records.map((r) => r.name))] : [];
@@ -99,7 +94,7 @@ export class ZoneIndex {
     const node = this.#nodes.get(name);
     if (!node) return [];
     const out: RecordData[] = [];
-    for (const list of node.values()) for (const r of list) if (type === undefined || r.type === type) out.push(r);
+    for (const list of recordLists(node)) for (const r of list) if (type === undefined || r.type === type) out.push(r);
     return out;
   }
 
