@@ -7,7 +7,7 @@
 import { readFile } from "node:fs/promises";
 import { startApiServer } from "../apiserver/index.ts";
 import { RestClient } from "../client/rest-client.ts";
-import type { TlsTrust } from "../client/https-fetch.ts";
+import type { TlsTrust } from "../client/transport.ts";
 import { clientUrl, writeKubeconfig } from "./commands/kubeconfig.ts";
 import { apiTls } from "./parts/api-tls.ts";
 import { startControllers } from "../controllers/index.ts";

@@ -5,7 +5,7 @@
 import { apiVersionOf, type ResourceInfo } from "../api/resources.ts";
 import type { KubeList, KubeObject, WatchEvent } from "../api/types.ts";
 import type { Status } from "../machinery/status.ts";
-import { httpsFetch, type FetchLike } from "./https-fetch.ts";
+import { nodeTransport, type Transport, type TransportRequest, type TransportResponse } from "./transport.ts";
 
 /** Where the API server is and how to authenticate. */
 export interface ClientOptions {
@@ -53,13 +53,12 @@ function failure(code: number, message: string): Status {
 export class RestClient {
   readonly server: string;
   readonly #token: string | undefined;
-  readonly #transport: FetchLike;
+  readonly #transport: Transport;
 
   constructor(options: ClientOptions) {
     this.server = options.server.replace(/\/+$/, "");
     this.#token = options.token;
-    const ownTrust = options.ca !== undefined || options.insecureSkipTlsVerify === true;
-    this.#transport = this.server.startsWith("https:") && ownTrust ? httpsFetch(options) : (url, init) => fetch(url, init);
+    this.#transport = nodeTransport(options);
   }
 
   /** The URL path of a collection, an object, or a subresource of it. */
@@ -79,11 +78,11 @@ export class RestClient {
     return h;
   }
 
-  async #fetch(method: string, path: string, body?: unknown, contentType = "application/json", signal?: AbortSignal): Promise<Response> {
-    const init: RequestInit = { method, headers: this.#headers(body === undefined ? undefined : contentType) };
+  async #fetch(method: string, path: string, body?: unknown, contentType = "application/json", signal?: AbortSignal): Promise<TransportResponse> {
+    const init: TransportRequest = { method, headers: this.#headers(body === undefined ? undefined : contentType) };
     if (body !== undefined) init.body = typeof body === "string" ? body : JSON.stringify(body);
     if (signal) init.signal = signal;
-    let res: Response;
+    let res: TransportResponse;
     try {
       res = await this.#transport(this.server + path, init);
     } catch (err) {
@@ -108,7 +107,7 @@ export class RestClient {
   /** A raw JSON request to any path (discovery, health). */
   async request<T>(method: string, path: string, body?: unknown, contentType?: string): Promise<T> {
     const res = await this.#fetch(method, path, body, contentType);
-    return (await res.json()) as T;
+    return JSON.parse(await res.text()) as T;
   }
 
   /** GET one object. */
@@ -152,7 +151,6 @@ export class RestClient {
   ): AsyncGenerator<WatchEvent<T>> {
     const path = this.path(info, namespace) + queryString({ ...query, watch: "true", allowWatchBookmarks: "true" });
     const res = await this.#fetch("GET", path, undefined, undefined, signal);
-    if (!res.body) return;
     const decoder = new TextDecoder();
     let buffered = "";
     try {

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { parse } from "yaml";
-import { httpsFetch } from "../../src/client/https-fetch.ts";
+import { httpsFetch } from "../support/https-fetch.ts";
 import { requireKubectl, startCluster, type Cluster, type Result } from "./kubectl-harness.ts";
 
 const TOKEN = "tls-e2e-token";

@@ -9,7 +9,7 @@ import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { ensurePki } from "../../apiserver/pki/ensure-pki.ts";
 import { servingSans } from "../../apiserver/pki/sans.ts";
-import type { TlsTrust } from "../../client/https-fetch.ts";
+import type { TlsTrust } from "../../client/transport.ts";
 import { CliError } from "../errors.ts";
 import type { UpConfig } from "../up-flags.ts";
 

@@ -1,21 +1,15 @@
 /**
- * A `fetch` over `node:https` with a caller-chosen trust anchor. Node's global fetch (undici)
- * takes a CA only through an undici `Agent`, which would mean a new dependency; `node:https` takes
- * one per agent. Only what {@link RestClient} uses is supported: string bodies, signal, streaming.
+ * A `fetch` over `node:https` with a caller-chosen trust anchor, for tests that talk to a TLS API
+ * server with fetch-style code. Node's global fetch (undici) takes a CA only through an undici
+ * `Agent`; `node:https` takes one per agent. String bodies, signal and streaming are supported.
  */
 import { Agent, request } from "node:https";
 import { Readable } from "node:stream";
+import type { TlsTrust } from "../../src/client/transport.ts";
 
-/** The part of `fetch` the REST client calls. */
+/** The fetch-shaped function these tests call. */
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
-/** How to check the server's certificate. */
-export interface TlsTrust {
-  /** PEM CA certificate(s) to trust instead of the system's. */
-  ca?: string;
-  /** Accept any certificate (kubectl's `--insecure-skip-tls-verify`). */
-  insecureSkipTlsVerify?: boolean;
-}
 
 /** A fetch that verifies servers against `trust`; connections are kept alive per client. */
 export function httpsFetch(trust: TlsTrust): FetchLike {
