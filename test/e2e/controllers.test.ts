@@ -2,7 +2,7 @@
  * End to end: the real API server (memory storage) on loopback, the controllers against it, and
  * Endpoints / EndpointSlices following pod and service changes.
  */
-import { test } from "node:test";
+import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -11,7 +11,7 @@ import { resourceByPath } from "../../src/api/resources.ts";
 import type { EndpointSlice, Endpoints, Pod, Service } from "../../src/api/types.ts";
 import { startApiServer } from "../../src/apiserver/index.ts";
 import { RestClient, ClientError } from "../../src/client/rest-client.ts";
-import { startControllers } from "../../src/controllers/index.ts";
+import { startControllers, type RunningControllers } from "../../src/controllers/index.ts";
 import { openStorage } from "../../src/storage/index.ts";
 import { waitFor } from "../support/wait-for.ts";
 
@@ -20,7 +20,8 @@ const SERVICES = resourceByPath("", "services")!;
 const ENDPOINTS = resourceByPath("", "endpoints")!;
 const SLICES = resourceByPath("discovery.k8s.io", "endpointslices")!;
 
-test("endpoints and slices follow pods and services", async (t) => {
+/** Memory storage, the API server and the controllers on loopback, stopped when the test ends. */
+async function startControlPlane(t: TestContext): Promise<{ client: RestClient; controllers: RunningControllers }> {
   const dataDir = await mkdtemp(join(tmpdir(), "kdns-ctrl-"));
   const storage = await openStorage({ type: "memory", dataDir });
   const server = await startApiServer({ listen: "127.0.0.1:0", storage });
@@ -32,6 +33,11 @@ test("endpoints and slices follow pods and services", async (t) => {
     await storage.close();
     await rm(dataDir, { recursive: true, force: true });
   });
+  return { client, controllers };
+}
+
+test("endpoints and slices follow pods and services", async (t) => {
+  const { client, controllers } = await startControlPlane(t);
   await waitFor(() => controllers.synced(), { what: "controller caches to sync" });
 
   const latencies: Record<string, number> = {};
@@ -134,17 +140,7 @@ test("endpoints and slices follow pods and services", async (t) => {
 });
 
 test("selector-less services keep hand-written Endpoints", async (t) => {
-  const dataDir = await mkdtemp(join(tmpdir(), "kdns-ctrl-"));
-  const storage = await openStorage({ type: "memory", dataDir });
-  const server = await startApiServer({ listen: "127.0.0.1:0", storage });
-  const client = new RestClient({ server: server.url });
-  const controllers = await startControllers({ client });
-  t.after(async () => {
-    await controllers.close();
-    await server.close();
-    await storage.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const { client, controllers } = await startControlPlane(t);
   await waitFor(() => controllers.synced());
   await client.create(SERVICES, "default", { metadata: { name: "ext" }, spec: { ports: [{ port: 5432, protocol: "TCP" }] } });
   await client.create(ENDPOINTS, "default", { metadata: { name: "ext" }, subsets: [{ addresses: [{ ip: "192.0.2.10" }], ports: [{ port: 5432 }] }] });
