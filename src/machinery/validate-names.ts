@@ -97,6 +97,15 @@ export function isValidPortName(value: string): string[] {
   return errs;
 }
 
+/** Kubernetes' message for a name part that breaks the qualified-name pattern. */
+const QUALIFIED_NAME_ERROR = regexError(
+  "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+  QUALIFIED_NAME_FMT,
+  "MyName",
+  "my.name",
+  "123-abc",
+);
+
 /** A qualified name `[prefix/]name`: label and annotation keys. */
 export function isQualifiedName(value: string): string[] {
   const errs: string[] = [];
@@ -112,13 +121,7 @@ export function isQualifiedName(value: string): string[] {
   } else {
     return [
       "a qualified name " +
-        regexError(
-          "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
-          QUALIFIED_NAME_FMT,
-          "MyName",
-          "my.name",
-          "123-abc",
-        ) +
+        QUALIFIED_NAME_ERROR +
         " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
     ];
   }
@@ -127,13 +130,7 @@ export function isQualifiedName(value: string): string[] {
   if (name.length > 0 && !QUALIFIED_NAME_RE.test(name)) {
     errs.push(
       "name part " +
-        regexError(
-          "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
-          QUALIFIED_NAME_FMT,
-          "MyName",
-          "my.name",
-          "123-abc",
-        ),
+        QUALIFIED_NAME_ERROR,
     );
   }
   return errs;

@@ -55,6 +55,11 @@ function meta(obj: KubeObject): KubeObject["metadata"] {
   return { name: obj.metadata.name ?? "", namespace: intern(obj.metadata.namespace ?? ""), resourceVersion: obj.metadata.resourceVersion ?? "" };
 }
 
+/** A Service or Endpoints port as SRV records name it: protocol lower-cased, TCP by default. */
+function portInfo(p: { name?: string; protocol?: string; port: number }): PortInfo {
+  return { name: p.name ?? "", protocol: (p.protocol ?? "TCP").toLowerCase(), port: p.port };
+}
+
 /** Strips a Service. */
 export function stripService(obj: KubeObject): Stripped<ServiceInfo> {
   const svc = obj as Service;
@@ -71,7 +76,7 @@ export function stripService(obj: KubeObject): Stripped<ServiceInfo> {
       kind,
       clusterIPs: ips.map(canonicalIP),
       externalName: (spec.externalName ?? "").toLowerCase().replace(/\.$/, ""),
-      ports: (spec.ports ?? []).map((p) => ({ name: p.name ?? "", protocol: (p.protocol ?? "TCP").toLowerCase(), port: p.port })),
+      ports: (spec.ports ?? []).map(portInfo),
     },
   };
 }
@@ -88,7 +93,7 @@ export function stripEndpoints(obj: KubeObject): Stripped<EndpointsInfo> {
       name: obj.metadata.name ?? "",
       subsets: (ep.subsets ?? []).map((s) => ({
         addresses: (s.addresses ?? []).map((a) => ({ ip: canonicalIP(a.ip), hostname: (a.hostname ?? "").toLowerCase() })),
-        ports: (s.ports ?? []).map((p) => ({ name: p.name ?? "", protocol: (p.protocol ?? "TCP").toLowerCase(), port: p.port })),
+        ports: (s.ports ?? []).map(portInfo),
       })),
     },
   };
