@@ -3,10 +3,10 @@ import { isIP } from "node:net";
 import type { StatusCause } from "../../machinery/status.ts";
 import { isDNS1123Label, isDNS1123Subdomain, isValidIP } from "../../machinery/validate-names.ts";
 import type { KubeObject } from "../types.ts";
-import { duplicateValue, invalidValue, notSupported, requiredValue } from "./field-errors.ts";
+import { invalidValue, notSupported, requiredValue } from "./field-errors.ts";
 import { isRecord, prop } from "./guards.ts";
 import { validateObjectMeta } from "./metadata.ts";
-import { validatePortName, validatePortNumber, validateProtocol } from "./ports.ts";
+import { validateListedPortName, validatePortNumber, validateProtocol } from "./ports.ts";
 
 const ADDRESS_TYPES = ["FQDN", "IPv4", "IPv6"];
 
@@ -33,15 +33,7 @@ function validateEndpointPorts(value: unknown, field: string, portRequired: bool
       causes.push(...invalidValue(at, p, "must be an object"));
       return;
     }
-    const name = p["name"];
-    if (name === undefined || name === "") {
-      if (portRequired && ports.length > 1) causes.push(requiredValue(`${at}.name`));
-    } else {
-      causes.push(...validatePortName(name, `${at}.name`, isDNS1123Label));
-    }
-    const key = typeof name === "string" ? name : "";
-    if (names.has(key)) causes.push(duplicateValue(`${at}.name`, key));
-    names.add(key);
+    causes.push(...validateListedPortName(p["name"], `${at}.name`, portRequired && ports.length > 1, names, true));
     if (portRequired || (p["port"] !== undefined && p["port"] !== null)) causes.push(...validatePortNumber(p["port"], `${at}.port`));
     causes.push(...validateProtocol(p["protocol"], `${at}.protocol`));
   });

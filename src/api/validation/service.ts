@@ -1,12 +1,12 @@
 /** Service validation (Kubernetes pkg/apis/core/validation ValidateService, narrowed to what kdns serves). */
 import { isIP } from "node:net";
 import type { StatusCause } from "../../machinery/status.ts";
-import { isDNS1035Label, isDNS1123Label, isDNS1123Subdomain, isValidIP, isValidPortName, isValidPortNum } from "../../machinery/validate-names.ts";
+import { isDNS1035Label, isDNS1123Subdomain, isValidIP, isValidPortName, isValidPortNum } from "../../machinery/validate-names.ts";
 import type { KubeObject } from "../types.ts";
 import { duplicateValue, forbidden, invalidValue, notSupported, requiredValue } from "./field-errors.ts";
 import { isRecord, prop } from "./guards.ts";
 import { validateLabels, validateObjectMeta } from "./metadata.ts";
-import { validatePortName, validatePortNumber, validateProtocol } from "./ports.ts";
+import { validateListedPortName, validatePortNumber, validateProtocol } from "./ports.ts";
 
 const TYPES = ["ClusterIP", "ExternalName"] as const;
 const UNSUPPORTED_TYPES = ["NodePort", "LoadBalancer"];
@@ -33,18 +33,8 @@ function validatePorts(ports: unknown, field: string): StatusCause[] {
       causes.push(...invalidValue(at, p, "must be an object"));
       return;
     }
-    const name = p["name"];
-    if (name === undefined || name === "") {
-      // Several ports need names: they become SRV records and Endpoints port keys.
-      if (ports.length > 1) causes.push(requiredValue(`${at}.name`));
-    } else {
-      // Service port names are DNS-1123 labels (up to 63); only target ports use IANA_SVC_NAME.
-      causes.push(...validatePortName(name, `${at}.name`, isDNS1123Label));
-      if (typeof name === "string") {
-        if (names.has(name)) causes.push(duplicateValue(`${at}.name`, name));
-        names.add(name);
-      }
-    }
+    // Service port names are DNS-1123 labels (up to 63); only target ports use IANA_SVC_NAME.
+    causes.push(...validateListedPortName(p["name"], `${at}.name`, ports.length > 1, names));
     causes.push(...validatePortNumber(p["port"], `${at}.port`));
     causes.push(...validateProtocol(p["protocol"], `${at}.protocol`));
     causes.push(...validateTargetPort(p["targetPort"], `${at}.targetPort`));
