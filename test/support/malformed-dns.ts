@@ -1,7 +1,7 @@
 /**
  * The malformed-query corpus (shared/reference/robustness.md §1): each case with the answer a
- * server must give — silence, or an rcode. The first block mirrors src/dns/wire/query.test.ts's
- * parser table; the rest adds the cases that list names beyond the parser.
+ * server must give — silence, or an rcode. src/dns/wire/query.test.ts replays it against the
+ * parser, test/e2e/dns-protocol.test.ts against a running server over UDP and TCP.
  */
 
 /** One malformed message and what it must get back. */
