@@ -13,42 +13,92 @@ import { ClientError, type RestClient } from "./rest-client.ts";
 export type InformerSource = Pick<RestClient, "list" | "watch">;
 
 /** Options of {@link Informer}. */
-export interface InformerOptions<T extends KubeObject> {
+export interface InformerOptions<T extends KubeObject, V = T> {
   /** Watch one namespace only (default: all). */
   namespace?: string;
   labelSelector?: string;
-  /** Applied to every object before it is cached, e.g. to drop fields nobody reads (memory). */
-  transform?: (obj: T) => T;
+  /**
+   * What is cached and handed to handlers instead of the whole object: only what readers need
+   * (memory). Required when V is not T.
+   */
+  transform?: (obj: T) => V;
+  /**
+   * Whether a new value changes nothing (no update event). Default: both carry the same
+   * metadata.resourceVersion; a value without one always counts as changed.
+   */
+  same?: (a: V, b: V) => boolean;
   /** First retry delay after an error (default 100 ms), doubled per failure up to `maxBackoffMs`. */
   baseBackoffMs?: number;
   /** Largest retry delay (default 10 s). */
   maxBackoffMs?: number;
 }
 
-/** Handler signatures per event name. */
-export interface InformerHandlers<T> {
-  add: (obj: T) => void;
-  update: (oldObj: T, newObj: T) => void;
-  delete: (obj: T) => void;
-}
-
-/** `namespace/` strings, one per namespace, shared by every key in it. */
-const prefixes = new Map<string, string>();
-
 /**
- * The `namespace/` prefix of keys in `namespace`. Shared because `${ns}/${name}` would copy the
- * short prefix into a fresh string for every key (about 4 MB per 100,000 objects).
+ * Handler signatures per event name. Namespace ("" when cluster-scoped) and name come along, so
+ * a transform need not keep them in every cached value.
  */
-export function namespacePrefix(namespace: string): string {
-  let prefix = prefixes.get(namespace);
-  if (prefix === undefined) prefixes.set(namespace, (prefix = `${namespace}/`));
-  return prefix;
+export interface InformerHandlers<T> {
+  add: (obj: T, namespace: string, name: string) => void;
+  update: (oldObj: T, newObj: T, namespace: string, name: string) => void;
+  delete: (obj: T, namespace: string, name: string) => void;
 }
 
-/** The cache key of an object: `namespace/name`, or `name` when cluster-scoped. */
+/** The key of an object in maps keyed by identity: `namespace/name`, or `name` when cluster-scoped. */
 export function objectKey(obj: KubeObject): string {
   const ns = obj.metadata.namespace;
-  return ns ? namespacePrefix(ns) + (obj.metadata.name ?? "") : (obj.metadata.name ?? "");
+  return ns ? `${ns}/${obj.metadata.name ?? ""}` : (obj.metadata.name ?? "");
+}
+
+function resourceVersionOf(value: unknown): string | undefined {
+  return (value as { metadata?: { resourceVersion?: string } } | undefined)?.metadata?.resourceVersion;
+}
+
+function sameResourceVersion(a: unknown, b: unknown): boolean {
+  const rv = resourceVersionOf(a);
+  return rv !== undefined && rv === resourceVersionOf(b);
+}
+
+/**
+ * Cached values by namespace ("" when cluster-scoped), then name. Two levels rather than
+ * `namespace/name` keys: a joined key is one more string per object (about 3 MB per 100,000).
+ */
+class Store<V> {
+  readonly #byNamespace = new Map<string, Map<string, V>>();
+  #size = 0;
+
+  get(namespace: string, name: string): V | undefined {
+    return this.#byNamespace.get(namespace)?.get(name);
+  }
+
+  set(namespace: string, name: string, value: V): void {
+    let names = this.#byNamespace.get(namespace);
+    if (!names) this.#byNamespace.set(namespace, (names = new Map()));
+    if (!names.has(name)) this.#size++;
+    names.set(name, value);
+  }
+
+  delete(namespace: string, name: string): void {
+    const names = this.#byNamespace.get(namespace);
+    if (!names?.delete(name)) return;
+    this.#size--;
+    if (names.size === 0) this.#byNamespace.delete(namespace);
+  }
+
+  has(namespace: string, name: string): boolean {
+    return this.#byNamespace.get(namespace)?.has(name) ?? false;
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  *entries(): Generator<[namespace: string, name: string, value: V]> {
+    for (const [namespace, names] of this.#byNamespace) for (const [name, value] of names) yield [namespace, name, value];
+  }
+
+  *values(): Generator<V> {
+    for (const names of this.#byNamespace.values()) yield* names.values();
+  }
 }
 
 /** Objects per list page. */
@@ -58,27 +108,31 @@ const LIST_PAGE_SIZE = 500;
 type WatchEnd = "resume" | "relist";
 
 /** The informer. */
-export class Informer<T extends KubeObject> {
+export class Informer<T extends KubeObject, V = T> {
   readonly #source: InformerSource;
   readonly #info: ResourceInfo;
-  readonly #options: InformerOptions<T>;
-  readonly #cache = new Map<string, T>();
-  readonly #handlers: { [K in keyof InformerHandlers<T>]: InformerHandlers<T>[K][] } = { add: [], update: [], delete: [] };
+  readonly #options: InformerOptions<T, V>;
+  readonly #transform: (obj: T) => V;
+  readonly #same: (a: V, b: V) => boolean;
+  readonly #cache = new Store<V>();
+  readonly #handlers: { [K in keyof InformerHandlers<V>]: InformerHandlers<V>[K][] } = { add: [], update: [], delete: [] };
   readonly #log;
   #resourceVersion = "";
   #synced = false;
   #syncWaiters: (() => void)[] = [];
   #running: Promise<void> | undefined;
 
-  constructor(client: InformerSource, info: ResourceInfo, options: InformerOptions<T> = {}) {
+  constructor(client: InformerSource, info: ResourceInfo, options: InformerOptions<T, V> = {}) {
     this.#source = client;
     this.#info = info;
     this.#options = options;
+    this.#transform = options.transform ?? ((obj) => obj as unknown as V);
+    this.#same = options.same ?? sameResourceVersion;
     this.#log = logger("informer").child({ resource: info.resource });
   }
 
   /** Subscribes to one kind of change. Register handlers before {@link start}. */
-  on<K extends keyof InformerHandlers<T>>(event: K, handler: InformerHandlers<T>[K]): void {
+  on<K extends keyof InformerHandlers<V>>(event: K, handler: InformerHandlers<V>[K]): void {
     this.#handlers[event].push(handler);
   }
 
@@ -112,14 +166,19 @@ export class Informer<T extends KubeObject> {
     });
   }
 
-  /** The cached object, if any (`namespace` is ignored for cluster-scoped resources). */
-  get(namespace: string | undefined, name: string): T | undefined {
-    return this.#cache.get(this.#info.namespaced && namespace ? `${namespace}/${name}` : name);
+  /** The cached value, if any (`namespace` is ignored for cluster-scoped resources). */
+  get(namespace: string | undefined, name: string): V | undefined {
+    return this.#cache.get(this.#info.namespaced ? (namespace ?? "") : "", name);
   }
 
-  /** Every cached object. */
-  list(): T[] {
+  /** Every cached value. */
+  list(): V[] {
     return [...this.#cache.values()];
+  }
+
+  /** Number of cached objects. */
+  get size(): number {
+    return this.#cache.size;
   }
 
   /** The resourceVersion the next watch starts from. */
@@ -151,8 +210,12 @@ export class Informer<T extends KubeObject> {
     }
   }
 
+  /**
+   * Lists every object and applies each page as it arrives (no second copy of the cache while a
+   * big list streams in), then drops what the list no longer has.
+   */
   async #relist(): Promise<void> {
-    const fresh = new Map<string, T>();
+    const seen = this.#cache.size > 0 ? new Store<true>() : undefined;
     let cont: string | undefined;
     let rv = "";
     do {
@@ -164,22 +227,22 @@ export class Informer<T extends KubeObject> {
       });
       if (!rv) rv = page.metadata.resourceVersion;
       for (const item of page.items) {
-        const obj = this.#transform({ ...item, apiVersion: item.apiVersion || apiVersionOf(this.#info), kind: item.kind || this.#info.kind });
-        fresh.set(objectKey(obj), obj);
+        // List items carry no apiVersion and kind (the list does): put them back, as client-go does.
+        if (!item.apiVersion) item.apiVersion = apiVersionOf(this.#info);
+        if (!item.kind) item.kind = this.#info.kind;
+        const namespace = this.#namespaceOf(item);
+        const name = item.metadata.name ?? "";
+        seen?.set(namespace, name, true);
+        this.#store(namespace, name, this.#transform(item));
       }
       cont = page.metadata.continue || undefined;
     } while (cont);
-    for (const [key, old] of this.#cache) {
-      if (!fresh.has(key)) {
-        this.#cache.delete(key);
-        this.#emit("delete", old);
+    if (seen) {
+      for (const [namespace, name, old] of [...this.#cache.entries()]) {
+        if (seen.has(namespace, name)) continue;
+        this.#cache.delete(namespace, name);
+        this.#emit("delete", old, namespace, name);
       }
-    }
-    for (const [key, obj] of fresh) {
-      const old = this.#cache.get(key);
-      this.#cache.set(key, obj);
-      if (!old) this.#emit("add", obj);
-      else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) this.#emit("update", old, obj);
     }
     this.#resourceVersion = rv;
     if (!this.#synced) {
@@ -216,31 +279,35 @@ export class Informer<T extends KubeObject> {
   #apply(event: WatchEvent<T>): void {
     const rv = event.object.metadata.resourceVersion;
     if (event.type !== "BOOKMARK") {
-      const obj = this.#transform(event.object);
-      const key = objectKey(obj);
-      const old = this.#cache.get(key);
+      const namespace = this.#namespaceOf(event.object);
+      const name = event.object.metadata.name ?? "";
+      const value = this.#transform(event.object);
       if (event.type === "DELETED") {
-        if (old) {
-          this.#cache.delete(key);
-          this.#emit("delete", obj);
+        if (this.#cache.has(namespace, name)) {
+          this.#cache.delete(namespace, name);
+          this.#emit("delete", value, namespace, name);
         }
-      } else {
-        this.#cache.set(key, obj);
-        if (!old) this.#emit("add", obj);
-        else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) this.#emit("update", old, obj);
-      }
+      } else this.#store(namespace, name, value);
     }
     if (rv) this.#resourceVersion = rv;
   }
 
-  #transform(obj: T): T {
-    return this.#options.transform ? this.#options.transform(obj) : obj;
+  /** Caches `value` and tells handlers whether it was added or (really) changed. */
+  #store(namespace: string, name: string, value: V): void {
+    const old = this.#cache.get(namespace, name);
+    this.#cache.set(namespace, name, value);
+    if (old === undefined) this.#emit("add", value, namespace, name);
+    else if (!this.#same(old, value)) this.#emit("update", old, value, namespace, name);
   }
 
-  #emit<K extends keyof InformerHandlers<T>>(event: K, ...args: Parameters<InformerHandlers<T>[K]>): void {
+  #namespaceOf(obj: KubeObject): string {
+    return this.#info.namespaced ? (obj.metadata.namespace ?? "") : "";
+  }
+
+  #emit<K extends keyof InformerHandlers<V>>(event: K, ...args: Parameters<InformerHandlers<V>[K]>): void {
     for (const handler of this.#handlers[event]) {
       try {
-        (handler as (...a: Parameters<InformerHandlers<T>[K]>) => void)(...args);
+        (handler as (...a: Parameters<InformerHandlers<V>[K]>) => void)(...args);
       } catch (err) {
         this.#log.error({ err: String(err), event }, "informer handler threw");
       }
