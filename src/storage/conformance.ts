@@ -147,6 +147,9 @@ export function storageConformance(name: string, open: () => Promise<Conformance
 
     withTarget("limit and startAfter page through one consistent revision", async ({ storage }) => {
       for (let i = 0; i < 7; i++) mustOk(await storage.create(`page/k${i}`, String(i)));
+      // Neighbours on both sides of the prefix stay out of its pages.
+      mustOk(await storage.create("pag/z", "before"));
+      mustOk(await storage.create("page0/a", "after"));
       const first = await storage.list("page/", { limit: 3 });
       assert.deepEqual(first.items.map((kv) => kv.key), ["page/k0", "page/k1", "page/k2"]);
       assert.equal(first.more, true);

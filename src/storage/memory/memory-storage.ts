@@ -11,7 +11,7 @@ import {
   type SwapResult,
   type WatchOptions,
 } from "../storage.ts";
-import { page } from "../shared/page.ts";
+import { page, pageOfSorted } from "../shared/page.ts";
 import { rewind } from "../shared/rewind.ts";
 import { WatchHub } from "../shared/watch-hub.ts";
 
@@ -31,6 +31,8 @@ export class MemoryStorage implements Storage {
   readonly #window: number;
   readonly #hub = new WatchHub();
   #revision = 0;
+  /** Every key in order, made on the first list after a key was added or removed. */
+  #sorted: string[] | undefined;
   /** Events with a revision at or below this one are gone. */
   #compacted = 0;
   #closed = false;
@@ -49,8 +51,12 @@ export class MemoryStorage implements Storage {
     const at = options.revision ?? this.#revision;
     if (at > this.#revision) throw new RangeError(`revision ${at} is newer than the current revision ${this.#revision}`);
     if (at < this.#compacted) throw new CompactedError(at, this.#compacted);
-    const items = at === this.#revision ? this.#data.values() : rewind(this.#data.values(), this.#eventsAfter(at), prefix).values();
-    const under = [...items].filter((kv) => kv.key.startsWith(prefix));
+    if (at === this.#revision) {
+      // Paging through 100,000 keys lists 200 times: sort once, not once per page.
+      this.#sorted ??= [...this.#data.keys()].sort();
+      return pageOfSorted(this.#sorted, (key) => this.#data.get(key)!, prefix, at, options);
+    }
+    const under = [...rewind(this.#data.values(), this.#eventsAfter(at), prefix).values()].filter((kv) => kv.key.startsWith(prefix));
     return page(under, at, options);
   }
 
@@ -113,6 +119,7 @@ export class MemoryStorage implements Storage {
 
   #commit(key: string, kv: KeyValue | undefined, event: StorageEvent): void {
     this.#revision = event.revision;
+    if (kv === undefined || (event.type === "put" && event.prev === undefined)) this.#sorted = undefined;
     if (kv) this.#data.set(key, kv);
     else this.#data.delete(key);
     this.#history.push(event);

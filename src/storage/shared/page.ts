@@ -15,3 +15,30 @@ export function page(items: Iterable<KeyValue>, revision: number, options: ListO
   }
   return { items: sorted, revision, more: false };
 }
+
+/** The first index in sorted `keys` whose key is greater than `key` (or equal, when `inclusive`). */
+function bound(keys: readonly string[], key: string, inclusive: boolean): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid]! < key || (!inclusive && keys[mid] === key)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** {@link page} over keys already sorted: finds the start by binary search and reads only one page. */
+export function pageOfSorted(
+  keys: readonly string[], value: (key: string) => KeyValue, prefix: string, revision: number, options: ListOptions = {},
+): ListResult {
+  const after = options.startAfter;
+  let i = after !== undefined && after >= prefix ? bound(keys, after, false) : bound(keys, prefix, true);
+  const limit = options.limit !== undefined && options.limit > 0 ? options.limit : Infinity;
+  const items: KeyValue[] = [];
+  for (; i < keys.length && keys[i]!.startsWith(prefix); i++) {
+    if (items.length === limit) return { items, revision, more: true };
+    items.push(value(keys[i]!));
+  }
+  return { items, revision, more: false };
+}
