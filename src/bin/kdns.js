@@ -5,14 +5,15 @@
 //   loading Node's TypeScript stripper (about 30 MB of memory per process).
 // - `kdns dns` runs with a small young generation: V8 otherwise grows it to tens of MB while the
 //   first list of 100,000 objects streams in and keeps it, which is most of the process's memory.
-//   The flag can only be given at start, so the process re-executes itself once with it.
+//   With --expose-gc it collects once after that first sync (src/machinery/collect-after-load.ts).
+//   Flags can only be given at start, so the process re-executes itself once with them.
 import module from "node:module";
 
-const SEMI_SPACE = "--max-semi-space-size=4";
+const DNS_FLAGS = ["--max-semi-space-size=4", "--expose-gc"];
 const wantsSmallYoungGen = process.argv[2] === "dns";
 const hasFlag = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)].some((a) => a.startsWith("--max-semi-space-size"));
 if (wantsSmallYoungGen && !hasFlag && typeof process.execve === "function") {
-  process.execve(process.execPath, [process.execPath, SEMI_SPACE, ...process.execArgv, ...process.argv.slice(1)], process.env);
+  process.execve(process.execPath, [process.execPath, ...DNS_FLAGS, ...process.execArgv, ...process.argv.slice(1)], process.env);
 }
 
 module.enableCompileCache?.();

@@ -6,6 +6,7 @@ import { isIP } from "node:net";
 import { networkInterfaces } from "node:os";
 import type { InformerSource } from "../../client/informer.ts";
 import { createHandler, DnsListenError, startDnsServer, type TcpLimits } from "../../dns/server/index.ts";
+import { collectOnFirstReady } from "../../machinery/collect-after-load.ts";
 import { logger } from "../../machinery/log.ts";
 import type { Say, StartedApi } from "../components.ts";
 import { CliError } from "../errors.ts";
@@ -89,7 +90,7 @@ export async function startDnsPart(config: DnsPartConfig, source: InformerSource
   });
   const address = { host: config.listen.host, port: server.address.port };
   say(`kdns: dns server listening on ${formatHostPort(address)} (udp, tcp) for ${config.clusterDomain}`);
-  return { address, ready: () => built.ready() };
+  return { address, ready: collectOnFirstReady(() => built.ready()) };
 }
 
 /** `kdns up`'s DNS: in-process against the API, with its readiness in the API's /readyz. */

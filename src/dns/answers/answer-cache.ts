@@ -1,8 +1,9 @@
 /**
  * Answers built once and served many times: name key (the question's wire key, see
- * ParsedQuery.key) → qtype → ready reply. Entries are
- * dropped when the data behind a name changes, never by time (the data is local). Bounded: when
- * full, it starts over, since rebuilding is cheap and a flood of distinct names must not grow it.
+ * ParsedQuery.key) → qtype → ready reply. Entries are dropped when the data behind them changes,
+ * never by time (the data is local): by name, or by a group naming the data an answer was built
+ * from (a Service). Bounded: when full, it starts over, since rebuilding is cheap and a flood of
+ * distinct names must not grow it.
  */
 import type { Sections } from "../wire/response.ts";
 
@@ -17,6 +18,8 @@ export interface CachedAnswer {
 /** The cache. */
 export class AnswerCache {
   readonly #entries = new Map<string, Map<number, CachedAnswer>>();
+  /** group → names with an answer built from it. */
+  readonly #groups = new Map<string, Set<string>>();
   readonly #max: number;
   #count = 0;
 
@@ -29,9 +32,14 @@ export class AnswerCache {
     return this.#entries.get(name)?.get(qtype);
   }
 
-  /** Stores a built answer. */
-  set(name: string, qtype: number, answer: CachedAnswer): void {
+  /** Stores a built answer; `groups` name the data it was built from (see {@link invalidateGroup}). */
+  set(name: string, qtype: number, answer: CachedAnswer, groups: readonly string[] = []): void {
     if (this.#count >= this.#max) this.clear();
+    for (const group of groups) {
+      const names = this.#groups.get(group);
+      if (names) names.add(name);
+      else this.#groups.set(group, new Set([name]));
+    }
     let byType = this.#entries.get(name);
     if (!byType) {
       byType = new Map();
@@ -51,9 +59,18 @@ export class AnswerCache {
     }
   }
 
+  /** Drops every answer built from `group`. */
+  invalidateGroup(group: string): void {
+    const names = this.#groups.get(group);
+    if (!names) return;
+    this.#groups.delete(group);
+    this.invalidate(names);
+  }
+
   /** Drops everything. */
   clear(): void {
     this.#entries.clear();
+    this.#groups.clear();
     this.#count = 0;
   }
 

@@ -4,6 +4,7 @@
  */
 import type { Endpoints, KubeObject, Pod, Service } from "../../../api/types.ts";
 import { canonicalIP } from "./names.ts";
+import { podInfo, type PodInfo } from "./pod-addresses.ts";
 
 /** A port as DNS publishes it in SRV records. */
 export interface PortInfo {
@@ -35,11 +36,6 @@ export interface EndpointsInfo {
   subsets: { addresses: EndpointInfo[]; ports: PortInfo[] }[];
 }
 
-/** A Pod, stripped to its IPs, comma-separated: one string per pod rather than an array of them. */
-export type PodInfo = string;
-
-/** The stripped objects travel through the informer cache as KubeObjects with one extra field. */
-export type Stripped<T> = KubeObject & { dns: T };
 
 /** One string per namespace name, shared by every object in it (JSON parsing makes a new one each time). */
 const namespaces = new Map<string, string>();
@@ -50,58 +46,48 @@ function intern(namespace: string): string {
   return shared;
 }
 
-function meta(obj: KubeObject): KubeObject["metadata"] {
-  // All three fields at once, so the object keeps them in-object (no property array).
-  return { name: obj.metadata.name ?? "", namespace: intern(obj.metadata.namespace ?? ""), resourceVersion: obj.metadata.resourceVersion ?? "" };
-}
-
 /** A Service or Endpoints port as SRV records name it: protocol lower-cased, TCP by default. */
 function portInfo(p: { name?: string; protocol?: string; port: number }): PortInfo {
   return { name: p.name ?? "", protocol: (p.protocol ?? "TCP").toLowerCase(), port: p.port };
 }
 
+/** Whether two stripped values are equal (the informer's `same`: no update when nothing DNS uses changed). */
+export function sameInfo(a: unknown, b: unknown): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
 /** Strips a Service. */
-export function stripService(obj: KubeObject): Stripped<ServiceInfo> {
+export function stripService(obj: KubeObject): ServiceInfo {
   const svc = obj as Service;
   const spec = svc.spec ?? {};
   const ips = (spec.clusterIPs?.length ? spec.clusterIPs : spec.clusterIP ? [spec.clusterIP] : []).filter((ip) => ip && ip !== "None");
   const kind = spec.type === "ExternalName" ? "external-name" : spec.clusterIP === "None" || ips.length === 0 ? "headless" : "cluster-ip";
   return {
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: meta(obj),
-    dns: {
-      namespace: obj.metadata.namespace ?? "",
-      name: obj.metadata.name ?? "",
-      kind,
-      clusterIPs: ips.map(canonicalIP),
-      externalName: (spec.externalName ?? "").toLowerCase().replace(/\.$/, ""),
-      ports: (spec.ports ?? []).map(portInfo),
-    },
+    namespace: intern(obj.metadata.namespace ?? ""),
+    name: obj.metadata.name ?? "",
+    kind,
+    clusterIPs: ips.map(canonicalIP),
+    externalName: (spec.externalName ?? "").toLowerCase().replace(/\.$/, ""),
+    ports: (spec.ports ?? []).map(portInfo),
   };
 }
 
 /** Strips an Endpoints object (ready addresses only: spec 1.1.0 §2.4 serves ready endpoints). */
-export function stripEndpoints(obj: KubeObject): Stripped<EndpointsInfo> {
+export function stripEndpoints(obj: KubeObject): EndpointsInfo {
   const ep = obj as Endpoints;
   return {
-    apiVersion: "v1",
-    kind: "Endpoints",
-    metadata: meta(obj),
-    dns: {
-      namespace: obj.metadata.namespace ?? "",
-      name: obj.metadata.name ?? "",
-      subsets: (ep.subsets ?? []).map((s) => ({
-        addresses: (s.addresses ?? []).map((a) => ({ ip: canonicalIP(a.ip), hostname: (a.hostname ?? "").toLowerCase() })),
-        ports: (s.ports ?? []).map(portInfo),
-      })),
-    },
+    namespace: intern(obj.metadata.namespace ?? ""),
+    name: obj.metadata.name ?? "",
+    subsets: (ep.subsets ?? []).map((s) => ({
+      addresses: (s.addresses ?? []).map((a) => ({ ip: canonicalIP(a.ip), hostname: (a.hostname ?? "").toLowerCase() })),
+      ports: (s.ports ?? []).map(portInfo),
+    })),
   };
 }
 
 /** Strips a Pod to its IPs. */
-export function stripPod(obj: KubeObject): Stripped<PodInfo> {
+export function stripPod(obj: KubeObject): PodInfo {
   const pod = obj as Pod;
   const ips = pod.status?.podIPs?.map((p) => p.ip) ?? (pod.status?.podIP ? [pod.status.podIP] : []);
-  return { apiVersion: "v1", kind: "Pod", metadata: meta(obj), dns: ips.map(canonicalIP).join(",") };
+  return podInfo(ips.map(canonicalIP));
 }

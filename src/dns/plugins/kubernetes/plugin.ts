@@ -6,7 +6,7 @@
  */
 import { resourceByPath, type ResourceInfo } from "../../../api/resources.ts";
 import type { KubeObject } from "../../../api/types.ts";
-import { Informer, namespacePrefix, type InformerSource } from "../../../client/informer.ts";
+import { Informer, type InformerSource } from "../../../client/informer.ts";
 import { AnswerCache } from "../../answers/answer-cache.ts";
 import { encodeAnswer, labelCount } from "../../answers/encode.ts";
 import { NegativeSections } from "../../answers/negative.ts";
@@ -15,11 +15,11 @@ import type { DnsPlugin, DnsReply, DnsRequest, Next } from "../../plugin.ts";
 import { QTYPE, RCODE } from "../../wire/constants.ts";
 import { wireKey } from "../../wire/query.ts";
 import { chaseUpstream } from "./chase.ts";
-import { stripEndpoints, stripPod, stripService, type EndpointsInfo, type PodInfo, type ServiceInfo, type Stripped } from "./model.ts";
-import { inZone, resolve, type ClusterZoneConfig, type PodLookup } from "./resolve.ts";
-import { serviceRecords } from "./service-records.ts";
+import { sameInfo, stripEndpoints, stripPod, stripService, type EndpointsInfo, type ServiceInfo } from "./model.ts";
+import { PodAddresses, type PodInfo } from "./pod-addresses.ts";
+import { ClusterRecords, type ServiceState } from "./cluster-records.ts";
+import { inZone, resolve, type ClusterZoneConfig } from "./resolve.ts";
 import { soaRecord, zoneRecords } from "./zone-records.ts";
-import { ZoneIndex } from "./zone-index.ts";
 import { dashedIP } from "./names.ts";
 
 /** Settings of the plugin. */
@@ -37,37 +37,42 @@ function info(group: string, resource: string): ResourceInfo {
 }
 
 /** The plugin. */
-export class KubernetesPlugin implements DnsPlugin, PodLookup {
+export class KubernetesPlugin implements DnsPlugin {
   readonly name = "kubernetes";
   readonly #cfg: ClusterZoneConfig;
-  readonly #index: ZoneIndex;
+  readonly #records: ClusterRecords;
   readonly #cache = new AnswerCache();
   readonly #negative: NegativeSections;
-  readonly #services: Informer<Stripped<ServiceInfo>>;
-  readonly #endpoints: Informer<Stripped<EndpointsInfo>>;
-  readonly #pods: Informer<Stripped<PodInfo>> | undefined;
-  readonly #podIPs = new Map<string, number>();
+  readonly #services: Informer<KubeObject, ServiceInfo>;
+  readonly #endpoints: Informer<KubeObject, EndpointsInfo>;
+  readonly #pods: Informer<KubeObject, PodInfo> | undefined;
+  readonly #podAddresses = new PodAddresses();
 
   constructor(options: KubernetesPluginOptions) {
     this.#cfg = { zone: options.zone, ttl: options.ttl, pods: options.pods };
-    this.#index = new ZoneIndex([options.zone, "in-addr.arpa", "ip6.arpa"]);
-    this.#index.onChange((names) => this.#cache.invalidate(Array.from(names, wireKey)));
     const serial = Math.floor(Date.now() / 1000);
     this.#negative = new NegativeSections(labelCount(options.zone), soaTtl(options.ttl), soaRecord(options.zone, options.ttl, serial).data);
-    this.#index.set("", zoneRecords(options.zone, options.ttl, serial, options.nsAddresses));
-    this.#services = new Informer<Stripped<ServiceInfo>>(options.source, info("", "services"), { transform: stripService });
-    this.#endpoints = new Informer<Stripped<EndpointsInfo>>(options.source, info("", "endpoints"), { transform: stripEndpoints });
-    const refresh = (o: { metadata: KubeObject["metadata"] }) => this.#refresh(o.metadata.namespace ?? "", o.metadata.name ?? "");
-    for (const inf of [this.#services, this.#endpoints] as unknown as Informer<KubeObject>[]) {
-      inf.on("add", refresh);
-      inf.on("update", (_old, o) => refresh(o));
-      inf.on("delete", refresh);
-    }
+    this.#services = new Informer(options.source, info("", "services"), { transform: stripService, same: sameInfo });
+    this.#endpoints = new Informer(options.source, info("", "endpoints"), { transform: stripEndpoints, same: sameInfo });
+    this.#records = new ClusterRecords(options.zone, zoneRecords(options.zone, options.ttl, serial, options.nsAddresses), {
+      service: (namespace, name) => this.#services.get(namespace, name),
+      endpoints: (namespace, name) => this.#endpoints.get(namespace, name),
+      hasPod: (namespace, ip) => this.#podAddresses.has(namespace, ip),
+    });
+    // Each change passes how the Service and its Endpoints were before it.
+    const eps = (namespace: string, name: string) => this.#endpoints.get(namespace, name);
+    const svc = (namespace: string, name: string) => this.#services.get(namespace, name);
+    this.#services.on("add", (_s, ns, name) => this.#changed(ns, name, { svc: undefined, eps: eps(ns, name) }));
+    this.#services.on("update", (old, _s, ns, name) => this.#changed(ns, name, { svc: old, eps: eps(ns, name) }));
+    this.#services.on("delete", (old, ns, name) => this.#changed(ns, name, { svc: old, eps: eps(ns, name) }));
+    this.#endpoints.on("add", (_e, ns, name) => this.#changed(ns, name, { svc: svc(ns, name), eps: undefined }));
+    this.#endpoints.on("update", (old, _e, ns, name) => this.#changed(ns, name, { svc: svc(ns, name), eps: old }));
+    this.#endpoints.on("delete", (old, ns, name) => this.#changed(ns, name, { svc: svc(ns, name), eps: old }));
     if (options.pods === "verified") {
-      const pods = new Informer<Stripped<PodInfo>>(options.source, info("", "pods"), { transform: stripPod });
-      pods.on("add", (p) => this.#podChanged(undefined, p));
-      pods.on("update", (o, p) => this.#podChanged(o, p));
-      pods.on("delete", (p) => this.#podChanged(p, undefined));
+      const pods = new Informer(options.source, info("", "pods"), { transform: stripPod, same: (a, b) => a === b });
+      pods.on("add", (p, namespace) => this.#podChanged(namespace, "", p));
+      pods.on("update", (o, p, namespace) => this.#podChanged(namespace, o, p));
+      pods.on("delete", (p, namespace) => this.#podChanged(namespace, p, ""));
       this.#pods = pods;
     }
   }
@@ -84,38 +89,19 @@ export class KubernetesPlugin implements DnsPlugin, PodLookup {
     return this.#services.hasSynced() && this.#endpoints.hasSynced() && (this.#pods?.hasSynced() ?? true);
   }
 
-  /** Number of names in the index (for tests and metrics). */
-  get names(): number {
-    return this.#index.size;
+  #changed(namespace: string, name: string, before: ServiceState): void {
+    const reverse = this.#records.changed(namespace, name, before);
+    this.#cache.invalidateGroup(`${namespace}/${name}`);
+    if (this.#cache.size > 0) this.#cache.invalidate(reverse.map(wireKey));
   }
 
-  /** {@link PodLookup}: a pod with this IP exists in the namespace. */
-  hasPod(namespace: string, ip: string): boolean {
-    return (this.#podIPs.get(namespacePrefix(namespace) + ip) ?? 0) > 0;
+  /** A pod's IPs went from `before` to `after`. */
+  #podChanged(namespace: string, before: PodInfo, after: PodInfo): void {
+    const touched = [...this.#podAddresses.change(namespace, before, -1), ...this.#podAddresses.change(namespace, after, +1)];
+    // Only a name that was answered can be cached, so there is nothing to drop before the first query.
+    if (this.#cache.size === 0 || touched.length === 0) return;
+    this.#cache.invalidate(touched.map((ip) => wireKey(`${dashedIP(ip)}.${namespace}.pod.${this.#cfg.zone}`)));
   }
-
-  #refresh(namespace: string, name: string): void {
-    const svc = this.#services.get(namespace, name)?.dns;
-    const eps = this.#endpoints.get(namespace, name)?.dns;
-    this.#index.set(`${namespace}/${name}`, svc ? serviceRecords(svc, eps, this.#cfg.zone) : []);
-  }
-
-  #podChanged(before: Stripped<PodInfo> | undefined, after: Stripped<PodInfo> | undefined): void {
-    const touched: string[] = [];
-    for (const [pod, delta] of [[before, -1], [after, +1]] as const) {
-      if (!pod || pod.dns === "") continue;
-      const namespace = pod.metadata.namespace ?? "";
-      for (const ip of pod.dns.split(",")) {
-        const key = namespacePrefix(namespace) + ip;
-        const count = (this.#podIPs.get(key) ?? 0) + delta;
-        if (count > 0) this.#podIPs.set(key, count);
-        else this.#podIPs.delete(key);
-        touched.push(`${dashedIP(ip)}.${namespace}.pod.${this.#cfg.zone}`);
-      }
-    }
-    this.#cache.invalidate(touched.map(wireKey));
-  }
-
 
   serve(req: DnsRequest, next: Next): DnsReply | Promise<DnsReply> {
     const { key, qtype } = req.query;
@@ -127,17 +113,19 @@ export class KubernetesPlugin implements DnsPlugin, PodLookup {
     if (!reverse && !inZone(name, this.#cfg.zone)) return next(req);
     if (!this.ready()) return reverse ? next(req) : { type: "answer", rcode: RCODE.SERVFAIL, authoritative: false, sections: undefined };
     if (qtype === QTYPE.AXFR || qtype === QTYPE.IXFR) return { type: "answer", rcode: RCODE.REFUSED, authoritative: false, sections: undefined };
-    const r = resolve(this.#index, this.#cfg, this, name, qtype);
+    this.#records.takeRead();
+    const r = resolve(this.#records, this.#cfg, name, qtype);
+    const read = this.#records.takeRead();
     if (r.type === "next") return next(req);
     if (r.type === "chase") return chaseUpstream(req, next, r.answers, r.target);
     if (r.soa && !r.answers.length) {
       const reply = { type: "answer", rcode: r.rcode, authoritative: true, sections: this.#negative.get(req.query) } as const;
       // NXDOMAIN is not cached per name: a flood of random names must not grow memory.
-      if (r.rcode !== RCODE.NXDOMAIN) this.#cache.set(key, qtype, reply);
+      if (r.rcode !== RCODE.NXDOMAIN) this.#cache.set(key, qtype, reply, read);
       return reply;
     }
     const reply = { type: "answer", rcode: r.rcode, authoritative: true, sections: encodeAnswer(req.query, r.answers, r.additionals) } as const;
-    this.#cache.set(key, qtype, reply);
+    this.#cache.set(key, qtype, reply, read);
     return reply;
   }
 

@@ -6,12 +6,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { KubeObject } from "../../../api/types.ts";
 import { QTYPE, RCODE } from "../../wire/constants.ts";
-import { stripEndpoints, stripService } from "./model.ts";
+import { ClusterRecords } from "./cluster-records.ts";
+import { stripEndpoints, stripService, type EndpointsInfo, type ServiceInfo } from "./model.ts";
 import { resolve, type ClusterZoneConfig, type Resolution } from "./resolve.ts";
-import { serviceRecords } from "./service-records.ts";
 import { zoneRecords } from "./zone-records.ts";
 import { reverseName } from "./names.ts";
-import { ZoneIndex } from "./zone-index.ts";
 
 const zone = "cluster.local";
 const cfg: ClusterZoneConfig = { zone, ttl: 5, pods: "verified" };
@@ -24,9 +23,36 @@ function eps(ns: string, name: string, addresses: { ip: string; hostname?: strin
 }
 const http = [{ name: "http", port: 80, protocol: "TCP" }];
 
-function fixture(): ZoneIndex {
-  const index = new ZoneIndex([zone, "in-addr.arpa", "ip6.arpa"]);
-  index.set("zone", zoneRecords(zone, 5, 1, ["10.0.0.10"]));
+/** ClusterRecords over plain maps, the way the plugin feeds it from its informers. */
+class Objects {
+  readonly services = new Map<string, ServiceInfo>();
+  readonly endpoints = new Map<string, EndpointsInfo>();
+  readonly records = new ClusterRecords(zone, zoneRecords(zone, 5, 1, ["10.0.0.10"]), {
+    service: (ns, name) => this.services.get(`${ns}/${name}`),
+    endpoints: (ns, name) => this.endpoints.get(`${ns}/${name}`),
+    hasPod: (ns, ip) => ns === "podns" && ip === "10.240.0.1",
+  });
+
+  put(s: KubeObject, e?: KubeObject): void {
+    const info = stripService(s);
+    const key = `${info.namespace}/${info.name}`;
+    const before = { svc: this.services.get(key), eps: this.endpoints.get(key) };
+    this.services.set(key, info);
+    if (e) this.endpoints.set(key, stripEndpoints(e));
+    this.records.changed(info.namespace, info.name, before);
+  }
+
+  remove(ns: string, name: string): void {
+    const key = `${ns}/${name}`;
+    const before = { svc: this.services.get(key), eps: this.endpoints.get(key) };
+    this.services.delete(key);
+    this.endpoints.delete(key);
+    this.records.changed(ns, name, before);
+  }
+}
+
+function fixture(): ClusterRecords {
+  const objects = new Objects();
   const services: [KubeObject, KubeObject | undefined][] = [
     [svc("testns", "svc1", { clusterIP: "10.0.0.1", ports: http }), eps("testns", "svc1", [{ ip: "172.0.0.1", hostname: "ep1a" }], http)],
     [svc("testns", "svcempty", { clusterIP: "10.0.0.1", ports: http }), undefined],
@@ -40,16 +66,12 @@ function fixture(): ZoneIndex {
     [svc("testns", "external-to-service", { type: "ExternalName", externalName: "svc1.testns.svc.cluster.local" }), undefined],
     [svc("testns", "svc-dual-stack", { clusterIP: "10.0.0.3", clusterIPs: ["10.0.0.3", "10::3"], ports: http }), undefined],
   ];
-  for (const [s, e] of services) {
-    const info = stripService(s).dns;
-    index.set(`${info.namespace}/${info.name}`, serviceRecords(info, e ? stripEndpoints(e).dns : undefined, zone));
-  }
-  return index;
+  for (const [s, e] of services) objects.put(s, e);
+  return objects.records;
 }
 
-const index = fixture();
-const pods = { hasPod: (ns: string, ip: string) => ns === "podns" && ip === "10.240.0.1" };
-const q = (name: string, type: number, c = cfg): Resolution => resolve(index, c, pods, name, type);
+const records = fixture();
+const q = (name: string, type: number, c = cfg): Resolution => resolve(records, c, name, type);
 
 function answerOf(r: Resolution): { rcode: number; answers: string[]; extra: string[]; soa: boolean } {
   assert.equal(r.type, "answer", JSON.stringify(r));
@@ -173,13 +195,32 @@ test("names outside the zone go to the next plugin", () => {
   assert.equal(q("notcluster.local", QTYPE.A).type, "next");
 });
 
-test("removing a service removes its names and empty non-terminals", () => {
-  const idx = new ZoneIndex([zone]);
-  const info = stripService(svc("gone", "web", { clusterIP: "10.0.0.9", ports: http })).dns;
-  idx.set("gone/web", serviceRecords(info, undefined, zone));
-  assert.ok(idx.exists("_tcp.web.gone.svc.cluster.local"));
-  idx.set("gone/web", []);
-  assert.equal(idx.exists("web.gone.svc.cluster.local"), false);
-  assert.equal(idx.exists("_tcp.web.gone.svc.cluster.local"), false);
-  assert.equal(idx.size, 0);
+test("removing a service removes its names, empty non-terminals and PTRs", () => {
+  const objects = new Objects();
+  objects.put(svc("gone", "web", { clusterIP: "10.0.0.9", ports: http }));
+  const name = "_tcp.web.gone.svc.cluster.local";
+  assert.ok(objects.records.recordsFor(name).exists(name));
+  assert.equal(objects.records.pointers("9.0.0.10.in-addr.arpa").length, 1);
+  objects.remove("gone", "web");
+  assert.equal(objects.records.recordsFor(name).exists(name), false);
+  assert.equal(objects.records.recordsFor("web.gone.svc.cluster.local").exists("web.gone.svc.cluster.local"), false);
+  assert.deepEqual(objects.records.pointers("9.0.0.10.in-addr.arpa"), []);
+});
+
+test("a changed cluster IP moves the PTR; reads name the Services an answer came from", () => {
+  const objects = new Objects();
+  objects.put(svc("ns", "a", { clusterIP: "10.0.0.7", ports: http }));
+  objects.put(svc("ns", "b", { clusterIP: "10.0.0.7", ports: http }));
+  assert.equal(objects.records.pointers("7.0.0.10.in-addr.arpa").length, 2);
+  objects.put(svc("ns", "a", { clusterIP: "10.0.0.8", ports: http }));
+  objects.records.takeRead();
+  assert.deepEqual(objects.records.pointers("7.0.0.10.in-addr.arpa"), [{ type: "PTR", target: "b.ns.svc.cluster.local" }]);
+  assert.deepEqual(objects.records.takeRead(), ["ns/b"]);
+  assert.deepEqual(objects.records.pointers("8.0.0.10.in-addr.arpa"), [{ type: "PTR", target: "a.ns.svc.cluster.local" }]);
+  const external = new Objects();
+  external.put(svc("ns", "web", { clusterIP: "10.0.0.1", ports: http }));
+  external.put(svc("ns", "alias", { type: "ExternalName", externalName: "web.ns.svc.cluster.local" }));
+  external.records.takeRead();
+  resolve(external.records, cfg, "alias.ns.svc.cluster.local", QTYPE.A);
+  assert.deepEqual([...new Set(external.records.takeRead())].sort(), ["ns/alias", "ns/web"]);
 });

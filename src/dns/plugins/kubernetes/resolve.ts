@@ -6,8 +6,8 @@
 import { isIP } from "node:net";
 import type { RecordData } from "../../wire/records.ts";
 import { QTYPE, RCODE } from "../../wire/constants.ts";
-import type { ZoneIndex } from "./zone-index.ts";
 import type { OwnedRecord } from "../../answers/encode.ts";
+import type { ZoneSource } from "./cluster-records.ts";
 import { ipFromDashed } from "./names.ts";
 
 /** How pod names `a-b-c-d.ns.pod.<zone>` are answered (CoreDNS `pods`). */
@@ -19,12 +19,6 @@ export interface ClusterZoneConfig {
   ttl: number;
   pods: PodMode;
 }
-
-/** Answers "does a pod with this IP exist in this namespace" for `pods verified`. */
-export interface PodLookup {
-  hasPod(namespace: string, ip: string): boolean;
-}
-
 
 /** Outcome of resolving one question. */
 export type Resolution =
@@ -55,52 +49,52 @@ export function inZone(name: string, zone: string): boolean {
 }
 
 /** Resolves one question (name lower-cased, no trailing dot). */
-export function resolve(index: ZoneIndex, cfg: ClusterZoneConfig, pods: PodLookup, name: string, qtype: number): Resolution {
+export function resolve(data: ZoneSource, cfg: ClusterZoneConfig, name: string, qtype: number): Resolution {
   if (name.endsWith(".in-addr.arpa") || name.endsWith(".ip6.arpa")) {
-    const ptrs = qtype === QTYPE.PTR ? index.records(name, "PTR") : [];
+    const ptrs = qtype === QTYPE.PTR ? data.pointers(name) : [];
     if (!ptrs.length) return { type: "next" };
     return { type: "answer", rcode: RCODE.NOERROR, answers: ptrs.map((data) => ({ owner: "qname", ttl: cfg.ttl, data })), additionals: [], soa: false };
   }
   if (!inZone(name, cfg.zone)) return { type: "next" };
   const rel = name === cfg.zone ? [] : name.slice(0, -(cfg.zone.length + 1)).split(".");
-  if (rel.length === 3 && rel[2] === "pod") return resolvePod(cfg, pods, rel[0]!, rel[1]!, qtype);
+  if (rel.length === 3 && rel[2] === "pod") return resolvePod(cfg, data, rel[0]!, rel[1]!, qtype);
   // CoreDNS: `svc.<zone>`, `pod.<zone>` and `<ns>.svc|pod.<zone>` exist (NODATA) for any namespace.
   if ((rel.length === 1 || rel.length === 2) && (rel[rel.length - 1] === "svc" || rel[rel.length - 1] === "pod")) {
     return nodata();
   }
-  if (!index.exists(name)) return nxdomain();
+  const set = data.recordsFor(name);
+  if (!set.exists(name)) return nxdomain();
   const type = TYPE_NAMES[qtype];
-  const cname = index.records(name, "CNAME")[0];
-  if (cname && cname.type === "CNAME" && qtype !== QTYPE.CNAME) return chase(index, cfg, name, cname.target, cname, type);
-  const records = type ? index.records(name, type) : [];
+  const cname = set.records(name, "CNAME")[0];
+  if (cname && cname.type === "CNAME" && qtype !== QTYPE.CNAME) return chase(data, cfg, name, cname.target, cname, type);
+  const records = type ? set.records(name, type) : [];
   if (!records.length) return nodata();
   return {
     type: "answer",
     rcode: RCODE.NOERROR,
     answers: records.map((data) => ({ owner: "qname", ttl: ttlOf(cfg, name, data), data })),
-    additionals: glue(index, cfg, records),
+    additionals: glue(data, cfg, records),
     soa: false,
   };
 }
 
-/** A/AAAA of SRV targets and NS names held in the index (spec: "MAY carry the A/AAAA of SRV targets"). */
-function glue(index: ZoneIndex, cfg: ClusterZoneConfig, records: RecordData[]): OwnedRecord[] {
+/** A/AAAA of SRV targets and NS names held in the zone (spec: "MAY carry the A/AAAA of SRV targets"). */
+function glue(data: ZoneSource, cfg: ClusterZoneConfig, records: RecordData[]): OwnedRecord[] {
   const out: OwnedRecord[] = [];
   const seen = new Set<string>();
   for (const r of records) {
     if (r.type !== "SRV" && r.type !== "NS") continue;
     if (seen.has(r.target)) continue;
     seen.add(r.target);
-    for (const data of [...index.records(r.target, "A"), ...index.records(r.target, "AAAA")]) {
-      out.push({ owner: r.target, ttl: cfg.ttl, data });
-    }
+    const set = data.recordsFor(r.target);
+    for (const rec of [...set.records(r.target, "A"), ...set.records(r.target, "AAAA")]) out.push({ owner: r.target, ttl: cfg.ttl, data: rec });
   }
   return out;
 }
 
 const MAX_CHAIN = 8;
 
-function chase(index: ZoneIndex, cfg: ClusterZoneConfig, name: string, firstTarget: string, first: RecordData, type: RecordData["type"] | undefined): Resolution {
+function chase(data: ZoneSource, cfg: ClusterZoneConfig, name: string, firstTarget: string, first: RecordData, type: RecordData["type"] | undefined): Resolution {
   const answers: OwnedRecord[] = [{ owner: "qname", ttl: cfg.ttl, data: first }];
   const seen = new Set([name]);
   let target = firstTarget;
@@ -108,19 +102,20 @@ function chase(index: ZoneIndex, cfg: ClusterZoneConfig, name: string, firstTarg
     if (seen.has(target)) break; // a loop: answer what we have
     seen.add(target);
     if (!inZone(target, cfg.zone)) return { type: "chase", answers, target };
-    const next = index.records(target, "CNAME")[0];
+    const set = data.recordsFor(target);
+    const next = set.records(target, "CNAME")[0];
     if (next && next.type === "CNAME") {
       answers.push({ owner: target, ttl: cfg.ttl, data: next });
       target = next.target;
       continue;
     }
-    for (const data of type ? index.records(target, type) : []) answers.push({ owner: target, ttl: cfg.ttl, data });
+    for (const rec of type ? set.records(target, type) : []) answers.push({ owner: target, ttl: cfg.ttl, data: rec });
     break;
   }
   return { type: "answer", rcode: RCODE.NOERROR, answers, additionals: [], soa: false };
 }
 
-function resolvePod(cfg: ClusterZoneConfig, pods: PodLookup, label: string, namespace: string, qtype: number): Resolution {
+function resolvePod(cfg: ClusterZoneConfig, pods: ZoneSource, label: string, namespace: string, qtype: number): Resolution {
   if (cfg.pods === "disabled") return nxdomain();
   const ip = ipFromDashed(label);
   if (!ip) return nxdomain();
