@@ -1,7 +1,7 @@
 /**
- * The kubernetes plugin: answers the cluster zone (and PTRs of cluster IPs) from an index fed by
- * list + watch of Services, Endpoints and (for `pods verified`) Pods. Built answers are cached
- * until the data behind them changes. Until the first sync, cluster names get SERVFAIL, never a
+ * The kubernetes plugin: answers the cluster zone (and PTRs of cluster IPs) from stripped
+ * Services, Endpoints and (for `pods verified`) pod IPs, kept by list + watch (see
+ * cluster-records.ts). Built answers are cached until the data behind them changes. Until the first sync, cluster names get SERVFAIL, never a
  * false NXDOMAIN (CoreDNS TestNotSyncedServeDNS).
  */
 import { resourceByPath, type ResourceInfo } from "../../../api/resources.ts";
