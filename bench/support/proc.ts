@@ -37,12 +37,12 @@ export async function run(cmd: string, args: string[], cpu?: number): Promise<st
   return child.output();
 }
 
-/** The resident set size of a process in MiB (VmRSS of /proc/PID/status). */
-export async function rssMiB(pid: number): Promise<number> {
+/** Resident memory of a process now and at its peak (VmRSS, VmHWM), in MiB. */
+export async function memoryMiB(pid: number): Promise<{ rss: number; peak: number }> {
   const { readFile } = await import("node:fs/promises");
   const status = await readFile(`/proc/${pid}/status`, "utf8");
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
-  return kb / 1024;
+  const field = (name: string): number => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN) / 1024;
+  return { rss: field("VmRSS"), peak: field("VmHWM") };
 }
 
 /** One line of progress on stderr. */
