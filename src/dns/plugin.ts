@@ -19,7 +19,11 @@ export interface DnsRequest {
 /** What a plugin answers. */
 export type DnsReply =
   /** Header bits plus precomputed sections; the server copies the question and writes the rest. */
-  | { type: "answer"; rcode: number; authoritative: boolean; sections: Sections | undefined; truncated?: boolean }
+  | {
+      type: "answer"; rcode: number; authoritative: boolean; sections: Sections | undefined; truncated?: boolean;
+      /** Present on an answer held in an answer cache: false while current, true once dropped (see ResponseMemo). */
+      stale?: boolean;
+    }
   /** A complete message (forwarded or cached); its ID and question already match the query. */
   | { type: "raw"; bytes: Buffer }
   /** Send nothing. */

@@ -7,12 +7,16 @@
  */
 import type { Sections } from "../wire/response.ts";
 
-/** A built answer, kept as the very reply object plugins return, so a hit allocates nothing. */
+/**
+ * A built answer, kept as the very reply object plugins return, so a hit allocates nothing.
+ * `stale` turns true when the cache drops it, for whoever kept a copy of its bytes.
+ */
 export interface CachedAnswer {
   readonly type: "answer";
   readonly rcode: number;
   readonly authoritative: boolean;
   readonly sections: Sections;
+  stale: boolean;
 }
 
 /** The cache. */
@@ -45,7 +49,9 @@ export class AnswerCache {
       byType = new Map();
       this.#entries.set(name, byType);
     }
-    if (!byType.has(qtype)) this.#count++;
+    const previous = byType.get(qtype);
+    if (previous) previous.stale = true;
+    else this.#count++;
     byType.set(qtype, answer);
   }
 
@@ -56,6 +62,7 @@ export class AnswerCache {
       if (!byType) continue;
       this.#count -= byType.size;
       this.#entries.delete(name);
+      for (const answer of byType.values()) answer.stale = true;
     }
   }
 
@@ -69,6 +76,7 @@ export class AnswerCache {
 
   /** Drops everything. */
   clear(): void {
+    for (const byType of this.#entries.values()) for (const answer of byType.values()) answer.stale = true;
     this.#entries.clear();
     this.#groups.clear();
     this.#count = 0;

@@ -7,6 +7,7 @@ import { QTYPE, RCODE } from "../wire/constants.ts";
 import { isInternetClass, parseQuery, type ParsedQuery } from "../wire/query.ts";
 import { encodeSections } from "../wire/records.ts";
 import { udpLimit, writeAnswer, type Sections } from "../wire/response.ts";
+import { ResponseMemo } from "./response-memo.ts";
 
 /** Turns one received message into the answer to send (undefined: send nothing). */
 export type MessageHandler = (msg: Buffer, transport: "udp" | "tcp", clientAddress: string) => Buffer | undefined | Promise<Buffer | undefined>;
@@ -15,6 +16,8 @@ export type MessageHandler = (msg: Buffer, transport: "udp" | "tcp", clientAddre
 export interface HandlerOptions {
   /** Called with every fault a plugin throws (the client gets SERVFAIL). */
   onError?: (err: unknown) => void;
+  /** Whole UDP responses to remember (see ResponseMemo); 0 turns the memo off. Default 10,000. */
+  memoEntries?: number;
 }
 
 /** RFC 8482 §4.2: answer ANY with one synthesized HINFO, as CoreDNS's `any` plugin does. */
@@ -25,14 +28,19 @@ export function createHandler(chain: Next, options: HandlerOptions = {}): Messag
   const finish = (msg: Buffer, query: ParsedQuery, reply: DnsReply, limit: number): Buffer | undefined => {
     if (reply.type === "drop") return undefined;
     if (reply.type === "raw") return reply.bytes;
-    const flags = { rcode: reply.rcode, authoritative: reply.authoritative, recursionAvailable: true, truncated: reply.truncated ?? false };
-    return writeAnswer(msg, query, flags, reply.sections, limit);
+    return writeAnswer(msg, query, reply, reply.sections, limit);
   };
   const fail = (msg: Buffer, query: ParsedQuery, limit: number, err: unknown): Buffer => {
     options.onError?.(err);
     return writeAnswer(msg, query, { rcode: RCODE.SERVFAIL, authoritative: false, recursionAvailable: true }, undefined, limit);
   };
+  const memo = options.memoEntries === 0 ? undefined : new ResponseMemo(options.memoEntries);
   return (msg, transport, clientAddress) => {
+    const memoKey = transport === "udp" ? memo?.key(msg) : undefined;
+    if (memoKey !== undefined) {
+      const known = memo!.answer(memoKey, msg);
+      if (known) return known;
+    }
     const query = parseQuery(msg);
     if (query.type === "drop") return undefined;
     const limit = transport === "udp" ? udpLimit(query.edns) : 65535;
@@ -55,7 +63,11 @@ export function createHandler(chain: Next, options: HandlerOptions = {}): Messag
     } catch (err) {
       return fail(msg, query, limit, err);
     }
-    if (!(reply instanceof Promise)) return finish(msg, query, reply, limit);
+    if (!(reply instanceof Promise)) {
+      const out = finish(msg, query, reply, limit);
+      if (memoKey !== undefined && out) memo!.remember(memoKey, reply, out);
+      return out;
+    }
     return reply.then((r) => finish(msg, query, r, limit), (err: unknown) => fail(msg, query, limit, err));
   };
 }

@@ -205,11 +205,13 @@ function keyOf(msg: Uint8Array, nameEnd: number): string {
       break;
     }
   }
-  const bytes = upper ? Buffer.from(msg.subarray(HEADER_LENGTH, nameEnd)) : Buffer.from(msg.buffer, msg.byteOffset + HEADER_LENGTH, nameEnd - HEADER_LENGTH);
-  if (upper) {
-    // Length bytes are below 0x40, so only label bytes can be in A–Z.
-    for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x41 && bytes[i]! <= 0x5a) bytes[i]! += 32;
+  if (!upper) {
+    const buf = Buffer.isBuffer(msg) ? msg : Buffer.from(msg.buffer, msg.byteOffset, msg.length);
+    return buf.toString("latin1", HEADER_LENGTH, nameEnd);
   }
+  const bytes = Buffer.from(msg.subarray(HEADER_LENGTH, nameEnd));
+  // Length bytes are below 0x40, so only label bytes can be in A–Z.
+  for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x41 && bytes[i]! <= 0x5a) bytes[i]! += 32;
   return bytes.toString("latin1");
 }
 

@@ -18,7 +18,8 @@ export interface Sections {
 export interface AnswerFlags {
   rcode: number;
   authoritative: boolean;
-  recursionAvailable: boolean;
+  /** RA; set unless false (a reply object from a plugin can serve as the flags as it is). */
+  recursionAvailable?: boolean;
   /** Set TC even though the records fit (carried over from an upstream answer). */
   truncated?: boolean;
 }
@@ -57,7 +58,7 @@ export function writeAnswer(
   const rd = query.recursionDesired ? 0x01 : 0;
   out[2] = 0x80 | (query.opcode << 3) | (flags.authoritative ? 0x04 : 0) | (truncated || flags.truncated ? 0x02 : 0) | rd;
   const cd = query.type === "query" && query.checkingDisabled ? 0x10 : 0;
-  out[3] = (flags.recursionAvailable ? 0x80 : 0) | cd | (flags.rcode & 0x0f);
+  out[3] = (flags.recursionAvailable !== false ? 0x80 : 0) | cd | (flags.rcode & 0x0f);
   out.writeUInt16BE(questionLength > 0 ? 1 : 0, 4);
   out.writeUInt16BE(body ? body.answers : 0, 6);
   out.writeUInt16BE(body ? body.authorities : 0, 8);

@@ -7,7 +7,7 @@
 import { resourceByPath, type ResourceInfo } from "../../../api/resources.ts";
 import type { KubeObject } from "../../../api/types.ts";
 import { Informer, type InformerSource } from "../../../client/informer.ts";
-import { AnswerCache } from "../../answers/answer-cache.ts";
+import { AnswerCache, type CachedAnswer } from "../../answers/answer-cache.ts";
 import { encodeAnswer, labelCount } from "../../answers/encode.ts";
 import { NegativeSections } from "../../answers/negative.ts";
 import { soaTtl } from "../../answers/soa.ts";
@@ -119,12 +119,14 @@ export class KubernetesPlugin implements DnsPlugin {
     if (r.type === "next") return next(req);
     if (r.type === "chase") return chaseUpstream(req, next, r.answers, r.target);
     if (r.soa && !r.answers.length) {
-      const reply = { type: "answer", rcode: r.rcode, authoritative: true, sections: this.#negative.get(req.query) } as const;
+      const sections = this.#negative.get(req.query);
       // NXDOMAIN is not cached per name: a flood of random names must not grow memory.
-      if (r.rcode !== RCODE.NXDOMAIN) this.#cache.set(key, qtype, reply, read);
+      if (r.rcode === RCODE.NXDOMAIN) return { type: "answer", rcode: r.rcode, authoritative: true, sections };
+      const reply: CachedAnswer = { type: "answer", rcode: r.rcode, authoritative: true, sections, stale: false };
+      this.#cache.set(key, qtype, reply, read);
       return reply;
     }
-    const reply = { type: "answer", rcode: r.rcode, authoritative: true, sections: encodeAnswer(req.query, r.answers, r.additionals) } as const;
+    const reply: CachedAnswer = { type: "answer", rcode: r.rcode, authoritative: true, sections: encodeAnswer(req.query, r.answers, r.additionals), stale: false };
     this.#cache.set(key, qtype, reply, read);
     return reply;
   }
