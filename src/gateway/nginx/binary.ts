@@ -1,4 +1,5 @@
-/** Finding the nginx binary (Debian puts it in /usr/sbin, often not on a user's PATH). */
+/** Finding the nginx binary (Debian puts it in /usr/sbin, often not on a user's PATH) and its version. */
+import { execFile } from "node:child_process";
 import { access, constants } from "node:fs/promises";
 import { delimiter, join } from "node:path";
 
@@ -18,4 +19,27 @@ export async function findNginx(): Promise<string> {
     }
   }
   throw new Error(`nginx is not installed (looked in ${dirs.slice(0, 3).join(", ")} and PATH); install it with: ${NGINX_INSTALL_HINT}`);
+}
+
+/** A version as [major, minor, patch]. */
+export type NginxVersion = [number, number, number];
+
+/** The version in `nginx -v` output ("nginx version: nginx/1.22.1"), if there is one. */
+export function parseNginxVersion(text: string): NginxVersion | undefined {
+  const m = /nginx\/(\d+)\.(\d+)\.(\d+)/.exec(text);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
+}
+
+/** The version of the nginx at `binary` (it prints it on stderr), or undefined when unreadable. */
+export function nginxVersion(binary: string): Promise<NginxVersion | undefined> {
+  return new Promise((resolve) => {
+    execFile(binary, ["-v"], { timeout: 5000 }, (_err, stdout, stderr) => resolve(parseNginxVersion(`${stderr}${stdout}`)));
+  });
+}
+
+/** Whether `version` is at least `min`. */
+export function atLeast(version: NginxVersion | undefined, min: NginxVersion): boolean {
+  if (!version) return false;
+  for (let i = 0; i < 3; i++) if (version[i] !== min[i]) return version[i]! > min[i]!;
+  return true;
 }

@@ -6,9 +6,12 @@ import { join } from "node:path";
 import { logger } from "../../machinery/log.ts";
 import type { ApplyResult, GatewayEngine } from "../engine.ts";
 import type { RouteTable } from "../routes/model.ts";
-import { findNginx } from "./binary.ts";
+import { atLeast, findNginx, nginxVersion, type NginxVersion } from "./binary.ts";
 import { renderNginxConfig } from "./render.ts";
 import { NginxSupervisor } from "./supervisor.ts";
+
+/** The first nginx with `keepalive_min_timeout` (see RenderOptions). */
+const KEEPALIVE_MIN_TIMEOUT_SINCE: NginxVersion = [1, 27, 4];
 
 /** Options of {@link startNginxEngine}. */
 export interface NginxEngineOptions {
@@ -36,10 +39,12 @@ export interface NginxEngine extends GatewayEngine {
 export async function startNginxEngine(options: NginxEngineOptions): Promise<NginxEngine> {
   const log = logger("gateway-nginx");
   const dir = join(options.dataDir, "nginx");
-  const supervisor = new NginxSupervisor({ binary: options.binary ?? (await findNginx()), dir, log });
+  const binary = options.binary ?? (await findNginx());
+  const supervisor = new NginxSupervisor({ binary, dir, log });
+  const keepaliveMinTimeout = atLeast(await nginxVersion(binary), KEEPALIVE_MIN_TIMEOUT_SINCE);
   await supervisor.prepare();
   const render = (table: RouteTable): string =>
-    options.render ? options.render(table, options.listen) : renderNginxConfig(table, { listen: options.listen });
+    options.render ? options.render(table, options.listen) : renderNginxConfig(table, { listen: options.listen, keepaliveMinTimeout });
   let current = render({ hosts: [], records: [] });
   const first = await supervisor.test(current);
   if (first.type === "failed") throw new Error(`nginx rejected kdns's empty configuration: ${first.error}`);

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { readFile, writeFile } from "node:fs/promises";
 import type { RouteTable } from "../routes/model.ts";
 import { quote, UnsafeValueError } from "./quote.ts";
+import { atLeast, findNginx, nginxVersion, parseNginxVersion } from "./binary.ts";
 import { renderNginxConfig } from "./render.ts";
 
 const GOLDEN = new URL("../../../test/gateway/nginx.golden.conf", import.meta.url);
@@ -51,4 +52,18 @@ test("values that could break out of a quoted nginx string are refused or escape
   assert.equal(quote("path", "/x; include /etc/passwd; {"), '"/x; include /etc/passwd; {"');
   const hostile: RouteTable = { hosts: [{ host: "a.com", routes: [{ prefix: "/x$host", record: "d/r", target: "t", backends: [{ ip: "10.0.0.1", port: 1 }] }] }], records: [] };
   assert.throws(() => renderNginxConfig(hostile, { listen: "127.0.0.1:8080" }), UnsafeValueError);
+});
+
+test("keepalive_min_timeout is rendered only for an nginx that has it (1.27.4+)", async () => {
+  assert.doesNotMatch(renderNginxConfig(table, { listen: "127.0.0.1:8080" }), /keepalive_min_timeout/);
+  assert.match(renderNginxConfig(table, { listen: "127.0.0.1:8080", keepaliveMinTimeout: true }), /^    keepalive_min_timeout 1s;$/m);
+  assert.deepEqual(parseNginxVersion("nginx version: nginx/1.22.1\n"), [1, 22, 1]);
+  assert.equal(parseNginxVersion("not nginx"), undefined);
+  assert.equal(atLeast([1, 22, 1], [1, 27, 4]), false);
+  assert.equal(atLeast([1, 27, 4], [1, 27, 4]), true);
+  assert.equal(atLeast([1, 28, 0], [1, 27, 4]), true);
+  assert.equal(atLeast([2, 0, 0], [1, 27, 4]), true);
+  assert.equal(atLeast(undefined, [1, 27, 4]), false);
+  // The nginx this machine has answers `nginx -v` with a version the engine can read.
+  assert.ok(await nginxVersion(await findNginx()), "nginx -v reports a version");
 });

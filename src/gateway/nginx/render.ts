@@ -19,6 +19,12 @@ export interface RenderOptions {
   listen: string;
   /** `worker_processes` (default `auto`). */
   workers?: number | "auto";
+  /**
+   * nginx understands `keepalive_min_timeout` (1.27.4+): a reload's retiring workers then answer
+   * a request that races their shutdown (with `Connection: close`) instead of closing the
+   * keep-alive connection under it, which a client that does not retry sees as a failure.
+   */
+  keepaliveMinTimeout?: boolean;
 }
 
 function backendAddress(b: Backend): string {
@@ -81,6 +87,7 @@ export function renderNginxConfig(table: RouteTable, options: RenderOptions): st
     "http {",
     "    access_log off;",
     "    server_tokens off;",
+    ...(options.keepaliveMinTimeout ? ["    keepalive_min_timeout 1s;"] : []),
     "    default_type text/plain;",
     "    client_body_temp_path tmp/client_body;",
     "    proxy_temp_path tmp/proxy;",
