@@ -24,7 +24,7 @@ import { startDnsmasq, startEcho, startUnbound, type NameAddress } from "./peers
 
 const quick = process.argv.includes("--quick");
 const seconds = quick ? 3 : 5;
-const perfRounds = quick ? 1 : 4;
+const perfRounds = quick ? 1 : 6;
 const names = quick ? 200 : 1000;
 const bigServices = quick ? 1000 : 10_000;
 const bigPods = quick ? 10_000 : 100_000;
