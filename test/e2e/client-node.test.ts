@@ -5,39 +5,28 @@
  */
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { ADD, CoreV1Api, DELETE, ERROR, KubeConfig, PatchStrategy, UPDATE, makeInformer, setHeaderOptions, type V1Service } from "@kubernetes/client-node";
 import { freePort } from "../support/free-port.ts";
+import { startKdnsUp, type KdnsUp } from "../support/kdns-up.ts";
 import { waitFor } from "../support/wait-for.ts";
 
-const ROOT = resolve(import.meta.dirname, "../..");
-const NODE = join(ROOT, "node_modules/.bin/node");
-const BIN = join(ROOT, "src/bin/kdns.ts");
-
 let dir = "";
-let up: ChildProcess | undefined;
-let exited: Promise<void> = Promise.resolve();
+let up: KdnsUp | undefined;
 
 async function startUp(apiPort: number, dnsPort: number): Promise<void> {
-  const child = spawn(NODE, [BIN, "up", "--store", "embedded", "--data-dir", join(dir, "data"), "--token-file", join(dir, "tokens"),
-    "--api-listen", `127.0.0.1:${apiPort}`, "--dns-listen", `127.0.0.1:${dnsPort}`, "--gateway", "none", "--upstream", "none"], { stdio: ["ignore", "pipe", "pipe"] });
-  up = child;
-  let output = "";
-  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
-  exited = new Promise((r) => child.once("exit", () => r()));
-  await waitFor(() => {
-    if (child.exitCode !== null) throw new Error(`kdns up exited: ${output}`);
-    return /controllers running/.test(output);
-  }, { timeoutMs: 30_000, what: "kdns up" });
+  up = await startKdnsUp({
+    args: ["--store", "embedded", "--token-file", join(dir, "tokens"), "--api-listen", `127.0.0.1:${apiPort}`,
+      "--dns-listen", `127.0.0.1:${dnsPort}`, "--gateway", "none", "--upstream", "none"],
+    dataDir: join(dir, "data"),
+    readyLine: /controllers running/,
+  });
 }
 
 async function stopUp(): Promise<void> {
-  if (up && up.exitCode === null && up.signalCode === null) up.kill("SIGTERM");
-  await exited;
+  await up?.stop();
 }
 
 after(async () => {

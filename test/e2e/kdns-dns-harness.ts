@@ -3,68 +3,16 @@
  * loopback, ready once /readyz says so (every DNS plugin synced); plus `dig` and a raw UDP query
  * for measuring how fast an answer changes.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { dig as runDig, type DigRecord } from "../support/dig.ts";
 import { createSocket } from "node:dgram";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
 import * as dnsPacket from "dns-packet";
-import { waitFor } from "../support/wait-for.ts";
+import { dig as runDig, type DigRecord } from "../support/dig.ts";
+import { startKdnsUp as startUp, type KdnsUp } from "../support/kdns-up.ts";
 
-const ROOT = resolve(import.meta.dirname, "../..");
-/** Node 24 from the npm package (the system node may be older). */
-export const NODE = join(ROOT, "node_modules/.bin/node");
-/** The kdns entry point. */
-export const BIN = join(ROOT, "src/bin/kdns.ts");
-
-/** A running `kdns up`. */
-export interface KdnsUp {
-  /** API base URL. */
-  server: string;
-  child: ChildProcess;
-  /** Everything it printed so far. */
-  output(): string;
-  /** Kills it (SIGTERM, then SIGKILL after 5 s) and waits for it to exit. */
-  stop(): Promise<void>;
-}
+export { BIN, NODE, type KdnsUp } from "../support/kdns-up.ts";
 
 /** Starts `kdns up --store memory` with `args` added; resolves once DNS listens and /readyz is ok. */
-export async function startKdnsUp(apiPort: number, args: string[]): Promise<KdnsUp> {
-  // Its data dir (the kubeconfig it writes) goes to a temp dir removed on stop.
-  const dataDir = await mkdtemp(join(tmpdir(), "kdns-dns-e2e-"));
-  const child = spawn(NODE, [BIN, "up", "--store", "memory", "--api-listen", `127.0.0.1:${apiPort}`, "--data-dir", dataDir, ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<void>((r) => child.once("close", () => r()));
-  const server = `http://127.0.0.1:${apiPort}`;
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGTERM");
-      const hard = setTimeout(() => child.kill("SIGKILL"), 5_000);
-      await exited;
-      clearTimeout(hard);
-    }
-    await rm(dataDir, { recursive: true, force: true });
-  };
-  try {
-    await waitFor(
-      async () => {
-        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`kdns up exited: ${out}`);
-        // /readyz can be ok a moment before the DNS part has started and added its check.
-        if (!/dns server listening on /.test(out)) return false;
-        return (await fetch(`${server}/readyz`)).ok;
-      },
-      { timeoutMs: 30_000, intervalMs: 50, what: "kdns up's DNS listening and /readyz ok" },
-    );
-  } catch (err) {
-    await stop();
-    throw new Error(`${(err as Error).message}\n--- kdns up output ---\n${out}`);
-  }
-  return { server, child, output: () => out, stop };
+export function startKdnsUp(apiPort: number, args: string[]): Promise<KdnsUp> {
+  return startUp({ args: ["--store", "memory", "--api-listen", `127.0.0.1:${apiPort}`, ...args], readyLine: /dns server listening on / });
 }
 
 /** Sends a JSON request to the API; returns status and parsed body. */

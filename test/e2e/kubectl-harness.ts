@@ -3,16 +3,11 @@
  * data dir), for the kubectl end-to-end tests.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { httpsFetch } from "../support/https-fetch.ts";
+import { join } from "node:path";
 import { freePort } from "../support/free-port.ts";
-import { waitFor } from "../support/wait-for.ts";
-
-const ROOT = resolve(import.meta.dirname, "../..");
-const NODE = join(ROOT, "node_modules/.bin/node");
-const BIN = join(ROOT, "src/bin/kdns.ts");
+import { BIN, NODE, startKdnsUp, type KdnsUp } from "../support/kdns-up.ts";
 
 /** What a finished process left. */
 export interface Result {
@@ -69,31 +64,24 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, stdin = ""): P
 export async function startCluster(args: string[]): Promise<Cluster> {
   const dir = await mkdtemp(join(tmpdir(), "kdns-kubectl-"));
   const [apiPort, dnsPort] = [await freePort(), await freePort()];
-  const up = spawn(NODE, [BIN, "up", "--api-listen", `127.0.0.1:${apiPort}`, "--dns-listen", `127.0.0.1:${dnsPort}`,
-    "--gateway", "none", "--upstream", "none", "--data-dir", join(dir, "data"), ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  const daemon = collect(up);
-  let server = `http://127.0.0.1:${apiPort}`;
-  let ca: string | undefined;
+  let up: KdnsUp;
+  try {
+    up = await startKdnsUp({
+      args: ["--api-listen", `127.0.0.1:${apiPort}`, "--dns-listen", `127.0.0.1:${dnsPort}`, "--gateway", "none", "--upstream", "none", ...args],
+      dataDir: join(dir, "data"),
+      readyLine: /kubeconfig written to/,
+    });
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+  const { server, ca } = up;
   const caPath = join(dir, "data", "pki", "ca.crt");
   const kubeconfig = join(dir, "data", "kubeconfig");
   const stop = async (): Promise<void> => {
-    if (up.exitCode === null && up.signalCode === null) up.kill("SIGTERM");
-    await daemon.exited;
+    await up.stop();
     await rm(dir, { recursive: true, force: true });
   };
-  try {
-    await waitFor(() => {
-      if (up.exitCode !== null) throw new Error(`kdns up exited: ${daemon.output()}`);
-      return /kubeconfig written to/.test(daemon.output());
-    }, { timeoutMs: 30_000, what: `kdns up to start, output: ${daemon.output()}` });
-    server = /api server listening on (\S+)/.exec(daemon.output())?.[1] ?? server;
-    if (server.startsWith("https:")) ca = await readFile(caPath, "utf8");
-    const get = ca !== undefined ? httpsFetch({ ca }) : fetch;
-    await waitFor(async () => (await get(`${server}/readyz`, {})).ok, { timeoutMs: 30_000, what: "/readyz" });
-  } catch (err) {
-    await stop();
-    throw err;
-  }
   // Own HOME and cache dir: no user kubeconfig or stale discovery cache leaks in.
   const env = { PATH: process.env.PATH ?? "", HOME: dir, KUBECONFIG: kubeconfig, KUBECACHEDIR: join(dir, "cache") };
   return {

@@ -1,0 +1,78 @@
+/**
+ * The real `kdns up` as a child process on loopback, for end-to-end tests: started with the
+ * test's flags and a data directory (a temp one, removed on stop, unless the test brings its
+ * own), ready once it printed the line the test waits for and its /readyz is ok (over https with
+ * the CA it generated, when it serves TLS).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { httpsFetch } from "./https-fetch.ts";
+import { waitFor } from "./wait-for.ts";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+/** Node 24 from the npm package (the system node may be older). */
+export const NODE = join(ROOT, "node_modules/.bin/node");
+/** The kdns entry point. */
+export const BIN = join(ROOT, "src/bin/kdns.ts");
+
+/** Options of {@link startKdnsUp}. */
+export interface KdnsUpOptions {
+  /** Flags after `up`; `--data-dir` is added. */
+  args: string[];
+  /** Data directory to use and keep (e.g. to restart on the same data); default a temp dir removed on stop. */
+  dataDir?: string;
+  /** A line `kdns up` prints once the parts the test needs run (default: the API server's). */
+  readyLine?: RegExp;
+}
+
+/** A running `kdns up`. */
+export interface KdnsUp {
+  /** API base URL, as it printed it (https when it serves TLS). */
+  server: string;
+  dataDir: string;
+  /** The CA PEM it generated, when it serves https. */
+  ca?: string;
+  child: ChildProcess;
+  /** Everything it printed so far (stdout and stderr). */
+  output(): string;
+  /** SIGTERM (SIGKILL after 5 s), wait for the exit, remove a temp data dir. */
+  stop(): Promise<void>;
+}
+
+/** Starts `kdns up` and resolves once it is ready; on failure stops it and throws with its output. */
+export async function startKdnsUp(options: KdnsUpOptions): Promise<KdnsUp> {
+  const ownDir = options.dataDir === undefined ? await mkdtemp(join(tmpdir(), "kdns-up-e2e-")) : undefined;
+  const dataDir = options.dataDir ?? ownDir!;
+  const child = spawn(NODE, [BIN, "up", "--data-dir", dataDir, ...options.args], { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((r) => child.once("close", () => r()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      const hard = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(hard);
+    }
+    if (ownDir) await rm(ownDir, { recursive: true, force: true });
+  };
+  const readyLine = options.readyLine ?? /api server listening on /;
+  try {
+    await waitFor(() => {
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error("kdns up exited");
+      return readyLine.test(out);
+    }, { timeoutMs: 30_000, intervalMs: 50, what: `kdns up to print ${readyLine}` });
+    const server = /api server listening on (\S+)/.exec(out)?.[1];
+    if (!server) throw new Error("kdns up did not say where its API server listens");
+    const ca = server.startsWith("https:") ? await readFile(join(dataDir, "pki", "ca.crt"), "utf8") : undefined;
+    const get = ca !== undefined ? httpsFetch({ ca }) : fetch;
+    await waitFor(async () => (await get(`${server}/readyz`, {})).ok, { timeoutMs: 30_000, intervalMs: 50, what: "kdns up's /readyz ok" });
+    return { server, dataDir, ...(ca !== undefined ? { ca } : {}), child, output: () => out, stop };
+  } catch (err) {
+    await stop();
+    throw new Error(`${(err as Error).message}\n--- kdns up output ---\n${out}`);
+  }
+}
