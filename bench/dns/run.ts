@@ -145,6 +145,8 @@ try {
   const kLat = await latencyAtHalf("kdns", dns.port, clusterFile, kPerf.qps);
   const dmLat = await latencyAtHalf("dnsmasq", dmPort, clusterFile, typical(dmT).qps);
   const ubLat = await latencyAtHalf("unbound", ubPort, clusterFile, typical(ubT).qps);
+  // The runtime's own latency under the same kind of load: what no server in Node can go below.
+  const echoLat = await latencyAtHalf("Node UDP echo", echoPort, clusterFile, typical(echo).qps);
   await Promise.all(children.splice(1).map((c) => c.stop()));
 
   const dns2 = await startDns(`${LOAD_CPU},${SERVER_CPU}`, api.url, upstream.port, ["--workers", "2"]);
@@ -226,6 +228,7 @@ Latency at half of each server's peak (\`dnsperf -Q peak/2 -v\`):
 | kdns | ${p(kLat, 50)} | ${p(kLat, 99)} |
 | dnsmasq | ${p(dmLat, 50)} | ${p(dmLat, 99)} |
 | unbound | ${p(ubLat, 50)} | ${p(ubLat, 99)} |
+| Node UDP echo (the runtime alone) | ${p(echoLat, 50)} | ${p(echoLat, 99)} |
 
 Memory of \`kdns dns --pods verified\` alone with ${bigServices} services and ${bigPods} pods: **${rss.toFixed(1)} MiB RSS**
 ${SETTLE_MS / 1000} s after it turned ready (steady state; ${atReady.rss.toFixed(1)} MiB the moment it turned ready, peak during the first sync

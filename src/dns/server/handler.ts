@@ -9,8 +9,14 @@ import { encodeSections } from "../wire/records.ts";
 import { udpLimit, writeAnswer, type Sections } from "../wire/response.ts";
 import { ResponseMemo } from "./response-memo.ts";
 
-/** Turns one received message into the answer to send (undefined: send nothing). */
-export type MessageHandler = (msg: Buffer, transport: "udp" | "tcp", clientAddress: string) => Buffer | undefined | Promise<Buffer | undefined>;
+/**
+ * Turns one received message into the answer to send (undefined: send nothing). `memoized`, tried
+ * first by the UDP listener, gives a remembered response as buffers to send together (the
+ * query's ID, then the rest), so a memo hit copies nothing.
+ */
+export type MessageHandler = ((msg: Buffer, transport: "udp" | "tcp", clientAddress: string) => Buffer | undefined | Promise<Buffer | undefined>) & {
+  memoized?: (msg: Buffer) => Buffer[] | undefined;
+};
 
 /** Options of {@link createHandler}. */
 export interface HandlerOptions {
@@ -35,12 +41,8 @@ export function createHandler(chain: Next, options: HandlerOptions = {}): Messag
     return writeAnswer(msg, query, { rcode: RCODE.SERVFAIL, authoritative: false, recursionAvailable: true }, undefined, limit);
   };
   const memo = options.memoEntries === 0 ? undefined : new ResponseMemo(options.memoEntries);
-  return (msg, transport, clientAddress) => {
+  const handler: MessageHandler = (msg, transport, clientAddress) => {
     const memoKey = transport === "udp" ? memo?.key(msg) : undefined;
-    if (memoKey !== undefined) {
-      const known = memo!.answer(memoKey, msg);
-      if (known) return known;
-    }
     const query = parseQuery(msg);
     if (query.type === "drop") return undefined;
     const limit = transport === "udp" ? udpLimit(query.edns) : 65535;
@@ -70,4 +72,11 @@ export function createHandler(chain: Next, options: HandlerOptions = {}): Messag
     }
     return reply.then((r) => finish(msg, query, r, limit), (err: unknown) => fail(msg, query, limit, err));
   };
+  if (memo) {
+    handler.memoized = (msg) => {
+      const key = memo.key(msg);
+      return key === undefined ? undefined : memo.answer(key, msg);
+    };
+  }
+  return handler;
 }

@@ -1,7 +1,7 @@
 /**
  * Whole UDP responses kept by the query's bytes (everything after the ID), so a repeated question
- * for data already answered costs one map lookup and one copy: no parsing, no plugin chain, no
- * writing of sections. Only answers that a plugin holds in its answer cache are memoized, and each
+ * for data already answered costs one map lookup and nothing else: no parsing, no plugin chain, no
+ * writing, not even a copy (the ID and the rest go out as two buffers of one datagram). Only answers that a plugin holds in its answer cache are memoized, and each
  * entry keeps that answer object: the moment the plugin drops it (the data changed), it is marked
  * stale and the memo stops using it. The reply then depends only on those bytes (the question in
  * the client's case, the flags, the EDNS record), never on who asked.
@@ -15,7 +15,8 @@ export interface MemoizableAnswer {
 
 interface Entry {
   answer: MemoizableAnswer;
-  bytes: Buffer;
+  /** The response after its ID. */
+  tail: Buffer;
 }
 
 /** Queries longer than this are not memoized (keys stay small; real questions are shorter). */
@@ -35,25 +36,22 @@ export class ResponseMemo {
     return msg.length <= MAX_QUERY ? msg.toString("latin1", 2, msg.length) : undefined;
   }
 
-  /** The memoized response with this query's ID, if any is current. */
-  answer(key: string, msg: Buffer): Buffer | undefined {
+  /** The memoized response, as this query's ID (a view into it) followed by the rest, if current. */
+  answer(key: string, msg: Buffer): Buffer[] | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
     if (entry.answer.stale) {
       this.#entries.delete(key);
       return undefined;
     }
-    const out = Buffer.allocUnsafe(entry.bytes.length);
-    entry.bytes.copy(out);
-    out[0] = msg[0]!;
-    out[1] = msg[1]!;
-    return out;
+    return [msg.subarray(0, 2), entry.tail];
   }
 
   /** Remembers `bytes` as the response to `key` when `reply` is a cached answer. */
   remember(key: string, reply: DnsReply, bytes: Buffer): void {
     if (reply.type !== "answer" || reply.stale !== false) return;
     if (this.#entries.size >= this.#max) this.#entries.clear();
-    this.#entries.set(key, { answer: reply as MemoizableAnswer, bytes });
+    // Never written to again: sends may still hold it while later ones go out.
+    this.#entries.set(key, { answer: reply as MemoizableAnswer, tail: bytes.subarray(2) });
   }
 }

@@ -42,6 +42,11 @@ export async function listenUdp(options: UdpOptions): Promise<UdpListener> {
     if (out) socket.send(out, port, address);
   };
   socket.on("message", (msg, rinfo) => {
+    const known = handler.memoized?.(msg);
+    if (known) {
+      socket.send(known, rinfo.port, rinfo.address);
+      return;
+    }
     let out: ReturnType<MessageHandler>;
     try {
       out = handler(msg, "udp", rinfo.address);
