@@ -24,10 +24,19 @@ export type DnsReply =
       /** Present on an answer held in an answer cache: false while current, true once dropped (see ResponseMemo). */
       stale?: boolean;
     }
-  /** A complete message (forwarded or cached); its ID and question already match the query. */
-  | { type: "raw"; bytes: Buffer }
+  /**
+   * A complete message (forwarded or cached); its ID and question already match the query. A
+   * fresh cache hit also says which entry it came from (`stale` once dropped) and until when
+   * (Date.now ms) these bytes hold; `gate`, set by the recursion ACL, says which clients may get it.
+   */
+  | { type: "raw"; bytes: Buffer; source?: { readonly stale: boolean }; validUntil?: number; gate?: RecursionGate }
   /** Send nothing. */
   | { type: "drop" };
+
+/** Who may receive answers that need recursion (the ACL plugin). */
+export interface RecursionGate {
+  allows(address: string): boolean;
+}
 
 /** The rest of the chain. */
 export type Next = (req: DnsRequest) => DnsReply | Promise<DnsReply>;

@@ -15,7 +15,7 @@ import { ResponseMemo } from "./response-memo.ts";
  * query's ID, then the rest), so a memo hit copies nothing.
  */
 export type MessageHandler = ((msg: Buffer, transport: "udp" | "tcp", clientAddress: string) => Buffer | undefined | Promise<Buffer | undefined>) & {
-  memoized?: (msg: Buffer) => Buffer[] | undefined;
+  memoized?: (msg: Buffer, clientAddress: string) => Buffer[] | undefined;
 };
 
 /** Options of {@link createHandler}. */
@@ -73,9 +73,9 @@ export function createHandler(chain: Next, options: HandlerOptions = {}): Messag
     return reply.then((r) => finish(msg, query, r, limit), (err: unknown) => fail(msg, query, limit, err));
   };
   if (memo) {
-    handler.memoized = (msg) => {
+    handler.memoized = (msg, clientAddress) => {
       const key = memo.key(msg);
-      return key === undefined ? undefined : memo.answer(key, msg);
+      return key === undefined ? undefined : memo.answer(key, msg, clientAddress);
     };
   }
   return handler;

@@ -2,13 +2,17 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as dnsPacket from "dns-packet";
 import { encodeSections } from "../wire/records.ts";
-import { chain, type DnsReply } from "../plugin.ts";
+import { startFakeUpstream } from "../../../test/support/fake-upstream.ts";
+import { chain, type DnsReply, type DnsRequest, type Next } from "../plugin.ts";
+import { RecursionAclPlugin } from "../plugins/acl/plugin.ts";
+import { CachePlugin } from "../plugins/cache/plugin.ts";
+import { ForwardPlugin } from "../plugins/forward/plugin.ts";
 import { createHandler, type MessageHandler } from "./handler.ts";
 
 /** What the UDP listener does: the memo first, else the handler. */
-function udp(handler: MessageHandler, msg: Buffer): Buffer | undefined | Promise<Buffer | undefined> {
-  const known = handler.memoized?.(msg);
-  return known ? Buffer.concat(known) : handler(msg, "udp", "127.0.0.1");
+function udp(handler: MessageHandler, msg: Buffer, client = "127.0.0.1"): Buffer | undefined | Promise<Buffer | undefined> {
+  const known = handler.memoized?.(msg, client);
+  return known ? Buffer.concat(known) : handler(msg, "udp", client);
 }
 
 /** A plugin answering from a one-entry "cache" it can drop, counting how often it runs. */
@@ -73,4 +77,33 @@ test("answers that no cache holds are never memoized", async () => {
   await udp(handler, query(1));
   await udp(handler, query(2));
   assert.equal(calls, 2);
+});
+
+test("a cached forwarded answer is memoized for allowed clients only, and only within the second its TTLs hold", async (t) => {
+  t.mock.timers.enable({ apis: ["Date"], now: 1_000_000 });
+  const up = await startFakeUpstream();
+  up.setDefault({ type: "answer", answers: [{ type: "A", ttl: 60, data: "192.0.2.1" }] });
+  const forward = new ForwardPlugin({ upstreams: [{ host: up.host, port: up.port }], timeoutMs: 1000 });
+  t.after(async () => {
+    await forward.close();
+    await up.close();
+  });
+  let chainRuns = 0;
+  const counter = { name: "counter", serve: (req: DnsRequest, next: Next) => (chainRuns++, next(req)) };
+  const acl = new RecursionAclPlugin({ allow: ["127.0.0.0/8"] });
+  const handler = createHandler(chain([counter, acl, new CachePlugin(), forward], () => assert.fail("forward ends the chain")));
+  const ask = async (id: number, client = "127.0.0.1") => dnsPacket.decode((await udp(handler, query(id, "ext.test"), client))!);
+  const ttl = (p: dnsPacket.DecodedPacket) => (p.answers?.[0] as { ttl?: number } | undefined)?.ttl;
+
+  assert.equal(ttl(await ask(1)), 60); // forwarded
+  assert.equal(ttl(await ask(2)), 60); // a cache hit, remembered
+  const hit = await ask(3);
+  assert.deepEqual([hit.id, ttl(hit), chainRuns, up.count("ext.test")], [3, 60, 2, 1], "the third never reached the chain");
+  assert.equal((await ask(4, "192.0.2.7") as { rcode?: string }).rcode, "REFUSED", "a client the ACL refuses is not served from the memo");
+  assert.equal(chainRuns, 3);
+  t.mock.timers.tick(1500);
+  assert.equal(ttl(await ask(5)), 58, "once its TTLs are out of date the memo asks the cache again");
+  assert.equal(chainRuns, 4);
+  assert.equal(ttl(await ask(6)), 58);
+  assert.equal(chainRuns, 4, "and remembers the new bytes");
 });

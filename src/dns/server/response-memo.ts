@@ -1,12 +1,14 @@
 /**
  * Whole UDP responses kept by the query's bytes (everything after the ID), so a repeated question
  * for data already answered costs one map lookup and nothing else: no parsing, no plugin chain, no
- * writing, not even a copy (the ID and the rest go out as two buffers of one datagram). Only answers that a plugin holds in its answer cache are memoized, and each
- * entry keeps that answer object: the moment the plugin drops it (the data changed), it is marked
- * stale and the memo stops using it. The reply then depends only on those bytes (the question in
- * the client's case, the flags, the EDNS record), never on who asked.
+ * writing, not even a copy (the ID and the rest go out as two buffers of one datagram).
+ * Only replies built from something a plugin caches are memoized, and each entry keeps that
+ * object: the moment the plugin drops it (the data changed, the answer expired), it is marked stale
+ * and the memo stops using it. A cluster answer then depends only on those bytes (the question in
+ * the client's case, the flags, the EDNS record). A cached forwarded answer also depends on the
+ * second (its TTLs count down: `validUntil`) and on the client (the recursion ACL: `gate`).
  */
-import type { DnsReply } from "../plugin.ts";
+import type { DnsReply, RecursionGate } from "../plugin.ts";
 
 /** A reply that an answer cache holds: `stale` turns true when the cache drops it. */
 export interface MemoizableAnswer {
@@ -14,7 +16,11 @@ export interface MemoizableAnswer {
 }
 
 interface Entry {
-  answer: MemoizableAnswer;
+  source: MemoizableAnswer;
+  /** Date.now ms after which the bytes are out of date (Infinity: until the source is dropped). */
+  validUntil: number;
+  /** Clients that may get it (answers that needed recursion), or undefined for everyone. */
+  gate: RecursionGate | undefined;
   /** The response after its ID. */
   tail: Buffer;
 }
@@ -36,22 +42,31 @@ export class ResponseMemo {
     return msg.length <= MAX_QUERY ? msg.toString("latin1", 2, msg.length) : undefined;
   }
 
-  /** The memoized response, as this query's ID (a view into it) followed by the rest, if current. */
-  answer(key: string, msg: Buffer): Buffer[] | undefined {
+  /** The memoized response for `client`, as this query's ID (a view into it) followed by the rest, if current. */
+  answer(key: string, msg: Buffer, client: string): Buffer[] | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
-    if (entry.answer.stale) {
+    if (entry.source.stale || (entry.validUntil !== Infinity && Date.now() > entry.validUntil)) {
       this.#entries.delete(key);
       return undefined;
     }
+    if (entry.gate !== undefined && !entry.gate.allows(client)) return undefined;
     return [msg.subarray(0, 2), entry.tail];
   }
 
-  /** Remembers `bytes` as the response to `key` when `reply` is a cached answer. */
+  /**
+   * Remembers `bytes` as the response to `key` when `reply` was built from a cache: a cached
+   * answer, or a fresh cache hit of a forwarded answer that passed the recursion ACL.
+   */
   remember(key: string, reply: DnsReply, bytes: Buffer): void {
-    if (reply.type !== "answer" || reply.stale !== false) return;
+    let entry: Omit<Entry, "tail">;
+    if (reply.type === "answer" && reply.stale === false) {
+      entry = { source: reply as MemoizableAnswer, validUntil: Infinity, gate: undefined };
+    } else if (reply.type === "raw" && reply.source && reply.validUntil !== undefined && reply.gate) {
+      entry = { source: reply.source, validUntil: reply.validUntil, gate: reply.gate };
+    } else return;
     if (this.#entries.size >= this.#max) this.#entries.clear();
     // Never written to again: sends may still hold it while later ones go out.
-    this.#entries.set(key, { answer: reply as MemoizableAnswer, tail: bytes.subarray(2) });
+    this.#entries.set(key, { ...entry, tail: bytes.subarray(2) });
   }
 }

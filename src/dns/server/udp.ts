@@ -42,7 +42,7 @@ export async function listenUdp(options: UdpOptions): Promise<UdpListener> {
     if (out) socket.send(out, port, address);
   };
   socket.on("message", (msg, rinfo) => {
-    const known = handler.memoized?.(msg);
+    const known = handler.memoized?.(msg, rinfo.address);
     if (known) {
       socket.send(known, rinfo.port, rinfo.address);
       return;

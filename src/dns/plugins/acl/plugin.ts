@@ -3,7 +3,7 @@
  * chain (cache and forward), so kdns is not an open resolver (RFC 5358). Cluster and DNSRecord
  * names are answered before it, for every client.
  */
-import type { DnsPlugin, DnsReply, DnsRequest, Next } from "../../plugin.ts";
+import type { DnsPlugin, DnsReply, DnsRequest, Next, RecursionGate } from "../../plugin.ts";
 import { RCODE } from "../../wire/constants.ts";
 import { udpLimit, writeAnswer } from "../../wire/response.ts";
 import { cidrsContain, compileCidrs, type CidrSet } from "./cidr.ts";
@@ -20,10 +20,14 @@ export interface RecursionAclOptions {
   allow: string[];
 }
 
+/** Client addresses whose verdict is remembered (the UDP response memo asks for every hit). */
+const MAX_REMEMBERED = 4096;
+
 /** Answers REFUSED, with RA clear, to clients outside the allowed prefixes. */
-export class RecursionAclPlugin implements DnsPlugin {
+export class RecursionAclPlugin implements DnsPlugin, RecursionGate {
   readonly name = "acl";
   readonly #allowed: CidrSet;
+  readonly #verdicts = new Map<string, boolean>();
 
   /** Throws on a malformed CIDR, naming it. */
   constructor(options: RecursionAclOptions) {
@@ -32,11 +36,22 @@ export class RecursionAclPlugin implements DnsPlugin {
 
   /** Whether `address` may recurse. */
   allows(address: string): boolean {
-    return cidrsContain(this.#allowed, address);
+    let verdict = this.#verdicts.get(address);
+    if (verdict === undefined) {
+      verdict = cidrsContain(this.#allowed, address);
+      if (this.#verdicts.size >= MAX_REMEMBERED) this.#verdicts.clear();
+      this.#verdicts.set(address, verdict);
+    }
+    return verdict;
   }
 
   serve(req: DnsRequest, next: Next): DnsReply | Promise<DnsReply> {
-    if (cidrsContain(this.#allowed, req.clientAddress)) return next(req);
+    if (this.allows(req.clientAddress)) {
+      const reply = next(req);
+      // A reused (memoized) copy of this answer must pass the same check for its next client.
+      if (!(reply instanceof Promise) && reply.type === "raw" && reply.source) reply.gate = this;
+      return reply;
+    }
     // RA=0 tells the client recursion is not offered to it (RFC 1035 §4.1.1), hence a raw reply.
     const bytes = writeAnswer(req.msg, req.query, { rcode: RCODE.REFUSED, authoritative: false, recursionAvailable: false }, undefined, udpLimit(req.query.edns));
     return { type: "raw", bytes };

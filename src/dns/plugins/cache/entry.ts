@@ -16,6 +16,8 @@ export interface CacheEntry {
   rcode: number;
   authoritative: boolean;
   recursionAvailable: boolean;
+  /** Set when the cache drops the entry, for whoever kept bytes rendered from it (ResponseMemo). */
+  stale: boolean;
 }
 
 /** Builds an entry from an answer and its layout, copying the bytes (the sender may reuse them). */
@@ -27,6 +29,7 @@ export function makeEntry(bytes: Buffer, layout: MessageLayout, expiresAt: numbe
     rcode: layout.rcode,
     authoritative: (layout.flags & 0x0400) !== 0,
     recursionAvailable: (layout.flags & 0x0080) !== 0,
+    stale: false,
   };
 }
 

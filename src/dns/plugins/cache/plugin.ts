@@ -78,7 +78,7 @@ export class CachePlugin implements DnsPlugin {
     const entry = this.#entries.get(q.name)?.get(key);
     const now = this.#now();
     if (entry) {
-      if (entry.expiresAt > now) return this.#hit(req, entry, Math.floor((entry.expiresAt - now) / 1000));
+      if (entry.expiresAt > now) return this.#fresh(req, entry, now);
       if (entry.expiresAt + this.#staleMs <= now) this.#delete(q.name, key);
     }
     const stale = entry && entry.expiresAt + this.#staleMs > now ? entry : undefined;
@@ -128,6 +128,7 @@ export class CachePlugin implements DnsPlugin {
       const oldest = this.#entries.entries().next();
       if (oldest.done) break;
       this.#count -= oldest.value[1].size;
+      for (const entry of oldest.value[1].values()) entry.stale = true;
       this.#entries.delete(oldest.value[0]);
     }
     let byKey = this.#entries.get(name);
@@ -141,9 +142,23 @@ export class CachePlugin implements DnsPlugin {
 
   #delete(name: string, key: number): void {
     const byKey = this.#entries.get(name);
-    if (!byKey?.delete(key)) return;
+    const entry = byKey?.get(key);
+    if (!byKey || !entry) return;
+    entry.stale = true;
+    byKey.delete(key);
     this.#count--;
     if (byKey.size === 0) this.#entries.delete(name);
+  }
+
+  /**
+   * A fresh hit. On the real clock it also says until when its bytes hold (the TTL it carries
+   * drops by one each second), so the UDP response memo may reuse them until then.
+   */
+  #fresh(req: DnsRequest, entry: CacheEntry, now: number): DnsReply {
+    const ttl = Math.floor((entry.expiresAt - now) / 1000);
+    const reply = this.#hit(req, entry, ttl);
+    if (reply.type !== "raw" || this.#now !== Date.now || reply.bytes.length !== entry.bytes.length) return reply;
+    return { type: "raw", bytes: reply.bytes, source: entry, validUntil: entry.expiresAt - ttl * 1000 };
   }
 
   #hit(req: DnsRequest, entry: CacheEntry, ttl: number): DnsReply {
