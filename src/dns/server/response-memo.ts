@@ -16,7 +16,8 @@ export interface MemoizableAnswer {
 }
 
 interface Entry {
-  source: MemoizableAnswer;
+  /** What the bytes were built from; any one stale makes them out of date. */
+  sources: readonly MemoizableAnswer[];
   /** Date.now ms after which the bytes are out of date (Infinity: until the source is dropped). */
   validUntil: number;
   /** Clients that may get it (answers that needed recursion), or undefined for everyone. */
@@ -46,7 +47,7 @@ export class ResponseMemo {
   answer(key: string, msg: Buffer, client: string): Buffer[] | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
-    if (entry.source.stale || (entry.validUntil !== Infinity && Date.now() > entry.validUntil)) {
+    if (entry.sources.some((s) => s.stale) || (entry.validUntil !== Infinity && Date.now() > entry.validUntil)) {
       this.#entries.delete(key);
       return undefined;
     }
@@ -61,9 +62,9 @@ export class ResponseMemo {
   remember(key: string, reply: DnsReply, bytes: Buffer): void {
     let entry: Omit<Entry, "tail">;
     if (reply.type === "answer" && reply.stale === false) {
-      entry = { source: reply as MemoizableAnswer, validUntil: Infinity, gate: undefined };
-    } else if (reply.type === "raw" && reply.source && reply.validUntil !== undefined && reply.gate) {
-      entry = { source: reply.source, validUntil: reply.validUntil, gate: reply.gate };
+      entry = { sources: [reply as MemoizableAnswer], validUntil: Infinity, gate: undefined };
+    } else if (reply.type === "raw" && reply.sources && reply.validUntil !== undefined && reply.gate) {
+      entry = { sources: reply.sources, validUntil: reply.validUntil, gate: reply.gate };
     } else return;
     if (this.#entries.size >= this.#max) this.#entries.clear();
     // Never written to again: sends may still hold it while later ones go out.

@@ -49,7 +49,7 @@ export class RecursionAclPlugin implements DnsPlugin, RecursionGate {
     if (this.allows(req.clientAddress)) {
       const reply = next(req);
       // A reused (memoized) copy of this answer must pass the same check for its next client.
-      if (!(reply instanceof Promise) && reply.type === "raw" && reply.source) reply.gate = this;
+      if (!(reply instanceof Promise) && reply.type === "raw" && reply.sources) reply.gate = this;
       return reply;
     }
     // RA=0 tells the client recursion is not offered to it (RFC 1035 §4.1.1), hence a raw reply.

@@ -158,7 +158,7 @@ export class CachePlugin implements DnsPlugin {
     const ttl = Math.floor((entry.expiresAt - now) / 1000);
     const reply = this.#hit(req, entry, ttl);
     if (reply.type !== "raw" || this.#now !== Date.now || reply.bytes.length !== entry.bytes.length) return reply;
-    return { type: "raw", bytes: reply.bytes, source: entry, validUntil: entry.expiresAt - ttl * 1000 };
+    return { type: "raw", bytes: reply.bytes, sources: [entry], validUntil: entry.expiresAt - ttl * 1000 };
   }
 
   #hit(req: DnsRequest, entry: CacheEntry, ttl: number): DnsReply {

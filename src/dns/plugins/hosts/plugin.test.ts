@@ -6,6 +6,7 @@ import type { InformerSource } from "../../../client/informer.ts";
 import { waitFor } from "../../../../test/support/wait-for.ts";
 import { chain, type DnsReply } from "../../plugin.ts";
 import { createHandler } from "../../server/handler.ts";
+import { parseQuery, type ParsedQuery } from "../../wire/query.ts";
 import { HostsPlugin, stripDNSRecord } from "./plugin.ts";
 
 function dnsRecord(namespace: string, name: string, host: string, rv: string): KubeObject {
@@ -245,4 +246,27 @@ test("stripDNSRecord keeps only identity and the normalised host", () => {
 
 test("a gateway address that is not an IP is refused at construction", () => {
   assert.throws(() => new HostsPlugin({ source: new FakeSource().asSource(), addresses: ["gateway.local"], ttl: 5 }), /gateway\.local/);
+});
+
+test("a passed-on cached reply is tagged, and the tag goes stale when a DNSRecord host is added", async () => {
+  const source = new FakeSource();
+  const plugin = new HostsPlugin({ source: source.asSource(), addresses: ["10.0.0.1"], ttl: 5 });
+  const controller = new AbortController();
+  plugin.start(controller.signal);
+  try {
+    source.release();
+    await waitFor(() => plugin.ready(), { what: "hosts plugin synced" });
+    const msg = dnsPacket.encode({ type: "query", id: 1, questions: [{ name: "node1.com", type: "A", class: "IN" }] });
+    const ask = () => plugin.serve({ msg, query: parseQuery(msg) as ParsedQuery, transport: "udp", clientAddress: "127.0.0.1" },
+      (): DnsReply => ({ type: "raw", bytes: Buffer.alloc(12), sources: [{ stale: false }], validUntil: Date.now() + 1000 }));
+    const before = (await ask()) as Extract<DnsReply, { type: "raw" }>;
+    assert.equal(before.sources?.length, 2, "the cache's source and the plugin's own token");
+    assert.equal(before.sources?.[1]?.stale, false);
+    source.push("ADDED", dnsRecord("default", "r", "node1.com", "3"));
+    await waitFor(() => plugin.hosts === 1, { what: "host added" });
+    assert.equal(before.sources?.[1]?.stale, true, "a memo holding it now knows it is out of date");
+    assert.equal((await ask()).type, "answer", "and the name is the plugin's own");
+  } finally {
+    controller.abort();
+  }
 });

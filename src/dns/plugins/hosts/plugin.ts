@@ -11,6 +11,7 @@ import { resourceByPath } from "../../../api/resources.ts";
 import type { KubeObject } from "../../../api/types.ts";
 import { Informer, type InformerSource } from "../../../client/informer.ts";
 import { labelCount } from "../../answers/encode.ts";
+import { Freshness } from "../../answers/freshness.ts";
 import { NegativeSections } from "../../answers/negative.ts";
 import { soaData, soaTtl } from "../../answers/soa.ts";
 import type { DnsPlugin, DnsReply, DnsRequest, Next } from "../../plugin.ts";
@@ -70,6 +71,8 @@ export class HostsPlugin implements DnsPlugin {
   readonly #hosts = new HostSet();
   readonly #zones = new Map<string, HostZone>();
   readonly #informer: Informer<HostRecord>;
+  /** Names it passes on may become its own with the next DNSRecord: memoized forwards must know. */
+  readonly #freshness = new Freshness();
   readonly #ttl: number;
   readonly #serial = Math.floor(Date.now() / 1000);
   /** A and AAAA at any apex: owners point at the question, so one answer serves every host. */
@@ -115,6 +118,7 @@ export class HostsPlugin implements DnsPlugin {
 
   #add(host: string): void {
     if (!host || !this.#hosts.add(host)) return;
+    this.#freshness.bump();
     const data = soaData(host, this.#ttl, this.#serial);
     const ttl = soaTtl(this.#ttl);
     this.#zones.set(host, {
@@ -124,7 +128,9 @@ export class HostsPlugin implements DnsPlugin {
   }
 
   #remove(host: string): void {
-    if (host && this.#hosts.remove(host)) this.#zones.delete(host);
+    if (!host || !this.#hosts.remove(host)) return;
+    this.#zones.delete(host);
+    this.#freshness.bump();
   }
 
   serve(req: DnsRequest, next: Next): DnsReply | Promise<DnsReply> {
@@ -138,7 +144,7 @@ export class HostsPlugin implements DnsPlugin {
       return { type: "answer", rcode: RCODE.NOERROR, authoritative: true, sections: apex.negative.get(req.query) };
     }
     const match = this.#hosts.match(name);
-    if (match.type === "none") return next(req);
+    if (match.type === "none") return this.#freshness.tag(next(req));
     const zone = this.#zones.get(match.zone);
     if (!zone) return next(req); // unreachable: zones and hosts change together
     const rcode = match.type === "empty" ? RCODE.NOERROR : RCODE.NXDOMAIN;

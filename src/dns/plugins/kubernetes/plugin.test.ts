@@ -6,6 +6,7 @@ import { FakeApi } from "../../../../test/support/fake-api.ts";
 import { waitFor } from "../../../../test/support/wait-for.ts";
 import { chain, type DnsReply } from "../../plugin.ts";
 import { createHandler } from "../../server/handler.ts";
+import { parseQuery, type ParsedQuery } from "../../wire/query.ts";
 import { KubernetesPlugin } from "./plugin.ts";
 
 function service(name: string, clusterIP: string, rv: string): KubeObject {
@@ -52,6 +53,23 @@ test("a cached answer serves every case of the name, and a change replaces it", 
     s.api.push("services", "ADDED", service("web", "10.96.0.11", "4"));
     await waitFor(async () => (await s.ask("web.default.svc.cluster.local")).answers[0] === "web.default.svc.cluster.local 10.96.0.11", { what: "re-created service answered" });
     assert.deepEqual((await s.ask("wEb.default.svc.cluster.local")).answers, ["wEb.default.svc.cluster.local 10.96.0.11"]);
+  } finally {
+    s.stop();
+  }
+});
+
+test("a reverse name passed on is tagged, and the tag goes stale when a Service changes", async () => {
+  const s = setup();
+  try {
+    await waitFor(() => s.plugin.ready(), { what: "sync" });
+    const msg = dnsPacket.encode({ type: "query", id: 1, questions: [{ name: "20.0.96.10.in-addr.arpa", type: "PTR", class: "IN" }] });
+    const reply = (await s.plugin.serve({ msg, query: parseQuery(msg) as ParsedQuery, transport: "udp", clientAddress: "127.0.0.1" },
+      (): DnsReply => ({ type: "raw", bytes: Buffer.alloc(12), sources: [{ stale: false }], validUntil: Date.now() + 1000 }))) as Extract<DnsReply, { type: "raw" }>;
+    assert.equal(reply.type, "raw", "an unknown reverse name goes on to forwarding");
+    assert.equal(reply.sources?.[1]?.stale, false);
+    s.api.push("services", "ADDED", service("db", "10.96.0.20", "3"));
+    await waitFor(() => reply.sources?.[1]?.stale === true, { what: "the tag to go stale after the Service arrived" });
+    assert.equal((await s.ask("db.default.svc.cluster.local")).answers[0], "db.default.svc.cluster.local 10.96.0.20");
   } finally {
     s.stop();
   }

@@ -8,6 +8,7 @@ import { resourceByPath, type ResourceInfo } from "../../../api/resources.ts";
 import type { KubeObject } from "../../../api/types.ts";
 import { Informer, type InformerSource } from "../../../client/informer.ts";
 import { AnswerCache, type CachedAnswer } from "../../answers/answer-cache.ts";
+import { Freshness } from "../../answers/freshness.ts";
 import { encodeAnswer, labelCount } from "../../answers/encode.ts";
 import { NegativeSections } from "../../answers/negative.ts";
 import { soaTtl } from "../../answers/soa.ts";
@@ -47,6 +48,7 @@ export class KubernetesPlugin implements DnsPlugin {
   readonly #endpoints: Informer<KubeObject, EndpointsInfo>;
   readonly #pods: Informer<KubeObject, PodInfo> | undefined;
   readonly #podAddresses = new PodAddresses();
+  readonly #freshness = new Freshness();
 
   constructor(options: KubernetesPluginOptions) {
     this.#cfg = { zone: options.zone, ttl: options.ttl, pods: options.pods };
@@ -90,6 +92,7 @@ export class KubernetesPlugin implements DnsPlugin {
   }
 
   #changed(namespace: string, name: string, before: ServiceState): void {
+    this.#freshness.bump();
     const reverse = this.#records.changed(namespace, name, before);
     this.#cache.invalidateGroup(`${namespace}/${name}`);
     if (this.#cache.size > 0) this.#cache.invalidate(reverse.map(wireKey));
@@ -111,12 +114,13 @@ export class KubernetesPlugin implements DnsPlugin {
     const name = req.query.name;
     const reverse = name.endsWith(".in-addr.arpa") || name.endsWith(".ip6.arpa");
     if (!reverse && !inZone(name, this.#cfg.zone)) return next(req);
-    if (!this.ready()) return reverse ? next(req) : { type: "answer", rcode: RCODE.SERVFAIL, authoritative: false, sections: undefined };
+    if (!this.ready()) return reverse ? this.#freshness.tag(next(req)) : { type: "answer", rcode: RCODE.SERVFAIL, authoritative: false, sections: undefined };
     if (qtype === QTYPE.AXFR || qtype === QTYPE.IXFR) return { type: "answer", rcode: RCODE.REFUSED, authoritative: false, sections: undefined };
     this.#records.takeRead();
     const r = resolve(this.#records, this.#cfg, name, qtype);
     const read = this.#records.takeRead();
-    if (r.type === "next") return next(req);
+    // Only reverse names are passed on: a new Service may own one at any moment.
+    if (r.type === "next") return this.#freshness.tag(next(req));
     if (r.type === "chase") return chaseUpstream(req, next, r.answers, r.target);
     if (r.soa && !r.answers.length) {
       const sections = this.#negative.get(req.query);
