@@ -29,25 +29,39 @@ interface Entry {
 /** Queries longer than this are not memoized (keys stay small; real questions are shorter). */
 const MAX_QUERY = 300;
 
+function isStale(entry: Entry): boolean {
+  for (const source of entry.sources) if (source.stale) return true;
+  return entry.validUntil !== Infinity && Date.now() > entry.validUntil;
+}
+
 /** The memo. */
 export class ResponseMemo {
   readonly #entries = new Map<string, Entry>();
   readonly #max: number;
+  #lastMsg: Buffer | undefined;
+  #lastKey: string | undefined;
 
   constructor(maxEntries = 10_000) {
     this.#max = maxEntries;
   }
 
-  /** The key of a query, or undefined when it is not one to memoize. */
+  /**
+   * The key of a query, or undefined when it is not one to memoize. The last one is kept: on a
+   * miss the handler asks again for the same message.
+   */
   key(msg: Buffer): string | undefined {
-    return msg.length <= MAX_QUERY ? msg.toString("latin1", 2, msg.length) : undefined;
+    if (msg !== this.#lastMsg) {
+      this.#lastMsg = msg;
+      this.#lastKey = msg.length <= MAX_QUERY ? msg.toString("latin1", 2, msg.length) : undefined;
+    }
+    return this.#lastKey;
   }
 
   /** The memoized response for `client`, as this query's ID (a view into it) followed by the rest, if current. */
   answer(key: string, msg: Buffer, client: string): Buffer[] | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
-    if (entry.sources.some((s) => s.stale) || (entry.validUntil !== Infinity && Date.now() > entry.validUntil)) {
+    if (isStale(entry)) {
       this.#entries.delete(key);
       return undefined;
     }

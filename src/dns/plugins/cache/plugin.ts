@@ -157,8 +157,12 @@ export class CachePlugin implements DnsPlugin {
   #fresh(req: DnsRequest, entry: CacheEntry, now: number): DnsReply {
     const ttl = Math.floor((entry.expiresAt - now) / 1000);
     const reply = this.#hit(req, entry, ttl);
-    if (reply.type !== "raw" || this.#now !== Date.now || reply.bytes.length !== entry.bytes.length) return reply;
-    return { type: "raw", bytes: reply.bytes, sources: [entry], validUntil: entry.expiresAt - ttl * 1000 };
+    // Not a TC stand-in (those are written for this query alone), and only on the clock the memo reads.
+    if (reply.type === "raw" && reply.bytes.length === entry.bytes.length && this.#now === Date.now) {
+      reply.sources = [entry];
+      reply.validUntil = entry.expiresAt - ttl * 1000;
+    }
+    return reply;
   }
 
   #hit(req: DnsRequest, entry: CacheEntry, ttl: number): DnsReply {
