@@ -176,11 +176,6 @@ export class Informer<T extends KubeObject, V = T> {
     return [...this.#cache.values()];
   }
 
-  /** Number of cached objects. */
-  get size(): number {
-    return this.#cache.size;
-  }
-
   /** The resourceVersion the next watch starts from. */
   get resourceVersion(): string {
     return this.#resourceVersion;

@@ -37,14 +37,6 @@ export function isFinished(pod: Pod): boolean {
   return pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed";
 }
 
-/** Every IP of the pod: `status.podIPs`, plus `status.podIP` if not among them. */
-export function podIPs(pod: Pod): string[] {
-  const ips = (pod.status?.podIPs ?? []).map((p) => p.ip).filter((ip) => ip);
-  const primary = pod.status?.podIP;
-  if (primary && !ips.includes(primary)) ips.unshift(primary);
-  return ips;
-}
-
 /** The address family of an IP literal. */
 export function ipFamily(ip: string): "IPv4" | "IPv6" {
   return isIPv6(ip) ? "IPv6" : "IPv4";

@@ -7,8 +7,9 @@ import { createHash } from "node:crypto";
 import { isIP } from "node:net";
 import type { EndpointAddress, EndpointPort, EndpointSlice, EndpointSubset, Endpoints, Pod, Service, SliceEndpoint } from "../../api/types.ts";
 import {
-  endpointHostname, ipFamily, isFinished, isPodReady, isTerminating, managesEndpoints, podIPs, podRef, portsKey, resolvePorts, selectedPods,
+  endpointHostname, ipFamily, isFinished, isPodReady, isTerminating, managesEndpoints, podRef, portsKey, resolvePorts, selectedPods,
 } from "./pods.ts";
+import { podIPs } from "../../api/pod-ips.ts";
 
 /** Label naming the Service a slice belongs to (discovery.k8s.io convention). */
 export const SERVICE_NAME_LABEL = "kubernetes.io/service-name";

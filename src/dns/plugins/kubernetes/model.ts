@@ -3,6 +3,7 @@
  * same way before caching them), so 10,000 services and 100,000 pods fit in little memory.
  */
 import type { Endpoints, KubeObject, Pod, Service } from "../../../api/types.ts";
+import { podIPs } from "../../../api/pod-ips.ts";
 import { canonicalIP } from "./names.ts";
 import { podInfo, type PodInfo } from "./pod-addresses.ts";
 
@@ -87,7 +88,5 @@ export function stripEndpoints(obj: KubeObject): EndpointsInfo {
 
 /** Strips a Pod to its IPs. */
 export function stripPod(obj: KubeObject): PodInfo {
-  const pod = obj as Pod;
-  const ips = pod.status?.podIPs?.map((p) => p.ip) ?? (pod.status?.podIP ? [pod.status.podIP] : []);
-  return podInfo(ips.map(canonicalIP));
+  return podInfo(podIPs(obj as Pod).map(canonicalIP));
 }

@@ -1,16 +1,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { PodAddresses, podInfo, podIPs } from "./pod-addresses.ts";
+import { PodAddresses, podInfo, infoIPs } from "./pod-addresses.ts";
 
 test("a single IPv4 address packs into an int32 and back, high octets included", () => {
   for (const ip of ["10.128.3.4", "255.255.255.255", "0.0.0.0", "192.168.1.200"]) {
     const info = podInfo([ip]);
     assert.equal(typeof info, "number");
-    assert.deepEqual(podIPs(info), [ip]);
+    assert.deepEqual(infoIPs(info), [ip]);
   }
   assert.equal(podInfo(["10.0.0.1", "fd00::1"]), "10.0.0.1,fd00::1");
-  assert.deepEqual(podIPs(podInfo(["fd00::1"])), ["fd00::1"]);
-  assert.deepEqual(podIPs(podInfo([])), []);
+  assert.deepEqual(infoIPs(podInfo(["fd00::1"])), ["fd00::1"]);
+  assert.deepEqual(infoIPs(podInfo([])), []);
 });
 
 test("pod addresses are counted per namespace: two pods share an IP until both are gone", () => {

@@ -25,7 +25,7 @@ export function podInfo(ips: readonly string[]): PodInfo {
 }
 
 /** The IPs of a pod's info, as text. */
-export function podIPs(info: PodInfo): string[] {
+export function infoIPs(info: PodInfo): string[] {
   if (typeof info === "number") return [unpackIPv4(info)];
   return info === "" ? [] : info.split(",");
 }
@@ -41,7 +41,7 @@ export class PodAddresses {
 
   /** Counts `info`'s IPs in (delta +1) or out (-1); returns the IPs touched. */
   change(namespace: string, info: PodInfo, delta: 1 | -1): string[] {
-    const ips = podIPs(info);
+    const ips = infoIPs(info);
     if (ips.length === 0) return ips;
     let counts = this.#byNamespace.get(namespace);
     if (!counts) this.#byNamespace.set(namespace, (counts = new Map()));

@@ -37,6 +37,3 @@ export class RecordSet {
     return type === undefined ? list : list.filter((r) => r.type === type);
   }
 }
-
-/** A set with no records: every name is NXDOMAIN. */
-export const EMPTY_RECORD_SET = new RecordSet([], "");
