@@ -11,11 +11,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
 import { freePort } from "../support/free-port.ts";
+import { BIN, NODE } from "../support/kdns-up.ts";
 import { waitFor } from "../support/wait-for.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-const NODE = join(ROOT, "node_modules/.bin/node");
-const BIN = join(ROOT, "src/bin/kdns.ts");
 
 interface Result {
   code: number | null;

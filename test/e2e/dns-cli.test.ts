@@ -9,7 +9,8 @@ import { dig } from "../support/dig.ts";
 import { freePort } from "../support/free-port.ts";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.ts";
 import { waitFor } from "../support/wait-for.ts";
-import { BIN, NODE, startKdnsUp, type KdnsUp } from "./kdns-dns-harness.ts";
+import { BIN, NODE } from "../support/kdns-up.ts";
+import { startKdnsUp, type KdnsUp } from "./kdns-dns-harness.ts";
 
 let upstream: FakeUpstream;
 let up: KdnsUp | undefined;

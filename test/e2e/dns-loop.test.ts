@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../support/free-port.ts";
 import { startForwardingStub } from "../support/forwarding-stub.ts";
-import { BIN, NODE } from "./kdns-dns-harness.ts";
+import { BIN, NODE } from "../support/kdns-up.ts";
 
 /** Runs kdns to its exit (killing it after 30 s); the event loop stays free for the stub. */
 function runKdns(args: string[]): Promise<{ code: number | null; stderr: string }> {

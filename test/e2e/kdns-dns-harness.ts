@@ -8,7 +8,7 @@ import * as dnsPacket from "dns-packet";
 import { dig as runDig, type DigRecord } from "../support/dig.ts";
 import { startKdnsUp as startUp, type KdnsUp } from "../support/kdns-up.ts";
 
-export { BIN, NODE, type KdnsUp } from "../support/kdns-up.ts";
+export type { KdnsUp } from "../support/kdns-up.ts";
 
 /** Starts `kdns up --store memory` with `args` added; resolves once DNS listens and /readyz is ok. */
 export function startKdnsUp(apiPort: number, args: string[]): Promise<KdnsUp> {

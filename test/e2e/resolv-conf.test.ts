@@ -13,7 +13,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../support/free-port.ts";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.ts";
-import { api, BIN, NODE, startKdnsUp, type KdnsUp } from "./kdns-dns-harness.ts";
+import { BIN, NODE } from "../support/kdns-up.ts";
+import { api, startKdnsUp, type KdnsUp } from "./kdns-dns-harness.ts";
 
 /** A loopback address nothing else uses, so kdns can have its port 53. */
 const DNS_ADDRESS = "127.0.10.53";
