@@ -14,9 +14,9 @@ export interface NameAddress {
   address: string;
 }
 
-/** Starts the Node echo server pinned to `cpu`. */
-export function startEcho(cpu: number, port: number, node: string, script: string): Child {
-  return startPinned(cpu, node, [script, String(port)]);
+/** Starts the Node echo server pinned to `cpu`; `literalLookup` sends replies the way kdns does. */
+export function startEcho(cpu: number, port: number, node: string, script: string, literalLookup = false): Child {
+  return startPinned(cpu, node, [script, String(port), ...(literalLookup ? ["--literal-lookup"] : [])]);
 }
 
 /** Starts dnsmasq (foreground) with host records for `names`. */

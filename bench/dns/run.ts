@@ -118,6 +118,8 @@ try {
   // Every server runs at once, pinned to the same CPU; only the one under load is busy.
   const echoPort = await freePort();
   children.push(startEcho(SERVER_CPU, echoPort, process.execPath, join(root, "bench/dns/echo-server.ts")));
+  const echoLitPort = await freePort();
+  children.push(startEcho(SERVER_CPU, echoLitPort, process.execPath, join(root, "bench/dns/echo-server.ts"), true));
   const dmPort = await freePort();
   const dm = await startDnsmasq(SERVER_CPU, dmPort, dir, table, upstream.port);
   children.push(dm);
@@ -128,19 +130,21 @@ try {
   children.push(dns.child);
   // The echo server sends each query back with QR set: any reply means it is up.
   await waitUp(echoPort, table[0]!.name, true);
+  await waitUp(echoLitPort, table[0]!.name, true);
   for (const port of [dmPort, ubPort, dns.port]) await waitUp(port, table[0]!.name);
   const warm = await DnsProbe.open(dns.port);
   for (let i = 0; i < names; i++) await warm.ask(`ext${i}.bench.test`);
   warm.close();
 
   const echo: Target = { label: "Node UDP echo (ceiling)", ours: false, port: echoPort, queryFile: clusterFile, runs: [] };
+  const echoLit: Target = { label: "Node UDP echo, replies sent as kdns sends them", ours: false, port: echoLitPort, queryFile: clusterFile, runs: [] };
   const dmT: Target = { label: "dnsmasq", ours: false, port: dmPort, queryFile: clusterFile, runs: [] };
   const ubT: Target = { label: "unbound (1 thread)", ours: false, port: ubPort, queryFile: clusterFile, runs: [] };
   const kT: Target = { label: "kdns, cluster names", ours: true, port: dns.port, queryFile: clusterFile, runs: [] };
   const kCachedT: Target = { label: "kdns, cached forwarded", ours: true, port: dns.port, queryFile: externalFile, runs: [] };
   // The echo ceiling sits between the two kdns runs of each round (either order), so every ratio to it
   // compares measurements seconds apart: this VM's neighbours change throughput within a minute.
-  const targets = [dmT, ubT, kT, echo, kCachedT];
+  const targets = [dmT, ubT, kT, echo, kCachedT, echoLit];
   await measureRounds(targets);
   const kPerf = typical(kT);
 
@@ -208,8 +212,8 @@ try {
 
 Reproduce: \`npm run bench:dns\` (${quick ? "**quick mode — not for the record**" : "full run"}). ${new Date().toISOString().slice(0, 10)}, ${names} ClusterIP names,
 \`dnsperf -c 8 -l ${seconds}\` pinned to CPU ${LOAD_CPU}, each server pinned to CPU ${SERVER_CPU} (\`taskset\`), all on loopback,
-${perfRounds} interleaved round(s) (dnsmasq, unbound, kdns, echo, kdns cached; every other round in reverse order, so the echo
-ceiling is always measured right before or after each kdns run); the table shows each server's median round, the ratios are
+${perfRounds} interleaved round(s) (dnsmasq, unbound, kdns, echo, kdns cached, echo with kdns's send; every other round in reverse
+order, so the echo ceiling is always measured right before or after each kdns run); the table shows each server's median round, the ratios are
 medians of per-round ratios (this VM's neighbours move single runs a lot, within seconds).
 Peers serve the same names from local data only (dnsmasq \`--no-resolv\` forwarding only to a loopback stub;
 unbound \`local-zone: "." refuse\`).
@@ -222,6 +226,9 @@ ${results.map(row).join("\n")}
 
 Cluster names vs the runtime ceiling: **${ratio(kT, echo).toFixed(2)}×** the Node echo server (target ≥ 0.9×; rounds: ${perRound(kT, echo)});
 vs dnsmasq ${ratio(kT, dmT).toFixed(2)}×, vs unbound ${ratio(kT, ubT).toFixed(2)}×. Cached forwarded answers: ${ratio(kCachedT, echo).toFixed(2)}× echo (rounds: ${perRound(kCachedT, echo)}).
+kdns's UDP socket answers Node's per-send address lookup at once instead of on the next tick (src/dns/server/udp.ts); the
+bare echo does not. Against an echo server sending the same way: cluster names ${ratio(kT, echoLit).toFixed(2)}×, cached forwarded
+${ratio(kCachedT, echoLit).toFixed(2)}× (rounds: ${perRound(kT, echoLit)} and ${perRound(kCachedT, echoLit)}).
 Two workers (\`kdns dns --workers 2\`, sharing the 2 CPUs with dnsperf): ${formatNumber(k2.qps)} qps (${(k2.qps / kPerf.qps).toFixed(2)}× one worker).
 
 Latency at half of each server's peak (\`dnsperf -Q peak/2 -v\`):

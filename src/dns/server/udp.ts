@@ -2,7 +2,7 @@
  * The UDP listener: one datagram in, the handler's bytes out. `reusePort` lets several worker
  * processes bind the same port, so the kernel spreads datagrams over them (SO_REUSEPORT).
  */
-import { createSocket, type Socket } from "node:dgram";
+import { createSocket, type Socket, type SocketOptions } from "node:dgram";
 import { isIPv6 } from "node:net";
 import type { Logger } from "../../machinery/log.ts";
 import type { MessageHandler } from "./handler.ts";
@@ -29,11 +29,24 @@ export interface UdpListener {
  */
 const RECV_BUFFER = 4 * 1024 * 1024;
 
+type Lookup = NonNullable<SocketOptions["lookup"]>;
+
+/**
+ * Replies only ever go to the address a query came from, an IP literal, so the socket's "lookup"
+ * hands it straight back and the send happens at once. Node's default (dns.lookup) answers a
+ * literal through process.nextTick; in a process that also runs watches and timers, that tick
+ * machinery is megamorphic, and it cost each reply about a microsecond (perf, under dnsperf).
+ */
+const literal4: Lookup = (address, _options, callback) => callback(null, address, 4);
+const literal6: Lookup = (address, _options, callback) => callback(null, address, 6);
+
 /** Binds a UDP socket and answers every datagram through `handler`. */
 export async function listenUdp(options: UdpOptions): Promise<UdpListener> {
   const { handler, log } = options;
+  const v6 = isIPv6(options.host);
   const socket: Socket = createSocket({
-    type: isIPv6(options.host) ? "udp6" : "udp4",
+    type: v6 ? "udp6" : "udp4",
+    lookup: v6 ? literal6 : literal4,
     ...(options.reusePort ? { reusePort: true, reuseAddr: false } : {}),
   });
   // No send callback: without one Node tries a synchronous send first (uv_udp_try_send) instead of
@@ -42,7 +55,9 @@ export async function listenUdp(options: UdpOptions): Promise<UdpListener> {
     if (out) socket.send(out, port, address);
   };
   socket.on("message", (msg, rinfo) => {
-    const known = handler.memoized?.(msg, rinfo.address);
+    // The memo's buffer may be rewritten only when no earlier send of it is still queued: a send
+    // either completes inside socket.send (the kernel copies the datagram) or waits in this queue.
+    const known = handler.memoized?.(msg, rinfo.address, socket.getSendQueueCount() === 0);
     if (known) {
       socket.send(known, rinfo.port, rinfo.address);
       return;
