@@ -11,11 +11,11 @@ import { ResponseMemo } from "./response-memo.ts";
 
 /**
  * Turns one received message into the answer to send (undefined: send nothing). `memoized`, tried
- * first by the UDP listener, gives a remembered response as buffers to send together (the
- * query's ID, then the rest), so a memo hit copies nothing.
+ * first by the UDP listener, gives a remembered response; with `reuse` it is the memo's own buffer
+ * (see ResponseMemo.answer), so a memo hit copies nothing.
  */
 export type MessageHandler = ((msg: Buffer, transport: "udp" | "tcp", clientAddress: string) => Buffer | undefined | Promise<Buffer | undefined>) & {
-  memoized?: (msg: Buffer, clientAddress: string) => Buffer[] | undefined;
+  memoized?: (msg: Buffer, clientAddress: string, reuse: boolean) => Buffer | undefined;
 };
 
 /** Options of {@link createHandler}. */
@@ -73,9 +73,9 @@ export function createHandler(chain: Next, options: HandlerOptions = {}): Messag
     return reply.then((r) => finish(msg, query, r, limit), (err: unknown) => fail(msg, query, limit, err));
   };
   if (memo) {
-    handler.memoized = (msg, clientAddress) => {
+    handler.memoized = (msg, clientAddress, reuse) => {
       const key = memo.key(msg);
-      return key === undefined ? undefined : memo.answer(key, msg, clientAddress);
+      return key === undefined ? undefined : memo.answer(key, msg, clientAddress, reuse);
     };
   }
   return handler;

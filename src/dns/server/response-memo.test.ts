@@ -10,9 +10,8 @@ import { ForwardPlugin } from "../plugins/forward/plugin.ts";
 import { createHandler, type MessageHandler } from "./handler.ts";
 
 /** What the UDP listener does: the memo first, else the handler. */
-function udp(handler: MessageHandler, msg: Buffer, client = "127.0.0.1"): Buffer | undefined | Promise<Buffer | undefined> {
-  const known = handler.memoized?.(msg, client);
-  return known ? Buffer.concat(known) : handler(msg, "udp", client);
+function udp(handler: MessageHandler, msg: Buffer, client = "127.0.0.1", reuse = true): Buffer | undefined | Promise<Buffer | undefined> {
+  return handler.memoized?.(msg, client, reuse) ?? handler(msg, "udp", client);
 }
 
 /** A plugin answering from a one-entry "cache" it can drop, counting how often it runs. */
@@ -62,6 +61,13 @@ test("a repeated UDP query is answered from the memo with its own ID, until the 
   assert.equal(state.calls, 3);
   drop("10.0.0.2");
   assert.deepEqual(answers(await udp(handler, query(5))), { id: 5, names: ["web.test 10.0.0.2"] });
+  assert.equal(state.calls, 4);
+  // Without `reuse` (a send still queued) a hit is a copy the next hit leaves alone.
+  const copy = (await udp(handler, query(7), "127.0.0.1", false))!;
+  const own = (await udp(handler, query(8)))!;
+  assert.deepEqual([answers(copy).id, answers(own).id], [7, 8]);
+  assert.equal((await udp(handler, query(9)))!, own, "with reuse, the memo's own buffer, its ID rewritten");
+  assert.equal(answers(own).id, 9);
   assert.equal(state.calls, 4);
   // TCP always goes through the chain.
   await handler(query(6), "tcp", "127.0.0.1");

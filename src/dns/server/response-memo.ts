@@ -1,7 +1,8 @@
 /**
  * Whole UDP responses kept by the query's bytes (everything after the ID), so a repeated question
  * for data already answered costs one map lookup and nothing else: no parsing, no plugin chain, no
- * writing, not even a copy (the ID and the rest go out as two buffers of one datagram).
+ * writing, and (while no earlier send still holds it) not even a copy: the query's ID is written
+ * into the remembered response, which goes out as it is.
  * Only replies built from something a plugin caches are memoized, and each entry keeps that
  * object: the moment the plugin drops it (the data changed, the answer expired), it is marked stale
  * and the memo stops using it. A cluster answer then depends only on those bytes (the question in
@@ -22,8 +23,8 @@ interface Entry {
   validUntil: number;
   /** Clients that may get it (answers that needed recursion), or undefined for everyone. */
   gate: RecursionGate | undefined;
-  /** The response after its ID. */
-  tail: Buffer;
+  /** The whole response; its first two bytes are whichever ID was last written in. */
+  response: Buffer;
 }
 
 /** Queries longer than this are not memoized (keys stay small; real questions are shorter). */
@@ -57,8 +58,12 @@ export class ResponseMemo {
     return this.#lastKey;
   }
 
-  /** The memoized response for `client`, as this query's ID (a view into it) followed by the rest, if current. */
-  answer(key: string, msg: Buffer, client: string): Buffer[] | undefined {
+  /**
+   * The memoized response for `client` with this query's ID, if current. With `reuse` it is the
+   * memo's own buffer, rewritten by the next call: only for a caller that is done with the last one
+   * (no send still queued). Otherwise it is a copy.
+   */
+  answer(key: string, msg: Buffer, client: string, reuse: boolean): Buffer | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
     if (isStale(entry)) {
@@ -66,7 +71,10 @@ export class ResponseMemo {
       return undefined;
     }
     if (entry.gate !== undefined && !entry.gate.allows(client)) return undefined;
-    return [msg.subarray(0, 2), entry.tail];
+    const out = reuse ? entry.response : Buffer.from(entry.response);
+    out[0] = msg[0]!;
+    out[1] = msg[1]!;
+    return out;
   }
 
   /**
@@ -74,14 +82,14 @@ export class ResponseMemo {
    * answer, or a fresh cache hit of a forwarded answer that passed the recursion ACL.
    */
   remember(key: string, reply: DnsReply, bytes: Buffer): void {
-    let entry: Omit<Entry, "tail">;
+    let entry: Omit<Entry, "response">;
     if (reply.type === "answer" && reply.stale === false) {
       entry = { sources: [reply as MemoizableAnswer], validUntil: Infinity, gate: undefined };
     } else if (reply.type === "raw" && reply.sources && reply.validUntil !== undefined && reply.gate) {
       entry = { sources: reply.sources, validUntil: reply.validUntil, gate: reply.gate };
     } else return;
     if (this.#entries.size >= this.#max) this.#entries.clear();
-    // Never written to again: sends may still hold it while later ones go out.
-    this.#entries.set(key, { ...entry, tail: bytes.subarray(2) });
+    // A copy: `bytes` may still be queued for sending, or be a plugin's own buffer.
+    this.#entries.set(key, { ...entry, response: Buffer.from(bytes) });
   }
 }
