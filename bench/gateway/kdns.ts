@@ -6,9 +6,13 @@ import { startPinned, type Child } from "../support/proc.ts";
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const kdns = join(root, "src/bin/kdns.js");
 
-/** `kdns gateway --gateway <engine>` on 127.0.0.1:`port`, pinned to `cpu` (nginx inherits the pinning). */
-export function startKdnsGateway(cpu: number, engine: "builtin" | "nginx", apiUrl: string, port: number, dataDir: string): Child {
+/**
+ * `kdns gateway --gateway <engine>` on 127.0.0.1:`port`, pinned to `cpu` (nginx inherits the
+ * pinning); the nginx engine runs the `nginx` binary.
+ */
+export function startKdnsGateway(cpu: number, engine: "builtin" | "nginx", apiUrl: string, port: number, dataDir: string, nginx: string): Child {
   return startPinned(cpu, process.execPath, [
     kdns, "gateway", "--server", apiUrl, "--gateway", engine, "--gateway-listen", `127.0.0.1:${port}`, "--data-dir", dataDir,
+    ...(engine === "nginx" ? ["--nginx", nginx] : []),
   ]);
 }

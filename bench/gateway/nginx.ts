@@ -5,7 +5,6 @@
  */
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { findNginx } from "../../src/gateway/nginx/binary.ts";
 import { startPinned, type Child } from "../support/proc.ts";
 import { waitHttp } from "./http.ts";
 
@@ -33,13 +32,13 @@ const HTTP_COMMON = [
   "scgi_temp_path tmp/scgi;",
 ];
 
-async function startNginx(cpu: number, dir: string, conf: string, probe: string, host?: string): Promise<Child> {
+async function startNginx(nginx: string, cpu: number, dir: string, conf: string, probe: string): Promise<Child> {
   await mkdir(join(dir, "logs"), { recursive: true });
   await mkdir(join(dir, "tmp"), { recursive: true });
   await writeFile(join(dir, "nginx.conf"), conf);
-  const child = startPinned(cpu, await findNginx(), ["-p", dir + "/", "-c", join(dir, "nginx.conf"), "-e", "stderr", "-g", "daemon off;"]);
+  const child = startPinned(cpu, nginx, ["-p", dir + "/", "-c", join(dir, "nginx.conf"), "-e", "stderr", "-g", "daemon off;"]);
   try {
-    await waitHttp(probe, host, child);
+    await waitHttp(probe, undefined, child);
   } catch (err) {
     await child.stop();
     throw err;
@@ -47,8 +46,8 @@ async function startNginx(cpu: number, dir: string, conf: string, probe: string,
   return child;
 }
 
-/** The backend: one worker pinned to `cpu`, serving a `size`-byte file on each address. */
-export async function startBackend(cpu: number, dir: string, addresses: BackendAddress[], size: number): Promise<Child> {
+/** The backend (the `nginx` binary): one worker pinned to `cpu`, serving a `size`-byte file on each address. */
+export async function startBackend(nginx: string, cpu: number, dir: string, addresses: BackendAddress[], size: number): Promise<Child> {
   const servers: string[] = [];
   for (const a of addresses) {
     const root = join(dir, `root-${a.mark}`);
@@ -61,7 +60,7 @@ export async function startBackend(cpu: number, dir: string, addresses: BackendA
   }
   const conf = ["worker_processes 1;", ...COMMON, "http {", ...HTTP_COMMON, "default_type text/plain;", ...servers, "}", ""].join("\n");
   const first = addresses[0]!;
-  return startNginx(cpu, dir, conf, `http://${first.ip}:${first.port}${FILE_PATH}`);
+  return startNginx(nginx, cpu, dir, conf, `http://${first.ip}:${first.port}${FILE_PATH}`);
 }
 
 /**
@@ -88,7 +87,7 @@ export function handWrittenConfig(listen: string, backend: BackendAddress): stri
   ].join("\n");
 }
 
-/** Starts the hand-written proxy pinned to `cpu`. */
-export async function startHandWritten(cpu: number, dir: string, port: number, backend: BackendAddress): Promise<Child> {
-  return startNginx(cpu, dir, handWrittenConfig(`127.0.0.1:${port}`, backend), `http://127.0.0.1:${port}${FILE_PATH}`);
+/** Starts the hand-written proxy (the `nginx` binary) pinned to `cpu`. */
+export async function startHandWritten(nginx: string, cpu: number, dir: string, port: number, backend: BackendAddress): Promise<Child> {
+  return startNginx(nginx, cpu, dir, handWrittenConfig(`127.0.0.1:${port}`, backend), `http://127.0.0.1:${port}${FILE_PATH}`);
 }

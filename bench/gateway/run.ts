@@ -5,6 +5,8 @@
  * change is live in each engine, and failed requests under load during consecutive reloads.
  * Writes the gateway section of BENCHMARKS.md and bench/results/gateway-rps.svg.
  * `--quick` runs shorter measurements (for trying the harness, not for the record).
+ * `--nginx PATH` runs every nginx (backend, hand-written, kdns's engine) from that binary, e.g. a
+ * newer build than the system's; its results go to a section of their own, named by its version.
  */
 import { execFileSync } from "node:child_process";
 import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -14,6 +16,7 @@ import { fileURLToPath } from "node:url";
 import { resourceByPath } from "../../src/api/resources.ts";
 import type { DNSRecord } from "../../src/api/types.ts";
 import { freePort } from "../../test/support/free-port.ts";
+import { findNginx, hasKeepaliveMinTimeout, nginxVersion } from "../../src/gateway/nginx/binary.ts";
 import { percentile } from "../dns/dnsperf.ts";
 import { startApi } from "../dns/kdns.ts";
 import { progress, startPinned, type Child } from "../support/proc.ts";
@@ -24,6 +27,8 @@ import { FILE_PATH, startBackend, startHandWritten, type BackendAddress } from "
 import { wrk, wrkInBackground, type WrkOptions, type WrkResult } from "./wrk.ts";
 
 const quick = process.argv.includes("--quick");
+const nginxFlag = process.argv.indexOf("--nginx");
+const nginxArg = nginxFlag >= 0 ? process.argv[nginxFlag + 1] : undefined;
 const seconds = quick ? 3 : 5;
 const rounds = quick ? 1 : 6;
 const changes = 20;
@@ -44,6 +49,15 @@ for (const tool of ["wrk", "taskset"]) {
   }
 }
 
+let nginxBin: string;
+try {
+  nginxBin = await findNginx(nginxArg);
+} catch (err) {
+  console.error(`bench: ${(err as Error).message}`);
+  process.exit(1);
+}
+const nginxVersionFound = await nginxVersion(nginxBin);
+const nginxRelease = nginxVersionFound?.join(".") ?? "unknown";
 const dir = await mkdtemp(join(tmpdir(), "kdns-bench-gw-"));
 // nginx workers run as nobody when started by root: the backend's files must be reachable.
 await chmod(dir, 0o755);
@@ -69,14 +83,14 @@ try {
 
   // 1. Direct: wrk on one CPU, the backend alone on the other.
   progress(`direct: backend nginx on CPU ${PROXY_CPU}, wrk on CPU ${LOAD_CPU}, ${seconds}s`);
-  const soloBackend = await startBackend(PROXY_CPU, join(dir, "backend-solo"), backends, FILE_SIZE);
+  const soloBackend = await startBackend(nginxBin, PROXY_CPU, join(dir, "backend-solo"), backends, FILE_SIZE);
   const directResult = await measure("direct", direct);
   await soloBackend.stop();
 
   // Every proxy on PROXY_CPU; the backend shares LOAD_CPU with wrk and the API server.
-  const backend = track(await startBackend(LOAD_CPU, join(dir, "backend"), backends, FILE_SIZE));
+  const backend = track(await startBackend(nginxBin, LOAD_CPU, join(dir, "backend"), backends, FILE_SIZE));
   const handPort = await freePort();
-  track(await startHandWritten(PROXY_CPU, join(dir, "hand"), handPort, backends[0]!));
+  track(await startHandWritten(nginxBin, PROXY_CPU, join(dir, "hand"), handPort, backends[0]!));
   const peerPort = await freePort();
   const peer = track(startPinned(PROXY_CPU, process.execPath, [join(root, "bench/gateway/node-peer.ts"), String(peerPort), `http://${backends[0]!.ip}:${backendPort}`]));
   await waitHttp(`http://127.0.0.1:${peerPort}${FILE_PATH}`, HOST, peer);
@@ -90,9 +104,9 @@ try {
     spec: { host: HOST, paths: [{ path: "/", address: backends[current]!.ip, port: backendPort }] },
   } satisfies DNSRecord);
   const nginxPort = await freePort();
-  const nginxGw = track(startKdnsGateway(PROXY_CPU, "nginx", api.url, nginxPort, join(dir, "kdns-nginx")));
+  const nginxGw = track(startKdnsGateway(PROXY_CPU, "nginx", api.url, nginxPort, join(dir, "kdns-nginx"), nginxBin));
   const builtinPort = await freePort();
-  const builtinGw = track(startKdnsGateway(PROXY_CPU, "builtin", api.url, builtinPort, join(dir, "kdns-builtin")));
+  const builtinGw = track(startKdnsGateway(PROXY_CPU, "builtin", api.url, builtinPort, join(dir, "kdns-builtin"), nginxBin));
   const nginxUrl = `http://127.0.0.1:${nginxPort}${FILE_PATH}`;
   const builtinUrl = `http://127.0.0.1:${builtinPort}${FILE_PATH}`;
   await waitHttp(nginxUrl, HOST, nginxGw);
@@ -170,7 +184,7 @@ try {
   // The same without keep-alive: separates requests lost to closed keep-alive connections from others.
   const { wrk: nginxClose } = await underLoad("nginx engine, Connection: close", nginxUrl, ["Connection: close"]);
   await nginxGw.stop();
-  const builtinGw2 = track(startKdnsGateway(PROXY_CPU, "builtin", api.url, builtinPort, join(dir, "kdns-builtin")));
+  const builtinGw2 = track(startKdnsGateway(PROXY_CPU, "builtin", api.url, builtinPort, join(dir, "kdns-builtin"), nginxBin));
   await waitHttp(builtinUrl, HOST, builtinGw2);
   const builtinLive = await switches("built-in engine", builtinUrl);
   const { wrk: builtinLoad, live: builtinLiveLoaded } = await underLoad("built-in engine", builtinUrl);
@@ -183,8 +197,9 @@ try {
     { label: "kdns built-in engine", value: builtin.rps, ours: true },
     { label: "Node http-proxy (peer)", value: nodePeer.rps },
   ];
+  const chart = nginxArg ? `gateway-rps-nginx-${nginxRelease}.svg` : "gateway-rps.svg";
   await mkdir(join(root, "bench/results"), { recursive: true });
-  await writeFile(join(root, "bench/results/gateway-rps.svg"), barChart(`Gateway: requests per second, ${FILE_SIZE}-byte file, wrk -c ${load.connections}`, "req/s", bars));
+  await writeFile(join(root, "bench/results", chart), barChart(`Gateway: requests per second, ${FILE_SIZE}-byte file, wrk -c ${load.connections}`, "req/s", bars));
 
   const ratioCell = (v: number[]): string => `${median(v).toFixed(2)}× (rounds: ${v.map((x) => x.toFixed(2)).join(", ")})`;
   const verdict = (ok: boolean): string => (ok ? "met" : "**missed**");
@@ -193,10 +208,12 @@ try {
   const lat = (v: number[]): string => `p50 ${percentile(v, 50).toFixed(1)} ms, p99 ${percentile(v, 99).toFixed(1)} ms`;
   const nginxFailures = nginxLoad.non2xx + nginxLoad.socketErrors;
   const builtinFailures = builtinLoad.non2xx + builtinLoad.socketErrors;
+  const command = `npm run bench:gateway${nginxArg ? ` -- --nginx ${nginxArg}` : ""}`;
   const body = `
-## Gateway (\`npm run bench:gateway\`)
+## Gateway${nginxArg ? ` with nginx ${nginxRelease}` : ""} (\`${command}\`)
 
-Reproduce: \`npm run bench:gateway\` (${quick ? "**quick mode — not for the record**" : "full run"}). ${new Date().toISOString().slice(0, 10)}, 2 CPUs, all on loopback.
+Reproduce: \`${command}\` (${quick ? "**quick mode — not for the record**" : "full run"}). ${new Date().toISOString().slice(0, 10)}, 2 CPUs, all on loopback,
+every nginx (backend, hand-written proxy, kdns's engine) is ${nginxBin}, nginx ${nginxRelease}.
 A ${FILE_SIZE}-byte static file served by a backend nginx (1 worker), fetched with \`wrk -t${load.threads} -c${load.connections} -d${seconds}s\`.
 Pinning (\`taskset\`): wrk on CPU ${LOAD_CPU}; for "direct" the backend alone on CPU ${PROXY_CPU}; for every proxy, the proxy
 (with all its nginx workers) on CPU ${PROXY_CPU} and the backend on CPU ${LOAD_CPU} with wrk and the API server (2 cores do not allow
@@ -207,7 +224,7 @@ neighbours make single runs vary by up to 2×). kdns: \`kdns apiserver --store m
 \`upstream\` with \`keepalive 32\` and \`proxy_pass\`, same \`worker_processes auto\` as kdns's rendering, without its X-Forwarded-* headers.
 The Node peer is \`http-proxy\` 1.18 with a keep-alive agent and \`xfwd\` (bench/gateway/node-peer.ts).
 
-![Gateway requests per second](bench/results/gateway-rps.svg)
+![Gateway requests per second](bench/results/${chart})
 
 | path | req/s | p50 (ms) | p99 (ms) | failed | command |
 |---|---:|---:|---:|---:|---|
@@ -235,12 +252,14 @@ built-in ${builtinFailures} of ${formatNumber(builtinLoad.requests)}. With \`-H 
 engine failed ${nginxClose.non2xx + nginxClose.socketErrors} of ${formatNumber(nginxClose.requests)} during another ${changes} reloads. wrk counts a \`read\` error when a
 keep-alive connection it just reused is closed before a response: nginx's old workers close their keep-alive connections when a
 reload retires them, and a request racing that close is lost for a client that does not retry (RFC 9112 §9.3.1 allows retrying
-it; browsers and curl do, wrk does not).
+it; browsers and curl do, wrk does not). ${hasKeepaliveMinTimeout(nginxVersionFound)
+  ? `nginx ${nginxRelease} has \`keepalive_min_timeout\`, which kdns renders (1s): a reload's retiring workers then answer requests on recently used keep-alive connections (with \`Connection: close\`) instead of dropping them.`
+  : `nginx ${nginxRelease} predates \`keepalive_min_timeout\` (1.27.4), which kdns renders when nginx has it: with it a reload's retiring workers answer requests on recently used keep-alive connections (with \`Connection: close\`) instead of dropping them.`}
 
 Where the built-in engine's time goes (\`node --cpu-prof\` under this load): mostly the two send system calls per request (to the client and to the backend) and node:http's server side. Its upstream side is a raw-socket keep-alive pool with a strict bounded response-head parser (src/gateway/builtin/upstream-pool.ts, response-head.ts) instead of node:http's client, which the http-proxy peer still runs on.
 `;
-  await writeSection(join(root, "BENCHMARKS.md"), "bench:gateway", body);
-  progress("wrote BENCHMARKS.md and bench/results/gateway-rps.svg");
+  await writeSection(join(root, "BENCHMARKS.md"), nginxArg ? `bench:gateway:nginx-${nginxRelease}` : "bench:gateway", body);
+  progress(`wrote BENCHMARKS.md and bench/results/${chart}`);
 } finally {
   await Promise.all(children.map((c) => c.stop()));
   await rm(dir, { recursive: true, force: true });

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { InvalidArgumentError, type Command } from "commander";
 import { flag, parseCidr, parseHostPort, parseIp, parseUpstreams, parseUrlList, type HostPort } from "./flags.ts";
-import { skydnsConfig } from "./parts/gateway.ts";
+import { addGatewayEngineFlags, gatewayEngineConfig } from "./parts/gateway.ts";
 import { addDnsOptionFlags, dnsOptions, type DnsOptions } from "./parts/dns-flags.ts";
 
 /** Storage backends. */
@@ -33,6 +33,8 @@ export interface UpConfig {
   gateway: (typeof GATEWAYS)[number];
   gatewayListen: HostPort;
   gatewayAddress?: string;
+  /** `--nginx`: the nginx binary of the nginx engine. */
+  nginxBinary?: string;
   /** SkyDNS publishing of DNSRecord hosts (gateway); off when unset. */
   skydnsEtcdEndpoints?: string[];
   skydnsPrefix?: string;
@@ -68,15 +70,14 @@ export function addApiFlags(cmd: Command): Command {
 /** Adds the DNS and gateway flags (`kdns up` only). */
 export function addDnsGatewayFlags(cmd: Command): Command {
   addDnsOptionFlags(cmd);
-  return cmd
+  cmd
     .addOption(flag("--dns-listen <host:port>", "DNS server listen address (UDP and TCP)", { default: "127.0.0.1:1053", parse: parseHostPort }))
     .addOption(flag("--cluster-domain <domain>", "cluster DNS zone", { default: "cluster.local", parse: parseDomain }))
     .addOption(flag("--upstream <servers>", "upstream DNS servers, comma-separated (ip or ip:port)", { default: systemNameservers() || "none", parse: parseUpstreamFlag }))
     .addOption(flag("--gateway <kind>", "path gateway for DNSRecord hosts", { default: "builtin", choices: GATEWAYS }))
     .addOption(flag("--gateway-listen <host:port>", "gateway listen address", { default: "127.0.0.1:8080", parse: parseHostPort }))
-    .addOption(flag("--gateway-address <ip>", "IP that DNSRecord hosts resolve to (default: the --gateway-listen host)", { parse: parseIp }))
-    .addOption(flag("--skydns-etcd-endpoints <urls>", "also publish DNSRecord hosts into this etcd in SkyDNS format, comma-separated (default: off)", { parse: parseUrlList }))
-    .addOption(flag("--skydns-prefix <prefix>", "key prefix for SkyDNS records (CoreDNS etcd plugin `path`)", { default: "/skydns" }));
+    .addOption(flag("--gateway-address <ip>", "IP that DNSRecord hosts resolve to (default: the --gateway-listen host)", { parse: parseIp }));
+  return addGatewayEngineFlags(cmd);
 }
 
 /** `--upstream`: `none` or comma-separated servers. */
@@ -125,6 +126,6 @@ export function upConfig(raw: RawUpFlags): UpConfig {
     gateway: s("gateway", "builtin") as UpConfig["gateway"],
     gatewayListen: listen,
     ...(raw.gatewayAddress ? { gatewayAddress: raw.gatewayAddress } : {}),
-    ...skydnsConfig(raw),
+    ...gatewayEngineConfig(raw),
   };
 }

@@ -26,6 +26,8 @@ export interface GatewayOptions {
   dataDir: string;
   /** Publish hosts into etcd in SkyDNS format. */
   skydns?: { endpoints: string[]; prefix: string };
+  /** nginx binary for the nginx engine (default: found in /usr/sbin, /usr/local/sbin or PATH). */
+  nginxBinary?: string;
   /** nginx renderer override, for tests that need a configuration nginx rejects. */
   nginxRender?: (table: RouteTable, listen: string) => string;
   /** Delay gathering bursts of changes into one apply (default: 0 built-in, 50 ms nginx). */
@@ -55,7 +57,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const gatewayAddress = options.gatewayAddress ?? defaultGatewayAddress(options.host);
   const listen = isIP(options.host) === 6 ? `[${options.host}]:${options.port}` : `${options.host}:${options.port}`;
   const engine: GatewayEngine = options.engine === "nginx"
-    ? await startNginxEngine({ listen, dataDir: options.dataDir, ...(options.nginxRender ? { render: options.nginxRender } : {}) })
+    ? await startNginxEngine({
+      listen,
+      dataDir: options.dataDir,
+      ...(options.nginxBinary !== undefined ? { binary: options.nginxBinary } : {}),
+      ...(options.nginxRender ? { render: options.nginxRender } : {}),
+    })
     : await startBuiltinEngine({ host: options.host, port: options.port });
   let skydns: SkydnsPublisher | undefined;
   try {

@@ -6,10 +6,11 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
+import { findNginx } from "../../src/gateway/nginx/binary.ts";
 import { freePort } from "../support/free-port.ts";
 import { BIN, NODE } from "../support/kdns-up.ts";
 import { waitFor } from "../support/wait-for.ts";
@@ -321,6 +322,28 @@ test("a bad flag exits non-zero with one line and starts nothing", async () => {
     assert.equal(r.stderr.trimEnd().split("\n").length, 1, `one line for ${args.join(" ")}: ${r.stderr}`);
     assert.match(r.stderr, /^error: /);
   }
+});
+
+test("gateway --nginx runs that nginx binary, and a wrong path exits with one line", async () => {
+  const real = await findNginx();
+  const calls = join(dir, "nginx-calls.log");
+  const wrapper = join(dir, "my-nginx");
+  await writeFile(wrapper, `#!/bin/sh\necho "$@" >> ${calls}\nexec ${real} "$@"\n`, { mode: 0o755 });
+  const gw = startDaemon(["gateway", "--server", server, "--gateway", "nginx", "--nginx", wrapper,
+    "--gateway-listen", `127.0.0.1:${await freePort()}`, "--data-dir", join(dir, "gw-data")]);
+  try {
+    await waitFor(() => /gateway \(nginx\) listening/.test(gw.output()), { what: `gateway up:\n${gw.output()}` });
+    const lines = (await readFile(calls, "utf8")).trim().split("\n");
+    assert.ok(lines.some((l) => l.startsWith("-v")), `asked the version: ${lines.join(" | ")}`);
+    assert.ok(lines.some((l) => l.includes("-t")), `tested a config with it: ${lines.join(" | ")}`);
+  } finally {
+    gw.child.kill("SIGTERM");
+    await gw.exited;
+  }
+  const r = await kdns(["gateway", "--server", server, "--gateway", "nginx", "--nginx", join(dir, "no-such-nginx"),
+    "--gateway-listen", `127.0.0.1:${await freePort()}`, "--data-dir", join(dir, "gw-data2")]);
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, `error: gateway: nginx binary ${join(dir, "no-such-nginx")} is not an executable file\n`);
 });
 
 test("a taken port exits non-zero with one line naming it", async () => {

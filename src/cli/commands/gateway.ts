@@ -3,7 +3,7 @@ import { Command } from "commander";
 import { addClientFlags, clientOf, type ClientFlags } from "../client-flags.ts";
 import { action } from "../errors.ts";
 import { flag, parseHostPort, parseIp } from "../flags.ts";
-import { addSkydnsFlags, skydnsConfig, startGatewayPart } from "../parts/gateway.ts";
+import { addGatewayEngineFlags, gatewayEngineConfig, startGatewayPart } from "../parts/gateway.ts";
 import { runParts } from "../stack.ts";
 
 type GatewayFlags = ClientFlags & Record<string, string | undefined>;
@@ -17,7 +17,7 @@ export function gatewayCommand(): Command {
     .addOption(flag("--gateway-listen <host:port>", "gateway listen address", { default: "127.0.0.1:8080", parse: parseHostPort }))
     .addOption(flag("--gateway-address <ip>", "IP that DNSRecord hosts resolve to (default: the --gateway-listen host)", { parse: parseIp }))
     .addOption(flag("--data-dir <dir>", "where the nginx engine keeps its runtime files (<dir>/nginx)", { default: "./.kdns" }));
-  addSkydnsFlags(cmd);
+  addGatewayEngineFlags(cmd);
   return cmd.action(action(async (flags: GatewayFlags) => {
     const client = clientOf(flags);
     const config = {
@@ -25,7 +25,7 @@ export function gatewayCommand(): Command {
       gatewayListen: parseHostPort(flags["gatewayListen"] ?? "127.0.0.1:8080"),
       dataDir: flags["dataDir"] ?? "./.kdns",
       ...(flags["gatewayAddress"] ? { gatewayAddress: flags["gatewayAddress"] } : {}),
-      ...skydnsConfig(flags),
+      ...gatewayEngineConfig(flags),
     };
     await runParts(async (stack) => {
       await startGatewayPart(config, client, stack, (line) => process.stdout.write(line + "\n"));

@@ -17,20 +17,24 @@ export interface GatewayPartConfig {
   gatewayListen: HostPort;
   gatewayAddress?: string;
   dataDir: string;
+  /** `--nginx`: the nginx binary of the nginx engine. */
+  nginxBinary?: string;
   skydnsEtcdEndpoints?: string[];
   skydnsPrefix?: string;
 }
 
-/** Adds `--skydns-etcd-endpoints` and `--skydns-prefix`. */
-export function addSkydnsFlags(cmd: Command): Command {
+/** Adds `--nginx`, `--skydns-etcd-endpoints` and `--skydns-prefix`, shared by `kdns up` and `kdns gateway`. */
+export function addGatewayEngineFlags(cmd: Command): Command {
   return cmd
+    .addOption(flag("--nginx <path>", "nginx binary of --gateway nginx, e.g. a newer build than the system's (default: /usr/sbin/nginx, /usr/local/sbin/nginx or PATH)"))
     .addOption(flag("--skydns-etcd-endpoints <urls>", "also publish DNSRecord hosts into this etcd in SkyDNS format, comma-separated (default: off)", { parse: parseUrlList }))
     .addOption(flag("--skydns-prefix <prefix>", "key prefix for SkyDNS records (CoreDNS etcd plugin `path`)", { default: "/skydns" }));
 }
 
-/** The SkyDNS settings from raw flag strings. */
-export function skydnsConfig(raw: Record<string, string | undefined>): Pick<GatewayPartConfig, "skydnsEtcdEndpoints" | "skydnsPrefix"> {
+/** The settings of {@link addGatewayEngineFlags} from raw flag strings. */
+export function gatewayEngineConfig(raw: Record<string, string | undefined>): Pick<GatewayPartConfig, "nginxBinary" | "skydnsEtcdEndpoints" | "skydnsPrefix"> {
   return {
+    ...(raw.nginx ? { nginxBinary: raw.nginx } : {}),
     ...(raw.skydnsEtcdEndpoints ? { skydnsEtcdEndpoints: parseUrlList(raw.skydnsEtcdEndpoints) } : {}),
     skydnsPrefix: raw.skydnsPrefix ?? "/skydns",
   };
@@ -58,6 +62,7 @@ export async function startGatewayPart(config: GatewayPartConfig, client: RestCl
       host: config.gatewayListen.host,
       port: config.gatewayListen.port,
       dataDir: config.dataDir,
+      ...(config.nginxBinary !== undefined ? { nginxBinary: config.nginxBinary } : {}),
       ...(config.gatewayAddress !== undefined ? { gatewayAddress: config.gatewayAddress } : {}),
       ...(config.skydnsEtcdEndpoints ? { skydns: { endpoints: config.skydnsEtcdEndpoints, prefix: config.skydnsPrefix ?? "/skydns" } } : {}),
     });

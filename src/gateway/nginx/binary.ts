@@ -6,8 +6,19 @@ import { delimiter, join } from "node:path";
 /** How to get nginx when it is missing. */
 export const NGINX_INSTALL_HINT = "apt-get install -y nginx-light";
 
-/** The path of an executable `nginx`, or throws an error that says how to install it. */
-export async function findNginx(): Promise<string> {
+/**
+ * The path of an executable `nginx`: `explicit` when given (a user's own build), else the first
+ * found in the usual places. Throws an error that says what is wrong and how to install it.
+ */
+export async function findNginx(explicit?: string): Promise<string> {
+  if (explicit !== undefined) {
+    try {
+      await access(explicit, constants.X_OK);
+      return explicit;
+    } catch {
+      throw new Error(`nginx binary ${explicit} is not an executable file`);
+    }
+  }
   const dirs = ["/usr/sbin", "/usr/local/sbin", "/usr/local/nginx/sbin", ...(process.env.PATH ?? "").split(delimiter).filter((d) => d !== "")];
   for (const dir of dirs) {
     const file = join(dir, "nginx");
@@ -42,4 +53,12 @@ export function atLeast(version: NginxVersion | undefined, min: NginxVersion): b
   if (!version) return false;
   for (let i = 0; i < 3; i++) if (version[i] !== min[i]) return version[i]! > min[i]!;
   return true;
+}
+
+/**
+ * Whether nginx `version` has `keepalive_min_timeout` (1.27.4 and later), which keeps a reload's
+ * retiring workers from closing idle keep-alive connections at once (see RenderOptions).
+ */
+export function hasKeepaliveMinTimeout(version: NginxVersion | undefined): boolean {
+  return atLeast(version, [1, 27, 4]);
 }

@@ -6,12 +6,9 @@ import { join } from "node:path";
 import { logger } from "../../machinery/log.ts";
 import type { ApplyResult, GatewayEngine } from "../engine.ts";
 import type { RouteTable } from "../routes/model.ts";
-import { atLeast, findNginx, nginxVersion, type NginxVersion } from "./binary.ts";
+import { findNginx, hasKeepaliveMinTimeout, nginxVersion } from "./binary.ts";
 import { renderNginxConfig } from "./render.ts";
 import { NginxSupervisor } from "./supervisor.ts";
-
-/** The first nginx with `keepalive_min_timeout` (see RenderOptions). */
-const KEEPALIVE_MIN_TIMEOUT_SINCE: NginxVersion = [1, 27, 4];
 
 /** Options of {@link startNginxEngine}. */
 export interface NginxEngineOptions {
@@ -19,7 +16,7 @@ export interface NginxEngineOptions {
   listen: string;
   /** kdns's data directory; nginx runs in `<dataDir>/nginx`. */
   dataDir: string;
-  /** nginx binary (default: found in /usr/sbin or PATH). */
+  /** nginx binary (default: found in /usr/sbin, /usr/local/sbin or PATH). */
   binary?: string;
   /** Renderer (default {@link renderNginxConfig}); injectable so a test can produce a config nginx rejects. */
   render?: (table: RouteTable, listen: string) => string;
@@ -39,9 +36,9 @@ export interface NginxEngine extends GatewayEngine {
 export async function startNginxEngine(options: NginxEngineOptions): Promise<NginxEngine> {
   const log = logger("gateway-nginx");
   const dir = join(options.dataDir, "nginx");
-  const binary = options.binary ?? (await findNginx());
+  const binary = await findNginx(options.binary);
   const supervisor = new NginxSupervisor({ binary, dir, log });
-  const keepaliveMinTimeout = atLeast(await nginxVersion(binary), KEEPALIVE_MIN_TIMEOUT_SINCE);
+  const keepaliveMinTimeout = hasKeepaliveMinTimeout(await nginxVersion(binary));
   await supervisor.prepare();
   const render = (table: RouteTable): string =>
     options.render ? options.render(table, options.listen) : renderNginxConfig(table, { listen: options.listen, keepaliveMinTimeout });
