@@ -55,8 +55,9 @@ export async function listenUdp(options: UdpOptions): Promise<UdpListener> {
     if (out) socket.send(out, port, address);
   };
   socket.on("message", (msg, rinfo) => {
-    // The memo's buffer may be rewritten only when no earlier send of it is still queued: a send
-    // either completes inside socket.send (the kernel copies the datagram) or waits in this queue.
+    // The memo's buffer may be rewritten only when no earlier send of it is still queued. With the
+    // literal lookup a send either reaches the kernel inside socket.send (which copies the datagram)
+    // or waits in libuv's queue, which getSendQueueCount counts.
     const known = handler.memoized?.(msg, rinfo.address, socket.getSendQueueCount() === 0);
     if (known) {
       socket.send(known, rinfo.port, rinfo.address);
