@@ -16,7 +16,7 @@ import { startFakeUpstream } from "../../test/support/fake-upstream.ts";
 import { freePort } from "../../test/support/free-port.ts";
 import { DnsProbe } from "../support/dns-probe.ts";
 import { createMany, namespace, pod, service } from "../support/load.ts";
-import { memoryMiB, progress, type Child } from "../support/proc.ts";
+import { cpuTicks, memoryMiB, progress, udpPortPids, type Child } from "../support/proc.ts";
 import { barChart, formatNumber, writeSection, type Bar } from "../support/report.ts";
 import { dnsperf, percentile, type PerfResult } from "./dnsperf.ts";
 import { startDns, startApi } from "./kdns.ts";
@@ -160,7 +160,13 @@ try {
   await waitUp(dns2.port, table[0]!.name);
   const k2T: Target = { label: "kdns, 2 workers (2 CPUs shared with dnsperf)", ours: true, port: dns2.port, queryFile: clusterFile, runs: [] };
   progress(`dnsperf ${seconds}s against ${k2T.label}`);
+  // Each worker's share of the CPU time spent answering: the kernel spreading queries over the workers.
+  const workerPids = await udpPortPids(dns2.port);
+  const ticksBefore = await Promise.all(workerPids.map(cpuTicks));
   k2T.runs.push(await dnsperf({ port: dns2.port, queryFile: clusterFile, seconds, cpu: LOAD_CPU }));
+  const workerTicks = (await Promise.all(workerPids.map(cpuTicks))).map((t, i) => t - ticksBefore[i]!);
+  const workerShares = workerTicks.map((t) => `${Math.round((100 * t) / workerTicks.reduce((a, b) => a + b, 0))}%`);
+  progress(`worker CPU shares: ${workerShares.join(", ")}`);
   const k2 = typical(k2T);
   await dns2.child.stop();
   await api.child.stop();
@@ -229,7 +235,9 @@ vs dnsmasq ${ratio(kT, dmT).toFixed(2)}×, vs unbound ${ratio(kT, ubT).toFixed(2
 kdns's UDP socket answers Node's per-send address lookup at once instead of on the next tick (src/dns/server/udp.ts); the
 bare echo does not. Against an echo server sending the same way: cluster names ${ratio(kT, echoLit).toFixed(2)}×, cached forwarded
 ${ratio(kCachedT, echoLit).toFixed(2)}× (rounds: ${perRound(kT, echoLit)} and ${perRound(kCachedT, echoLit)}).
-Two workers (\`kdns dns --workers 2\`, sharing the 2 CPUs with dnsperf): ${formatNumber(k2.qps)} qps (${(k2.qps / kPerf.qps).toFixed(2)}× one worker).
+Two workers (\`kdns dns --workers 2\`, sharing the 2 CPUs with dnsperf): ${formatNumber(k2.qps)} qps (${(k2.qps / kPerf.qps).toFixed(2)}× one worker);
+the kernel spread the queries over them: each worker's share of the CPU time they spent was ${workerShares.join(" and ")}. With dnsperf
+needing one of this machine's two CPUs, more throughput from more workers cannot show here.
 
 Latency at half of each server's peak (\`dnsperf -Q peak/2 -v\`):
 

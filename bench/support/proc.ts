@@ -45,6 +45,20 @@ export async function memoryMiB(pid: number): Promise<{ rss: number; peak: numbe
   return { rss: field("VmRSS"), peak: field("VmHWM") };
 }
 
+/** The processes with a UDP socket bound to `port` (`ss`), e.g. the workers sharing it. */
+export async function udpPortPids(port: number): Promise<number[]> {
+  const out = await run("ss", ["-Hulpn", `sport = :${port}`]);
+  return [...new Set(Array.from(out.matchAll(/pid=(\d+)/g), (m) => Number(m[1])))].sort((a, b) => a - b);
+}
+
+/** CPU time a process has used so far (user + system), in clock ticks (/proc/PID/stat). */
+export async function cpuTicks(pid: number): Promise<number> {
+  const { readFile } = await import("node:fs/promises");
+  // Fields after the parenthesised command name; utime and stime are the 14th and 15th overall.
+  const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" ");
+  return Number(fields[11]) + Number(fields[12]);
+}
+
 /** One line of progress on stderr. */
 export function progress(line: string): void {
   process.stderr.write(`bench: ${line}\n`);
