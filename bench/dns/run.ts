@@ -249,8 +249,9 @@ kdns's UDP socket answers Node's per-send address lookup at once instead of on t
 bare echo does not. Against an echo server sending the same way: cluster names ${ratio(kT, echoLit).toFixed(2)}×, cached forwarded
 ${ratio(kCachedT, echoLit).toFixed(2)}× (rounds: ${perRound(kT, echoLit)} and ${perRound(kCachedT, echoLit)}).
 Two workers (\`kdns dns --workers 2\`, sharing the 2 CPUs with dnsperf): ${formatNumber(k2.qps)} qps (${(k2.qps / kPerf.qps).toFixed(2)}× one worker);
-the kernel spread the queries over them: each worker's share of the CPU time they spent was ${workerShares.join(" and ")}. With dnsperf
-needing one of this machine's two CPUs, more throughput from more workers cannot show here.
+each worker's share of the CPU time they spent was ${workerShares.join(" and ")} (SO_REUSEPORT sends each client address and port
+to one worker, and dnsperf \`-c 8\` is 8 of them, so the split varies from run to run). With dnsperf needing one of this machine's two
+CPUs, more throughput from more workers cannot show here.
 
 Latency at half of each server's median peak (\`dnsperf -Q peak/2 -v -l ${seconds}\`), ${latencyRounds} interleaved round(s); medians over rounds
 (target: kdns p99 ≤ 1 ms):
