@@ -26,11 +26,11 @@ export type DnsReply =
     }
   /**
    * A complete message (forwarded or cached); its ID and question already match the query. A
-   * fresh cache hit also lists what the bytes depend on (the cache entry, then the data of each
-   * plugin that passed the name on: any one `stale` makes them out of date) and until when
-   * (Date.now ms) they hold; `gate`, set by the recursion ACL, says which clients may get them.
+   * fresh cache hit also lists what the bytes depend on (the cache entry and the TTLs they carry,
+   * then the data of each plugin that passed the name on): any one `stale` makes them out of date.
+   * `gate`, set by the recursion ACL, says which clients may get them.
    */
-  | { type: "raw"; bytes: Buffer; sources?: { readonly stale: boolean }[]; validUntil?: number; gate?: RecursionGate }
+  | { type: "raw"; bytes: Buffer; sources?: { readonly stale: boolean }[]; gate?: RecursionGate }
   /** Send nothing. */
   | { type: "drop" };
 

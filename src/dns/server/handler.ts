@@ -42,7 +42,6 @@ export function createHandler(chain: Next, options: HandlerOptions = {}): Messag
   };
   const memo = options.memoEntries === 0 ? undefined : new ResponseMemo(options.memoEntries);
   const handler: MessageHandler = (msg, transport, clientAddress) => {
-    const memoKey = transport === "udp" ? memo?.key(msg) : undefined;
     const query = parseQuery(msg);
     if (query.type === "drop") return undefined;
     const limit = transport === "udp" ? udpLimit(query.edns) : 65535;
@@ -67,16 +66,13 @@ export function createHandler(chain: Next, options: HandlerOptions = {}): Messag
     }
     if (!(reply instanceof Promise)) {
       const out = finish(msg, query, reply, limit);
-      if (memoKey !== undefined && out) memo!.remember(memoKey, reply, out);
+      if (memo !== undefined && transport === "udp" && out) memo.remember(msg, reply, out);
       return out;
     }
     return reply.then((r) => finish(msg, query, r, limit), (err: unknown) => fail(msg, query, limit, err));
   };
   if (memo) {
-    handler.memoized = (msg, clientAddress, reuse) => {
-      const key = memo.key(msg);
-      return key === undefined ? undefined : memo.answer(key, msg, clientAddress, reuse);
-    };
+    handler.memoized = (msg, clientAddress, reuse) => memo.answer(msg, clientAddress, reuse);
   }
   return handler;
 }

@@ -113,3 +113,26 @@ test("a cached forwarded answer is memoized for allowed clients only, and only w
   assert.equal(ttl(await ask(6)), 58);
   assert.equal(chainRuns, 4, "and remembers the new bytes");
 });
+
+test("a cached forwarded answer stays memoized by the cache's own clock, whatever it is", async (t) => {
+  const up = await startFakeUpstream();
+  up.setDefault({ type: "answer", answers: [{ type: "A", ttl: 60, data: "192.0.2.1" }] });
+  const forward = new ForwardPlugin({ upstreams: [{ host: up.host, port: up.port }], timeoutMs: 1000 });
+  t.after(async () => {
+    await forward.close();
+    await up.close();
+  });
+  let clock = 5_000_000;
+  let chainRuns = 0;
+  const counter = { name: "counter", serve: (req: DnsRequest, next: Next) => (chainRuns++, next(req)) };
+  const cache = new CachePlugin({ now: () => clock });
+  const handler = createHandler(chain([counter, new RecursionAclPlugin({ allow: ["127.0.0.0/8"] }), cache, forward], () => assert.fail("forward ends the chain")));
+  const ttl = async (id: number) => ((dnsPacket.decode((await udp(handler, query(id, "ext.test")))!).answers?.[0] as { ttl?: number } | undefined)?.ttl);
+  assert.equal(await ttl(1), 60);
+  assert.equal(await ttl(2), 60);
+  assert.equal(await ttl(3), 60);
+  assert.equal(chainRuns, 2, "the third came from the memo");
+  clock += 2500;
+  assert.equal(await ttl(4), 57, "the injected clock moved: the memo asks the cache again");
+  assert.equal(chainRuns, 3);
+});

@@ -3,24 +3,22 @@
  * for data already answered costs one map lookup and nothing else: no parsing, no plugin chain, no
  * writing, and (while no earlier send still holds it) not even a copy: the query's ID is written
  * into the remembered response, which goes out as it is.
- * Only replies built from something a plugin caches are memoized, and each entry keeps that
- * object: the moment the plugin drops it (the data changed, the answer expired), it is marked stale
- * and the memo stops using it. A cluster answer then depends only on those bytes (the question in
- * the client's case, the flags, the EDNS record). A cached forwarded answer also depends on the
- * second (its TTLs count down: `validUntil`) and on the client (the recursion ACL: `gate`).
+ * Only replies built from something a plugin caches are memoized, and each entry keeps what it was
+ * built from: the moment any of that turns stale (the data changed, the answer was dropped, the TTL
+ * a cached forwarded answer carries moved on), the memo stops using it. A cluster answer then
+ * depends only on those bytes (the question in the client's case, the flags, the EDNS record); a
+ * cached forwarded answer also depends on the client (the recursion ACL: `gate`).
  */
 import type { DnsReply, RecursionGate } from "../plugin.ts";
 
-/** A reply that an answer cache holds: `stale` turns true when the cache drops it. */
-export interface MemoizableAnswer {
+/** Something a reply was built from: `stale` turns true once the reply is out of date. */
+export interface MemoSource {
   readonly stale: boolean;
 }
 
 interface Entry {
   /** What the bytes were built from; any one stale makes them out of date. */
-  sources: readonly MemoizableAnswer[];
-  /** Date.now ms after which the bytes are out of date (Infinity: until the source is dropped). */
-  validUntil: number;
+  sources: readonly MemoSource[];
   /** Clients that may get it (answers that needed recursion), or undefined for everyone. */
   gate: RecursionGate | undefined;
   /** The whole response; its first two bytes are whichever ID was last written in. */
@@ -30,44 +28,36 @@ interface Entry {
 /** Queries longer than this are not memoized (keys stay small; real questions are shorter). */
 const MAX_QUERY = 300;
 
+/** The key of a query: every byte after its ID, or undefined when it is not one to memoize. */
+function keyOf(msg: Buffer): string | undefined {
+  return msg.length <= MAX_QUERY ? msg.toString("latin1", 2, msg.length) : undefined;
+}
+
 function isStale(entry: Entry): boolean {
   for (const source of entry.sources) if (source.stale) return true;
-  return entry.validUntil !== Infinity && Date.now() > entry.validUntil;
+  return false;
 }
 
 /** The memo. */
 export class ResponseMemo {
   readonly #entries = new Map<string, Entry>();
   readonly #max: number;
-  #lastMsg: Buffer | undefined;
-  #lastKey: string | undefined;
 
   constructor(maxEntries = 10_000) {
     this.#max = maxEntries;
   }
 
   /**
-   * The key of a query, or undefined when it is not one to memoize. The last one is kept: on a
-   * miss the handler asks again for the same message.
+   * The memoized response to `msg` for `client` with this query's ID, if current. With `reuse` it
+   * is the memo's own buffer, rewritten by the next call: only for a caller that is done with the
+   * last one (no send still queued). Otherwise it is a copy.
    */
-  key(msg: Buffer): string | undefined {
-    if (msg !== this.#lastMsg) {
-      this.#lastMsg = msg;
-      this.#lastKey = msg.length <= MAX_QUERY ? msg.toString("latin1", 2, msg.length) : undefined;
-    }
-    return this.#lastKey;
-  }
-
-  /**
-   * The memoized response for `client` with this query's ID, if current. With `reuse` it is the
-   * memo's own buffer, rewritten by the next call: only for a caller that is done with the last one
-   * (no send still queued). Otherwise it is a copy.
-   */
-  answer(key: string, msg: Buffer, client: string, reuse: boolean): Buffer | undefined {
-    const entry = this.#entries.get(key);
+  answer(msg: Buffer, client: string, reuse: boolean): Buffer | undefined {
+    const key = keyOf(msg);
+    const entry = key === undefined ? undefined : this.#entries.get(key);
     if (entry === undefined) return undefined;
     if (isStale(entry)) {
-      this.#entries.delete(key);
+      this.#entries.delete(key!);
       return undefined;
     }
     if (entry.gate !== undefined && !entry.gate.allows(client)) return undefined;
@@ -78,16 +68,18 @@ export class ResponseMemo {
   }
 
   /**
-   * Remembers `bytes` as the response to `key` when `reply` was built from a cache: a cached
+   * Remembers `bytes` as the response to `msg` when `reply` was built from a cache: a cached
    * answer, or a fresh cache hit of a forwarded answer that passed the recursion ACL.
    */
-  remember(key: string, reply: DnsReply, bytes: Buffer): void {
+  remember(msg: Buffer, reply: DnsReply, bytes: Buffer): void {
     let entry: Omit<Entry, "response">;
     if (reply.type === "answer" && reply.stale === false) {
-      entry = { sources: [reply as MemoizableAnswer], validUntil: Infinity, gate: undefined };
-    } else if (reply.type === "raw" && reply.sources && reply.validUntil !== undefined && reply.gate) {
-      entry = { sources: reply.sources, validUntil: reply.validUntil, gate: reply.gate };
+      entry = { sources: [reply as MemoSource], gate: undefined };
+    } else if (reply.type === "raw" && reply.sources && reply.gate) {
+      entry = { sources: reply.sources, gate: reply.gate };
     } else return;
+    const key = keyOf(msg);
+    if (key === undefined) return;
     if (this.#entries.size >= this.#max) this.#entries.clear();
     // A copy: `bytes` may still be queued for sending, or be a plugin's own buffer.
     this.#entries.set(key, { ...entry, response: Buffer.from(bytes) });

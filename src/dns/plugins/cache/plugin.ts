@@ -151,16 +151,17 @@ export class CachePlugin implements DnsPlugin {
   }
 
   /**
-   * A fresh hit. On the real clock it also says until when its bytes hold (the TTL it carries
-   * drops by one each second), so the UDP response memo may reuse them until then.
+   * A fresh hit. It also says what its bytes depend on, so the UDP response memo may reuse them:
+   * the entry staying cached, and the TTL they carry, which drops by one each second.
    */
   #fresh(req: DnsRequest, entry: CacheEntry, now: number): DnsReply {
     const ttl = Math.floor((entry.expiresAt - now) / 1000);
     const reply = this.#hit(req, entry, ttl);
-    // Not a TC stand-in (those are written for this query alone), and only on the clock the memo reads.
-    if (reply.type === "raw" && reply.bytes.length === entry.bytes.length && this.#now === Date.now) {
-      reply.sources = [entry];
-      reply.validUntil = entry.expiresAt - ttl * 1000;
+    // Not a TC stand-in: those are written for this query alone.
+    if (reply.type === "raw" && reply.bytes.length === entry.bytes.length) {
+      const until = entry.expiresAt - ttl * 1000;
+      const clock = this.#now;
+      reply.sources = [{ get stale() { return entry.stale || clock() > until; } }];
     }
     return reply;
   }
