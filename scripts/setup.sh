@@ -4,13 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Install npm packages when node_modules is missing or older than the lock file. `npm install`
-# rather than `npm ci`: this npm leaves other platforms' optional prebuilds (msgpackr-extract,
-# under lmdb) out of the lock file and `npm ci` then refuses it; `npm install` follows the lock
-# as it is and leaves it unchanged.
+# Install npm packages when node_modules is missing or older than the lock file, exactly as the lock
+# file says (`npm ci`, which also fails when package.json and the lock file disagree).
 if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "setup: installing npm packages" >&2
-  npm install --no-audit --no-fund >&2
+  echo "setup: installing npm packages (npm ci)" >&2
+  npm ci --no-audit --no-fund >&2
 fi
 
 # `kdns up --token-file` generates the API server's TLS certificates with the openssl command.
