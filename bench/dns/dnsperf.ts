@@ -28,7 +28,20 @@ export interface PerfOptions {
 
 /** Runs dnsperf and parses its statistics. */
 export async function dnsperf(o: PerfOptions): Promise<PerfResult> {
-  const args = ["-s", "127.0.0.1", "-p", String(o.port), "-d", o.queryFile, "-l", String(o.seconds), "-c", String(o.clients ?? 8), "-q", "200"];
+  const args = [
+    "-s",
+    "127.0.0.1",
+    "-p",
+    String(o.port),
+    "-d",
+    o.queryFile,
+    "-l",
+    String(o.seconds),
+    "-c",
+    String(o.clients ?? 8),
+    "-q",
+    "200",
+  ];
   if (o.maxQps) args.push("-Q", String(o.maxQps));
   if (o.verbose) args.push("-v");
   const out = await run("dnsperf", args, o.cpu);

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { RestClient } from "../../src/client/rest-client.ts";
 import { freePort } from "../../test/support/free-port.ts";
-import { startPinned, type Child } from "../support/proc.ts";
+import { type Child, startPinned } from "../support/proc.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const kdns = join(root, "src/bin/kdns.js");
@@ -32,7 +32,14 @@ async function waitReady(url: string, child: Child, timeoutMs = 30_000): Promise
 /** `kdns apiserver --store memory` on a free port, pinned to `cpu`. */
 export async function startApi(cpu: number): Promise<Api> {
   const port = await freePort();
-  const child = startPinned(cpu, process.execPath, [kdns, "apiserver", "--store", "memory", "--api-listen", `127.0.0.1:${port}`]);
+  const child = startPinned(cpu, process.execPath, [
+    kdns,
+    "apiserver",
+    "--store",
+    "memory",
+    "--api-listen",
+    `127.0.0.1:${port}`,
+  ]);
   const url = `http://127.0.0.1:${port}`;
   await waitReady(`${url}/readyz`, child);
   return { child, url, client: new RestClient({ server: url }) };
@@ -49,8 +56,20 @@ export async function startDns(cpu: string, apiUrl: string, upstreamPort: number
   const port = await freePort();
   const health = await freePort();
   const child = startPinned(undefined, "taskset", [
-    "-c", cpu, process.execPath, kdns, "dns", "--server", apiUrl, "--listen", `127.0.0.1:${port}`,
-    "--upstream", `127.0.0.1:${upstreamPort}`, "--health-listen", `127.0.0.1:${health}`, ...extra,
+    "-c",
+    cpu,
+    process.execPath,
+    kdns,
+    "dns",
+    "--server",
+    apiUrl,
+    "--listen",
+    `127.0.0.1:${port}`,
+    "--upstream",
+    `127.0.0.1:${upstreamPort}`,
+    "--health-listen",
+    `127.0.0.1:${health}`,
+    ...extra,
   ]);
   await waitReady(`http://127.0.0.1:${health}/readyz`, child, 120_000);
   return { child, port };

@@ -6,7 +6,7 @@
  */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { startPinned, type Child } from "../support/proc.ts";
+import { type Child, startPinned } from "../support/proc.ts";
 
 /** A name and the address it resolves to. */
 export interface NameAddress {
@@ -20,18 +20,38 @@ export function startEcho(cpu: number, port: number, node: string, script: strin
 }
 
 /** Starts dnsmasq (foreground) with host records for `names`. */
-export async function startDnsmasq(cpu: number, port: number, dir: string, names: NameAddress[], upstreamPort: number): Promise<Child> {
+export async function startDnsmasq(
+  cpu: number,
+  port: number,
+  dir: string,
+  names: NameAddress[],
+  upstreamPort: number,
+): Promise<Child> {
   const conf = join(dir, "dnsmasq.conf");
-  await writeFile(conf, names.map((n) => `host-record=${n.name},${n.address}`).join("\n") + "\n");
+  await writeFile(conf, `${names.map((n) => `host-record=${n.name},${n.address}`).join("\n")}\n`);
   return startPinned(cpu, "dnsmasq", [
-    "--no-daemon", "--no-resolv", "--no-hosts", `--server=127.0.0.1#${upstreamPort}`,
-    `--port=${port}`, "--listen-address=127.0.0.1", "--bind-interfaces", `--conf-file=${conf}`,
-    "--pid-file=", "--cache-size=10000", "--user=root",
+    "--no-daemon",
+    "--no-resolv",
+    "--no-hosts",
+    `--server=127.0.0.1#${upstreamPort}`,
+    `--port=${port}`,
+    "--listen-address=127.0.0.1",
+    "--bind-interfaces",
+    `--conf-file=${conf}`,
+    "--pid-file=",
+    "--cache-size=10000",
+    "--user=root",
   ]);
 }
 
 /** Starts unbound with one thread, the names as local data, and every other name refused. */
-export async function startUnbound(cpu: number, port: number, dir: string, names: NameAddress[], zone: string): Promise<Child> {
+export async function startUnbound(
+  cpu: number,
+  port: number,
+  dir: string,
+  names: NameAddress[],
+  zone: string,
+): Promise<Child> {
   const conf = join(dir, "unbound.conf");
   const lines = [
     "server:",
@@ -52,6 +72,6 @@ export async function startUnbound(cpu: number, port: number, dir: string, names
     "remote-control:",
     "  control-enable: no",
   ];
-  await writeFile(conf, lines.join("\n") + "\n");
+  await writeFile(conf, `${lines.join("\n")}\n`);
   return startPinned(cpu, "unbound", ["-d", "-c", conf]);
 }

@@ -16,11 +16,11 @@ import { startFakeUpstream } from "../../test/support/fake-upstream.ts";
 import { freePort } from "../../test/support/free-port.ts";
 import { DnsProbe } from "../support/dns-probe.ts";
 import { createMany, namespace, pod, service } from "../support/load.ts";
-import { cpuTicks, memoryMiB, progress, udpPortPids, type Child } from "../support/proc.ts";
-import { barChart, formatNumber, writeSection, type Bar } from "../support/report.ts";
-import { dnsperf, percentile, type PerfResult } from "./dnsperf.ts";
-import { startDns, startApi } from "./kdns.ts";
-import { startDnsmasq, startEcho, startUnbound, type NameAddress } from "./peers.ts";
+import { type Child, cpuTicks, memoryMiB, progress, udpPortPids } from "../support/proc.ts";
+import { type Bar, barChart, formatNumber, writeSection } from "../support/report.ts";
+import { dnsperf, type PerfResult, percentile } from "./dnsperf.ts";
+import { startApi, startDns } from "./kdns.ts";
+import { type NameAddress, startDnsmasq, startEcho, startUnbound } from "./peers.ts";
 
 const quick = process.argv.includes("--quick");
 const seconds = quick ? 3 : 5;
@@ -108,10 +108,19 @@ async function latencyAtHalf(targets: Target[]): Promise<Latency[]> {
   for (let r = 0; r < latencyRounds; r++) {
     for (const l of r % 2 ? [...out].reverse() : out) {
       const rate = Math.round(typical(l.target).qps / 2);
-      const perf = await dnsperf({ port: l.target.port, queryFile: l.target.queryFile, seconds, cpu: LOAD_CPU, maxQps: rate, verbose: true });
+      const perf = await dnsperf({
+        port: l.target.port,
+        queryFile: l.target.queryFile,
+        seconds,
+        cpu: LOAD_CPU,
+        maxQps: rate,
+        verbose: true,
+      });
       l.p50.push(percentile(perf.latenciesMs, 50));
       l.p99.push(percentile(perf.latenciesMs, 99));
-      progress(`round ${r + 1}/${latencyRounds}: ${l.target.label} at ${rate} qps: p50 ${l.p50.at(-1)!.toFixed(3)} ms, p99 ${l.p99.at(-1)!.toFixed(3)} ms`);
+      progress(
+        `round ${r + 1}/${latencyRounds}: ${l.target.label} at ${rate} qps: p50 ${l.p50.at(-1)!.toFixed(3)} ms, p99 ${l.p99.at(-1)!.toFixed(3)} ms`,
+      );
     }
   }
   return out;
@@ -128,9 +137,9 @@ try {
     address: String((s as { spec?: { clusterIP?: string } }).spec?.clusterIP),
   }));
   const clusterFile = join(dir, "cluster.txt");
-  await writeFile(clusterFile, table.map((n) => `${n.name} A`).join("\n") + "\n");
+  await writeFile(clusterFile, `${table.map((n) => `${n.name} A`).join("\n")}\n`);
   const externalFile = join(dir, "external.txt");
-  await writeFile(externalFile, table.map((_, i) => `ext${i}.bench.test A`).join("\n") + "\n");
+  await writeFile(externalFile, `${table.map((_, i) => `ext${i}.bench.test A`).join("\n")}\n`);
 
   // Every server runs at once, pinned to the same CPU; only the one under load is busy.
   const echoPort = await freePort();
@@ -153,12 +162,30 @@ try {
   for (let i = 0; i < names; i++) await warm.ask(`ext${i}.bench.test`);
   warm.close();
 
-  const echo: Target = { label: "Node UDP echo (ceiling)", ours: false, port: echoPort, queryFile: clusterFile, runs: [] };
-  const echoLit: Target = { label: "Node UDP echo, replies sent as kdns sends them", ours: false, port: echoLitPort, queryFile: clusterFile, runs: [] };
+  const echo: Target = {
+    label: "Node UDP echo (ceiling)",
+    ours: false,
+    port: echoPort,
+    queryFile: clusterFile,
+    runs: [],
+  };
+  const echoLit: Target = {
+    label: "Node UDP echo, replies sent as kdns sends them",
+    ours: false,
+    port: echoLitPort,
+    queryFile: clusterFile,
+    runs: [],
+  };
   const dmT: Target = { label: "dnsmasq", ours: false, port: dmPort, queryFile: clusterFile, runs: [] };
   const ubT: Target = { label: "unbound (1 thread)", ours: false, port: ubPort, queryFile: clusterFile, runs: [] };
   const kT: Target = { label: "kdns, cluster names", ours: true, port: dns.port, queryFile: clusterFile, runs: [] };
-  const kCachedT: Target = { label: "kdns, cached forwarded", ours: true, port: dns.port, queryFile: externalFile, runs: [] };
+  const kCachedT: Target = {
+    label: "kdns, cached forwarded",
+    ours: true,
+    port: dns.port,
+    queryFile: externalFile,
+    runs: [],
+  };
   // The echo ceiling sits between the two kdns runs of each round (either order), so every ratio to it
   // compares measurements seconds apart: this VM's neighbours change throughput within a minute.
   const targets = [dmT, ubT, kT, echo, kCachedT, echoLit];
@@ -172,7 +199,13 @@ try {
   const dns2 = await startDns(`${LOAD_CPU},${SERVER_CPU}`, api.url, upstream.port, ["--workers", "2"]);
   children.push(dns2.child);
   await waitUp(dns2.port, table[0]!.name);
-  const k2T: Target = { label: "kdns, 2 workers (2 CPUs shared with dnsperf)", ours: true, port: dns2.port, queryFile: clusterFile, runs: [] };
+  const k2T: Target = {
+    label: "kdns, 2 workers (2 CPUs shared with dnsperf)",
+    ours: true,
+    port: dns2.port,
+    queryFile: clusterFile,
+    runs: [],
+  };
   progress(`dnsperf ${seconds}s against ${k2T.label}`);
   // Each worker's share of the CPU time spent answering: the kernel spreading queries over the workers.
   const workerPids = await udpPortPids(dns2.port);
@@ -192,7 +225,9 @@ try {
   children.push(big.child);
   await createMany(big.client, "namespaces", 100, (i) => namespace(`ns${i}`));
   await createMany(big.client, "services", bigServices, (i) => service(`ns${i % 100}`, `svc${i}`));
-  await createMany(big.client, "pods", bigPods, (i) => pod(`ns${i % 100}`, `pod${i}`, `10.${128 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`, `svc${i % bigServices}`));
+  await createMany(big.client, "pods", bigPods, (i) =>
+    pod(`ns${i % 100}`, `pod${i}`, `10.${128 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`, `svc${i % bigServices}`),
+  );
   const bigDns = await startDns(String(SERVER_CPU), big.url, upstream.port, ["--pods", "verified"]);
   children.push(bigDns.child);
   const atReady = await memoryMiB(bigDns.child.proc.pid!);
@@ -200,7 +235,9 @@ try {
   await new Promise((r) => setTimeout(r, SETTLE_MS));
   const { rss, peak } = await memoryMiB(bigDns.child.proc.pid!);
   const coredns = (bigPods + bigServices) * 0.000858 + 49.1;
-  progress(`kdns dns RSS with ${bigServices} services + ${bigPods} pods: ${rss.toFixed(1)} MiB steady, ${atReady.rss.toFixed(1)} at ready, peak ${peak.toFixed(1)} (CoreDNS sizing: ${coredns.toFixed(1)} MB)`);
+  progress(
+    `kdns dns RSS with ${bigServices} services + ${bigPods} pods: ${rss.toFixed(1)} MiB steady, ${atReady.rss.toFixed(1)} at ready, peak ${peak.toFixed(1)} (CoreDNS sizing: ${coredns.toFixed(1)} MB)`,
+  );
 
   progress("propagation: API write acknowledged → DNS answer");
   const probe = await DnsProbe.open(bigDns.port);
@@ -222,10 +259,14 @@ try {
 
   const bars: Bar[] = results.map((r) => ({ label: r.label, value: r.perf.qps, ours: r.ours }));
   await mkdir(join(root, "bench/results"), { recursive: true });
-  await writeFile(join(root, "bench/results/dns-qps.svg"), barChart(`DNS queries per second, one server CPU, dnsperf -c 8 (${names} names)`, "qps", bars));
+  await writeFile(
+    join(root, "bench/results/dns-qps.svg"),
+    barChart(`DNS queries per second, one server CPU, dnsperf -c 8 (${names} names)`, "qps", bars),
+  );
   const row = (r: (typeof results)[number]) =>
     `| ${r.label} | ${formatNumber(r.perf.qps)} | ${r.runs.map((x) => formatNumber(x.qps)).join(", ")} | ${r.perf.lostPercent}% | ${r.perf.avgLatencyMs.toFixed(3)} |`;
-  const perRound = (a: Target, b: Target) => a.runs.map((x, i) => (x.qps / (b.runs[i]?.qps ?? NaN)).toFixed(2)).join(", ");
+  const perRound = (a: Target, b: Target) =>
+    a.runs.map((x, i) => (x.qps / (b.runs[i]?.qps ?? NaN)).toFixed(2)).join(", ");
   const body = `
 ## DNS (\`npm run bench:dns\`)
 

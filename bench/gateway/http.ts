@@ -11,13 +11,17 @@ export interface Got {
 /** GET `url` on a new connection (no keep-alive pool), with an optional Host header. */
 export function get(url: string, host?: string, timeoutMs = 2000): Promise<Got> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { agent: false, headers: { connection: "close", ...(host ? { host } : {}) }, timeout: timeoutMs }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (d: string) => (body += d));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on("error", reject);
-    });
+    const req = request(
+      url,
+      { agent: false, headers: { connection: "close", ...(host ? { host } : {}) }, timeout: timeoutMs },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (d: string) => (body += d));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on("error", reject);
+      },
+    );
     req.on("timeout", () => req.destroy(new Error(`GET ${url}: timeout`)));
     req.on("error", reject);
     req.end();
@@ -25,11 +29,18 @@ export function get(url: string, host?: string, timeoutMs = 2000): Promise<Got> 
 }
 
 /** Waits (bounded) until `url` answers 200 and the body passes `accept`. */
-export async function waitHttp(url: string, host: string | undefined, child?: Child, accept: (body: string) => boolean = () => true, timeoutMs = 30_000): Promise<void> {
+export async function waitHttp(
+  url: string,
+  host: string | undefined,
+  child?: Child,
+  accept: (body: string) => boolean = () => true,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = "";
   while (Date.now() < deadline) {
-    if (child && (child.proc.exitCode !== null || child.proc.signalCode !== null)) throw new Error(`${url}: process exited:\n${child.output()}`);
+    if (child && (child.proc.exitCode !== null || child.proc.signalCode !== null))
+      throw new Error(`${url}: process exited:\n${child.output()}`);
     try {
       const r = await get(url, host);
       if (r.status === 200 && accept(r.body)) return;

@@ -1,7 +1,7 @@
 /** Starting `kdns gateway` (either engine) for the benchmark, against a `kdns apiserver`. */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startPinned, type Child } from "../support/proc.ts";
+import { type Child, startPinned } from "../support/proc.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const kdns = join(root, "src/bin/kdns.js");
@@ -10,9 +10,25 @@ const kdns = join(root, "src/bin/kdns.js");
  * `kdns gateway --gateway <engine>` on 127.0.0.1:`port`, pinned to `cpu` (nginx inherits the
  * pinning); the nginx engine runs the `nginx` binary.
  */
-export function startKdnsGateway(cpu: number, engine: "builtin" | "nginx", apiUrl: string, port: number, dataDir: string, nginx: string): Child {
+export function startKdnsGateway(
+  cpu: number,
+  engine: "builtin" | "nginx",
+  apiUrl: string,
+  port: number,
+  dataDir: string,
+  nginx: string,
+): Child {
   return startPinned(cpu, process.execPath, [
-    kdns, "gateway", "--server", apiUrl, "--gateway", engine, "--gateway-listen", `127.0.0.1:${port}`, "--data-dir", dataDir,
+    kdns,
+    "gateway",
+    "--server",
+    apiUrl,
+    "--gateway",
+    engine,
+    "--gateway-listen",
+    `127.0.0.1:${port}`,
+    "--data-dir",
+    dataDir,
     ...(engine === "nginx" ? ["--nginx", nginx] : []),
   ]);
 }

@@ -5,7 +5,7 @@
  */
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { startPinned, type Child } from "../support/proc.ts";
+import { type Child, startPinned } from "../support/proc.ts";
 import { waitHttp } from "./http.ts";
 
 /** The file every measurement fetches. */
@@ -18,10 +18,7 @@ export interface BackendAddress {
   mark: string;
 }
 
-const COMMON = [
-  "pid nginx.pid;",
-  "events { worker_connections 4096; }",
-];
+const COMMON = ["pid nginx.pid;", "events { worker_connections 4096; }"];
 const HTTP_COMMON = [
   "access_log off;",
   "server_tokens off;",
@@ -36,7 +33,16 @@ async function startNginx(nginx: string, cpu: number, dir: string, conf: string,
   await mkdir(join(dir, "logs"), { recursive: true });
   await mkdir(join(dir, "tmp"), { recursive: true });
   await writeFile(join(dir, "nginx.conf"), conf);
-  const child = startPinned(cpu, nginx, ["-p", dir + "/", "-c", join(dir, "nginx.conf"), "-e", "stderr", "-g", "daemon off;"]);
+  const child = startPinned(cpu, nginx, [
+    "-p",
+    `${dir}/`,
+    "-c",
+    join(dir, "nginx.conf"),
+    "-e",
+    "stderr",
+    "-g",
+    "daemon off;",
+  ]);
   try {
     await waitHttp(probe, undefined, child);
   } catch (err) {
@@ -47,18 +53,33 @@ async function startNginx(nginx: string, cpu: number, dir: string, conf: string,
 }
 
 /** The backend (the `nginx` binary): one worker pinned to `cpu`, serving a `size`-byte file on each address. */
-export async function startBackend(nginx: string, cpu: number, dir: string, addresses: BackendAddress[], size: number): Promise<Child> {
+export async function startBackend(
+  nginx: string,
+  cpu: number,
+  dir: string,
+  addresses: BackendAddress[],
+  size: number,
+): Promise<Child> {
   const servers: string[] = [];
   for (const a of addresses) {
     const root = join(dir, `root-${a.mark}`);
     await mkdir(root, { recursive: true });
-    await writeFile(join(root, FILE_PATH.slice(1)), a.mark + "x".repeat(size - 2) + "\n");
+    await writeFile(join(root, FILE_PATH.slice(1)), `${a.mark + "x".repeat(size - 2)}\n`);
     // nginx workers run as nobody when started by root: the tree must be world-readable.
     await chmod(dir, 0o755);
     await chmod(root, 0o755);
     servers.push(`server { listen ${a.ip}:${a.port}; root ${root}; }`);
   }
-  const conf = ["worker_processes 1;", ...COMMON, "http {", ...HTTP_COMMON, "default_type text/plain;", ...servers, "}", ""].join("\n");
+  const conf = [
+    "worker_processes 1;",
+    ...COMMON,
+    "http {",
+    ...HTTP_COMMON,
+    "default_type text/plain;",
+    ...servers,
+    "}",
+    "",
+  ].join("\n");
   const first = addresses[0]!;
   return startNginx(nginx, cpu, dir, conf, `http://${first.ip}:${first.port}${FILE_PATH}`);
 }
@@ -88,6 +109,18 @@ export function handWrittenConfig(listen: string, backend: BackendAddress): stri
 }
 
 /** Starts the hand-written proxy (the `nginx` binary) pinned to `cpu`. */
-export async function startHandWritten(nginx: string, cpu: number, dir: string, port: number, backend: BackendAddress): Promise<Child> {
-  return startNginx(nginx, cpu, dir, handWrittenConfig(`127.0.0.1:${port}`, backend), `http://127.0.0.1:${port}${FILE_PATH}`);
+export async function startHandWritten(
+  nginx: string,
+  cpu: number,
+  dir: string,
+  port: number,
+  backend: BackendAddress,
+): Promise<Child> {
+  return startNginx(
+    nginx,
+    cpu,
+    dir,
+    handWrittenConfig(`127.0.0.1:${port}`, backend),
+    `http://127.0.0.1:${port}${FILE_PATH}`,
+  );
 }

@@ -3,8 +3,9 @@
  * agent to the backend, X-Forwarded-* headers on), as someone would write one.
  * Usage: node bench/gateway/node-peer.ts <listen-port> <backend-url>
  */
-import { createRequire } from "node:module";
+
 import { Agent, createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createRequire } from "node:module";
 
 interface ProxyServer {
   web(req: IncomingMessage, res: ServerResponse, options?: object, callback?: (err: Error) => void): void;
@@ -17,7 +18,11 @@ interface HttpProxy {
 const httpProxy = createRequire(import.meta.url)("http-proxy") as HttpProxy;
 const [port, target] = process.argv.slice(2);
 if (!port || !target) throw new Error("usage: node-peer.ts <listen-port> <backend-url>");
-const proxy = httpProxy.createProxyServer({ target, agent: new Agent({ keepAlive: true, maxSockets: 256 }), xfwd: true });
+const proxy = httpProxy.createProxyServer({
+  target,
+  agent: new Agent({ keepAlive: true, maxSockets: 256 }),
+  xfwd: true,
+});
 createServer((req, res) => {
   proxy.web(req, res, {}, () => {
     res.writeHead(502);

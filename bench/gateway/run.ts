@@ -15,16 +15,16 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { resourceByPath } from "../../src/api/resources.ts";
 import type { DNSRecord } from "../../src/api/types.ts";
-import { freePort } from "../../test/support/free-port.ts";
 import { findNginx, hasKeepaliveMinTimeout, nginxVersion } from "../../src/gateway/nginx/binary.ts";
+import { freePort } from "../../test/support/free-port.ts";
 import { percentile } from "../dns/dnsperf.ts";
 import { startApi } from "../dns/kdns.ts";
-import { progress, startPinned, type Child } from "../support/proc.ts";
-import { barChart, formatNumber, writeSection, type Bar } from "../support/report.ts";
+import { type Child, progress, startPinned } from "../support/proc.ts";
+import { type Bar, barChart, formatNumber, writeSection } from "../support/report.ts";
 import { get, waitHttp } from "./http.ts";
 import { startKdnsGateway } from "./kdns.ts";
-import { FILE_PATH, startBackend, startHandWritten, type BackendAddress } from "./nginx.ts";
-import { wrk, wrkInBackground, type WrkOptions, type WrkResult } from "./wrk.ts";
+import { type BackendAddress, FILE_PATH, startBackend, startHandWritten } from "./nginx.ts";
+import { type WrkOptions, type WrkResult, wrk, wrkInBackground } from "./wrk.ts";
 
 const quick = process.argv.includes("--quick");
 const nginxFlag = process.argv.indexOf("--nginx");
@@ -68,7 +68,9 @@ const track = (c: Child): Child => (children.push(c), c);
 async function measure(label: string, url: string, host?: string): Promise<WrkResult> {
   const o: WrkOptions = { url, seconds, ...load, ...(host ? { host } : {}) };
   const r = await wrk(o);
-  progress(`${label}: ${formatNumber(r.rps)} req/s, p99 ${r.p99Ms.toFixed(2)} ms, ${r.non2xx} non-2xx, ${r.socketErrors} socket errors`);
+  progress(
+    `${label}: ${formatNumber(r.rps)} req/s, p99 ${r.p99Ms.toFixed(2)} ms, ${r.non2xx} non-2xx, ${r.socketErrors} socket errors`,
+  );
   if (r.non2xx > 0) throw new Error(`${label}: ${r.non2xx} non-2xx responses — the route is not serving the file`);
   return r;
 }
@@ -92,7 +94,13 @@ try {
   const handPort = await freePort();
   track(await startHandWritten(nginxBin, PROXY_CPU, join(dir, "hand"), handPort, backends[0]!));
   const peerPort = await freePort();
-  const peer = track(startPinned(PROXY_CPU, process.execPath, [join(root, "bench/gateway/node-peer.ts"), String(peerPort), `http://${backends[0]!.ip}:${backendPort}`]));
+  const peer = track(
+    startPinned(PROXY_CPU, process.execPath, [
+      join(root, "bench/gateway/node-peer.ts"),
+      String(peerPort),
+      `http://${backends[0]!.ip}:${backendPort}`,
+    ]),
+  );
   await waitHttp(`http://127.0.0.1:${peerPort}${FILE_PATH}`, HOST, peer);
 
   progress("starting kdns apiserver and both gateway engines");
@@ -100,13 +108,17 @@ try {
   track(api.child);
   let current = 0;
   await api.client.create(DNSRECORDS, "default", {
-    apiVersion: "kdns.dev/v1", kind: "DNSRecord", metadata: { name: "bench", namespace: "default" },
+    apiVersion: "kdns.dev/v1",
+    kind: "DNSRecord",
+    metadata: { name: "bench", namespace: "default" },
     spec: { host: HOST, paths: [{ path: "/", address: backends[current]!.ip, port: backendPort }] },
   } satisfies DNSRecord);
   const nginxPort = await freePort();
   const nginxGw = track(startKdnsGateway(PROXY_CPU, "nginx", api.url, nginxPort, join(dir, "kdns-nginx"), nginxBin));
   const builtinPort = await freePort();
-  const builtinGw = track(startKdnsGateway(PROXY_CPU, "builtin", api.url, builtinPort, join(dir, "kdns-builtin"), nginxBin));
+  const builtinGw = track(
+    startKdnsGateway(PROXY_CPU, "builtin", api.url, builtinPort, join(dir, "kdns-builtin"), nginxBin),
+  );
   const nginxUrl = `http://127.0.0.1:${nginxPort}${FILE_PATH}`;
   const builtinUrl = `http://127.0.0.1:${builtinPort}${FILE_PATH}`;
   await waitHttp(nginxUrl, HOST, nginxGw);
@@ -133,9 +145,14 @@ try {
     perRound.push(rps);
   }
   /** The median over rounds of a/b, each ratio from one round (measured minutes apart, not hours). */
-  const paired = (a: string, b: string): number[] => perRound.map((r) => (r[a] ?? NaN) / (r[b] ?? NaN)).sort((x, y) => x - y);
+  const paired = (a: string, b: string): number[] =>
+    perRound.map((r) => (r[a] ?? NaN) / (r[b] ?? NaN)).sort((x, y) => x - y);
   const median = (v: number[]): number => v[Math.floor((v.length - 1) / 2)] ?? NaN;
-  const ratios = { nginxHand: paired("nginx", "hand"), builtinPeer: paired("builtin", "peer"), builtinNginx: paired("builtin", "nginx") };
+  const ratios = {
+    nginxHand: paired("nginx", "hand"),
+    builtinPeer: paired("builtin", "peer"),
+    builtinNginx: paired("builtin", "nginx"),
+  };
   const hand = best.get("hand")!;
   const nginx = best.get("nginx")!;
   const builtin = best.get("builtin")!;
@@ -146,7 +163,9 @@ try {
     current = 1 - current;
     const want = backends[current]!;
     const t0 = performance.now();
-    await api.client.patch(DNSRECORDS, "default", "bench", { spec: { paths: [{ path: "/", address: want.ip, port: backendPort }] } });
+    await api.client.patch(DNSRECORDS, "default", "bench", {
+      spec: { paths: [{ path: "/", address: want.ip, port: backendPort }] },
+    });
     for (;;) {
       try {
         const r = await get(url, HOST);
@@ -161,19 +180,27 @@ try {
   async function switches(label: string, url: string): Promise<number[]> {
     const out: number[] = [];
     for (let i = 0; i < changes; i++) out.push(await switchOnce(url));
-    progress(`${label}: change live p50 ${percentile(out, 50).toFixed(1)} ms, p99 ${percentile(out, 99).toFixed(1)} ms`);
+    progress(
+      `${label}: change live p50 ${percentile(out, 50).toFixed(1)} ms, p99 ${percentile(out, 99).toFixed(1)} ms`,
+    );
     return out;
   }
 
   /** `changes` switches while wrk loads `url`; wrk's summary counts failed requests. */
-  async function underLoad(label: string, url: string, headers: string[] = []): Promise<{ wrk: WrkResult; live: number[] }> {
+  async function underLoad(
+    label: string,
+    url: string,
+    headers: string[] = [],
+  ): Promise<{ wrk: WrkResult; live: number[] }> {
     const bg = wrkInBackground({ url, host: HOST, headers, seconds: 120, ...load });
     track(bg.child);
     await new Promise((r) => setTimeout(r, 1000)); // let wrk open its connections first
     const live = await switches(`${label} under load`, url);
     await new Promise((r) => setTimeout(r, 1000));
     const r = await bg.finish();
-    progress(`${label}, ${changes} changes under load: ${r.requests} requests, ${r.non2xx} non-2xx, ${r.socketErrors} socket errors (${r.socketDetail})`);
+    progress(
+      `${label}, ${changes} changes under load: ${r.requests} requests, ${r.non2xx} non-2xx, ${r.socketErrors} socket errors (${r.socketDetail})`,
+    );
     return { wrk: r, live };
   }
 
@@ -184,7 +211,9 @@ try {
   // The same without keep-alive: separates requests lost to closed keep-alive connections from others.
   const { wrk: nginxClose } = await underLoad("nginx engine, Connection: close", nginxUrl, ["Connection: close"]);
   await nginxGw.stop();
-  const builtinGw2 = track(startKdnsGateway(PROXY_CPU, "builtin", api.url, builtinPort, join(dir, "kdns-builtin"), nginxBin));
+  const builtinGw2 = track(
+    startKdnsGateway(PROXY_CPU, "builtin", api.url, builtinPort, join(dir, "kdns-builtin"), nginxBin),
+  );
   await waitHttp(builtinUrl, HOST, builtinGw2);
   const builtinLive = await switches("built-in engine", builtinUrl);
   const { wrk: builtinLoad, live: builtinLiveLoaded } = await underLoad("built-in engine", builtinUrl);
@@ -199,9 +228,13 @@ try {
   ];
   const chart = nginxArg ? `gateway-rps-nginx-${nginxRelease}.svg` : "gateway-rps.svg";
   await mkdir(join(root, "bench/results"), { recursive: true });
-  await writeFile(join(root, "bench/results", chart), barChart(`Gateway: requests per second, ${FILE_SIZE}-byte file, wrk -c ${load.connections}`, "req/s", bars));
+  await writeFile(
+    join(root, "bench/results", chart),
+    barChart(`Gateway: requests per second, ${FILE_SIZE}-byte file, wrk -c ${load.connections}`, "req/s", bars),
+  );
 
-  const ratioCell = (v: number[]): string => `${median(v).toFixed(2)}× (rounds: ${v.map((x) => x.toFixed(2)).join(", ")})`;
+  const ratioCell = (v: number[]): string =>
+    `${median(v).toFixed(2)}× (rounds: ${v.map((x) => x.toFixed(2)).join(", ")})`;
   const verdict = (ok: boolean): string => (ok ? "met" : "**missed**");
   const row = (label: string, r: WrkResult): string =>
     `| ${label} | ${formatNumber(r.rps)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.non2xx + r.socketErrors} | \`${r.command}\` |`;
@@ -252,13 +285,19 @@ built-in ${builtinFailures} of ${formatNumber(builtinLoad.requests)}. With \`-H 
 engine failed ${nginxClose.non2xx + nginxClose.socketErrors} of ${formatNumber(nginxClose.requests)} during another ${changes} reloads. wrk counts a \`read\` error when a
 keep-alive connection it just reused is closed before a response: nginx's old workers close their keep-alive connections when a
 reload retires them, and a request racing that close is lost for a client that does not retry (RFC 9112 §9.3.1 allows retrying
-it; browsers and curl do, wrk does not). ${hasKeepaliveMinTimeout(nginxVersionFound)
-  ? `nginx ${nginxRelease} has \`keepalive_min_timeout\`, which kdns renders (1s): a reload's retiring workers then answer requests on recently used keep-alive connections (with \`Connection: close\`) instead of dropping them.`
-  : `nginx ${nginxRelease} predates \`keepalive_min_timeout\` (1.27.4), which kdns renders when nginx has it: with it a reload's retiring workers answer requests on recently used keep-alive connections (with \`Connection: close\`) instead of dropping them.`}
+it; browsers and curl do, wrk does not). ${
+    hasKeepaliveMinTimeout(nginxVersionFound)
+      ? `nginx ${nginxRelease} has \`keepalive_min_timeout\`, which kdns renders (1s): a reload's retiring workers then answer requests on recently used keep-alive connections (with \`Connection: close\`) instead of dropping them.`
+      : `nginx ${nginxRelease} predates \`keepalive_min_timeout\` (1.27.4), which kdns renders when nginx has it: with it a reload's retiring workers answer requests on recently used keep-alive connections (with \`Connection: close\`) instead of dropping them.`
+  }
 
 Where the built-in engine's time goes (\`node --cpu-prof\` under this load): mostly the two send system calls per request (to the client and to the backend) and node:http's server side. Its upstream side is a raw-socket keep-alive pool with a strict bounded response-head parser (src/gateway/builtin/upstream-pool.ts, response-head.ts) instead of node:http's client, which the http-proxy peer still runs on.
 `;
-  await writeSection(join(root, "BENCHMARKS.md"), nginxArg ? `bench:gateway:nginx-${nginxRelease}` : "bench:gateway", body);
+  await writeSection(
+    join(root, "BENCHMARKS.md"),
+    nginxArg ? `bench:gateway:nginx-${nginxRelease}` : "bench:gateway",
+    body,
+  );
   progress(`wrote BENCHMARKS.md and bench/results/${chart}`);
 } finally {
   await Promise.all(children.map((c) => c.stop()));

@@ -1,6 +1,6 @@
 /** Running `wrk` pinned to a CPU and reading its summary (rate, latency percentiles, failures). */
 import { once } from "node:events";
-import { startPinned, type Child } from "../support/proc.ts";
+import { type Child, startPinned } from "../support/proc.ts";
 
 /** What one wrk run measured. */
 export interface WrkResult {
@@ -34,8 +34,13 @@ export interface WrkOptions {
 
 function args(o: WrkOptions): string[] {
   return [
-    `-t${o.threads}`, `-c${o.connections}`, `-d${o.seconds}s`, "--latency",
-    ...(o.host ? ["-H", `Host: ${o.host}`] : []), ...(o.headers ?? []).flatMap((h) => ["-H", h]), o.url,
+    `-t${o.threads}`,
+    `-c${o.connections}`,
+    `-d${o.seconds}s`,
+    "--latency",
+    ...(o.host ? ["-H", `Host: ${o.host}`] : []),
+    ...(o.headers ?? []).flatMap((h) => ["-H", h]),
+    o.url,
   ];
 }
 
@@ -67,7 +72,9 @@ export function parseWrk(text: string, command: string): WrkResult {
 
 /** The command as a shell line (for the report). */
 export function wrkCommand(o: WrkOptions): string {
-  return ["taskset", "-c", String(o.cpu), "wrk", ...args(o)].map((a) => (/[\s:]/.test(a) && !a.startsWith("http") ? `'${a}'` : a)).join(" ");
+  return ["taskset", "-c", String(o.cpu), "wrk", ...args(o)]
+    .map((a) => (/[\s:]/.test(a) && !a.startsWith("http") ? `'${a}'` : a))
+    .join(" ");
 }
 
 /** Runs wrk to completion. */

@@ -21,7 +21,11 @@ export class DnsProbe {
   }
 
   /** The rcode and answer addresses for name/type, or undefined after `timeoutMs`. */
-  ask(name: string, type: "A" | "AAAA" = "A", timeoutMs = 500): Promise<{ rcode: string; answers: string[] } | undefined> {
+  ask(
+    name: string,
+    type: "A" | "AAAA" = "A",
+    timeoutMs = 500,
+  ): Promise<{ rcode: string; answers: string[] } | undefined> {
     const id = (this.#id = (this.#id + 1) & 0xffff);
     const msg = dnsPacket.encode({ type: "query", id, questions: [{ name, type }] });
     return new Promise((resolve) => {

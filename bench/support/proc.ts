@@ -1,5 +1,5 @@
 /** Child processes for benchmarks: pinned to a CPU with taskset, stopped reliably. */
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 
 /** A started child with its collected output. */
@@ -10,7 +10,12 @@ export interface Child {
 }
 
 /** Starts `cmd args` pinned to `cpu` (taskset), collecting stdout+stderr. */
-export function startPinned(cpu: number | undefined, cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Child {
+export function startPinned(
+  cpu: number | undefined,
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Child {
   const full = cpu === undefined ? [cmd, ...args] : ["taskset", "-c", String(cpu), cmd, ...args];
   const proc = spawn(full[0]!, full.slice(1), { stdio: ["ignore", "pipe", "pipe"], env });
   let out = "";

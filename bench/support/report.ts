@@ -44,6 +44,7 @@ export function barChart(title: string, unit: string, bars: Bar[]): string {
   });
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">`,
+    `<title>${escapeXml(title)}</title>`,
     `<rect width="100%" height="100%" fill="white"/>`,
     `<text x="10" y="24" font-size="16" font-weight="bold">${escapeXml(title)}</text>`,
     ...rows,

@@ -1,10 +1,10 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { convertFlatDNSRecord, isFlatDNSRecord } from "./dnsrecord-flat.ts";
-import { defaultDNSRecord } from "./defaults/index.ts";
-import { validateDNSRecord } from "./validation/index.ts";
-import type { KubeObject } from "./types.ts";
+import { test } from "node:test";
 import { DESIGN_NOTE_RECORD } from "../../test/support/design-note.ts";
+import { defaultDNSRecord } from "./defaults/index.ts";
+import { convertFlatDNSRecord, isFlatDNSRecord } from "./dnsrecord-flat.ts";
+import type { KubeObject } from "./types.ts";
+import { validateDNSRecord } from "./validation/index.ts";
 
 const NOTE = DESIGN_NOTE_RECORD;
 
@@ -32,26 +32,50 @@ test("the design note's JSON becomes a canonical, valid DNSRecord", () => {
 
 test("namespace and explicit { path, service, port } paths", () => {
   const out = convertFlatDNSRecord({
-    kind: "DNS", apiVersion: "v1", name: "r", namespace: "team-a", host: "Node2.com",
+    kind: "DNS",
+    apiVersion: "v1",
+    name: "r",
+    namespace: "team-a",
+    host: "Node2.com",
     paths: [{ path: "/svc3", service: "service3", port: 8081 }],
   });
   assert.deepEqual(out, {
-    apiVersion: "kdns.dev/v1", kind: "DNSRecord",
+    apiVersion: "kdns.dev/v1",
+    kind: "DNSRecord",
     metadata: { name: "r", namespace: "team-a" },
     spec: { host: "Node2.com", paths: [{ path: "/svc3", service: "service3", port: 8081 }] },
   });
 });
 
 test("anything not in the flat form passes through unchanged", () => {
-  const canonical = { apiVersion: "kdns.dev/v1", kind: "DNSRecord", metadata: { name: "x" }, spec: { host: "a.com", paths: [] } };
-  for (const raw of [canonical, { kind: "DNS", apiVersion: "v1", spec: {} }, { kind: "DNS", apiVersion: "v2" }, { kind: "Service" }, null, "DNS", 7, []]) {
+  const canonical = {
+    apiVersion: "kdns.dev/v1",
+    kind: "DNSRecord",
+    metadata: { name: "x" },
+    spec: { host: "a.com", paths: [] },
+  };
+  for (const raw of [
+    canonical,
+    { kind: "DNS", apiVersion: "v1", spec: {} },
+    { kind: "DNS", apiVersion: "v2" },
+    { kind: "Service" },
+    null,
+    "DNS",
+    7,
+    [],
+  ]) {
     assert.equal(isFlatDNSRecord(raw), false, JSON.stringify(raw));
     assert.equal(convertFlatDNSRecord(raw), raw);
   }
 });
 
 test("garbage inside the flat form is carried over for validation to report", () => {
-  const out = convertFlatDNSRecord({ kind: "DNS", name: "r", host: "a.com;}", paths: [7, { service: "s", port: "80" }] }) as KubeObject;
+  const out = convertFlatDNSRecord({
+    kind: "DNS",
+    name: "r",
+    host: "a.com;}",
+    paths: [7, { service: "s", port: "80" }],
+  }) as KubeObject;
   out.metadata.namespace = "default";
   const fields = validateDNSRecord(out).map((c) => c.field);
   assert.deepEqual(fields, ["spec.host", "spec.paths[0]", "spec.paths[1].port"]);

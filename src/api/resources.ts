@@ -4,12 +4,26 @@
  * read this one table.
  */
 import type { StatusCause } from "../machinery/status.ts";
-import type { KubeObject } from "./types.ts";
-import { defaultNamespace, defaultPod, defaultService, defaultEndpoints, defaultEndpointSlice, defaultDNSRecord } from "./defaults/index.ts";
-import { validateNamespace, validatePod, validateService, validateEndpoints, validateEndpointSlice, validateDNSRecord } from "./validation/index.ts";
-import { convertFlatDNSRecord } from "./dnsrecord-flat.ts";
-import { validateObjectMeta } from "./validation/metadata.ts";
 import { isDNS1123Subdomain } from "../machinery/validate-names.ts";
+import {
+  defaultDNSRecord,
+  defaultEndpointSlice,
+  defaultEndpoints,
+  defaultNamespace,
+  defaultPod,
+  defaultService,
+} from "./defaults/index.ts";
+import { convertFlatDNSRecord } from "./dnsrecord-flat.ts";
+import type { KubeObject } from "./types.ts";
+import {
+  validateDNSRecord,
+  validateEndpointSlice,
+  validateEndpoints,
+  validateNamespace,
+  validatePod,
+  validateService,
+} from "./validation/index.ts";
+import { validateObjectMeta } from "./validation/metadata.ts";
 
 /** Everything the API needs to know about one resource. */
 export interface ResourceInfo {
@@ -40,39 +54,89 @@ export function apiVersionOf(info: Pick<ResourceInfo, "group" | "version">): str
 /** All served resources. */
 export const RESOURCES: readonly ResourceInfo[] = [
   {
-    group: "", version: "v1", kind: "Namespace", resource: "namespaces", singular: "namespace",
-    namespaced: false, shortNames: ["ns"], statusSubresource: true,
-    applyDefaults: defaultNamespace, validate: validateNamespace,
+    group: "",
+    version: "v1",
+    kind: "Namespace",
+    resource: "namespaces",
+    singular: "namespace",
+    namespaced: false,
+    shortNames: ["ns"],
+    statusSubresource: true,
+    applyDefaults: defaultNamespace,
+    validate: validateNamespace,
   },
   {
-    group: "", version: "v1", kind: "Pod", resource: "pods", singular: "pod",
-    namespaced: true, shortNames: ["po"], statusSubresource: true,
-    applyDefaults: defaultPod, validate: validatePod,
+    group: "",
+    version: "v1",
+    kind: "Pod",
+    resource: "pods",
+    singular: "pod",
+    namespaced: true,
+    shortNames: ["po"],
+    statusSubresource: true,
+    applyDefaults: defaultPod,
+    validate: validatePod,
   },
   {
-    group: "", version: "v1", kind: "Service", resource: "services", singular: "service",
-    namespaced: true, shortNames: ["svc"], statusSubresource: true,
-    applyDefaults: defaultService, validate: validateService,
+    group: "",
+    version: "v1",
+    kind: "Service",
+    resource: "services",
+    singular: "service",
+    namespaced: true,
+    shortNames: ["svc"],
+    statusSubresource: true,
+    applyDefaults: defaultService,
+    validate: validateService,
   },
   {
-    group: "", version: "v1", kind: "Endpoints", resource: "endpoints", singular: "endpoints",
-    namespaced: true, shortNames: ["ep"], statusSubresource: false,
-    applyDefaults: defaultEndpoints, validate: validateEndpoints,
+    group: "",
+    version: "v1",
+    kind: "Endpoints",
+    resource: "endpoints",
+    singular: "endpoints",
+    namespaced: true,
+    shortNames: ["ep"],
+    statusSubresource: false,
+    applyDefaults: defaultEndpoints,
+    validate: validateEndpoints,
   },
   {
-    group: "discovery.k8s.io", version: "v1", kind: "EndpointSlice", resource: "endpointslices", singular: "endpointslice",
-    namespaced: true, shortNames: [], statusSubresource: false,
-    applyDefaults: defaultEndpointSlice, validate: validateEndpointSlice,
+    group: "discovery.k8s.io",
+    version: "v1",
+    kind: "EndpointSlice",
+    resource: "endpointslices",
+    singular: "endpointslice",
+    namespaced: true,
+    shortNames: [],
+    statusSubresource: false,
+    applyDefaults: defaultEndpointSlice,
+    validate: validateEndpointSlice,
   },
   {
-    group: "kdns.dev", version: "v1", kind: "DNSRecord", resource: "dnsrecords", singular: "dnsrecord",
-    namespaced: true, shortNames: ["dns", "dnsr"], statusSubresource: true,
-    applyDefaults: defaultDNSRecord, validate: validateDNSRecord, convertInput: convertFlatDNSRecord,
+    group: "kdns.dev",
+    version: "v1",
+    kind: "DNSRecord",
+    resource: "dnsrecords",
+    singular: "dnsrecord",
+    namespaced: true,
+    shortNames: ["dns", "dnsr"],
+    statusSubresource: true,
+    applyDefaults: defaultDNSRecord,
+    validate: validateDNSRecord,
+    convertInput: convertFlatDNSRecord,
   },
   {
-    group: "", version: "v1", kind: "Event", resource: "events", singular: "event",
-    namespaced: true, shortNames: ["ev"], statusSubresource: false,
-    applyDefaults: () => undefined, validate: validateEvent,
+    group: "",
+    version: "v1",
+    kind: "Event",
+    resource: "events",
+    singular: "event",
+    namespaced: true,
+    shortNames: ["ev"],
+    statusSubresource: false,
+    applyDefaults: () => undefined,
+    validate: validateEvent,
   },
 ];
 
@@ -84,7 +148,11 @@ function validateEvent(obj: KubeObject): StatusCause[] {
   const causes = validateObjectMeta(obj, { nameRule: isDNS1123Subdomain, namespaced: true });
   const involved = obj["involvedObject"];
   if (involved !== undefined && (involved === null || typeof involved !== "object" || Array.isArray(involved))) {
-    causes.push({ field: "involvedObject", message: "Invalid value: must be an object reference", reason: "FieldValueInvalid" });
+    causes.push({
+      field: "involvedObject",
+      message: "Invalid value: must be an object reference",
+      reason: "FieldValueInvalid",
+    });
   }
   return causes;
 }

@@ -9,6 +9,9 @@ export function admit(info: ResourceInfo, obj: KubeObject, old?: KubeObject): vo
   const causes = info.validate(obj, old);
   if (causes.length > 0) {
     // details.kind of Invalid is the Kind (apierrors.NewInvalid), which kubectl prints: `The Service "x" is invalid`.
-    throw invalid({ kind: info.kind, name: obj.metadata.name ?? "", ...(info.group ? { group: info.group } : {}) }, causes);
+    throw invalid(
+      { kind: info.kind, name: obj.metadata.name ?? "", ...(info.group ? { group: info.group } : {}) },
+      causes,
+    );
   }
 }

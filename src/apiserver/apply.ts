@@ -30,10 +30,17 @@ export async function serverSideApply(ctx: ApiContext, t: UpdateTarget, applied:
   try {
     return { created: false, obj: await patchObject(ctx, t, "application/apply-patch+yaml", config) };
   } catch (err) {
-    if (!(err instanceof ApiError && err.code === 404 && err.status.details?.name === t.name) || t.subresource !== undefined) throw err;
+    if (
+      !(err instanceof ApiError && err.code === 404 && err.status.details?.name === t.name) ||
+      t.subresource !== undefined
+    )
+      throw err;
   }
   const body = structuredClone(config);
   body.metadata = { ...(body.metadata ?? {}), name: t.name };
-  if (body.metadata.name !== t.name) throw badRequest(`the name of the object (${String(body.metadata.name)}) does not match the name on the URL (${t.name})`);
+  if (body.metadata.name !== t.name)
+    throw badRequest(
+      `the name of the object (${String(body.metadata.name)}) does not match the name on the URL (${t.name})`,
+    );
   return { created: true, obj: await createObject(ctx, t.info, t.namespace, body) };
 }

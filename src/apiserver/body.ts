@@ -44,7 +44,11 @@ export function parseObjectBody(body: Buffer, type: string): unknown {
     }
   }
   if (type !== "" && type !== "application/json" && !type.endsWith("+json")) {
-    throw new ApiError(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+    throw new ApiError(
+      415,
+      "UnsupportedMediaType",
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
+    );
   }
   try {
     return JSON.parse(text);

@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { ApiError } from "../machinery/status.ts";
 import { decodeContinue, encodeContinue } from "./continue-token.ts";
 
@@ -11,6 +11,10 @@ test("a continue token round-trips and is opaque", () => {
 
 test("a foreign continue token is a 400", () => {
   for (const bad of ["", "nope", Buffer.from('{"rv":"x"}').toString("base64url")]) {
-    assert.throws(() => decodeContinue(bad), (err: unknown) => err instanceof ApiError && err.code === 400, bad);
+    assert.throws(
+      () => decodeContinue(bad),
+      (err: unknown) => err instanceof ApiError && err.code === 400,
+      bad,
+    );
   }
 });

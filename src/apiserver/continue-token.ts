@@ -20,8 +20,18 @@ export function encodeContinue(state: ContinueState): string {
 /** Decodes a token; 400 when it is not one of ours. */
 export function decodeContinue(token: string): ContinueState {
   try {
-    const data = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as { v?: unknown; rv?: unknown; start?: unknown };
-    if (data.v === 1 && typeof data.rv === "number" && Number.isSafeInteger(data.rv) && data.rv > 0 && typeof data.start === "string") {
+    const data = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as {
+      v?: unknown;
+      rv?: unknown;
+      start?: unknown;
+    };
+    if (
+      data.v === 1 &&
+      typeof data.rv === "number" &&
+      Number.isSafeInteger(data.rv) &&
+      data.rv > 0 &&
+      typeof data.start === "string"
+    ) {
       return { revision: data.rv, startAfter: data.start };
     }
   } catch {

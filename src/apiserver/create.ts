@@ -1,12 +1,12 @@
 /** The create verb (POST to a collection). */
-import { randomUUID, randomInt } from "node:crypto";
+import { randomInt, randomUUID } from "node:crypto";
 import type { ResourceInfo } from "../api/resources.ts";
 import type { KubeObject } from "../api/types.ts";
 import { alreadyExists, invalid } from "../machinery/status.ts";
-import type { ApiContext } from "./context.ts";
 import { admit } from "./admit.ts";
 import { assignClusterIp } from "./cluster-ip/service-ips.ts";
 import { decodeObject, encodeObject } from "./codec.ts";
+import type { ApiContext } from "./context.ts";
 import { objectKey } from "./keys.ts";
 import { requireNamespace } from "./namespaces.ts";
 import { asKubeObject, checkNamespace } from "./type-meta.ts";
@@ -21,7 +21,12 @@ function generatedName(prefix: string): string {
 }
 
 /** Creates an object from a request body; resolves to the stored object. */
-export async function createObject(ctx: ApiContext, info: ResourceInfo, namespace: string | undefined, raw: unknown): Promise<KubeObject> {
+export async function createObject(
+  ctx: ApiContext,
+  info: ResourceInfo,
+  namespace: string | undefined,
+  raw: unknown,
+): Promise<KubeObject> {
   const obj = asKubeObject(info, raw);
   checkNamespace(info, obj, namespace);
   const meta = obj.metadata;
@@ -29,7 +34,11 @@ export async function createObject(ctx: ApiContext, info: ResourceInfo, namespac
   if (generate) meta.name = generatedName(meta.generateName as string);
   if (!meta.name) {
     throw invalid({ kind: info.kind, name: "" }, [
-      { field: "metadata.name", message: "Required value: name or generateName is required", reason: "FieldValueRequired" },
+      {
+        field: "metadata.name",
+        message: "Required value: name or generateName is required",
+        reason: "FieldValueRequired",
+      },
     ]);
   }
   delete meta.resourceVersion;

@@ -5,9 +5,9 @@
 import { RESOURCES, type ResourceInfo } from "../api/resources.ts";
 import type { KubeObject } from "../api/types.ts";
 import { ApiError, conflict, notFound } from "../machinery/status.ts";
-import type { ApiContext } from "./context.ts";
 import { heldClusterIp } from "./cluster-ip/service-ips.ts";
 import { decodeObject } from "./codec.ts";
+import type { ApiContext } from "./context.ts";
 import { collectionPrefix, objectKey } from "./keys.ts";
 import { SYSTEM_NAMESPACES } from "./namespaces.ts";
 import { STALE_MESSAGE } from "./update.ts";
@@ -24,7 +24,11 @@ function isService(info: ResourceInfo): boolean {
 
 /** Deletes one object; resolves to the deleted object (its resourceVersion is the delete's revision). */
 export async function deleteObject(
-  ctx: ApiContext, info: ResourceInfo, namespace: string | undefined, name: string, pre: DeletePreconditions = {},
+  ctx: ApiContext,
+  info: ResourceInfo,
+  namespace: string | undefined,
+  name: string,
+  pre: DeletePreconditions = {},
 ): Promise<KubeObject> {
   const target = { kind: info.resource, name, ...(info.group ? { group: info.group } : {}) };
   const key = objectKey(info, namespace, name);
@@ -32,11 +36,21 @@ export async function deleteObject(
   if (!kv) throw notFound(target);
   const current = decodeObject(kv);
   if (pre.uid !== undefined && pre.uid !== current.metadata.uid) {
-    throw conflict(target, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid ?? ""}`);
+    throw conflict(
+      target,
+      `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid ?? ""}`,
+    );
   }
-  if (pre.resourceVersion !== undefined && pre.resourceVersion !== String(kv.modRevision)) throw conflict(target, STALE_MESSAGE);
+  if (pre.resourceVersion !== undefined && pre.resourceVersion !== String(kv.modRevision))
+    throw conflict(target, STALE_MESSAGE);
   if (!info.namespaced && info.resource === "namespaces") {
-    if (SYSTEM_NAMESPACES.includes(name)) throw new ApiError(403, "Forbidden", `namespace "${name}" is forbidden: this namespace may not be deleted`, target);
+    if (SYSTEM_NAMESPACES.includes(name))
+      throw new ApiError(
+        403,
+        "Forbidden",
+        `namespace "${name}" is forbidden: this namespace may not be deleted`,
+        target,
+      );
     await emptyNamespace(ctx, name);
   }
   const result = await ctx.storage.delete(key, pre.resourceVersion !== undefined ? kv.modRevision : undefined);

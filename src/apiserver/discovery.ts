@@ -2,14 +2,18 @@
  * Discovery documents (`/api`, `/api/v1`, `/apis`, `/apis/{group}`, `/apis/{group}/{version}`)
  * built from the resource table, in the unaggregated shapes kubectl and client-go fall back to.
  */
-import { RESOURCES, apiVersionOf, type ResourceInfo } from "../api/resources.ts";
+import { apiVersionOf, RESOURCES, type ResourceInfo } from "../api/resources.ts";
 
 const MAIN_VERBS = ["create", "delete", "get", "list", "patch", "update", "watch"];
 const STATUS_VERBS = ["get", "patch", "update"];
 
 /** `GET /api`: metav1.APIVersions. */
 export function apiVersions(serverAddress: string): unknown {
-  return { kind: "APIVersions", versions: ["v1"], serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress }] };
+  return {
+    kind: "APIVersions",
+    versions: ["v1"],
+    serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress }],
+  };
 }
 
 function groupNames(): string[] {
@@ -51,7 +55,16 @@ function resourceEntries(info: ResourceInfo): unknown[] {
     ...(info.shortNames.length > 0 ? { shortNames: info.shortNames } : {}),
   };
   if (!info.statusSubresource) return [main];
-  return [main, { name: `${info.resource}/status`, singularName: "", namespaced: info.namespaced, kind: info.kind, verbs: STATUS_VERBS }];
+  return [
+    main,
+    {
+      name: `${info.resource}/status`,
+      singularName: "",
+      namespaced: info.namespaced,
+      kind: info.kind,
+      verbs: STATUS_VERBS,
+    },
+  ];
 }
 
 /** `GET /api/v1` or `/apis/{group}/{version}`: metav1.APIResourceList, or undefined when not served. */

@@ -8,9 +8,17 @@ import type { KubeObject } from "../api/types.ts";
 import { badRequest } from "../machinery/status.ts";
 
 const EVENT_FIELDS: readonly string[] = [
-  "involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
-  "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath",
-  "reason", "reportingComponent", "source", "type",
+  "involvedObject.kind",
+  "involvedObject.namespace",
+  "involvedObject.name",
+  "involvedObject.uid",
+  "involvedObject.apiVersion",
+  "involvedObject.resourceVersion",
+  "involvedObject.fieldPath",
+  "reason",
+  "reportingComponent",
+  "source",
+  "type",
 ];
 
 /** The event-only terms of a selector as a predicate, and the remaining terms as text. */
@@ -23,14 +31,15 @@ function terms(text: string): string[] {
   return text.split(/(?<!\\),/).filter((t) => t.trim() !== "");
 }
 
-function unescape(value: string): string {
+function unescapeValue(value: string): string {
   return value.replace(/\\([\\,=])/g, "$1");
 }
 
 function fieldValue(obj: KubeObject, field: string): string {
   if (field === "source") return String((obj["source"] as { component?: unknown } | undefined)?.component ?? "");
   let v: unknown = obj;
-  for (const part of field.split(".")) v = v !== null && typeof v === "object" ? (v as Record<string, unknown>)[part] : undefined;
+  for (const part of field.split("."))
+    v = v !== null && typeof v === "object" ? (v as Record<string, unknown>)[part] : undefined;
   return v === undefined || v === null ? "" : String(v);
 }
 
@@ -45,7 +54,7 @@ export function splitEventSelector(text: string): SplitSelector {
       continue;
     }
     if (/(?<!\\)[=,]/.test(m[3] ?? "")) throw badRequest(`invalid field selector: '${text}': unescaped '=' in value`);
-    checks.push({ field: m[1] ?? "", equal: m[2] !== "!=", value: unescape(m[3] ?? "") });
+    checks.push({ field: m[1] ?? "", equal: m[2] !== "!=", value: unescapeValue(m[3] ?? "") });
   }
   return {
     rest: rest.join(","),

@@ -2,19 +2,19 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { KubeObject } from "../api/types.ts";
 import { badRequest } from "../machinery/status.ts";
-import type { ApiContext } from "./context.ts";
-import { mediaType, parseObjectBody, readBody } from "./body.ts";
 import { serverSideApply } from "./apply.ts";
+import { mediaType, parseObjectBody, readBody } from "./body.ts";
+import type { ApiContext } from "./context.ts";
 import { createObject } from "./create.ts";
-import { deleteObject, type DeletePreconditions } from "./delete.ts";
+import { type DeletePreconditions, deleteObject } from "./delete.ts";
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from "./discovery.ts";
 import { openApiV3 } from "./openapi.ts";
 import { patchMediaType, patchObject } from "./patch.ts";
 import { getObject, listObjects } from "./read.ts";
 import { methodNotAllowed, pathNotFound, sendJson } from "./respond.ts";
-import { resolveRoute, type Route } from "./route.ts";
-import { updateObject } from "./update.ts";
+import { type Route, resolveRoute } from "./route.ts";
 import { acceptedTableVersion, includeObjectOf, toTable } from "./table.ts";
+import { updateObject } from "./update.ts";
 import { serveWatch } from "./watch.ts";
 
 type ResourceRoute = Extract<Route, { type: "resource" }>;
@@ -38,10 +38,14 @@ export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: Serv
     if (method !== "GET") throw methodNotAllowed();
     const host = req.headers.host ?? "";
     switch (route.type) {
-      case "api-versions": return sendJson(res, 200, apiVersions(host));
-      case "api-groups": return sendJson(res, 200, apiGroupList());
-      case "api-group": return sendJson(res, 200, found(apiGroupDocument(route.group)));
-      case "resource-list": return sendJson(res, 200, found(apiResourceList(route.group, route.version)));
+      case "api-versions":
+        return sendJson(res, 200, apiVersions(host));
+      case "api-groups":
+        return sendJson(res, 200, apiGroupList());
+      case "api-group":
+        return sendJson(res, 200, found(apiGroupDocument(route.group)));
+      case "resource-list":
+        return sendJson(res, 200, found(apiResourceList(route.group, route.version)));
     }
   }
   await handleResource(ctx, route, method, req, res, url.searchParams);
@@ -53,7 +57,12 @@ function isWatch(query: URLSearchParams): boolean {
 }
 
 async function handleResource(
-  ctx: ApiContext, route: ResourceRoute, method: string, req: IncomingMessage, res: ServerResponse, query: URLSearchParams,
+  ctx: ApiContext,
+  route: ResourceRoute,
+  method: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  query: URLSearchParams,
 ): Promise<void> {
   const { info, namespace, name, subresource } = route;
   const tableVersion = method === "GET" ? acceptedTableVersion(req.headers.accept) : undefined;
@@ -61,7 +70,8 @@ async function handleResource(
   if (name === undefined) {
     if (method === "GET") {
       if (isWatch(query)) {
-        const encode = table && ((obj: KubeObject, first: boolean) => toTable(info, [obj], { ...table, noHeaders: !first }));
+        const encode =
+          table && ((obj: KubeObject, first: boolean) => toTable(info, [obj], { ...table, noHeaders: !first }));
         return await serveWatch(ctx, info, namespace, query, res, encode);
       }
       const list = await listObjects(ctx, info, namespace, query);
@@ -77,7 +87,13 @@ async function handleResource(
   switch (method) {
     case "GET": {
       const obj = await getObject(ctx, info, namespace, name);
-      return sendJson(res, 200, table ? toTable(info, [obj], { ...table, listMeta: { resourceVersion: obj.metadata.resourceVersion ?? "" } }) : obj);
+      return sendJson(
+        res,
+        200,
+        table
+          ? toTable(info, [obj], { ...table, listMeta: { resourceVersion: obj.metadata.resourceVersion ?? "" } })
+          : obj,
+      );
     }
     case "PUT": {
       const body = parseObjectBody(await readBody(req), mediaType(req));
@@ -105,7 +121,8 @@ async function handleResource(
 
 /** `preconditions` of a DeleteOptions body. */
 function preconditionsOf(body: unknown): DeletePreconditions {
-  if (body === null || typeof body !== "object") throw badRequest("the body of a DELETE must be a DeleteOptions object");
+  if (body === null || typeof body !== "object")
+    throw badRequest("the body of a DELETE must be a DeleteOptions object");
   const pre = (body as { preconditions?: { resourceVersion?: unknown; uid?: unknown } }).preconditions;
   const out: DeletePreconditions = {};
   if (typeof pre?.resourceVersion === "string") out.resourceVersion = pre.resourceVersion;

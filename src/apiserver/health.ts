@@ -29,7 +29,11 @@ export function versionInfo(): Record<string, string> {
 }
 
 function sendText(res: ServerResponse, code: number, text: string): void {
-  res.writeHead(code, { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff", "content-length": Buffer.byteLength(text) });
+  res.writeHead(code, {
+    "content-type": "text/plain; charset=utf-8",
+    "x-content-type-options": "nosniff",
+    "content-length": Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -39,7 +43,12 @@ export function serveLive(res: ServerResponse): void {
 }
 
 /** Readiness: storage reachable and every registered check true; `verbose` lists each check. */
-export async function serveReady(res: ServerResponse, storage: Storage, checks: readonly ReadyCheck[], verbose: boolean): Promise<void> {
+export async function serveReady(
+  res: ServerResponse,
+  storage: Storage,
+  checks: readonly ReadyCheck[],
+  verbose: boolean,
+): Promise<void> {
   const results: { name: string; ok: boolean }[] = [{ name: "ping", ok: true }];
   let storageOk = false;
   try {
@@ -61,5 +70,5 @@ export async function serveReady(res: ServerResponse, storage: Storage, checks: 
   if (!failed && !verbose) return sendText(res, 200, "ok");
   const lines = results.map((r) => (r.ok ? `[+]${r.name} ok` : `[-]${r.name} failed: reason withheld`));
   lines.push(failed ? "readyz check failed" : "readyz check passed");
-  sendText(res, failed ? 503 : 200, lines.join("\n") + "\n");
+  sendText(res, failed ? 503 : 200, `${lines.join("\n")}\n`);
 }

@@ -4,16 +4,16 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import { ApiError } from "../machinery/status.ts";
 import { logger } from "../machinery/log.ts";
+import { ApiError } from "../machinery/status.ts";
 import type { Storage } from "../storage/storage.ts";
-import { bearerAuthenticator, loadTokens, PUBLIC_PATHS, unauthorized, type Authenticator } from "./auth.ts";
+import { type Authenticator, bearerAuthenticator, loadTokens, PUBLIC_PATHS, unauthorized } from "./auth.ts";
 import { ClusterIpAllocator } from "./cluster-ip/allocator.ts";
 import { repairClusterIps } from "./cluster-ip/repair.ts";
 import type { ApiContext } from "./context.ts";
 import { createObject } from "./create.ts";
 import { handleApi } from "./handler.ts";
-import { serveLive, serveReady, versionInfo, type ReadyCheck } from "./health.ts";
+import { type ReadyCheck, serveLive, serveReady, versionInfo } from "./health.ts";
 import { hostPort, isLoopback, parseListen } from "./listen-address.ts";
 import { NAMESPACES, SYSTEM_NAMESPACES } from "./namespaces.ts";
 import { sendError, sendJson } from "./respond.ts";
@@ -71,7 +71,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   if (!isLoopback(host) && options.tokenFile === undefined) {
     throw new Error(`refusing to listen on ${options.listen} without --token-file`);
   }
-  const authenticate: Authenticator | undefined = options.tokenFile === undefined ? undefined : bearerAuthenticator(await loadTokens(options.tokenFile));
+  const authenticate: Authenticator | undefined =
+    options.tokenFile === undefined ? undefined : bearerAuthenticator(await loadTokens(options.tokenFile));
   const ctx: ApiContext = {
     storage: options.storage,
     ips: new ClusterIpAllocator(options.storage, options.serviceCidr ?? "10.96.0.0/12"),
@@ -103,7 +104,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       if (close) res.on("finish", () => req.destroy());
     });
   };
-  const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, listener) : createServer(listener);
+  const server = options.tls
+    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, listener)
+    : createServer(listener);
   await new Promise<void>((resolve, reject) => {
     server.once("error", (err: NodeJS.ErrnoException) => {
       const why = LISTEN_ERRORS[err.code ?? ""] ?? err.message;

@@ -10,12 +10,19 @@ function groupSegment(info: Pick<ResourceInfo, "group">): string {
 }
 
 /** The key prefix holding every object of a resource, or only those in `namespace`. */
-export function collectionPrefix(info: Pick<ResourceInfo, "group" | "resource" | "namespaced">, namespace?: string): string {
+export function collectionPrefix(
+  info: Pick<ResourceInfo, "group" | "resource" | "namespaced">,
+  namespace?: string,
+): string {
   const base = `${groupSegment(info)}/${info.resource}/`;
   return info.namespaced && namespace !== undefined ? `${base}${namespace}/` : base;
 }
 
 /** The key of one object. */
-export function objectKey(info: Pick<ResourceInfo, "group" | "resource" | "namespaced">, namespace: string | undefined, name: string): string {
-  return `${collectionPrefix(info, info.namespaced ? namespace ?? "" : undefined)}${name}`;
+export function objectKey(
+  info: Pick<ResourceInfo, "group" | "resource" | "namespaced">,
+  namespace: string | undefined,
+  name: string,
+): string {
+  return `${collectionPrefix(info, info.namespaced ? (namespace ?? "") : undefined)}${name}`;
 }

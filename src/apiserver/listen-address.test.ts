@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { hostPort, isLoopback, parseListen } from "./listen-address.ts";
 
 test("parses listen addresses", () => {

@@ -7,7 +7,7 @@
  * merge for built-in kinds, JSON merge patch for DNSRecord), and `kubectl explain` is not served.
  */
 import { createHash } from "node:crypto";
-import { RESOURCES, apiVersionOf, type ResourceInfo } from "../api/resources.ts";
+import { apiVersionOf, RESOURCES, type ResourceInfo } from "../api/resources.ts";
 import { KUBE_VERSION } from "./health.ts";
 
 function gvPath(group: string, version: string): string {
@@ -21,7 +21,10 @@ function groupVersions(): { group: string; version: string }[] {
 }
 
 const QUERY_PARAMS = ["dryRun", "fieldManager", "fieldValidation", "force", "pretty"].map((name) => ({
-  name, in: "query", schema: { type: name === "force" ? "boolean" : "string" }, uniqueItems: true,
+  name,
+  in: "query",
+  schema: { type: name === "force" ? "boolean" : "string" },
+  uniqueItems: true,
 }));
 
 function itemPath(info: ResourceInfo): string {
@@ -58,7 +61,11 @@ export function openApiV3Document(group: string, version: string): Record<string
 export function openApiV3Root(): Record<string, unknown> {
   const paths: Record<string, unknown> = {};
   for (const { group, version } of groupVersions()) {
-    const hash = createHash("sha512").update(JSON.stringify(openApiV3Document(group, version))).digest("hex").slice(0, 32).toUpperCase();
+    const hash = createHash("sha512")
+      .update(JSON.stringify(openApiV3Document(group, version)))
+      .digest("hex")
+      .slice(0, 32)
+      .toUpperCase();
     paths[gvPath(group, version)] = { serverRelativeURL: `/openapi/v3/${gvPath(group, version)}?hash=${hash}` };
   }
   return { paths };

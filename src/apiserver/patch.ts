@@ -3,17 +3,18 @@
  * server-side apply (see apply.ts) applied to the current object, then written through the update path; lost races are retried against the new current
  * object unless the patch itself pinned a resourceVersion.
  */
-import fastJsonPatch from "fast-json-patch";
+
 import type { Operation } from "fast-json-patch";
+import fastJsonPatch from "fast-json-patch";
 import type { KubeObject } from "../api/types.ts";
-import { ApiError, badRequest, conflict, invalid } from "../machinery/status.ts";
 import { mergePatch } from "../machinery/merge-patch.ts";
-import type { ApiContext } from "./context.ts";
+import { ApiError, badRequest, conflict, invalid } from "../machinery/status.ts";
 import { decodeObject } from "./codec.ts";
+import type { ApiContext } from "./context.ts";
 import { mergeKeysFor } from "./merge-keys.ts";
 import { strategicMerge } from "./strategic-merge.ts";
 import { asKubeObject, checkName, checkNamespace } from "./type-meta.ts";
-import { currentValue, STALE_MESSAGE, writeOver, type UpdateTarget } from "./update.ts";
+import { currentValue, STALE_MESSAGE, type UpdateTarget, writeOver } from "./update.ts";
 
 /** The patch media types served. */
 export type PatchMediaType =
@@ -23,7 +24,10 @@ export type PatchMediaType =
   | "application/apply-patch+yaml";
 
 const PATCH_TYPES: readonly string[] = [
-  "application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json", "application/apply-patch+yaml",
+  "application/json-patch+json",
+  "application/merge-patch+json",
+  "application/strategic-merge-patch+json",
+  "application/apply-patch+yaml",
 ];
 
 const MAX_ATTEMPTS = 16;
@@ -44,12 +48,16 @@ function applyPatch(type: PatchMediaType, current: KubeObject, patch: unknown, r
     return strategicMerge(current, patch, mergeKeysFor(resource));
   }
   if (type === "application/merge-patch+json") {
-    if (patch === null || typeof patch !== "object" || Array.isArray(patch)) throw badRequest("a merge patch must be a JSON object");
+    if (patch === null || typeof patch !== "object" || Array.isArray(patch))
+      throw badRequest("a merge patch must be a JSON object");
     return mergePatch(current, patch);
   }
   if (!Array.isArray(patch)) throw badRequest("a JSON patch must be a JSON array of operations");
   const error = fastJsonPatch.validate(patch as Operation[], current);
-  if (error) throw invalid({ kind: "object", name: current.metadata.name ?? "" }, [{ field: "patch", message: error.message.split("\n")[0] ?? "invalid JSON patch" }]);
+  if (error)
+    throw invalid({ kind: "object", name: current.metadata.name ?? "" }, [
+      { field: "patch", message: error.message.split("\n")[0] ?? "invalid JSON patch" },
+    ]);
   try {
     return fastJsonPatch.applyPatch(structuredClone(current), patch as Operation[], false, false).newDocument;
   } catch (err) {
@@ -58,7 +66,12 @@ function applyPatch(type: PatchMediaType, current: KubeObject, patch: unknown, r
 }
 
 /** PATCH: applies `patch` (already parsed JSON) of `type` to the object at `t`. */
-export async function patchObject(ctx: ApiContext, t: UpdateTarget, type: PatchMediaType, patch: unknown): Promise<KubeObject> {
+export async function patchObject(
+  ctx: ApiContext,
+  t: UpdateTarget,
+  type: PatchMediaType,
+  patch: unknown,
+): Promise<KubeObject> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const kv = await currentValue(ctx, t);
     const current = decodeObject(kv);

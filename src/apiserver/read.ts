@@ -3,14 +3,19 @@ import { apiVersionOf, type ResourceInfo } from "../api/resources.ts";
 import type { KubeList, KubeObject } from "../api/types.ts";
 import { badRequest, gone, notFound } from "../machinery/status.ts";
 import { CompactedError, type ListOptions } from "../storage/storage.ts";
-import type { ApiContext } from "./context.ts";
 import { decodeObject } from "./codec.ts";
+import type { ApiContext } from "./context.ts";
 import { decodeContinue, encodeContinue } from "./continue-token.ts";
 import { collectionPrefix, objectKey } from "./keys.ts";
 import { filterOf } from "./selectors.ts";
 
 /** GET one object. */
-export async function getObject(ctx: ApiContext, info: ResourceInfo, namespace: string | undefined, name: string): Promise<KubeObject> {
+export async function getObject(
+  ctx: ApiContext,
+  info: ResourceInfo,
+  namespace: string | undefined,
+  name: string,
+): Promise<KubeObject> {
   const kv = await ctx.storage.get(objectKey(info, namespace, name));
   if (!kv) throw notFound({ kind: info.resource, name, ...(info.group ? { group: info.group } : {}) });
   return decodeObject(kv);
@@ -31,7 +36,12 @@ const EXPIRED_CONTINUE =
  * LIST a collection: selectors, `limit`/`continue` paging over one snapshot, and
  * `resourceVersion` + `resourceVersionMatch=Exact` for a read at a past revision.
  */
-export async function listObjects(ctx: ApiContext, info: ResourceInfo, namespace: string | undefined, query: URLSearchParams): Promise<KubeList> {
+export async function listObjects(
+  ctx: ApiContext,
+  info: ResourceInfo,
+  namespace: string | undefined,
+  query: URLSearchParams,
+): Promise<KubeList> {
   const filter = filterOf(query, info);
   const limit = intParam(query, "limit") || undefined;
   const token = query.get("continue");
@@ -73,6 +83,7 @@ export async function listObjects(ctx: ApiContext, info: ResourceInfo, namespace
     throw err;
   }
   const metadata: KubeList["metadata"] = { resourceVersion: String(revision ?? 0) };
-  if (more && lastKey !== undefined && revision !== undefined) metadata.continue = encodeContinue({ revision, startAfter: lastKey });
+  if (more && lastKey !== undefined && revision !== undefined)
+    metadata.continue = encodeContinue({ revision, startAfter: lastKey });
   return { apiVersion: apiVersionOf(info), kind: `${info.kind}List`, metadata, items };
 }

@@ -1,8 +1,8 @@
 /** Writing JSON responses and turning any thrown error into a Kubernetes `Status`. */
 import type { ServerResponse } from "node:http";
+import { logger } from "../machinery/log.ts";
 import { ApiError, internalError, type Status } from "../machinery/status.ts";
 import { CompactedError, StorageUnavailableError } from "../storage/storage.ts";
-import { logger } from "../machinery/log.ts";
 
 const log = logger("apiserver");
 

@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { resolveRoute } from "./route.ts";
 
 function summary(path: string): string {

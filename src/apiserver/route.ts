@@ -3,7 +3,7 @@
  * `/api/v1/…` (core) and `/apis/{group}/{version}/…`, then
  * `{resource}[/{name}[/{sub}]]` or `namespaces/{ns}/{resource}[/{name}[/{sub}]]`.
  */
-import { resourceByPath, type ResourceInfo } from "../api/resources.ts";
+import { type ResourceInfo, resourceByPath } from "../api/resources.ts";
 
 /** What a request path names. */
 export type Route =
@@ -23,7 +23,10 @@ export type Route =
 
 function segments(pathname: string): string[] | undefined {
   try {
-    return pathname.split("/").filter((s) => s !== "").map(decodeURIComponent);
+    return pathname
+      .split("/")
+      .filter((s) => s !== "")
+      .map(decodeURIComponent);
   } catch {
     return undefined;
   }
@@ -77,7 +80,12 @@ function resourcePath(group: string, version: string, rest: string[]): Route {
   return objectRoute(info, undefined, second, third);
 }
 
-function objectRoute(info: ResourceInfo, namespace: string | undefined, name: string | undefined, sub: string | undefined): Route {
+function objectRoute(
+  info: ResourceInfo,
+  namespace: string | undefined,
+  name: string | undefined,
+  sub: string | undefined,
+): Route {
   if (sub !== undefined && (sub !== "status" || !info.statusSubresource)) return { type: "unknown" };
   return { type: "resource", info, namespace, name, subresource: sub === "status" ? "status" : undefined };
 }

@@ -12,7 +12,10 @@ export type ObjectFilter = (obj: KubeObject) => boolean;
  * The filter of a request's query (400 on bad syntax); undefined when nothing is filtered.
  * Events (`info` = core events) also accept their involvedObject/reason/type/source fields.
  */
-export function filterOf(query: URLSearchParams, info?: Pick<ResourceInfo, "group" | "resource">): ObjectFilter | undefined {
+export function filterOf(
+  query: URLSearchParams,
+  info?: Pick<ResourceInfo, "group" | "resource">,
+): ObjectFilter | undefined {
   const labelText = query.get("labelSelector") ?? "";
   let fieldText = query.get("fieldSelector") ?? "";
   if (labelText.trim() === "" && fieldText.trim() === "") return undefined;

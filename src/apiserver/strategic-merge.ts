@@ -29,21 +29,32 @@ function sameElement(el: unknown, probe: Json, mk: ListMergeKey): boolean {
 }
 
 function stripDirectives(v: unknown): unknown {
-  if (Array.isArray(v)) return v.filter((e) => !(isObject(e) && e["$patch"] !== undefined && Object.keys(e).length === 1)).map(stripDirectives);
+  if (Array.isArray(v))
+    return v
+      .filter((e) => !(isObject(e) && e["$patch"] !== undefined && Object.keys(e).length === 1))
+      .map(stripDirectives);
   if (!isObject(v)) return v;
   const out: Json = {};
   for (const [k, val] of Object.entries(v)) if (!k.startsWith("$")) set(out, k, stripDirectives(val));
   return out;
 }
 
-function mergeList(original: unknown, patch: unknown[], mk: ListMergeKey, path: string, keys: Record<string, ListMergeKey>): unknown[] {
+function mergeList(
+  original: unknown,
+  patch: unknown[],
+  mk: ListMergeKey,
+  path: string,
+  keys: Record<string, ListMergeKey>,
+): unknown[] {
   if (patch.some((e) => isObject(e) && e["$patch"] === "replace")) {
     return patch.filter((e) => !(isObject(e) && e["$patch"] === "replace")).map(stripDirectives);
   }
   const result: unknown[] = Array.isArray(original) ? structuredClone(original) : [];
   for (const el of patch) {
-    if (!isObject(el)) throw badRequest(`strategic merge patch: the elements of ${path} must be objects with "${mk.key}"`);
-    if (el[mk.key] === undefined) throw badRequest(`strategic merge patch: an element of ${path} has no merge key "${mk.key}"`);
+    if (!isObject(el))
+      throw badRequest(`strategic merge patch: the elements of ${path} must be objects with "${mk.key}"`);
+    if (el[mk.key] === undefined)
+      throw badRequest(`strategic merge patch: an element of ${path} has no merge key "${mk.key}"`);
     const at = result.findIndex((e) => sameElement(e, el, mk));
     if (el["$patch"] === "delete") {
       if (at >= 0) result.splice(at, 1);
@@ -62,7 +73,10 @@ function ordered(list: unknown[], order: unknown, mk: ListMergeKey | undefined):
     const i = order.findIndex((o) => (mk && isObject(o) ? isObject(el) && el[mk.key] === o[mk.key] : o === el));
     return i < 0 ? order.length : i;
   };
-  return list.map((el, i) => ({ el, i, r: rank(el) })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.el);
+  return list
+    .map((el, i) => ({ el, i, r: rank(el) }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map((x) => x.el);
 }
 
 function mergeValue(original: unknown, patch: unknown, path: string, keys: Record<string, ListMergeKey>): unknown {
@@ -78,7 +92,12 @@ function mergeValue(original: unknown, patch: unknown, path: string, keys: Recor
     } else if (key.startsWith("$deleteFromPrimitiveList/")) {
       const field = key.slice("$deleteFromPrimitiveList/".length);
       const current = result[field];
-      if (Array.isArray(current) && Array.isArray(value)) set(result, field, current.filter((v) => !value.includes(v)));
+      if (Array.isArray(current) && Array.isArray(value))
+        set(
+          result,
+          field,
+          current.filter((v) => !value.includes(v)),
+        );
     } else if (value === null) {
       delete result[key];
     } else if (Array.isArray(value)) {

@@ -1,8 +1,8 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { resourceByPath } from "../api/resources.ts";
-import { acceptedTableVersion, toTable } from "./table.ts";
 import { openApiV3 } from "./openapi.ts";
+import { acceptedTableVersion, toTable } from "./table.ts";
 
 test("Table is chosen only for meta.k8s.io Table media types", () => {
   assert.equal(acceptedTableVersion("application/json;as=Table;v=v1;g=meta.k8s.io,application/json"), "v1");
@@ -12,19 +12,42 @@ test("Table is chosen only for meta.k8s.io Table media types", () => {
 });
 
 test("service table: kubectl's columns, wide ones at priority 1, metadata per row", () => {
-  const svc = { apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: "shop", creationTimestamp: "2024-01-01T00:00:00Z" }, spec: { type: "ClusterIP", clusterIP: "10.96.0.5", ports: [{ port: 80, protocol: "TCP" }], selector: { app: "web" } } };
-  const table = toTable(resourceByPath("", "services")!, [svc], { version: "v1", include: "Metadata", now: Date.parse("2024-01-01T00:00:30Z") }) as any;
-  assert.deepEqual(table.columnDefinitions.map((c: any) => `${c.name}:${c.priority}`), ["NAME:0", "TYPE:0", "CLUSTER-IP:0", "EXTERNAL-IP:0", "PORT(S):0", "AGE:0", "SELECTOR:1"]);
+  const svc = {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: "web", namespace: "shop", creationTimestamp: "2024-01-01T00:00:00Z" },
+    spec: {
+      type: "ClusterIP",
+      clusterIP: "10.96.0.5",
+      ports: [{ port: 80, protocol: "TCP" }],
+      selector: { app: "web" },
+    },
+  };
+  const table = toTable(resourceByPath("", "services")!, [svc], {
+    version: "v1",
+    include: "Metadata",
+    now: Date.parse("2024-01-01T00:00:30Z"),
+  }) as any;
+  assert.deepEqual(
+    table.columnDefinitions.map((c: any) => `${c.name}:${c.priority}`),
+    ["NAME:0", "TYPE:0", "CLUSTER-IP:0", "EXTERNAL-IP:0", "PORT(S):0", "AGE:0", "SELECTOR:1"],
+  );
   assert.deepEqual(table.rows[0].cells, ["web", "ClusterIP", "10.96.0.5", "<none>", "80/TCP", "30s", "app=web"]);
   assert.equal(table.rows[0].object.metadata.namespace, "shop");
-  const noHeaders = toTable(resourceByPath("", "services")!, [svc], { version: "v1", include: "None", noHeaders: true }) as any;
+  const noHeaders = toTable(resourceByPath("", "services")!, [svc], {
+    version: "v1",
+    include: "None",
+    noHeaders: true,
+  }) as any;
   assert.deepEqual([noHeaders.columnDefinitions, "object" in noHeaders.rows[0]], [[], false]);
 });
 
 test("OpenAPI v3 advertises fieldValidation on each kind's PATCH", () => {
   const root = openApiV3("") as { paths: Record<string, { serverRelativeURL: string }> };
   assert.match(root.paths["apis/kdns.dev/v1"]?.serverRelativeURL ?? "", /^\/openapi\/v3\/apis\/kdns\.dev\/v1\?hash=/);
-  const core = openApiV3("api/v1") as { paths: Record<string, { patch: { parameters: { name: string }[]; "x-kubernetes-group-version-kind": unknown } }> };
+  const core = openApiV3("api/v1") as {
+    paths: Record<string, { patch: { parameters: { name: string }[]; "x-kubernetes-group-version-kind": unknown } }>;
+  };
   const svc = core.paths["/api/v1/namespaces/{namespace}/services/{name}"];
   assert.deepEqual(svc?.patch["x-kubernetes-group-version-kind"], { group: "", version: "v1", kind: "Service" });
   assert.ok(svc?.patch.parameters.some((p) => p.name === "fieldValidation"));

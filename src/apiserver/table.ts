@@ -7,7 +7,7 @@
 import type { ResourceInfo } from "../api/resources.ts";
 import type { KubeObject } from "../api/types.ts";
 import { age } from "../cli/printers/age.ts";
-import { columnsFor, type Column } from "../cli/printers/columns.ts";
+import { type Column, columnsFor } from "../cli/printers/columns.ts";
 
 function field(obj: KubeObject, name: string): string {
   const v = obj[name];
@@ -16,7 +16,10 @@ function field(obj: KubeObject, name: string): string {
 
 /** kubectl's event columns (printers.go eventColumnDefinitions, abridged). */
 const EVENT_COLUMNS: Column[] = [
-  { name: "LAST SEEN", cell: (o, now) => age(field(o, "lastTimestamp") || field(o, "eventTime") || o.metadata.creationTimestamp, now) },
+  {
+    name: "LAST SEEN",
+    cell: (o, now) => age(field(o, "lastTimestamp") || field(o, "eventTime") || o.metadata.creationTimestamp, now),
+  },
   { name: "TYPE", cell: (o) => field(o, "type") },
   { name: "REASON", cell: (o) => field(o, "reason") },
   {
@@ -37,10 +40,15 @@ function columnsOf(info: ResourceInfo): Column[] {
 /** The `meta.k8s.io` version of Table a request accepts, or undefined when it wants plain objects. */
 export function acceptedTableVersion(accept: string | undefined): "v1" | "v1beta1" | undefined {
   for (const part of (accept ?? "").split(",")) {
-    const params = new Map(part.split(";").slice(1).map((p) => {
-      const [k, v] = p.trim().split("=");
-      return [k ?? "", v ?? ""] as const;
-    }));
+    const params = new Map(
+      part
+        .split(";")
+        .slice(1)
+        .map((p) => {
+          const [k, v] = p.trim().split("=");
+          return [k ?? "", v ?? ""] as const;
+        }),
+    );
     if (params.get("as") !== "Table" || params.get("g") !== "meta.k8s.io") continue;
     const v = params.get("v");
     if (v === "v1" || v === "v1beta1") return v;
@@ -74,16 +82,22 @@ function rowObject(obj: KubeObject, include: IncludeObject, version: string): un
 }
 
 /** A `meta.k8s.io` Table of `objects` of resource `info`. */
-export function toTable(info: ResourceInfo, objects: readonly KubeObject[], options: TableOptions): Record<string, unknown> {
+export function toTable(
+  info: ResourceInfo,
+  objects: readonly KubeObject[],
+  options: TableOptions,
+): Record<string, unknown> {
   const now = options.now ?? Date.now();
   const columns = columnsOf(info);
-  const columnDefinitions = options.noHeaders ? [] : columns.map((c) => ({
-    name: c.name,
-    type: "string",
-    format: c.name === "NAME" ? "name" : "",
-    description: "",
-    priority: c.wide ? 1 : 0,
-  }));
+  const columnDefinitions = options.noHeaders
+    ? []
+    : columns.map((c) => ({
+        name: c.name,
+        type: "string",
+        format: c.name === "NAME" ? "name" : "",
+        description: "",
+        priority: c.wide ? 1 : 0,
+      }));
   const rows = objects.map((obj) => {
     const object = rowObject(obj, options.include, options.version);
     return { cells: columns.map((c) => c.cell(obj, now)), ...(object !== undefined ? { object } : {}) };

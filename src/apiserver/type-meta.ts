@@ -16,7 +16,9 @@ export function asKubeObject(info: ResourceInfo, raw: unknown): KubeObject {
   const obj = converted as Partial<KubeObject>;
   const apiVersion = apiVersionOf(info);
   if (obj.apiVersion !== undefined && obj.apiVersion !== apiVersion) {
-    throw badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${apiVersion})`);
+    throw badRequest(
+      `the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${apiVersion})`,
+    );
   }
   if (obj.kind !== undefined && obj.kind !== info.kind) {
     throw badRequest(`the kind in the data (${String(obj.kind)}) does not match the expected kind (${info.kind})`);

@@ -7,15 +7,16 @@ import type { ResourceInfo } from "../api/resources.ts";
 import type { KubeObject } from "../api/types.ts";
 import { conflict, notFound } from "../machinery/status.ts";
 import type { KeyValue } from "../storage/storage.ts";
-import type { ApiContext } from "./context.ts";
 import { admit } from "./admit.ts";
 import { keepClusterIp } from "./cluster-ip/service-ips.ts";
 import { decodeObject, encodeObject } from "./codec.ts";
+import type { ApiContext } from "./context.ts";
 import { objectKey } from "./keys.ts";
 import { asKubeObject, checkName, checkNamespace } from "./type-meta.ts";
 
 /** Kubernetes' wording for a stale resourceVersion. */
-export const STALE_MESSAGE = "the object has been modified; please apply your changes to the latest version and try again";
+export const STALE_MESSAGE =
+  "the object has been modified; please apply your changes to the latest version and try again";
 
 /** Where an update goes. */
 export interface UpdateTarget {
@@ -70,7 +71,12 @@ function nextObject(t: UpdateTarget, old: KubeObject, desired: KubeObject): Kube
 }
 
 /** Writes `desired` over the stored `kv` if it is still current. */
-export async function writeOver(ctx: ApiContext, t: UpdateTarget, kv: KeyValue, desired: KubeObject): Promise<WriteResult> {
+export async function writeOver(
+  ctx: ApiContext,
+  t: UpdateTarget,
+  kv: KeyValue,
+  desired: KubeObject,
+): Promise<WriteResult> {
   const next = nextObject(t, decodeObject(kv), desired);
   const result = await ctx.storage.update(kv.key, encodeObject(next), kv.modRevision);
   if (result.type === "ok") return { type: "ok", obj: decodeObject(result.kv) };

@@ -7,11 +7,11 @@
 import type { ServerResponse } from "node:http";
 import { apiVersionOf, type ResourceInfo } from "../api/resources.ts";
 import type { KubeObject, WatchEvent } from "../api/types.ts";
-import { ApiError } from "../machinery/status.ts";
 import { logger } from "../machinery/log.ts";
+import { ApiError } from "../machinery/status.ts";
 import { CompactedError, type StorageEvent } from "../storage/storage.ts";
-import type { ApiContext } from "./context.ts";
 import { decodeObject } from "./codec.ts";
+import type { ApiContext } from "./context.ts";
 import { collectionPrefix } from "./keys.ts";
 import { intParam, listObjects } from "./read.ts";
 import { statusOf } from "./respond.ts";
@@ -37,27 +37,38 @@ export type WatchEncoder = (obj: KubeObject, first: boolean) => unknown;
 
 /** Streams a watch on `info` (one namespace or all) to `res` until the client leaves or time runs out. */
 export async function serveWatch(
-  ctx: ApiContext, info: ResourceInfo, namespace: string | undefined, query: URLSearchParams, res: ServerResponse,
+  ctx: ApiContext,
+  info: ResourceInfo,
+  namespace: string | undefined,
+  query: URLSearchParams,
+  res: ServerResponse,
   encode?: WatchEncoder,
 ): Promise<void> {
   const filter = filterOf(query, info);
   const timeoutSeconds = intParam(query, "timeoutSeconds");
   const bookmarks = query.get("allowWatchBookmarks") === "true" || query.get("allowWatchBookmarks") === "1";
   const rvText = query.get("resourceVersion") ?? "";
-  if (rvText !== "" && !/^[0-9]+$/.test(rvText)) throw new ApiError(400, "BadRequest", `invalid resourceVersion: "${rvText}"`);
+  if (rvText !== "" && !/^[0-9]+$/.test(rvText))
+    throw new ApiError(400, "BadRequest", `invalid resourceVersion: "${rvText}"`);
   const fromList = rvText === "" || rvText === "0";
 
   const abort = new AbortController();
   const onClose = (): void => abort.abort();
   res.on("close", onClose);
   const timers: NodeJS.Timeout[] = [];
-  if (timeoutSeconds !== undefined && timeoutSeconds > 0) timers.push(setTimeout(() => abort.abort(), timeoutSeconds * 1000));
+  if (timeoutSeconds !== undefined && timeoutSeconds > 0)
+    timers.push(setTimeout(() => abort.abort(), timeoutSeconds * 1000));
 
   let last = fromList ? 0 : Number(rvText);
   const initial: KubeObject[] = [];
   try {
     if (fromList) {
-      const list = await listObjects(ctx, info, namespace, query.has("labelSelector") || query.has("fieldSelector") ? filterQuery(query) : new URLSearchParams());
+      const list = await listObjects(
+        ctx,
+        info,
+        namespace,
+        query.has("labelSelector") || query.has("fieldSelector") ? filterQuery(query) : new URLSearchParams(),
+      );
       last = Number(list.metadata.resourceVersion);
       initial.push(...list.items);
     }
@@ -66,21 +77,33 @@ export async function serveWatch(
     throw err;
   }
 
-  res.writeHead(200, { "content-type": "application/json", "transfer-encoding": "chunked", "cache-control": "no-cache" });
+  res.writeHead(200, {
+    "content-type": "application/json",
+    "transfer-encoding": "chunked",
+    "cache-control": "no-cache",
+  });
   res.socket?.setNoDelay(true);
   res.flushHeaders();
   let first = true;
   const send = (ev: WatchEvent): void => {
     if (res.writableEnded || res.destroyed) return;
-    const encoded = encode && ev.type !== "ERROR" && ev.type !== "BOOKMARK" ? { type: ev.type, object: encode(ev.object, first) } : ev;
+    const encoded =
+      encode && ev.type !== "ERROR" && ev.type !== "BOOKMARK"
+        ? { type: ev.type, object: encode(ev.object, first) }
+        : ev;
     if (encoded !== ev) first = false;
-    res.write(JSON.stringify(encoded) + "\n");
+    res.write(`${JSON.stringify(encoded)}\n`);
   };
   for (const object of initial) send({ type: "ADDED", object });
   if (bookmarks) {
-    timers.push(setInterval(() => {
-      send({ type: "BOOKMARK", object: { kind: info.kind, apiVersion: apiVersionOf(info), metadata: { resourceVersion: String(last) } } });
-    }, ctx.bookmarkIntervalMs));
+    timers.push(
+      setInterval(() => {
+        send({
+          type: "BOOKMARK",
+          object: { kind: info.kind, apiVersion: apiVersionOf(info), metadata: { resourceVersion: String(last) } },
+        });
+      }, ctx.bookmarkIntervalMs),
+    );
   }
   try {
     for await (const ev of ctx.storage.watch(collectionPrefix(info, namespace), last, { signal: abort.signal })) {
@@ -90,9 +113,10 @@ export async function serveWatch(
     }
   } catch (err) {
     if (!abort.signal.aborted) {
-      const status = err instanceof CompactedError
-        ? new ApiError(410, "Expired", `too old resource version: ${last} (${err.compactRevision})`).status
-        : statusOf(err);
+      const status =
+        err instanceof CompactedError
+          ? new ApiError(410, "Expired", `too old resource version: ${last} (${err.compactRevision})`).status
+          : statusOf(err);
       if (!(err instanceof CompactedError)) log.warn({ err }, "watch ended by a storage error");
       send({ type: "ERROR", object: status as unknown as KubeObject });
     }

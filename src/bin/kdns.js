@@ -11,9 +11,15 @@ import module from "node:module";
 
 const DNS_FLAGS = ["--max-semi-space-size=4", "--expose-gc"];
 const wantsSmallYoungGen = process.argv[2] === "dns";
-const hasFlag = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)].some((a) => a.startsWith("--max-semi-space-size"));
+const hasFlag = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)].some((a) =>
+  a.startsWith("--max-semi-space-size"),
+);
 if (wantsSmallYoungGen && !hasFlag && typeof process.execve === "function") {
-  process.execve(process.execPath, [process.execPath, ...DNS_FLAGS, ...process.execArgv, ...process.argv.slice(1)], process.env);
+  process.execve(
+    process.execPath,
+    [process.execPath, ...DNS_FLAGS, ...process.execArgv, ...process.argv.slice(1)],
+    process.env,
+  );
 }
 
 module.enableCompileCache?.();

@@ -20,7 +20,8 @@ export async function applyObject(client: RestClient, target: ResolvedObject): P
   try {
     return await applyOnce(client, target);
   } catch (err) {
-    if (err instanceof ClientError && err.code === 409 && err.status.reason === "Conflict") return await applyOnce(client, target);
+    if (err instanceof ClientError && err.code === 409 && err.status.reason === "Conflict")
+      return await applyOnce(client, target);
     throw err;
   }
 }
@@ -73,7 +74,12 @@ async function writeStatus(client: RestClient, info: ResourceInfo, stored: KubeO
   await client.update(info, { ...stored, status }, "status");
 }
 
-async function getOrUndefined(client: RestClient, info: ResourceInfo, namespace: string | undefined, name: string): Promise<KubeObject | undefined> {
+async function getOrUndefined(
+  client: RestClient,
+  info: ResourceInfo,
+  namespace: string | undefined,
+  name: string,
+): Promise<KubeObject | undefined> {
   try {
     return await client.get(info, namespace, name);
   } catch (err) {

@@ -23,7 +23,12 @@ export function addClientFlags(cmd: Command): Command {
     .addOption(flag("-s, --server <url>", "API server URL", { default: "http://127.0.0.1:6443", parse: parseUrl }))
     .addOption(flag("--token <token>", "bearer token for the API server (default: none)"))
     .addOption(flag("--token-file <path>", "file holding the bearer token (default: none)"))
-    .addOption(flag("--certificate-authority <path>", "PEM CA file to verify an https server with (default: <data-dir>/pki/ca.crt when present, else the system's CAs)"))
+    .addOption(
+      flag(
+        "--certificate-authority <path>",
+        "PEM CA file to verify an https server with (default: <data-dir>/pki/ca.crt when present, else the system's CAs)",
+      ),
+    )
     .addOption(flag("--insecure-skip-tls-verify", "do not verify the https server's certificate (insecure)"));
 }
 
@@ -41,7 +46,9 @@ export function trustOf(flags: ClientFlags): { ca?: string; insecureSkipTlsVerif
   try {
     return { ca: readFileSync(path, "utf8") };
   } catch (err) {
-    throw new CliError(`cannot read --certificate-authority "${path}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new CliError(
+      `cannot read --certificate-authority "${path}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    );
   }
 }
 
@@ -53,7 +60,9 @@ export function tokenOf(flags: ClientFlags): string | undefined {
   try {
     text = readFileSync(flags.tokenFile, "utf8");
   } catch (err) {
-    throw new CliError(`cannot read --token-file "${flags.tokenFile}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new CliError(
+      `cannot read --token-file "${flags.tokenFile}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    );
   }
   const token = text.split("\n")[0]?.trim();
   if (!token) throw new CliError(`--token-file "${flags.tokenFile}" is empty`);

@@ -8,16 +8,16 @@ import { readFile } from "node:fs/promises";
 import { startApiServer } from "../apiserver/index.ts";
 import { RestClient } from "../client/rest-client.ts";
 import type { TlsTrust } from "../client/transport.ts";
-import { clientUrl, writeKubeconfig } from "./commands/kubeconfig.ts";
-import { apiTls } from "./parts/api-tls.ts";
 import { startControllers } from "../controllers/index.ts";
 import { openStorage } from "../storage/index.ts";
+import { clientUrl, writeKubeconfig } from "./commands/kubeconfig.ts";
 import { CliError } from "./errors.ts";
 import { formatHostPort, type HostPort } from "./flags.ts";
-import type { PartStack } from "./stack.ts";
-import type { UpConfig } from "./up-flags.ts";
+import { apiTls } from "./parts/api-tls.ts";
 import { startUpDns } from "./parts/dns.ts";
 import { startUpGateway } from "./parts/gateway.ts";
+import type { PartStack } from "./stack.ts";
+import type { UpConfig } from "./up-flags.ts";
 
 /** Where progress lines (`kdns: api server listening on …`) go. */
 export type Say = (line: string) => void;
@@ -34,8 +34,10 @@ export interface StartedApi {
 /** Turns a start failure into one line that names the part (and the address, for listen errors). */
 function listenError(part: string, listen: HostPort, err: unknown): unknown {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === "EADDRINUSE") return new CliError(`${part}: cannot listen on ${formatHostPort(listen)}: address already in use`);
-  if (code === "EADDRNOTAVAIL") return new CliError(`${part}: cannot listen on ${formatHostPort(listen)}: address not available`);
+  if (code === "EADDRINUSE")
+    return new CliError(`${part}: cannot listen on ${formatHostPort(listen)}: address already in use`);
+  if (code === "EADDRNOTAVAIL")
+    return new CliError(`${part}: cannot listen on ${formatHostPort(listen)}: address not available`);
   if (code === "EACCES") return new CliError(`${part}: cannot listen on ${formatHostPort(listen)}: permission denied`);
   return err instanceof Error ? new CliError(`${part}: ${err.message}`) : err;
 }
@@ -68,7 +70,12 @@ export async function startApi(config: UpConfig, stack: PartStack, say: Say): Pr
   say(`kdns: api server listening on ${api.url}`);
   if (tls === undefined) return api;
   say(`kdns: api server certificate ${tls.source}`);
-  return { url: api.url, addReadyCheck: (name, check) => api.addReadyCheck(name, check), trust: tls.trust, kubeconfigCa: tls.kubeconfigCa };
+  return {
+    url: api.url,
+    addReadyCheck: (name, check) => api.addReadyCheck(name, check),
+    trust: tls.trust,
+    kubeconfigCa: tls.kubeconfigCa,
+  };
 }
 
 function storageWhere(config: UpConfig): string {
@@ -108,7 +115,11 @@ export async function firstToken(path: string): Promise<string> {
 export async function startAll(config: UpConfig, stack: PartStack, say: Say): Promise<void> {
   const api = await startApi(config, stack, say);
   const token = config.tokenFile !== undefined ? await firstToken(config.tokenFile) : undefined;
-  const client = new RestClient({ server: clientUrl(api.url), ...(token !== undefined ? { token } : {}), ...api.trust });
+  const client = new RestClient({
+    server: clientUrl(api.url),
+    ...(token !== undefined ? { token } : {}),
+    ...api.trust,
+  });
   say(`kdns: kubeconfig written to ${await writeKubeconfig(config.dataDir, api.url, token, api.kubeconfigCa)}`);
   api.addReadyCheck("controllers", await startControllerPart(client, stack, say));
   await startUpDns(config, client, api, stack, say);

@@ -39,7 +39,7 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): 
     try {
       await fn(...args);
     } catch (err) {
-      process.stderr.write(errorLine(err) + "\n");
+      process.stderr.write(`${errorLine(err)}\n`);
       process.exitCode = err instanceof CliError ? err.exitCode : 1;
     }
   };

@@ -2,12 +2,13 @@
  * Flag helpers shared by every command: each flag shows its default in `--help` and can also be
  * set from the environment as `KDNS_<FLAG>` (ARCHITECTURE.md "Configuration").
  */
-import { Option, InvalidArgumentError } from "commander";
+
 import { isIP } from "node:net";
+import { InvalidArgumentError, Option } from "commander";
 
 /** `--api-listen` → `KDNS_API_LISTEN`. */
 export function envName(long: string): string {
-  return "KDNS_" + long.replace(/^--/, "").replace(/-/g, "_").toUpperCase();
+  return `KDNS_${long.replace(/^--/, "").replace(/-/g, "_").toUpperCase()}`;
 }
 
 /**
@@ -48,7 +49,8 @@ export function parseHostPort(value: string): HostPort {
   const host = m[1] ?? "";
   const port = Number(m[2]);
   if (!Number.isInteger(port) || port > 65535) throw new InvalidArgumentError(`port must be 0-65535, got "${value}"`);
-  if (value.startsWith("[") && isIP(host) !== 6) throw new InvalidArgumentError(`"${host}" is not an IPv6 address in "${value}"`);
+  if (value.startsWith("[") && isIP(host) !== 6)
+    throw new InvalidArgumentError(`"${host}" is not an IPv6 address in "${value}"`);
   return { host, port };
 }
 
@@ -78,7 +80,10 @@ export function parseIp(value: string): string {
 
 /** Validates a comma-separated list of http(s) URLs. */
 export function parseUrlList(value: string): string[] {
-  const urls = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const urls = value
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
   if (urls.length === 0) throw new InvalidArgumentError(`expected one or more URLs, got "${value}"`);
   for (const u of urls) parseUrl(u);
   return urls;
@@ -92,7 +97,8 @@ export function parseUrl(value: string): string {
   } catch {
     throw new InvalidArgumentError(`expected a URL such as http://127.0.0.1:6443, got "${value}"`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new InvalidArgumentError(`expected an http or https URL, got "${value}"`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new InvalidArgumentError(`expected an http or https URL, got "${value}"`);
   return value;
 }
 
@@ -101,12 +107,16 @@ export function parseUrl(value: string): string {
  * a bare IP gets port 53.
  */
 export function parseUpstreams(value: string): HostPort[] {
-  const parts = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const parts = value
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
   if (parts.length === 0) throw new InvalidArgumentError(`expected one or more DNS servers, got "${value}"`);
   return parts.map((p) => {
     if (isIP(p) !== 0) return { host: p, port: 53 };
     const hp = parseHostPort(p);
-    if (isIP(hp.host) === 0) throw new InvalidArgumentError(`upstream "${p}" must be an IP address, optionally with :port`);
+    if (isIP(hp.host) === 0)
+      throw new InvalidArgumentError(`upstream "${p}" must be an IP address, optionally with :port`);
     return hp;
   });
 }

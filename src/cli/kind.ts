@@ -1,5 +1,5 @@
 /** Kind names typed on the command line → the resource table. */
-import { resourceByName, type ResourceInfo } from "../api/resources.ts";
+import { type ResourceInfo, resourceByName } from "../api/resources.ts";
 import { CliError } from "./errors.ts";
 
 /** The resource for `svc`, `services`, `Service`, `dnsrecords.kdns.dev`, …; kubectl's error otherwise. */

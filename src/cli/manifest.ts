@@ -33,7 +33,9 @@ export function parseManifest(text: string, source: string): ManifestObject[] {
 
 function flatten(value: unknown, source: string, out: ManifestObject[]): void {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new CliError(`error parsing ${source}: expected an object, got ${Array.isArray(value) ? "a list" : JSON.stringify(value)}`);
+    throw new CliError(
+      `error parsing ${source}: expected an object, got ${Array.isArray(value) ? "a list" : JSON.stringify(value)}`,
+    );
   }
   const obj = value as Record<string, unknown>;
   if (typeof obj.kind === "string" && obj.kind.endsWith("List") && Array.isArray(obj.items)) {
@@ -44,7 +46,10 @@ function flatten(value: unknown, source: string, out: ManifestObject[]): void {
 }
 
 /** Reads every `-f` argument in order; `readStdin` supplies `-`. */
-export async function loadManifests(paths: string[], readStdin: () => Promise<string> = readAllStdin): Promise<ManifestObject[]> {
+export async function loadManifests(
+  paths: string[],
+  readStdin: () => Promise<string> = readAllStdin,
+): Promise<ManifestObject[]> {
   const out: ManifestObject[] = [];
   for (const path of paths) {
     if (path === "-") {
@@ -58,7 +63,10 @@ export async function loadManifests(paths: string[], readStdin: () => Promise<st
       throw new CliError(`the path "${path}" does not exist`);
     }
     const files = isDir
-      ? (await readdir(path)).filter((f) => EXTENSIONS.some((e) => f.endsWith(e))).sort().map((f) => join(path, f))
+      ? (await readdir(path))
+          .filter((f) => EXTENSIONS.some((e) => f.endsWith(e)))
+          .sort()
+          .map((f) => join(path, f))
       : [path];
     for (const file of files) out.push(...parseManifest(await readFile(file, "utf8"), file));
   }

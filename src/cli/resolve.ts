@@ -1,6 +1,7 @@
 /** Which resource a manifest object is, its canonical shape, and where it lives. */
-import { resourceByKind, resourceByName, type ResourceInfo } from "../api/resources.ts";
+
 import { convertFlatDNSRecord, isFlatDNSRecord } from "../api/dnsrecord-flat.ts";
+import { type ResourceInfo, resourceByKind, resourceByName } from "../api/resources.ts";
 import type { KubeObject } from "../api/types.ts";
 import { CliError } from "./errors.ts";
 import type { ManifestObject } from "./manifest.ts";
@@ -32,8 +33,13 @@ export function resolveObject(m: ManifestObject, namespace: string): ResolvedObj
   if (!info) throw new CliError(`no matches for kind "${kind}" in version "${apiVersion}" (in ${m.source})`);
   const metadata = { ...(typeof obj.metadata === "object" && obj.metadata !== null ? obj.metadata : {}) };
   const name = metadata.name;
-  if (typeof name !== "string" || name === "") throw new CliError(`error validating "${m.source}": ${kind} has no metadata.name`);
-  const ns = info.namespaced ? (typeof metadata.namespace === "string" && metadata.namespace ? metadata.namespace : namespace) : undefined;
+  if (typeof name !== "string" || name === "")
+    throw new CliError(`error validating "${m.source}": ${kind} has no metadata.name`);
+  const ns = info.namespaced
+    ? typeof metadata.namespace === "string" && metadata.namespace
+      ? metadata.namespace
+      : namespace
+    : undefined;
   if (ns !== undefined) metadata.namespace = ns;
   return { info, namespace: ns, name, object: { ...obj, apiVersion, kind, metadata } as KubeObject };
 }

@@ -3,10 +3,10 @@
  * validated here, before any part starts, so a bad flag never leaves a half-started process.
  */
 import { readFileSync } from "node:fs";
-import { InvalidArgumentError, type Command } from "commander";
-import { flag, parseCidr, parseHostPort, parseIp, parseUpstreams, parseUrlList, type HostPort } from "./flags.ts";
+import { type Command, InvalidArgumentError } from "commander";
+import { flag, type HostPort, parseCidr, parseHostPort, parseIp, parseUpstreams, parseUrlList } from "./flags.ts";
+import { addDnsOptionFlags, type DnsOptions, dnsOptions } from "./parts/dns-flags.ts";
 import { addGatewayEngineFlags, gatewayEngineConfig } from "./parts/gateway.ts";
-import { addDnsOptionFlags, dnsOptions, type DnsOptions } from "./parts/dns-flags.ts";
 
 /** Storage backends. */
 export const STORES = ["embedded", "memory", "etcd"] as const;
@@ -56,14 +56,39 @@ export function systemNameservers(path = "/etc/resolv.conf"): string {
 /** Adds the storage and API server flags. */
 export function addApiFlags(cmd: Command): Command {
   return cmd
-    .addOption(flag("--api-listen <host:port>", "API server listen address", { default: "127.0.0.1:6443", parse: parseHostPort }))
+    .addOption(
+      flag("--api-listen <host:port>", "API server listen address", {
+        default: "127.0.0.1:6443",
+        parse: parseHostPort,
+      }),
+    )
     .addOption(flag("--store <type>", "storage backend", { default: "embedded", choices: STORES }))
     .addOption(flag("--data-dir <dir>", "where the embedded store keeps its files", { default: "./.kdns" }))
-    .addOption(flag("--etcd-endpoints <urls>", "etcd client URLs, comma-separated (with --store etcd)", { default: "http://127.0.0.1:2379", parse: parseUrlList }))
+    .addOption(
+      flag("--etcd-endpoints <urls>", "etcd client URLs, comma-separated (with --store etcd)", {
+        default: "http://127.0.0.1:2379",
+        parse: parseUrlList,
+      }),
+    )
     .addOption(flag("--etcd-prefix <prefix>", "key prefix in etcd", { default: "/registry/" }))
-    .addOption(flag("--service-cidr <cidr>", "range cluster IPs are allocated from", { default: "10.96.0.0/12", parse: parseCidr }))
-    .addOption(flag("--token-file <path>", "bearer tokens the API server accepts, one per line (token[,user[,uid]]); default: no authentication"))
-    .addOption(flag("--tls-cert-file <path>", "serve the API over HTTPS with this PEM certificate (chain); default: with --token-file, one generated in <data-dir>/pki"))
+    .addOption(
+      flag("--service-cidr <cidr>", "range cluster IPs are allocated from", {
+        default: "10.96.0.0/12",
+        parse: parseCidr,
+      }),
+    )
+    .addOption(
+      flag(
+        "--token-file <path>",
+        "bearer tokens the API server accepts, one per line (token[,user[,uid]]); default: no authentication",
+      ),
+    )
+    .addOption(
+      flag(
+        "--tls-cert-file <path>",
+        "serve the API over HTTPS with this PEM certificate (chain); default: with --token-file, one generated in <data-dir>/pki",
+      ),
+    )
     .addOption(flag("--tls-private-key-file <path>", "PEM private key of --tls-cert-file"));
 }
 
@@ -71,12 +96,31 @@ export function addApiFlags(cmd: Command): Command {
 export function addDnsGatewayFlags(cmd: Command): Command {
   addDnsOptionFlags(cmd);
   cmd
-    .addOption(flag("--dns-listen <host:port>", "DNS server listen address (UDP and TCP)", { default: "127.0.0.1:1053", parse: parseHostPort }))
+    .addOption(
+      flag("--dns-listen <host:port>", "DNS server listen address (UDP and TCP)", {
+        default: "127.0.0.1:1053",
+        parse: parseHostPort,
+      }),
+    )
     .addOption(flag("--cluster-domain <domain>", "cluster DNS zone", { default: "cluster.local", parse: parseDomain }))
-    .addOption(flag("--upstream <servers>", "upstream DNS servers, comma-separated (ip or ip:port)", { default: systemNameservers() || "none", parse: parseUpstreamFlag }))
+    .addOption(
+      flag("--upstream <servers>", "upstream DNS servers, comma-separated (ip or ip:port)", {
+        default: systemNameservers() || "none",
+        parse: parseUpstreamFlag,
+      }),
+    )
     .addOption(flag("--gateway <kind>", "path gateway for DNSRecord hosts", { default: "builtin", choices: GATEWAYS }))
-    .addOption(flag("--gateway-listen <host:port>", "gateway listen address", { default: "127.0.0.1:8080", parse: parseHostPort }))
-    .addOption(flag("--gateway-address <ip>", "IP that DNSRecord hosts resolve to (default: the --gateway-listen host)", { parse: parseIp }));
+    .addOption(
+      flag("--gateway-listen <host:port>", "gateway listen address", {
+        default: "127.0.0.1:8080",
+        parse: parseHostPort,
+      }),
+    )
+    .addOption(
+      flag("--gateway-address <ip>", "IP that DNSRecord hosts resolve to (default: the --gateway-listen host)", {
+        parse: parseIp,
+      }),
+    );
   return addGatewayEngineFlags(cmd);
 }
 
@@ -98,7 +142,9 @@ function tlsFiles(raw: RawUpFlags): Pick<UpConfig, "tlsCertFile" | "tlsKeyFile">
   const cert = raw.tlsCertFile || undefined;
   const key = raw.tlsPrivateKeyFile || undefined;
   if ((cert === undefined) !== (key === undefined)) {
-    throw new InvalidArgumentError(`--tls-cert-file and --tls-private-key-file go together, got only ${cert !== undefined ? "--tls-cert-file" : "--tls-private-key-file"}`);
+    throw new InvalidArgumentError(
+      `--tls-cert-file and --tls-private-key-file go together, got only ${cert !== undefined ? "--tls-cert-file" : "--tls-private-key-file"}`,
+    );
   }
   return cert !== undefined && key !== undefined ? { tlsCertFile: cert, tlsKeyFile: key } : {};
 }

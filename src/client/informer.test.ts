@@ -1,8 +1,8 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
+import { waitFor } from "../../test/support/wait-for.ts";
 import { RESOURCES } from "../api/resources.ts";
 import type { KubeList, KubeObject, WatchEvent } from "../api/types.ts";
-import { waitFor } from "../../test/support/wait-for.ts";
 import { Informer, type InformerSource } from "./informer.ts";
 import { ClientError, type ListQuery } from "./rest-client.ts";
 
@@ -54,7 +54,14 @@ class FakeSource {
         this.listCalls++;
         if (this.listFailures > 0) {
           this.listFailures--;
-          throw new ClientError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "down", code: 0 });
+          throw new ClientError({
+            kind: "Status",
+            apiVersion: "v1",
+            metadata: {},
+            status: "Failure",
+            message: "down",
+            code: 0,
+          });
         }
         return structuredClone(this.list);
       },
@@ -63,7 +70,10 @@ class FakeSource {
         this.streams.push(stream);
         const err = this.watchError;
         this.watchError = undefined;
-        if (err) return (async function* () { throw err; })();
+        if (err)
+          return (async function* () {
+            throw err;
+          })();
         return stream.events(signal);
       },
     } as unknown as InformerSource;
@@ -78,7 +88,9 @@ class FakeSource {
 function record(informer: Informer<KubeObject>): string[] {
   const seen: string[] = [];
   informer.on("add", (o) => seen.push(`add ${o.metadata.name}@${o.metadata.resourceVersion}`));
-  informer.on("update", (a, b) => seen.push(`update ${a.metadata.name}@${a.metadata.resourceVersion}->${b.metadata.resourceVersion}`));
+  informer.on("update", (a, b) =>
+    seen.push(`update ${a.metadata.name}@${a.metadata.resourceVersion}->${b.metadata.resourceVersion}`),
+  );
   informer.on("delete", (o) => seen.push(`delete ${o.metadata.name}`));
   return seen;
 }
@@ -103,7 +115,10 @@ test("lists, syncs, then applies watch events from the list's resourceVersion", 
   fake.last.push({ type: "DELETED", object: obj("b", "10") });
   await waitFor(() => seen.length === 4);
   assert.deepEqual(seen, ["add a@5", "add b@8", "update a@5->9", "delete b"]);
-  assert.deepEqual(inf.list().map((o) => o.metadata.name), ["a"]);
+  assert.deepEqual(
+    inf.list().map((o) => o.metadata.name),
+    ["a"],
+  );
   assert.equal(inf.get("ns", "b"), undefined);
   ac.abort();
   await inf.stopped();
@@ -127,7 +142,13 @@ test("an ERROR 410 event relists and diffs the cache against the new list", asyn
   assert.equal(fake.listCalls, 2);
   assert.deepEqual(seen.sort(), ["add new@21", "delete gone", "update changed@3->20"]);
   assert.equal(fake.last.query.resourceVersion, "22");
-  assert.deepEqual(inf.list().map((o) => o.metadata.name).sort(), ["changed", "keep", "new"]);
+  assert.deepEqual(
+    inf
+      .list()
+      .map((o) => o.metadata.name)
+      .sort(),
+    ["changed", "keep", "new"],
+  );
 });
 
 test("an HTTP 410 from the watch request relists at once", async (t) => {
@@ -135,7 +156,15 @@ test("an HTTP 410 from the watch request relists at once", async (t) => {
   const inf = new Informer<KubeObject>(fake.asSource(), pods, { baseBackoffMs: 60_000 });
   const ac = new AbortController();
   t.after(() => ac.abort());
-  fake.watchError = new ClientError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "gone", reason: "Expired", code: 410 });
+  fake.watchError = new ClientError({
+    kind: "Status",
+    apiVersion: "v1",
+    metadata: {},
+    status: "Failure",
+    message: "gone",
+    reason: "Expired",
+    code: 410,
+  });
   inf.start(ac.signal);
   // Both watches exist only if the relist did not wait for the (60 s) error backoff.
   await waitFor(() => fake.streams.length === 2, { timeoutMs: 2000 });

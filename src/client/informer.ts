@@ -93,7 +93,8 @@ class Store<V> {
   }
 
   *entries(): Generator<[namespace: string, name: string, value: V]> {
-    for (const [namespace, names] of this.#byNamespace) for (const [name, value] of names) yield [namespace, name, value];
+    for (const [namespace, names] of this.#byNamespace)
+      for (const [name, value] of names) yield [namespace, name, value];
   }
 
   *values(): Generator<V> {
@@ -115,7 +116,11 @@ export class Informer<T extends KubeObject, V = T> {
   readonly #transform: (obj: T) => V;
   readonly #same: (a: V, b: V) => boolean;
   readonly #cache = new Store<V>();
-  readonly #handlers: { [K in keyof InformerHandlers<V>]: InformerHandlers<V>[K][] } = { add: [], update: [], delete: [] };
+  readonly #handlers: { [K in keyof InformerHandlers<V>]: InformerHandlers<V>[K][] } = {
+    add: [],
+    update: [],
+    delete: [],
+  };
   readonly #log;
   #resourceVersion = "";
   #synced = false;
@@ -192,12 +197,14 @@ export class Informer<T extends KubeObject, V = T> {
         }
         const end = await this.#watch(signal, () => (failures = 0));
         if (end === "relist") needList = true;
-        continue;
       } catch (err) {
         if (signal.aborted) break;
         needList = true;
         if (err instanceof ClientError && err.code === 410) continue;
-        const delay = Math.min(this.#options.maxBackoffMs ?? 10_000, (this.#options.baseBackoffMs ?? 100) * 2 ** Math.min(failures, 30));
+        const delay = Math.min(
+          this.#options.maxBackoffMs ?? 10_000,
+          (this.#options.baseBackoffMs ?? 100) * 2 ** Math.min(failures, 30),
+        );
         failures++;
         this.#log.warn({ err: String(err), retryInMs: delay }, "list/watch failed; relisting after backoff");
         await sleep(delay, signal);

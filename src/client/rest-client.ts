@@ -43,7 +43,10 @@ export interface ListQuery {
 }
 
 /** The patch content types the API accepts. */
-export type PatchType = "application/merge-patch+json" | "application/json-patch+json" | "application/strategic-merge-patch+json";
+export type PatchType =
+  | "application/merge-patch+json"
+  | "application/json-patch+json"
+  | "application/strategic-merge-patch+json";
 
 function failure(code: number, message: string): Status {
   return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, code };
@@ -78,7 +81,13 @@ export class RestClient {
     return h;
   }
 
-  async #fetch(method: string, path: string, body?: unknown, contentType = "application/json", signal?: AbortSignal): Promise<TransportResponse> {
+  async #fetch(
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = "application/json",
+    signal?: AbortSignal,
+  ): Promise<TransportResponse> {
     const init: TransportRequest = { method, headers: this.#headers(body === undefined ? undefined : contentType) };
     if (body !== undefined) init.body = typeof body === "string" ? body : JSON.stringify(body);
     if (signal) init.signal = signal;
@@ -88,7 +97,9 @@ export class RestClient {
     } catch (err) {
       if (signal?.aborted) throw err;
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      throw new ClientError(failure(0, `cannot reach the API server at ${this.server}: ${cause?.code ?? cause?.message ?? String(err)}`));
+      throw new ClientError(
+        failure(0, `cannot reach the API server at ${this.server}: ${cause?.code ?? cause?.message ?? String(err)}`),
+      );
     }
     if (!res.ok) {
       const text = await res.text();
@@ -116,23 +127,40 @@ export class RestClient {
   }
 
   /** LIST a collection (one namespace, or all when `namespace` is undefined). */
-  list<T extends KubeObject = KubeObject>(info: ResourceInfo, namespace: string | undefined, query: ListQuery = {}): Promise<KubeList<T>> {
+  list<T extends KubeObject = KubeObject>(
+    info: ResourceInfo,
+    namespace: string | undefined,
+    query: ListQuery = {},
+  ): Promise<KubeList<T>> {
     return this.request<KubeList<T>>("GET", this.path(info, namespace) + queryString(query));
   }
 
   /** POST a new object; kind and apiVersion are filled in when missing. */
-  create<T extends KubeObject = KubeObject>(info: ResourceInfo, namespace: string | undefined, obj: unknown): Promise<T> {
+  create<T extends KubeObject = KubeObject>(
+    info: ResourceInfo,
+    namespace: string | undefined,
+    obj: unknown,
+  ): Promise<T> {
     return this.request<T>("POST", this.path(info, namespace), withTypeMeta(info, obj));
   }
 
   /** PUT an object (optimistic concurrency through its metadata.resourceVersion). */
   update<T extends KubeObject = KubeObject>(info: ResourceInfo, obj: KubeObject, subresource?: "status"): Promise<T> {
-    return this.request<T>("PUT", this.path(info, obj.metadata.namespace, obj.metadata.name ?? "", subresource), withTypeMeta(info, obj));
+    return this.request<T>(
+      "PUT",
+      this.path(info, obj.metadata.namespace, obj.metadata.name ?? "", subresource),
+      withTypeMeta(info, obj),
+    );
   }
 
   /** PATCH an object. */
   patch<T extends KubeObject = KubeObject>(
-    info: ResourceInfo, namespace: string | undefined, name: string, patch: unknown, type: PatchType = "application/merge-patch+json", subresource?: "status",
+    info: ResourceInfo,
+    namespace: string | undefined,
+    name: string,
+    patch: unknown,
+    type: PatchType = "application/merge-patch+json",
+    subresource?: "status",
   ): Promise<T> {
     return this.request<T>("PATCH", this.path(info, namespace, name, subresource), patch, type);
   }
@@ -147,7 +175,10 @@ export class RestClient {
    * server ends the stream. A 410 arrives as a thrown {@link ClientError} or an ERROR event.
    */
   async *watch<T extends KubeObject = KubeObject>(
-    info: ResourceInfo, namespace: string | undefined, query: ListQuery, signal: AbortSignal,
+    info: ResourceInfo,
+    namespace: string | undefined,
+    query: ListQuery,
+    signal: AbortSignal,
   ): AsyncGenerator<WatchEvent<T>> {
     const path = this.path(info, namespace) + queryString({ ...query, watch: "true", allowWatchBookmarks: "true" });
     const res = await this.#fetch("GET", path, undefined, undefined, signal);

@@ -48,14 +48,28 @@ export function nodeTransport(trust: TlsTrust = {}): Transport {
     rejectUnauthorized: trust.insecureSkipTlsVerify !== true,
     ...(trust.ca !== undefined ? { ca: trust.ca } : {}),
   });
-  return (url, init) => new Promise<TransportResponse>((resolve, reject) => {
-    const secure = url.startsWith("https:");
-    const options = { method: init.method, headers: init.headers, agent: secure ? https : http, ...(init.signal ? { signal: init.signal } : {}) };
-    const req = (secure ? httpsRequest : httpRequest)(url, options, (res) => {
-      const status = res.statusCode ?? 500;
-      resolve({ status, statusText: res.statusMessage ?? "", ok: status >= 200 && status < 300, text: () => readAll(res), body: res });
+  return (url, init) =>
+    new Promise<TransportResponse>((resolve, reject) => {
+      const secure = url.startsWith("https:");
+      const options = {
+        method: init.method,
+        headers: init.headers,
+        agent: secure ? https : http,
+        ...(init.signal ? { signal: init.signal } : {}),
+      };
+      const req = (secure ? httpsRequest : httpRequest)(url, options, (res) => {
+        const status = res.statusCode ?? 500;
+        resolve({
+          status,
+          statusText: res.statusMessage ?? "",
+          ok: status >= 200 && status < 300,
+          text: () => readAll(res),
+          body: res,
+        });
+      });
+      req.on("error", (err) =>
+        reject(init.signal?.aborted ? init.signal.reason : new TypeError("fetch failed", { cause: err })),
+      );
+      req.end(init.body);
     });
-    req.on("error", (err) => reject(init.signal?.aborted ? init.signal.reason : new TypeError("fetch failed", { cause: err })));
-    req.end(init.body);
-  });
 }

@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { WorkQueue } from "./work-queue.ts";
 
 test("de-duplicates keys that are waiting and keeps arrival order", async () => {
@@ -66,7 +66,10 @@ test("an aborted signal releases a waiting get without losing later keys", async
 
 test("rate-limited requeue backs off exponentially with a cap, and forget resets it", async () => {
   const q = new WorkQueue({ baseDelayMs: 10, maxDelayMs: 40 });
-  assert.deepEqual([0, 1, 2, 3, 10].map((n) => q.backoff(n)), [10, 20, 40, 40, 40]);
+  assert.deepEqual(
+    [0, 1, 2, 3, 10].map((n) => q.backoff(n)),
+    [10, 20, 40, 40, 40],
+  );
   const started = Date.now();
   q.addRateLimited("k");
   assert.equal(q.numRequeues("k"), 1);

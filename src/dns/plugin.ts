@@ -20,7 +20,11 @@ export interface DnsRequest {
 export type DnsReply =
   /** Header bits plus precomputed sections; the server copies the question and writes the rest. */
   | {
-      type: "answer"; rcode: number; authoritative: boolean; sections: Sections | undefined; truncated?: boolean;
+      type: "answer";
+      rcode: number;
+      authoritative: boolean;
+      sections: Sections | undefined;
+      truncated?: boolean;
       /** Present on an answer held in an answer cache: false while current, true once dropped (see ResponseMemo). */
       stale?: boolean;
     }

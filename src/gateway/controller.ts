@@ -5,7 +5,7 @@
  * syncs SkyDNS keys. Passes never overlap; changes arriving during a pass (a burst) are coalesced
  * into one more pass. A failed write is retried by a later pass.
  */
-import { resourceByPath, type ResourceInfo } from "../api/resources.ts";
+import { type ResourceInfo, resourceByPath } from "../api/resources.ts";
 import type { DNSRecord, Endpoints, Service } from "../api/types.ts";
 import { Informer, objectKey } from "../client/informer.ts";
 import { ClientError, type RestClient } from "../client/rest-client.ts";
@@ -60,7 +60,10 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
   let running: Promise<void> | undefined;
   let synced = false;
 
-  async function writeStatuses(table: ReturnType<typeof buildRouteTable>, specs: Map<string, string>): Promise<boolean> {
+  async function writeStatuses(
+    table: ReturnType<typeof buildRouteTable>,
+    specs: Map<string, string>,
+  ): Promise<boolean> {
     let ok = true;
     const ctx = { gatewayAddress: options.gatewayAddress, engine: engine.kind, listen: engine.listen };
     for (const outcome of table.records) {
@@ -74,7 +77,14 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
       if (statusEqual(rec.status, want)) continue;
       const status = withTransitionTime(rec.status, want, new Date());
       try {
-        await client.patch(recordInfo, ns, name, { status: { ...status, gatewayAddress: status.gatewayAddress ?? null } }, "application/merge-patch+json", "status");
+        await client.patch(
+          recordInfo,
+          ns,
+          name,
+          { status: { ...status, gatewayAddress: status.gatewayAddress ?? null } },
+          "application/merge-patch+json",
+          "status",
+        );
       } catch (err) {
         if (err instanceof ClientError && err.code === 404) continue;
         ok = false;

@@ -7,9 +7,9 @@ import type { RestClient } from "../client/rest-client.ts";
 import { startBuiltinEngine } from "./builtin/engine.ts";
 import { runGatewayController } from "./controller.ts";
 import type { GatewayEngine } from "./engine.ts";
-import type { RouteTable } from "./routes/model.ts";
 import { startNginxEngine } from "./nginx/engine.ts";
-import { startSkydnsPublisher, type SkydnsPublisher } from "./skydns/publisher.ts";
+import type { RouteTable } from "./routes/model.ts";
+import { type SkydnsPublisher, startSkydnsPublisher } from "./skydns/publisher.ts";
 
 export type { GatewayEngine } from "./engine.ts";
 
@@ -56,14 +56,15 @@ export function defaultGatewayAddress(host: string): string {
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const gatewayAddress = options.gatewayAddress ?? defaultGatewayAddress(options.host);
   const listen = isIP(options.host) === 6 ? `[${options.host}]:${options.port}` : `${options.host}:${options.port}`;
-  const engine: GatewayEngine = options.engine === "nginx"
-    ? await startNginxEngine({
-      listen,
-      dataDir: options.dataDir,
-      ...(options.nginxBinary !== undefined ? { binary: options.nginxBinary } : {}),
-      ...(options.nginxRender ? { render: options.nginxRender } : {}),
-    })
-    : await startBuiltinEngine({ host: options.host, port: options.port });
+  const engine: GatewayEngine =
+    options.engine === "nginx"
+      ? await startNginxEngine({
+          listen,
+          dataDir: options.dataDir,
+          ...(options.nginxBinary !== undefined ? { binary: options.nginxBinary } : {}),
+          ...(options.nginxRender ? { render: options.nginxRender } : {}),
+        })
+      : await startBuiltinEngine({ host: options.host, port: options.port });
   let skydns: SkydnsPublisher | undefined;
   try {
     if (options.skydns) skydns = await startSkydnsPublisher({ ...options.skydns, address: gatewayAddress });
@@ -72,13 +73,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     throw err;
   }
   const stop = new AbortController();
-  const controller = runGatewayController({
-    client: options.client,
-    engine,
-    gatewayAddress,
-    ...(skydns ? { skydns } : {}),
-    coalesceMs: options.coalesceMs ?? (options.engine === "nginx" ? 50 : 0),
-  }, stop.signal);
+  const controller = runGatewayController(
+    {
+      client: options.client,
+      engine,
+      gatewayAddress,
+      ...(skydns ? { skydns } : {}),
+      coalesceMs: options.coalesceMs ?? (options.engine === "nginx" ? 50 : 0),
+    },
+    stop.signal,
+  );
   return {
     engine,
     gatewayAddress,

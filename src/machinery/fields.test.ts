@@ -1,8 +1,8 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { KubeObject } from "../api/types.ts";
 import { matchesFields, parseFieldSelector } from "./fields.ts";
 import { ApiError } from "./status.ts";
-import type { KubeObject } from "../api/types.ts";
 
 const obj = (name: string, namespace?: string): KubeObject => ({
   apiVersion: "v1",
@@ -30,14 +30,21 @@ test("matches name and namespace with = == !=", () => {
 });
 
 test("unsupported fields and bad syntax are 400 BadRequest", () => {
-  assert.throws(() => parseFieldSelector("spec.clusterIP=1.2.3.4"), (e: unknown) => {
-    assert.ok(e instanceof ApiError);
-    assert.equal(e.code, 400);
-    assert.equal(e.status.reason, "BadRequest");
-    assert.equal(e.message, "field label not supported: spec.clusterIP");
-    return true;
-  });
+  assert.throws(
+    () => parseFieldSelector("spec.clusterIP=1.2.3.4"),
+    (e: unknown) => {
+      assert.ok(e instanceof ApiError);
+      assert.equal(e.code, 400);
+      assert.equal(e.status.reason, "BadRequest");
+      assert.equal(e.message, "field label not supported: spec.clusterIP");
+      return true;
+    },
+  );
   for (const bad of ["metadata.name", "metadata.name=a,", "metadata.name=a\\x", "metadata.name=a=b"]) {
-    assert.throws(() => parseFieldSelector(bad), (e: unknown) => e instanceof ApiError && e.code === 400, bad);
+    assert.throws(
+      () => parseFieldSelector(bad),
+      (e: unknown) => e instanceof ApiError && e.code === 400,
+      bad,
+    );
   }
 });

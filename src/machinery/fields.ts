@@ -43,13 +43,14 @@ function splitTerms(text: string): string[] {
   return terms;
 }
 
-function unescape(value: string, text: string): string {
+function unescapeValue(value: string, text: string): string {
   let out = "";
   for (let i = 0; i < value.length; i++) {
     const ch = value[i] ?? "";
     if (ch === "\\") {
       const n = value[i + 1];
-      if (n !== "\\" && n !== "," && n !== "=") throw badRequest(`invalid field selector: '${text}': invalid escape sequence`);
+      if (n !== "\\" && n !== "," && n !== "=")
+        throw badRequest(`invalid field selector: '${text}': invalid escape sequence`);
       out += n;
       i++;
     } else if (ch === "=" || ch === ",") {
@@ -71,7 +72,7 @@ export function parseFieldSelector(text: string): FieldSelector {
     const field = (m[1] ?? "").trim();
     const op = m[2] === "!=" ? "!=" : "=";
     if (!SUPPORTED.includes(field)) throw badRequest(`field label not supported: ${field}`);
-    requirements.push({ field: field as SelectableField, operator: op, value: unescape(m[3] ?? "", text) });
+    requirements.push({ field: field as SelectableField, operator: op, value: unescapeValue(m[3] ?? "", text) });
   }
   return { requirements };
 }

@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { formatLabelSelector, isEverything, matchesLabels, parseLabelSelector, selectorFromMap } from "./labels.ts";
 import { ApiError } from "./status.ts";
 
@@ -40,9 +40,27 @@ test("matches the Kubernetes selector syntax", () => {
 });
 
 test("bad syntax is a 400 BadRequest", () => {
-  const bad = ["app=web,", ",app", "app in web", "app in ()", "app in (a", "app in (a b)", "=web", "!", "app=web tier=x", "bad key!=x", "app=-web-", "a/b/c=x", "app=(x)"];
+  const bad = [
+    "app=web,",
+    ",app",
+    "app in web",
+    "app in ()",
+    "app in (a",
+    "app in (a b)",
+    "=web",
+    "!",
+    "app=web tier=x",
+    "bad key!=x",
+    "app=-web-",
+    "a/b/c=x",
+    "app=(x)",
+  ];
   for (const text of bad) {
-    assert.throws(() => parseLabelSelector(text), (e: unknown) => e instanceof ApiError && e.code === 400 && e.status.reason === "BadRequest", text);
+    assert.throws(
+      () => parseLabelSelector(text),
+      (e: unknown) => e instanceof ApiError && e.code === 400 && e.status.reason === "BadRequest",
+      text,
+    );
   }
 });
 

@@ -22,9 +22,7 @@ export interface LabelSelector {
   requirements: readonly LabelRequirement[];
 }
 
-type Token =
-  | { t: "id"; v: string }
-  | { t: "=" | "==" | "!=" | "(" | ")" | "," | "!" | "in" | "notin" | "end" };
+type Token = { t: "id"; v: string } | { t: "=" | "==" | "!=" | "(" | ")" | "," | "!" | "in" | "notin" | "end" };
 
 function isSpecial(ch: string): boolean {
   return ch === "=" || ch === "!" || ch === "(" || ch === ")" || ch === "," || /\s/.test(ch);
@@ -35,10 +33,25 @@ function lex(text: string): Token[] {
   let i = 0;
   while (i < text.length) {
     const ch = text[i] ?? "";
-    if (/\s/.test(ch)) { i++; continue; }
-    if (ch === "=" && text[i + 1] === "=") { out.push({ t: "==" }); i += 2; continue; }
-    if (ch === "!" && text[i + 1] === "=") { out.push({ t: "!=" }); i += 2; continue; }
-    if (ch === "=" || ch === "!" || ch === "(" || ch === ")" || ch === ",") { out.push({ t: ch }); i++; continue; }
+    if (/\s/.test(ch)) {
+      i++;
+      continue;
+    }
+    if (ch === "=" && text[i + 1] === "=") {
+      out.push({ t: "==" });
+      i += 2;
+      continue;
+    }
+    if (ch === "!" && text[i + 1] === "=") {
+      out.push({ t: "!=" });
+      i += 2;
+      continue;
+    }
+    if (ch === "=" || ch === "!" || ch === "(" || ch === ")" || ch === ",") {
+      out.push({ t: ch });
+      i++;
+      continue;
+    }
     let j = i;
     while (j < text.length && !isSpecial(text[j] ?? "")) j++;
     const word = text.slice(i, j);
@@ -60,7 +73,8 @@ function checkKey(key: string): void {
 
 function checkValue(value: string): void {
   const errs = isValidLabelValue(value);
-  if (errs.length > 0) throw badRequest(`unable to parse requirement: invalid label value: "${value}": ${errs.join("; ")}`);
+  if (errs.length > 0)
+    throw badRequest(`unable to parse requirement: invalid label value: "${value}": ${errs.join("; ")}`);
 }
 
 /** Parses the Kubernetes selector syntax; throws a 400 `ApiError` naming what it could not understand. */
@@ -168,18 +182,21 @@ export function isEverything(selector: LabelSelector): boolean {
 
 /** The selector back in string form, parseable by {@link parseLabelSelector}. */
 export function formatLabelSelector(selector: LabelSelector): string {
-  return selector.requirements
-    .map((r) => {
-      switch (r.operator) {
-        case "Exists":
-          return r.key;
-        case "DoesNotExist":
-          return `!${r.key}`;
-        case "In":
-          return r.values.length === 1 ? `${r.key}=${r.values[0]}` : `${r.key} in (${r.values.join(",")})`;
-        case "NotIn":
-          return r.values.length === 1 ? `${r.key}!=${r.values[0]}` : `${r.key} notin (${r.values.join(",")})`;
-      }
-    })
-    .join(",");
+  return (
+    selector.requirements
+      // biome-ignore lint/suspicious/useIterableCallbackReturn: the switch covers every operator; tsc checks that it returns.
+      .map((r) => {
+        switch (r.operator) {
+          case "Exists":
+            return r.key;
+          case "DoesNotExist":
+            return `!${r.key}`;
+          case "In":
+            return r.values.length === 1 ? `${r.key}=${r.values[0]}` : `${r.key} in (${r.values.join(",")})`;
+          case "NotIn":
+            return r.values.length === 1 ? `${r.key}!=${r.values[0]}` : `${r.key} notin (${r.values.join(",")})`;
+        }
+      })
+      .join(",")
+  );
 }

@@ -1,5 +1,5 @@
 /** One structured logger per component (pino), quiet by default. */
-import { pino, type Logger } from "pino";
+import { type Logger, pino } from "pino";
 
 export type { Logger };
 

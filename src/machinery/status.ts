@@ -95,7 +95,12 @@ export function notFound(target: StatusTarget): ApiError {
 
 /** 409 AlreadyExists: create of a name that is taken. */
 export function alreadyExists(target: StatusTarget): ApiError {
-  return new ApiError(409, "AlreadyExists", `${qualified(target)} "${target.name ?? ""}" already exists`, details(target));
+  return new ApiError(
+    409,
+    "AlreadyExists",
+    `${qualified(target)} "${target.name ?? ""}" already exists`,
+    details(target),
+  );
 }
 
 /** 409 Conflict: an update that carried a stale resourceVersion. */
@@ -112,7 +117,12 @@ export function conflict(target: StatusTarget, why: string): ApiError {
 export function invalid(target: StatusTarget & { objectKind?: string }, causes: StatusCause[]): ApiError {
   const list = causes.map((c) => `${c.field}: ${c.message}`).join(", ");
   const kindName = target.objectKind ?? target.kind ?? "object";
-  return new ApiError(422, "Invalid", `${kindName} "${target.name ?? ""}" is invalid: ${list}`, details(target, causes));
+  return new ApiError(
+    422,
+    "Invalid",
+    `${kindName} "${target.name ?? ""}" is invalid: ${list}`,
+    details(target, causes),
+  );
 }
 
 /** 400: the request itself is malformed. */

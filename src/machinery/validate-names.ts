@@ -39,7 +39,14 @@ export function maxLenError(length: number): string {
 }
 
 /** The errors of one length-plus-pattern rule, in Kubernetes' order and wording. */
-function lengthAndPattern(value: string, max: number, re: RegExp, msg: string, fmt: string, ...examples: string[]): string[] {
+function lengthAndPattern(
+  value: string,
+  max: number,
+  re: RegExp,
+  msg: string,
+  fmt: string,
+  ...examples: string[]
+): string[] {
   const errs: string[] = [];
   if (value.length > max) errs.push(maxLenError(max));
   if (!re.test(value)) errs.push(regexError(msg, fmt, ...examples));
@@ -49,27 +56,38 @@ function lengthAndPattern(value: string, max: number, re: RegExp, msg: string, f
 /** RFC 1123 label: Namespace names, Pod hostname/subdomain. */
 export function isDNS1123Label(value: string): string[] {
   return lengthAndPattern(
-    value, DNS1123_LABEL_MAX, DNS1123_LABEL_RE,
+    value,
+    DNS1123_LABEL_MAX,
+    DNS1123_LABEL_RE,
     "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",
-    DNS1123_LABEL_FMT, "my-name", "123-abc",
+    DNS1123_LABEL_FMT,
+    "my-name",
+    "123-abc",
   );
 }
 
 /** RFC 1123 subdomain: most object names, ExternalName targets, DNSRecord hosts. */
 export function isDNS1123Subdomain(value: string): string[] {
   return lengthAndPattern(
-    value, DNS1123_SUBDOMAIN_MAX, DNS1123_SUBDOMAIN_RE,
+    value,
+    DNS1123_SUBDOMAIN_MAX,
+    DNS1123_SUBDOMAIN_RE,
     "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
-    DNS1123_SUBDOMAIN_FMT, "example.com",
+    DNS1123_SUBDOMAIN_FMT,
+    "example.com",
   );
 }
 
 /** RFC 1035 label: Service names, which become DNS labels that must not start with a digit. */
 export function isDNS1035Label(value: string): string[] {
   return lengthAndPattern(
-    value, DNS1123_LABEL_MAX, DNS1035_LABEL_RE,
+    value,
+    DNS1123_LABEL_MAX,
+    DNS1035_LABEL_RE,
     "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character",
-    DNS1035_LABEL_FMT, "my-name", "abc-123",
+    DNS1035_LABEL_FMT,
+    "my-name",
+    "abc-123",
   );
 }
 
@@ -78,7 +96,9 @@ export function isDNS1035Label(value: string): string[] {
  * zone (`fe80::1%eth0`); Kubernetes does not, and a zone means nothing off the host, so refuse it.
  */
 export function isValidIP(value: string): string[] {
-  return isIP(value) === 0 || value.includes("%") ? ["must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"] : [];
+  return isIP(value) === 0 || value.includes("%")
+    ? ["must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"]
+    : [];
 }
 
 /** A TCP/UDP/SCTP port number. Non-integers fail too (JSON gives us numbers, not Go ints). */
@@ -128,10 +148,7 @@ export function isQualifiedName(value: string): string[] {
   if (name.length === 0) errs.push("name part must be non-empty");
   else if (name.length > LABEL_VALUE_MAX) errs.push(`name part ${maxLenError(LABEL_VALUE_MAX)}`);
   if (name.length > 0 && !QUALIFIED_NAME_RE.test(name)) {
-    errs.push(
-      "name part " +
-        QUALIFIED_NAME_ERROR,
-    );
+    errs.push(`name part ${QUALIFIED_NAME_ERROR}`);
   }
   return errs;
 }

@@ -3,7 +3,7 @@
  * pattern): a backend's test file calls {@link storageConformance} with a way to open it.
  */
 import assert from "node:assert/strict";
-import { describe, test, type TestContext } from "node:test";
+import { describe, type TestContext, test } from "node:test";
 import { CompactedError, type KeyValue, type Storage, type StorageEvent } from "./storage.ts";
 
 /** A backend opened for one test case. */
@@ -59,7 +59,11 @@ export interface ConformanceOptions {
 }
 
 /** Registers the conformance tests of one backend under `describe(name)`. */
-export function storageConformance(name: string, open: () => Promise<ConformanceTarget>, options: ConformanceOptions = {}): void {
+export function storageConformance(
+  name: string,
+  open: () => Promise<ConformanceTarget>,
+  options: ConformanceOptions = {},
+): void {
   const withTarget = (title: string, body: (target: ConformanceTarget, t: TestContext) => Promise<void>): void => {
     test(title, async (t) => {
       const target = await open();
@@ -136,11 +140,20 @@ export function storageConformance(name: string, open: () => Promise<Conformance
     withTarget("list by prefix keeps sibling prefixes apart", async ({ storage }) => {
       for (const key of ["a/b/2", "a/b/1", "a/bc/1", "a/b", "a/a/1", "b/1"]) mustOk(await storage.create(key, key));
       const ab = await storage.list("a/b/");
-      assert.deepEqual(ab.items.map((kv) => kv.key), ["a/b/1", "a/b/2"]);
+      assert.deepEqual(
+        ab.items.map((kv) => kv.key),
+        ["a/b/1", "a/b/2"],
+      );
       assert.equal(ab.more, false);
       assert.equal(ab.revision, await storage.revision());
-      assert.deepEqual((await storage.list("a/bc/")).items.map((kv) => kv.key), ["a/bc/1"]);
-      assert.deepEqual((await storage.list("a/")).items.map((kv) => kv.key), ["a/a/1", "a/b", "a/b/1", "a/b/2", "a/bc/1"]);
+      assert.deepEqual(
+        (await storage.list("a/bc/")).items.map((kv) => kv.key),
+        ["a/bc/1"],
+      );
+      assert.deepEqual(
+        (await storage.list("a/")).items.map((kv) => kv.key),
+        ["a/a/1", "a/b", "a/b/1", "a/b/2", "a/bc/1"],
+      );
       assert.deepEqual((await storage.list("none/")).items, []);
       assert.equal((await storage.list("a/b/")).items[0]?.value, "a/b/1");
     });
@@ -151,7 +164,10 @@ export function storageConformance(name: string, open: () => Promise<Conformance
       mustOk(await storage.create("pag/z", "before"));
       mustOk(await storage.create("page0/a", "after"));
       const first = await storage.list("page/", { limit: 3 });
-      assert.deepEqual(first.items.map((kv) => kv.key), ["page/k0", "page/k1", "page/k2"]);
+      assert.deepEqual(
+        first.items.map((kv) => kv.key),
+        ["page/k0", "page/k1", "page/k2"],
+      );
       assert.equal(first.more, true);
       // Writes between pages must not show up in later pages read at the first page's revision.
       mustOk(await storage.create("page/k35", "new"));
@@ -159,15 +175,24 @@ export function storageConformance(name: string, open: () => Promise<Conformance
       const k5 = await storage.get("page/k5");
       mustOk(await storage.update("page/k5", "changed", k5?.modRevision ?? 0));
       const second = await storage.list("page/", { limit: 3, startAfter: "page/k2", revision: first.revision });
-      assert.deepEqual(second.items.map((kv) => kv.key), ["page/k3", "page/k4", "page/k5"]);
+      assert.deepEqual(
+        second.items.map((kv) => kv.key),
+        ["page/k3", "page/k4", "page/k5"],
+      );
       assert.equal(second.items[2]?.value, "5");
       assert.equal(second.revision, first.revision);
       assert.equal(second.more, true);
       const third = await storage.list("page/", { limit: 3, startAfter: "page/k5", revision: first.revision });
-      assert.deepEqual(third.items.map((kv) => kv.key), ["page/k6"]);
+      assert.deepEqual(
+        third.items.map((kv) => kv.key),
+        ["page/k6"],
+      );
       assert.equal(third.more, false);
       const now = await storage.list("page/", { startAfter: "page/k2" });
-      assert.deepEqual(now.items.map((kv) => kv.key), ["page/k3", "page/k35", "page/k5", "page/k6"]);
+      assert.deepEqual(
+        now.items.map((kv) => kv.key),
+        ["page/k3", "page/k35", "page/k5", "page/k6"],
+      );
     });
 
     withTarget("list at an earlier revision shows that revision's state", async ({ storage }) => {
@@ -179,10 +204,22 @@ export function storageConformance(name: string, open: () => Promise<Conformance
       mustOk(await storage.create("past/c", "c1"));
       const old = await storage.list("past/", { revision: then });
       assert.equal(old.revision, then);
-      assert.deepEqual(old.items.map((kv) => [kv.key, kv.value]), [["past/a", "a1"], ["past/b", "b1"]]);
+      assert.deepEqual(
+        old.items.map((kv) => [kv.key, kv.value]),
+        [
+          ["past/a", "a1"],
+          ["past/b", "b1"],
+        ],
+      );
       await assert.rejects(storage.list("past/", { revision: (await storage.revision()) + 5 }), RangeError);
       const now = await storage.list("past/");
-      assert.deepEqual(now.items.map((kv) => [kv.key, kv.value]), [["past/a", "a2"], ["past/c", "c1"]]);
+      assert.deepEqual(
+        now.items.map((kv) => [kv.key, kv.value]),
+        [
+          ["past/a", "a2"],
+          ["past/c", "c1"],
+        ],
+      );
     });
 
     withTarget("watch delivers every concurrent write exactly once, in order", async ({ storage }) => {
@@ -207,7 +244,8 @@ export function storageConformance(name: string, open: () => Promise<Conformance
       const last = mustOk(await storage.delete("w/pre/29")).kv.modRevision;
       const seen = await events;
       const revisions = seen.map((e) => e.revision);
-      for (let i = 1; i < revisions.length; i++) assert.ok(revisions[i]! > revisions[i - 1]!, `out of order at ${i}: ${revisions}`);
+      for (let i = 1; i < revisions.length; i++)
+        assert.ok(revisions[i]! > revisions[i - 1]!, `out of order at ${i}: ${revisions}`);
       const written = [...results.flat(), last].sort((x, y) => x - y);
       assert.deepEqual(revisions.slice(20), written);
       assert.ok(seen.every((e) => keyOf(e).startsWith("w/")));
@@ -225,7 +263,10 @@ export function storageConformance(name: string, open: () => Promise<Conformance
       const events = collect((signal) => storage.watch("resume/", from, { signal }), 6);
       const live = mustOk(await storage.create("resume/live", "l")).kv.modRevision;
       const seen = await events;
-      assert.deepEqual(seen.map((e) => e.revision), [...revs.slice(5), live]);
+      assert.deepEqual(
+        seen.map((e) => e.revision),
+        [...revs.slice(5), live],
+      );
       assert.deepEqual(seen.map(keyOf), ["resume/5", "resume/6", "resume/7", "resume/8", "resume/9", "resume/live"]);
     });
 
@@ -240,7 +281,10 @@ export function storageConformance(name: string, open: () => Promise<Conformance
       );
       await assert.rejects(target.storage.list("compact/", { revision: old.createRevision }), CompactedError);
       const current = await target.storage.list("compact/");
-      assert.deepEqual(current.items.map((kv) => kv.value), ["2", "1"]);
+      assert.deepEqual(
+        current.items.map((kv) => kv.value),
+        ["2", "1"],
+      );
     });
 
     withTarget("watch ends when its signal aborts", async ({ storage }) => {
@@ -269,31 +313,36 @@ export function storageConformance(name: string, open: () => Promise<Conformance
 
     withTarget("concurrent updates with one revision: exactly one wins", async ({ storage }) => {
       const kv = mustOk(await storage.create("race/a", "0")).kv;
-      const results = await Promise.all(Array.from({ length: 12 }, (_, i) => storage.update("race/a", String(i + 1), kv.modRevision)));
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => storage.update("race/a", String(i + 1), kv.modRevision)),
+      );
       const ok = results.filter((r) => r.type === "ok");
       assert.equal(ok.length, 1, JSON.stringify(results));
       assert.equal(results.filter((r) => r.type === "conflict").length, 11);
       assert.deepEqual(await storage.get("race/a"), ok[0]?.kv);
-      const deletes = await Promise.all(Array.from({ length: 5 }, () => storage.delete("race/a", ok[0]?.kv.modRevision)));
+      const deletes = await Promise.all(
+        Array.from({ length: 5 }, () => storage.delete("race/a", ok[0]?.kv.modRevision)),
+      );
       assert.equal(deletes.filter((r) => r.type === "ok").length, 1);
     });
 
-    if (options.durable) withTarget("acknowledged writes survive SIGKILL and the revision never goes back", async (target) => {
-      assert.ok(target.restart, `${name} is declared durable but offers no restart`);
-      mustOk(await target.storage.create("crash/before", "b"));
-      const acknowledged = await target.restart("crash/", 40);
-      assert.ok(acknowledged.length >= 40, `only ${acknowledged.length} writes acknowledged`);
-      const storage = target.storage;
-      for (const kv of acknowledged) {
-        const now = await storage.get(kv.key);
-        assert.ok(now, `acknowledged ${kv.key} lost`);
-        assert.ok(now.modRevision >= kv.modRevision);
-      }
-      assert.equal((await storage.get("crash/before"))?.value, "b");
-      const highest = Math.max(...acknowledged.map((kv) => kv.modRevision));
-      assert.ok((await storage.revision()) >= highest);
-      const after = mustOk(await storage.create("crash/after", "a")).kv;
-      assert.ok(after.modRevision > highest, `revision went back: ${after.modRevision} <= ${highest}`);
-    });
+    if (options.durable)
+      withTarget("acknowledged writes survive SIGKILL and the revision never goes back", async (target) => {
+        assert.ok(target.restart, `${name} is declared durable but offers no restart`);
+        mustOk(await target.storage.create("crash/before", "b"));
+        const acknowledged = await target.restart("crash/", 40);
+        assert.ok(acknowledged.length >= 40, `only ${acknowledged.length} writes acknowledged`);
+        const storage = target.storage;
+        for (const kv of acknowledged) {
+          const now = await storage.get(kv.key);
+          assert.ok(now, `acknowledged ${kv.key} lost`);
+          assert.ok(now.modRevision >= kv.modRevision);
+        }
+        assert.equal((await storage.get("crash/before"))?.value, "b");
+        const highest = Math.max(...acknowledged.map((kv) => kv.modRevision));
+        assert.ok((await storage.revision()) >= highest);
+        const after = mustOk(await storage.create("crash/after", "a")).kv;
+        assert.ok(after.modRevision > highest, `revision went back: ${after.modRevision} <= ${highest}`);
+      });
   });
 }

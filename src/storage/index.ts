@@ -1,7 +1,7 @@
 /** The storage folder's public surface: the contract and the one factory the API server uses. */
 import { join } from "node:path";
-import type { Storage } from "./storage.ts";
 import { MemoryStorage } from "./memory/memory-storage.ts";
+import type { Storage } from "./storage.ts";
 
 export * from "./storage.ts";
 

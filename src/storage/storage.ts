@@ -43,10 +43,7 @@ export interface ListOptions {
 export type CreateResult = { type: "ok"; kv: KeyValue } | { type: "exists"; current: KeyValue };
 
 /** Outcome of a compare-and-swap update or delete. */
-export type SwapResult =
-  | { type: "ok"; kv: KeyValue }
-  | { type: "conflict"; current: KeyValue }
-  | { type: "not-found" };
+export type SwapResult = { type: "ok"; kv: KeyValue } | { type: "conflict"; current: KeyValue } | { type: "not-found" };
 
 /** Thrown by list and watch when the asked revision is older than the kept history. */
 export class CompactedError extends Error {

@@ -1,9 +1,10 @@
 /** End-to-end: service cluster IP allocation, release, validation, scale and restart repair. */
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { test } from "node:test";
 import { openStorage } from "../../src/storage/index.ts";
 import { startHarness } from "./apiserver-harness.ts";
 
@@ -36,9 +37,18 @@ test("requested, taken, out of range, headless, released on delete", async () =>
     assert.equal(dup.status, 409);
     assert.equal(await h.storage.get("core/ipallocations/10.0.0.6"), undefined, "a failed create releases its IP");
 
-    const changed = await h.call("PATCH", `${SVC}/auto`, { spec: { clusterIP: "10.0.0.3" } }, { "content-type": "application/merge-patch+json" });
+    const changed = await h.call(
+      "PATCH",
+      `${SVC}/auto`,
+      { spec: { clusterIP: "10.0.0.3" } },
+      { "content-type": "application/merge-patch+json" },
+    );
     assert.equal(changed.status, 422, "clusterIP is immutable");
-    const kept = await h.call("PUT", `${SVC}/auto`, { ...auto.body, metadata: { name: "auto" }, spec: { ports: [{ port: 81 }] } });
+    const kept = await h.call("PUT", `${SVC}/auto`, {
+      ...auto.body,
+      metadata: { name: "auto" },
+      spec: { ports: [{ port: 81 }] },
+    });
     assert.equal(kept.status, 200, JSON.stringify(kept.body));
     assert.equal(kept.body.spec.clusterIP, "10.0.0.2");
 
@@ -48,7 +58,13 @@ test("requested, taken, out of range, headless, released on delete", async () =>
     // 10.0.0.0/29: hosts .1–.6; .1 reserved for auto allocation; .2, .5 taken → .3, .4, .6 left.
     const more = [];
     for (const n of ["m1", "m2", "m3", "m4"]) more.push(await h.call("POST", SVC, service(n)));
-    assert.deepEqual(more.slice(0, 3).map((r) => r.body.spec.clusterIP).sort(), ["10.0.0.3", "10.0.0.4", "10.0.0.6"]);
+    assert.deepEqual(
+      more
+        .slice(0, 3)
+        .map((r) => r.body.spec.clusterIP)
+        .sort(),
+      ["10.0.0.3", "10.0.0.4", "10.0.0.6"],
+    );
     assert.equal(more[3]?.status, 500, "a full range is an internal error, as in Kubernetes");
   } finally {
     await h.close();
@@ -89,7 +105,11 @@ test("restart repairs reservations against the stored services", async () => {
     const b = (await h.call("POST", SVC, service("b"))).body.spec.clusterIP;
     await h.close();
     // Simulate crashes between the two writes: an orphan reservation and a service without one.
-    assert.equal((await storage.create("core/ipallocations/10.96.0.50", JSON.stringify({ namespace: "default", name: "gone" }))).type, "ok");
+    assert.equal(
+      (await storage.create("core/ipallocations/10.96.0.50", JSON.stringify({ namespace: "default", name: "gone" })))
+        .type,
+      "ok",
+    );
     assert.equal((await storage.delete(`core/ipallocations/${b}`)).type, "ok");
     await storage.close();
 

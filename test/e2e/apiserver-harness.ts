@@ -1,7 +1,8 @@
 /** Starting an API server on a free loopback port for end-to-end tests, and small fetch helpers. */
+
+import { type ApiServerOptions, type RunningApiServer, startApiServer } from "../../src/apiserver/index.ts";
 import { openStorage } from "../../src/storage/index.ts";
 import type { Storage } from "../../src/storage/storage.ts";
-import { startApiServer, type ApiServerOptions, type RunningApiServer } from "../../src/apiserver/index.ts";
 
 /** A running server with its store. */
 export interface Harness {
@@ -9,7 +10,12 @@ export interface Harness {
   storage: Storage;
   url: string;
   /** fetch relative to the server, JSON body in and parsed JSON out. */
-  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   close(): Promise<void>;
 }
 
@@ -18,7 +24,10 @@ export async function startHarness(options: Partial<ApiServerOptions> = {}): Pro
   const storage = options.storage ?? (await openStorage({ type: "memory", dataDir: "/nonexistent" }));
   const server = await startApiServer({ listen: "127.0.0.1:0", ...options, storage });
   const call: Harness["call"] = async (method, path, body, headers = {}) => {
-    const init: RequestInit = { method, headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers } };
+    const init: RequestInit = {
+      method,
+      headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers },
+    };
     if (body !== undefined) init.body = typeof body === "string" ? body : JSON.stringify(body);
     const res = await fetch(server.url + path, init);
     const text = await res.text();

@@ -8,8 +8,8 @@ import { resourceByName } from "../../src/api/resources.ts";
 import type { RunningApiServer } from "../../src/apiserver/index.ts";
 import { ensurePki, type Pki } from "../../src/apiserver/pki/ensure-pki.ts";
 import { servingSans } from "../../src/apiserver/pki/sans.ts";
-import { ClientError, RestClient } from "../../src/client/rest-client.ts";
-import { startHarness, type Harness } from "./apiserver-harness.ts";
+import { type ClientError, RestClient } from "../../src/client/rest-client.ts";
+import { type Harness, startHarness } from "./apiserver-harness.ts";
 
 const NAMESPACES = resourceByName("namespaces")!;
 const SERVICES = resourceByName("services")!;
@@ -34,7 +34,11 @@ test("the server URL is https and the token is still required", async () => {
   assert.match(server.url, /^https:\/\/127\.0\.0\.1:\d+$/);
   const anonymous = new RestClient({ server: server.url, ca: pki.ca });
   await assert.rejects(anonymous.list(NAMESPACES, undefined), (err: ClientError) => err.code === 401);
-  assert.equal((await anonymous.request<{ gitVersion?: string }>("GET", "/version")).gitVersion !== undefined, true, "public paths need no token");
+  assert.equal(
+    (await anonymous.request<{ gitVersion?: string }>("GET", "/version")).gitVersion !== undefined,
+    true,
+    "public paths need no token",
+  );
 });
 
 test("a client trusting the CA lists, creates and watches over TLS", async () => {
@@ -42,7 +46,12 @@ test("a client trusting the CA lists, creates and watches over TLS", async () =>
   const list = await client.list(NAMESPACES, undefined);
   assert.ok(list.items.some((ns) => ns.metadata.name === "default"));
   const ac = new AbortController();
-  const events = client.watch(SERVICES, "default", { resourceVersion: list.metadata.resourceVersion ?? "0" }, ac.signal);
+  const events = client.watch(
+    SERVICES,
+    "default",
+    { resourceVersion: list.metadata.resourceVersion ?? "0" },
+    ac.signal,
+  );
   await client.create(SERVICES, "default", { metadata: { name: "web" }, spec: { ports: [{ port: 80 }] } });
   const first = await events.next();
   assert.equal(first.done, false);
@@ -54,7 +63,10 @@ test("a client trusting the CA lists, creates and watches over TLS", async () =>
 
 test("a client with the system CAs, or another CA, cannot reach it; insecure-skip-tls-verify can", async () => {
   const system = new RestClient({ server: server.url, token: "s3cret" });
-  await assert.rejects(system.list(NAMESPACES, undefined), (err: ClientError) => err.code === 0 && /SELF_SIGNED|UNABLE_TO|CERT/.test(err.message));
+  await assert.rejects(
+    system.list(NAMESPACES, undefined),
+    (err: ClientError) => err.code === 0 && /SELF_SIGNED|UNABLE_TO|CERT/.test(err.message),
+  );
   const other = await ensurePki(join(dir, "other"), servingSans("127.0.0.1"));
   const wrong = new RestClient({ server: server.url, token: "s3cret", ca: other.ca });
   await assert.rejects(wrong.list(NAMESPACES, undefined), (err: ClientError) => err.code === 0);

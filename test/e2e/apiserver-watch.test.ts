@@ -1,9 +1,10 @@
 /** End-to-end: watch streaming from a revision, from 0, bookmarks, selectors, timeouts and 410. */
-import { test, after, before } from "node:test";
+
 import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
 import { openStorage, type Storage } from "../../src/storage/index.ts";
-import { readEvents, startHarness, type Harness } from "./apiserver-harness.ts";
 import { waitFor } from "../support/wait-for.ts";
+import { type Harness, readEvents, startHarness } from "./apiserver-harness.ts";
 
 let h: Harness;
 before(async () => {
@@ -26,15 +27,30 @@ test("watch from a resourceVersion sends every later change in order", async () 
   const res = await watch(`${EP}?watch=true&resourceVersion=${a.metadata.resourceVersion}`, ac.signal);
   assert.equal(res.status, 200);
   await h.call("POST", EP, { metadata: { name: "b" } });
-  await h.call("PATCH", `${EP}/a`, { metadata: { labels: { x: "1" } } }, { "content-type": "application/merge-patch+json" });
+  await h.call(
+    "PATCH",
+    `${EP}/a`,
+    { metadata: { labels: { x: "1" } } },
+    { "content-type": "application/merge-patch+json" },
+  );
   const del = (await h.call("DELETE", `${EP}/b`)).body;
   const events = await readEvents(res, (e) => e.length >= 3);
   ac.abort();
-  assert.deepEqual(events.map((e) => [e.type, e.object.metadata.name]), [["ADDED", "b"], ["MODIFIED", "a"], ["DELETED", "b"]]);
+  assert.deepEqual(
+    events.map((e) => [e.type, e.object.metadata.name]),
+    [
+      ["ADDED", "b"],
+      ["MODIFIED", "a"],
+      ["DELETED", "b"],
+    ],
+  );
   assert.equal(events[1].object.metadata.labels.x, "1");
   assert.equal(events[2].object.metadata.resourceVersion, del.metadata.resourceVersion);
   const rvs = events.map((e) => Number(e.object.metadata.resourceVersion));
-  assert.deepEqual([...rvs].sort((x, y) => x - y), rvs);
+  assert.deepEqual(
+    [...rvs].sort((x, y) => x - y),
+    rvs,
+  );
 });
 
 test("watch without a resourceVersion starts with ADDED for current objects (all namespaces too)", async () => {
@@ -52,7 +68,8 @@ test("watch without a resourceVersion starts with ADDED for current objects (all
 });
 
 test("label selectors turn objects leaving or entering the selection into DELETED/ADDED", async () => {
-  const rv = (await h.call("POST", EP, { metadata: { name: "sel", labels: { tier: "front" } } })).body.metadata.resourceVersion;
+  const rv = (await h.call("POST", EP, { metadata: { name: "sel", labels: { tier: "front" } } })).body.metadata
+    .resourceVersion;
   const ac = new AbortController();
   const res = await watch(`${EP}?watch=true&resourceVersion=${rv}&labelSelector=tier%3Dfront`, ac.signal);
   const mp = { "content-type": "application/merge-patch+json" };
@@ -62,12 +79,22 @@ test("label selectors turn objects leaving or entering the selection into DELETE
   await h.call("PATCH", `${EP}/other`, { metadata: { annotations: { n: "1" } } }, mp);
   const events = await readEvents(res, (e) => e.length >= 3);
   ac.abort();
-  assert.deepEqual(events.map((e) => [e.type, e.object.metadata.name]), [["DELETED", "sel"], ["ADDED", "other"], ["MODIFIED", "other"]]);
+  assert.deepEqual(
+    events.map((e) => [e.type, e.object.metadata.name]),
+    [
+      ["DELETED", "sel"],
+      ["ADDED", "other"],
+      ["MODIFIED", "other"],
+    ],
+  );
 });
 
 test("bookmarks carry only kind, apiVersion and the resourceVersion", async () => {
   const ac = new AbortController();
-  const res = await watch(`${EP}?watch=true&allowWatchBookmarks=true&resourceVersion=1&labelSelector=none%3Dnone`, ac.signal);
+  const res = await watch(
+    `${EP}?watch=true&allowWatchBookmarks=true&resourceVersion=1&labelSelector=none%3Dnone`,
+    ac.signal,
+  );
   const events = await readEvents(res, (e) => e.some((x) => x.type === "BOOKMARK"));
   ac.abort();
   const bm = events.find((e) => e.type === "BOOKMARK");
@@ -124,7 +151,8 @@ test("a too-old resourceVersion ends with an ERROR event: 410 Expired", async ()
   const hh = await startHarness({ storage });
   try {
     await hh.call("POST", "/api/v1/namespaces", { metadata: { name: "old" } });
-    for (let i = 0; i < 10; i++) await hh.call("POST", "/api/v1/namespaces/old/endpoints", { metadata: { name: `e${i}` } });
+    for (let i = 0; i < 10; i++)
+      await hh.call("POST", "/api/v1/namespaces/old/endpoints", { metadata: { name: `e${i}` } });
     const res = await fetch(`${hh.url}/api/v1/namespaces/old/endpoints?watch=true&resourceVersion=1`);
     assert.equal(res.status, 200);
     const events = await readEvents(res, () => false);

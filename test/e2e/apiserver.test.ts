@@ -1,13 +1,14 @@
 /** End-to-end: every verb on every kind, and the error statuses, through a real server on loopback. */
-import { test, after, before } from "node:test";
+
 import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startHarness, type Harness } from "./apiserver-harness.ts";
+import { after, before, test } from "node:test";
 import { startApiServer } from "../../src/apiserver/index.ts";
-import { openStorage, StorageUnavailableError, type Storage } from "../../src/storage/index.ts";
+import { openStorage, type Storage, StorageUnavailableError } from "../../src/storage/index.ts";
 import { DESIGN_NOTE_RECORD } from "../support/design-note.ts";
+import { type Harness, startHarness } from "./apiserver-harness.ts";
 
 let h: Harness;
 before(async () => {
@@ -19,12 +20,58 @@ after(async () => {
 
 /** One sample object and its collection path per served kind. */
 const KINDS = [
-  { path: "/api/v1/namespaces/default/pods", obj: { apiVersion: "v1", kind: "Pod", metadata: { name: "p1", labels: { app: "web" } }, spec: { containers: [{ name: "c", image: "nginx" }] }, status: { podIP: "10.244.0.5" } } },
-  { path: "/api/v1/namespaces/default/services", obj: { apiVersion: "v1", kind: "Service", metadata: { name: "s1", labels: { app: "web" } }, spec: { selector: { app: "web" }, ports: [{ port: 80 }] } } },
-  { path: "/api/v1/namespaces/default/endpoints", obj: { apiVersion: "v1", kind: "Endpoints", metadata: { name: "s1", labels: { app: "web" } }, subsets: [{ addresses: [{ ip: "10.244.0.5" }], ports: [{ port: 80 }] }] } },
-  { path: "/apis/discovery.k8s.io/v1/namespaces/default/endpointslices", obj: { apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice", metadata: { name: "s1-abc", labels: { app: "web" } }, addressType: "IPv4", endpoints: [{ addresses: ["10.244.0.5"] }], ports: [{ port: 80 }] } },
-  { path: "/apis/kdns.dev/v1/namespaces/default/dnsrecords", obj: { apiVersion: "kdns.dev/v1", kind: "DNSRecord", metadata: { name: "r1", labels: { app: "web" } }, spec: { host: "web.example.com", paths: [{ path: "/", service: "s1", port: 80 }] } } },
-  { path: "/api/v1/namespaces", obj: { apiVersion: "v1", kind: "Namespace", metadata: { name: "crud-ns", labels: { app: "web" } } } },
+  {
+    path: "/api/v1/namespaces/default/pods",
+    obj: {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "p1", labels: { app: "web" } },
+      spec: { containers: [{ name: "c", image: "nginx" }] },
+      status: { podIP: "10.244.0.5" },
+    },
+  },
+  {
+    path: "/api/v1/namespaces/default/services",
+    obj: {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "s1", labels: { app: "web" } },
+      spec: { selector: { app: "web" }, ports: [{ port: 80 }] },
+    },
+  },
+  {
+    path: "/api/v1/namespaces/default/endpoints",
+    obj: {
+      apiVersion: "v1",
+      kind: "Endpoints",
+      metadata: { name: "s1", labels: { app: "web" } },
+      subsets: [{ addresses: [{ ip: "10.244.0.5" }], ports: [{ port: 80 }] }],
+    },
+  },
+  {
+    path: "/apis/discovery.k8s.io/v1/namespaces/default/endpointslices",
+    obj: {
+      apiVersion: "discovery.k8s.io/v1",
+      kind: "EndpointSlice",
+      metadata: { name: "s1-abc", labels: { app: "web" } },
+      addressType: "IPv4",
+      endpoints: [{ addresses: ["10.244.0.5"] }],
+      ports: [{ port: 80 }],
+    },
+  },
+  {
+    path: "/apis/kdns.dev/v1/namespaces/default/dnsrecords",
+    obj: {
+      apiVersion: "kdns.dev/v1",
+      kind: "DNSRecord",
+      metadata: { name: "r1", labels: { app: "web" } },
+      spec: { host: "web.example.com", paths: [{ path: "/", service: "s1", port: 80 }] },
+    },
+  },
+  {
+    path: "/api/v1/namespaces",
+    obj: { apiVersion: "v1", kind: "Namespace", metadata: { name: "crud-ns", labels: { app: "web" } } },
+  },
 ];
 
 for (const { path, obj } of KINDS) {
@@ -61,12 +108,25 @@ for (const { path, obj } of KINDS) {
     const stale = await h.call("PUT", `${path}/${name}`, changed);
     assert.equal(stale.status, 409);
     assert.equal(stale.body.reason, "Conflict");
-    assert.match(stale.body.message, /the object has been modified; please apply your changes to the latest version and try again/);
+    assert.match(
+      stale.body.message,
+      /the object has been modified; please apply your changes to the latest version and try again/,
+    );
 
-    const merged = await h.call("PATCH", `${path}/${name}`, { metadata: { annotations: { a: "b" } } }, { "content-type": "application/merge-patch+json" });
+    const merged = await h.call(
+      "PATCH",
+      `${path}/${name}`,
+      { metadata: { annotations: { a: "b" } } },
+      { "content-type": "application/merge-patch+json" },
+    );
     assert.equal(merged.status, 200, JSON.stringify(merged.body));
     assert.equal(merged.body.metadata.annotations.a, "b");
-    const jsonPatched = await h.call("PATCH", `${path}/${name}`, [{ op: "add", path: "/metadata/labels/j", value: "p" }], { "content-type": "application/json-patch+json" });
+    const jsonPatched = await h.call(
+      "PATCH",
+      `${path}/${name}`,
+      [{ op: "add", path: "/metadata/labels/j", value: "p" }],
+      { "content-type": "application/json-patch+json" },
+    );
     assert.equal(jsonPatched.status, 200, JSON.stringify(jsonPatched.body));
     assert.equal(jsonPatched.body.metadata.labels.j, "p");
 
@@ -80,16 +140,35 @@ for (const { path, obj } of KINDS) {
 
 test("spec changes bump the generation; main PUT keeps status, /status changes only status", async () => {
   const path = "/api/v1/namespaces/default/pods";
-  const c = (await h.call("POST", path, { metadata: { name: "gen" }, spec: { containers: [{ name: "c", image: "a" }] }, status: { phase: "Pending" } })).body;
-  const put = await h.call("PUT", `${path}/gen`, { ...c, spec: { containers: [{ name: "c", image: "b" }] }, status: { phase: "Hacked" } });
+  const c = (
+    await h.call("POST", path, {
+      metadata: { name: "gen" },
+      spec: { containers: [{ name: "c", image: "a" }] },
+      status: { phase: "Pending" },
+    })
+  ).body;
+  const put = await h.call("PUT", `${path}/gen`, {
+    ...c,
+    spec: { containers: [{ name: "c", image: "b" }] },
+    status: { phase: "Hacked" },
+  });
   assert.equal(put.status, 200, JSON.stringify(put.body));
   assert.equal(put.body.metadata.generation, 2);
   assert.equal(put.body.status.phase, "Pending");
-  const st = await h.call("PUT", `${path}/gen/status`, { ...put.body, spec: { containers: [{ name: "c", image: "z" }] }, status: { phase: "Running", podIP: "10.1.2.3" } });
+  const st = await h.call("PUT", `${path}/gen/status`, {
+    ...put.body,
+    spec: { containers: [{ name: "c", image: "z" }] },
+    status: { phase: "Running", podIP: "10.1.2.3" },
+  });
   assert.equal(st.status, 200, JSON.stringify(st.body));
   assert.equal(st.body.status.phase, "Running");
   assert.equal(st.body.spec.containers[0].image, "b");
-  const sp = await h.call("PATCH", `${path}/gen/status`, { status: { phase: "Succeeded" } }, { "content-type": "application/merge-patch+json" });
+  const sp = await h.call(
+    "PATCH",
+    `${path}/gen/status`,
+    { status: { phase: "Succeeded" } },
+    { "content-type": "application/merge-patch+json" },
+  );
   assert.equal(sp.body.status.phase, "Succeeded");
   assert.equal(sp.body.status.podIP, "10.1.2.3");
   assert.equal((await h.call("GET", `${path}/gen/status`)).body.status.phase, "Succeeded");
@@ -102,7 +181,10 @@ test("generateName, all-namespace lists and field selectors", async () => {
   const all = await h.call("GET", "/api/v1/endpoints");
   assert.ok(all.body.items.some((i: any) => i.metadata.namespace === "kube-system"));
   const byName = await h.call("GET", `/api/v1/endpoints?fieldSelector=metadata.name%3D${made.body.metadata.name}`);
-  assert.deepEqual(byName.body.items.map((i: any) => i.metadata.name), [made.body.metadata.name]);
+  assert.deepEqual(
+    byName.body.items.map((i: any) => i.metadata.name),
+    [made.body.metadata.name],
+  );
   const notKs = await h.call("GET", "/api/v1/endpoints?fieldSelector=metadata.namespace!%3Dkube-system");
   assert.ok(notKs.body.items.every((i: any) => i.metadata.namespace !== "kube-system"));
   assert.equal((await h.call("GET", "/api/v1/endpoints?fieldSelector=spec.x%3Dy")).status, 400);
@@ -110,13 +192,19 @@ test("generateName, all-namespace lists and field selectors", async () => {
 
 test("limit/continue pages through one snapshot", async () => {
   await h.call("POST", "/api/v1/namespaces", { metadata: { name: "paging" } });
-  for (let i = 0; i < 7; i++) await h.call("POST", "/api/v1/namespaces/paging/endpoints", { metadata: { name: `e${i}`, labels: { odd: String(i % 2) } } });
+  for (let i = 0; i < 7; i++)
+    await h.call("POST", "/api/v1/namespaces/paging/endpoints", {
+      metadata: { name: `e${i}`, labels: { odd: String(i % 2) } },
+    });
   const names: string[] = [];
   let token = "";
   let pages = 0;
   let rv: string | undefined;
   do {
-    const page = await h.call("GET", `/api/v1/namespaces/paging/endpoints?limit=3${token ? `&continue=${encodeURIComponent(token)}` : ""}`);
+    const page = await h.call(
+      "GET",
+      `/api/v1/namespaces/paging/endpoints?limit=3${token ? `&continue=${encodeURIComponent(token)}` : ""}`,
+    );
     assert.equal(page.status, 200);
     rv ??= page.body.metadata.resourceVersion;
     assert.equal(page.body.metadata.resourceVersion, rv, "every page is read at the first page's revision");
@@ -126,7 +214,10 @@ test("limit/continue pages through one snapshot", async () => {
   } while (token);
   assert.deepEqual(names, ["e0", "e1", "e2", "e3", "e4", "e5", "e6"]);
   const odd = await h.call("GET", "/api/v1/namespaces/paging/endpoints?limit=2&labelSelector=odd%3D1");
-  assert.deepEqual(odd.body.items.map((i: any) => i.metadata.name), ["e1", "e3"]);
+  assert.deepEqual(
+    odd.body.items.map((i: any) => i.metadata.name),
+    ["e1", "e3"],
+  );
   assert.ok(odd.body.metadata.continue);
   assert.equal((await h.call("GET", "/api/v1/namespaces/paging/endpoints?continue=garbage")).status, 400);
 });
@@ -134,7 +225,12 @@ test("limit/continue pages through one snapshot", async () => {
 test("20 concurrent PUTs with one resourceVersion: exactly one wins", async () => {
   const c = (await h.call("POST", "/api/v1/namespaces/default/endpoints", { metadata: { name: "race" } })).body;
   const results = await Promise.all(
-    Array.from({ length: 20 }, (_, i) => h.call("PUT", "/api/v1/namespaces/default/endpoints/race", { ...c, metadata: { ...c.metadata, labels: { i: String(i) } } })),
+    Array.from({ length: 20 }, (_, i) =>
+      h.call("PUT", "/api/v1/namespaces/default/endpoints/race", {
+        ...c,
+        metadata: { ...c.metadata, labels: { i: String(i) } },
+      }),
+    ),
   );
   assert.equal(results.filter((r) => r.status === 200).length, 1);
   assert.equal(results.filter((r) => r.status === 409 && r.body.reason === "Conflict").length, 19);
@@ -159,14 +255,22 @@ test("4xx statuses", async () => {
   const svc = "/api/v1/namespaces/default/services";
   const notJson = await h.call("POST", svc, "{nope");
   assert.deepEqual([notJson.status, notJson.body.kind, notJson.body.reason], [400, "Status", "BadRequest"]);
-  const yaml = await h.call("POST", "/api/v1/namespaces/default/endpoints", "metadata:\n  name: from-yaml\n", { "content-type": "application/yaml" });
+  const yaml = await h.call("POST", "/api/v1/namespaces/default/endpoints", "metadata:\n  name: from-yaml\n", {
+    "content-type": "application/yaml",
+  });
   assert.equal(yaml.status, 201, JSON.stringify(yaml.body));
   assert.equal((await h.call("POST", svc, "metadata: [", { "content-type": "application/yaml" })).status, 400);
   const wrongKind = await h.call("POST", svc, { apiVersion: "v1", kind: "Pod", metadata: { name: "x" } });
   assert.equal(wrongKind.status, 400);
-  const wrongNs = await h.call("POST", svc, { metadata: { name: "x", namespace: "other" }, spec: { ports: [{ port: 1 }] } });
+  const wrongNs = await h.call("POST", svc, {
+    metadata: { name: "x", namespace: "other" },
+    spec: { ports: [{ port: 1 }] },
+  });
   assert.equal(wrongNs.status, 400);
-  const noNs = await h.call("POST", "/api/v1/namespaces/missing/services", { metadata: { name: "x" }, spec: { ports: [{ port: 1 }] } });
+  const noNs = await h.call("POST", "/api/v1/namespaces/missing/services", {
+    metadata: { name: "x" },
+    spec: { ports: [{ port: 1 }] },
+  });
   assert.deepEqual([noNs.status, noNs.body.message], [404, 'namespaces "missing" not found']);
   const invalid = await h.call("POST", svc, { metadata: { name: "Bad_Name" }, spec: { ports: [{ port: 1 }] } });
   assert.equal(invalid.status, 422);
@@ -177,24 +281,50 @@ test("4xx statuses", async () => {
   await h.call("POST", "/api/v1/namespaces/default/endpoints", { metadata: { name: "named" } });
   const renamed = await h.call("PUT", "/api/v1/namespaces/default/endpoints/named", { metadata: { name: "other" } });
   assert.equal(renamed.status, 400);
-  assert.equal((await h.call("PUT", "/api/v1/namespaces/default/endpoints/ghost", { metadata: { name: "ghost" } })).status, 404);
-  const unknownPatch = await h.call("PATCH", "/api/v1/namespaces/default/endpoints/named", {}, { "content-type": "application/x-unknown-patch+json" });
+  assert.equal(
+    (await h.call("PUT", "/api/v1/namespaces/default/endpoints/ghost", { metadata: { name: "ghost" } })).status,
+    404,
+  );
+  const unknownPatch = await h.call(
+    "PATCH",
+    "/api/v1/namespaces/default/endpoints/named",
+    {},
+    { "content-type": "application/x-unknown-patch+json" },
+  );
   assert.deepEqual([unknownPatch.status, unknownPatch.body.reason], [415, "UnsupportedMediaType"]);
-  const smp = await h.call("PATCH", "/api/v1/namespaces/default/endpoints/named", { metadata: { labels: { a: "b" } } }, { "content-type": "application/strategic-merge-patch+json" });
+  const smp = await h.call(
+    "PATCH",
+    "/api/v1/namespaces/default/endpoints/named",
+    { metadata: { labels: { a: "b" } } },
+    { "content-type": "application/strategic-merge-patch+json" },
+  );
   assert.deepEqual([smp.status, smp.body.metadata.labels], [200, { a: "b" }]);
-  const badPatch = await h.call("PATCH", "/api/v1/namespaces/default/endpoints/named", [{ op: "remove", path: "/nope/x" }], { "content-type": "application/json-patch+json" });
+  const badPatch = await h.call(
+    "PATCH",
+    "/api/v1/namespaces/default/endpoints/named",
+    [{ op: "remove", path: "/nope/x" }],
+    { "content-type": "application/json-patch+json" },
+  );
   assert.equal(badPatch.status, 422);
   const post = await h.call("POST", "/api/v1/namespaces/default/endpoints/named", {});
   assert.deepEqual([post.status, post.body.reason], [405, "MethodNotAllowed"]);
   assert.equal((await h.call("DELETE", "/api/v1/namespaces/default/endpoints")).status, 405);
   assert.equal((await h.call("GET", "/api/v1/widgets")).status, 404);
-  assert.equal((await h.call("GET", "/api/v1/namespaces/default/endpoints/named/status")).status, 404, "endpoints have no status subresource");
+  assert.equal(
+    (await h.call("GET", "/api/v1/namespaces/default/endpoints/named/status")).status,
+    404,
+    "endpoints have no status subresource",
+  );
   assert.equal((await h.call("DELETE", "/api/v1/namespaces/default")).status, 403);
 });
 
 test("413 for a body over 3 MiB, and the server keeps serving", async () => {
   const big = JSON.stringify({ metadata: { name: "big", annotations: { a: "x".repeat(3 * 1024 * 1024) } } });
-  const res = await fetch(`${h.url}/api/v1/namespaces/default/endpoints`, { method: "POST", headers: { "content-type": "application/json" }, body: big });
+  const res = await fetch(`${h.url}/api/v1/namespaces/default/endpoints`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: big,
+  });
   assert.equal(res.status, 413);
   assert.equal(((await res.json()) as any).reason, "RequestEntityTooLarge");
   const chunked = new ReadableStream({
@@ -203,7 +333,12 @@ test("413 for a body over 3 MiB, and the server keeps serving", async () => {
       controller.close();
     },
   });
-  const res2 = await fetch(`${h.url}/api/v1/namespaces/default/endpoints`, { method: "POST", headers: { "content-type": "application/json" }, body: chunked, duplex: "half" } as RequestInit);
+  const res2 = await fetch(`${h.url}/api/v1/namespaces/default/endpoints`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: chunked,
+    duplex: "half",
+  } as RequestInit);
   assert.equal(res2.status, 413);
   await res2.body?.cancel();
   assert.equal((await h.call("GET", "/api/v1/namespaces/default/endpoints/big")).status, 404);
@@ -211,17 +346,34 @@ test("413 for a body over 3 MiB, and the server keeps serving", async () => {
 
 test("deleting a namespace deletes everything in it", async () => {
   await h.call("POST", "/api/v1/namespaces", { metadata: { name: "doomed" } });
-  const svc = await h.call("POST", "/api/v1/namespaces/doomed/services", { metadata: { name: "s" }, spec: { ports: [{ port: 80 }] } });
-  await h.call("POST", "/api/v1/namespaces/doomed/pods", { metadata: { name: "p" }, spec: { containers: [{ name: "c", image: "i" }] } });
-  await h.call("POST", "/apis/kdns.dev/v1/namespaces/doomed/dnsrecords", { metadata: { name: "r" }, spec: { host: "a.example.com", paths: [{ path: "/", service: "s", port: 80 }] } });
+  const svc = await h.call("POST", "/api/v1/namespaces/doomed/services", {
+    metadata: { name: "s" },
+    spec: { ports: [{ port: 80 }] },
+  });
+  await h.call("POST", "/api/v1/namespaces/doomed/pods", {
+    metadata: { name: "p" },
+    spec: { containers: [{ name: "c", image: "i" }] },
+  });
+  await h.call("POST", "/apis/kdns.dev/v1/namespaces/doomed/dnsrecords", {
+    metadata: { name: "r" },
+    spec: { host: "a.example.com", paths: [{ path: "/", service: "s", port: 80 }] },
+  });
   const del = await h.call("DELETE", "/api/v1/namespaces/doomed");
   assert.equal(del.status, 200);
   assert.equal(del.body.kind, "Namespace");
-  for (const p of ["/api/v1/namespaces/doomed/services", "/api/v1/namespaces/doomed/pods", "/apis/kdns.dev/v1/namespaces/doomed/dnsrecords"]) {
+  for (const p of [
+    "/api/v1/namespaces/doomed/services",
+    "/api/v1/namespaces/doomed/pods",
+    "/apis/kdns.dev/v1/namespaces/doomed/dnsrecords",
+  ]) {
     assert.deepEqual((await h.call("GET", p)).body.items, [], p);
   }
   assert.equal((await h.call("GET", "/api/v1/namespaces/doomed")).status, 404);
-  assert.equal(await h.storage.get(`core/ipallocations/${svc.body.spec.clusterIP}`), undefined, "the service's IP is released");
+  assert.equal(
+    await h.storage.get(`core/ipallocations/${svc.body.spec.clusterIP}`),
+    undefined,
+    "the service's IP is released",
+  );
 });
 
 test("discovery documents", async () => {
@@ -260,23 +412,33 @@ test("bearer tokens, listen errors, and refusing non-loopback without a token fi
   const dir = await mkdtemp(join(tmpdir(), "kdns-auth-"));
   const storage = await openStorage({ type: "memory", dataDir: dir });
   try {
-    await writeFile(join(dir, "tokens"), "# comment\ns3cret,admin,1,\"system:masters\"\n");
+    await writeFile(join(dir, "tokens"), '# comment\ns3cret,admin,1,"system:masters"\n');
     const secured = await startHarness({ storage, tokenFile: join(dir, "tokens") });
     try {
       const anon = await secured.call("GET", "/api/v1/namespaces");
       assert.equal(anon.status, 401);
       assert.equal(anon.body.reason, "Unauthorized");
       assert.match(anon.headers.get("www-authenticate") ?? "", /^Bearer/);
-      assert.equal((await secured.call("GET", "/api/v1/namespaces", undefined, { authorization: "Bearer wrong" })).status, 401);
-      assert.equal((await secured.call("GET", "/api/v1/namespaces", undefined, { authorization: "Bearer s3cret" })).status, 200);
+      assert.equal(
+        (await secured.call("GET", "/api/v1/namespaces", undefined, { authorization: "Bearer wrong" })).status,
+        401,
+      );
+      assert.equal(
+        (await secured.call("GET", "/api/v1/namespaces", undefined, { authorization: "Bearer s3cret" })).status,
+        200,
+      );
       assert.equal((await secured.call("GET", "/healthz")).status, 200);
       assert.equal((await secured.call("GET", "/version")).status, 200);
       const port = new URL(secured.url).port;
-      await assert.rejects(startApiServer({ listen: `127.0.0.1:${port}`, storage }), { message: `cannot listen on 127.0.0.1:${port}: address already in use` });
+      await assert.rejects(startApiServer({ listen: `127.0.0.1:${port}`, storage }), {
+        message: `cannot listen on 127.0.0.1:${port}: address already in use`,
+      });
     } finally {
       await secured.close();
     }
-    await assert.rejects(startApiServer({ listen: "0.0.0.0:0", storage }), { message: "refusing to listen on 0.0.0.0:0 without --token-file" });
+    await assert.rejects(startApiServer({ listen: "0.0.0.0:0", storage }), {
+      message: "refusing to listen on 0.0.0.0:0 without --token-file",
+    });
   } finally {
     await storage.close();
     await rm(dir, { recursive: true, force: true });

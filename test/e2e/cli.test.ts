@@ -2,13 +2,14 @@
  * The real `kdns` binary end to end: `kdns up --store memory` as a child process on a free
  * loopback port, and the CLI commands run as child processes against it.
  */
-import { test, before, after } from "node:test";
+
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { after, before, test } from "node:test";
 import { parse, parseAllDocuments } from "yaml";
 import { findNginx } from "../../src/gateway/nginx/binary.ts";
 import { freePort } from "../support/free-port.ts";
@@ -136,11 +137,25 @@ before(async () => {
   await writeFile(join(dir, "flat-dns.json"), JSON.stringify(FLAT_DNS, null, 2));
   port = await freePort();
   up = startDaemon([
-    "up", "--store", "memory", "--api-listen", `127.0.0.1:${port}`, "--dns-listen", `127.0.0.1:${await freePort()}`,
-    "--gateway-listen", `127.0.0.1:${await freePort()}`, "--data-dir", join(dir, "data"), "--upstream", "none",
+    "up",
+    "--store",
+    "memory",
+    "--api-listen",
+    `127.0.0.1:${port}`,
+    "--dns-listen",
+    `127.0.0.1:${await freePort()}`,
+    "--gateway-listen",
+    `127.0.0.1:${await freePort()}`,
+    "--data-dir",
+    join(dir, "data"),
+    "--upstream",
+    "none",
   ]);
   const daemon = up;
-  await waitFor(() => /api server listening on (\S+)/.exec(daemon.output())?.[1], { timeoutMs: 30_000, what: `"listening" line, got: ${daemon.output()}` });
+  await waitFor(() => /api server listening on (\S+)/.exec(daemon.output())?.[1], {
+    timeoutMs: 30_000,
+    what: `"listening" line, got: ${daemon.output()}`,
+  });
   server = `http://127.0.0.1:${port}`;
   await waitFor(async () => (await fetch(`${server}/readyz`)).ok, { timeoutMs: 30_000, what: "/readyz" });
 });
@@ -205,16 +220,32 @@ test("get services: table, wide, -A, json, yaml, name", async () => {
   assert.match(wide.stdout, /^shop\s+web\s+.*app=web$/m);
   assert.match(wide.stdout, /^default\s+kubernetes\s+|^shop\s+db\s+/m);
 
-  const json = JSON.parse((await kdns(["get", "svc", "web", "-n", "shop", "-o", "json"], { server })).stdout) as { kind: string; spec: { ports: { name: string }[] } };
+  const json = JSON.parse((await kdns(["get", "svc", "web", "-n", "shop", "-o", "json"], { server })).stdout) as {
+    kind: string;
+    spec: { ports: { name: string }[] };
+  };
   assert.equal(json.kind, "Service");
-  assert.deepEqual(json.spec.ports.map((p) => p.name), ["http", "metrics"]);
+  assert.deepEqual(
+    json.spec.ports.map((p) => p.name),
+    ["http", "metrics"],
+  );
 
-  const list = JSON.parse((await kdns(["get", "svc", "web", "db", "-n", "shop", "-o", "json"], { server })).stdout) as { kind: string; apiVersion: string; items: { metadata: { name: string } }[] };
+  const list = JSON.parse((await kdns(["get", "svc", "web", "db", "-n", "shop", "-o", "json"], { server })).stdout) as {
+    kind: string;
+    apiVersion: string;
+    items: { metadata: { name: string } }[];
+  };
   assert.equal(list.kind, "List");
   assert.equal(list.apiVersion, "v1");
-  assert.deepEqual(list.items.map((i) => i.metadata.name), ["web", "db"]);
+  assert.deepEqual(
+    list.items.map((i) => i.metadata.name),
+    ["web", "db"],
+  );
 
-  const yaml = parse((await kdns(["get", "svc", "-n", "shop", "-o", "yaml"], { server })).stdout) as { kind: string; items: { metadata: { name: string }; spec: { clusterIP: string } }[] };
+  const yaml = parse((await kdns(["get", "svc", "-n", "shop", "-o", "yaml"], { server })).stdout) as {
+    kind: string;
+    items: { metadata: { name: string }; spec: { clusterIP: string } }[];
+  };
   assert.equal(yaml.kind, "List");
   assert.equal(yaml.items.find((i) => i.metadata.name === "db")?.spec.clusterIP, "None");
 
@@ -224,18 +255,37 @@ test("get services: table, wide, -A, json, yaml, name", async () => {
 
 test("get pods, endpoints, endpointslices, namespaces, dnsrecords", async () => {
   const pods = await kdns(["get", "po", "-n", "shop", "-o", "wide"], { server });
-  assert.deepEqual(pods.stdout.split("\n")[0]?.split(/\s+/), ["NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE"]);
+  assert.deepEqual(pods.stdout.split("\n")[0]?.split(/\s+/), [
+    "NAME",
+    "READY",
+    "STATUS",
+    "RESTARTS",
+    "AGE",
+    "IP",
+    "NODE",
+  ]);
   const pod = pods.stdout.split("\n")[1]?.split(/\s+/);
-  assert.deepEqual([pod?.[0], pod?.[1], pod?.[2], pod?.[5], pod?.[6]], ["web-1", "1/1", "Running", "10.1.0.5", "node1"]);
+  assert.deepEqual(
+    [pod?.[0], pod?.[1], pod?.[2], pod?.[5], pod?.[6]],
+    ["web-1", "1/1", "Running", "10.1.0.5", "node1"],
+  );
 
   // The controllers derive web's endpoints from the ready pod and its named port.
-  await waitFor(async () => /^web\s+10\.1\.0\.5:8080/m.test((await kdns(["get", "ep", "-n", "shop"], { server })).stdout), { timeoutMs: 20_000, what: "endpoints of web" });
+  await waitFor(
+    async () => /^web\s+10\.1\.0\.5:8080/m.test((await kdns(["get", "ep", "-n", "shop"], { server })).stdout),
+    { timeoutMs: 20_000, what: "endpoints of web" },
+  );
   const eps = await kdns(["get", "endpoints", "-n", "shop"], { server });
   assert.deepEqual(eps.stdout.split("\n")[0]?.split(/\s+/), ["NAME", "ENDPOINTS", "AGE"]);
   assert.match(eps.stdout, /^legacy\s+192\.168\.1\.10:330\d,192\.168\.1\.11:330\d\s/m);
 
   const slices = await kdns(["get", "endpointslices", "legacy-manual", "-n", "shop"], { server });
-  assert.deepEqual(slices.stdout.split("\n")[1]?.split(/\s+/).slice(0, 4), ["legacy-manual", "IPv4", "3306", "192.168.1.10"]);
+  assert.deepEqual(slices.stdout.split("\n")[1]?.split(/\s+/).slice(0, 4), [
+    "legacy-manual",
+    "IPv4",
+    "3306",
+    "192.168.1.10",
+  ]);
 
   const ns = await kdns(["get", "ns"], { server });
   assert.match(ns.stdout, /^NAME\s+STATUS\s+AGE$/m);
@@ -244,9 +294,14 @@ test("get pods, endpoints, endpointslices, namespaces, dnsrecords", async () => 
   const dns = await kdns(["get", "dns", "-n", "shop"], { server });
   assert.match(dns.stdout, /^NAME\s+HOST\s+PATHS\s+AGE$/m);
   assert.match(dns.stdout, /^shop-site\s+shop\.example\.com\s+\/api,\/static\s/m);
-  const flat = JSON.parse((await kdns(["get", "dnsrecords.kdns.dev", "dns-test1", "-o", "json"], { server })).stdout) as { spec: { host: string; paths: { address: string; port: number }[] } };
+  const flat = JSON.parse(
+    (await kdns(["get", "dnsrecords.kdns.dev", "dns-test1", "-o", "json"], { server })).stdout,
+  ) as { spec: { host: string; paths: { address: string; port: number }[] } };
   assert.equal(flat.spec.host, "node1.com");
-  assert.deepEqual(flat.spec.paths.map((p) => `${p.address}:${p.port}`), ["10.1.1.10:8010", "10.1.1.11:8011"]);
+  assert.deepEqual(
+    flat.spec.paths.map((p) => `${p.address}:${p.port}`),
+    ["10.1.1.10:8010", "10.1.1.11:8011"],
+  );
   const docs = parseAllDocuments((await kdns(["get", "dnsrecord", "dns-test1", "-o", "yaml"], { server })).stdout);
   assert.equal((docs[0]?.toJS() as { kind: string }).kind, "DNSRecord");
 });
@@ -298,13 +353,18 @@ test("the README's examples/ apply into a namespace of their own", async () => {
   assert.equal(applied.code, 0, applied.stderr);
   assert.match(applied.stdout, /^dnsrecord\.kdns\.dev\/dns-test1 (created|configured|unchanged)$/m);
   assert.match(applied.stdout, /^service\/web (created|configured|unchanged)$/m);
-  const json = JSON.parse((await kdns(["get", "dns", "dns-test1", "-o", "json"], { server })).stdout) as { spec: { host: string } };
+  const json = JSON.parse((await kdns(["get", "dns", "dns-test1", "-o", "json"], { server })).stdout) as {
+    spec: { host: string };
+  };
   assert.equal(json.spec.host, "node1.com");
 });
 
 test("a reader that closes the pipe early (| head) ends the CLI quietly with exit 0", async () => {
   const result = await new Promise<Result>((resolvePromise, reject) => {
-    const child = spawn(NODE, [BIN, "get", "ns", "-o", "yaml"], { env: { ...process.env, KDNS_SERVER: server }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(NODE, [BIN, "get", "ns", "-o", "yaml"], {
+      env: { ...process.env, KDNS_SERVER: server },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stderr = "";
     child.stdout.destroy(); // like `head` exiting before kdns writes
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
@@ -315,7 +375,12 @@ test("a reader that closes the pipe early (| head) ends the CLI quietly with exi
 });
 
 test("a bad flag exits non-zero with one line and starts nothing", async () => {
-  for (const args of [["up", "--api-listen", "nowhere"], ["up", "--store", "paper"], ["up", "--service-cidr", "10.0.0.0/40"], ["up", "--bogus"]]) {
+  for (const args of [
+    ["up", "--api-listen", "nowhere"],
+    ["up", "--store", "paper"],
+    ["up", "--service-cidr", "10.0.0.0/40"],
+    ["up", "--bogus"],
+  ]) {
     const r = await kdns(args);
     assert.notEqual(r.code, 0, args.join(" "));
     assert.equal(r.stdout, "", args.join(" "));
@@ -329,19 +394,47 @@ test("gateway --nginx runs that nginx binary, and a wrong path exits with one li
   const calls = join(dir, "nginx-calls.log");
   const wrapper = join(dir, "my-nginx");
   await writeFile(wrapper, `#!/bin/sh\necho "$@" >> ${calls}\nexec ${real} "$@"\n`, { mode: 0o755 });
-  const gw = startDaemon(["gateway", "--server", server, "--gateway", "nginx", "--nginx", wrapper,
-    "--gateway-listen", `127.0.0.1:${await freePort()}`, "--data-dir", join(dir, "gw-data")]);
+  const gw = startDaemon([
+    "gateway",
+    "--server",
+    server,
+    "--gateway",
+    "nginx",
+    "--nginx",
+    wrapper,
+    "--gateway-listen",
+    `127.0.0.1:${await freePort()}`,
+    "--data-dir",
+    join(dir, "gw-data"),
+  ]);
   try {
     await waitFor(() => /gateway \(nginx\) listening/.test(gw.output()), { what: `gateway up:\n${gw.output()}` });
     const lines = (await readFile(calls, "utf8")).trim().split("\n");
-    assert.ok(lines.some((l) => l.startsWith("-v")), `asked the version: ${lines.join(" | ")}`);
-    assert.ok(lines.some((l) => l.includes("-t")), `tested a config with it: ${lines.join(" | ")}`);
+    assert.ok(
+      lines.some((l) => l.startsWith("-v")),
+      `asked the version: ${lines.join(" | ")}`,
+    );
+    assert.ok(
+      lines.some((l) => l.includes("-t")),
+      `tested a config with it: ${lines.join(" | ")}`,
+    );
   } finally {
     gw.child.kill("SIGTERM");
     await gw.exited;
   }
-  const r = await kdns(["gateway", "--server", server, "--gateway", "nginx", "--nginx", join(dir, "no-such-nginx"),
-    "--gateway-listen", `127.0.0.1:${await freePort()}`, "--data-dir", join(dir, "gw-data2")]);
+  const r = await kdns([
+    "gateway",
+    "--server",
+    server,
+    "--gateway",
+    "nginx",
+    "--nginx",
+    join(dir, "no-such-nginx"),
+    "--gateway-listen",
+    `127.0.0.1:${await freePort()}`,
+    "--data-dir",
+    join(dir, "gw-data2"),
+  ]);
   assert.equal(r.code, 1);
   assert.equal(r.stderr, `error: gateway: nginx binary ${join(dir, "no-such-nginx")} is not an executable file\n`);
 });

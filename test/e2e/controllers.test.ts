@@ -2,16 +2,17 @@
  * End to end: the real API server (memory storage) on loopback, the controllers against it, and
  * Endpoints / EndpointSlices following pod and service changes.
  */
-import { test, type TestContext } from "node:test";
+
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type TestContext, test } from "node:test";
 import { resourceByPath } from "../../src/api/resources.ts";
 import type { EndpointSlice, Endpoints, Pod, Service } from "../../src/api/types.ts";
 import { startApiServer } from "../../src/apiserver/index.ts";
-import { RestClient, ClientError } from "../../src/client/rest-client.ts";
-import { startControllers, type RunningControllers } from "../../src/controllers/index.ts";
+import { ClientError, RestClient } from "../../src/client/rest-client.ts";
+import { type RunningControllers, startControllers } from "../../src/controllers/index.ts";
 import { openStorage } from "../../src/storage/index.ts";
 import { waitFor } from "../support/wait-for.ts";
 
@@ -42,7 +43,11 @@ test("endpoints and slices follow pods and services", async (t) => {
 
   const latencies: Record<string, number> = {};
   /** Runs `change`, then waits until `check` holds, recording how long that took. */
-  async function observe<T>(label: string, change: () => Promise<unknown>, check: () => Promise<T>): Promise<Exclude<T, false | undefined>> {
+  async function observe<T>(
+    label: string,
+    change: () => Promise<unknown>,
+    check: () => Promise<T>,
+  ): Promise<Exclude<T, false | undefined>> {
     const started = performance.now();
     await change();
     const value = await waitFor(check, { timeoutMs: 5000, intervalMs: 2, what: label });
@@ -58,7 +63,10 @@ test("endpoints and slices follow pods and services", async (t) => {
     }
   };
   const ips = (ep: Endpoints | undefined, field: "addresses" | "notReadyAddresses"): string =>
-    (ep?.subsets ?? []).flatMap((s) => (s[field] ?? []).map((a) => a.ip)).sort().join(",");
+    (ep?.subsets ?? [])
+      .flatMap((s) => (s[field] ?? []).map((a) => a.ip))
+      .sort()
+      .join(",");
   const webSlices = async (): Promise<EndpointSlice[]> =>
     (await client.list<EndpointSlice>(SLICES, "default", { labelSelector: "kubernetes.io/service-name=web" })).items;
 
@@ -70,16 +78,32 @@ test("endpoints and slices follow pods and services", async (t) => {
     await setReady(name, ip, ready);
   }
   async function setReady(name: string, ip: string, ready: boolean): Promise<void> {
-    await client.patch(PODS, "default", name, {
-      status: { phase: "Running", podIP: ip, podIPs: [{ ip }], conditions: [{ type: "Ready", status: ready ? "True" : "False" }] },
-    }, "application/merge-patch+json", "status");
+    await client.patch(
+      PODS,
+      "default",
+      name,
+      {
+        status: {
+          phase: "Running",
+          podIP: ip,
+          podIPs: [{ ip }],
+          conditions: [{ type: "Ready", status: ready ? "True" : "False" }],
+        },
+      },
+      "application/merge-patch+json",
+      "status",
+    );
   }
 
   await client.create<Service>(SERVICES, "default", {
     metadata: { name: "web" },
     spec: { selector: { app: "web" }, ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }] },
   });
-  await observe("service created -> empty Endpoints", async () => {}, async () => (await getEndpoints()) !== undefined);
+  await observe(
+    "service created -> empty Endpoints",
+    async () => {},
+    async () => (await getEndpoints()) !== undefined,
+  );
 
   await observe(
     "two pods appear",
@@ -90,33 +114,60 @@ test("endpoints and slices follow pods and services", async (t) => {
     async () => ips(await getEndpoints(), "addresses") === "10.1.0.1,10.1.0.2",
   );
   const ep = await getEndpoints();
-  assert.deepEqual(ep?.subsets?.[0]?.ports, [{ name: "http", port: 8080, protocol: "TCP" }], "named target port resolved");
-  const slices = await waitFor(async () => {
-    const s = await webSlices();
-    return s.length === 1 && s[0]!.endpoints.length === 2 ? s : undefined;
-  }, { what: "one IPv4 slice with two endpoints" });
+  assert.deepEqual(
+    ep?.subsets?.[0]?.ports,
+    [{ name: "http", port: 8080, protocol: "TCP" }],
+    "named target port resolved",
+  );
+  const slices = await waitFor(
+    async () => {
+      const s = await webSlices();
+      return s.length === 1 && s[0]!.endpoints.length === 2 ? s : undefined;
+    },
+    { what: "one IPv4 slice with two endpoints" },
+  );
   assert.equal(slices[0]?.metadata.name, "web-ipv4");
   assert.equal(slices[0]?.addressType, "IPv4");
 
-  await observe("readiness lost -> notReadyAddresses", () => setReady("web-1", "10.1.0.1", false), async () => {
-    const e = await getEndpoints();
-    return ips(e, "addresses") === "10.1.0.2" && ips(e, "notReadyAddresses") === "10.1.0.1";
-  });
-  await observe("slice marks the endpoint not ready", async () => {}, async () => {
-    const s = await webSlices();
-    return s[0]?.endpoints.find((e) => e.addresses[0] === "10.1.0.1")?.conditions?.ready === false;
-  });
+  await observe(
+    "readiness lost -> notReadyAddresses",
+    () => setReady("web-1", "10.1.0.1", false),
+    async () => {
+      const e = await getEndpoints();
+      return ips(e, "addresses") === "10.1.0.2" && ips(e, "notReadyAddresses") === "10.1.0.1";
+    },
+  );
+  await observe(
+    "slice marks the endpoint not ready",
+    async () => {},
+    async () => {
+      const s = await webSlices();
+      return s[0]?.endpoints.find((e) => e.addresses[0] === "10.1.0.1")?.conditions?.ready === false;
+    },
+  );
 
-  await observe("label change removes the pod", () => client.patch(PODS, "default", "web-1", { metadata: { labels: { app: "other" } } }), async () => {
-    const e = await getEndpoints();
-    return ips(e, "addresses") === "10.1.0.2" && ips(e, "notReadyAddresses") === "";
-  });
+  await observe(
+    "label change removes the pod",
+    () => client.patch(PODS, "default", "web-1", { metadata: { labels: { app: "other" } } }),
+    async () => {
+      const e = await getEndpoints();
+      return ips(e, "addresses") === "10.1.0.2" && ips(e, "notReadyAddresses") === "";
+    },
+  );
 
-  await observe("pod deletion removes it", () => client.delete(PODS, "default", "web-2"), async () => {
-    const e = await getEndpoints();
-    return e !== undefined && ips(e, "addresses") === "" && ips(e, "notReadyAddresses") === "";
-  });
-  await observe("slices follow to empty", async () => {}, async () => (await webSlices()).length === 0);
+  await observe(
+    "pod deletion removes it",
+    () => client.delete(PODS, "default", "web-2"),
+    async () => {
+      const e = await getEndpoints();
+      return e !== undefined && ips(e, "addresses") === "" && ips(e, "notReadyAddresses") === "";
+    },
+  );
+  await observe(
+    "slices follow to empty",
+    async () => {},
+    async () => (await webSlices()).length === 0,
+  );
 
   await observe(
     "selector change picks the relabelled pod",
@@ -127,7 +178,11 @@ test("endpoints and slices follow pods and services", async (t) => {
     async () => ips(await getEndpoints(), "addresses") === "10.1.0.1",
   );
 
-  await observe("hand-deleted Endpoints are recreated", () => client.delete(ENDPOINTS, "default", "web"), async () => ips(await getEndpoints(), "addresses") === "10.1.0.1");
+  await observe(
+    "hand-deleted Endpoints are recreated",
+    () => client.delete(ENDPOINTS, "default", "web"),
+    async () => ips(await getEndpoints(), "addresses") === "10.1.0.1",
+  );
 
   await observe(
     "service deletion removes Endpoints and slices",
@@ -142,13 +197,26 @@ test("endpoints and slices follow pods and services", async (t) => {
 test("selector-less services keep hand-written Endpoints", async (t) => {
   const { client, controllers } = await startControlPlane(t);
   await waitFor(() => controllers.synced());
-  await client.create(SERVICES, "default", { metadata: { name: "ext" }, spec: { ports: [{ port: 5432, protocol: "TCP" }] } });
-  await client.create(ENDPOINTS, "default", { metadata: { name: "ext" }, subsets: [{ addresses: [{ ip: "192.0.2.10" }], ports: [{ port: 5432 }] }] });
+  await client.create(SERVICES, "default", {
+    metadata: { name: "ext" },
+    spec: { ports: [{ port: 5432, protocol: "TCP" }] },
+  });
+  await client.create(ENDPOINTS, "default", {
+    metadata: { name: "ext" },
+    subsets: [{ addresses: [{ ip: "192.0.2.10" }], ports: [{ port: 5432 }] }],
+  });
   // A selector-bearing service in the same namespace proves the controller is syncing meanwhile.
-  await client.create(SERVICES, "default", { metadata: { name: "probe" }, spec: { selector: { app: "probe" }, ports: [{ port: 80, protocol: "TCP" }] } });
-  await waitFor(async () => (await client.get(ENDPOINTS, "default", "probe")) !== undefined, { what: "probe Endpoints" });
+  await client.create(SERVICES, "default", {
+    metadata: { name: "probe" },
+    spec: { selector: { app: "probe" }, ports: [{ port: 80, protocol: "TCP" }] },
+  });
+  await waitFor(async () => (await client.get(ENDPOINTS, "default", "probe")) !== undefined, {
+    what: "probe Endpoints",
+  });
   const ep = await client.get<Endpoints>(ENDPOINTS, "default", "ext");
   assert.equal(ep.subsets?.[0]?.addresses?.[0]?.ip, "192.0.2.10");
-  const slices = await client.list<EndpointSlice>(SLICES, "default", { labelSelector: "kubernetes.io/service-name=ext" });
+  const slices = await client.list<EndpointSlice>(SLICES, "default", {
+    labelSelector: "kubernetes.io/service-name=ext",
+  });
   assert.equal(slices.items.length, 0);
 });

@@ -2,15 +2,16 @@
  * `kdns dns` as users run it: alone against a `kdns up` API, with --workers 2 (SO_REUSEPORT
  * worker processes, one restarted after it is killed), /readyz, and its one-line start errors.
  */
-import { test, before, after } from "node:test";
+
 import assert from "node:assert/strict";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { after, before, test } from "node:test";
 import { dig } from "../support/dig.ts";
+import { type FakeUpstream, startFakeUpstream } from "../support/fake-upstream.ts";
 import { freePort } from "../support/free-port.ts";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.ts";
-import { waitFor } from "../support/wait-for.ts";
 import { BIN, NODE } from "../support/kdns-up.ts";
-import { startKdnsUp, type KdnsUp } from "./kdns-dns-harness.ts";
+import { waitFor } from "../support/wait-for.ts";
+import { type KdnsUp, startKdnsUp } from "./kdns-dns-harness.ts";
 
 let upstream: FakeUpstream;
 let up: KdnsUp | undefined;
@@ -20,7 +21,14 @@ before(async () => {
   upstream = await startFakeUpstream();
   upstream.set("outside.test", "A", { type: "answer", answers: [{ type: "A", ttl: 30, data: "192.0.2.9" }] });
   upDnsPort = await freePort();
-  up = await startKdnsUp(await freePort(), ["--dns-listen", `127.0.0.1:${upDnsPort}`, "--upstream", `127.0.0.1:${upstream.port}`, "--gateway", "none"]);
+  up = await startKdnsUp(await freePort(), [
+    "--dns-listen",
+    `127.0.0.1:${upDnsPort}`,
+    "--upstream",
+    `127.0.0.1:${upstream.port}`,
+    "--gateway",
+    "none",
+  ]);
 });
 
 after(async () => {
@@ -36,31 +44,61 @@ function children(pid: number): number[] {
 test("kdns dns --workers 2: answers from the API, readyz, survives a killed worker, exits cleanly", async () => {
   const port = await freePort();
   const health = await freePort();
-  const child: ChildProcess = spawn(NODE, [BIN, "dns", "--server", up!.server, "--listen", `127.0.0.1:${port}`, "--health-listen", `127.0.0.1:${health}`,
-    "--workers", "2", "--upstream", `127.0.0.1:${upstream.port}`], { stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn(
+    NODE,
+    [
+      BIN,
+      "dns",
+      "--server",
+      up!.server,
+      "--listen",
+      `127.0.0.1:${port}`,
+      "--health-listen",
+      `127.0.0.1:${health}`,
+      "--workers",
+      "2",
+      "--upstream",
+      `127.0.0.1:${upstream.port}`,
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
   let out = "";
   child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((r) => child.once("close", (code) => r(code)));
   try {
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${health}/readyz`)).ok, { timeoutMs: 20_000, what: `readyz (${out})` });
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${health}/readyz`)).ok, {
+      timeoutMs: 20_000,
+      what: `readyz (${out})`,
+    });
     assert.match(out, /with 2 workers/);
     const created = await fetch(`${up!.server}/api/v1/namespaces/default/services`, {
-      method: "POST", headers: { "content-type": "application/json" },
+      method: "POST",
+      headers: { "content-type": "application/json" },
       body: JSON.stringify({ metadata: { name: "svc1" }, spec: { ports: [{ port: 80, protocol: "TCP" }] } }),
     });
     const ip = ((await created.json()) as { spec: { clusterIP: string } }).spec.clusterIP;
     // Every worker has its own informers; ask often enough that both sockets are hit.
-    await waitFor(async () => {
-      for (let i = 0; i < 8; i++) if ((await dig("127.0.0.1", port, ["svc1.default.svc.cluster.local"])).answer[0]?.data !== ip) return false;
-      return true;
-    }, { what: "svc1 from every worker" });
-    assert.equal((await dig("127.0.0.1", upDnsPort, ["svc1.default.svc.cluster.local"])).answer[0]?.data, ip, "kdns up's own DNS agrees");
+    await waitFor(
+      async () => {
+        for (let i = 0; i < 8; i++)
+          if ((await dig("127.0.0.1", port, ["svc1.default.svc.cluster.local"])).answer[0]?.data !== ip) return false;
+        return true;
+      },
+      { what: "svc1 from every worker" },
+    );
+    assert.equal(
+      (await dig("127.0.0.1", upDnsPort, ["svc1.default.svc.cluster.local"])).answer[0]?.data,
+      ip,
+      "kdns up's own DNS agrees",
+    );
     assert.equal((await dig("127.0.0.1", port, ["outside.test"])).answer[0]?.data, "192.0.2.9");
     const workers = children(child.pid!);
     assert.equal(workers.length, 2);
     process.kill(workers[0]!, "SIGKILL");
-    await waitFor(() => children(child.pid!).length === 2 && !children(child.pid!).includes(workers[0]!), { what: "worker replaced" });
+    await waitFor(() => children(child.pid!).length === 2 && !children(child.pid!).includes(workers[0]!), {
+      what: "worker replaced",
+    });
     await waitFor(async () => (await fetch(`http://127.0.0.1:${health}/readyz`)).ok, { what: "ready again" });
     assert.equal((await dig("127.0.0.1", port, ["svc1.default.svc.cluster.local"])).answer[0]?.data, ip);
     const left = children(child.pid!);
@@ -78,14 +116,36 @@ test("kdns dns start errors are one line: a taken port, a forwarding loop", asyn
     return { status: r.status, stderr: r.stderr };
   };
   const health = String(await freePort());
-  const taken = run(["--listen", `127.0.0.1:${upDnsPort}`, "--health-listen", `127.0.0.1:${health}`, "--upstream", "none"]);
+  const taken = run([
+    "--listen",
+    `127.0.0.1:${upDnsPort}`,
+    "--health-listen",
+    `127.0.0.1:${health}`,
+    "--upstream",
+    "none",
+  ]);
   assert.equal(taken.status, 1);
   assert.equal(taken.stderr, `error: dns: cannot listen on 127.0.0.1:${upDnsPort} (udp): address already in use\n`);
-  const takenWorkers = run(["--listen", `127.0.0.1:${upDnsPort}`, "--health-listen", `127.0.0.1:${health}`, "--upstream", "none", "--workers", "2"]);
+  const takenWorkers = run([
+    "--listen",
+    `127.0.0.1:${upDnsPort}`,
+    "--health-listen",
+    `127.0.0.1:${health}`,
+    "--upstream",
+    "none",
+    "--workers",
+    "2",
+  ]);
   assert.equal(takenWorkers.status, 1);
-  assert.equal(takenWorkers.stderr, `error: dns: cannot listen on 127.0.0.1:${upDnsPort} (udp): address already in use\n`);
+  assert.equal(
+    takenWorkers.stderr,
+    `error: dns: cannot listen on 127.0.0.1:${upDnsPort} (udp): address already in use\n`,
+  );
   const port = await freePort();
   const loop = run(["--listen", `127.0.0.1:${port}`, "--upstream", `127.0.0.1:${port}`]);
   assert.equal(loop.status, 1);
-  assert.equal(loop.stderr, `error: --upstream 127.0.0.1:${port} is this DNS server's own address (a forwarding loop); point it at another resolver\n`);
+  assert.equal(
+    loop.stderr,
+    `error: --upstream 127.0.0.1:${port} is this DNS server's own address (a forwarding loop); point it at another resolver\n`,
+  );
 });

@@ -6,12 +6,12 @@
 import { resourceByPath } from "../../src/api/resources.ts";
 import { startApiServer } from "../../src/apiserver/index.ts";
 import { startControllerPart } from "../../src/cli/components.ts";
+import { type DnsPartConfig, type StartedDns, startDnsPart } from "../../src/cli/parts/dns.ts";
 import { DEFAULT_ALLOW_RECURSION } from "../../src/cli/parts/dns-flags.ts";
-import { startDnsPart, type DnsPartConfig, type StartedDns } from "../../src/cli/parts/dns.ts";
 import { PartStack } from "../../src/cli/stack.ts";
 import { RestClient } from "../../src/client/rest-client.ts";
 import { openStorage } from "../../src/storage/index.ts";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.ts";
+import { type FakeUpstream, startFakeUpstream } from "../support/fake-upstream.ts";
 import { waitFor } from "../support/wait-for.ts";
 
 export const SERVICES = resourceByPath("", "services")!;

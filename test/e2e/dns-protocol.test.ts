@@ -3,42 +3,66 @@
  * clamp, BADVERS), the malformed corpus over UDP and TCP, a bounded random fuzz, and RFC 7766
  * connection handling — after each, a normal query must still be answered.
  */
-import { test, before, after } from "node:test";
+
 import assert from "node:assert/strict";
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { connect, type Socket } from "node:net";
+import { after, before, test } from "node:test";
 import * as dnsPacket from "dns-packet";
 import { dig } from "../support/dig.ts";
 import { MALFORMED } from "../support/malformed-dns.ts";
 import { waitFor } from "../support/wait-for.ts";
-import { ENDPOINTS, SERVICES, startDnsHarness, type DnsHarness } from "./dns-harness.ts";
+import { type DnsHarness, ENDPOINTS, SERVICES, startDnsHarness } from "./dns-harness.ts";
 
 let h: DnsHarness;
 const TCP = { readTimeoutMs: 300, idleTimeoutMs: 1500, maxConnections: 40 };
 
 before(async () => {
   h = await startDnsHarness({ tcp: TCP });
-  await h.client.create(SERVICES, "default", { metadata: { name: "big" }, spec: { clusterIP: "None", ports: [{ name: "p", port: 1, protocol: "TCP" }] } });
+  await h.client.create(SERVICES, "default", {
+    metadata: { name: "big" },
+    spec: { clusterIP: "None", ports: [{ name: "p", port: 1, protocol: "TCP" }] },
+  });
   const addresses = Array.from({ length: 100 }, (_, i) => ({ ip: `10.2.${i >> 8}.${(i & 0xff) + 1}` }));
-  await h.client.create(ENDPOINTS, "default", { metadata: { name: "big" }, subsets: [{ addresses, ports: [{ name: "p", port: 1, protocol: "TCP" }] }] });
-  await h.client.create(SERVICES, "default", { metadata: { name: "mid" }, spec: { clusterIP: "None", ports: [{ name: "p", port: 1, protocol: "TCP" }] } });
+  await h.client.create(ENDPOINTS, "default", {
+    metadata: { name: "big" },
+    subsets: [{ addresses, ports: [{ name: "p", port: 1, protocol: "TCP" }] }],
+  });
+  await h.client.create(SERVICES, "default", {
+    metadata: { name: "mid" },
+    spec: { clusterIP: "None", ports: [{ name: "p", port: 1, protocol: "TCP" }] },
+  });
   const mid = Array.from({ length: 40 }, (_, i) => ({ ip: `10.3.0.${i + 1}` }));
-  await h.client.create(ENDPOINTS, "default", { metadata: { name: "mid" }, subsets: [{ addresses: mid, ports: [{ name: "p", port: 1, protocol: "TCP" }] }] });
-  await waitFor(async () => (await dig("127.0.0.1", h.port, ["+tcp", "big.default.svc.cluster.local"])).answer.length === 100, { what: "big synced" });
+  await h.client.create(ENDPOINTS, "default", {
+    metadata: { name: "mid" },
+    subsets: [{ addresses: mid, ports: [{ name: "p", port: 1, protocol: "TCP" }] }],
+  });
+  await waitFor(
+    async () => (await dig("127.0.0.1", h.port, ["+tcp", "big.default.svc.cluster.local"])).answer.length === 100,
+    { what: "big synced" },
+  );
 });
 
 after(async () => {
   await h?.close();
 });
 
-const good = (id: number): Buffer => dnsPacket.encode({ type: "query", id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ name: "dns-version.cluster.local", type: "TXT", class: "IN" }] });
+const good = (id: number): Buffer =>
+  dnsPacket.encode({
+    type: "query",
+    id,
+    flags: dnsPacket.RECURSION_DESIRED,
+    questions: [{ name: "dns-version.cluster.local", type: "TXT", class: "IN" }],
+  });
 const frame = (b: Buffer): Buffer => Buffer.concat([Buffer.from([b.length >> 8, b.length & 0xff]), b]);
 
 /** The full rcode of an answer: header bits plus the OPT's extended bits (RFC 6891 §6.1.3). */
 function rcodeOf(msg: Buffer): number {
   const low = msg[3]! & 0x0f;
   try {
-    const opt = dnsPacket.decode(msg).additionals?.find((r) => r.type === "OPT") as { extendedRcode?: number } | undefined;
+    const opt = dnsPacket.decode(msg).additionals?.find((r) => r.type === "OPT") as
+      | { extendedRcode?: number }
+      | undefined;
     return ((opt?.extendedRcode ?? 0) << 4) | low;
   } catch {
     return low;
@@ -46,7 +70,13 @@ function rcodeOf(msg: Buffer): number {
 }
 
 /** A UDP client that hands out replies by ID. */
-async function udpClient(): Promise<{ sock: UdpSocket; send(m: Buffer): void; reply(id: number): Promise<Buffer>; first(): Promise<Buffer>; close(): void }> {
+async function udpClient(): Promise<{
+  sock: UdpSocket;
+  send(m: Buffer): void;
+  reply(id: number): Promise<Buffer>;
+  first(): Promise<Buffer>;
+  close(): void;
+}> {
   const sock = createSocket("udp4");
   const got: Buffer[] = [];
   const waiters: (() => void)[] = [];

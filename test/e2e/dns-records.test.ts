@@ -2,23 +2,43 @@
  * Every record kind of the Kubernetes DNS specification (schema 1.1.0), positive and negative,
  * asked of a running kdns with two real clients: dig and Node's dns.Resolver.
  */
-import { test, before, after } from "node:test";
+
 import assert from "node:assert/strict";
 import { Resolver } from "node:dns/promises";
+import { after, before, test } from "node:test";
 import type { Service } from "../../src/api/types.ts";
-import { dig, type DigResult } from "../support/dig.ts";
+import { type DigResult, dig } from "../support/dig.ts";
 import { waitFor } from "../support/wait-for.ts";
-import { ENDPOINTS, PODS, SERVICES, startDnsHarness, type DnsHarness } from "./dns-harness.ts";
+import { type DnsHarness, ENDPOINTS, PODS, SERVICES, startDnsHarness } from "./dns-harness.ts";
 
 let h: DnsHarness;
 let webIP = "";
 const resolver = new Resolver({ timeout: 2000, tries: 1 });
 const ask = (args: string[]): Promise<DigResult> => dig("127.0.0.1", h.port, args);
-const datas = (r: DigResult, type?: string): string[] => r.answer.filter((a) => !type || a.type === type).map((a) => a.data).sort();
+const datas = (r: DigResult, type?: string): string[] =>
+  r.answer
+    .filter((a) => !type || a.type === type)
+    .map((a) => a.data)
+    .sort();
 
-async function pod(name: string, ip: string, labels: Record<string, string>, spec: Record<string, string> = {}): Promise<void> {
-  await h.client.create(PODS, "default", { metadata: { name, labels }, spec: { ...spec, containers: [{ name: "c", image: "x", ports: [{ name: "http", containerPort: 8080 }] }] } });
-  await h.client.patch(PODS, "default", name, { status: { phase: "Running", podIP: ip, podIPs: [{ ip }], conditions: [{ type: "Ready", status: "True" }] } }, "application/merge-patch+json", "status");
+async function pod(
+  name: string,
+  ip: string,
+  labels: Record<string, string>,
+  spec: Record<string, string> = {},
+): Promise<void> {
+  await h.client.create(PODS, "default", {
+    metadata: { name, labels },
+    spec: { ...spec, containers: [{ name: "c", image: "x", ports: [{ name: "http", containerPort: 8080 }] }] },
+  });
+  await h.client.patch(
+    PODS,
+    "default",
+    name,
+    { status: { phase: "Running", podIP: ip, podIPs: [{ ip }], conditions: [{ type: "Ready", status: "True" }] } },
+    "application/merge-patch+json",
+    "status",
+  );
 }
 
 before(async () => {
@@ -37,14 +57,30 @@ before(async () => {
   });
   await pod("db-0", "10.1.1.1", { app: "db" }, { hostname: "db-0", subdomain: "db" });
   await pod("db-1", "10.1.1.2", { app: "db" }, { hostname: "db-1", subdomain: "db" });
-  await h.client.create(SERVICES, "default", { metadata: { name: "empty" }, spec: { clusterIP: "None", selector: { app: "nothing" }, ports: [{ port: 1, protocol: "TCP" }] } });
-  await h.client.create(SERVICES, "default", { metadata: { name: "raw" }, spec: { clusterIP: "None", ports: [{ name: "x", port: 9, protocol: "UDP" }] } });
+  await h.client.create(SERVICES, "default", {
+    metadata: { name: "empty" },
+    spec: { clusterIP: "None", selector: { app: "nothing" }, ports: [{ port: 1, protocol: "TCP" }] },
+  });
+  await h.client.create(SERVICES, "default", {
+    metadata: { name: "raw" },
+    spec: { clusterIP: "None", ports: [{ name: "x", port: 9, protocol: "UDP" }] },
+  });
   await h.client.create(ENDPOINTS, "default", {
     metadata: { name: "raw" },
-    subsets: [{ addresses: [{ ip: "10.1.2.3" }, { ip: "fd00::1", hostname: "six" }], ports: [{ name: "x", port: 9, protocol: "UDP" }] }],
+    subsets: [
+      {
+        addresses: [{ ip: "10.1.2.3" }, { ip: "fd00::1", hostname: "six" }],
+        ports: [{ name: "x", port: 9, protocol: "UDP" }],
+      },
+    ],
   });
-  await h.client.create(SERVICES, "default", { metadata: { name: "ext" }, spec: { type: "ExternalName", externalName: "example.org" } });
-  await waitFor(async () => (await ask(["db.default.svc.cluster.local"])).answer.length === 2, { what: "headless db has 2 endpoints" });
+  await h.client.create(SERVICES, "default", {
+    metadata: { name: "ext" },
+    spec: { type: "ExternalName", externalName: "example.org" },
+  });
+  await waitFor(async () => (await ask(["db.default.svc.cluster.local"])).answer.length === 2, {
+    what: "headless db has 2 endpoints",
+  });
 });
 
 after(async () => {
@@ -76,10 +112,19 @@ test("NXDOMAIN for a missing service, with the zone SOA in authority", async () 
 test("SRV for a named port, with the target's address in the additional section", async () => {
   const r = await ask(["_http._tcp.web.default.svc.cluster.local", "SRV"]);
   assert.equal(r.status, "NOERROR");
-  assert.deepEqual(datas(r, "SRV").map((d) => d.split(" ").slice(2).join(" ")), ["80 web.default.svc.cluster.local."]);
-  assert.deepEqual(r.additional.filter((x) => x.type === "A").map((x) => x.data), [webIP]);
+  assert.deepEqual(
+    datas(r, "SRV").map((d) => d.split(" ").slice(2).join(" ")),
+    ["80 web.default.svc.cluster.local."],
+  );
+  assert.deepEqual(
+    r.additional.filter((x) => x.type === "A").map((x) => x.data),
+    [webIP],
+  );
   const srv = await resolver.resolveSrv("_http._tcp.web.default.svc.cluster.local");
-  assert.deepEqual(srv.map((s) => [s.name, s.port]), [["web.default.svc.cluster.local", 80]]);
+  assert.deepEqual(
+    srv.map((s) => [s.name, s.port]),
+    [["web.default.svc.cluster.local", 80]],
+  );
 });
 
 test("PTR of a cluster IP (in-addr.arpa)", async () => {
@@ -93,7 +138,10 @@ test("headless: one A per ready endpoint, hostname names, SRV per endpoint", asy
   assert.deepEqual(datas(await ask(["db-0.db.default.svc.cluster.local"])), ["10.1.1.1"]);
   assert.deepEqual((await resolver.resolve4("db-1.db.default.svc.cluster.local")).sort(), ["10.1.1.2"]);
   const srv = await ask(["_pg._tcp.db.default.svc.cluster.local", "SRV"]);
-  assert.deepEqual(datas(srv, "SRV").map((d) => d.split(" ").slice(2).join(" ")), ["5432 db-0.db.default.svc.cluster.local.", "5432 db-1.db.default.svc.cluster.local."]);
+  assert.deepEqual(
+    datas(srv, "SRV").map((d) => d.split(" ").slice(2).join(" ")),
+    ["5432 db-0.db.default.svc.cluster.local.", "5432 db-1.db.default.svc.cluster.local."],
+  );
   assert.equal(srv.additional.filter((x) => x.type === "A").length, 2);
 });
 
@@ -132,7 +180,10 @@ test("dns-version TXT, SOA and NS at the apex", async () => {
   assert.ok(soa.flags.includes("aa"));
   const ns = await ask(["cluster.local", "NS"]);
   assert.deepEqual(datas(ns, "NS"), ["ns.dns.cluster.local."]);
-  assert.deepEqual(ns.additional.filter((x) => x.type === "A").map((x) => x.data), ["127.0.0.1"]);
+  assert.deepEqual(
+    ns.additional.filter((x) => x.type === "A").map((x) => x.data),
+    ["127.0.0.1"],
+  );
 });
 
 test("mixed case: found, and the question echoed exactly", async () => {
@@ -144,11 +195,17 @@ test("mixed case: found, and the question echoed exactly", async () => {
 
 test("a new Service is answered within a short time", async () => {
   const t0 = performance.now();
-  const svc = await h.client.create<Service>(SERVICES, "default", { metadata: { name: "late" }, spec: { ports: [{ port: 80, protocol: "TCP" }] } });
-  const r = await waitFor(async () => {
-    const a = await ask(["late.default.svc.cluster.local"]);
-    return a.status === "NOERROR" ? a : undefined;
-  }, { timeoutMs: 5000, what: "late answered" });
+  const svc = await h.client.create<Service>(SERVICES, "default", {
+    metadata: { name: "late" },
+    spec: { ports: [{ port: 80, protocol: "TCP" }] },
+  });
+  const r = await waitFor(
+    async () => {
+      const a = await ask(["late.default.svc.cluster.local"]);
+      return a.status === "NOERROR" ? a : undefined;
+    },
+    { timeoutMs: 5000, what: "late answered" },
+  );
   assert.deepEqual(datas(r), [svc.spec?.clusterIP]);
   assert.ok(performance.now() - t0 < 5000);
 });

@@ -2,13 +2,14 @@
  * Before the first sync a cluster name gets SERVFAIL, never a false NXDOMAIN, and /readyz says
  * not ready (CoreDNS TestNotSyncedServeDNS and its ready plugin) — with an API that never answers.
  */
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
-import type { InformerSource } from "../../src/client/informer.ts";
+import { test } from "node:test";
+import { startDnsPart } from "../../src/cli/parts/dns.ts";
 import { DEFAULT_ALLOW_RECURSION } from "../../src/cli/parts/dns-flags.ts";
 import { startHealthServer } from "../../src/cli/parts/dns-health.ts";
-import { startDnsPart } from "../../src/cli/parts/dns.ts";
 import { PartStack } from "../../src/cli/stack.ts";
+import type { InformerSource } from "../../src/client/informer.ts";
 import { dig } from "../support/dig.ts";
 
 /** An API whose lists never complete. */
@@ -24,8 +25,14 @@ test("unsynced: cluster names are SERVFAIL and /readyz is 503; /healthz is ok", 
   try {
     const dns = await startDnsPart(
       {
-        listen: { host: "127.0.0.1", port: 0 }, clusterDomain: "cluster.local", upstream: [], gatewayAddresses: ["127.0.0.1"],
-        ttl: 5, pods: "verified", allowRecursion: DEFAULT_ALLOW_RECURSION.split(","), serveStale: 0,
+        listen: { host: "127.0.0.1", port: 0 },
+        clusterDomain: "cluster.local",
+        upstream: [],
+        gatewayAddresses: ["127.0.0.1"],
+        ttl: 5,
+        pods: "verified",
+        allowRecursion: DEFAULT_ALLOW_RECURSION.split(","),
+        serveStale: 0,
       },
       neverSyncs,
       stack,

@@ -3,15 +3,26 @@
  * requests must give the same statuses, paths, headers and bodies through the built-in proxy and
  * through kdns-managed nginx.
  */
-import { after, before, describe, test } from "node:test";
+
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { connect } from "node:net";
+import { after, before, describe, test } from "node:test";
 import type { DNSRecord, Endpoints, Service } from "../../src/api/types.ts";
 import { TEXT } from "../../src/gateway/texts.ts";
 import { freePort } from "../support/free-port.ts";
 import { waitFor } from "../support/wait-for.ts";
-import { DNSRECORDS, ENDPOINTS, SERVICES, dnsRecord, http, startEcho, startGatewayHarness, type Echo, type GatewayHarness } from "./gateway-harness.ts";
+import {
+  DNSRECORDS,
+  dnsRecord,
+  type Echo,
+  ENDPOINTS,
+  type GatewayHarness,
+  http,
+  SERVICES,
+  startEcho,
+  startGatewayHarness,
+} from "./gateway-harness.ts";
 
 type EchoServer = Awaited<ReturnType<typeof startEcho>>;
 
@@ -36,10 +47,12 @@ for (const engine of ["builtin", "nginx"] as const) {
     });
 
     test("Ingress Prefix routing: whole path elements, longest prefix wins, prefix stripped, query kept; 404s", async () => {
-      await create(dnsRecord("prefix", "conf.test", [
-        { path: "/a", address: "127.0.0.1", port: a.port },
-        { path: "/a/b/", address: "127.0.0.1", port: b.port },
-      ]));
+      await create(
+        dnsRecord("prefix", "conf.test", [
+          { path: "/a", address: "127.0.0.1", port: a.port },
+          { path: "/a/b/", address: "127.0.0.1", port: b.port },
+        ]),
+      );
       await h.served("prefix");
       await waitFor(async () => (await get("conf.test", "/a")).status === 200, { what: "route live" });
       const cases: [string, string, string][] = [
@@ -57,14 +70,18 @@ for (const engine of ["builtin", "nginx"] as const) {
         assert.deepEqual([e.name, e.url], [name, url], path);
       }
       const noPath = await get("conf.test", "/ax");
-      assert.deepEqual([noPath.status, noPath.body], [404, TEXT.noPath + "\n"]);
+      assert.deepEqual([noPath.status, noPath.body], [404, `${TEXT.noPath}\n`]);
       const noHost = await get("unknown.test", "/a");
-      assert.deepEqual([noHost.status, noHost.body], [404, TEXT.noHost + "\n"]);
+      assert.deepEqual([noHost.status, noHost.body], [404, `${TEXT.noHost}\n`]);
       assert.equal((await get("CONF.test", "/a")).status, 200, "host names are case-insensitive");
     });
 
     test("methods, headers and bodies pass through; X-Forwarded-* and X-Real-IP are set", async () => {
-      const r = await http(h.port, `conf.test:${h.port}`, "/a/form", { method: "PATCH", headers: { "x-custom": "yes", "content-type": "text/plain" }, body: "hello body" });
+      const r = await http(h.port, `conf.test:${h.port}`, "/a/form", {
+        method: "PATCH",
+        headers: { "x-custom": "yes", "content-type": "text/plain" },
+        body: "hello body",
+      });
       assert.equal(r.status, 200);
       const e = echo(r.body);
       assert.equal(e.method, "PATCH");
@@ -76,20 +93,28 @@ for (const engine of ["builtin", "nginx"] as const) {
       assert.equal(e.headers["x-real-ip"], "127.0.0.1");
       assert.equal(e.headers["x-forwarded-proto"], "http");
       assert.equal(r.headers["x-backend"], "A", "response headers pass back");
-      const chained = echo((await http(h.port, "conf.test", "/a", { headers: { "x-forwarded-for": "203.0.113.9" } })).body);
+      const chained = echo(
+        (await http(h.port, "conf.test", "/a", { headers: { "x-forwarded-for": "203.0.113.9" } })).body,
+      );
       assert.equal(chained.headers["x-forwarded-for"], "203.0.113.9, 127.0.0.1");
     });
 
     test("large bodies stream both ways unchanged", async () => {
       const big = Buffer.alloc(6 * 1024 * 1024);
       for (let i = 0; i < big.length; i++) big[i] = (i * 31) & 0xff;
-      const r = await http(h.port, "conf.test", "/a/echo-body", { method: "POST", body: big, headers: { "content-type": "application/octet-stream" } });
+      const r = await http(h.port, "conf.test", "/a/echo-body", {
+        method: "POST",
+        body: big,
+        headers: { "content-type": "application/octet-stream" },
+      });
       assert.equal(r.status, 200);
       const sha = (s: Buffer | string): string => createHash("sha256").update(s).digest("hex");
       assert.equal(Buffer.byteLength(r.body, "latin1") > 0, true);
       const raw = await new Promise<Buffer>((resolve, reject) => {
         const sock = connect(h.port, "127.0.0.1", () => {
-          sock.write(`POST /a/echo-body HTTP/1.1\r\nhost: conf.test\r\ncontent-length: ${big.length}\r\nconnection: close\r\n\r\n`);
+          sock.write(
+            `POST /a/echo-body HTTP/1.1\r\nhost: conf.test\r\ncontent-length: ${big.length}\r\nconnection: close\r\n\r\n`,
+          );
           sock.write(big);
         });
         const chunks: Buffer[] = [];
@@ -102,7 +127,7 @@ for (const engine of ["builtin", "nginx"] as const) {
       let body = raw.subarray(headerEnd + 4);
       if (/transfer-encoding: chunked/i.test(head)) {
         const parts: Buffer[] = [];
-        for (let at = 0; ;) {
+        for (let at = 0; ; ) {
           const nl = body.indexOf("\r\n", at);
           const size = parseInt(body.subarray(at, nl).toString(), 16);
           if (!size) break;
@@ -119,7 +144,9 @@ for (const engine of ["builtin", "nginx"] as const) {
     test("WebSocket upgrade is relayed and the connection becomes a tunnel", async () => {
       const reply = await new Promise<string>((resolve, reject) => {
         const sock = connect(h.port, "127.0.0.1", () => {
-          sock.write("GET /a/ws HTTP/1.1\r\nhost: conf.test\r\nupgrade: websocket\r\nconnection: Upgrade\r\nsec-websocket-version: 13\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+          sock.write(
+            "GET /a/ws HTTP/1.1\r\nhost: conf.test\r\nupgrade: websocket\r\nconnection: Upgrade\r\nsec-websocket-version: 13\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+          );
         });
         let text = "";
         let sent = false;
@@ -143,25 +170,41 @@ for (const engine of ["builtin", "nginx"] as const) {
 
     test("service backends: ready endpoints round-robin; refused → next backend (idempotent) or 502; none → 503", async () => {
       const dead = await freePort();
-      await h.client.create<Service>(SERVICES, "default", { apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: "default" }, spec: { ports: [{ name: "http", port: 80 }] } });
+      await h.client.create<Service>(SERVICES, "default", {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: "web", namespace: "default" },
+        spec: { ports: [{ name: "http", port: 80 }] },
+      });
       await h.client.create<Endpoints>(ENDPOINTS, "default", {
-        apiVersion: "v1", kind: "Endpoints", metadata: { name: "web", namespace: "default" },
+        apiVersion: "v1",
+        kind: "Endpoints",
+        metadata: { name: "web", namespace: "default" },
         subsets: [
           { addresses: [{ ip: "127.0.0.1" }], ports: [{ name: "http", port: a.port }] },
           { addresses: [{ ip: "127.0.0.1" }], ports: [{ name: "http", port: b.port }] },
           { addresses: [{ ip: "127.0.0.1" }], ports: [{ name: "http", port: dead }] },
         ],
       });
-      await h.client.create<Service>(SERVICES, "default", { apiVersion: "v1", kind: "Service", metadata: { name: "down", namespace: "default" }, spec: { ports: [{ port: 80 }] } });
+      await h.client.create<Service>(SERVICES, "default", {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: "down", namespace: "default" },
+        spec: { ports: [{ port: 80 }] },
+      });
       await h.client.create<Endpoints>(ENDPOINTS, "default", {
-        apiVersion: "v1", kind: "Endpoints", metadata: { name: "down", namespace: "default" },
+        apiVersion: "v1",
+        kind: "Endpoints",
+        metadata: { name: "down", namespace: "default" },
         subsets: [{ addresses: [{ ip: "127.0.0.1" }], ports: [{ port: dead }] }],
       });
-      await create(dnsRecord("svc", "svc.test", [
-        { path: "/web", service: "web", port: 80 },
-        { path: "/down", service: "down", port: 80 },
-        { path: "/missing", service: "missing", port: 80 },
-      ]));
+      await create(
+        dnsRecord("svc", "svc.test", [
+          { path: "/web", service: "web", port: 80 },
+          { path: "/down", service: "down", port: 80 },
+          { path: "/missing", service: "missing", port: 80 },
+        ]),
+      );
       await h.served("svc");
       await waitFor(async () => (await get("svc.test", "/web")).status === 200, { what: "service route live" });
       const seen = new Set<string>();
@@ -174,7 +217,10 @@ for (const engine of ["builtin", "nginx"] as const) {
       assert.equal((await http(h.port, "svc.test", "/down", { method: "POST", body: "x" })).status, 502);
       assert.equal((await get("svc.test", "/down")).status, 502);
       const missing = await get("svc.test", "/missing/x");
-      assert.deepEqual([missing.status, missing.body], [503, TEXT.unavailable("service default/missing does not exist") + "\n"]);
+      assert.deepEqual(
+        [missing.status, missing.body],
+        [503, `${TEXT.unavailable("service default/missing does not exist")}\n`],
+      );
     });
 
     test("the older record wins a host+path conflict; statuses say who serves and why not", async () => {
@@ -184,10 +230,13 @@ for (const engine of ["builtin", "nginx"] as const) {
       await h.served("clash-1");
       await waitFor(async () => (await get("clash.test", "/p")).status === 200, { what: "older route live" });
       await create(dnsRecord("clash-2", "clash.test", [{ path: "/p/", address: "127.0.0.1", port: b.port }]));
-      const newer = await waitFor(async () => {
-        const r = await h.client.get<DNSRecord>(DNSRECORDS, "default", "clash-2");
-        return r.status?.conditions?.[0]?.reason === "Conflict" ? r : undefined;
-      }, { what: "newer record's Conflict condition" });
+      const newer = await waitFor(
+        async () => {
+          const r = await h.client.get<DNSRecord>(DNSRECORDS, "default", "clash-2");
+          return r.status?.conditions?.[0]?.reason === "Conflict" ? r : undefined;
+        },
+        { what: "newer record's Conflict condition" },
+      );
       assert.equal(newer.status?.conditions?.[0]?.status, "False");
       assert.match(newer.status?.conditions?.[0]?.message ?? "", /default\/clash-1 is older/);
       assert.equal(newer.status?.gatewayAddress, undefined);
@@ -197,8 +246,14 @@ for (const engine of ["builtin", "nginx"] as const) {
       assert.equal(older.status?.gatewayAddress, "127.0.0.1");
       // the winner goes away: the newer record takes over and its status follows
       await h.client.delete(DNSRECORDS, "default", "clash-1");
-      await waitFor(async () => echo((await get("clash.test", "/p/x")).body).name === "B", { what: "newer serves after older is deleted" });
-      await waitFor(async () => (await h.client.get<DNSRecord>(DNSRECORDS, "default", "clash-2")).status?.conditions?.[0]?.status === "True", { what: "newer Served=True" });
+      await waitFor(async () => echo((await get("clash.test", "/p/x")).body).name === "B", {
+        what: "newer serves after older is deleted",
+      });
+      await waitFor(
+        async () =>
+          (await h.client.get<DNSRecord>(DNSRECORDS, "default", "clash-2")).status?.conditions?.[0]?.status === "True",
+        { what: "newer Served=True" },
+      );
     });
 
     test("a changed port and a deleted record take effect within a second", async () => {
@@ -206,14 +261,26 @@ for (const engine of ["builtin", "nginx"] as const) {
       await h.served("moving");
       await waitFor(async () => (await get("move.test", "/m")).status === 200, { what: "route live" });
       let started = performance.now();
-      await h.client.patch(DNSRECORDS, "default", "moving", { spec: { paths: [{ path: "/m", address: "127.0.0.1", port: b.port }] } });
-      await waitFor(async () => echo((await get("move.test", "/m")).body).name === "B", { timeoutMs: 1_000, intervalMs: 5, what: "port change live" });
+      await h.client.patch(DNSRECORDS, "default", "moving", {
+        spec: { paths: [{ path: "/m", address: "127.0.0.1", port: b.port }] },
+      });
+      await waitFor(async () => echo((await get("move.test", "/m")).body).name === "B", {
+        timeoutMs: 1_000,
+        intervalMs: 5,
+        what: "port change live",
+      });
       const changeMs = performance.now() - started;
       started = performance.now();
       await h.client.delete(DNSRECORDS, "default", rec.metadata.name ?? "");
-      await waitFor(async () => (await get("move.test", "/m")).status === 404, { timeoutMs: 1_000, intervalMs: 5, what: "deletion live" });
+      await waitFor(async () => (await get("move.test", "/m")).status === 404, {
+        timeoutMs: 1_000,
+        intervalMs: 5,
+        what: "deletion live",
+      });
       const deleteMs = performance.now() - started;
-      process.stdout.write(`# ${engine}: change live in ${changeMs.toFixed(0)} ms, delete in ${deleteMs.toFixed(0)} ms\n`);
+      process.stdout.write(
+        `# ${engine}: change live in ${changeMs.toFixed(0)} ms, delete in ${deleteMs.toFixed(0)} ms\n`,
+      );
     });
   });
 }

@@ -4,16 +4,16 @@
  * header (fetch cannot).
  */
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer, request, type IncomingHttpHeaders, type Server } from "node:http";
+import { createServer, type IncomingHttpHeaders, request, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resourceByPath } from "../../src/api/resources.ts";
 import type { DNSRecord } from "../../src/api/types.ts";
 import { RestClient } from "../../src/client/rest-client.ts";
-import { startGateway, type GatewayOptions, type RunningGateway } from "../../src/gateway/index.ts";
+import { type GatewayOptions, type RunningGateway, startGateway } from "../../src/gateway/index.ts";
 import { freePort } from "../support/free-port.ts";
 import { waitFor } from "../support/wait-for.ts";
-import { startHarness, type Harness } from "./apiserver-harness.ts";
+import { type Harness, startHarness } from "./apiserver-harness.ts";
 
 export const DNSRECORDS = resourceByPath("kdns.dev", "dnsrecords")!;
 export const SERVICES = resourceByPath("", "services")!;
@@ -36,7 +36,10 @@ export interface GatewayHarness {
 }
 
 /** Starts the API and the gateway with `engine` on a free loopback port. */
-export async function startGatewayHarness(engine: "builtin" | "nginx", extra: Partial<GatewayOptions> = {}): Promise<GatewayHarness> {
+export async function startGatewayHarness(
+  engine: "builtin" | "nginx",
+  extra: Partial<GatewayOptions> = {},
+): Promise<GatewayHarness> {
   const dataDir = await mkdtemp(join(tmpdir(), `kdns-gw-${engine}-`));
   const api = await startHarness();
   const client = new RestClient({ server: api.url });
@@ -51,9 +54,17 @@ export async function startGatewayHarness(engine: "builtin" | "nginx", extra: Pa
     throw err;
   }
   return {
-    api, client, gateway, port, dataDir,
+    api,
+    client,
+    gateway,
+    port,
+    dataDir,
     async served(name) {
-      await waitFor(async () => (await client.get<DNSRecord>(DNSRECORDS, "default", name)).status?.conditions?.[0]?.status === "True", { what: `${name} Served=True` });
+      await waitFor(
+        async () =>
+          (await client.get<DNSRecord>(DNSRECORDS, "default", name)).status?.conditions?.[0]?.status === "True",
+        { what: `${name} Served=True` },
+      );
     },
     async close() {
       await gateway.close();
@@ -71,14 +82,24 @@ export interface Reply {
 }
 
 /** One request to `127.0.0.1:port` with the given Host header; a fresh connection each time. */
-export function http(port: number, host: string, path: string, init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<Reply> {
+export function http(
+  port: number,
+  host: string,
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path, method: init.method ?? "GET", headers: { host, ...init.headers }, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
-      res.on("error", reject);
-    });
+    const req = request(
+      { host: "127.0.0.1", port, path, method: init.method ?? "GET", headers: { host, ...init.headers }, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+        );
+        res.on("error", reject);
+      },
+    );
     req.setTimeout(10_000, () => req.destroy(new Error(`request ${host}${path} timed out`)));
     req.on("error", reject);
     req.end(init.body);
@@ -96,7 +117,11 @@ export interface Echo {
 }
 
 /** An HTTP server that answers every request with an {@link Echo} as JSON; upgrades echo raw bytes. */
-export async function startEcho(name: string, host = "127.0.0.1", port = 0): Promise<{ server: Server; port: number; close(): Promise<void> }> {
+export async function startEcho(
+  name: string,
+  host = "127.0.0.1",
+  port = 0,
+): Promise<{ server: Server; port: number; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -107,13 +132,22 @@ export async function startEcho(name: string, host = "127.0.0.1", port = 0): Pro
         res.end(body);
         return;
       }
-      const echo: Echo = { name, method: req.method ?? "", url: req.url ?? "", headers: req.headers, bodyLength: body.length, body: body.toString().slice(0, 1000) };
+      const echo: Echo = {
+        name,
+        method: req.method ?? "",
+        url: req.url ?? "",
+        headers: req.headers,
+        bodyLength: body.length,
+        body: body.toString().slice(0, 1000),
+      };
       res.writeHead(200, { "content-type": "application/json", "x-backend": name });
       res.end(JSON.stringify(echo));
     });
   });
   server.on("upgrade", (req, socket) => {
-    socket.write(`HTTP/1.1 101 Switching Protocols\r\nupgrade: ${req.headers.upgrade ?? ""}\r\nconnection: upgrade\r\nx-backend: ${name}\r\n\r\n`);
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nupgrade: ${req.headers.upgrade ?? ""}\r\nconnection: upgrade\r\nx-backend: ${name}\r\n\r\n`,
+    );
     socket.pipe(socket);
   });
   await new Promise<void>((r) => server.listen(port, host, () => r()));
@@ -121,14 +155,20 @@ export async function startEcho(name: string, host = "127.0.0.1", port = 0): Pro
   return {
     server,
     port: typeof addr === "object" && addr ? addr.port : port,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
 /** A DNSRecord in the default namespace. */
 export function dnsRecord(name: string, host: string, paths: DNSRecord["spec"]["paths"]): DNSRecord {
-  return { apiVersion: "kdns.dev/v1", kind: "DNSRecord", metadata: { name, namespace: "default" }, spec: { host, paths } };
+  return {
+    apiVersion: "kdns.dev/v1",
+    kind: "DNSRecord",
+    metadata: { name, namespace: "default" },
+    spec: { host, paths },
+  };
 }

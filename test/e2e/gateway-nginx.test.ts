@@ -4,15 +4,16 @@
  * never applied (the last good config keeps serving, the record's status says why); nginx is
  * restarted when it dies.
  */
-import { after, before, test } from "node:test";
+
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { after, before, test } from "node:test";
 import type { DNSRecord } from "../../src/api/types.ts";
-import { renderNginxConfig } from "../../src/gateway/nginx/render.ts";
 import type { NginxEngine } from "../../src/gateway/nginx/engine.ts";
+import { renderNginxConfig } from "../../src/gateway/nginx/render.ts";
 import { waitFor } from "../support/wait-for.ts";
-import { DNSRECORDS, dnsRecord, http, startEcho, startGatewayHarness, type GatewayHarness } from "./gateway-harness.ts";
+import { DNSRECORDS, dnsRecord, type GatewayHarness, http, startEcho, startGatewayHarness } from "./gateway-harness.ts";
 
 let h: GatewayHarness;
 let echo: Awaited<ReturnType<typeof startEcho>>;
@@ -24,13 +25,23 @@ before(async () => {
   h = await startGatewayHarness("nginx", {
     nginxRender: (table, listen) => {
       const text = renderNginxConfig(table, { listen });
-      return table.records.some((r) => r.key === "default/break-nginx") ? text.replace("http {", "http {\n    no_such_directive on;") : text;
+      return table.records.some((r) => r.key === "default/break-nginx")
+        ? text.replace("http {", "http {\n    no_such_directive on;")
+        : text;
     },
   });
-  await h.client.create(DNSRECORDS, "default", dnsRecord("good", "good.test", [{ path: "/g", address: "127.0.0.1", port: echo.port }]));
+  await h.client.create(
+    DNSRECORDS,
+    "default",
+    dnsRecord("good", "good.test", [{ path: "/g", address: "127.0.0.1", port: echo.port }]),
+  );
   await waitFor(async () => (await http(h.port, "good.test", "/g")).status === 200, { what: "good route live" });
   // Served is written after the apply (and its reload) finished, so the reload counter is settled.
-  await waitFor(async () => (await h.client.get<DNSRecord>(DNSRECORDS, "default", "good")).status?.conditions?.[0]?.status === "True", { what: "good Served" });
+  await waitFor(
+    async () =>
+      (await h.client.get<DNSRecord>(DNSRECORDS, "default", "good")).status?.conditions?.[0]?.status === "True",
+    { what: "good Served" },
+  );
 });
 after(async () => {
   await h?.close();
@@ -38,33 +49,82 @@ after(async () => {
 });
 
 const HOSTILE_HOSTS = [
-  "a.com; include /etc/passwd", "a.com;}", "a.com { }", "a.com\nserver_name evil;", 'evil.com"; include /etc/passwd; "', "~^(.*)$", "*",
-  "ex$ample.com", "${host}", "a.com#", "a.com\r\nX-Injected: 1", "a.com\u0000", "127.0.0.1", "a..b.com", "exämple.com", "a.com:80",
+  "a.com; include /etc/passwd",
+  "a.com;}",
+  "a.com { }",
+  "a.com\nserver_name evil;",
+  'evil.com"; include /etc/passwd; "',
+  "~^(.*)$",
+  "*",
+  "ex$ample.com",
+  "${host}",
+  "a.com#",
+  "a.com\r\nX-Injected: 1",
+  "a.com\u0000",
+  "127.0.0.1",
+  "a..b.com",
+  "exämple.com",
+  "a.com:80",
 ];
 const HOSTILE_PATHS = [
-  "/x { return 200; } location /y", "/foo;}location /x {alias /var/run/secrets/;}", "/api/ { return 200; #", '/"\\', "/x\n}\nserver {",
-  "/x$host", "/x${uri}", "/x#frag", "/x'", "/a/../b", "/a%2fb", "/a%2Fb", "/x\t", "/x\u0001", "relative", "/x; ssl_engine /tmp/a.so;",
+  "/x { return 200; } location /y",
+  "/foo;}location /x {alias /var/run/secrets/;}",
+  "/api/ { return 200; #",
+  '/"\\',
+  "/x\n}\nserver {",
+  "/x$host",
+  "/x${uri}",
+  "/x#frag",
+  "/x'",
+  "/a/../b",
+  "/a%2fb",
+  "/a%2Fb",
+  "/x\t",
+  "/x\u0001",
+  "relative",
+  "/x; ssl_engine /tmp/a.so;",
 ];
 
 test("hostile hosts and paths are rejected with 422 and leave the nginx config untouched", async () => {
   const before = await conf();
   const reloads = (h.gateway.engine as NginxEngine).reloads;
   for (const host of HOSTILE_HOSTS) {
-    const r = await h.api.call("POST", "/apis/kdns.dev/v1/namespaces/default/dnsrecords", dnsRecord("bad-host", host, [{ path: "/x", address: "127.0.0.1", port: 80 }]));
+    const r = await h.api.call(
+      "POST",
+      "/apis/kdns.dev/v1/namespaces/default/dnsrecords",
+      dnsRecord("bad-host", host, [{ path: "/x", address: "127.0.0.1", port: 80 }]),
+    );
     assert.equal(r.status, 422, `host ${JSON.stringify(host)}`);
   }
   for (const path of HOSTILE_PATHS) {
-    const r = await h.api.call("POST", "/apis/kdns.dev/v1/namespaces/default/dnsrecords", dnsRecord("bad-path", "ok.test", [{ path, address: "127.0.0.1", port: 80 }]));
+    const r = await h.api.call(
+      "POST",
+      "/apis/kdns.dev/v1/namespaces/default/dnsrecords",
+      dnsRecord("bad-path", "ok.test", [{ path, address: "127.0.0.1", port: 80 }]),
+    );
     assert.equal(r.status, 422, `path ${JSON.stringify(path)}`);
   }
   for (const address of ["1.2.3.4:80; include /etc/shadow;", "$host", "unix:/var/run/docker.sock", "http://evil/"]) {
-    const r = await h.api.call("POST", "/apis/kdns.dev/v1/namespaces/default/dnsrecords", dnsRecord("bad-addr", "ok.test", [{ path: "/x", address, port: 80 }]));
+    const r = await h.api.call(
+      "POST",
+      "/apis/kdns.dev/v1/namespaces/default/dnsrecords",
+      dnsRecord("bad-addr", "ok.test", [{ path: "/x", address, port: 80 }]),
+    );
     assert.equal(r.status, 422, `address ${JSON.stringify(address)}`);
   }
-  const port = await h.api.call("POST", "/apis/kdns.dev/v1/namespaces/default/dnsrecords", dnsRecord("bad-port", "ok.test", [{ path: "/x", address: "127.0.0.1", port: 99999 }]));
+  const port = await h.api.call(
+    "POST",
+    "/apis/kdns.dev/v1/namespaces/default/dnsrecords",
+    dnsRecord("bad-port", "ok.test", [{ path: "/x", address: "127.0.0.1", port: 99999 }]),
+  );
   assert.equal(port.status, 422);
   // an update of a good record to a hostile path is refused as well
-  const upd = await h.api.call("PATCH", "/apis/kdns.dev/v1/namespaces/default/dnsrecords/good", { spec: { paths: [{ path: "/g;}", address: "127.0.0.1", port: 80 }] } }, { "content-type": "application/merge-patch+json" });
+  const upd = await h.api.call(
+    "PATCH",
+    "/apis/kdns.dev/v1/namespaces/default/dnsrecords/good",
+    { spec: { paths: [{ path: "/g;}", address: "127.0.0.1", port: 80 }] } },
+    { "content-type": "application/merge-patch+json" },
+  );
   assert.equal(upd.status, 422);
   assert.equal(await conf(), before);
   assert.equal((h.gateway.engine as NginxEngine).reloads, reloads);
@@ -74,11 +134,18 @@ test("hostile hosts and paths are rejected with 422 and leave the nginx config u
 test("a configuration nginx -t rejects is never applied; the last good one serves and the status says why", async () => {
   const good = await conf();
   const reloads = (h.gateway.engine as NginxEngine).reloads;
-  await h.client.create(DNSRECORDS, "default", dnsRecord("break-nginx", "broken.test", [{ path: "/b", address: "127.0.0.1", port: echo.port }]));
-  const rec = await waitFor(async () => {
-    const r = await h.client.get<DNSRecord>(DNSRECORDS, "default", "break-nginx");
-    return r.status?.conditions?.[0]?.reason === "ConfigRejected" ? r : undefined;
-  }, { what: "ConfigRejected status" });
+  await h.client.create(
+    DNSRECORDS,
+    "default",
+    dnsRecord("break-nginx", "broken.test", [{ path: "/b", address: "127.0.0.1", port: echo.port }]),
+  );
+  const rec = await waitFor(
+    async () => {
+      const r = await h.client.get<DNSRecord>(DNSRECORDS, "default", "break-nginx");
+      return r.status?.conditions?.[0]?.reason === "ConfigRejected" ? r : undefined;
+    },
+    { what: "ConfigRejected status" },
+  );
   assert.equal(rec.status?.conditions?.[0]?.status, "False");
   assert.match(rec.status?.conditions?.[0]?.message ?? "", /no_such_directive/);
   assert.equal(await conf(), good);
@@ -89,10 +156,18 @@ test("a configuration nginx -t rejects is never applied; the last good one serve
   assert.equal(goodStatus.status?.conditions?.[0]?.status, "True", "records of the serving config stay Served");
   // removing the offender recovers
   await h.client.delete(DNSRECORDS, "default", "break-nginx");
-  await h.client.create(DNSRECORDS, "default", dnsRecord("after", "after.test", [{ path: "/a", address: "127.0.0.1", port: echo.port }]));
+  await h.client.create(
+    DNSRECORDS,
+    "default",
+    dnsRecord("after", "after.test", [{ path: "/a", address: "127.0.0.1", port: echo.port }]),
+  );
   await waitFor(async () => (await http(h.port, "after.test", "/a")).status === 200, { what: "recovery" });
   // the status is written after the apply (and its reload) finished: the controller is idle again
-  await waitFor(async () => (await h.client.get<DNSRecord>(DNSRECORDS, "default", "after")).status?.conditions?.[0]?.status === "True", { what: "after Served" });
+  await waitFor(
+    async () =>
+      (await h.client.get<DNSRecord>(DNSRECORDS, "default", "after")).status?.conditions?.[0]?.status === "True",
+    { what: "after Served" },
+  );
 });
 
 test("an unchanged rendering causes no reload; nginx is restarted when it dies", async () => {
@@ -108,7 +183,10 @@ test("an unchanged rendering causes no reload; nginx is restarted when it dies",
   process.kill(pid, "SIGKILL");
   await waitFor(() => engine.supervisor.restarts >= 1 && engine.supervisor.pid !== pid, { what: "nginx restarted" });
   const pidFile = join(h.dataDir, "nginx", "nginx.pid");
-  await waitFor(async () => (await readFile(pidFile, "utf8").catch(() => "")).trim() === String(engine.supervisor.pid), { what: "new master wrote its pid" });
+  await waitFor(
+    async () => (await readFile(pidFile, "utf8").catch(() => "")).trim() === String(engine.supervisor.pid),
+    { what: "new master wrote its pid" },
+  );
   assert.equal(engine.supervisor.restarts, 1, "the orphaned workers were killed, so the first restart could bind");
   await waitFor(async () => (await http(h.port, "good.test", "/g")).status === 200, { what: "serving after restart" });
 });

@@ -5,18 +5,26 @@
  */
 import { createSocket } from "node:dgram";
 import * as dnsPacket from "dns-packet";
-import { dig as runDig, type DigRecord } from "../support/dig.ts";
-import { startKdnsUp as startUp, type KdnsUp } from "../support/kdns-up.ts";
+import { type DigRecord, dig as runDig } from "../support/dig.ts";
+import { type KdnsUp, startKdnsUp as startUp } from "../support/kdns-up.ts";
 
 export type { KdnsUp } from "../support/kdns-up.ts";
 
 /** Starts `kdns up --store memory` with `args` added; resolves once DNS listens and /readyz is ok. */
 export function startKdnsUp(apiPort: number, args: string[]): Promise<KdnsUp> {
-  return startUp({ args: ["--store", "memory", "--api-listen", `127.0.0.1:${apiPort}`, ...args], readyLine: /dns server listening on / });
+  return startUp({
+    args: ["--store", "memory", "--api-listen", `127.0.0.1:${apiPort}`, ...args],
+    readyLine: /dns server listening on /,
+  });
 }
 
 /** Sends a JSON request to the API; returns status and parsed body. */
-export async function api(server: string, method: string, path: string, body?: string | object): Promise<{ status: number; body: any }> {
+export async function api(
+  server: string,
+  method: string,
+  path: string,
+  body?: string | object,
+): Promise<{ status: number; body: any }> {
   const init: RequestInit = { method, headers: { "content-type": "application/json", accept: "application/json" } };
   if (body !== undefined) init.body = typeof body === "string" ? body : JSON.stringify(body);
   const res = await fetch(server + path, init);
@@ -40,7 +48,13 @@ export async function dig(host: string, port: number, name: string, type = "A"):
 }
 
 /** One UDP query from this process (no child process, so polling can be fine-grained). */
-export function udpQuery(host: string, port: number, name: string, type: dnsPacket.RecordType = "A", timeoutMs = 1_000): Promise<dnsPacket.Packet & { rcode?: string }> {
+export function udpQuery(
+  host: string,
+  port: number,
+  name: string,
+  type: dnsPacket.RecordType = "A",
+  timeoutMs = 1_000,
+): Promise<dnsPacket.Packet & { rcode?: string }> {
   return new Promise((resolvePromise, reject) => {
     const sock = createSocket(host.includes(":") ? "udp6" : "udp4");
     const id = Math.floor(Math.random() * 65535);
@@ -55,6 +69,15 @@ export function udpQuery(host: string, port: number, name: string, type: dnsPack
       sock.close();
       resolvePromise(p);
     });
-    sock.send(dnsPacket.encode({ type: "query", id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ name, type, class: "IN" }] }), port, host);
+    sock.send(
+      dnsPacket.encode({
+        type: "query",
+        id,
+        flags: dnsPacket.RECURSION_DESIRED,
+        questions: [{ name, type, class: "IN" }],
+      }),
+      port,
+      host,
+    );
   });
 }

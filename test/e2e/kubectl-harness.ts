@@ -2,12 +2,12 @@
  * Running the real `kubectl` against a real `kdns up` child process (loopback, free ports, temp
  * data dir), for the kubectl end-to-end tests.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../support/free-port.ts";
-import { BIN, NODE, startKdnsUp, type KdnsUp } from "../support/kdns-up.ts";
+import { BIN, type KdnsUp, NODE, startKdnsUp } from "../support/kdns-up.ts";
 
 /** What a finished process left. */
 export interface Result {
@@ -20,7 +20,9 @@ export interface Result {
 export function requireKubectl(): void {
   const probe = spawnSync("kubectl", ["version", "--client"], { encoding: "utf8" });
   if (probe.error || probe.status !== 0) {
-    throw new Error(`kubectl is not installed (or does not run): install it with: apt-get install -y kubernetes-client`);
+    throw new Error(
+      `kubectl is not installed (or does not run): install it with: apt-get install -y kubernetes-client`,
+    );
   }
 }
 
@@ -67,7 +69,17 @@ export async function startCluster(args: string[]): Promise<Cluster> {
   let up: KdnsUp;
   try {
     up = await startKdnsUp({
-      args: ["--api-listen", `127.0.0.1:${apiPort}`, "--dns-listen", `127.0.0.1:${dnsPort}`, "--gateway", "none", "--upstream", "none", ...args],
+      args: [
+        "--api-listen",
+        `127.0.0.1:${apiPort}`,
+        "--dns-listen",
+        `127.0.0.1:${dnsPort}`,
+        "--gateway",
+        "none",
+        "--upstream",
+        "none",
+        ...args,
+      ],
       dataDir: join(dir, "data"),
       readyLine: /kubeconfig written to/,
     });

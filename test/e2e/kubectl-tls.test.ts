@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { parse } from "yaml";
 import { httpsFetch } from "../support/https-fetch.ts";
-import { requireKubectl, startCluster, type Cluster, type Result } from "./kubectl-harness.ts";
+import { type Cluster, type Result, requireKubectl, startCluster } from "./kubectl-harness.ts";
 
 const TOKEN = "tls-e2e-token";
 let tokenDir: string;
@@ -38,13 +38,19 @@ test("kdns up with a token serves https with a generated CA; no token is a 401",
   assert.equal((await stat(join(c.dir, "data", "pki", "apiserver.key"))).mode & 0o777, 0o600);
   const get = httpsFetch({ ca: c.ca });
   assert.equal((await get(`${c.server}/api/v1/namespaces`, {})).status, 401);
-  assert.equal((await get(`${c.server}/api/v1/namespaces`, { headers: { authorization: `Bearer ${TOKEN}` } })).status, 200);
+  assert.equal(
+    (await get(`${c.server}/api/v1/namespaces`, { headers: { authorization: `Bearer ${TOKEN}` } })).status,
+    200,
+  );
   await assert.rejects(fetch(`${c.server}/version`), "the system CAs do not trust the generated CA");
 });
 
 test("the kubeconfig carries the CA and the token, and no insecure-skip-tls-verify", async () => {
   const text = ok(await c.kdns(["kubeconfig", "--data-dir", join(c.dir, "data")]), "kdns kubeconfig");
-  const config = parse(text) as { clusters: { cluster: Record<string, unknown> }[]; users: { user: { token?: string } }[] };
+  const config = parse(text) as {
+    clusters: { cluster: Record<string, unknown> }[];
+    users: { user: { token?: string } }[];
+  };
   const cluster = config.clusters[0]!.cluster;
   assert.equal(cluster.server, c.server);
   assert.equal(Buffer.from(String(cluster["certificate-authority-data"]), "base64").toString(), c.ca);
@@ -53,20 +59,35 @@ test("the kubeconfig carries the CA and the token, and no insecure-skip-tls-veri
 });
 
 test("the kdns CLI reads with the token and the CA, and refuses without the CA", async () => {
-  const out = ok(await c.kdns(["get", "ns", "--server", c.server, "--token", TOKEN, "--certificate-authority", c.caPath!]), "kdns get ns");
+  const out = ok(
+    await c.kdns(["get", "ns", "--server", c.server, "--token", TOKEN, "--certificate-authority", c.caPath!]),
+    "kdns get ns",
+  );
   assert.match(out, /^default\s/m);
-  const viaDataDir = await c.kdns(["get", "ns", "--server", c.server, "--token", TOKEN], { KDNS_DATA_DIR: join(c.dir, "data") });
+  const viaDataDir = await c.kdns(["get", "ns", "--server", c.server, "--token", TOKEN], {
+    KDNS_DATA_DIR: join(c.dir, "data"),
+  });
   assert.match(ok(viaDataDir, "kdns get ns (CA from KDNS_DATA_DIR)"), /^kube-system\s/m);
-  const noCa = await c.kdns(["get", "ns", "--server", c.server, "--token", TOKEN], { KDNS_DATA_DIR: join(c.dir, "nowhere") });
+  const noCa = await c.kdns(["get", "ns", "--server", c.server, "--token", TOKEN], {
+    KDNS_DATA_DIR: join(c.dir, "nowhere"),
+  });
   assert.notEqual(noCa.code, 0);
-  assert.match(noCa.stderr, /^error: cannot reach the API server at https:.*(SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|CERT)/m);
-  const insecure = await c.kdns(["get", "ns", "--server", c.server, "--token", TOKEN, "--insecure-skip-tls-verify"], { KDNS_DATA_DIR: join(c.dir, "nowhere") });
+  assert.match(
+    noCa.stderr,
+    /^error: cannot reach the API server at https:.*(SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|CERT)/m,
+  );
+  const insecure = await c.kdns(["get", "ns", "--server", c.server, "--token", TOKEN, "--insecure-skip-tls-verify"], {
+    KDNS_DATA_DIR: join(c.dir, "nowhere"),
+  });
   assert.match(ok(insecure, "kdns get ns --insecure-skip-tls-verify"), /^default\s/m);
 });
 
 test("the real kubectl gets and applies over TLS with the token; a wrong token is Unauthorized", async () => {
   assert.match(ok(await c.kubectl(["get", "ns"]), "kubectl get ns"), /^default\s+Active/m);
-  const file = await c.file("svc.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\nspec: {ports: [{port: 80}]}\n");
+  const file = await c.file(
+    "svc.yaml",
+    "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\nspec: {ports: [{port: 80}]}\n",
+  );
   assert.match(ok(await c.kubectl(["apply", "-f", file]), "kubectl apply"), /service\/web created/);
   assert.match(ok(await c.kubectl(["get", "svc", "web", "-o", "name"]), "kubectl get svc"), /^service\/web$/m);
   const wrong = await c.kubectl(["get", "ns", "--token", "not-the-token"]);

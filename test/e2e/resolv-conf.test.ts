@@ -5,16 +5,17 @@
  * finding `web` and `web.other` as a pod in `default` would. Non-cluster names go to a fake
  * upstream the test starts, never to a real resolver.
  */
-import { test, before, after } from "node:test";
+
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { type FakeUpstream, startFakeUpstream } from "../support/fake-upstream.ts";
 import { freePort } from "../support/free-port.ts";
-import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.ts";
 import { BIN, NODE } from "../support/kdns-up.ts";
-import { api, startKdnsUp, type KdnsUp } from "./kdns-dns-harness.ts";
+import { api, type KdnsUp, startKdnsUp } from "./kdns-dns-harness.ts";
 
 /** A loopback address nothing else uses, so kdns can have its port 53. */
 const DNS_ADDRESS = "127.0.10.53";
@@ -44,15 +45,24 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), "kdns-resolv-conf-"));
   upstream = await startFakeUpstream();
   kdns = await startKdnsUp(await freePort(), [
-    "--dns-listen", `${DNS_ADDRESS}:53`,
-    "--upstream", `127.0.0.1:${upstream.port}`,
-    "--gateway-listen", `127.0.0.1:${await freePort()}`,
+    "--dns-listen",
+    `${DNS_ADDRESS}:53`,
+    "--upstream",
+    `127.0.0.1:${upstream.port}`,
+    "--gateway-listen",
+    `127.0.0.1:${await freePort()}`,
   ]);
-  const ns = await api(kdns.server, "POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: "other" } });
+  const ns = await api(kdns.server, "POST", "/api/v1/namespaces", {
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: { name: "other" },
+  });
   assert.equal(ns.status, 201, JSON.stringify(ns.body));
   for (const namespace of ["default", "other"]) {
     const res = await api(kdns.server, "POST", `/api/v1/namespaces/${namespace}/services`, {
-      apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace },
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "web", namespace },
       spec: { selector: { app: "web" }, ports: [{ name: "http", port: 80 }] },
     });
     assert.equal(res.status, 201, JSON.stringify(res.body));
@@ -75,13 +85,18 @@ async function getentHosts(name: string): Promise<Run> {
   const script = `mount --bind "$1" /etc/resolv.conf && exec getent hosts "$2"`;
   const r = await run("unshare", ["-m", "sh", "-c", script, "sh", join(dir, "resolv.conf"), name]);
   if (/unshare: |mount: /.test(r.stderr)) {
-    assert.fail(`this test needs a private mount namespace (root, unshare -m and mount --bind allowed); it got: ${r.stderr.trim()}`);
+    assert.fail(
+      `this test needs a private mount namespace (root, unshare -m and mount --bind allowed); it got: ${r.stderr.trim()}`,
+    );
   }
   return r;
 }
 
 test("kdns resolv-conf prints the pod's nameserver, search list and ndots", () => {
-  assert.equal(resolvConf, `nameserver ${DNS_ADDRESS}\nsearch default.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n`);
+  assert.equal(
+    resolvConf,
+    `nameserver ${DNS_ADDRESS}\nsearch default.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n`,
+  );
 });
 
 test("two services named web in different namespaces have different cluster IPs", () => {
@@ -92,13 +107,21 @@ test("two services named web in different namespaces have different cluster IPs"
 test("glibc getent finds the short name in the pod's own namespace", async () => {
   const r = await getentHosts("web");
   assert.equal(r.code, 0, `getent hosts web failed (${r.code}): ${r.stderr}`);
-  assert.match(r.stdout, new RegExp(`^${clusterIPs["default"]!.replaceAll(".", "\\.")}\\s+web\\.default\\.svc\\.cluster\\.local\\b`), r.stdout);
+  assert.match(
+    r.stdout,
+    new RegExp(`^${clusterIPs["default"]!.replaceAll(".", "\\.")}\\s+web\\.default\\.svc\\.cluster\\.local\\b`),
+    r.stdout,
+  );
 });
 
 test("glibc getent finds name.namespace through the search list", async () => {
   const r = await getentHosts("web.other");
   assert.equal(r.code, 0, `getent hosts web.other failed (${r.code}): ${r.stderr}`);
-  assert.match(r.stdout, new RegExp(`^${clusterIPs["other"]!.replaceAll(".", "\\.")}\\s+web\\.other\\.svc\\.cluster\\.local\\b`), r.stdout);
+  assert.match(
+    r.stdout,
+    new RegExp(`^${clusterIPs["other"]!.replaceAll(".", "\\.")}\\s+web\\.other\\.svc\\.cluster\\.local\\b`),
+    r.stdout,
+  );
 });
 
 test("glibc getent of an unknown short name fails, after the search list, asking upstream for it as is", async () => {
@@ -106,6 +129,9 @@ test("glibc getent of an unknown short name fails, after the search list, asking
   assert.notEqual(r.code, 0, `getent hosts nosuch-service should fail, printed: ${r.stdout}`);
   assert.equal(r.stdout, "");
   // The last try, the name as is, is not a cluster name: kdns forwards it (proof glibc asked kdns).
-  assert.ok(upstream.count("nosuch-service") >= 1, `upstream saw: ${JSON.stringify(upstream.queries.map((q) => q.name))}`);
+  assert.ok(
+    upstream.count("nosuch-service") >= 1,
+    `upstream saw: ${JSON.stringify(upstream.queries.map((q) => q.name))}`,
+  );
   assert.equal(upstream.count("nosuch-service.default.svc.cluster.local"), 0, "cluster names are never forwarded");
 });

@@ -22,5 +22,8 @@ export const DESIGN_NOTE_RECORD = `{
 
 /** The same text with the note's backend addresses 10.1.1.10/11 replaced (tests use loopback ones). */
 export function designNoteRecordWith(first: string, second: string): string {
-  return DESIGN_NOTE_RECORD.replace('"10.1.1.10"', JSON.stringify(first)).replace('"10.1.1.11"', JSON.stringify(second));
+  return DESIGN_NOTE_RECORD.replace('"10.1.1.10"', JSON.stringify(first)).replace(
+    '"10.1.1.11"',
+    JSON.stringify(second),
+  );
 }

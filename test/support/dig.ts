@@ -47,7 +47,16 @@ function parseRecord(line: string): DigRecord | undefined {
 
 /** Parses dig's default output. */
 export function parseDig(raw: string): DigResult {
-  const out: DigResult = { status: "", flags: [], question: "", answer: [], authority: [], additional: [], edns: undefined, raw };
+  const out: DigResult = {
+    status: "",
+    flags: [],
+    question: "",
+    answer: [],
+    authority: [],
+    additional: [],
+    edns: undefined,
+    raw,
+  };
   let section: "answer" | "authority" | "additional" | "question" | undefined;
   for (const line of raw.split("\n")) {
     const status = /status: ([A-Z]+)/.exec(line);

@@ -1,5 +1,5 @@
 /** A real etcd (Debian `etcd-server`, v3.4) on free loopback ports in a temp dir, for tests. */
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { access, constants, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";

@@ -40,9 +40,17 @@ export class FakeApi {
     const stream = (r: string): Stream => this.#stream(r);
     return {
       list: async (info: ResourceInfo): Promise<KubeList> => ({
-        apiVersion: "v1", kind: `${info.kind}List`, metadata: { resourceVersion: "1" }, items: structuredClone(items.get(info.resource) ?? []),
+        apiVersion: "v1",
+        kind: `${info.kind}List`,
+        metadata: { resourceVersion: "1" },
+        items: structuredClone(items.get(info.resource) ?? []),
       }),
-      watch: async function* (info: ResourceInfo, _ns: unknown, _q: unknown, signal: AbortSignal): AsyncGenerator<WatchEvent> {
+      watch: async function* (
+        info: ResourceInfo,
+        _ns: unknown,
+        _q: unknown,
+        signal: AbortSignal,
+      ): AsyncGenerator<WatchEvent> {
         const s = stream(info.resource);
         for (;;) {
           while (s.events.length === 0) {

@@ -1,13 +1,18 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Resolver } from "node:dns/promises";
 import { createSocket } from "node:dgram";
+import { Resolver } from "node:dns/promises";
 import { connect } from "node:net";
+import { test } from "node:test";
 import * as dnsPacket from "dns-packet";
 import { startFakeUpstream } from "./fake-upstream.ts";
 
 function query(name: string, type: dnsPacket.RecordType, id = 77): Buffer {
-  return dnsPacket.encode({ type: "query", id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ name, type, class: "IN" }] });
+  return dnsPacket.encode({
+    type: "query",
+    id,
+    flags: dnsPacket.RECURSION_DESIRED,
+    questions: [{ name, type, class: "IN" }],
+  });
 }
 
 async function udpAsk(port: number, msg: Buffer, replies = 1): Promise<dnsPacket.DecodedPacket[]> {
@@ -38,7 +43,8 @@ async function tcpAsk(port: number, msg: Buffer): Promise<dnsPacket.DecodedPacke
       conn.on("error", reject);
       conn.on("data", (c: Buffer) => {
         buf = Buffer.concat([buf, c]);
-        if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) resolve(dnsPacket.decode(buf.subarray(2, 2 + buf.readUInt16BE(0))));
+        if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0))
+          resolve(dnsPacket.decode(buf.subarray(2, 2 + buf.readUInt16BE(0))));
       });
       const framed = Buffer.alloc(2 + msg.length);
       framed.writeUInt16BE(msg.length, 0);
@@ -71,13 +77,19 @@ test("truncates over UDP and answers in full over TCP", async (t) => {
   const tcp = await tcpAsk(up.port, query("big.test", "TXT"));
   assert.equal(tcp.flag_tc, false);
   assert.equal(tcp.answers?.length, 1);
-  assert.deepEqual(up.queries.map((q) => q.transport), ["udp", "tcp"]);
+  assert.deepEqual(
+    up.queries.map((q) => q.transport),
+    ["udp", "tcp"],
+  );
 });
 
 test("wrong ID, then the right answer; NXDOMAIN carries the chosen SOA minimum", async (t) => {
   const up = await startFakeUpstream();
   t.after(() => up.close());
-  up.set("x.test", "A", { type: "wrong-id", then: { type: "answer", answers: [{ type: "A", ttl: 1, data: "192.0.2.1" }] } });
+  up.set("x.test", "A", {
+    type: "wrong-id",
+    then: { type: "answer", answers: [{ type: "A", ttl: 1, data: "192.0.2.1" }] },
+  });
   const [bad, good] = await udpAsk(up.port, query("x.test", "A", 100), 2);
   assert.equal(bad?.id, 101);
   assert.equal(good?.id, 100);

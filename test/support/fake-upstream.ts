@@ -93,8 +93,19 @@ function soaRecord(soa: FakeSoa | undefined): dnsPacket.Answer {
   const zone = soa?.zone ?? ".";
   const minimum = soa?.minimum ?? 60;
   return {
-    name: zone, type: "SOA", class: "IN", ttl: soa?.ttl ?? 3600,
-    data: { mname: "ns.fake.test", rname: "hostmaster.fake.test", serial: 1, refresh: 3600, retry: 600, expire: 86400, minimum },
+    name: zone,
+    type: "SOA",
+    class: "IN",
+    ttl: soa?.ttl ?? 3600,
+    data: {
+      mname: "ns.fake.test",
+      rname: "hostmaster.fake.test",
+      serial: 1,
+      refresh: 3600,
+      retry: 600,
+      expire: 86400,
+      minimum,
+    },
   };
 }
 
@@ -118,7 +129,13 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
   };
 
   /** Sends the answers `behaviour` calls for, through `send`. */
-  const respond = (query: dnsPacket.DecodedPacket, behaviour: FakeBehaviour, transport: "udp" | "tcp", limit: number, send: (b: Buffer) => void): void => {
+  const respond = (
+    query: dnsPacket.DecodedPacket,
+    behaviour: FakeBehaviour,
+    transport: "udp" | "tcp",
+    limit: number,
+    send: (b: Buffer) => void,
+  ): void => {
     const q = query.questions![0]!;
     const opt = query.additionals?.find((a) => a.type === "OPT") as { flags?: number } | undefined;
     const base = (): dnsPacket.Packet => ({
@@ -129,10 +146,21 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       answers: [],
       authorities: [],
       additionals: opt
-        ? [{ type: "OPT", name: ".", udpPayloadSize: 1232, flags: (opt.flags ?? 0) & dnsPacket.DNSSEC_OK, options: [] } as unknown as dnsPacket.Answer]
+        ? [
+            {
+              type: "OPT",
+              name: ".",
+              udpPayloadSize: 1232,
+              flags: (opt.flags ?? 0) & dnsPacket.DNSSEC_OK,
+              options: [],
+            } as unknown as dnsPacket.Answer,
+          ]
         : [],
     });
-    const withRcode = (p: dnsPacket.Packet, rcode: number): dnsPacket.Packet => ({ ...p, flags: (p.flags ?? 0) | rcode });
+    const withRcode = (p: dnsPacket.Packet, rcode: number): dnsPacket.Packet => ({
+      ...p,
+      flags: (p.flags ?? 0) | rcode,
+    });
     switch (behaviour.type) {
       case "timeout":
         return;
@@ -183,41 +211,52 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     }
     const q = query.questions?.[0];
     if (!q || query.type !== "query") return;
-    const opt = query.additionals?.find((a) => a.type === "OPT") as { udpPayloadSize?: number; flags?: number } | undefined;
+    const opt = query.additionals?.find((a) => a.type === "OPT") as
+      | { udpPayloadSize?: number; flags?: number }
+      | undefined;
     queries.push({
-      id: query.id ?? 0, name: q.name, type: q.type, class: q.class ?? "IN", transport,
-      edns: opt !== undefined, dnssecOk: ((opt?.flags ?? 0) & dnsPacket.DNSSEC_OK) !== 0,
+      id: query.id ?? 0,
+      name: q.name,
+      type: q.type,
+      class: q.class ?? "IN",
+      transport,
+      edns: opt !== undefined,
+      dnssecOk: ((opt?.flags ?? 0) & dnsPacket.DNSSEC_OK) !== 0,
     });
     const limit = opt ? Math.max(512, opt.udpPayloadSize ?? 512) : 512;
     respond(query, table.get(key(q.name, q.type)) ?? fallback, transport, limit, send);
   };
 
-  const { udp, tcp, port } = await listenBoth(host, (msg, rinfo, sock) => {
-    handle(msg, "udp", (b) => {
-      if (!closed) sock.send(b, rinfo.port, rinfo.address);
-    });
-  }, (conn) => {
-    conns.add(conn);
-    conn.on("close", () => conns.delete(conn));
-    conn.on("error", () => conn.destroy());
-    let buf = Buffer.alloc(0);
-    conn.on("data", (chunk: Buffer) => {
-      buf = Buffer.concat([buf, chunk]);
-      while (buf.length >= 2) {
-        const len = buf.readUInt16BE(0);
-        if (buf.length < 2 + len) break;
-        const msg = buf.subarray(2, 2 + len);
-        buf = buf.subarray(2 + len);
-        handle(Buffer.from(msg), "tcp", (b) => {
-          if (conn.destroyed) return;
-          const framed = Buffer.allocUnsafe(2 + b.length);
-          framed.writeUInt16BE(b.length, 0);
-          b.copy(framed, 2);
-          conn.write(framed);
-        });
-      }
-    });
-  });
+  const { udp, tcp, port } = await listenBoth(
+    host,
+    (msg, rinfo, sock) => {
+      handle(msg, "udp", (b) => {
+        if (!closed) sock.send(b, rinfo.port, rinfo.address);
+      });
+    },
+    (conn) => {
+      conns.add(conn);
+      conn.on("close", () => conns.delete(conn));
+      conn.on("error", () => conn.destroy());
+      let buf = Buffer.alloc(0);
+      conn.on("data", (chunk: Buffer) => {
+        buf = Buffer.concat([buf, chunk]);
+        while (buf.length >= 2) {
+          const len = buf.readUInt16BE(0);
+          if (buf.length < 2 + len) break;
+          const msg = buf.subarray(2, 2 + len);
+          buf = buf.subarray(2 + len);
+          handle(Buffer.from(msg), "tcp", (b) => {
+            if (conn.destroyed) return;
+            const framed = Buffer.allocUnsafe(2 + b.length);
+            framed.writeUInt16BE(b.length, 0);
+            b.copy(framed, 2);
+            conn.write(framed);
+          });
+        }
+      });
+    },
+  );
 
   return {
     host,
@@ -231,7 +270,8 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     },
     count(name, type) {
       const n = name.toLowerCase().replace(/\.$/, "");
-      return queries.filter((q) => q.name.toLowerCase() === n && (type === undefined || q.type === type.toUpperCase())).length;
+      return queries.filter((q) => q.name.toLowerCase() === n && (type === undefined || q.type === type.toUpperCase()))
+        .length;
     },
     async close() {
       if (closed) return;

@@ -4,7 +4,7 @@
  * own), ready once it printed the line the test waits for and its /readyz is ok (over https with
  * the CA it generated, when it serves TLS).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -61,15 +61,22 @@ export async function startKdnsUp(options: KdnsUpOptions): Promise<KdnsUp> {
   };
   const readyLine = options.readyLine ?? /api server listening on /;
   try {
-    await waitFor(() => {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error("kdns up exited");
-      return readyLine.test(out);
-    }, { timeoutMs: 30_000, intervalMs: 50, what: `kdns up to print ${readyLine}` });
+    await waitFor(
+      () => {
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error("kdns up exited");
+        return readyLine.test(out);
+      },
+      { timeoutMs: 30_000, intervalMs: 50, what: `kdns up to print ${readyLine}` },
+    );
     const server = /api server listening on (\S+)/.exec(out)?.[1];
     if (!server) throw new Error("kdns up did not say where its API server listens");
     const ca = server.startsWith("https:") ? await readFile(join(dataDir, "pki", "ca.crt"), "utf8") : undefined;
     const get = ca !== undefined ? httpsFetch({ ca }) : fetch;
-    await waitFor(async () => (await get(`${server}/readyz`, {})).ok, { timeoutMs: 30_000, intervalMs: 50, what: "kdns up's /readyz ok" });
+    await waitFor(async () => (await get(`${server}/readyz`, {})).ok, {
+      timeoutMs: 30_000,
+      intervalMs: 50,
+      what: "kdns up's /readyz ok",
+    });
     return { server, dataDir, ...(ca !== undefined ? { ca } : {}), child, output: () => out, stop };
   } catch (err) {
     await stop();

@@ -1,10 +1,10 @@
 /** A kdns DNS server with the loop + forward chain wired as the CLI wires it (loop plugin tests). */
 import assert from "node:assert/strict";
 import { chain } from "../../src/dns/plugin.ts";
-import { createHandler, startDnsServer } from "../../src/dns/server/index.ts";
 import { exchangeUdp } from "../../src/dns/plugins/forward/exchange.ts";
 import { ForwardPlugin } from "../../src/dns/plugins/forward/plugin.ts";
 import { LoopPlugin, type ProbeOutcome } from "../../src/dns/plugins/loop/plugin.ts";
+import { createHandler, startDnsServer } from "../../src/dns/server/index.ts";
 
 /** An upstream address. */
 export type Up = { host: string; port: number };
@@ -16,7 +16,10 @@ export async function startKdns(t: Cleanup, port: number, upstreams: Up[], token
   const forward = new ForwardPlugin({ upstreams, timeoutMs: 500 });
   const loops: ProbeOutcome[] = [];
   const loop = new LoopPlugin({
-    upstreams, exchange: exchangeUdp, token, timeoutMs: 500,
+    upstreams,
+    exchange: exchangeUdp,
+    token,
+    timeoutMs: 500,
     onLoop: (found) => {
       loops.push(found);
       forward.markLooped(found.upstream);
@@ -31,4 +34,3 @@ export async function startKdns(t: Cleanup, port: number, upstreams: Up[], token
   });
   return { port: server.address.port, loop, forward, loops };
 }
-

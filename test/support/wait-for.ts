@@ -14,7 +14,10 @@ export interface WaitOptions {
  * Polls `check` until it returns a value other than `undefined`/`false` (or stops throwing), and
  * returns that value; throws with the last error when the time runs out.
  */
-export async function waitFor<T>(check: () => T | Promise<T>, options: WaitOptions = {}): Promise<Exclude<T, false | undefined>> {
+export async function waitFor<T>(
+  check: () => T | Promise<T>,
+  options: WaitOptions = {},
+): Promise<Exclude<T, false | undefined>> {
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
   let last: unknown;
   for (;;) {

@@ -15,6 +15,7 @@ export function defaultDNSRecord(obj: KubeObject): void {
   for (const p of spec["paths"] as unknown[]) {
     if (!isRecord(p)) continue;
     const service = p["service"];
-    if ((p["path"] === undefined || p["path"] === "") && typeof service === "string" && service !== "") p["path"] = `/${service}`;
+    if ((p["path"] === undefined || p["path"] === "") && typeof service === "string" && service !== "")
+      p["path"] = `/${service}`;
   }
 }

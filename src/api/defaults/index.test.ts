@@ -1,12 +1,29 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { defaultDNSRecord, defaultEndpoints, defaultEndpointSlice, defaultNamespace, defaultPod, defaultService } from "./index.ts";
+import { test } from "node:test";
 import type { KubeObject } from "../types.ts";
+import {
+  defaultDNSRecord,
+  defaultEndpointSlice,
+  defaultEndpoints,
+  defaultNamespace,
+  defaultPod,
+  defaultService,
+} from "./index.ts";
 
-const obj = (kind: string, body: Record<string, unknown>): KubeObject => ({ apiVersion: "v1", kind, metadata: { name: "x" }, ...body });
+const obj = (kind: string, body: Record<string, unknown>): KubeObject => ({
+  apiVersion: "v1",
+  kind,
+  metadata: { name: "x" },
+  ...body,
+});
 
 test("Service defaults", () => {
-  const s = obj("Service", { spec: { clusterIP: "10.96.0.10", ports: [{ port: 53, protocol: "UDP" }, { port: 80 }, { port: 81, targetPort: "http" }] } });
+  const s = obj("Service", {
+    spec: {
+      clusterIP: "10.96.0.10",
+      ports: [{ port: 53, protocol: "UDP" }, { port: 80 }, { port: 81, targetPort: "http" }],
+    },
+  });
   defaultService(s);
   assert.deepEqual(s["spec"], {
     type: "ClusterIP",
@@ -32,9 +49,15 @@ test("Service defaults", () => {
 });
 
 test("Pod defaults: container port protocol, podIP <-> podIPs", () => {
-  const p = obj("Pod", { spec: { containers: [{ name: "a", ports: [{ containerPort: 80 }] }] }, status: { podIP: "10.1.0.5" } });
+  const p = obj("Pod", {
+    spec: { containers: [{ name: "a", ports: [{ containerPort: 80 }] }] },
+    status: { podIP: "10.1.0.5" },
+  });
   defaultPod(p);
-  assert.equal((p["spec"] as { containers: { ports: { protocol: string }[] }[] }).containers[0]?.ports[0]?.protocol, "TCP");
+  assert.equal(
+    (p["spec"] as { containers: { ports: { protocol: string }[] }[] }).containers[0]?.ports[0]?.protocol,
+    "TCP",
+  );
   assert.deepEqual((p["status"] as Record<string, unknown>)["podIPs"], [{ ip: "10.1.0.5" }]);
   const q = obj("Pod", { spec: { containers: [] }, status: { podIPs: [{ ip: "fd00::5" }, { ip: "10.1.0.5" }] } });
   defaultPod(q);
@@ -50,24 +73,64 @@ test("Namespace, Endpoints, EndpointSlice and DNSRecord defaults", () => {
   assert.deepEqual([kept["spec"], kept["status"]], [{ finalizers: [] }, { phase: "Terminating" }]);
   const e = obj("Endpoints", { subsets: [{ ports: [{ port: 80 }, { port: 53, protocol: "UDP" }] }] });
   defaultEndpoints(e);
-  assert.deepEqual(e["subsets"], [{ ports: [{ port: 80, protocol: "TCP" }, { port: 53, protocol: "UDP" }] }]);
+  assert.deepEqual(e["subsets"], [
+    {
+      ports: [
+        { port: 80, protocol: "TCP" },
+        { port: 53, protocol: "UDP" },
+      ],
+    },
+  ]);
   const sl = obj("EndpointSlice", { ports: [{ port: 80 }] });
   defaultEndpointSlice(sl);
   assert.deepEqual(sl["ports"], [{ port: 80, protocol: "TCP" }]);
-  const r = obj("DNSRecord", { spec: { host: "Node1.COM", paths: [{ service: "service1", address: "10.1.1.10", port: 8010 }, { path: "/x", service: "s2", port: 1 }] } });
+  const r = obj("DNSRecord", {
+    spec: {
+      host: "Node1.COM",
+      paths: [
+        { service: "service1", address: "10.1.1.10", port: 8010 },
+        { path: "/x", service: "s2", port: 1 },
+      ],
+    },
+  });
   defaultDNSRecord(r);
   assert.deepEqual(r["spec"], {
     host: "node1.com",
-    paths: [{ path: "/service1", service: "service1", address: "10.1.1.10", port: 8010 }, { path: "/x", service: "s2", port: 1 }],
+    paths: [
+      { path: "/service1", service: "service1", address: "10.1.1.10", port: 8010 },
+      { path: "/x", service: "s2", port: 1 },
+    ],
   });
 });
 
 test("defaulting never throws on garbage", () => {
-  const garbage: unknown[] = [undefined, null, 7, "x", [], [null, 1, "x"], { ports: "x", containers: 3, paths: 7, host: 5, subsets: "y", clusterIPs: [3] }, { ports: [null, { port: "80" }], containers: [null, { ports: [1] }], paths: [null, 3, { service: 4 }], subsets: [null, { ports: 4 }] }];
+  const garbage: unknown[] = [
+    undefined,
+    null,
+    7,
+    "x",
+    [],
+    [null, 1, "x"],
+    { ports: "x", containers: 3, paths: 7, host: 5, subsets: "y", clusterIPs: [3] },
+    {
+      ports: [null, { port: "80" }],
+      containers: [null, { ports: [1] }],
+      paths: [null, 3, { service: 4 }],
+      subsets: [null, { ports: 4 }],
+    },
+  ];
   const fns = [defaultService, defaultPod, defaultNamespace, defaultEndpoints, defaultEndpointSlice, defaultDNSRecord];
   for (const g of garbage) {
     for (const fn of fns) {
-      const o = { apiVersion: "v1", kind: "X", metadata: {}, spec: structuredClone(g), status: structuredClone(g), subsets: structuredClone(g), ports: structuredClone(g) } as KubeObject;
+      const o = {
+        apiVersion: "v1",
+        kind: "X",
+        metadata: {},
+        spec: structuredClone(g),
+        status: structuredClone(g),
+        subsets: structuredClone(g),
+        ports: structuredClone(g),
+      } as KubeObject;
       assert.doesNotThrow(() => fn(o), `${fn.name} on ${JSON.stringify(g)}`);
     }
   }

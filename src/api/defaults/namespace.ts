@@ -7,5 +7,6 @@ export function defaultNamespace(obj: KubeObject): void {
   if (obj.spec === undefined) obj.spec = {};
   if (isRecord(obj.spec) && obj.spec["finalizers"] === undefined) obj.spec["finalizers"] = ["kubernetes"];
   if (obj.status === undefined) obj.status = {};
-  if (isRecord(obj.status) && (obj.status["phase"] === undefined || obj.status["phase"] === "")) obj.status["phase"] = "Active";
+  if (isRecord(obj.status) && (obj.status["phase"] === undefined || obj.status["phase"] === ""))
+    obj.status["phase"] = "Active";
 }

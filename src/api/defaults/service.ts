@@ -27,16 +27,29 @@ export function defaultService(obj: KubeObject): void {
       const target = p["targetPort"];
       const port = p["port"];
       // Copy only a usable port, so a bad port is reported once (on spec.ports[i].port).
-      if ((target === undefined || target === 0 || target === "") && Number.isInteger(port) && (port as number) >= 1 && (port as number) <= 65535) {
+      if (
+        (target === undefined || target === 0 || target === "") &&
+        Number.isInteger(port) &&
+        (port as number) >= 1 &&
+        (port as number) <= 65535
+      ) {
         p["targetPort"] = port;
       }
     }
   }
   const clusterIP = spec["clusterIP"];
   const clusterIPs = spec["clusterIPs"];
-  if (typeof clusterIP === "string" && clusterIP !== "" && (clusterIPs === undefined || (Array.isArray(clusterIPs) && clusterIPs.length === 0))) {
+  if (
+    typeof clusterIP === "string" &&
+    clusterIP !== "" &&
+    (clusterIPs === undefined || (Array.isArray(clusterIPs) && clusterIPs.length === 0))
+  ) {
     spec["clusterIPs"] = [clusterIP];
-  } else if ((clusterIP === undefined || clusterIP === "") && Array.isArray(clusterIPs) && typeof clusterIPs[0] === "string") {
+  } else if (
+    (clusterIP === undefined || clusterIP === "") &&
+    Array.isArray(clusterIPs) &&
+    typeof clusterIPs[0] === "string"
+  ) {
     spec["clusterIP"] = clusterIPs[0];
   }
   const ips = spec["clusterIPs"];
@@ -44,7 +57,8 @@ export function defaultService(obj: KubeObject): void {
     const fams = (ips as unknown[]).map(familyOf);
     if (fams.every((f) => f !== undefined) && new Set(fams).size === fams.length) {
       spec["ipFamilies"] = fams;
-      if (spec["ipFamilyPolicy"] === undefined) spec["ipFamilyPolicy"] = fams.length > 1 ? "PreferDualStack" : "SingleStack";
+      if (spec["ipFamilyPolicy"] === undefined)
+        spec["ipFamilyPolicy"] = fams.length > 1 ? "PreferDualStack" : "SingleStack";
     }
   }
 }

@@ -1,11 +1,16 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { validateDNSRecord } from "./dns-record.ts";
+import { test } from "node:test";
 import { defaultDNSRecord } from "../defaults/dns-record.ts";
 import type { KubeObject } from "../types.ts";
+import { validateDNSRecord } from "./dns-record.ts";
 
 function record(host: unknown, paths: unknown[]): KubeObject {
-  return { apiVersion: "kdns.dev/v1", kind: "DNSRecord", metadata: { name: "r", namespace: "default" }, spec: { host, paths } };
+  return {
+    apiVersion: "kdns.dev/v1",
+    kind: "DNSRecord",
+    metadata: { name: "r", namespace: "default" },
+    spec: { host, paths },
+  };
 }
 const goodPath = { path: "/service1", service: "service1", address: "10.1.1.10", port: 8010 };
 const check = (obj: KubeObject) => {
@@ -28,9 +33,31 @@ test("host is lower-cased by defaulting, then accepted", () => {
 
 // robustness.md §3 "Malicious strings a test must reject": hosts.
 const hostileHosts = [
-  "a.com;}", "a.com { }", "a.com\nserver_name evil;", 'evil.com"; include /etc/passwd; "', "~^(.*)$", "*", "*.*.a.com",
-  "a.*.com", "a.com:80", "127.0.0.1", "[::1]", "::1", "ex$ample.com", "${host}", "a..b.com", ".a.com", "-a.com", "a.com.",
-  `${"a".repeat(64)}.com`, `${"a".repeat(63)}.`.repeat(3) + "a".repeat(62), "exämple.com", "a.com\0", "a.com\r\nX-Injected: 1", "a.com#", "",
+  "a.com;}",
+  "a.com { }",
+  "a.com\nserver_name evil;",
+  'evil.com"; include /etc/passwd; "',
+  "~^(.*)$",
+  "*",
+  "*.*.a.com",
+  "a.*.com",
+  "a.com:80",
+  "127.0.0.1",
+  "[::1]",
+  "::1",
+  "ex$ample.com",
+  "${host}",
+  "a..b.com",
+  ".a.com",
+  "-a.com",
+  "a.com.",
+  `${"a".repeat(64)}.com`,
+  `${"a".repeat(63)}.`.repeat(3) + "a".repeat(62),
+  "exämple.com",
+  "a.com\0",
+  "a.com\r\nX-Injected: 1",
+  "a.com#",
+  "",
 ];
 
 test("every hostile host from robustness.md §3 is rejected on spec.host", () => {
@@ -46,9 +73,30 @@ test("every hostile host from robustness.md §3 is rejected on spec.host", () =>
 
 // robustness.md §3: paths (the empty path is covered below: it defaults from the service or is required).
 const hostilePaths = [
-  "/foo;}location /x {alias /var/run/secrets/;}", "/api/ { return 200; #", '/"\\', "/x\n}\nserver {", "/x load_module /tmp/a.so;",
-  "/x; ssl_engine /tmp/a.so;", "/x$host", "/x${uri}", "/x{1,2}", "/x#frag", "/x'", "/a/../b", "/a//b", "/a/./b", "/%2e%2e/",
-  "/a%2Fb", "relative", "/x\u0000", "/x\t", "/" + "a".repeat(100 * 1024), "/..", "/a/.", "/a/..", "//",
+  "/foo;}location /x {alias /var/run/secrets/;}",
+  "/api/ { return 200; #",
+  '/"\\',
+  "/x\n}\nserver {",
+  "/x load_module /tmp/a.so;",
+  "/x; ssl_engine /tmp/a.so;",
+  "/x$host",
+  "/x${uri}",
+  "/x{1,2}",
+  "/x#frag",
+  "/x'",
+  "/a/../b",
+  "/a//b",
+  "/a/./b",
+  "/%2e%2e/",
+  "/a%2Fb",
+  "relative",
+  "/x\u0000",
+  "/x\t",
+  `/${"a".repeat(100 * 1024)}`,
+  "/..",
+  "/a/.",
+  "/a/..",
+  "//",
 ];
 
 test("every hostile path from robustness.md §3 is rejected on its field", () => {
@@ -59,7 +107,7 @@ test("every hostile path from robustness.md §3 is rejected on its field", () =>
   }
   // "/set_by_lua_block" is only letters and '_': it is a plain path, harmless once quoted.
   assert.deepEqual(check(record("a.com", [{ ...goodPath, path: "/set_by_lua_block" }])), []);
-  const long = check(record("a.com", [{ ...goodPath, path: "/" + "a".repeat(100 * 1024) }]));
+  const long = check(record("a.com", [{ ...goodPath, path: `/${"a".repeat(100 * 1024)}` }]));
   assert.ok((long[0]?.message.length ?? 0) < 1000, "a huge value is not echoed whole");
 });
 
@@ -88,8 +136,21 @@ test("paths: required, need a backend, unique; every bad field is listed", () =>
   assert.deepEqual(fields(record("a.com", [{ address: "10.0.0.1", port: 80 }])), ["spec.paths[0].path"]);
   assert.deepEqual(fields(record("a.com", [goodPath, { ...goodPath }])), ["spec.paths[1].path"]);
   assert.equal(check(record("a.com", [goodPath, { ...goodPath }]))[0]?.reason, "FieldValueDuplicate");
-  const all = fields({ apiVersion: "kdns.dev/v1", kind: "DNSRecord", metadata: { name: "Bad_Name" }, spec: { host: "a;b", paths: [{ path: "x", service: "S", address: "nope", port: 0 }, 7] } });
-  assert.deepEqual(all, ["metadata.name", "spec.host", "spec.paths[0].path", "spec.paths[0].service", "spec.paths[0].address", "spec.paths[0].port", "spec.paths[1]"]);
+  const all = fields({
+    apiVersion: "kdns.dev/v1",
+    kind: "DNSRecord",
+    metadata: { name: "Bad_Name" },
+    spec: { host: "a;b", paths: [{ path: "x", service: "S", address: "nope", port: 0 }, 7] },
+  });
+  assert.deepEqual(all, [
+    "metadata.name",
+    "spec.host",
+    "spec.paths[0].path",
+    "spec.paths[0].service",
+    "spec.paths[0].address",
+    "spec.paths[0].port",
+    "spec.paths[1]",
+  ]);
   assert.deepEqual(fields({ apiVersion: "kdns.dev/v1", kind: "DNSRecord", metadata: { name: "r" } }), ["spec"]);
   assert.deepEqual(fields(record(42, "x" as unknown as unknown[])), ["spec.host", "spec.paths"]);
 });

@@ -34,7 +34,9 @@ export function pathErrors(path: string): string[] {
   const errs: string[] = [];
   if (path.length > PATH_MAX) errs.push(`must be no more than ${PATH_MAX} characters`);
   if (!PATH_RE.test(path)) {
-    errs.push("must be an absolute path of the characters A-Z a-z 0-9 '.' '_' '~' '-' '/' (regex used for validation is '^/[A-Za-z0-9._~/-]*$')");
+    errs.push(
+      "must be an absolute path of the characters A-Z a-z 0-9 '.' '_' '~' '-' '/' (regex used for validation is '^/[A-Za-z0-9._~/-]*$')",
+    );
   }
   for (const seq of ["//", "/./", "/../"]) if (path.includes(seq)) errs.push(`must not contain '${seq}'`);
   for (const suffix of ["/..", "/."]) if (path.endsWith(suffix)) errs.push(`must not end with '${suffix}'`);
@@ -54,10 +56,22 @@ function validatePath(p: unknown, at: string): StatusCause[] {
   const hasAddress = address !== undefined && address !== "";
   if (!hasService && !hasAddress) causes.push(requiredValue(at, "service or address must be set"));
   if (hasService) {
-    causes.push(...invalidValue(`${at}.service`, service, ...(typeof service === "string" ? isDNS1035Label(service) : ["must be a string"])));
+    causes.push(
+      ...invalidValue(
+        `${at}.service`,
+        service,
+        ...(typeof service === "string" ? isDNS1035Label(service) : ["must be a string"]),
+      ),
+    );
   }
   if (hasAddress) {
-    causes.push(...invalidValue(`${at}.address`, address, ...(typeof address === "string" ? isValidIP(address) : ["must be a string"])));
+    causes.push(
+      ...invalidValue(
+        `${at}.address`,
+        address,
+        ...(typeof address === "string" ? isValidIP(address) : ["must be a string"]),
+      ),
+    );
   }
   causes.push(...validatePortNumber(p["port"], `${at}.port`));
   return causes;

@@ -34,7 +34,8 @@ function validateEndpointPorts(value: unknown, field: string, portRequired: bool
       return;
     }
     causes.push(...validateListedPortName(p["name"], `${at}.name`, portRequired && ports.length > 1, names, true));
-    if (portRequired || (p["port"] !== undefined && p["port"] !== null)) causes.push(...validatePortNumber(p["port"], `${at}.port`));
+    if (portRequired || (p["port"] !== undefined && p["port"] !== null))
+      causes.push(...validatePortNumber(p["port"], `${at}.port`));
     causes.push(...validateProtocol(p["protocol"], `${at}.protocol`));
   });
   return causes;
@@ -51,7 +52,10 @@ export function validateEndpoints(obj: KubeObject, _old?: KubeObject): StatusCau
         const aat = `${at}.${kind}[${j}]`;
         const ip = prop(a, "ip");
         if (ip === undefined || ip === "") causes.push(requiredValue(`${aat}.ip`));
-        else causes.push(...invalidValue(`${aat}.ip`, ip, ...(typeof ip === "string" ? isValidIP(ip) : ["must be a string"])));
+        else
+          causes.push(
+            ...invalidValue(`${aat}.ip`, ip, ...(typeof ip === "string" ? isValidIP(ip) : ["must be a string"])),
+          );
         causes.push(...optionalHostname(prop(a, "hostname"), `${aat}.hostname`));
       });
     }
@@ -73,24 +77,34 @@ export function validateEndpointSlice(obj: KubeObject, _old?: KubeObject): Statu
   const causes = validateObjectMeta(obj, { nameRule: isDNS1123Subdomain, namespaced: true });
   const type = prop(obj, "addressType");
   if (type === undefined || type === "") causes.push(requiredValue("addressType"));
-  else if (typeof type !== "string" || !ADDRESS_TYPES.includes(type)) causes.push(notSupported("addressType", type, ADDRESS_TYPES));
+  else if (typeof type !== "string" || !ADDRESS_TYPES.includes(type))
+    causes.push(notSupported("addressType", type, ADDRESS_TYPES));
   asList(prop(obj, "endpoints"), "endpoints", causes).forEach((e: unknown, i) => {
     const at = `endpoints[${i}]`;
     const addrs = prop(e, "addresses");
     if (!Array.isArray(addrs) || addrs.length === 0) {
-      causes.push(addrs === undefined || Array.isArray(addrs) ? requiredValue(`${at}.addresses`) : invalidValue(`${at}.addresses`, addrs, "must be a list")[0]!);
+      causes.push(
+        addrs === undefined || Array.isArray(addrs)
+          ? requiredValue(`${at}.addresses`)
+          : invalidValue(`${at}.addresses`, addrs, "must be a list")[0]!,
+      );
     } else {
-      if (addrs.length > 100) causes.push(...invalidValue(`${at}.addresses`, addrs.length, "must have at most 100 items"));
-      addrs.forEach((a: unknown, j) => causes.push(...invalidValue(`${at}.addresses[${j}]`, a, ...addressErrors(a, type))));
+      if (addrs.length > 100)
+        causes.push(...invalidValue(`${at}.addresses`, addrs.length, "must have at most 100 items"));
+      for (const [j, a] of addrs.entries()) {
+        causes.push(...invalidValue(`${at}.addresses[${j}]`, a, ...addressErrors(a, type)));
+      }
     }
     causes.push(...optionalHostname(prop(e, "hostname"), `${at}.hostname`));
     const conds = prop(e, "conditions");
     if (conds !== undefined && conds !== null) {
       if (!isRecord(conds)) causes.push(...invalidValue(`${at}.conditions`, conds, "must be an object"));
-      else for (const k of ["ready", "serving", "terminating"]) {
-        const v = conds[k];
-        if (v !== undefined && v !== null && typeof v !== "boolean") causes.push(...invalidValue(`${at}.conditions.${k}`, v, "must be a boolean"));
-      }
+      else
+        for (const k of ["ready", "serving", "terminating"]) {
+          const v = conds[k];
+          if (v !== undefined && v !== null && typeof v !== "boolean")
+            causes.push(...invalidValue(`${at}.conditions.${k}`, v, "must be a boolean"));
+        }
     }
   });
   causes.push(...validateEndpointPorts(prop(obj, "ports"), "ports", false));

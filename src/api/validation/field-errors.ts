@@ -25,7 +25,11 @@ export function showValue(value: unknown): string {
 
 /** `FieldValueInvalid`: one cause per message, as Kubernetes lists them. */
 export function invalidValue(field: string, value: unknown, ...details: string[]): StatusCause[] {
-  return details.map((d) => ({ field, reason: "FieldValueInvalid", message: `Invalid value: ${showValue(value)}: ${d}` }));
+  return details.map((d) => ({
+    field,
+    reason: "FieldValueInvalid",
+    message: `Invalid value: ${showValue(value)}: ${d}`,
+  }));
 }
 
 /** `FieldValueRequired`. */
@@ -39,7 +43,12 @@ export function duplicateValue(field: string, value: unknown): StatusCause {
 }
 
 /** `FieldValueNotSupported`, listing what is. */
-export function notSupported(field: string, value: unknown, supported: readonly string[], detail?: string): StatusCause {
+export function notSupported(
+  field: string,
+  value: unknown,
+  supported: readonly string[],
+  detail?: string,
+): StatusCause {
   const list = supported.map((s) => JSON.stringify(s)).join(", ");
   const why = detail ? `${detail}; supported values: ${list}` : `supported values: ${list}`;
   return { field, reason: "FieldValueNotSupported", message: `Unsupported value: ${showValue(value)}: ${why}` };

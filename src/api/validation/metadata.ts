@@ -35,10 +35,12 @@ export function validateLabels(labels: unknown, field: string): StatusCause[] {
 
 function validateAnnotations(annotations: unknown, field: string): StatusCause[] {
   if (annotations === undefined || annotations === null) return [];
-  if (!isStringMap(annotations)) return invalidValue(field, annotations, "must be a map of string keys to string values");
+  if (!isStringMap(annotations))
+    return invalidValue(field, annotations, "must be a map of string keys to string values");
   const causes: StatusCause[] = [];
   for (const k of Object.keys(annotations)) causes.push(...invalidValue(field, k, ...isValidAnnotationKey(k)));
-  for (const m of annotationsSizeError(annotations)) causes.push({ field, reason: "FieldValueTooLong", message: `Too long: ${m}` });
+  for (const m of annotationsSizeError(annotations))
+    causes.push({ field, reason: "FieldValueTooLong", message: `Too long: ${m}` });
   return causes;
 }
 

@@ -1,15 +1,18 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { validateNamespace } from "./namespace.ts";
+import { test } from "node:test";
 import { defaultNamespace } from "../defaults/namespace.ts";
 import type { KubeObject } from "../types.ts";
+import { validateNamespace } from "./namespace.ts";
 
 const ns = (metadata: Record<string, unknown>, extra: Record<string, unknown> = {}): KubeObject =>
   ({ apiVersion: "v1", kind: "Namespace", metadata, ...extra }) as KubeObject;
 const fields = (o: KubeObject) => (defaultNamespace(o), validateNamespace(o).map((c) => c.field));
 
 test("namespace names are DNS-1123 labels; metadata rules apply", () => {
-  assert.deepEqual(fields(ns({ name: "team-a", labels: { "example.com/owner": "me" }, annotations: { note: "anything; goes" } })), []);
+  assert.deepEqual(
+    fields(ns({ name: "team-a", labels: { "example.com/owner": "me" }, annotations: { note: "anything; goes" } })),
+    [],
+  );
   assert.deepEqual(fields(ns({ generateName: "tmp-" })), []);
   const cases: [Record<string, unknown>, string[]][] = [
     [{ name: "a.b" }, ["metadata.name"]],
@@ -27,7 +30,10 @@ test("namespace names are DNS-1123 labels; metadata rules apply", () => {
   for (const [meta, want] of cases) assert.deepEqual(fields(ns(meta)), want, JSON.stringify(meta).slice(0, 80));
   assert.deepEqual(fields(ns({ name: "x" }, { status: { phase: "Gone" } })), ["status.phase"]);
   assert.deepEqual(fields(ns({ name: "x" }, { spec: { finalizers: [1] } })), ["spec.finalizers"]);
-  assert.deepEqual(validateNamespace({ apiVersion: "v1", kind: "Namespace" } as unknown as KubeObject).map((c) => c.field), ["metadata"]);
+  assert.deepEqual(
+    validateNamespace({ apiVersion: "v1", kind: "Namespace" } as unknown as KubeObject).map((c) => c.field),
+    ["metadata"],
+  );
 });
 
 test("messages are worded like Kubernetes", () => {

@@ -1,11 +1,17 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { validatePod } from "./pod.ts";
+import { test } from "node:test";
 import { defaultPod } from "../defaults/pod.ts";
 import type { KubeObject } from "../types.ts";
+import { validatePod } from "./pod.ts";
 
 function pod(spec: unknown, status?: unknown, name = "p1"): KubeObject {
-  return { apiVersion: "v1", kind: "Pod", metadata: { name, namespace: "default" }, spec, ...(status !== undefined ? { status } : {}) };
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name, namespace: "default" },
+    spec,
+    ...(status !== undefined ? { status } : {}),
+  };
 }
 const fieldsOf = (obj: KubeObject) => {
   defaultPod(obj);
@@ -15,7 +21,11 @@ const c = (extra: Record<string, unknown> = {}) => ({ name: "app", image: "x", .
 
 test("a valid pod passes", () => {
   const obj = pod(
-    { hostname: "web-0", subdomain: "web", containers: [c({ ports: [{ name: "http", containerPort: 8080 }] }), { name: "side" }] },
+    {
+      hostname: "web-0",
+      subdomain: "web",
+      containers: [c({ ports: [{ name: "http", containerPort: 8080 }] }), { name: "side" }],
+    },
     { podIP: "10.1.0.5", conditions: [{ type: "Ready", status: "True" }] },
   );
   assert.deepEqual(fieldsOf(obj), []);
@@ -29,9 +39,20 @@ test("table of invalid pods", () => {
     [pod({ containers: [{}] }), ["spec.containers[0].name"]],
     [pod({ containers: [c(), c()] }), ["spec.containers[1].name"]],
     [pod({ containers: [c({ ports: [{ containerPort: 0 }] })] }), ["spec.containers[0].ports[0].containerPort"]],
-    [pod({ containers: [c({ ports: [{ containerPort: 80, protocol: "ICMP" }] })] }), ["spec.containers[0].ports[0].protocol"]],
+    [
+      pod({ containers: [c({ ports: [{ containerPort: 80, protocol: "ICMP" }] })] }),
+      ["spec.containers[0].ports[0].protocol"],
+    ],
     [pod({ containers: [c({ ports: [{ containerPort: 80, name: "a--b" }] })] }), ["spec.containers[0].ports[0].name"]],
-    [pod({ containers: [c({ ports: [{ containerPort: 80, name: "http" }] }), { name: "b", ports: [{ containerPort: 81, name: "http" }] }] }), ["spec.containers[1].ports[0].name"]],
+    [
+      pod({
+        containers: [
+          c({ ports: [{ containerPort: 80, name: "http" }] }),
+          { name: "b", ports: [{ containerPort: 81, name: "http" }] },
+        ],
+      }),
+      ["spec.containers[1].ports[0].name"],
+    ],
     [pod({ containers: [c()], hostname: "Web_0" }), ["spec.hostname"]],
     [pod({ containers: [c()], subdomain: "a.b" }), ["spec.subdomain"]],
     [pod({ containers: [c()] }, { podIP: "10.1.0.300" }), ["status.podIP", "status.podIPs[0].ip"]],
@@ -45,7 +66,13 @@ test("table of invalid pods", () => {
 });
 
 test("garbage never throws", () => {
-  for (const spec of [7, "x", { containers: "x" }, { containers: [null, 1] }, { containers: [{ name: 5, ports: 3 }] }]) {
+  for (const spec of [
+    7,
+    "x",
+    { containers: "x" },
+    { containers: [null, 1] },
+    { containers: [{ name: 5, ports: 3 }] },
+  ]) {
     for (const status of [7, { podIPs: 3, conditions: "x" }, { podIPs: [null] }]) {
       assert.ok(fieldsOf(pod(spec, status)).length > 0);
     }

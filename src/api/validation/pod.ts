@@ -55,7 +55,13 @@ function validateContainers(containers: unknown): StatusCause[] {
       causes.push(...validateProtocol(p["protocol"], `${pat}.protocol`));
       const hostPort = p["hostPort"];
       if (hostPort !== undefined && hostPort !== 0) {
-        causes.push(...invalidValue(`${pat}.hostPort`, hostPort, ...(typeof hostPort === "number" ? isValidPortNum(hostPort) : ["must be a number"])));
+        causes.push(
+          ...invalidValue(
+            `${pat}.hostPort`,
+            hostPort,
+            ...(typeof hostPort === "number" ? isValidPortNum(hostPort) : ["must be a number"]),
+          ),
+        );
       }
       const pname = p["name"];
       if (pname !== undefined && pname !== "") {
@@ -76,7 +82,9 @@ function validateStatus(status: unknown): StatusCause[] {
   const causes: StatusCause[] = [];
   const podIP = status["podIP"];
   if (podIP !== undefined && podIP !== "") {
-    causes.push(...invalidValue("status.podIP", podIP, ...(typeof podIP === "string" ? isValidIP(podIP) : ["must be a string"])));
+    causes.push(
+      ...invalidValue("status.podIP", podIP, ...(typeof podIP === "string" ? isValidIP(podIP) : ["must be a string"])),
+    );
   }
   const podIPs = status["podIPs"];
   if (podIPs !== undefined && podIPs !== null) {
@@ -106,7 +114,8 @@ function validateStatus(status: unknown): StatusCause[] {
         const type = prop(c, "type");
         if (typeof type !== "string" || type === "") causes.push(requiredValue(`${at}.type`));
         const st = prop(c, "status");
-        if (typeof st !== "string" || !CONDITION_STATUSES.includes(st)) causes.push(notSupported(`${at}.status`, st, CONDITION_STATUSES));
+        if (typeof st !== "string" || !CONDITION_STATUSES.includes(st))
+          causes.push(notSupported(`${at}.status`, st, CONDITION_STATUSES));
       });
     }
   }

@@ -20,7 +20,11 @@ export function validateProtocol(value: unknown, field: string): StatusCause[] {
 }
 
 /** A port name under `rule` (IANA_SVC_NAME or DNS-1123 label); non-strings are invalid. */
-export function validatePortName(value: unknown, field: string, rule: (s: string) => string[] = isValidPortName): StatusCause[] {
+export function validatePortName(
+  value: unknown,
+  field: string,
+  rule: (s: string) => string[] = isValidPortName,
+): StatusCause[] {
   if (typeof value !== "string") return invalidValue(field, value, "must be a string");
   return invalidValue(field, value, ...rule(value));
 }
@@ -31,7 +35,11 @@ export function validatePortName(value: unknown, field: string, rule: (s: string
  * Kubernetes checks Endpoints ports for duplicates with the empty name too (`unnamedCount`).
  */
 export function validateListedPortName(
-  name: unknown, field: string, several: boolean, seen: Set<string>, unnamedCount = false,
+  name: unknown,
+  field: string,
+  several: boolean,
+  seen: Set<string>,
+  unnamedCount = false,
 ): StatusCause[] {
   const unnamed = name === undefined || name === "";
   const causes = unnamed ? (several ? [requiredValue(field)] : []) : validatePortName(name, field, isDNS1123Label);

@@ -1,8 +1,8 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { validateService } from "./service.ts";
+import { test } from "node:test";
 import { defaultService } from "../defaults/service.ts";
 import type { KubeObject } from "../types.ts";
+import { validateService } from "./service.ts";
 
 function svc(spec: Record<string, unknown>, name = "web"): KubeObject {
   return { apiVersion: "v1", kind: "Service", metadata: { name, namespace: "default" }, spec };
@@ -14,11 +14,26 @@ const fields = (obj: KubeObject, old?: KubeObject) => {
 
 test("valid services pass", () => {
   assert.deepEqual(fields(svc({ ports: [{ port: 80 }], selector: { app: "web" } })), []);
-  assert.deepEqual(fields(svc({ clusterIP: "10.96.0.10", ports: [{ name: "dns", port: 53, protocol: "UDP", targetPort: 5353 }, { name: "dns-tcp", port: 53, protocol: "TCP", targetPort: "dns-tcp" }] })), []);
+  assert.deepEqual(
+    fields(
+      svc({
+        clusterIP: "10.96.0.10",
+        ports: [
+          { name: "dns", port: 53, protocol: "UDP", targetPort: 5353 },
+          { name: "dns-tcp", port: 53, protocol: "TCP", targetPort: "dns-tcp" },
+        ],
+      }),
+    ),
+    [],
+  );
   assert.deepEqual(fields(svc({ clusterIP: "None" })), [], "headless needs no ports");
   assert.deepEqual(fields(svc({ type: "ExternalName", externalName: "db.example.com." })), []);
   assert.deepEqual(fields(svc({ clusterIP: "fd00::1", ipFamilies: ["IPv6"], ports: [{ port: 1 }] })), []);
-  assert.deepEqual(fields(svc({ ports: [{ name: "metrics-and-health-checks", port: 9090 }] })), [], "service port names are DNS-1123 labels, longer than 15");
+  assert.deepEqual(
+    fields(svc({ ports: [{ name: "metrics-and-health-checks", port: 9090 }] })),
+    [],
+    "service port names are DNS-1123 labels, longer than 15",
+  );
   assert.deepEqual(fields(svc({ ports: [{ name: "Bad_Name", port: 9090 }] })), ["spec.ports[0].name"]);
 });
 
@@ -33,14 +48,36 @@ test("table of invalid services, one field each", () => {
     [{ ports: [{ port: "80" }] }, "spec.ports[0].port"],
     [{ ports: [{ port: 80, protocol: "ICMP" }] }, "spec.ports[0].protocol", 'supported values: "SCTP", "TCP", "UDP"'],
     [{ ports: [{ name: "a", port: 80 }, { port: 81 }] }, "spec.ports[1].name", "Required value"],
-    [{ ports: [{ name: "a", port: 80 }, { name: "a", port: 81 }] }, "spec.ports[1].name", "Duplicate value"],
+    [
+      {
+        ports: [
+          { name: "a", port: 80 },
+          { name: "a", port: 81 },
+        ],
+      },
+      "spec.ports[1].name",
+      "Duplicate value",
+    ],
     [{ ports: [{ name: "Http", port: 80 }] }, "spec.ports[0].name"],
-    [{ ports: [{ name: "a", port: 80 }, { name: "b", port: 80 }] }, "spec.ports[1]", "Duplicate value"],
+    [
+      {
+        ports: [
+          { name: "a", port: 80 },
+          { name: "b", port: 80 },
+        ],
+      },
+      "spec.ports[1]",
+      "Duplicate value",
+    ],
     [{ ports: [{ port: 80, targetPort: 70000 }] }, "spec.ports[0].targetPort"],
     [{ ports: [{ port: 80, targetPort: "no--good" }] }, "spec.ports[0].targetPort"],
     [{ ports: [{ port: 80, nodePort: 30000 }] }, "spec.ports[0].nodePort"],
     [{ clusterIP: "10.0.0.300", clusterIPs: ["10.0.0.300"], ports: [{ port: 80 }] }, "spec.clusterIP"],
-    [{ clusterIP: "10.0.0.1", clusterIPs: ["10.0.0.2"], ports: [{ port: 80 }] }, "spec.clusterIPs[0]", "must match `clusterIP`"],
+    [
+      { clusterIP: "10.0.0.1", clusterIPs: ["10.0.0.2"], ports: [{ port: 80 }] },
+      "spec.clusterIPs[0]",
+      "must match `clusterIP`",
+    ],
     [{ clusterIP: "10.0.0.1", clusterIPs: ["10.0.0.1", "10.0.0.2"], ports: [{ port: 80 }] }, "spec.clusterIPs"],
     [{ clusterIP: "10.0.0.1", ipFamilies: ["IPv6"], ports: [{ port: 80 }] }, "spec.ipFamilies[0]"],
     [{ ipFamilies: ["IPv5"], ports: [{ port: 80 }] }, "spec.ipFamilies[0]"],
@@ -50,14 +87,22 @@ test("table of invalid services, one field each", () => {
     [{ sessionAffinity: "Sticky", ports: [{ port: 80 }] }, "spec.sessionAffinity"],
     [{ type: "ExternalName" }, "spec.externalName", "Required value"],
     [{ type: "ExternalName", externalName: "bad_name" }, "spec.externalName"],
-    [{ type: "ExternalName", externalName: "a.com", clusterIP: "10.0.0.1" }, "spec.clusterIP", "may not be set for ExternalName"],
+    [
+      { type: "ExternalName", externalName: "a.com", clusterIP: "10.0.0.1" },
+      "spec.clusterIP",
+      "may not be set for ExternalName",
+    ],
   ];
   for (const [spec, field, fragment] of cases) {
     const obj = svc(spec);
     defaultService(obj);
     const causes = validateService(obj);
     assert.deepEqual([...new Set(causes.map((c) => c.field))], [field], JSON.stringify(spec));
-    if (fragment) assert.ok(causes.some((c) => c.message.includes(fragment)), `${JSON.stringify(spec)}: ${JSON.stringify(causes)}`);
+    if (fragment)
+      assert.ok(
+        causes.some((c) => c.message.includes(fragment)),
+        `${JSON.stringify(spec)}: ${JSON.stringify(causes)}`,
+      );
   }
 });
 
@@ -71,7 +116,17 @@ test("names: Services need a DNS-1035 label, and every bad field is reported", (
 });
 
 test("garbage never throws", () => {
-  for (const spec of [null, 7, "x", [], { ports: "x" }, { ports: [null, 3] }, { clusterIPs: 3 }, { ipFamilies: "v4" }, { selector: [1] }]) {
+  for (const spec of [
+    null,
+    7,
+    "x",
+    [],
+    { ports: "x" },
+    { ports: [null, 3] },
+    { clusterIPs: 3 },
+    { ipFamilies: "v4" },
+    { selector: [1] },
+  ]) {
     const obj = { apiVersion: "v1", kind: "Service", metadata: { name: "w" }, spec } as KubeObject;
     defaultService(obj);
     assert.ok(validateService(obj).length > 0, JSON.stringify(spec));
@@ -85,7 +140,15 @@ test("on update clusterIP is immutable once set", () => {
   assert.deepEqual(fields(svc({ clusterIP: "10.0.0.1", ports: [{ port: 81 }] }), old), []);
   assert.deepEqual(fields(svc({ clusterIP: "10.0.0.2", ports: [{ port: 80 }] }), old), ["spec.clusterIP"]);
   assert.deepEqual(fields(svc({ ports: [{ port: 80 }] }), old), ["spec.clusterIP"]);
-  assert.deepEqual(fields(svc({ type: "ExternalName", externalName: "a.com" }), old), [], "switching to ExternalName releases the IP");
+  assert.deepEqual(
+    fields(svc({ type: "ExternalName", externalName: "a.com" }), old),
+    [],
+    "switching to ExternalName releases the IP",
+  );
   const unset = svc({ ports: [{ port: 80 }] });
-  assert.deepEqual(fields(svc({ clusterIP: "10.0.0.9", ports: [{ port: 80 }] }), unset), [], "setting an empty clusterIP is allowed");
+  assert.deepEqual(
+    fields(svc({ clusterIP: "10.0.0.9", ports: [{ port: 80 }] }), unset),
+    [],
+    "setting an empty clusterIP is allowed",
+  );
 });

@@ -1,7 +1,13 @@
 /** Service validation (Kubernetes pkg/apis/core/validation ValidateService, narrowed to what kdns serves). */
 import { isIP } from "node:net";
 import type { StatusCause } from "../../machinery/status.ts";
-import { isDNS1035Label, isDNS1123Subdomain, isValidIP, isValidPortName, isValidPortNum } from "../../machinery/validate-names.ts";
+import {
+  isDNS1035Label,
+  isDNS1123Subdomain,
+  isValidIP,
+  isValidPortName,
+  isValidPortNum,
+} from "../../machinery/validate-names.ts";
 import type { KubeObject } from "../types.ts";
 import { duplicateValue, forbidden, invalidValue, notSupported, requiredValue } from "./field-errors.ts";
 import { isRecord, prop } from "./guards.ts";
@@ -38,7 +44,8 @@ function validatePorts(ports: unknown, field: string): StatusCause[] {
     causes.push(...validatePortNumber(p["port"], `${at}.port`));
     causes.push(...validateProtocol(p["protocol"], `${at}.protocol`));
     causes.push(...validateTargetPort(p["targetPort"], `${at}.targetPort`));
-    if (p["nodePort"] !== undefined && p["nodePort"] !== 0) causes.push(forbidden(`${at}.nodePort`, "not supported by kdns"));
+    if (p["nodePort"] !== undefined && p["nodePort"] !== 0)
+      causes.push(forbidden(`${at}.nodePort`, "not supported by kdns"));
     const key = `${String(p["port"])}/${String(p["protocol"] ?? "TCP")}`;
     if (portProto.has(key)) causes.push(duplicateValue(at, { port: p["port"], protocol: p["protocol"] ?? "TCP" }));
     portProto.add(key);
@@ -63,11 +70,13 @@ function validateClusterIPs(spec: Record<string, unknown>, type: unknown): Statu
     causes.push(forbidden("spec.clusterIP", "may not be set for ExternalName services"));
   }
   if (clusterIPs === undefined || clusterIPs === null) return causes;
-  if (!Array.isArray(clusterIPs)) return [...causes, ...invalidValue("spec.clusterIPs", clusterIPs, "must be a list of IP addresses")];
+  if (!Array.isArray(clusterIPs))
+    return [...causes, ...invalidValue("spec.clusterIPs", clusterIPs, "must be a list of IP addresses")];
   if (clusterIPs.length > 0 && clusterIPs[0] !== (clusterIP ?? "")) {
     causes.push(...invalidValue("spec.clusterIPs[0]", clusterIPs[0], "must match `clusterIP`"));
   }
-  if (clusterIPs.length > 2) causes.push(...invalidValue("spec.clusterIPs", clusterIPs, "may specify no more than two IPs"));
+  if (clusterIPs.length > 2)
+    causes.push(...invalidValue("spec.clusterIPs", clusterIPs, "may specify no more than two IPs"));
   clusterIPs.forEach((ip: unknown, i) => {
     const at = `spec.clusterIPs[${i}]`;
     if (i === 0 && ip === clusterIP && ip !== "None") return; // already checked as spec.clusterIP
@@ -90,7 +99,8 @@ function validateFamilies(spec: Record<string, unknown>): StatusCause[] {
   const fams = spec["ipFamilies"];
   if (fams !== undefined && fams !== null) {
     if (!Array.isArray(fams)) return invalidValue("spec.ipFamilies", fams, "must be a list");
-    if (fams.length > 2) causes.push(...invalidValue("spec.ipFamilies", fams, "may specify no more than two IP families"));
+    if (fams.length > 2)
+      causes.push(...invalidValue("spec.ipFamilies", fams, "may specify no more than two IP families"));
     const seen = new Set<unknown>();
     const ips = Array.isArray(spec["clusterIPs"]) ? (spec["clusterIPs"] as unknown[]) : [];
     fams.forEach((f: unknown, i) => {
@@ -100,7 +110,8 @@ function validateFamilies(spec: Record<string, unknown>): StatusCause[] {
       else {
         const ip = ips[i];
         const fam = typeof ip === "string" ? familyOf(ip) : undefined;
-        if (fam !== undefined && fam !== f) causes.push(...invalidValue(at, f, `must match the family of clusterIPs[${i}] (${fam})`));
+        if (fam !== undefined && fam !== f)
+          causes.push(...invalidValue(at, f, `must match the family of clusterIPs[${i}] (${fam})`));
       }
       seen.add(f);
     });
@@ -128,13 +139,18 @@ export function validateService(obj: KubeObject, old?: KubeObject): StatusCause[
   const spec = prop(obj, "spec");
   if (!isRecord(spec)) return [...causes, requiredValue("spec")];
   const type = spec["type"] ?? "ClusterIP";
-  if (typeof type === "string" && UNSUPPORTED_TYPES.includes(type)) causes.push(notSupported("spec.type", type, TYPES, "not supported by kdns"));
-  else if (typeof type !== "string" || !(TYPES as readonly string[]).includes(type)) causes.push(notSupported("spec.type", type, TYPES));
+  if (typeof type === "string" && UNSUPPORTED_TYPES.includes(type))
+    causes.push(notSupported("spec.type", type, TYPES, "not supported by kdns"));
+  else if (typeof type !== "string" || !(TYPES as readonly string[]).includes(type))
+    causes.push(notSupported("spec.type", type, TYPES));
   if (type === "ExternalName") {
     const ext = spec["externalName"];
     if (ext === undefined || ext === "") causes.push(requiredValue("spec.externalName"));
     else if (typeof ext !== "string") causes.push(...invalidValue("spec.externalName", ext, "must be a string"));
-    else causes.push(...invalidValue("spec.externalName", ext, ...isDNS1123Subdomain(ext.endsWith(".") ? ext.slice(0, -1) : ext)));
+    else
+      causes.push(
+        ...invalidValue("spec.externalName", ext, ...isDNS1123Subdomain(ext.endsWith(".") ? ext.slice(0, -1) : ext)),
+      );
   } else {
     const ports = spec["ports"];
     const headless = spec["clusterIP"] === "None";
@@ -147,7 +163,8 @@ export function validateService(obj: KubeObject, old?: KubeObject): StatusCause[
   causes.push(...validateFamilies(spec));
   causes.push(...validateLabels(spec["selector"], "spec.selector"));
   const aff = spec["sessionAffinity"];
-  if (aff !== undefined && (typeof aff !== "string" || !AFFINITIES.includes(aff))) causes.push(notSupported("spec.sessionAffinity", aff, AFFINITIES));
+  if (aff !== undefined && (typeof aff !== "string" || !AFFINITIES.includes(aff)))
+    causes.push(notSupported("spec.sessionAffinity", aff, AFFINITIES));
   if (old !== undefined) causes.push(...validateUpdate(spec, old));
   return causes;
 }

@@ -6,7 +6,7 @@
  * scan skip addresses known to be taken.
  */
 import type { Storage } from "../../storage/storage.ts";
-import { numberToIpv4, offsetInRange, parseIpv4Cidr, type Ipv4Range } from "./cidr.ts";
+import { type Ipv4Range, numberToIpv4, offsetInRange, parseIpv4Cidr } from "./cidr.ts";
 
 /** The key prefix of IP reservations. */
 export const IP_ALLOCATION_PREFIX = "core/ipallocations/";

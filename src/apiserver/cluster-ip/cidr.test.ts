@@ -1,11 +1,12 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { ipv4ToNumber, numberToIpv4, offsetInRange, parseIpv4Cidr } from "./cidr.ts";
 
 test("parses and round-trips IPv4 addresses", () => {
   assert.equal(ipv4ToNumber("10.96.0.1"), 10 * 2 ** 24 + 96 * 2 ** 16 + 1);
   assert.equal(numberToIpv4(ipv4ToNumber("255.255.255.255") ?? 0), "255.255.255.255");
-  for (const bad of ["1.2.3", "1.2.3.256", "01.2.3.4", "a.b.c.d", "::1"]) assert.equal(ipv4ToNumber(bad), undefined, bad);
+  for (const bad of ["1.2.3", "1.2.3.256", "01.2.3.4", "a.b.c.d", "::1"])
+    assert.equal(ipv4ToNumber(bad), undefined, bad);
 });
 
 test("parses a CIDR and locates addresses in it", () => {

@@ -4,8 +4,8 @@
  * Services, so allocation is consistent after a crash between the two writes of a create.
  */
 import type { Service } from "../../api/types.ts";
-import type { Storage, KeyValue } from "../../storage/storage.ts";
-import { IP_ALLOCATION_PREFIX, type ClusterIpAllocator, type IpOwner } from "./allocator.ts";
+import type { KeyValue, Storage } from "../../storage/storage.ts";
+import { type ClusterIpAllocator, IP_ALLOCATION_PREFIX, type IpOwner } from "./allocator.ts";
 import { offsetInRange } from "./cidr.ts";
 
 /** What a repair changed. */

@@ -8,10 +8,9 @@ function wantsClusterIp(svc: Service): boolean {
 }
 
 function fieldError(svc: Service, value: string, message: string): Error {
-  return invalid(
-    { kind: "services", objectKind: "Service", name: svc.metadata.name ?? "" },
-    [{ field: "spec.clusterIP", message: `Invalid value: "${value}": ${message}`, reason: "FieldValueInvalid" }],
-  );
+  return invalid({ kind: "services", objectKind: "Service", name: svc.metadata.name ?? "" }, [
+    { field: "spec.clusterIP", message: `Invalid value: "${value}": ${message}`, reason: "FieldValueInvalid" },
+  ]);
 }
 
 /**
@@ -33,7 +32,11 @@ export async function assignClusterIp(obj: KubeObject, allocator: ClusterIpAlloc
   if (requested !== "") {
     const result = await allocator.reserve(requested, owner);
     if (result.type === "out-of-range") {
-      throw fieldError(svc, requested, `provided IP is not in the valid range. The range of valid IPs is ${allocator.range.cidr}`);
+      throw fieldError(
+        svc,
+        requested,
+        `provided IP is not in the valid range. The range of valid IPs is ${allocator.range.cidr}`,
+      );
     }
     if (result.type === "taken") throw fieldError(svc, requested, "provided IP is already allocated");
     svc.spec.clusterIP = requested;
@@ -41,7 +44,8 @@ export async function assignClusterIp(obj: KubeObject, allocator: ClusterIpAlloc
     return requested;
   }
   const result = await allocator.allocate(owner);
-  if (result.type === "full") throw internalError(`failed to allocate a serviceIP: range is full (${allocator.range.cidr})`);
+  if (result.type === "full")
+    throw internalError(`failed to allocate a serviceIP: range is full (${allocator.range.cidr})`);
   svc.spec.clusterIP = result.ip;
   svc.spec.clusterIPs = [result.ip];
   return result.ip;
@@ -59,10 +63,13 @@ export function keepClusterIp(obj: KubeObject, old: KubeObject): void {
     return;
   }
   if (asked !== before) {
-    throw invalid(
-      { kind: "services", objectKind: "Service", name: svc.metadata.name ?? "" },
-      [{ field: "spec.clusterIP", message: `Invalid value: "${asked}": field is immutable`, reason: "FieldValueInvalid" }],
-    );
+    throw invalid({ kind: "services", objectKind: "Service", name: svc.metadata.name ?? "" }, [
+      {
+        field: "spec.clusterIP",
+        message: `Invalid value: "${asked}": field is immutable`,
+        reason: "FieldValueInvalid",
+      },
+    ]);
   }
   svc.spec.clusterIPs = [before];
 }

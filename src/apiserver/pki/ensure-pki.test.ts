@@ -17,7 +17,10 @@ after(async () => {
 
 test("servingSans: loopback names always, the listen IP, every machine address for a wildcard", () => {
   assert.deepEqual(servingSans("10.1.2.3"), { ips: ["127.0.0.1", "::1", "10.1.2.3"], dns: ["localhost"] });
-  assert.deepEqual(servingSans("0.0.0.0", ["192.168.1.5"]), { ips: ["127.0.0.1", "::1", "192.168.1.5"], dns: ["localhost"] });
+  assert.deepEqual(servingSans("0.0.0.0", ["192.168.1.5"]), {
+    ips: ["127.0.0.1", "::1", "192.168.1.5"],
+    dns: ["localhost"],
+  });
   assert.deepEqual(servingSans("API.example"), { ips: ["127.0.0.1", "::1"], dns: ["localhost", "api.example"] });
 });
 

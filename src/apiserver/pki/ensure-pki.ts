@@ -8,7 +8,7 @@ import { createPrivateKey, randomBytes, X509Certificate } from "node:crypto";
 import { chmod, mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { openssl } from "./openssl.ts";
-import { sanExtension, type Sans } from "./sans.ts";
+import { type Sans, sanExtension } from "./sans.ts";
 
 /** The files of the PKI directory, and their PEM contents. */
 export interface Pki {
@@ -82,12 +82,23 @@ function goodCa(certPem: string | undefined, keyPem: string | undefined, notAfte
   }
 }
 
-function goodServing(certPem: string | undefined, keyPem: string | undefined, ca: X509Certificate, sans: Sans, notAfter: Date): boolean {
+function goodServing(
+  certPem: string | undefined,
+  keyPem: string | undefined,
+  ca: X509Certificate,
+  sans: Sans,
+  notAfter: Date,
+): boolean {
   if (certPem === undefined || keyPem === undefined) return false;
   try {
     const cert = new X509Certificate(certPem);
-    return validUntil(cert, notAfter) && cert.verify(ca.publicKey) && cert.checkPrivateKey(createPrivateKey(keyPem)) &&
-      sans.ips.every((ip) => cert.checkIP(ip) !== undefined) && sans.dns.every((d) => cert.checkHost(d) !== undefined);
+    return (
+      validUntil(cert, notAfter) &&
+      cert.verify(ca.publicKey) &&
+      cert.checkPrivateKey(createPrivateKey(keyPem)) &&
+      sans.ips.every((ip) => cert.checkIP(ip) !== undefined) &&
+      sans.dns.every((d) => cert.checkHost(d) !== undefined)
+    );
   } catch {
     return false;
   }
@@ -110,15 +121,34 @@ export async function ensurePki(pkiDir: string, sans: Sans, options: EnsurePkiOp
 
   let ca = goodCa(await readPem(caPath), await readPem(caKeyPath), notAfter);
   let created: Pki["created"] = "none";
-  const servingOk = ca !== undefined && goodServing(await readPem(certPath), await readPem(keyPath), ca, sans, notAfter);
+  const servingOk =
+    ca !== undefined && goodServing(await readPem(certPath), await readPem(keyPath), ca, sans, notAfter);
   if (!servingOk) {
     // Build in a scratch dir and rename into place, so a failed run never leaves a half set.
     const work = await mkdtemp(join(dir, ".new-"));
     try {
       await writeFile(join(work, "openssl.cnf"), opensslConfig(sans));
       if (ca === undefined) {
-        await openssl(["req", "-x509", "-config", "openssl.cnf", "-extensions", "v3_ca", ...EC, "-keyout", "ca.key", "-out", "ca.crt",
-          "-days", String(CA_DAYS), "-subj", "/CN=kdns-ca"], work);
+        await openssl(
+          [
+            "req",
+            "-x509",
+            "-config",
+            "openssl.cnf",
+            "-extensions",
+            "v3_ca",
+            ...EC,
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.crt",
+            "-days",
+            String(CA_DAYS),
+            "-subj",
+            "/CN=kdns-ca",
+          ],
+          work,
+        );
         await chmod(join(work, "ca.key"), 0o600);
         await rename(join(work, "ca.key"), caKeyPath);
         await rename(join(work, "ca.crt"), caPath);
@@ -127,12 +157,47 @@ export async function ensurePki(pkiDir: string, sans: Sans, options: EnsurePkiOp
       } else {
         created = "serving";
       }
-      await openssl(["req", "-new", "-config", "openssl.cnf", ...EC, "-keyout", "apiserver.key", "-out", "apiserver.csr",
-        "-subj", "/CN=kdns-apiserver"], work);
+      await openssl(
+        [
+          "req",
+          "-new",
+          "-config",
+          "openssl.cnf",
+          ...EC,
+          "-keyout",
+          "apiserver.key",
+          "-out",
+          "apiserver.csr",
+          "-subj",
+          "/CN=kdns-apiserver",
+        ],
+        work,
+      );
       // A positive random serial (RFC 5280 §4.1.2.2: unique per CA, at most 20 octets).
-      const serial = "0x" + (randomBytes(16)[0]! & 0x7f | 0x10).toString(16) + randomBytes(15).toString("hex");
-      await openssl(["x509", "-req", "-in", "apiserver.csr", "-CA", caPath, "-CAkey", caKeyPath, "-set_serial", serial,
-        "-days", String(SERVING_DAYS), "-extfile", "openssl.cnf", "-extensions", "v3_serving", "-out", "apiserver.crt"], work);
+      const serial = `0x${((randomBytes(16)[0]! & 0x7f) | 0x10).toString(16)}${randomBytes(15).toString("hex")}`;
+      await openssl(
+        [
+          "x509",
+          "-req",
+          "-in",
+          "apiserver.csr",
+          "-CA",
+          caPath,
+          "-CAkey",
+          caKeyPath,
+          "-set_serial",
+          serial,
+          "-days",
+          String(SERVING_DAYS),
+          "-extfile",
+          "openssl.cnf",
+          "-extensions",
+          "v3_serving",
+          "-out",
+          "apiserver.crt",
+        ],
+        work,
+      );
       await chmod(join(work, "apiserver.key"), 0o600);
       await rename(join(work, "apiserver.key"), keyPath);
       await rename(join(work, "apiserver.crt"), certPath);
@@ -142,6 +207,10 @@ export async function ensurePki(pkiDir: string, sans: Sans, options: EnsurePkiOp
   }
   await chmod(caKeyPath, 0o600);
   await chmod(keyPath, 0o600);
-  const [caPem, cert, key] = await Promise.all([readFile(caPath, "utf8"), readFile(certPath, "utf8"), readFile(keyPath, "utf8")]);
+  const [caPem, cert, key] = await Promise.all([
+    readFile(caPath, "utf8"),
+    readFile(certPath, "utf8"),
+    readFile(keyPath, "utf8"),
+  ]);
   return { caPath, certPath, keyPath, ca: caPem, cert, key, created };
 }

@@ -10,7 +10,11 @@ export function openssl(args: readonly string[], cwd: string): Promise<void> {
     execFile("openssl", args, { cwd, timeout: 30_000 }, (err, _stdout, stderr) => {
       if (!err) return resolve();
       if ((err as NodeJS.ErrnoException).code === "ENOENT") {
-        return reject(new Error("cannot generate TLS certificates: the openssl command is not installed (apt-get install -y openssl), or pass --tls-cert-file and --tls-private-key-file"));
+        return reject(
+          new Error(
+            "cannot generate TLS certificates: the openssl command is not installed (apt-get install -y openssl), or pass --tls-cert-file and --tls-private-key-file",
+          ),
+        );
       }
       reject(new Error(`openssl ${args[0] ?? ""} failed: ${String(stderr).trim() || err.message}`));
     });

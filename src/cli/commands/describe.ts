@@ -3,7 +3,7 @@ import { Command } from "commander";
 import { resourceByName } from "../../api/resources.ts";
 import type { DNSRecord, Endpoints, KubeObject, Pod, Service } from "../../api/types.ts";
 import type { RestClient } from "../../client/rest-client.ts";
-import { addClientFlags, clientOf, type ClientFlags } from "../client-flags.ts";
+import { addClientFlags, type ClientFlags, clientOf } from "../client-flags.ts";
 import { action, errorLine } from "../errors.ts";
 import { flag } from "../flags.ts";
 import { resolveKind } from "../kind.ts";
@@ -39,19 +39,21 @@ export function describeCommand(): Command {
     .argument("<names...>", "object names")
     .addOption(flag("-n, --namespace <ns>", "namespace", { default: "default" }));
   addClientFlags(cmd);
-  return cmd.action(action(async (kind: string, names: string[], flags: DescribeFlags) => {
-    const info = resolveKind(kind);
-    const client = clientOf(flags);
-    const texts: string[] = [];
-    for (const name of names) {
-      try {
-        const obj = await client.get(info, info.namespaced ? flags.namespace : undefined, name);
-        texts.push(await describeOne(client, info.resource, obj));
-      } catch (err) {
-        process.exitCode = 1;
-        process.stderr.write(errorLine(err) + "\n");
+  return cmd.action(
+    action(async (kind: string, names: string[], flags: DescribeFlags) => {
+      const info = resolveKind(kind);
+      const client = clientOf(flags);
+      const texts: string[] = [];
+      for (const name of names) {
+        try {
+          const obj = await client.get(info, info.namespaced ? flags.namespace : undefined, name);
+          texts.push(await describeOne(client, info.resource, obj));
+        } catch (err) {
+          process.exitCode = 1;
+          process.stderr.write(`${errorLine(err)}\n`);
+        }
       }
-    }
-    process.stdout.write(texts.join("\n\n"));
-  }));
+      process.stdout.write(texts.join("\n\n"));
+    }),
+  );
 }

@@ -5,26 +5,27 @@
  */
 import cluster from "node:cluster";
 import { Command, InvalidArgumentError } from "commander";
-import { addClientFlags, clientOf, type ClientFlags } from "../client-flags.ts";
+import { addClientFlags, type ClientFlags, clientOf } from "../client-flags.ts";
 import { action, CliError, errorLine } from "../errors.ts";
 import { flag, formatHostPort, parseHostPort, parseIp } from "../flags.ts";
+import { checkForwardingLoop, type DnsPartConfig, startDnsPart } from "../parts/dns.ts";
 import { addDnsOptionFlags, dnsOptions } from "../parts/dns-flags.ts";
 import { startHealthServer } from "../parts/dns-health.ts";
-import { checkForwardingLoop, startDnsPart, type DnsPartConfig } from "../parts/dns.ts";
 import { startWorkerPool, tellPrimary } from "../parts/dns-workers.ts";
-import { parseDomain, parseUpstreamFlag, systemNameservers } from "../up-flags.ts";
 import { runParts } from "../stack.ts";
+import { parseDomain, parseUpstreamFlag, systemNameservers } from "../up-flags.ts";
 
 type DnsFlags = ClientFlags & Record<string, string | undefined>;
 
 function parseWorkers(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > 256) throw new InvalidArgumentError(`expected a number of workers (1-256), got "${value}"`);
+  if (!/^\d+$/.test(value) || n < 1 || n > 256)
+    throw new InvalidArgumentError(`expected a number of workers (1-256), got "${value}"`);
   return n;
 }
 
 function say(line: string): void {
-  process.stdout.write(line + "\n");
+  process.stdout.write(`${line}\n`);
 }
 
 function partConfig(raw: DnsFlags, reusePort: boolean): DnsPartConfig {
@@ -65,32 +66,56 @@ export function dnsCommand(): Command {
   const cmd = new Command("dns").description("run the DNS server alone against an API server");
   addClientFlags(cmd);
   cmd
-    .addOption(flag("--listen <host:port>", "DNS listen address (UDP and TCP)", { default: "127.0.0.1:1053", parse: parseHostPort }))
-    .addOption(flag("--health-listen <host:port>", "address of /healthz and /readyz", { default: "127.0.0.1:8181", parse: parseHostPort }))
+    .addOption(
+      flag("--listen <host:port>", "DNS listen address (UDP and TCP)", {
+        default: "127.0.0.1:1053",
+        parse: parseHostPort,
+      }),
+    )
+    .addOption(
+      flag("--health-listen <host:port>", "address of /healthz and /readyz", {
+        default: "127.0.0.1:8181",
+        parse: parseHostPort,
+      }),
+    )
     .addOption(flag("--cluster-domain <domain>", "cluster DNS zone", { default: "cluster.local", parse: parseDomain }))
-    .addOption(flag("--upstream <servers>", "upstream DNS servers, comma-separated (ip or ip:port), or none", { default: systemNameservers() || "none", parse: parseUpstreamFlag }))
-    .addOption(flag("--gateway-address <ip>", "IP that DNSRecord hosts resolve to", { default: "127.0.0.1", parse: parseIp }))
-    .addOption(flag("--workers <n>", "worker processes sharing the port (SO_REUSEPORT)", { default: "1", parse: parseWorkers }));
+    .addOption(
+      flag("--upstream <servers>", "upstream DNS servers, comma-separated (ip or ip:port), or none", {
+        default: systemNameservers() || "none",
+        parse: parseUpstreamFlag,
+      }),
+    )
+    .addOption(
+      flag("--gateway-address <ip>", "IP that DNSRecord hosts resolve to", { default: "127.0.0.1", parse: parseIp }),
+    )
+    .addOption(
+      flag("--workers <n>", "worker processes sharing the port (SO_REUSEPORT)", { default: "1", parse: parseWorkers }),
+    );
   addDnsOptionFlags(cmd);
-  return cmd.action(action(async (raw: DnsFlags) => {
-    if (cluster.isWorker) return runWorker(raw);
-    const workers = parseWorkers(raw["workers"] ?? "1");
-    const config = partConfig(raw, false);
-    const healthListen = parseHostPort(raw["healthListen"] ?? "127.0.0.1:8181");
-    await runParts(async (stack) => {
-      if (workers === 1) {
-        const dns = await startDnsPart(config, clientOf(raw), stack, say);
-        const health = await startHealthServer(healthListen, dns.ready);
+  return cmd.action(
+    action(async (raw: DnsFlags) => {
+      if (cluster.isWorker) return runWorker(raw);
+      const workers = parseWorkers(raw["workers"] ?? "1");
+      const config = partConfig(raw, false);
+      const healthListen = parseHostPort(raw["healthListen"] ?? "127.0.0.1:8181");
+      await runParts(async (stack) => {
+        if (workers === 1) {
+          const dns = await startDnsPart(config, clientOf(raw), stack, say);
+          const health = await startHealthServer(healthListen, dns.ready);
+          stack.push({ name: "health", close: () => health.close() });
+          return;
+        }
+        if (config.listen.port === 0)
+          throw new CliError("--workers above 1 needs a fixed --listen port (workers share it)");
+        checkForwardingLoop(config.listen, config.upstream);
+        const pool = await startWorkerPool(workers, say);
+        stack.push({ name: "dns workers", close: () => pool.close() });
+        say(
+          `kdns: dns server listening on ${formatHostPort(config.listen)} (udp, tcp) for ${config.clusterDomain} with ${workers} workers`,
+        );
+        const health = await startHealthServer(healthListen, pool.ready);
         stack.push({ name: "health", close: () => health.close() });
-        return;
-      }
-      if (config.listen.port === 0) throw new CliError("--workers above 1 needs a fixed --listen port (workers share it)");
-      checkForwardingLoop(config.listen, config.upstream);
-      const pool = await startWorkerPool(workers, say);
-      stack.push({ name: "dns workers", close: () => pool.close() });
-      say(`kdns: dns server listening on ${formatHostPort(config.listen)} (udp, tcp) for ${config.clusterDomain} with ${workers} workers`);
-      const health = await startHealthServer(healthListen, pool.ready);
-      stack.push({ name: "health", close: () => health.close() });
-    });
-  }));
+      });
+    }),
+  );
 }

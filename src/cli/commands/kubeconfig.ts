@@ -7,7 +7,7 @@ import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Command } from "commander";
 import { stringify } from "yaml";
-import { addClientFlags, tokenOf, trustOf, type ClientFlags } from "../client-flags.ts";
+import { addClientFlags, type ClientFlags, tokenOf, trustOf } from "../client-flags.ts";
 import { action, CliError } from "../errors.ts";
 import { flag } from "../flags.ts";
 
@@ -39,7 +39,9 @@ export function renderKubeconfig(server: string, token?: string, trust: Kubeconf
     kind: "Config",
     clusters: [{ name: KUBECONFIG_NAME, cluster: { server: clientUrl(server), ...clusterTrust(server, trust) } }],
     users: [{ name: KUBECONFIG_NAME, user: token !== undefined ? { token } : {} }],
-    contexts: [{ name: KUBECONFIG_NAME, context: { cluster: KUBECONFIG_NAME, user: KUBECONFIG_NAME, namespace: "default" } }],
+    contexts: [
+      { name: KUBECONFIG_NAME, context: { cluster: KUBECONFIG_NAME, user: KUBECONFIG_NAME, namespace: "default" } },
+    ],
     "current-context": KUBECONFIG_NAME,
     preferences: {},
   });
@@ -56,18 +58,29 @@ export async function writeKubeconfig(dataDir: string, server: string, token?: s
 
 /** The `kubeconfig` command. */
 export function kubeconfigCommand(): Command {
-  const cmd = new Command("kubeconfig").description("print a kubeconfig for the API server (for kubectl and client libraries)");
+  const cmd = new Command("kubeconfig").description(
+    "print a kubeconfig for the API server (for kubectl and client libraries)",
+  );
   addClientFlags(cmd);
-  cmd.addOption(flag("--data-dir <dir>", "print the kubeconfig `kdns up` wrote in this data dir instead (default: build one from --server/--token)"));
-  return cmd.action(action(async (flags: ClientFlags & { dataDir?: string }) => {
-    if (flags.dataDir !== undefined) {
-      const path = join(flags.dataDir, "kubeconfig");
-      const text = await readFile(path, "utf8").catch((err: NodeJS.ErrnoException) => {
-        throw new CliError(`cannot read ${path}: ${err.code ?? String(err)} (is kdns up running with --data-dir ${flags.dataDir}?)`);
-      });
-      process.stdout.write(text);
-      return;
-    }
-    process.stdout.write(renderKubeconfig(flags.server, tokenOf(flags), trustOf(flags)));
-  }));
+  cmd.addOption(
+    flag(
+      "--data-dir <dir>",
+      "print the kubeconfig `kdns up` wrote in this data dir instead (default: build one from --server/--token)",
+    ),
+  );
+  return cmd.action(
+    action(async (flags: ClientFlags & { dataDir?: string }) => {
+      if (flags.dataDir !== undefined) {
+        const path = join(flags.dataDir, "kubeconfig");
+        const text = await readFile(path, "utf8").catch((err: NodeJS.ErrnoException) => {
+          throw new CliError(
+            `cannot read ${path}: ${err.code ?? String(err)} (is kdns up running with --data-dir ${flags.dataDir}?)`,
+          );
+        });
+        process.stdout.write(text);
+        return;
+      }
+      process.stdout.write(renderKubeconfig(flags.server, tokenOf(flags), trustOf(flags)));
+    }),
+  );
 }

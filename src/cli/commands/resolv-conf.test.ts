@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { reachableAddress, renderResolvConf } from "./resolv-conf.ts";
 
 test("port 53: nameserver, the pod's search list, ndots:5 and nothing else", () => {
@@ -14,7 +14,11 @@ test("another port: a comment says resolv.conf cannot name it, and the nameserve
   const lines = text.trimEnd().split("\n");
   assert.equal(lines.length, 4);
   assert.match(lines[0]!, /^# .*port 1053.*cannot name a port/);
-  assert.deepEqual(lines.slice(1), ["nameserver ::1", "search default.svc.example.internal svc.example.internal example.internal", "options ndots:5"]);
+  assert.deepEqual(lines.slice(1), [
+    "nameserver ::1",
+    "search default.svc.example.internal svc.example.internal example.internal",
+    "options ndots:5",
+  ]);
 });
 
 test("wildcard listen addresses become loopback of the same family", () => {

@@ -26,12 +26,14 @@ export function renderResolvConf(input: ResolvConfInput): string {
   const { namespace, nameserver, port, zone } = input;
   const lines: string[] = [];
   if (port !== 53) {
-    lines.push(`# kdns DNS listens on port ${port}, but resolv.conf cannot name a port: clients ask port 53 (run the DNS on ${nameserver}:53 for them to reach it)`);
+    lines.push(
+      `# kdns DNS listens on port ${port}, but resolv.conf cannot name a port: clients ask port 53 (run the DNS on ${nameserver}:53 for them to reach it)`,
+    );
   }
   lines.push(`nameserver ${nameserver}`);
   lines.push(`search ${namespace}.svc.${zone} svc.${zone} ${zone}`);
   lines.push("options ndots:5");
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }
 
 /** A wildcard listen address is reached on loopback of the same family. */
@@ -60,15 +62,28 @@ export function resolvConfCommand(): Command {
   return new Command("resolv-conf")
     .description("print the resolv.conf a pod in the namespace should use (nameserver, search list, ndots:5)")
     .addOption(flag("-n, --namespace <ns>", "namespace of the pod", { default: "default", parse: parseNamespace }))
-    .addOption(flag("--dns-address <ip>", "nameserver address to print, served on port 53 (default: the --dns-listen host)", { parse: parseIp }))
-    .addOption(flag("--dns-listen <host:port>", "where kdns DNS listens", { default: "127.0.0.1:1053", parse: parseHostPort }))
+    .addOption(
+      flag("--dns-address <ip>", "nameserver address to print, served on port 53 (default: the --dns-listen host)", {
+        parse: parseIp,
+      }),
+    )
+    .addOption(
+      flag("--dns-listen <host:port>", "where kdns DNS listens", { default: "127.0.0.1:1053", parse: parseHostPort }),
+    )
     .addOption(flag("--cluster-domain <domain>", "cluster DNS zone", { default: "cluster.local", parse: parseDomain }))
-    .action(action(async (flags: ResolvConfFlags) => {
-      const listen = parseHostPort(flags.dnsListen);
-      const nameserver = flags.dnsAddress ?? reachableAddress(listen.host);
-      if (isIP(nameserver) === 0) throw new InvalidArgumentError(`--dns-listen host must be an IP address for resolv.conf, got "${listen.host}"`);
-      // An explicit --dns-address is the address clients reach on port 53; only the listen port can disagree.
-      const port = flags.dnsAddress ? 53 : listen.port;
-      process.stdout.write(renderResolvConf({ namespace: flags.namespace, nameserver, port, zone: parseDomain(flags.clusterDomain) }));
-    }));
+    .action(
+      action(async (flags: ResolvConfFlags) => {
+        const listen = parseHostPort(flags.dnsListen);
+        const nameserver = flags.dnsAddress ?? reachableAddress(listen.host);
+        if (isIP(nameserver) === 0)
+          throw new InvalidArgumentError(
+            `--dns-listen host must be an IP address for resolv.conf, got "${listen.host}"`,
+          );
+        // An explicit --dns-address is the address clients reach on port 53; only the listen port can disagree.
+        const port = flags.dnsAddress ? 53 : listen.port;
+        process.stdout.write(
+          renderResolvConf({ namespace: flags.namespace, nameserver, port, zone: parseDomain(flags.clusterDomain) }),
+        );
+      }),
+    );
 }

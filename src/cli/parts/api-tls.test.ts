@@ -18,7 +18,10 @@ after(async () => {
 test("--tls-cert-file and --tls-private-key-file go together", () => {
   assert.throws(() => upConfig({ tlsCertFile: "c.pem" }), /go together, got only --tls-cert-file/);
   assert.throws(() => upConfig({ tlsPrivateKeyFile: "k.pem" }), /go together, got only --tls-private-key-file/);
-  assert.deepEqual([upConfig({ tlsCertFile: "c", tlsPrivateKeyFile: "k" }).tlsCertFile, upConfig({}).tlsCertFile], ["c", undefined]);
+  assert.deepEqual(
+    [upConfig({ tlsCertFile: "c", tlsPrivateKeyFile: "k" }).tlsCertFile, upConfig({}).tlsCertFile],
+    ["c", undefined],
+  );
 });
 
 test("no token and no certificate: plain http", async () => {
@@ -26,12 +29,16 @@ test("no token and no certificate: plain http", async () => {
 });
 
 test("a token without certificates: a CA and serving certificate generated in <data-dir>/pki", async () => {
-  const tls = await apiTls(upConfig({ dataDir: join(dir, "gen"), tokenFile: join(dir, "tokens"), apiListen: "127.0.0.5:6443" }));
+  const tls = await apiTls(
+    upConfig({ dataDir: join(dir, "gen"), tokenFile: join(dir, "tokens"), apiListen: "127.0.0.5:6443" }),
+  );
   assert.ok(tls);
   assert.equal(tls.trust.ca, tls.kubeconfigCa);
   assert.match(tls.cert, /BEGIN CERTIFICATE/);
   assert.equal((await stat(join(dir, "gen", "pki", "apiserver.key"))).mode & 0o777, 0o600);
-  const again = await apiTls(upConfig({ dataDir: join(dir, "gen"), tokenFile: join(dir, "tokens"), apiListen: "127.0.0.5:6443" }));
+  const again = await apiTls(
+    upConfig({ dataDir: join(dir, "gen"), tokenFile: join(dir, "tokens"), apiListen: "127.0.0.5:6443" }),
+  );
   assert.equal(again?.cert, tls.cert, "reused on the next start");
 });
 
@@ -40,5 +47,8 @@ test("given certificate files are served as they are; a missing one is a clear e
   await writeFile(join(dir, "k.pem"), "KEY");
   const tls = await apiTls(upConfig({ tlsCertFile: join(dir, "c.pem"), tlsPrivateKeyFile: join(dir, "k.pem") }));
   assert.deepEqual([tls?.cert, tls?.key, tls?.kubeconfigCa], ["CERT", "KEY", "CERT"]);
-  await assert.rejects(apiTls(upConfig({ tlsCertFile: join(dir, "nope.pem"), tlsPrivateKeyFile: join(dir, "k.pem") })), /cannot read --tls-cert-file ".*nope\.pem": ENOENT/);
+  await assert.rejects(
+    apiTls(upConfig({ tlsCertFile: join(dir, "nope.pem"), tlsPrivateKeyFile: join(dir, "k.pem") })),
+    /cannot read --tls-cert-file ".*nope\.pem": ENOENT/,
+  );
 });

@@ -47,5 +47,11 @@ export async function apiTls(config: UpConfig): Promise<ApiTls | undefined> {
   }
   if (config.tokenFile === undefined) return undefined;
   const pki = await ensurePki(join(config.dataDir, "pki"), servingSans(config.apiListen.host, machineAddresses()));
-  return { cert: pki.cert, key: pki.key, trust: { ca: pki.ca }, kubeconfigCa: pki.ca, source: `${pki.certPath} (CA ${pki.caPath})` };
+  return {
+    cert: pki.cert,
+    key: pki.key,
+    trust: { ca: pki.ca },
+    kubeconfigCa: pki.ca,
+    source: `${pki.certPath} (CA ${pki.caPath})`,
+  };
 }

@@ -2,7 +2,7 @@
  * The DNS flags `kdns up` and `kdns dns` share (each also settable as `KDNS_<FLAG>`), and their
  * parsed form. Validated before anything starts.
  */
-import { InvalidArgumentError, type Command } from "commander";
+import { type Command, InvalidArgumentError } from "commander";
 import { flag, parseCidr } from "../flags.ts";
 
 /** How pod records `a-b-c-d.ns.pod.<zone>` are answered (CoreDNS's `pods` option). */
@@ -22,18 +22,23 @@ export interface DnsOptions {
 
 function parseTtl(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n > 2147483647) throw new InvalidArgumentError(`expected a TTL in seconds (0-2147483647), got "${value}"`);
+  if (!/^\d+$/.test(value) || n > 2147483647)
+    throw new InvalidArgumentError(`expected a TTL in seconds (0-2147483647), got "${value}"`);
   return n;
 }
 
 function parseSeconds(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n > 604800) throw new InvalidArgumentError(`expected seconds (0-604800; 0 = off), got "${value}"`);
+  if (!/^\d+$/.test(value) || n > 604800)
+    throw new InvalidArgumentError(`expected seconds (0-604800; 0 = off), got "${value}"`);
   return n;
 }
 
 function parseCidrList(value: string): string[] {
-  const list = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const list = value
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
   for (const c of list) parseCidr(c);
   return list;
 }
@@ -41,10 +46,30 @@ function parseCidrList(value: string): string[] {
 /** Adds `--dns-ttl`, `--pods`, `--allow-recursion` and `--serve-stale`. */
 export function addDnsOptionFlags(cmd: Command): Command {
   return cmd
-    .addOption(flag("--dns-ttl <seconds>", "TTL of cluster-zone and DNSRecord answers", { default: "5", parse: parseTtl }))
-    .addOption(flag("--pods <mode>", "pod records a-b-c-d.<ns>.pod.<zone>: disabled, insecure (any IP), verified (existing pods only)", { default: "verified", choices: POD_MODES }))
-    .addOption(flag("--allow-recursion <cidrs>", "clients allowed to use forwarding (others get REFUSED for non-cluster names), comma-separated", { default: DEFAULT_ALLOW_RECURSION, parse: parseCidrList }))
-    .addOption(flag("--serve-stale <seconds>", "serve expired cached answers this long when upstreams fail (RFC 8767); 0 = off", { default: "0", parse: parseSeconds }));
+    .addOption(
+      flag("--dns-ttl <seconds>", "TTL of cluster-zone and DNSRecord answers", { default: "5", parse: parseTtl }),
+    )
+    .addOption(
+      flag(
+        "--pods <mode>",
+        "pod records a-b-c-d.<ns>.pod.<zone>: disabled, insecure (any IP), verified (existing pods only)",
+        { default: "verified", choices: POD_MODES },
+      ),
+    )
+    .addOption(
+      flag(
+        "--allow-recursion <cidrs>",
+        "clients allowed to use forwarding (others get REFUSED for non-cluster names), comma-separated",
+        { default: DEFAULT_ALLOW_RECURSION, parse: parseCidrList },
+      ),
+    )
+    .addOption(
+      flag(
+        "--serve-stale <seconds>",
+        "serve expired cached answers this long when upstreams fail (RFC 8767); 0 = off",
+        { default: "0", parse: parseSeconds },
+      ),
+    );
 }
 
 /** Parses the flags {@link addDnsOptionFlags} added (commander's camel-cased keys). */

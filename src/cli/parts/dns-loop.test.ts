@@ -1,15 +1,16 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
+import { startForwardingStub } from "../../../test/support/forwarding-stub.ts";
 import { freePort } from "../../../test/support/free-port.ts";
 import { startKdns } from "../../../test/support/loop-kdns.ts";
-import { startForwardingStub } from "../../../test/support/forwarding-stub.ts";
 import { waitFor } from "../../../test/support/wait-for.ts";
 import type { LoopPlugin } from "../../dns/plugins/loop/plugin.ts";
 import type { Logger } from "../../machinery/log.ts";
 import { checkLoopsAtStart } from "./dns-loop.ts";
 import type { DnsChain } from "./dns-plugins.ts";
 
-const asChain = (loop: LoopPlugin): DnsChain => ({ probeLoops: (s: AbortSignal) => loop.probe(s) }) as unknown as DnsChain;
+const asChain = (loop: LoopPlugin): DnsChain =>
+  ({ probeLoops: (s: AbortSignal) => loop.probe(s) }) as unknown as DnsChain;
 
 function fakeLog(): { log: Logger; lines: string[] } {
   const lines: string[] = [];
@@ -38,7 +39,9 @@ test("a loop found after the start wait is logged once and forwarding to it stop
   await checkLoopsAtStart(asChain(kdns.loop), log, new AbortController().signal, 50);
   assert.equal(kdns.forward.upstreamOrder().length, 1, "still forwarding while the probe is out");
   await waitFor(() => lines.length > 0, { what: "the loop log line" });
-  assert.deepEqual(lines, [`dns: forwarding loop through upstream 127.0.0.1:${slow.port}: the probe query came back to this server; no longer forwarding to it`]);
+  assert.deepEqual(lines, [
+    `dns: forwarding loop through upstream 127.0.0.1:${slow.port}: the probe query came back to this server; no longer forwarding to it`,
+  ]);
   assert.deepEqual(kdns.forward.upstreamOrder(), []);
 });
 

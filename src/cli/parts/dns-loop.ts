@@ -26,22 +26,34 @@ export function loopLine(loop: Loop): string {
  * Probes the chain's upstreams; throws a CliError when one loops within `waitMs`. Later loops are
  * logged at error level. Resolves at once when the chain does not forward.
  */
-export async function checkLoopsAtStart(chain: DnsChain, log: Logger, signal: AbortSignal, waitMs = LOOP_CHECK_WAIT_MS): Promise<void> {
+export async function checkLoopsAtStart(
+  chain: DnsChain,
+  log: Logger,
+  signal: AbortSignal,
+  waitMs = LOOP_CHECK_WAIT_MS,
+): Promise<void> {
   if (!chain.probeLoops) return;
   const probing = chain.probeLoops(signal);
   const timer = new AbortController();
-  const early = await Promise.race([probing, delay(waitMs, undefined, { signal: timer.signal, ref: false }).catch(() => undefined)]);
+  const early = await Promise.race([
+    probing,
+    delay(waitMs, undefined, { signal: timer.signal, ref: false }).catch(() => undefined),
+  ]);
   timer.abort();
   if (early) {
     const loops = early.filter((o): o is Loop => o.type === "loop");
     if (loops.length > 0) {
-      throw new CliError(`${loops.map(loopLine).join("; ")}; refusing to start: point --upstream at a resolver that does not forward to kdns`);
+      throw new CliError(
+        `${loops.map(loopLine).join("; ")}; refusing to start: point --upstream at a resolver that does not forward to kdns`,
+      );
     }
     return;
   }
   probing.then(
     (outcomes) => {
-      for (const o of outcomes) if (o.type === "loop") log.error({ upstream: formatHostPort(o.upstream) }, `${loopLine(o)}; no longer forwarding to it`);
+      for (const o of outcomes)
+        if (o.type === "loop")
+          log.error({ upstream: formatHostPort(o.upstream) }, `${loopLine(o)}; no longer forwarding to it`);
     },
     (err: unknown) => log.error({ err }, "dns: forwarding loop probe failed"),
   );

@@ -10,7 +10,10 @@ import { logger } from "../../machinery/log.ts";
 import { CliError } from "../errors.ts";
 
 /** Messages a worker sends its primary. */
-export type WorkerMessage = { kdns: "listening" } | { kdns: "ready"; ready: boolean } | { kdns: "error"; message: string };
+export type WorkerMessage =
+  | { kdns: "listening" }
+  | { kdns: "ready"; ready: boolean }
+  | { kdns: "error"; message: string };
 
 /** Sends a message to the primary (no-op outside a worker); resolves once it is written. */
 export function tellPrimary(msg: WorkerMessage): Promise<void> {

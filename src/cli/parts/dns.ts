@@ -47,18 +47,27 @@ export function checkForwardingLoop(listen: HostPort, upstream: readonly HostPor
   for (const u of upstream) {
     if (u.port === listen.port && (local.has(u.host) || u.host.startsWith("127."))) {
       if (!wildcard && u.host !== listen.host) continue;
-      throw new CliError(`--upstream ${formatHostPort(u)} is this DNS server's own address (a forwarding loop); point it at another resolver`);
+      throw new CliError(
+        `--upstream ${formatHostPort(u)} is this DNS server's own address (a forwarding loop); point it at another resolver`,
+      );
     }
   }
 }
 
 /** Builds the chain, starts its watches and the server; pushes one part on the stack. */
-export async function startDnsPart(config: DnsPartConfig, source: InformerSource, stack: PartStack, say: Say): Promise<StartedDns> {
+export async function startDnsPart(
+  config: DnsPartConfig,
+  source: InformerSource,
+  stack: PartStack,
+  say: Say,
+): Promise<StartedDns> {
   checkForwardingLoop(config.listen, config.upstream);
   const log = logger("dns");
   const built = buildDnsChain(config, source);
   const abort = new AbortController();
-  const handler = createHandler(built.next, { onError: (err) => log.error({ err }, "dns plugin failed; answered SERVFAIL") });
+  const handler = createHandler(built.next, {
+    onError: (err) => log.error({ err }, "dns plugin failed; answered SERVFAIL"),
+  });
   let server: Awaited<ReturnType<typeof startDnsServer>>;
   try {
     server = await startDnsServer({
@@ -94,7 +103,13 @@ export async function startDnsPart(config: DnsPartConfig, source: InformerSource
 }
 
 /** `kdns up`'s DNS: in-process against the API, with its readiness in the API's /readyz. */
-export async function startUpDns(config: UpConfig, source: InformerSource, api: StartedApi, stack: PartStack, say: Say): Promise<StartedDns> {
+export async function startUpDns(
+  config: UpConfig,
+  source: InformerSource,
+  api: StartedApi,
+  stack: PartStack,
+  say: Say,
+): Promise<StartedDns> {
   const host = config.gatewayAddress ?? config.gatewayListen.host;
   const gateway = isIP(host) === 0 || host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
   const dns = await startDnsPart(

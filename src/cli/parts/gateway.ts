@@ -7,7 +7,7 @@ import type { RestClient } from "../../client/rest-client.ts";
 import type { startGateway } from "../../gateway/index.ts";
 import type { Say, StartedApi } from "../components.ts";
 import { CliError } from "../errors.ts";
-import { flag, formatHostPort, parseUrlList, type HostPort } from "../flags.ts";
+import { flag, formatHostPort, type HostPort, parseUrlList } from "../flags.ts";
 import type { PartStack } from "../stack.ts";
 import type { UpConfig } from "../up-flags.ts";
 
@@ -26,13 +26,30 @@ export interface GatewayPartConfig {
 /** Adds `--nginx`, `--skydns-etcd-endpoints` and `--skydns-prefix`, shared by `kdns up` and `kdns gateway`. */
 export function addGatewayEngineFlags(cmd: Command): Command {
   return cmd
-    .addOption(flag("--nginx <path>", "nginx binary of --gateway nginx, e.g. a newer build than the system's (default: /usr/sbin/nginx, /usr/local/sbin/nginx or PATH)"))
-    .addOption(flag("--skydns-etcd-endpoints <urls>", "also publish DNSRecord hosts into this etcd in SkyDNS format, comma-separated (default: off)", { parse: parseUrlList }))
-    .addOption(flag("--skydns-prefix <prefix>", "key prefix for SkyDNS records (CoreDNS etcd plugin `path`)", { default: "/skydns" }));
+    .addOption(
+      flag(
+        "--nginx <path>",
+        "nginx binary of --gateway nginx, e.g. a newer build than the system's (default: /usr/sbin/nginx, /usr/local/sbin/nginx or PATH)",
+      ),
+    )
+    .addOption(
+      flag(
+        "--skydns-etcd-endpoints <urls>",
+        "also publish DNSRecord hosts into this etcd in SkyDNS format, comma-separated (default: off)",
+        { parse: parseUrlList },
+      ),
+    )
+    .addOption(
+      flag("--skydns-prefix <prefix>", "key prefix for SkyDNS records (CoreDNS etcd plugin `path`)", {
+        default: "/skydns",
+      }),
+    );
 }
 
 /** The settings of {@link addGatewayEngineFlags} from raw flag strings. */
-export function gatewayEngineConfig(raw: Record<string, string | undefined>): Pick<GatewayPartConfig, "nginxBinary" | "skydnsEtcdEndpoints" | "skydnsPrefix"> {
+export function gatewayEngineConfig(
+  raw: Record<string, string | undefined>,
+): Pick<GatewayPartConfig, "nginxBinary" | "skydnsEtcdEndpoints" | "skydnsPrefix"> {
   return {
     ...(raw.nginx ? { nginxBinary: raw.nginx } : {}),
     ...(raw.skydnsEtcdEndpoints ? { skydnsEtcdEndpoints: parseUrlList(raw.skydnsEtcdEndpoints) } : {}),
@@ -50,7 +67,12 @@ function startError(config: GatewayPartConfig, err: unknown): CliError {
 }
 
 /** Starts the gateway (unless `none`); returns its `synced` check. */
-export async function startGatewayPart(config: GatewayPartConfig, client: RestClient, stack: PartStack, say: Say): Promise<(() => boolean) | undefined> {
+export async function startGatewayPart(
+  config: GatewayPartConfig,
+  client: RestClient,
+  stack: PartStack,
+  say: Say,
+): Promise<(() => boolean) | undefined> {
   if (config.gateway === "none") return undefined;
   let gateway: Awaited<ReturnType<typeof startGateway>>;
   try {
@@ -64,19 +86,31 @@ export async function startGatewayPart(config: GatewayPartConfig, client: RestCl
       dataDir: config.dataDir,
       ...(config.nginxBinary !== undefined ? { nginxBinary: config.nginxBinary } : {}),
       ...(config.gatewayAddress !== undefined ? { gatewayAddress: config.gatewayAddress } : {}),
-      ...(config.skydnsEtcdEndpoints ? { skydns: { endpoints: config.skydnsEtcdEndpoints, prefix: config.skydnsPrefix ?? "/skydns" } } : {}),
+      ...(config.skydnsEtcdEndpoints
+        ? { skydns: { endpoints: config.skydnsEtcdEndpoints, prefix: config.skydnsPrefix ?? "/skydns" } }
+        : {}),
     });
   } catch (err) {
     throw startError(config, err);
   }
   stack.push({ name: "gateway", close: () => gateway.close() });
-  const skydns = config.skydnsEtcdEndpoints ? `; publishing SkyDNS records under ${config.skydnsPrefix ?? "/skydns"}` : "";
-  say(`kdns: gateway (${config.gateway}) listening on ${gateway.engine.listen}, hosts resolve to ${gateway.gatewayAddress}${skydns}`);
+  const skydns = config.skydnsEtcdEndpoints
+    ? `; publishing SkyDNS records under ${config.skydnsPrefix ?? "/skydns"}`
+    : "";
+  say(
+    `kdns: gateway (${config.gateway}) listening on ${gateway.engine.listen}, hosts resolve to ${gateway.gatewayAddress}${skydns}`,
+  );
   return () => gateway.synced();
 }
 
 /** `kdns up`'s gateway: in-process, with its readiness in the API's /readyz. */
-export async function startUpGateway(config: UpConfig & Partial<GatewayPartConfig>, client: RestClient, api: StartedApi, stack: PartStack, say: Say): Promise<void> {
+export async function startUpGateway(
+  config: UpConfig & Partial<GatewayPartConfig>,
+  client: RestClient,
+  api: StartedApi,
+  stack: PartStack,
+  say: Say,
+): Promise<void> {
   const synced = await startGatewayPart(config, client, stack, say);
   if (synced) api.addReadyCheck("gateway", synced);
 }

@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import type { Endpoints, KubeObject, Pod, Service } from "../../api/types.ts";
 import { columnsFor, endpointsString, labelsString, servicePorts } from "./columns.ts";
 import { printTable } from "./table.ts";
@@ -8,14 +8,23 @@ const now = Date.parse("2024-01-01T00:01:00Z");
 const created = "2024-01-01T00:00:00Z";
 
 test("ports column: port[:nodePort]/protocol, comma-separated, <none> when empty", () => {
-  assert.equal(servicePorts([{ port: 80, name: "http" }, { port: 53, protocol: "UDP" }, { port: 443, nodePort: 30443, protocol: "TCP" }]), "80/TCP,53/UDP,443:30443/TCP");
+  assert.equal(
+    servicePorts([
+      { port: 80, name: "http" },
+      { port: 53, protocol: "UDP" },
+      { port: 443, nodePort: 30443, protocol: "TCP" },
+    ]),
+    "80/TCP,53/UDP,443:30443/TCP",
+  );
   assert.equal(servicePorts(undefined), "<none>");
   assert.equal(labelsString({ tier: "front", app: "web" }), "app=web,tier=front");
 });
 
 test("endpoints column lists ip:port per port and address, truncating after three", () => {
   const ep: Endpoints = {
-    apiVersion: "v1", kind: "Endpoints", metadata: { name: "web" },
+    apiVersion: "v1",
+    kind: "Endpoints",
+    metadata: { name: "web" },
     subsets: [{ addresses: [{ ip: "10.0.0.1" }, { ip: "10.0.0.2" }], ports: [{ port: 80 }, { port: 443 }] }],
   };
   assert.equal(endpointsString(ep), "10.0.0.1:80,10.0.0.2:80,10.0.0.1:443 + 1 more...");
@@ -24,14 +33,29 @@ test("endpoints column lists ip:port per port and address, truncating after thre
 
 test("services table: kubectl headers, headless shows None, wide adds SELECTOR, -A adds NAMESPACE", () => {
   const svc: Service = {
-    apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: "shop", creationTimestamp: created },
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: "web", namespace: "shop", creationTimestamp: created },
     spec: { type: "ClusterIP", clusterIP: "10.96.0.10", ports: [{ port: 80 }], selector: { app: "web" } },
   };
-  const headless: Service = { ...svc, metadata: { ...svc.metadata, name: "db" }, spec: { ...svc.spec, clusterIP: "None" } };
+  const headless: Service = {
+    ...svc,
+    metadata: { ...svc.metadata, name: "db" },
+    spec: { ...svc.spec, clusterIP: "None" },
+  };
   const out = printTable("services", [svc, headless], { wide: true, withNamespace: true, now });
   const lines = out.trimEnd().split("\n");
   assert.match(lines[0] ?? "", /^NAMESPACE\s+NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\s+SELECTOR$/);
-  assert.deepEqual(lines[1]?.split(/\s{3,}/), ["shop", "web", "ClusterIP", "10.96.0.10", "<none>", "80/TCP", "60s", "app=web"]);
+  assert.deepEqual(lines[1]?.split(/\s{3,}/), [
+    "shop",
+    "web",
+    "ClusterIP",
+    "10.96.0.10",
+    "<none>",
+    "80/TCP",
+    "60s",
+    "app=web",
+  ]);
   assert.equal(lines[2]?.split(/\s+/)[3], "None");
   // Columns line up: every header starts where its cells start.
   const col = (lines[0] ?? "").indexOf("CLUSTER-IP");
@@ -40,20 +64,57 @@ test("services table: kubectl headers, headless shows None, wide adds SELECTOR, 
 
 test("pods: READY from the Ready condition, wide adds IP and NODE", () => {
   const pod: Pod = {
-    apiVersion: "v1", kind: "Pod", metadata: { name: "web-1", creationTimestamp: created },
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "web-1", creationTimestamp: created },
     spec: { nodeName: "n1", containers: [{ name: "a" }, { name: "b" }] },
     status: { phase: "Running", podIP: "10.1.0.5", conditions: [{ type: "Ready", status: "True" }] },
   };
   const cells = columnsFor("pods", true).map((c) => c.cell(pod, now));
   assert.deepEqual(cells, ["web-1", "2/2", "Running", "0", "60s", "10.1.0.5", "n1"]);
-  assert.deepEqual(columnsFor("pods", false).map((c) => c.name), ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]);
+  assert.deepEqual(
+    columnsFor("pods", false).map((c) => c.name),
+    ["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
+  );
 });
 
 test("endpointslices, namespaces and dnsrecords have their kubectl-like columns", () => {
-  const slice = { apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice", metadata: { name: "web-x", creationTimestamp: created }, addressType: "IPv4", ports: [{ port: 80 }], endpoints: [{ addresses: ["10.1.0.5"] }] } as KubeObject;
-  assert.deepEqual(columnsFor("endpointslices", false).map((c) => c.cell(slice, now)), ["web-x", "IPv4", "80", "10.1.0.5", "60s"]);
-  const ns = { apiVersion: "v1", kind: "Namespace", metadata: { name: "shop", creationTimestamp: created }, status: { phase: "Active" } } as KubeObject;
-  assert.deepEqual(columnsFor("namespaces", false).map((c) => c.cell(ns, now)), ["shop", "Active", "60s"]);
-  const rec = { apiVersion: "kdns.dev/v1", kind: "DNSRecord", metadata: { name: "r" }, spec: { host: "a.com", paths: [{ path: "/x", service: "s", port: 80 }, { path: "/y", address: "10.0.0.1", port: 81 }] } } as KubeObject;
-  assert.deepEqual(columnsFor("dnsrecords", true).map((c) => c.cell(rec, now)), ["r", "a.com", "/x,/y", "<unknown>", "s:80,10.0.0.1:81"]);
+  const slice = {
+    apiVersion: "discovery.k8s.io/v1",
+    kind: "EndpointSlice",
+    metadata: { name: "web-x", creationTimestamp: created },
+    addressType: "IPv4",
+    ports: [{ port: 80 }],
+    endpoints: [{ addresses: ["10.1.0.5"] }],
+  } as KubeObject;
+  assert.deepEqual(
+    columnsFor("endpointslices", false).map((c) => c.cell(slice, now)),
+    ["web-x", "IPv4", "80", "10.1.0.5", "60s"],
+  );
+  const ns = {
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: { name: "shop", creationTimestamp: created },
+    status: { phase: "Active" },
+  } as KubeObject;
+  assert.deepEqual(
+    columnsFor("namespaces", false).map((c) => c.cell(ns, now)),
+    ["shop", "Active", "60s"],
+  );
+  const rec = {
+    apiVersion: "kdns.dev/v1",
+    kind: "DNSRecord",
+    metadata: { name: "r" },
+    spec: {
+      host: "a.com",
+      paths: [
+        { path: "/x", service: "s", port: 80 },
+        { path: "/y", address: "10.0.0.1", port: 81 },
+      ],
+    },
+  } as KubeObject;
+  assert.deepEqual(
+    columnsFor("dnsrecords", true).map((c) => c.cell(rec, now)),
+    ["r", "a.com", "/x,/y", "<unknown>", "s:80,10.0.0.1:81"],
+  );
 });

@@ -3,7 +3,15 @@
  * One place so a server-side Table (`application/json;as=Table`) can reuse them.
  */
 import type {
-  DNSRecord, EndpointPort, Endpoints, EndpointSlice, KubeObject, Namespace, Pod, Service, ServicePort,
+  DNSRecord,
+  EndpointPort,
+  EndpointSlice,
+  Endpoints,
+  KubeObject,
+  Namespace,
+  Pod,
+  Service,
+  ServicePort,
 } from "../../api/types.ts";
 import { age } from "./age.ts";
 
@@ -81,11 +89,17 @@ function podRestarts(pod: Pod): string {
 }
 
 function dnsPaths(rec: DNSRecord): string {
-  return truncated((rec.spec?.paths ?? []).map((p) => p.path), "<none>");
+  return truncated(
+    (rec.spec?.paths ?? []).map((p) => p.path),
+    "<none>",
+  );
 }
 
 function dnsBackends(rec: DNSRecord): string {
-  return truncated((rec.spec?.paths ?? []).map((p) => `${p.service ?? p.address ?? "?"}:${p.port}`), "<none>");
+  return truncated(
+    (rec.spec?.paths ?? []).map((p) => `${p.service ?? p.address ?? "?"}:${p.port}`),
+    "<none>",
+  );
 }
 
 const BY_RESOURCE: Record<string, Column[]> = {
@@ -111,8 +125,22 @@ const BY_RESOURCE: Record<string, Column[]> = {
   endpointslices: [
     NAME,
     { name: "ADDRESSTYPE", cell: (o) => (o as EndpointSlice).addressType ?? "" },
-    { name: "PORTS", cell: (o) => truncated(((o as EndpointSlice).ports ?? []).map((p) => String(p.port)), "<unset>") },
-    { name: "ENDPOINTS", cell: (o) => truncated(((o as EndpointSlice).endpoints ?? []).flatMap((e) => e.addresses), "<unset>") },
+    {
+      name: "PORTS",
+      cell: (o) =>
+        truncated(
+          ((o as EndpointSlice).ports ?? []).map((p) => String(p.port)),
+          "<unset>",
+        ),
+    },
+    {
+      name: "ENDPOINTS",
+      cell: (o) =>
+        truncated(
+          ((o as EndpointSlice).endpoints ?? []).flatMap((e) => e.addresses),
+          "<unset>",
+        ),
+    },
     AGE,
   ],
   namespaces: [NAME, { name: "STATUS", cell: (o) => (o as Namespace).status?.phase ?? "Active" }, AGE],

@@ -7,7 +7,7 @@ type Line = [label: string, value: string];
 
 function block(lines: Line[]): string {
   const width = Math.max(...lines.map(([l]) => l.length)) + 3;
-  return lines.map(([l, v]) => `${(l + ":").padEnd(width)}${v}`.trimEnd() + "\n").join("");
+  return lines.map(([l, v]) => `${`${(`${l}:`).padEnd(width)}${v}`.trimEnd()}\n`).join("");
 }
 
 function mapLines(label: string, map: Record<string, string> | undefined): Line[] {
@@ -28,7 +28,11 @@ function common(obj: KubeObject): Line[] {
 function conditions(list: { type: string; status: string; reason?: string }[] | undefined): string {
   if (!list || list.length === 0) return "Conditions:  <none>\n";
   const rows = [["Type", "Status", "Reason"], ...list.map((c) => [c.type, c.status, c.reason ?? ""])];
-  return "Conditions:\n" + formatTable(rows).split("\n").filter((l) => l).map((l) => `  ${l.trimEnd()}\n`).join("");
+  return `Conditions:\n${formatTable(rows)
+    .split("\n")
+    .filter((l) => l)
+    .map((l) => `  ${l.trimEnd()}\n`)
+    .join("")}`;
 }
 
 /** A Service, with the addresses of its Endpoints object (when there is one). */
@@ -51,20 +55,33 @@ export function describeService(svc: Service, endpoints: Endpoints | undefined):
 /** A Pod: its IP, phase and conditions. */
 export function describePod(pod: Pod): string {
   const ips = pod.status?.podIPs?.map((p) => p.ip) ?? (pod.status?.podIP ? [pod.status.podIP] : []);
-  return block([
-    ...common(pod),
-    ["Node", pod.spec.nodeName ?? "<none>"],
-    ["Status", pod.status?.phase ?? "Pending"],
-    ["IP", pod.status?.podIP ?? "<none>"],
-    ["IPs", ips.length ? ips.join(",") : "<none>"],
-  ]) + conditions(pod.status?.conditions);
+  return (
+    block([
+      ...common(pod),
+      ["Node", pod.spec.nodeName ?? "<none>"],
+      ["Status", pod.status?.phase ?? "Pending"],
+      ["IP", pod.status?.podIP ?? "<none>"],
+      ["IPs", ips.length ? ips.join(",") : "<none>"],
+    ]) + conditions(pod.status?.conditions)
+  );
 }
 
 /** A DNSRecord: its host, a table of paths and its conditions. */
 export function describeDNSRecord(rec: DNSRecord): string {
-  const lines = block([...common(rec), ["Host", rec.spec.host], ["Gateway Address", rec.status?.gatewayAddress ?? "<none>"]]);
-  const rows = [["Path", "Service", "Address", "Port"], ...(rec.spec.paths ?? []).map((p) => [p.path, p.service ?? "", p.address ?? "", String(p.port)])];
-  const paths = "Paths:\n" + formatTable(rows).split("\n").filter((l) => l).map((l) => `  ${l.trimEnd()}\n`).join("");
+  const lines = block([
+    ...common(rec),
+    ["Host", rec.spec.host],
+    ["Gateway Address", rec.status?.gatewayAddress ?? "<none>"],
+  ]);
+  const rows = [
+    ["Path", "Service", "Address", "Port"],
+    ...(rec.spec.paths ?? []).map((p) => [p.path, p.service ?? "", p.address ?? "", String(p.port)]),
+  ];
+  const paths = `Paths:\n${formatTable(rows)
+    .split("\n")
+    .filter((l) => l)
+    .map((l) => `  ${l.trimEnd()}\n`)
+    .join("")}`;
   return lines + paths + conditions(rec.status?.conditions);
 }
 

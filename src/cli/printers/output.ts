@@ -14,13 +14,18 @@ export function kindRef(info: Pick<ResourceInfo, "singular" | "group">): string 
 }
 
 /** A `v1 List` of the objects, as kubectl prints several objects. */
-export function asList(objects: KubeObject[]): { apiVersion: "v1"; kind: "List"; metadata: { resourceVersion: "" }; items: KubeObject[] } {
+export function asList(objects: KubeObject[]): {
+  apiVersion: "v1";
+  kind: "List";
+  metadata: { resourceVersion: "" };
+  items: KubeObject[];
+} {
   return { apiVersion: "v1", kind: "List", metadata: { resourceVersion: "" }, items: objects };
 }
 
 /** JSON of one object or a List, indented as kubectl does (4 spaces). */
 export function printJson(value: unknown): string {
-  return JSON.stringify(value, null, 4) + "\n";
+  return `${JSON.stringify(value, null, 4)}\n`;
 }
 
 /** YAML of one object or a List. */

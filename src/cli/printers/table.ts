@@ -9,10 +9,14 @@ const PADDING = 3;
 /** Aligns rows into columns separated by at least three spaces; the last column is not padded. */
 export function formatTable(rows: string[][]): string {
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  for (const row of rows) for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, cell.length);
   return rows
-    .map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(Math.max((widths[i] ?? 0) + PADDING, MIN_WIDTH)))).join(""))
-    .map((line) => line + "\n")
+    .map((row) =>
+      row
+        .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(Math.max((widths[i] ?? 0) + PADDING, MIN_WIDTH))))
+        .join(""),
+    )
+    .map((line) => `${line}\n`)
     .join("");
 }
 
@@ -31,7 +35,7 @@ export function printTable(resource: string, objects: KubeObject[], options: Tab
   const rows = objects.map((o) => columns.map((c) => c.cell(o, options.now)));
   if (options.withNamespace) {
     header.unshift("NAMESPACE");
-    rows.forEach((r, i) => r.unshift(objects[i]?.metadata.namespace ?? ""));
+    for (const [i, r] of rows.entries()) r.unshift(objects[i]?.metadata.namespace ?? "");
   }
   return formatTable([header, ...rows]);
 }

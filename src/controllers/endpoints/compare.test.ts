@@ -1,15 +1,24 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import type { EndpointSlice, Endpoints } from "../../api/types.ts";
 import { endpointsEqual, slicesEqual } from "./compare.ts";
 
 const ep = (subsets: Endpoints["subsets"], labels?: Record<string, string>): Endpoints => ({
-  apiVersion: "v1", kind: "Endpoints", metadata: { name: "web", ...(labels ? { labels } : {}) }, ...(subsets ? { subsets } : {}),
+  apiVersion: "v1",
+  kind: "Endpoints",
+  metadata: { name: "web", ...(labels ? { labels } : {}) },
+  ...(subsets ? { subsets } : {}),
 });
 
 test("endpointsEqual treats missing and empty lists alike and defaults protocol", () => {
   assert.equal(endpointsEqual(ep(undefined), ep([])), true);
-  assert.equal(endpointsEqual(ep([{ addresses: [{ ip: "10.0.0.1" }], ports: [{ port: 80 }] }]), ep([{ addresses: [{ ip: "10.0.0.1" }], notReadyAddresses: [], ports: [{ port: 80, protocol: "TCP" }] }])), true);
+  assert.equal(
+    endpointsEqual(
+      ep([{ addresses: [{ ip: "10.0.0.1" }], ports: [{ port: 80 }] }]),
+      ep([{ addresses: [{ ip: "10.0.0.1" }], notReadyAddresses: [], ports: [{ port: 80, protocol: "TCP" }] }]),
+    ),
+    true,
+  );
 });
 
 test("endpointsEqual sees changed addresses, readiness and labels", () => {
@@ -21,8 +30,12 @@ test("endpointsEqual sees changed addresses, readiness and labels", () => {
 
 test("slicesEqual compares address type, endpoints, ports and labels", () => {
   const slice = (ready: boolean, addressType: EndpointSlice["addressType"] = "IPv4"): EndpointSlice => ({
-    apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice", metadata: { name: "web-ipv4", labels: { x: "y" } }, addressType,
-    endpoints: [{ addresses: ["10.0.0.1"], conditions: { ready, serving: ready, terminating: false } }], ports: [{ port: 80 }],
+    apiVersion: "discovery.k8s.io/v1",
+    kind: "EndpointSlice",
+    metadata: { name: "web-ipv4", labels: { x: "y" } },
+    addressType,
+    endpoints: [{ addresses: ["10.0.0.1"], conditions: { ready, serving: ready, terminating: false } }],
+    ports: [{ port: 80 }],
   });
   assert.equal(slicesEqual(slice(true), slice(true)), true);
   assert.equal(slicesEqual(slice(true), slice(false)), false);

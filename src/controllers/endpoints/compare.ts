@@ -11,7 +11,11 @@ function ports(list: readonly EndpointPort[] | undefined): EndpointPort[] {
 }
 
 function subsets(list: readonly EndpointSubset[] | undefined): unknown {
-  return (list ?? []).map((s) => ({ addresses: s.addresses ?? [], notReadyAddresses: s.notReadyAddresses ?? [], ports: ports(s.ports) }));
+  return (list ?? []).map((s) => ({
+    addresses: s.addresses ?? [],
+    notReadyAddresses: s.notReadyAddresses ?? [],
+    ports: ports(s.ports),
+  }));
 }
 
 /** Same subsets and labels. */

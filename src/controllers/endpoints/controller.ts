@@ -4,17 +4,23 @@
  * (sync.ts), compares, and writes on a difference with the resourceVersion it read. Any write
  * failure (a 409 included) requeues the key with backoff; level triggering makes that safe.
  */
-import { resourceByPath, type ResourceInfo } from "../../api/resources.ts";
+import { type ResourceInfo, resourceByPath } from "../../api/resources.ts";
 import type { EndpointSlice, Endpoints, KubeObject, Pod, Service } from "../../api/types.ts";
 import { Informer } from "../../client/informer.ts";
 import { ClientError, type RestClient } from "../../client/rest-client.ts";
 import { WorkQueue } from "../../client/work-queue.ts";
-import { logger } from "../../machinery/log.ts";
 import { matchesLabels, selectorFromMap } from "../../machinery/labels.ts";
+import { logger } from "../../machinery/log.ts";
 import { endpointsEqual, slicesEqual } from "./compare.ts";
 import { managesEndpoints } from "./pods.ts";
 import {
-  desiredEndpointSlices, desiredEndpoints, ENDPOINTS_MANAGED_BY, ENDPOINTS_MANAGED_BY_LABEL, MANAGED_BY, MANAGED_BY_LABEL, SERVICE_NAME_LABEL,
+  desiredEndpointSlices,
+  desiredEndpoints,
+  ENDPOINTS_MANAGED_BY,
+  ENDPOINTS_MANAGED_BY_LABEL,
+  MANAGED_BY,
+  MANAGED_BY_LABEL,
+  SERVICE_NAME_LABEL,
 } from "./sync.ts";
 
 const log = logger("endpoints-controller");
@@ -41,7 +47,10 @@ export interface EndpointsController {
 }
 
 /** Starts the controller; it runs until `signal` aborts. */
-export function startEndpointsController(options: EndpointsControllerOptions, signal: AbortSignal): EndpointsController {
+export function startEndpointsController(
+  options: EndpointsControllerOptions,
+  signal: AbortSignal,
+): EndpointsController {
   const { client } = options;
   const info = {
     services: resource("", "services"),
@@ -52,7 +61,9 @@ export function startEndpointsController(options: EndpointsControllerOptions, si
   const services = new Informer<Service>(client, info.services);
   const pods = new Informer<Pod>(client, info.pods);
   const endpoints = new Informer<Endpoints>(client, info.endpoints);
-  const slices = new Informer<EndpointSlice>(client, info.slices, { labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY}` });
+  const slices = new Informer<EndpointSlice>(client, info.slices, {
+    labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY}`,
+  });
   const queue = new WorkQueue({ maxDelayMs: 5_000 });
   const key = (o: KubeObject, name = o.metadata.name): string => `${o.metadata.namespace ?? ""}/${name ?? ""}`;
 
@@ -92,30 +103,45 @@ export function startEndpointsController(options: EndpointsControllerOptions, si
     const current = endpoints.get(ns, name);
     const desired = service ? desiredEndpoints(service, pods.list()) : undefined;
     if (!desired) {
-      if (current?.metadata.labels?.[ENDPOINTS_MANAGED_BY_LABEL] === ENDPOINTS_MANAGED_BY) await ignoreNotFound(client.delete(info.endpoints, ns, name));
+      if (current?.metadata.labels?.[ENDPOINTS_MANAGED_BY_LABEL] === ENDPOINTS_MANAGED_BY)
+        await ignoreNotFound(client.delete(info.endpoints, ns, name));
       return;
     }
     if (!current) {
       await client.create(info.endpoints, ns, desired);
     } else if (!endpointsEqual(current, desired)) {
-      await client.update(info.endpoints, { ...current, subsets: desired.subsets, metadata: { ...current.metadata, labels: desired.metadata.labels ?? {} } });
+      await client.update(info.endpoints, {
+        ...current,
+        subsets: desired.subsets,
+        metadata: { ...current.metadata, labels: desired.metadata.labels ?? {} },
+      });
     }
   }
 
   async function syncSlices(ns: string, name: string, service: Service | undefined): Promise<void> {
     const ours = slices
       .list()
-      .filter((s) => s.metadata.namespace === ns && s.metadata.labels?.[SERVICE_NAME_LABEL] === name && s.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY);
+      .filter(
+        (s) =>
+          s.metadata.namespace === ns &&
+          s.metadata.labels?.[SERVICE_NAME_LABEL] === name &&
+          s.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY,
+      );
     const desired = service ? desiredEndpointSlices(service, pods.list()) : [];
     for (const want of desired) {
       const current = ours.find((s) => s.metadata.name === want.metadata.name);
       if (!current) await client.create(info.slices, ns, want);
       else if (!slicesEqual(current, want)) {
-        await client.update(info.slices, { ...current, ...want, metadata: { ...current.metadata, labels: want.metadata.labels ?? {}, ...ownerRefs(want) } });
+        await client.update(info.slices, {
+          ...current,
+          ...want,
+          metadata: { ...current.metadata, labels: want.metadata.labels ?? {}, ...ownerRefs(want) },
+        });
       }
     }
     for (const s of ours) {
-      if (!desired.some((d) => d.metadata.name === s.metadata.name)) await ignoreNotFound(client.delete(info.slices, ns, s.metadata.name ?? ""));
+      if (!desired.some((d) => d.metadata.name === s.metadata.name))
+        await ignoreNotFound(client.delete(info.slices, ns, s.metadata.name ?? ""));
     }
   }
 
@@ -153,7 +179,10 @@ export function startEndpointsController(options: EndpointsControllerOptions, si
     } catch {
       return;
     }
-    log.info({ services: services.list().length, pods: pods.list().length }, "caches synced; endpoints controller running");
+    log.info(
+      { services: services.list().length, pods: pods.list().length },
+      "caches synced; endpoints controller running",
+    );
     await Promise.all(Array.from({ length: options.workers ?? 4 }, () => worker()));
   })();
   if (signal.aborted) queue.shutDown();

@@ -19,7 +19,9 @@ export function managesEndpoints(service: Service): boolean {
 export function selectedPods(service: Service, pods: readonly Pod[]): Pod[] {
   if (!managesEndpoints(service)) return [];
   const selector = selectorFromMap(service.spec.selector ?? {});
-  return pods.filter((p) => p.metadata.namespace === service.metadata.namespace && matchesLabels(selector, p.metadata.labels));
+  return pods.filter(
+    (p) => p.metadata.namespace === service.metadata.namespace && matchesLabels(selector, p.metadata.labels),
+  );
 }
 
 /** Condition Ready=True. */
@@ -45,7 +47,8 @@ export function ipFamily(ip: string): "IPv4" | "IPv6" {
 /** `spec.hostname`, but only when `spec.subdomain` names this Service (Kubernetes' rule for DNS hostnames). */
 export function endpointHostname(service: Service, pod: Pod): string | undefined {
   const { hostname, subdomain } = pod.spec;
-  if (hostname && subdomain === service.metadata.name && pod.metadata.namespace === service.metadata.namespace) return hostname;
+  if (hostname && subdomain === service.metadata.name && pod.metadata.namespace === service.metadata.namespace)
+    return hostname;
   return undefined;
 }
 

@@ -1,11 +1,20 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import type { EndpointSlice, Endpoints, Pod, Service } from "../../api/types.ts";
-import { desiredEndpointSlices, desiredEndpoints, ENDPOINTS_MANAGED_BY, ENDPOINTS_MANAGED_BY_LABEL, MANAGED_BY, MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from "./sync.ts";
+import {
+  desiredEndpointSlices,
+  desiredEndpoints,
+  ENDPOINTS_MANAGED_BY,
+  ENDPOINTS_MANAGED_BY_LABEL,
+  MANAGED_BY,
+  MANAGED_BY_LABEL,
+  SERVICE_NAME_LABEL,
+} from "./sync.ts";
 
 function svc(spec: Partial<Service["spec"]> = {}, name = "web"): Service {
   return {
-    apiVersion: "v1", kind: "Service",
+    apiVersion: "v1",
+    kind: "Service",
     metadata: { namespace: "ns", name, uid: "svc-uid" },
     spec: { selector: { app: "web" }, ports: [{ name: "http", port: 80, targetPort: 8080, protocol: "TCP" }], ...spec },
   };
@@ -27,9 +36,13 @@ interface PodOpts {
 function pod(name: string, o: PodOpts = {}): Pod {
   const ip = "ip" in o ? o.ip : `10.0.0.${name.length}`;
   return {
-    apiVersion: "v1", kind: "Pod",
+    apiVersion: "v1",
+    kind: "Pod",
     metadata: {
-      namespace: o.ns ?? "ns", name, uid: `uid-${name}`, labels: o.labels ?? { app: "web" },
+      namespace: o.ns ?? "ns",
+      name,
+      uid: `uid-${name}`,
+      labels: o.labels ?? { app: "web" },
       ...(o.terminating ? { deletionTimestamp: "2026-01-01T00:00:00Z" } : {}),
     },
     spec: {
@@ -48,7 +61,12 @@ function pod(name: string, o: PodOpts = {}): Pod {
 }
 
 const ref = (name: string) => ({ kind: "Pod", namespace: "ns", name, uid: `uid-${name}` });
-const addr = (ip: string, name: string, extra: Record<string, string> = {}) => ({ ip, nodeName: "node-1", targetRef: ref(name), ...extra });
+const addr = (ip: string, name: string, extra: Record<string, string> = {}) => ({
+  ip,
+  nodeName: "node-1",
+  targetRef: ref(name),
+  ...extra,
+});
 const http = [{ name: "http", port: 8080, protocol: "TCP" as const }];
 
 interface Case {
@@ -69,7 +87,13 @@ const cases: Case[] = [
       pod("other-ns", { ip: "10.0.0.4", ns: "elsewhere" }),
       pod("other-app", { ip: "10.0.0.5", labels: { app: "db" } }),
     ],
-    subsets: [{ addresses: [addr("10.0.0.1", "a"), addr("10.0.0.2", "b")], notReadyAddresses: [addr("10.0.0.3", "n")], ports: http }],
+    subsets: [
+      {
+        addresses: [addr("10.0.0.1", "a"), addr("10.0.0.2", "b")],
+        notReadyAddresses: [addr("10.0.0.3", "n")],
+        ports: http,
+      },
+    ],
   },
   {
     name: "publishNotReadyAddresses puts every pod, even terminating ones, in addresses",
@@ -80,13 +104,22 @@ const cases: Case[] = [
   {
     name: "terminating, finished and IP-less pods are left out",
     service: svc(),
-    pods: [pod("t", { ip: "10.0.0.1", terminating: true }), pod("f", { ip: "10.0.0.2", phase: "Succeeded" }), pod("noip", { ip: undefined })],
+    pods: [
+      pod("t", { ip: "10.0.0.1", terminating: true }),
+      pod("f", { ip: "10.0.0.2", phase: "Succeeded" }),
+      pod("noip", { ip: undefined }),
+    ],
     subsets: [],
   },
   { name: "no pods gives empty subsets", service: svc(), pods: [], subsets: [] },
   {
     name: "named target port resolved per pod; a pod lacking the name is left out of that port's subset",
-    service: svc({ ports: [{ name: "http", port: 80, targetPort: "web", protocol: "TCP" }, { name: "metrics", port: 9000, protocol: "TCP" }] }),
+    service: svc({
+      ports: [
+        { name: "http", port: 80, targetPort: "web", protocol: "TCP" },
+        { name: "metrics", port: 9000, protocol: "TCP" },
+      ],
+    }),
     pods: [
       pod("a", { ip: "10.0.0.1", ports: [{ name: "web", containerPort: 8080 }] }),
       pod("b", { ip: "10.0.0.2", ports: [{ name: "web", containerPort: 8080 }] }),
@@ -94,8 +127,20 @@ const cases: Case[] = [
       pod("d", { ip: "10.0.0.4", ports: [{ name: "web", containerPort: 9090 }] }),
     ],
     subsets: [
-      { addresses: [addr("10.0.0.1", "a"), addr("10.0.0.2", "b")], ports: [{ name: "http", port: 8080, protocol: "TCP" }, { name: "metrics", port: 9000, protocol: "TCP" }] },
-      { addresses: [addr("10.0.0.4", "d")], ports: [{ name: "http", port: 9090, protocol: "TCP" }, { name: "metrics", port: 9000, protocol: "TCP" }] },
+      {
+        addresses: [addr("10.0.0.1", "a"), addr("10.0.0.2", "b")],
+        ports: [
+          { name: "http", port: 8080, protocol: "TCP" },
+          { name: "metrics", port: 9000, protocol: "TCP" },
+        ],
+      },
+      {
+        addresses: [addr("10.0.0.4", "d")],
+        ports: [
+          { name: "http", port: 9090, protocol: "TCP" },
+          { name: "metrics", port: 9000, protocol: "TCP" },
+        ],
+      },
       { addresses: [addr("10.0.0.3", "c")], ports: [{ name: "metrics", port: 9000, protocol: "TCP" }] },
     ],
   },
@@ -108,7 +153,10 @@ const cases: Case[] = [
   {
     name: "hostname only when the subdomain names the service",
     service: svc(),
-    pods: [pod("a", { ip: "10.0.0.1", hostname: "a0", subdomain: "web" }), pod("b", { ip: "10.0.0.2", hostname: "b0", subdomain: "other" })],
+    pods: [
+      pod("a", { ip: "10.0.0.1", hostname: "a0", subdomain: "web" }),
+      pod("b", { ip: "10.0.0.2", hostname: "b0", subdomain: "other" }),
+    ],
     subsets: [{ addresses: [addr("10.0.0.1", "a", { hostname: "a0" }), addr("10.0.0.2", "b")], ports: http }],
   },
   {
@@ -117,8 +165,18 @@ const cases: Case[] = [
     pods: [pod("a", { ip: "10.0.0.1", ips: ["10.0.0.1", "fd00::1"] }), pod("v4only", { ip: "10.0.0.2" })],
     subsets: [{ addresses: [addr("fd00::1", "a")], ports: http }],
   },
-  { name: "selector-less services are left alone", service: svc({ selector: {} }), pods: [pod("a")], subsets: "unmanaged" },
-  { name: "ExternalName services are left alone", service: svc({ type: "ExternalName", externalName: "x.example" }), pods: [pod("a")], subsets: "unmanaged" },
+  {
+    name: "selector-less services are left alone",
+    service: svc({ selector: {} }),
+    pods: [pod("a")],
+    subsets: "unmanaged",
+  },
+  {
+    name: "ExternalName services are left alone",
+    service: svc({ type: "ExternalName", externalName: "x.example" }),
+    pods: [pod("a")],
+    subsets: "unmanaged",
+  },
 ];
 
 for (const c of cases) {
@@ -127,7 +185,11 @@ for (const c of cases) {
     if (c.subsets === "unmanaged") return assert.equal(got, undefined);
     assert.ok(got);
     assert.deepEqual(got.subsets, c.subsets);
-    assert.deepEqual(got.metadata, { name: "web", namespace: "ns", labels: { [ENDPOINTS_MANAGED_BY_LABEL]: ENDPOINTS_MANAGED_BY } });
+    assert.deepEqual(got.metadata, {
+      name: "web",
+      namespace: "ns",
+      labels: { [ENDPOINTS_MANAGED_BY_LABEL]: ENDPOINTS_MANAGED_BY },
+    });
   });
 }
 
@@ -146,7 +208,10 @@ function sliceSummary(slices: EndpointSlice[]) {
   return slices.map((s) => ({
     name: s.metadata.name,
     type: s.addressType,
-    eps: s.endpoints.map((e) => `${e.addresses.join(",")} ${e.targetRef?.name} r=${e.conditions?.ready} s=${e.conditions?.serving} t=${e.conditions?.terminating}${e.hostname ? ` h=${e.hostname}` : ""}`),
+    eps: s.endpoints.map(
+      (e) =>
+        `${e.addresses.join(",")} ${e.targetRef?.name} r=${e.conditions?.ready} s=${e.conditions?.serving} t=${e.conditions?.terminating}${e.hostname ? ` h=${e.hostname}` : ""}`,
+    ),
     ports: s.ports?.map((p) => `${p.name}:${p.port}`),
   }));
 }
@@ -160,8 +225,13 @@ test("desiredEndpointSlices: one slice per family, with conditions, labels and o
   ]);
   assert.deepEqual(sliceSummary(slices), [
     {
-      name: "web-ipv4", type: "IPv4",
-      eps: ["10.0.0.1 a r=true s=true t=false h=a0", "10.0.0.2 b r=false s=false t=false", "10.0.0.3 t r=false s=true t=true"],
+      name: "web-ipv4",
+      type: "IPv4",
+      eps: [
+        "10.0.0.1 a r=true s=true t=false h=a0",
+        "10.0.0.2 b r=false s=false t=false",
+        "10.0.0.3 t r=false s=true t=true",
+      ],
       ports: ["http:8080"],
     },
     { name: "web-ipv6", type: "IPv6", eps: ["fd00::1 a r=true s=true t=false h=a0"], ports: ["http:8080"] },
@@ -170,17 +240,31 @@ test("desiredEndpointSlices: one slice per family, with conditions, labels and o
   assert.equal(first.apiVersion, "discovery.k8s.io/v1");
   assert.equal(first.metadata.labels?.[SERVICE_NAME_LABEL], "web");
   assert.equal(first.metadata.labels?.[MANAGED_BY_LABEL], MANAGED_BY);
-  assert.deepEqual(first.metadata.ownerReferences?.map((o) => [o.kind, o.name, o.uid, o.controller]), [["Service", "web", "svc-uid", true]]);
+  assert.deepEqual(
+    first.metadata.ownerReferences?.map((o) => [o.kind, o.name, o.uid, o.controller]),
+    [["Service", "web", "svc-uid", true]],
+  );
 });
 
 test("desiredEndpointSlices: a single-family service skips the other family", () => {
-  const slices = desiredEndpointSlices(svc({ ipFamilies: ["IPv4"] }), [pod("a", { ip: "10.0.0.1", ips: ["10.0.0.1", "fd00::1"] })]);
-  assert.deepEqual(slices.map((s) => s.addressType), ["IPv4"]);
+  const slices = desiredEndpointSlices(svc({ ipFamilies: ["IPv4"] }), [
+    pod("a", { ip: "10.0.0.1", ips: ["10.0.0.1", "fd00::1"] }),
+  ]);
+  assert.deepEqual(
+    slices.map((s) => s.addressType),
+    ["IPv4"],
+  );
 });
 
 test("desiredEndpointSlices: publishNotReadyAddresses marks every endpoint ready", () => {
-  const slices = desiredEndpointSlices(svc({ publishNotReadyAddresses: true }), [pod("a", { ready: false }), pod("tt", { terminating: true })]);
-  assert.deepEqual(slices[0]?.endpoints.map((e) => e.conditions?.ready), [true, true]);
+  const slices = desiredEndpointSlices(svc({ publishNotReadyAddresses: true }), [
+    pod("a", { ready: false }),
+    pod("tt", { terminating: true }),
+  ]);
+  assert.deepEqual(
+    slices[0]?.endpoints.map((e) => e.conditions?.ready),
+    [true, true],
+  );
 });
 
 test("desiredEndpointSlices: pods disagreeing on a named port get one slice per port set", () => {
@@ -194,7 +278,10 @@ test("desiredEndpointSlices: pods disagreeing on a named port get one slice per 
   assert.equal(summary.length, 2);
   assert.match(summary[0]!.name!, /^web-ipv4-[0-9a-f]{8}$/);
   assert.notEqual(summary[0]!.name, summary[1]!.name);
-  assert.deepEqual(summary.map((x) => [x.eps.map((e) => e.split(" ")[1]), x.ports]).sort(), [[["a"], ["http:8080"]], [["b"], ["http:9090"]]]);
+  assert.deepEqual(summary.map((x) => [x.eps.map((e) => e.split(" ")[1]), x.ports]).sort(), [
+    [["a"], ["http:8080"]],
+    [["b"], ["http:9090"]],
+  ]);
   assert.deepEqual(desiredEndpointSlices(s, []), [], "no pods, no slices");
   assert.deepEqual(desiredEndpointSlices(svc({ selector: {} }), [pod("a")]), [], "unmanaged");
 });

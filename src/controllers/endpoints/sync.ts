@@ -5,11 +5,29 @@
  */
 import { createHash } from "node:crypto";
 import { isIP } from "node:net";
-import type { EndpointAddress, EndpointPort, EndpointSlice, EndpointSubset, Endpoints, Pod, Service, SliceEndpoint } from "../../api/types.ts";
-import {
-  endpointHostname, ipFamily, isFinished, isPodReady, isTerminating, managesEndpoints, podRef, portsKey, resolvePorts, selectedPods,
-} from "./pods.ts";
 import { podIPs } from "../../api/pod-ips.ts";
+import type {
+  EndpointAddress,
+  EndpointPort,
+  EndpointSlice,
+  EndpointSubset,
+  Endpoints,
+  Pod,
+  Service,
+  SliceEndpoint,
+} from "../../api/types.ts";
+import {
+  endpointHostname,
+  ipFamily,
+  isFinished,
+  isPodReady,
+  isTerminating,
+  managesEndpoints,
+  podRef,
+  portsKey,
+  resolvePorts,
+  selectedPods,
+} from "./pods.ts";
 
 /** Label naming the Service a slice belongs to (discovery.k8s.io convention). */
 export const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
@@ -66,7 +84,11 @@ export function desiredEndpoints(service: Service, pods: readonly Pod[]): Endpoi
   return {
     apiVersion: "v1",
     kind: "Endpoints",
-    metadata: { name: service.metadata.name ?? "", namespace: service.metadata.namespace ?? "default", labels: { ...serviceLabels(service), [ENDPOINTS_MANAGED_BY_LABEL]: ENDPOINTS_MANAGED_BY } },
+    metadata: {
+      name: service.metadata.name ?? "",
+      namespace: service.metadata.namespace ?? "default",
+      labels: { ...serviceLabels(service), [ENDPOINTS_MANAGED_BY_LABEL]: ENDPOINTS_MANAGED_BY },
+    },
     subsets,
   };
 }
@@ -120,11 +142,24 @@ export function desiredEndpointSlices(service: Service, pods: readonly Pod[]): E
         kind: "EndpointSlice",
         metadata: { name: sliceName, namespace: service.metadata.namespace ?? "default", labels: { ...labels } },
         addressType: g.family,
-        endpoints: g.endpoints.sort((a, b) => compare(a.addresses[0] ?? "", b.addresses[0] ?? "") || compare(a.targetRef?.name ?? "", b.targetRef?.name ?? "")),
+        endpoints: g.endpoints.sort(
+          (a, b) =>
+            compare(a.addresses[0] ?? "", b.addresses[0] ?? "") ||
+            compare(a.targetRef?.name ?? "", b.targetRef?.name ?? ""),
+        ),
         ports: g.ports,
       };
       if (service.metadata.uid) {
-        slice.metadata.ownerReferences = [{ apiVersion: "v1", kind: "Service", name, uid: service.metadata.uid, controller: true, blockOwnerDeletion: true }];
+        slice.metadata.ownerReferences = [
+          {
+            apiVersion: "v1",
+            kind: "Service",
+            name,
+            uid: service.metadata.uid,
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ];
       }
       return slice;
     });

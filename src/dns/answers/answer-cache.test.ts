@@ -1,8 +1,14 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { AnswerCache, type CachedAnswer } from "./answer-cache.ts";
 
-const answer = (rcode: number): CachedAnswer => ({ type: "answer", rcode, authoritative: true, sections: { bytes: new Uint8Array(), answers: 0, authorities: 0, additionals: 0 }, stale: false });
+const answer = (rcode: number): CachedAnswer => ({
+  type: "answer",
+  rcode,
+  authoritative: true,
+  sections: { bytes: new Uint8Array(), answers: 0, authorities: 0, additionals: 0 },
+  stale: false,
+});
 
 test("answers are dropped by name, by the group they were built from, or all at once when full", () => {
   const cache = new AnswerCache(3);

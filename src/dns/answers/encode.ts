@@ -38,6 +38,8 @@ export function encodeAnswer(
   additionals: readonly OwnedRecord[],
   soa?: { zoneLabels: number; ttl: number; data: RecordData },
 ): Sections {
-  const authority: RecordSpec[] = soa ? [{ owner: suffixOffset(query, soa.zoneLabels), ttl: soa.ttl, data: soa.data }] : [];
+  const authority: RecordSpec[] = soa
+    ? [{ owner: suffixOffset(query, soa.zoneLabels), ttl: soa.ttl, data: soa.data }]
+    : [];
   return encodeSections(answers.map(spec), authority, additionals.map(spec));
 }

@@ -7,8 +7,14 @@ import type { RecordData } from "../wire/records.ts";
  */
 export function soaData(zone: string, ttl: number, serial: number): RecordData {
   return {
-    type: "SOA", mname: `ns.dns.${zone}`, rname: `hostmaster.${zone}`,
-    serial, refresh: 7200, retry: 1800, expire: 86400, minimum: ttl,
+    type: "SOA",
+    mname: `ns.dns.${zone}`,
+    rname: `hostmaster.${zone}`,
+    serial,
+    refresh: 7200,
+    retry: 1800,
+    expire: 86400,
+    minimum: ttl,
   };
 }
 

@@ -4,9 +4,9 @@
  */
 import type { DnsReply, DnsRequest, Next } from "../plugin.ts";
 import { QTYPE, RCODE } from "../wire/constants.ts";
-import { isInternetClass, parseQuery, type ParsedQuery } from "../wire/query.ts";
+import { isInternetClass, type ParsedQuery, parseQuery } from "../wire/query.ts";
 import { encodeSections } from "../wire/records.ts";
-import { udpLimit, writeAnswer, type Sections } from "../wire/response.ts";
+import { type Sections, udpLimit, writeAnswer } from "../wire/response.ts";
 import { ResponseMemo } from "./response-memo.ts";
 
 /**
@@ -14,7 +14,11 @@ import { ResponseMemo } from "./response-memo.ts";
  * first by the UDP listener, gives a remembered response; with `reuse` it is the memo's own buffer
  * (see ResponseMemo.answer), so a memo hit copies nothing.
  */
-export type MessageHandler = ((msg: Buffer, transport: "udp" | "tcp", clientAddress: string) => Buffer | undefined | Promise<Buffer | undefined>) & {
+export type MessageHandler = ((
+  msg: Buffer,
+  transport: "udp" | "tcp",
+  clientAddress: string,
+) => Buffer | undefined | Promise<Buffer | undefined>) & {
   memoized?: (msg: Buffer, clientAddress: string, reuse: boolean) => Buffer | undefined;
 };
 
@@ -27,7 +31,9 @@ export interface HandlerOptions {
 }
 
 /** RFC 8482 §4.2: answer ANY with one synthesized HINFO, as CoreDNS's `any` plugin does. */
-const anySections: Sections = encodeSections([{ owner: 12, ttl: 8482, data: { type: "HINFO", cpu: "RFC8482", os: "" } }]);
+const anySections: Sections = encodeSections([
+  { owner: 12, ttl: 8482, data: { type: "HINFO", cpu: "RFC8482", os: "" } },
+]);
 
 /** Builds the message handler around a plugin chain. */
 export function createHandler(chain: Next, options: HandlerOptions = {}): MessageHandler {
@@ -38,7 +44,13 @@ export function createHandler(chain: Next, options: HandlerOptions = {}): Messag
   };
   const fail = (msg: Buffer, query: ParsedQuery, limit: number, err: unknown): Buffer => {
     options.onError?.(err);
-    return writeAnswer(msg, query, { rcode: RCODE.SERVFAIL, authoritative: false, recursionAvailable: true }, undefined, limit);
+    return writeAnswer(
+      msg,
+      query,
+      { rcode: RCODE.SERVFAIL, authoritative: false, recursionAvailable: true },
+      undefined,
+      limit,
+    );
   };
   const memo = options.memoEntries === 0 ? undefined : new ResponseMemo(options.memoEntries);
   const handler: MessageHandler = (msg, transport, clientAddress) => {
@@ -46,16 +58,40 @@ export function createHandler(chain: Next, options: HandlerOptions = {}): Messag
     if (query.type === "drop") return undefined;
     const limit = transport === "udp" ? udpLimit(query.edns) : 65535;
     if (query.type === "reject") {
-      return writeAnswer(msg, query, { rcode: query.rcode, authoritative: false, recursionAvailable: true }, undefined, limit);
+      return writeAnswer(
+        msg,
+        query,
+        { rcode: query.rcode, authoritative: false, recursionAvailable: true },
+        undefined,
+        limit,
+      );
     }
     if (!isInternetClass(query)) {
-      return writeAnswer(msg, query, { rcode: RCODE.REFUSED, authoritative: false, recursionAvailable: true }, undefined, limit);
+      return writeAnswer(
+        msg,
+        query,
+        { rcode: RCODE.REFUSED, authoritative: false, recursionAvailable: true },
+        undefined,
+        limit,
+      );
     }
     if (query.qtype === QTYPE.ANY) {
-      return writeAnswer(msg, query, { rcode: RCODE.NOERROR, authoritative: false, recursionAvailable: true }, anySections, limit);
+      return writeAnswer(
+        msg,
+        query,
+        { rcode: RCODE.NOERROR, authoritative: false, recursionAvailable: true },
+        anySections,
+        limit,
+      );
     }
     if (query.qtype === QTYPE.AXFR || query.qtype === QTYPE.IXFR) {
-      return writeAnswer(msg, query, { rcode: RCODE.REFUSED, authoritative: false, recursionAvailable: true }, undefined, limit);
+      return writeAnswer(
+        msg,
+        query,
+        { rcode: RCODE.REFUSED, authoritative: false, recursionAvailable: true },
+        undefined,
+        limit,
+      );
     }
     const req: DnsRequest = { msg, query, transport, clientAddress };
     let reply: DnsReply | Promise<DnsReply>;
@@ -69,7 +105,10 @@ export function createHandler(chain: Next, options: HandlerOptions = {}): Messag
       if (memo !== undefined && transport === "udp" && out) memo.remember(msg, reply, out);
       return out;
     }
-    return reply.then((r) => finish(msg, query, r, limit), (err: unknown) => fail(msg, query, limit, err));
+    return reply.then(
+      (r) => finish(msg, query, r, limit),
+      (err: unknown) => fail(msg, query, limit, err),
+    );
   };
   if (memo) {
     handler.memoized = (msg, clientAddress, reuse) => memo.answer(msg, clientAddress, reuse);

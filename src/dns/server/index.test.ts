@@ -1,13 +1,13 @@
-import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { createSocket } from "node:dgram";
 import { connect, type Socket } from "node:net";
+import { after, test } from "node:test";
 import * as dnsPacket from "dns-packet";
+import { waitFor } from "../../../test/support/wait-for.ts";
 import { chain, type DnsPlugin } from "../plugin.ts";
 import { RCODE } from "../wire/constants.ts";
 import { encodeSections } from "../wire/records.ts";
-import { waitFor } from "../../../test/support/wait-for.ts";
-import { createHandler, startDnsServer, type RunningDnsServer } from "./index.ts";
+import { createHandler, type RunningDnsServer, startDnsServer } from "./index.ts";
 
 const okSections = encodeSections([{ owner: 12, ttl: 5, data: { type: "A", address: "192.0.2.1" } }]);
 
@@ -22,9 +22,12 @@ const stub: DnsPlugin = {
   },
 };
 const errors: unknown[] = [];
-const handler = createHandler(chain([stub], () => ({ type: "answer", rcode: RCODE.SERVFAIL, authoritative: false, sections: undefined })), {
-  onError: (e) => errors.push(e),
-});
+const handler = createHandler(
+  chain([stub], () => ({ type: "answer", rcode: RCODE.SERVFAIL, authoritative: false, sections: undefined })),
+  {
+    onError: (e) => errors.push(e),
+  },
+);
 
 const servers: RunningDnsServer[] = [];
 after(async () => {
@@ -36,7 +39,13 @@ async function start(listen = "127.0.0.1:0", tcp = {}): Promise<RunningDnsServer
   return s;
 }
 
-const q = (name: string, id = 7): Buffer => dnsPacket.encode({ type: "query", id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ name, type: "A", class: "IN" }] });
+const q = (name: string, id = 7): Buffer =>
+  dnsPacket.encode({
+    type: "query",
+    id,
+    flags: dnsPacket.RECURSION_DESIRED,
+    questions: [{ name, type: "A", class: "IN" }],
+  });
 const frame = (b: Buffer): Buffer => Buffer.concat([Buffer.from([b.length >> 8, b.length & 0xff]), b]);
 
 async function udpAsk(host: string, port: number, msg: Buffer): Promise<dnsPacket.Packet> {
@@ -53,7 +62,10 @@ async function udpAsk(host: string, port: number, msg: Buffer): Promise<dnsPacke
 }
 
 /** Opens a TCP connection and collects decoded answers. */
-async function tcpOpen(port: number, host = "127.0.0.1"): Promise<{ sock: Socket; answers: dnsPacket.Packet[]; closed: () => boolean }> {
+async function tcpOpen(
+  port: number,
+  host = "127.0.0.1",
+): Promise<{ sock: Socket; answers: dnsPacket.Packet[]; closed: () => boolean }> {
   const sock = connect(port, host);
   await new Promise<void>((r, j) => sock.once("connect", r).once("error", j));
   const answers: dnsPacket.Packet[] = [];
@@ -98,7 +110,10 @@ test("TCP: pipelined queries in one segment; a fast answer overtakes a slow one"
   const c = await tcpOpen(s.address.port);
   c.sock.write(Buffer.concat([frame(q("slow", 1)), frame(q("fast", 2))]));
   await waitFor(() => c.answers.length === 2);
-  assert.deepEqual(c.answers.map((a) => a.id), [2, 1]);
+  assert.deepEqual(
+    c.answers.map((a) => a.id),
+    [2, 1],
+  );
   c.sock.destroy();
 });
 

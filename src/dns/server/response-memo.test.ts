@@ -1,16 +1,21 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import * as dnsPacket from "dns-packet";
-import { encodeSections } from "../wire/records.ts";
 import { startFakeUpstream } from "../../../test/support/fake-upstream.ts";
 import { chain, type DnsReply, type DnsRequest, type Next } from "../plugin.ts";
 import { RecursionAclPlugin } from "../plugins/acl/plugin.ts";
 import { CachePlugin } from "../plugins/cache/plugin.ts";
 import { ForwardPlugin } from "../plugins/forward/plugin.ts";
+import { encodeSections } from "../wire/records.ts";
 import { createHandler, type MessageHandler } from "./handler.ts";
 
 /** What the UDP listener does: the memo first, else the handler. */
-function udp(handler: MessageHandler, msg: Buffer, client = "127.0.0.1", reuse = true): Buffer | undefined | Promise<Buffer | undefined> {
+function udp(
+  handler: MessageHandler,
+  msg: Buffer,
+  client = "127.0.0.1",
+  reuse = true,
+): Buffer | undefined | Promise<Buffer | undefined> {
   return handler.memoized?.(msg, client, reuse) ?? handler(msg, "udp", client);
 }
 
@@ -22,7 +27,10 @@ function cachedPlugin() {
     serve(): DnsReply {
       state.calls++;
       state.current ??= {
-        type: "answer", rcode: 0, authoritative: true, stale: false,
+        type: "answer",
+        rcode: 0,
+        authoritative: true,
+        stale: false,
         sections: encodeSections([{ owner: 12, ttl: 5, data: { type: "A", address: state.address } }]),
       };
       return state.current;
@@ -38,8 +46,13 @@ function cachedPlugin() {
 
 const query = (id: number, name = "web.test", edns = false): Buffer =>
   dnsPacket.encode({
-    type: "query", id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ name, type: "A", class: "IN" }],
-    ...(edns ? { additionals: [{ type: "OPT", name: ".", udpPayloadSize: 1232, flags: 0 } as unknown as dnsPacket.Answer] } : {}),
+    type: "query",
+    id,
+    flags: dnsPacket.RECURSION_DESIRED,
+    questions: [{ name, type: "A", class: "IN" }],
+    ...(edns
+      ? { additionals: [{ type: "OPT", name: ".", udpPayloadSize: 1232, flags: 0 } as unknown as dnsPacket.Answer] }
+      : {}),
   });
 
 function answers(out: Buffer | undefined): { id: number; names: string[] } {
@@ -76,10 +89,12 @@ test("a repeated UDP query is answered from the memo with its own ID, until the 
 
 test("answers that no cache holds are never memoized", async () => {
   let calls = 0;
-  const handler = createHandler(chain([], () => {
-    calls++;
-    return { type: "answer", rcode: 3, authoritative: true, sections: undefined };
-  }));
+  const handler = createHandler(
+    chain([], () => {
+      calls++;
+      return { type: "answer", rcode: 3, authoritative: true, sections: undefined };
+    }),
+  );
   await udp(handler, query(1));
   await udp(handler, query(2));
   assert.equal(calls, 2);
@@ -97,15 +112,26 @@ test("a cached forwarded answer is memoized for allowed clients only, and only w
   let chainRuns = 0;
   const counter = { name: "counter", serve: (req: DnsRequest, next: Next) => (chainRuns++, next(req)) };
   const acl = new RecursionAclPlugin({ allow: ["127.0.0.0/8"] });
-  const handler = createHandler(chain([counter, acl, new CachePlugin(), forward], () => assert.fail("forward ends the chain")));
-  const ask = async (id: number, client = "127.0.0.1") => dnsPacket.decode((await udp(handler, query(id, "ext.test"), client))!);
+  const handler = createHandler(
+    chain([counter, acl, new CachePlugin(), forward], () => assert.fail("forward ends the chain")),
+  );
+  const ask = async (id: number, client = "127.0.0.1") =>
+    dnsPacket.decode((await udp(handler, query(id, "ext.test"), client))!);
   const ttl = (p: dnsPacket.DecodedPacket) => (p.answers?.[0] as { ttl?: number } | undefined)?.ttl;
 
   assert.equal(ttl(await ask(1)), 60); // forwarded
   assert.equal(ttl(await ask(2)), 60); // a cache hit, remembered
   const hit = await ask(3);
-  assert.deepEqual([hit.id, ttl(hit), chainRuns, up.count("ext.test")], [3, 60, 2, 1], "the third never reached the chain");
-  assert.equal((await ask(4, "192.0.2.7") as { rcode?: string }).rcode, "REFUSED", "a client the ACL refuses is not served from the memo");
+  assert.deepEqual(
+    [hit.id, ttl(hit), chainRuns, up.count("ext.test")],
+    [3, 60, 2, 1],
+    "the third never reached the chain",
+  );
+  assert.equal(
+    ((await ask(4, "192.0.2.7")) as { rcode?: string }).rcode,
+    "REFUSED",
+    "a client the ACL refuses is not served from the memo",
+  );
   assert.equal(chainRuns, 3);
   t.mock.timers.tick(1500);
   assert.equal(ttl(await ask(5)), 58, "once its TTLs are out of date the memo asks the cache again");
@@ -126,8 +152,13 @@ test("a cached forwarded answer stays memoized by the cache's own clock, whateve
   let chainRuns = 0;
   const counter = { name: "counter", serve: (req: DnsRequest, next: Next) => (chainRuns++, next(req)) };
   const cache = new CachePlugin({ now: () => clock });
-  const handler = createHandler(chain([counter, new RecursionAclPlugin({ allow: ["127.0.0.0/8"] }), cache, forward], () => assert.fail("forward ends the chain")));
-  const ttl = async (id: number) => ((dnsPacket.decode((await udp(handler, query(id, "ext.test")))!).answers?.[0] as { ttl?: number } | undefined)?.ttl);
+  const handler = createHandler(
+    chain([counter, new RecursionAclPlugin({ allow: ["127.0.0.0/8"] }), cache, forward], () =>
+      assert.fail("forward ends the chain"),
+    ),
+  );
+  const ttl = async (id: number) =>
+    (dnsPacket.decode((await udp(handler, query(id, "ext.test")))!).answers?.[0] as { ttl?: number } | undefined)?.ttl;
   assert.equal(await ttl(1), 60);
   assert.equal(await ttl(2), 60);
   assert.equal(await ttl(3), 60);

@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { TcpFramer } from "./tcp-framer.ts";
 
 const frame = (body: Buffer): Buffer => Buffer.concat([Buffer.from([body.length >> 8, body.length & 0xff]), body]);
@@ -9,7 +9,10 @@ const msgB = Buffer.alloc(300, 0xbb);
 test("two messages in one chunk come out in order", () => {
   const f = new TcpFramer();
   const ev = f.push(Buffer.concat([frame(msgA), frame(msgB)]));
-  assert.deepEqual(ev, [{ type: "message", msg: msgA }, { type: "message", msg: msgB }]);
+  assert.deepEqual(ev, [
+    { type: "message", msg: msgA },
+    { type: "message", msg: msgB },
+  ]);
   assert.equal(f.pending, 0);
 });
 

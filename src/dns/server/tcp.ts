@@ -110,10 +110,13 @@ export async function listenTcp(options: TcpOptions): Promise<TcpListener> {
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen({ host: options.host, port: options.port, exclusive: true, ...(options.reusePort ? { reusePort: true } : {}) }, () => {
-      server.off("error", reject);
-      resolve();
-    });
+    server.listen(
+      { host: options.host, port: options.port, exclusive: true, ...(options.reusePort ? { reusePort: true } : {}) },
+      () => {
+        server.off("error", reject);
+        resolve();
+      },
+    );
   });
   server.on("error", (err) => options.log.warn({ err: err.message }, "tcp server error"));
   const addr = server.address();

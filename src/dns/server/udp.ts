@@ -71,7 +71,10 @@ export async function listenUdp(options: UdpOptions): Promise<UdpListener> {
       return;
     }
     if (out instanceof Promise) {
-      out.then((b) => reply(b, rinfo.port, rinfo.address), (err: unknown) => log.error({ err }, "udp handler failed"));
+      out.then(
+        (b) => reply(b, rinfo.port, rinfo.address),
+        (err: unknown) => log.error({ err }, "udp handler failed"),
+      );
     } else reply(out, rinfo.port, rinfo.address);
   });
   await new Promise<void>((resolve, reject) => {

@@ -106,7 +106,12 @@ function soaMinimum(msg: Uint8Array, start: number, length: number): number | un
  * RFC 4343; type; class). Both questions start at offset 12 and, being the first name, cannot
  * use compression, so equal questions occupy equal byte ranges.
  */
-export function sameQuestion(query: Uint8Array, queryQuestionEnd: number, response: Uint8Array, responseQuestionEnd: number): boolean {
+export function sameQuestion(
+  query: Uint8Array,
+  queryQuestionEnd: number,
+  response: Uint8Array,
+  responseQuestionEnd: number,
+): boolean {
   if (queryQuestionEnd !== responseQuestionEnd || response.length < responseQuestionEnd) return false;
   const nameEnd = queryQuestionEnd - 4;
   for (let i = nameEnd; i < queryQuestionEnd; i++) if (query[i] !== response[i]) return false;

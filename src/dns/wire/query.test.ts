@@ -1,9 +1,9 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import * as dnsPacket from "dns-packet";
-import { parseQuery, wireKey } from "./query.ts";
-import { RCODE } from "./constants.ts";
 import { MALFORMED } from "../../../test/support/malformed-dns.ts";
+import { RCODE } from "./constants.ts";
+import { parseQuery, wireKey } from "./query.ts";
 
 /** An OPT pseudo-record for dns-packet (its published types lack OPT in answers). */
 function opt(udpPayloadSize: number, flags = 0): dnsPacket.Answer {
@@ -11,7 +11,13 @@ function opt(udpPayloadSize: number, flags = 0): dnsPacket.Answer {
 }
 
 function query(name: string, type: dnsPacket.RecordType = "A", extra: Partial<dnsPacket.Packet> = {}): Buffer {
-  return dnsPacket.encode({ type: "query", id: 0x1234, flags: dnsPacket.RECURSION_DESIRED, questions: [{ name, type, class: "IN" }], ...extra });
+  return dnsPacket.encode({
+    type: "query",
+    id: 0x1234,
+    flags: dnsPacket.RECURSION_DESIRED,
+    questions: [{ name, type, class: "IN" }],
+    ...extra,
+  });
 }
 
 function header(bytes: number[], body: number[] = []): Buffer {
@@ -59,7 +65,20 @@ test("special bytes inside labels are escaped, so a.b as one label differs from 
   assert.equal(q.type === "query" && q.name, "a\\046b");
 });
 
-const h = (flags: number, qd = 1, an = 0, ns = 0, ar = 0) => [0xab, 0xcd, flags >> 8, flags & 0xff, 0, qd, 0, an, 0, ns, 0, ar];
+const h = (flags: number, qd = 1, an = 0, ns = 0, ar = 0) => [
+  0xab,
+  0xcd,
+  flags >> 8,
+  flags & 0xff,
+  0,
+  qd,
+  0,
+  an,
+  0,
+  ns,
+  0,
+  ar,
+];
 
 // The shared malformed corpus (the e2e test sends the same cases to a running server). Cases the
 // parser rejects must get their rcode from it; the rest (REFUSED class, ANY, …) parse as queries
@@ -91,7 +110,7 @@ test("a pointer from the additional section back into the question is followed",
 
 test("random bytes never throw", () => {
   let seed = 42;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   for (let i = 0; i < 20_000; i++) {
     const len = Math.floor(rand() * 80);
     const buf = Buffer.alloc(len);
@@ -111,7 +130,10 @@ test("the wire key folds ASCII case only and matches wireKey of the dotted name"
   assert.equal(lower.key, wireKey("svc1.testns.svc.cluster.local"));
   assert.equal(lower.key, "\u0004svc1\u0006testns\u0003svc\u0007cluster\u0005local\u0000");
   assert.equal(mixed.name, "svc1.testns.svc.cluster.local");
-  assert.equal(parseQuery(query(".", "NS")).type === "query" && (parseQuery(query(".", "NS")) as { key: string }).key, "\u0000");
+  assert.equal(
+    parseQuery(query(".", "NS")).type === "query" && (parseQuery(query(".", "NS")) as { key: string }).key,
+    "\u0000",
+  );
   // Bytes above 0x7f are not folded: only ASCII is case-insensitive in DNS (RFC 4343).
   const high = parseQuery(header([0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0], [1, 0xc4, 0, 0, 1, 0, 1]));
   assert.equal(high.type === "query" && high.key, "\u0001\u00c4\u0000");

@@ -107,7 +107,7 @@ function labelChar(b: number): string {
   if ((b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) || b === 0x2d || b === 0x5f || b === 0x2a) {
     return String.fromCharCode(b);
   }
-  return "\\" + String(b).padStart(3, "0");
+  return `\\${String(b).padStart(3, "0")}`;
 }
 
 /** Skips a resource record; returns the offset after it, or undefined when it runs past the end. */
@@ -132,7 +132,13 @@ export function parseQuery(msg: Uint8Array): QueryParse {
   const nscount = (msg[8]! << 8) | msg[9]!;
   const arcount = (msg[10]! << 8) | msg[11]!;
   const reject = (rcode: number, questionEnd = HEADER_LENGTH, edns?: Edns): RejectedQuery => ({
-    type: "reject", id, opcode, recursionDesired, rcode, questionEnd, edns,
+    type: "reject",
+    id,
+    opcode,
+    recursionDesired,
+    rcode,
+    questionEnd,
+    edns,
   });
   if (opcode !== 0) return reject(RCODE.NOTIMP);
   if (qdcount !== 1 || ancount > 1 || nscount > 1 || arcount > 2) return reject(RCODE.FORMERR);
@@ -173,7 +179,17 @@ export function parseQuery(msg: Uint8Array): QueryParse {
     pos = rdataStart + rdlength;
   }
   if (edns && edns.version !== 0) return reject(RCODE.BADVERS, questionEnd, edns);
-  return new Query(id, opcode, recursionDesired, (flags & 0x0010) !== 0, keyOf(msg, nameEnd), qtype, qclass, questionEnd, edns);
+  return new Query(
+    id,
+    opcode,
+    recursionDesired,
+    (flags & 0x0010) !== 0,
+    keyOf(msg, nameEnd),
+    qtype,
+    qclass,
+    questionEnd,
+    edns,
+  );
 }
 
 /**
@@ -219,7 +235,7 @@ function keyOf(msg: Uint8Array, nameEnd: number): string {
 export function wireKey(name: string): string {
   let key = "";
   if (name !== "") for (const label of name.split(".")) key += String.fromCharCode(label.length) + label;
-  return key + "\0";
+  return `${key}\0`;
 }
 
 /** A parsed query; the dotted name and label offsets are worked out only when asked for. */
@@ -238,7 +254,15 @@ class Query implements ParsedQuery {
   #offsets: number[] | undefined;
 
   constructor(
-    id: number, opcode: number, rd: boolean, cd: boolean, key: string, qtype: number, qclass: number, questionEnd: number, edns: Edns | undefined,
+    id: number,
+    opcode: number,
+    rd: boolean,
+    cd: boolean,
+    key: string,
+    qtype: number,
+    qclass: number,
+    questionEnd: number,
+    edns: Edns | undefined,
   ) {
     this.id = id;
     this.opcode = opcode;
@@ -268,7 +292,8 @@ class Query implements ParsedQuery {
   get labelOffsets(): number[] {
     if (this.#offsets === undefined) {
       const offsets: number[] = [];
-      for (let pos = 0; this.key.charCodeAt(pos) !== 0; pos += this.key.charCodeAt(pos) + 1) offsets.push(HEADER_LENGTH + pos);
+      for (let pos = 0; this.key.charCodeAt(pos) !== 0; pos += this.key.charCodeAt(pos) + 1)
+        offsets.push(HEADER_LENGTH + pos);
       this.#offsets = offsets;
     }
     return this.#offsets;

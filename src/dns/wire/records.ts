@@ -15,7 +15,13 @@ export type RecordData =
   | { type: "HINFO"; cpu: string; os: string }
   | {
       type: "SOA";
-      mname: string; rname: string; serial: number; refresh: number; retry: number; expire: number; minimum: number;
+      mname: string;
+      rname: string;
+      serial: number;
+      refresh: number;
+      retry: number;
+      expire: number;
+      minimum: number;
     };
 
 /** One record: owner (a name, or the offset of a name in the message to point at), TTL, data. */
@@ -35,17 +41,29 @@ function toAnswer(name: string, ttl: number, data: RecordData): dnsPacket.Answer
     case "NS":
       return { name, type: data.type, ttl, data: data.target };
     case "SRV":
-      return { name, type: "SRV", ttl, data: { priority: data.priority, weight: data.weight, port: data.port, target: data.target } };
+      return {
+        name,
+        type: "SRV",
+        ttl,
+        data: { priority: data.priority, weight: data.weight, port: data.port, target: data.target },
+      };
     case "TXT":
       return { name, type: "TXT", ttl, data: data.texts };
     case "HINFO":
       return { name, type: "HINFO", ttl, data: { cpu: data.cpu, os: data.os } };
     case "SOA":
       return {
-        name, type: "SOA", ttl,
+        name,
+        type: "SOA",
+        ttl,
         data: {
-          mname: data.mname, rname: data.rname, serial: data.serial, refresh: data.refresh,
-          retry: data.retry, expire: data.expire, minimum: data.minimum,
+          mname: data.mname,
+          rname: data.rname,
+          serial: data.serial,
+          refresh: data.refresh,
+          retry: data.retry,
+          expire: data.expire,
+          minimum: data.minimum,
         },
       };
   }
@@ -68,7 +86,11 @@ export function encodeRecord(spec: RecordSpec): Buffer {
 }
 
 /** Encodes the three sections of an answer into one block. */
-export function encodeSections(answers: RecordSpec[], authorities: RecordSpec[] = [], additionals: RecordSpec[] = []): Sections {
+export function encodeSections(
+  answers: RecordSpec[],
+  authorities: RecordSpec[] = [],
+  additionals: RecordSpec[] = [],
+): Sections {
   const parts = [...answers, ...authorities, ...additionals].map(encodeRecord);
   return {
     bytes: Buffer.concat(parts),

@@ -56,7 +56,8 @@ export function writeAnswer(
   out[0] = msg[0]!;
   out[1] = msg[1]!;
   const rd = query.recursionDesired ? 0x01 : 0;
-  out[2] = 0x80 | (query.opcode << 3) | (flags.authoritative ? 0x04 : 0) | (truncated || flags.truncated ? 0x02 : 0) | rd;
+  out[2] =
+    0x80 | (query.opcode << 3) | (flags.authoritative ? 0x04 : 0) | (truncated || flags.truncated ? 0x02 : 0) | rd;
   const cd = query.type === "query" && query.checkingDisabled ? 0x10 : 0;
   out[3] = (flags.recursionAvailable !== false ? 0x80 : 0) | cd | (flags.rcode & 0x0f);
   out.writeUInt16BE(questionLength > 0 ? 1 : 0, 4);

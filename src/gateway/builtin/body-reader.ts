@@ -69,7 +69,18 @@ const MAX_TRAILERS = 16 * 1024;
 /** At most 12 hex digits (256 TiB): exact in a double. */
 const MAX_SIZE_DIGITS = 12;
 
-const S = { size: 0, ext: 1, sizeLf: 2, data: 3, dataCr: 4, dataLf: 5, trailerStart: 6, trailerLine: 7, trailerLf: 8, endLf: 9 } as const;
+const S = {
+  size: 0,
+  ext: 1,
+  sizeLf: 2,
+  data: 3,
+  dataCr: 4,
+  dataLf: 5,
+  trailerStart: 6,
+  trailerLine: 7,
+  trailerLf: 8,
+  endLf: 9,
+} as const;
 type State = (typeof S)[keyof typeof S];
 
 function hexValue(c: number): number {

@@ -9,10 +9,10 @@ import type { Duplex } from "node:stream";
 import type { ApplyResult, GatewayEngine } from "../engine.ts";
 import type { RouteTable } from "../routes/model.ts";
 import { TEXT } from "../texts.ts";
-import { forward, plain, type ForwardTimeouts } from "./forward.ts";
-import { compileLookup, route, type Lookup } from "./lookup.ts";
-import { UpstreamPool } from "./upstream-pool.ts";
+import { type ForwardTimeouts, forward, plain } from "./forward.ts";
+import { compileLookup, type Lookup, route } from "./lookup.ts";
 import { forwardUpgrade, rejectUpgrade } from "./upgrade.ts";
+import { UpstreamPool } from "./upstream-pool.ts";
 
 /** Options of {@link startBuiltinEngine}. */
 export interface BuiltinEngineOptions {
@@ -30,7 +30,10 @@ export interface BuiltinEngine extends GatewayEngine {
 
 /** Starts the proxy on an empty table (every request 404). */
 export async function startBuiltinEngine(options: BuiltinEngineOptions): Promise<BuiltinEngine> {
-  const timeouts: ForwardTimeouts = { connectMs: options.timeouts?.connectMs ?? 5_000, idleMs: options.timeouts?.idleMs ?? 60_000 };
+  const timeouts: ForwardTimeouts = {
+    connectMs: options.timeouts?.connectMs ?? 5_000,
+    idleMs: options.timeouts?.idleMs ?? 60_000,
+  };
   const pool = new UpstreamPool({ maxIdle: 256, idleMs: 30_000 });
   let lookup: Lookup = new Map();
   let lastTable = "";

@@ -3,14 +3,17 @@
  * produce (chunked, close-delimited, HEAD), broken backends (invalid head, silence), keep-alive
  * reuse and a stale pooled connection.
  */
-import { after, before, test } from "node:test";
+
 import assert from "node:assert/strict";
 import { createServer as createHttpServer, request } from "node:http";
 import { connect, createServer, type Server, type Socket } from "node:net";
-import { startBuiltinEngine, type BuiltinEngine } from "./engine.ts";
+import { after, before, test } from "node:test";
+import { type BuiltinEngine, startBuiltinEngine } from "./engine.ts";
 
 /** A backend that answers each request head (bodies ignored) with `script(path)`; `null` = stay silent. */
-async function rawBackend(script: (path: string, socket: Socket) => string | null): Promise<{ server: Server; port: number; connections: number }> {
+async function rawBackend(
+  script: (path: string, socket: Socket) => string | null,
+): Promise<{ server: Server; port: number; connections: number }> {
   const state = { server: createServer(), port: 0, connections: 0 };
   state.server.on("connection", (socket) => {
     state.connections++;
@@ -49,7 +52,12 @@ let engine: BuiltinEngine;
 const echo = createHttpServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on("data", (c: Buffer) => chunks.push(c));
-  req.on("end", () => res.end(`${req.headers["transfer-encoding"] ?? "-"} ${Buffer.concat(chunks).toString()}${req.headers["x-raw"] ?? ""}`, "latin1"));
+  req.on("end", () =>
+    res.end(
+      `${req.headers["transfer-encoding"] ?? "-"} ${Buffer.concat(chunks).toString()}${req.headers["x-raw"] ?? ""}`,
+      "latin1",
+    ),
+  );
 });
 let backend: Awaited<ReturnType<typeof rawBackend>>;
 const sockets = new Set<Socket>();
@@ -88,7 +96,18 @@ before(async () => {
   const echoAddr = echo.address();
   const echoPort = typeof echoAddr === "object" && echoAddr ? echoAddr.port : 0;
   engine = await startBuiltinEngine({ host: "127.0.0.1", port: 0, timeouts: { idleMs: 200 } });
-  await engine.apply({ hosts: [{ host: "t.test", routes: [{ prefix: "/echo", record: "d/e", target: "e", backends: [{ ip: "127.0.0.1", port: echoPort }] }, { prefix: "/", record: "d/r", target: "t", backends: [{ ip: "127.0.0.1", port: backend.port }] }] }], records: [] });
+  await engine.apply({
+    hosts: [
+      {
+        host: "t.test",
+        routes: [
+          { prefix: "/echo", record: "d/e", target: "e", backends: [{ ip: "127.0.0.1", port: echoPort }] },
+          { prefix: "/", record: "d/r", target: "t", backends: [{ ip: "127.0.0.1", port: backend.port }] },
+        ],
+      },
+    ],
+    records: [],
+  });
 });
 after(async () => {
   await engine.close();
@@ -127,11 +146,21 @@ test("an invalid response head is 502; a silent backend is 504 after the read ti
 
 test("a chunked request body is re-framed chunked to the backend", async () => {
   const reply = await new Promise<string>((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port: engine.port, path: "/echo", method: "POST", headers: { host: "t.test", "transfer-encoding": "chunked" }, agent: false }, (res) => {
-      let body = "";
-      res.on("data", (c: Buffer) => (body += c.toString()));
-      res.on("end", () => resolve(body));
-    });
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port: engine.port,
+        path: "/echo",
+        method: "POST",
+        headers: { host: "t.test", "transfer-encoding": "chunked" },
+        agent: false,
+      },
+      (res) => {
+        let body = "";
+        res.on("data", (c: Buffer) => (body += c.toString()));
+        res.on("end", () => resolve(body));
+      },
+    );
     req.on("error", reject);
     req.write("part one, ");
     setImmediate(() => req.end("part two"));
@@ -142,7 +171,13 @@ test("a chunked request body is re-framed chunked to the backend", async () => {
 test("header bytes above 0x7f reach the backend unchanged (latin1 both ways)", async () => {
   const raw = await new Promise<Buffer>((resolve, reject) => {
     const sock = connect(engine.port, "127.0.0.1", () => {
-      sock.write(Buffer.concat([Buffer.from("GET /echo HTTP/1.1\r\nhost: t.test\r\nconnection: close\r\nx-raw: caf"), Buffer.from([0xe9]), Buffer.from("\r\n\r\n")]));
+      sock.write(
+        Buffer.concat([
+          Buffer.from("GET /echo HTTP/1.1\r\nhost: t.test\r\nconnection: close\r\nx-raw: caf"),
+          Buffer.from([0xe9]),
+          Buffer.from("\r\n\r\n"),
+        ]),
+      );
     });
     const chunks: Buffer[] = [];
     sock.on("data", (c: Buffer) => chunks.push(c));

@@ -8,9 +8,9 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Backend } from "../routes/model.ts";
-import { bodyReader, type BodyReader } from "./body-reader.ts";
+import { type BodyReader, bodyReader } from "./body-reader.ts";
 import { clientResponseHeaderList } from "./headers.ts";
-import { requestHead, type RequestBody } from "./request-head.ts";
+import { type RequestBody, requestHead } from "./request-head.ts";
 import { parseResponseHead } from "./response-head.ts";
 import type { Upstream, UpstreamPool } from "./upstream-pool.ts";
 
@@ -32,16 +32,24 @@ export function plain(res: ServerResponse, code: number, text: string): void {
     res.destroy();
     return;
   }
-  const body = text + "\n";
+  const body = `${text}\n`;
   res.writeHead(code, { "content-type": "text/plain", "content-length": Buffer.byteLength(body) });
   res.end(body);
 }
 
 /** Forwards `req` to `backends[0]`, falling over to the next as described above. */
-export function forward(req: IncomingMessage, res: ServerResponse, backends: Backend[], path: string, pool: UpstreamPool, timeouts: ForwardTimeouts): void {
+export function forward(
+  req: IncomingMessage,
+  res: ServerResponse,
+  backends: Backend[],
+  path: string,
+  pool: UpstreamPool,
+  timeouts: ForwardTimeouts,
+): void {
   const method = req.method ?? "GET";
   const length = req.headers["content-length"];
-  const mode: RequestBody = req.headers["transfer-encoding"] !== undefined ? "chunked" : length !== undefined ? "length" : "none";
+  const mode: RequestBody =
+    req.headers["transfer-encoding"] !== undefined ? "chunked" : length !== undefined ? "length" : "none";
   const streamBody = mode === "chunked" || (mode === "length" && length !== "0");
   const retryable = IDEMPOTENT.has(method) && !streamBody;
   const head = requestHead(method, path, req.rawHeaders, req.socket.remoteAddress ?? "", mode);
@@ -63,7 +71,10 @@ export function forward(req: IncomingMessage, res: ServerResponse, backends: Bac
   const sendBody = (up: Upstream): void => {
     req.on("data", (data: Buffer) => {
       if (up.socket.destroyed) return;
-      const ok = mode === "chunked" ? up.socket.write(Buffer.concat([Buffer.from(`${data.length.toString(16)}\r\n`), data, CRLF])) : up.socket.write(data);
+      const ok =
+        mode === "chunked"
+          ? up.socket.write(Buffer.concat([Buffer.from(`${data.length.toString(16)}\r\n`), data, CRLF]))
+          : up.socket.write(data);
       if (!ok) {
         req.pause();
         up.socket.once("drain", () => req.resume());
@@ -131,57 +142,67 @@ export function forward(req: IncomingMessage, res: ServerResponse, backends: Bac
       else up.socket.destroy();
     };
 
-    const up = pool.acquire(b, {
-      onData(chunk) {
-        received = true;
-        if (reader) return feedBody(chunk);
-        let buf = headBuf ? Buffer.concat([headBuf, chunk]) : chunk;
-        for (;;) {
-          const p = parseResponseHead(buf, method);
-          if (p.type === "incomplete") {
-            headBuf = buf;
+    const up = pool.acquire(
+      b,
+      {
+        onData(chunk) {
+          received = true;
+          if (reader) return feedBody(chunk);
+          let buf = headBuf ? Buffer.concat([headBuf, chunk]) : chunk;
+          for (;;) {
+            const p = parseResponseHead(buf, method);
+            if (p.type === "incomplete") {
+              headBuf = buf;
+              return;
+            }
+            if (p.type === "invalid")
+              return fail(502, `kdns gateway: backend ${b.ip}:${b.port} sent an invalid response: ${p.reason}`);
+            buf = buf.subarray(p.size);
+            if (p.status === 101)
+              return fail(502, `kdns gateway: backend ${b.ip}:${b.port} switched protocols without an upgrade request`);
+            if (p.status < 200) continue; // interim (100 Continue, 103 Early Hints): not relayed
+            headBuf = undefined;
+            keepAlive = p.keepAlive;
+            closeDelimited = p.body.type === "close";
+            reader = bodyReader(p.body);
+            try {
+              res.writeHead(p.status, p.reason, clientResponseHeaderList(p.headers, p.body.type === "chunked"));
+            } catch (err) {
+              // the parser accepts only what node:http accepts; this is a last guard, not a path
+              return fail(
+                502,
+                `kdns gateway: backend ${b.ip}:${b.port} sent a response node:http cannot relay: ${(err as Error).message}`,
+              );
+            }
+            return feedBody(buf);
+          }
+        },
+        onClose(error) {
+          if (finished) return;
+          if (reader) {
+            finished = true;
+            current = undefined;
+            if (closeDelimited && error === undefined) res.end();
+            else res.destroy();
             return;
           }
-          if (p.type === "invalid") return fail(502, `kdns gateway: backend ${b.ip}:${b.port} sent an invalid response: ${p.reason}`);
-          buf = buf.subarray(p.size);
-          if (p.status === 101) return fail(502, `kdns gateway: backend ${b.ip}:${b.port} switched protocols without an upgrade request`);
-          if (p.status < 200) continue; // interim (100 Continue, 103 Early Hints): not relayed
-          headBuf = undefined;
-          keepAlive = p.keepAlive;
-          closeDelimited = p.body.type === "close";
-          reader = bodyReader(p.body);
-          try {
-            res.writeHead(p.status, p.reason, clientResponseHeaderList(p.headers, p.body.type === "chunked"));
-          } catch (err) {
-            // the parser accepts only what node:http accepts; this is a last guard, not a path
-            return fail(502, `kdns gateway: backend ${b.ip}:${b.port} sent a response node:http cannot relay: ${(err as Error).message}`);
-          }
-          return feedBody(buf);
-        }
-      },
-      onClose(error) {
-        if (finished) return;
-        if (reader) {
-          finished = true;
           current = undefined;
-          if (closeDelimited && error === undefined) res.end();
-          else res.destroy();
-          return;
-        }
-        current = undefined;
-        const code = error ?? (received ? "EPROTO" : "ECONNRESET");
-        if (retryable && !received) {
-          if (up.reused && !TIMEOUTS.has(code)) return attempt(i, code); // a stale keep-alive connection
-          if (CONNECT_ERRORS.has(code)) return attempt(i + 1, code);
-        }
-        finished = true;
-        plain(res, TIMEOUTS.has(code) ? 504 : 502, `kdns gateway: backend ${b.ip}:${b.port} failed: ${code}`);
+          const code = error ?? (received ? "EPROTO" : "ECONNRESET");
+          if (retryable && !received) {
+            if (up.reused && !TIMEOUTS.has(code)) return attempt(i, code); // a stale keep-alive connection
+            if (CONNECT_ERRORS.has(code)) return attempt(i + 1, code);
+          }
+          finished = true;
+          plain(res, TIMEOUTS.has(code) ? 504 : 502, `kdns gateway: backend ${b.ip}:${b.port} failed: ${code}`);
+        },
+        onTimeout() {
+          up.error ??= up.socket.connecting ? "ECONNECTTIMEOUT" : "ETIMEDOUT";
+          up.socket.destroy();
+        },
       },
-      onTimeout() {
-        up.error ??= up.socket.connecting ? "ECONNECTTIMEOUT" : "ETIMEDOUT";
-        up.socket.destroy();
-      },
-    }, timeouts.connectMs, timeouts.idleMs);
+      timeouts.connectMs,
+      timeouts.idleMs,
+    );
     current = up;
     up.socket.write(head, "latin1"); // node:http decodes header bytes as latin1: this writes them back unchanged
     if (streamBody) sendBody(up);

@@ -5,7 +5,17 @@
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "proxy-authenticate", "proxy-authorization"]);
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "transfer-encoding",
+  "te",
+  "trailer",
+  "upgrade",
+  "proxy-authenticate",
+  "proxy-authorization",
+]);
 
 function dropped(headers: IncomingHttpHeaders): Set<string> {
   const drop = new Set(HOP_BY_HOP);
@@ -15,12 +25,18 @@ function dropped(headers: IncomingHttpHeaders): Set<string> {
 }
 
 /** Request headers for the backend; `upgrade` keeps Connection/Upgrade for a WebSocket handshake. */
-export function upstreamRequestHeaders(headers: IncomingHttpHeaders, remoteAddress: string, upgrade: boolean): OutgoingHttpHeaders {
+export function upstreamRequestHeaders(
+  headers: IncomingHttpHeaders,
+  remoteAddress: string,
+  upgrade: boolean,
+): OutgoingHttpHeaders {
   const drop = dropped(headers);
   const out: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) if (value !== undefined && !drop.has(name)) out[name] = value;
   const prior = headers["x-forwarded-for"];
-  out["x-forwarded-for"] = prior ? `${Array.isArray(prior) ? prior.join(", ") : prior}, ${remoteAddress}` : remoteAddress;
+  out["x-forwarded-for"] = prior
+    ? `${Array.isArray(prior) ? prior.join(", ") : prior}, ${remoteAddress}`
+    : remoteAddress;
   out["x-real-ip"] = remoteAddress;
   if (headers.host !== undefined) out["x-forwarded-host"] = headers.host;
   out["x-forwarded-proto"] = "http";

@@ -1,16 +1,26 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { compileLookup, hostOf, route } from "./lookup.ts";
 
 const lookup = compileLookup({
-  hosts: [{
-    host: "node1.com",
-    routes: [
-      { prefix: "/service1/deep", record: "d/r", target: "t", backends: [{ ip: "10.0.0.9", port: 9 }] },
-      { prefix: "/service1", record: "d/r", target: "t", backends: [{ ip: "10.0.0.1", port: 1 }, { ip: "10.0.0.2", port: 2 }] },
-      { prefix: "/down", record: "d/r", target: "t", backends: [], unavailable: "why" },
-    ],
-  }],
+  hosts: [
+    {
+      host: "node1.com",
+      routes: [
+        { prefix: "/service1/deep", record: "d/r", target: "t", backends: [{ ip: "10.0.0.9", port: 9 }] },
+        {
+          prefix: "/service1",
+          record: "d/r",
+          target: "t",
+          backends: [
+            { ip: "10.0.0.1", port: 1 },
+            { ip: "10.0.0.2", port: 2 },
+          ],
+        },
+        { prefix: "/down", record: "d/r", target: "t", backends: [], unavailable: "why" },
+      ],
+    },
+  ],
   records: [],
 });
 
@@ -31,6 +41,12 @@ test("longest prefix wins, the prefix is stripped, the query string is kept, bac
   assert.ok(first.type === "route" && second.type === "route");
   assert.equal(first.path, "/?x");
   assert.equal(second.path, "/t.html");
-  assert.deepEqual(first.backends.map((b) => b.port), [1, 2]);
-  assert.deepEqual(second.backends.map((b) => b.port), [2, 1]);
+  assert.deepEqual(
+    first.backends.map((b) => b.port),
+    [1, 2],
+  );
+  assert.deepEqual(
+    second.backends.map((b) => b.port),
+    [2, 1],
+  );
 });

@@ -27,7 +27,12 @@ export type Routing =
 
 /** Builds the lookup for a table. */
 export function compileLookup(table: RouteTable): Lookup {
-  return new Map(table.hosts.map((h) => [h.host, h.routes.map((r) => ({ prefix: r.prefix, backends: r.backends, unavailable: r.unavailable, next: 0 }))]));
+  return new Map(
+    table.hosts.map((h) => [
+      h.host,
+      h.routes.map((r) => ({ prefix: r.prefix, backends: r.backends, unavailable: r.unavailable, next: 0 })),
+    ]),
+  );
 }
 
 /** The host of a Host header: port, trailing dot and case removed. */

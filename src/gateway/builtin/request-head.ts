@@ -11,9 +11,20 @@
 export type RequestBody = "none" | "length" | "chunked";
 
 const DROPPED = new Set([
-  "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "proxy-authenticate", "proxy-authorization",
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "transfer-encoding",
+  "te",
+  "trailer",
+  "upgrade",
+  "proxy-authenticate",
+  "proxy-authorization",
   // set below
-  "x-forwarded-for", "x-real-ip", "x-forwarded-host", "x-forwarded-proto",
+  "x-forwarded-for",
+  "x-real-ip",
+  "x-forwarded-host",
+  "x-forwarded-proto",
   // the client side already answered 100-continue
   "expect",
 ]);
@@ -23,7 +34,13 @@ const DROPPED = new Set([
  * `body` says how the body follows: `length` keeps the client's Content-Length, `chunked`
  * re-frames a chunked client body.
  */
-export function requestHead(method: string, path: string, rawHeaders: string[], remoteAddress: string, body: RequestBody): string {
+export function requestHead(
+  method: string,
+  path: string,
+  rawHeaders: string[],
+  remoteAddress: string,
+  body: RequestBody,
+): string {
   let named: Set<string> | undefined;
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
@@ -50,5 +67,5 @@ export function requestHead(method: string, path: string, rawHeaders: string[], 
   if (host !== undefined) head += `x-forwarded-host: ${host}\r\n`;
   head += "x-forwarded-proto: http\r\n";
   if (body === "chunked") head += "transfer-encoding: chunked\r\n";
-  return head + "\r\n";
+  return `${head}\r\n`;
 }

@@ -1,6 +1,6 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { MAX_HEAD_BYTES, parseResponseHead, type HeadParse } from "./response-head.ts";
+import { test } from "node:test";
+import { type HeadParse, MAX_HEAD_BYTES, parseResponseHead } from "./response-head.ts";
 
 const parse = (text: string, method = "GET"): HeadParse => parseResponseHead(Buffer.from(text, "latin1"), method);
 
@@ -13,7 +13,10 @@ test("a plain head: status, reason, headers in order, Content-Length framing, ke
   assert.deepEqual(p.headers, ["Content-Type", "text/plain", "Content-Length", "5", "X-A", "spaced"]);
   assert.deepEqual(p.body, { type: "length", length: 5 });
   assert.equal(p.keepAlive, true);
-  assert.equal(p.size, Buffer.byteLength("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\nX-A:  spaced \t\r\n\r\n"));
+  assert.equal(
+    p.size,
+    Buffer.byteLength("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\nX-A:  spaced \t\r\n\r\n"),
+  );
 });
 
 test("framing: chunked, close-delimited, no body for HEAD/204/304/1xx, Connection: close, HTTP/1.0", () => {
@@ -23,7 +26,10 @@ test("framing: chunked, close-delimited, no body for HEAD/204/304/1xx, Connectio
     return p.type === "head" ? [p.body.type, p.keepAlive] : [];
   };
   assert.deepEqual(body("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"), ["chunked", true]);
-  assert.deepEqual(body("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n"), ["chunked", false]);
+  assert.deepEqual(body("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n"), [
+    "chunked",
+    false,
+  ]);
   assert.deepEqual(body("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n"), ["close", false]);
   assert.deepEqual(body("HTTP/1.1 200 OK\r\n\r\n"), ["close", false]);
   assert.deepEqual(body("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n", "HEAD"), ["none", true]);

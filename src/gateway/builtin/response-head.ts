@@ -40,7 +40,8 @@ const DIGITS = /^\d{1,15}$/;
 
 /** tchar of RFC 9110 §5.6.2, by char code. */
 const TCHAR = new Uint8Array(128);
-for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") TCHAR[c.charCodeAt(0)] = 1;
+for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+  TCHAR[c.charCodeAt(0)] = 1;
 
 /** A field-value / reason-phrase char (HTAB, SP, VCHAR, obs-text) — what node:http accepts too. */
 function textChar(c: number): boolean {
@@ -56,12 +57,21 @@ const invalid = (reason: string): HeadParse => ({ type: "invalid", reason });
 
 export function parseResponseHead(buf: Buffer, method: string, maxBytes = MAX_HEAD_BYTES): HeadParse {
   const end = buf.indexOf(CRLFCRLF);
-  if (end < 0 || end + 4 > maxBytes) return buf.length >= maxBytes || end + 4 > maxBytes ? invalid(`response head larger than ${maxBytes} bytes`) : INCOMPLETE;
+  if (end < 0 || end + 4 > maxBytes)
+    return buf.length >= maxBytes || end + 4 > maxBytes
+      ? invalid(`response head larger than ${maxBytes} bytes`)
+      : INCOMPLETE;
   const text = buf.toString("latin1", 0, end + 2);
   let eol = text.indexOf("\r\n");
   const c7 = text.charCodeAt(7);
-  if (!text.startsWith("HTTP/1.") || (c7 !== 0x30 && c7 !== 0x31) || text.charCodeAt(8) !== 0x20 || !/^[1-9]\d\d$/.test(text.slice(9, 12))
-    || (eol !== 12 && (text.charCodeAt(12) !== 0x20 || !allText(text, 13, eol)))) return invalid(`bad status line ${JSON.stringify(text.slice(0, Math.min(eol, 64)))}`);
+  if (
+    !text.startsWith("HTTP/1.") ||
+    (c7 !== 0x30 && c7 !== 0x31) ||
+    text.charCodeAt(8) !== 0x20 ||
+    !/^[1-9]\d\d$/.test(text.slice(9, 12)) ||
+    (eol !== 12 && (text.charCodeAt(12) !== 0x20 || !allText(text, 13, eol)))
+  )
+    return invalid(`bad status line ${JSON.stringify(text.slice(0, Math.min(eol, 64)))}`);
   const http11 = c7 === 0x31;
   const status = Number(text.slice(9, 12));
   const reason = eol > 12 ? text.slice(13, eol) : "";
@@ -73,7 +83,8 @@ export function parseResponseHead(buf: Buffer, method: string, maxBytes = MAX_HE
     eol = text.indexOf("\r\n", at);
     let colon = at;
     while (colon < eol && text.charCodeAt(colon) < 128 && TCHAR[text.charCodeAt(colon)] === 1) colon++;
-    if (colon === at || text.charCodeAt(colon) !== 0x3a) return invalid(`bad header line ${JSON.stringify(text.slice(at, Math.min(eol, at + 64)))}`);
+    if (colon === at || text.charCodeAt(colon) !== 0x3a)
+      return invalid(`bad header line ${JSON.stringify(text.slice(at, Math.min(eol, at + 64)))}`);
     let from = colon + 1;
     let to = eol;
     while (from < to && (text.charCodeAt(from) === 0x20 || text.charCodeAt(from) === 0x09)) from++;
@@ -84,15 +95,20 @@ export function parseResponseHead(buf: Buffer, method: string, maxBytes = MAX_HE
     headers.push(name, value);
     const lower = name.length === 14 || name.length === 17 || name.length === 10 ? name.toLowerCase() : "";
     if (lower === "content-length") lengths = lengths === undefined ? value : `${lengths},${value}`;
-    else if (lower === "transfer-encoding") transferEncoding = transferEncoding === undefined ? value : `${transferEncoding},${value}`;
+    else if (lower === "transfer-encoding")
+      transferEncoding = transferEncoding === undefined ? value : `${transferEncoding},${value}`;
     else if (lower === "connection") connection += `,${value.toLowerCase()}`;
   }
   const closeAsked = connection.split(",").some((t) => t.trim() === "close");
   let keepAlive = http11 && !closeAsked;
-  if (status < 200 || status === 204 || status === 304 || method === "HEAD") return { type: "head", size: end + 4, status, reason, headers, body: { type: "none" }, keepAlive };
+  if (status < 200 || status === 204 || status === 304 || method === "HEAD")
+    return { type: "head", size: end + 4, status, reason, headers, body: { type: "none" }, keepAlive };
   let body: BodyFraming;
   if (transferEncoding !== undefined) {
-    const codings = transferEncoding.split(",").map((c) => c.trim().toLowerCase()).filter((c) => c !== "");
+    const codings = transferEncoding
+      .split(",")
+      .map((c) => c.trim().toLowerCase())
+      .filter((c) => c !== "");
     if (codings.at(-1) === "chunked" && http11) body = { type: "chunked" };
     else {
       body = { type: "close" };
@@ -102,7 +118,8 @@ export function parseResponseHead(buf: Buffer, method: string, maxBytes = MAX_HE
   } else if (lengths !== undefined) {
     const values = lengths.split(",").map((v) => v.trim());
     const first = values[0] ?? "";
-    if (!DIGITS.test(first) || values.some((v) => v !== first)) return invalid(`bad content-length ${JSON.stringify(lengths.slice(0, 64))}`);
+    if (!DIGITS.test(first) || values.some((v) => v !== first))
+      return invalid(`bad content-length ${JSON.stringify(lengths.slice(0, 64))}`);
     body = { type: "length", length: Number(first) };
   } else {
     body = { type: "close" };

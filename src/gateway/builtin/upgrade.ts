@@ -3,7 +3,7 @@
  * one backend on its own connection; on 101 the two sockets are spliced. A non-101 answer is
  * relayed as a normal response.
  */
-import { request, type IncomingMessage } from "node:http";
+import { type IncomingMessage, request } from "node:http";
 import { isIP } from "node:net";
 import type { Duplex } from "node:stream";
 import type { Backend } from "../routes/model.ts";
@@ -16,19 +16,37 @@ function statusLine(code: number, message: string | undefined): string {
 function rawHeaders(res: IncomingMessage): string {
   let text = "";
   for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) text += `${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}\r\n`;
-  return text + "\r\n";
+  return `${text}\r\n`;
 }
 
 /** Writes a short plain-text response on a raw socket and closes it. */
 export function rejectUpgrade(socket: Duplex, code: number, text: string): void {
-  const body = text + "\n";
-  socket.end(`${statusLine(code, code === 404 ? "Not Found" : code === 503 ? "Service Unavailable" : "Bad Gateway")}content-type: text/plain\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  const body = `${text}\n`;
+  socket.end(
+    `${statusLine(code, code === 404 ? "Not Found" : code === 503 ? "Service Unavailable" : "Bad Gateway")}content-type: text/plain\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** Proxies an upgrade request to `backend`. */
-export function forwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, backend: Backend, path: string, connectMs: number): void {
+export function forwardUpgrade(
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  backend: Backend,
+  path: string,
+  connectMs: number,
+): void {
   const headers = upstreamRequestHeaders(req.headers, req.socket.remoteAddress ?? "", true);
-  const up = request({ host: backend.ip, family: isIP(backend.ip), port: backend.port, method: req.method, path, headers, agent: false, timeout: connectMs });
+  const up = request({
+    host: backend.ip,
+    family: isIP(backend.ip),
+    port: backend.port,
+    method: req.method,
+    path,
+    headers,
+    agent: false,
+    timeout: connectMs,
+  });
   up.on("timeout", () => up.destroy(new Error("connect timeout")));
   socket.on("error", () => up.destroy());
   up.on("upgrade", (upRes, upSocket, upHead) => {
@@ -46,7 +64,12 @@ export function forwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffe
     upRes.pipe(socket);
   });
   up.on("error", (err: NodeJS.ErrnoException) => {
-    if (socket.writable) rejectUpgrade(socket, 502, `kdns gateway: backend ${backend.ip}:${backend.port} failed: ${err.code ?? err.message}`);
+    if (socket.writable)
+      rejectUpgrade(
+        socket,
+        502,
+        `kdns gateway: backend ${backend.ip}:${backend.port} failed: ${err.code ?? err.message}`,
+      );
   });
   up.end();
 }

@@ -19,7 +19,12 @@ export async function findNginx(explicit?: string): Promise<string> {
       throw new Error(`nginx binary ${explicit} is not an executable file`);
     }
   }
-  const dirs = ["/usr/sbin", "/usr/local/sbin", "/usr/local/nginx/sbin", ...(process.env.PATH ?? "").split(delimiter).filter((d) => d !== "")];
+  const dirs = [
+    "/usr/sbin",
+    "/usr/local/sbin",
+    "/usr/local/nginx/sbin",
+    ...(process.env.PATH ?? "").split(delimiter).filter((d) => d !== ""),
+  ];
   for (const dir of dirs) {
     const file = join(dir, "nginx");
     try {
@@ -29,7 +34,9 @@ export async function findNginx(explicit?: string): Promise<string> {
       // try the next directory
     }
   }
-  throw new Error(`nginx is not installed (looked in ${dirs.slice(0, 3).join(", ")} and PATH); install it with: ${NGINX_INSTALL_HINT}`);
+  throw new Error(
+    `nginx is not installed (looked in ${dirs.slice(0, 3).join(", ")} and PATH); install it with: ${NGINX_INSTALL_HINT}`,
+  );
 }
 
 /** A version as [major, minor, patch]. */
@@ -44,7 +51,9 @@ export function parseNginxVersion(text: string): NginxVersion | undefined {
 /** The version of the nginx at `binary` (it prints it on stderr), or undefined when unreadable. */
 export function nginxVersion(binary: string): Promise<NginxVersion | undefined> {
   return new Promise((resolve) => {
-    execFile(binary, ["-v"], { timeout: 5000 }, (_err, stdout, stderr) => resolve(parseNginxVersion(`${stderr}${stdout}`)));
+    execFile(binary, ["-v"], { timeout: 5000 }, (_err, stdout, stderr) =>
+      resolve(parseNginxVersion(`${stderr}${stdout}`)),
+    );
   });
 }
 

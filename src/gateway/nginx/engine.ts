@@ -41,7 +41,9 @@ export async function startNginxEngine(options: NginxEngineOptions): Promise<Ngi
   const keepaliveMinTimeout = hasKeepaliveMinTimeout(await nginxVersion(binary));
   await supervisor.prepare();
   const render = (table: RouteTable): string =>
-    options.render ? options.render(table, options.listen) : renderNginxConfig(table, { listen: options.listen, keepaliveMinTimeout });
+    options.render
+      ? options.render(table, options.listen)
+      : renderNginxConfig(table, { listen: options.listen, keepaliveMinTimeout });
   let current = render({ hosts: [], records: [] });
   const first = await supervisor.test(current);
   if (first.type === "failed") throw new Error(`nginx rejected kdns's empty configuration: ${first.error}`);

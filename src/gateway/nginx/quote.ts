@@ -23,5 +23,5 @@ export function quote(what: string, value: string): string {
 
 /** A text body for `return CODE "…"`: newline-terminated, quoted. */
 export function quoteBody(value: string): string {
-  return quote("response text", value).slice(0, -1) + '\\n"';
+  return `${quote("response text", value).slice(0, -1)}\\n"`;
 }

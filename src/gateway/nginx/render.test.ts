@@ -1,10 +1,11 @@
 /** Golden-file test of the nginx rendering (regenerate with UPDATE_GOLDEN=1 after a deliberate change). */
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
 import { readFile, writeFile } from "node:fs/promises";
+import { test } from "node:test";
 import type { RouteTable } from "../routes/model.ts";
-import { quote, UnsafeValueError } from "./quote.ts";
 import { atLeast, findNginx, nginxVersion, parseNginxVersion } from "./binary.ts";
+import { quote, UnsafeValueError } from "./quote.ts";
 import { renderNginxConfig } from "./render.ts";
 
 const GOLDEN = new URL("../../../test/gateway/nginx.golden.conf", import.meta.url);
@@ -14,15 +15,39 @@ const table: RouteTable = {
     {
       host: "node1.com",
       routes: [
-        { prefix: "/service1", record: "default/dns-test1", target: "127.1.1.10:8010", backends: [{ ip: "127.1.1.10", port: 8010 }] },
-        { prefix: "/service2", record: "default/dns-test1", target: "127.1.1.11:8011", backends: [{ ip: "127.1.1.11", port: 8011 }] },
+        {
+          prefix: "/service1",
+          record: "default/dns-test1",
+          target: "127.1.1.10:8010",
+          backends: [{ ip: "127.1.1.10", port: 8010 }],
+        },
+        {
+          prefix: "/service2",
+          record: "default/dns-test1",
+          target: "127.1.1.11:8011",
+          backends: [{ ip: "127.1.1.11", port: 8011 }],
+        },
       ],
     },
     {
       host: "shop.example.com",
       routes: [
-        { prefix: "/api/v1", record: "shop/site", target: "service shop/web port 80", backends: [{ ip: "10.1.0.5", port: 8080 }, { ip: "fd00::5", port: 8080 }] },
-        { prefix: "/static", record: "shop/site", target: "service shop/files port 80", backends: [], unavailable: "service shop/files has no ready endpoints for port 80" },
+        {
+          prefix: "/api/v1",
+          record: "shop/site",
+          target: "service shop/web port 80",
+          backends: [
+            { ip: "10.1.0.5", port: 8080 },
+            { ip: "fd00::5", port: 8080 },
+          ],
+        },
+        {
+          prefix: "/static",
+          record: "shop/site",
+          target: "service shop/files port 80",
+          backends: [],
+          unavailable: "service shop/files has no ready endpoints for port 80",
+        },
         { prefix: "/", record: "shop/root", target: "10.1.0.9:80", backends: [{ ip: "10.1.0.9", port: 80 }] },
       ],
     },
@@ -39,9 +64,9 @@ test("rendering matches the golden file", async () => {
 test("rendering is deterministic and has one server per host plus the default, two locations per prefix", () => {
   const text = renderNginxConfig(table, { listen: "127.0.0.1:8080" });
   assert.equal(text, renderNginxConfig(structuredClone(table), { listen: "127.0.0.1:8080" }));
-  assert.equal(text.match(/^    server \{$/gm)?.length, 3);
+  assert.equal(text.match(/^ {4}server \{$/gm)?.length, 3);
   assert.equal(text.match(/^\s+location /gm)?.length, 2 * 2 + 2 * 2 + 1 + 1); // node1 has a catch-all 404, shop has "/"
-  assert.equal(text.match(/^    upstream /gm)?.length, 4);
+  assert.equal(text.match(/^ {4}upstream /gm)?.length, 4);
 });
 
 test("values that could break out of a quoted nginx string are refused or escaped", () => {
@@ -50,13 +75,24 @@ test("values that could break out of a quoted nginx string are refused or escape
   }
   assert.equal(quote("path", '/"\\'), '"/\\"\\\\"');
   assert.equal(quote("path", "/x; include /etc/passwd; {"), '"/x; include /etc/passwd; {"');
-  const hostile: RouteTable = { hosts: [{ host: "a.com", routes: [{ prefix: "/x$host", record: "d/r", target: "t", backends: [{ ip: "10.0.0.1", port: 1 }] }] }], records: [] };
+  const hostile: RouteTable = {
+    hosts: [
+      {
+        host: "a.com",
+        routes: [{ prefix: "/x$host", record: "d/r", target: "t", backends: [{ ip: "10.0.0.1", port: 1 }] }],
+      },
+    ],
+    records: [],
+  };
   assert.throws(() => renderNginxConfig(hostile, { listen: "127.0.0.1:8080" }), UnsafeValueError);
 });
 
 test("keepalive_min_timeout is rendered only for an nginx that has it (1.27.4+)", async () => {
   assert.doesNotMatch(renderNginxConfig(table, { listen: "127.0.0.1:8080" }), /keepalive_min_timeout/);
-  assert.match(renderNginxConfig(table, { listen: "127.0.0.1:8080", keepaliveMinTimeout: true }), /^    keepalive_min_timeout 1s;$/m);
+  assert.match(
+    renderNginxConfig(table, { listen: "127.0.0.1:8080", keepaliveMinTimeout: true }),
+    /^ {4}keepalive_min_timeout 1s;$/m,
+  );
   assert.deepEqual(parseNginxVersion("nginx version: nginx/1.22.1\n"), [1, 22, 1]);
   assert.equal(parseNginxVersion("not nginx"), undefined);
   assert.equal(atLeast([1, 22, 1], [1, 27, 4]), false);

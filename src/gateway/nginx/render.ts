@@ -41,7 +41,8 @@ function upstreamBlock(name: string, route: Route): string[] {
 }
 
 function locationBody(name: string, route: Route, keepPath: boolean): string[] {
-  if (route.backends.length === 0) return [`            return 503 ${quoteBody(TEXT.unavailable(route.unavailable ?? "none"))};`];
+  if (route.backends.length === 0)
+    return [`            return 503 ${quoteBody(TEXT.unavailable(route.unavailable ?? "none"))};`];
   return [`            proxy_pass http://${name}${keepPath ? "" : "/"};`];
 }
 
@@ -58,8 +59,16 @@ function serverBlock(listen: string, host: HostRoutes, hostIndex: number): { ups
       server.push(`        location / {`, ...locationBody(name, route, true), "        }");
       return;
     }
-    server.push(`        location = ${quote("path", route.prefix)} {`, ...locationBody(name, route, false), "        }");
-    server.push(`        location ${quote("path", route.prefix + "/")} {`, ...locationBody(name, route, false), "        }");
+    server.push(
+      `        location = ${quote("path", route.prefix)} {`,
+      ...locationBody(name, route, false),
+      "        }",
+    );
+    server.push(
+      `        location ${quote("path", `${route.prefix}/`)} {`,
+      ...locationBody(name, route, false),
+      "        }",
+    );
   });
   if (!hasRoot) server.push("        location / {", `            return 404 ${quoteBody(TEXT.noPath)};`, "        }");
   server.push("    }");

@@ -5,7 +5,7 @@
  * it is then renamed over nginx.conf (atomic on one filesystem) and nginx reloads gracefully on
  * SIGHUP. If nginx dies it is restarted, with backoff, on the last good configuration.
  */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "../../machinery/log.ts";
@@ -49,7 +49,7 @@ export class NginxSupervisor {
 
   #args(conf: string): string[] {
     const { dir } = this.#opts;
-    return ["-p", dir + "/", "-c", join(dir, conf), "-e", join(dir, "logs", "error.log"), "-g", "daemon off;"];
+    return ["-p", `${dir}/`, "-c", join(dir, conf), "-e", join(dir, "logs", "error.log"), "-g", "daemon off;"];
   }
 
   /** Creates the runtime directory layout. */
@@ -61,11 +61,20 @@ export class NginxSupervisor {
   async test(config: string): Promise<TestResult> {
     await writeFile(join(this.#opts.dir, CANDIDATE), config, { mode: 0o644 });
     return await new Promise((resolve) => {
-      execFile(this.#opts.binary, ["-t", "-q", ...this.#args(CANDIDATE)], { timeout: 15_000 }, (err, _stdout, stderr) => {
-        if (!err) return resolve({ type: "ok" });
-        const text = String(stderr).trim().split("\n").filter((l) => !/test failed$/.test(l)).join("; ");
-        resolve({ type: "failed", error: text || String(err.message) });
-      });
+      execFile(
+        this.#opts.binary,
+        ["-t", "-q", ...this.#args(CANDIDATE)],
+        { timeout: 15_000 },
+        (err, _stdout, stderr) => {
+          if (!err) return resolve({ type: "ok" });
+          const text = String(stderr)
+            .trim()
+            .split("\n")
+            .filter((l) => !/test failed$/.test(l))
+            .join("; ");
+          resolve({ type: "failed", error: text || String(err.message) });
+        },
+      );
     });
   }
 
@@ -91,7 +100,12 @@ export class NginxSupervisor {
     const child = spawn(this.#opts.binary, this.#args(CONF), { stdio: ["ignore", "ignore", "pipe"], detached: true });
     this.#child = child;
     let gone = false;
-    this.#exited = new Promise((resolve) => child.once("exit", () => { gone = true; resolve(); }));
+    this.#exited = new Promise((resolve) =>
+      child.once("exit", () => {
+        gone = true;
+        resolve();
+      }),
+    );
     child.stderr?.on("data", (chunk: Buffer) => (this.#stderr = (this.#stderr + chunk.toString()).slice(-4_000)));
     child.once("exit", (code, signal) => this.#onExit(child, code, signal));
     const pidFile = join(this.#opts.dir, "nginx.pid");
@@ -150,7 +164,12 @@ export class NginxSupervisor {
 /** The master's child processes (Linux /proc; empty elsewhere, which makes reload not wait). */
 async function workers(pid: number): Promise<Set<number>> {
   const text = await readFile(`/proc/${pid}/task/${pid}/children`, "utf8").catch(() => "");
-  return new Set(text.split(" ").filter((s) => s.trim() !== "").map(Number));
+  return new Set(
+    text
+      .split(" ")
+      .filter((s) => s.trim() !== "")
+      .map(Number),
+  );
 }
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {

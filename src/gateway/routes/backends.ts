@@ -10,7 +10,12 @@ import type { Backend } from "./model.ts";
 export type ServiceBackends = { type: "ok"; backends: Backend[] } | { type: "unavailable"; reason: string };
 
 /** Resolves `port` (a Service port number) of `service` to the ready addresses of `endpoints`. */
-export function serviceBackends(id: string, port: number, service: Service | undefined, endpoints: Endpoints | undefined): ServiceBackends {
+export function serviceBackends(
+  id: string,
+  port: number,
+  service: Service | undefined,
+  endpoints: Endpoints | undefined,
+): ServiceBackends {
   if (!service) return { type: "unavailable", reason: `service ${id} does not exist` };
   const ports = service.spec.ports ?? [];
   const svcPort = ports.find((p) => p.port === port && (p.protocol ?? "TCP") === "TCP");
@@ -21,8 +26,9 @@ export function serviceBackends(id: string, port: number, service: Service | und
   for (const subset of endpoints?.subsets ?? []) {
     const subsetPorts = subset.ports ?? [];
     // Endpoints ports carry the Service port's name; a single unnamed port matches the only Service port.
-    const epPort = subsetPorts.find((p) => (p.name ?? "") === wanted && (p.protocol ?? "TCP") === "TCP")
-      ?? (ports.length === 1 && subsetPorts.length === 1 ? subsetPorts[0] : undefined);
+    const epPort =
+      subsetPorts.find((p) => (p.name ?? "") === wanted && (p.protocol ?? "TCP") === "TCP") ??
+      (ports.length === 1 && subsetPorts.length === 1 ? subsetPorts[0] : undefined);
     if (!epPort) continue;
     for (const addr of subset.addresses ?? []) {
       const key = `${addr.ip}|${epPort.port}`;
@@ -31,7 +37,8 @@ export function serviceBackends(id: string, port: number, service: Service | und
       backends.push({ ip: addr.ip, port: epPort.port });
     }
   }
-  if (backends.length === 0) return { type: "unavailable", reason: `service ${id} has no ready endpoints for port ${port}` };
+  if (backends.length === 0)
+    return { type: "unavailable", reason: `service ${id} has no ready endpoints for port ${port}` };
   backends.sort((a, b) => (a.ip === b.ip ? a.port - b.port : a.ip < b.ip ? -1 : 1));
   return { type: "ok", backends };
 }

@@ -22,7 +22,8 @@ export interface RouteInputs {
   endpoints: readonly Endpoints[];
 }
 
-const keyOf = (o: { metadata: { namespace?: string; name?: string } }): string => `${o.metadata.namespace ?? ""}/${o.metadata.name ?? ""}`;
+const keyOf = (o: { metadata: { namespace?: string; name?: string } }): string =>
+  `${o.metadata.namespace ?? ""}/${o.metadata.name ?? ""}`;
 
 function olderFirst(a: DNSRecord, b: DNSRecord): number {
   const ta = a.metadata.creationTimestamp ?? "";
@@ -36,14 +37,17 @@ function olderFirst(a: DNSRecord, b: DNSRecord): number {
 /** Why a record cannot be routed at all, or undefined when its spec is well-formed. */
 function invalidReason(record: DNSRecord): string | undefined {
   const spec = record.spec as Partial<DNSRecord["spec"]> | undefined;
-  if (typeof spec?.host !== "string" || hostErrors(spec.host).length > 0) return `invalid host ${JSON.stringify(spec?.host)}`;
+  if (typeof spec?.host !== "string" || hostErrors(spec.host).length > 0)
+    return `invalid host ${JSON.stringify(spec?.host)}`;
   if (!Array.isArray(spec.paths) || spec.paths.length === 0) return "no paths";
   for (const p of spec.paths) {
     if (typeof p?.path !== "string" || pathErrors(p.path).length > 0) return `invalid path ${JSON.stringify(p?.path)}`;
     if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) return `invalid port ${JSON.stringify(p.port)}`;
-    if (p.address !== undefined && p.address !== "" && isIP(p.address) === 0) return `invalid address ${JSON.stringify(p.address)}`;
+    if (p.address !== undefined && p.address !== "" && isIP(p.address) === 0)
+      return `invalid address ${JSON.stringify(p.address)}`;
     const hasAddress = typeof p.address === "string" && p.address !== "";
-    if (!hasAddress && (typeof p.service !== "string" || isDNS1035Label(p.service).length > 0)) return `invalid service ${JSON.stringify(p.service)}`;
+    if (!hasAddress && (typeof p.service !== "string" || isDNS1035Label(p.service).length > 0))
+      return `invalid service ${JSON.stringify(p.service)}`;
   }
   return undefined;
 }
@@ -58,7 +62,13 @@ export function buildRouteTable(inputs: RouteInputs): RouteTable {
 
   for (const record of [...inputs.records].sort(olderFirst)) {
     const key = keyOf(record);
-    const outcome: RecordOutcome = { key, host: String(record.spec?.host ?? ""), served: [], lost: [], unavailable: [] };
+    const outcome: RecordOutcome = {
+      key,
+      host: String(record.spec?.host ?? ""),
+      served: [],
+      lost: [],
+      unavailable: [],
+    };
     records.push(outcome);
     const invalid = invalidReason(record);
     if (invalid !== undefined) {
@@ -78,11 +88,21 @@ export function buildRouteTable(inputs: RouteInputs): RouteTable {
       claims.set(claim, key);
       let route: Route;
       if (p.address !== undefined && p.address !== "") {
-        route = { prefix, record: key, target: isIP(p.address) === 6 ? `[${p.address}]:${p.port}` : `${p.address}:${p.port}`, backends: [{ ip: p.address, port: p.port }] };
+        route = {
+          prefix,
+          record: key,
+          target: isIP(p.address) === 6 ? `[${p.address}]:${p.port}` : `${p.address}:${p.port}`,
+          backends: [{ ip: p.address, port: p.port }],
+        };
       } else {
         const id = `${ns}/${p.service ?? ""}`;
         const resolved = serviceBackends(id, p.port, services.get(id), endpoints.get(id));
-        route = { prefix, record: key, target: `service ${id} port ${p.port}`, backends: resolved.type === "ok" ? resolved.backends : [] };
+        route = {
+          prefix,
+          record: key,
+          target: `service ${id} port ${p.port}`,
+          backends: resolved.type === "ok" ? resolved.backends : [],
+        };
         if (resolved.type === "unavailable") {
           route.unavailable = resolved.reason;
           outcome.unavailable.push({ path: p.path, reason: resolved.reason });

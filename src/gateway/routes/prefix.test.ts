@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { normalizePrefix, prefixMatches, stripPrefix } from "./prefix.ts";
 
 test("Ingress Prefix matching is by whole path elements", () => {

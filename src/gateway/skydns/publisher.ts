@@ -35,11 +35,13 @@ export async function startSkydnsPublisher(options: SkydnsOptions): Promise<Skyd
   const own = skydnsValue(options.address);
   const published = new Map<string, string>();
   try {
-    const existing = await client.getAll().prefix(prefix + "/").strings();
+    const existing = await client.getAll().prefix(`${prefix}/`).strings();
     for (const [key, value] of Object.entries(existing)) if (value === own) published.set(key, value);
   } catch (err) {
     client.close();
-    throw new Error(`cannot reach etcd at ${options.endpoints.join(",")} for SkyDNS publishing: ${(err as Error).message}`);
+    throw new Error(
+      `cannot reach etcd at ${options.endpoints.join(",")} for SkyDNS publishing: ${(err as Error).message}`,
+    );
   }
 
   return {

@@ -23,10 +23,12 @@ export interface StatusContext {
 
 function served(outcome: RecordOutcome, ctx: StatusContext): Condition {
   const notes: string[] = [];
-  for (const l of outcome.lost) notes.push(`path ${l.path} is not served: ${l.winner} is older and claims the same host and path`);
+  for (const l of outcome.lost)
+    notes.push(`path ${l.path} is not served: ${l.winner} is older and claims the same host and path`);
   for (const u of outcome.unavailable) notes.push(`path ${u.path}: ${u.reason}`);
   const where = `served by the ${ctx.engine} gateway at ${ctx.listen}`;
-  const reason = outcome.lost.length > 0 ? "PartiallyServed" : outcome.unavailable.length > 0 ? "BackendsUnavailable" : "Served";
+  const reason =
+    outcome.lost.length > 0 ? "PartiallyServed" : outcome.unavailable.length > 0 ? "BackendsUnavailable" : "Served";
   return { type: "Served", status: "True", reason, message: [where, ...notes].join("; ") };
 }
 
@@ -36,10 +38,17 @@ export function desiredStatus(outcome: RecordOutcome, ctx: StatusContext): Recor
   if (outcome.invalid !== undefined) {
     condition = { type: "Served", status: "False", reason: "Invalid", message: `not routed: ${outcome.invalid}` };
   } else if (ctx.rejected !== undefined) {
-    condition = { type: "Served", status: "False", reason: "ConfigRejected", message: `the gateway rejected the configuration with this record; the previous one keeps serving: ${ctx.rejected}` };
+    condition = {
+      type: "Served",
+      status: "False",
+      reason: "ConfigRejected",
+      message: `the gateway rejected the configuration with this record; the previous one keeps serving: ${ctx.rejected}`,
+    };
   } else if (outcome.served.length === 0) {
     const l = outcome.lost[0];
-    const message = l ? `not served: ${l.winner} is older and claims host ${outcome.host} path ${l.path}` : "not served: no paths";
+    const message = l
+      ? `not served: ${l.winner} is older and claims host ${outcome.host} path ${l.path}`
+      : "not served: no paths";
     condition = { type: "Served", status: "False", reason: "Conflict", message };
   } else {
     return { gatewayAddress: ctx.gatewayAddress, conditions: [served(outcome, ctx)] };
@@ -55,14 +64,21 @@ function sameCondition(a: Condition | undefined, b: Condition | undefined): bool
 export function statusEqual(current: DNSRecord["status"], want: RecordStatus): boolean {
   const cc = current?.conditions ?? [];
   const wc = want.conditions ?? [];
-  return current?.gatewayAddress === want.gatewayAddress && cc.length === wc.length && cc.every((c, i) => sameCondition(c, wc[i]));
+  return (
+    current?.gatewayAddress === want.gatewayAddress &&
+    cc.length === wc.length &&
+    cc.every((c, i) => sameCondition(c, wc[i]))
+  );
 }
 
 /** `want` with lastTransitionTime kept from `current` where the condition's status did not change. */
 export function withTransitionTime(current: DNSRecord["status"], want: RecordStatus, now: Date): RecordStatus {
   const conditions = (want.conditions ?? []).map((c) => {
     const old = current?.conditions?.find((o) => o.type === c.type);
-    const time = old && old.status === c.status && old.lastTransitionTime ? old.lastTransitionTime : now.toISOString().replace(/\.\d{3}Z$/, "Z");
+    const time =
+      old && old.status === c.status && old.lastTransitionTime
+        ? old.lastTransitionTime
+        : now.toISOString().replace(/\.\d{3}Z$/, "Z");
     return { ...c, lastTransitionTime: time };
   });
   return { ...want, conditions };

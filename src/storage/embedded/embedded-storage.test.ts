@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { test } from "node:test";
+import { type ConformanceTarget, storageConformance } from "../conformance.ts";
 import { CompactedError, type KeyValue } from "../storage.ts";
-import { storageConformance, type ConformanceTarget } from "../conformance.ts";
 import { EmbeddedStorage } from "./embedded-storage.ts";
 
 const historyWindow = 200;
@@ -32,27 +32,31 @@ async function writeThenKill(dir: string, prefix: string, count: number): Promis
   return acknowledged;
 }
 
-storageConformance("embedded (LMDB)", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "kdns-embedded-"));
-  const path = join(dir, "store");
-  const target: ConformanceTarget = {
-    storage: await EmbeddedStorage.open(path, { historyWindow }),
-    compact: async () => {
-      for (let i = 0; i <= historyWindow; i++) await target.storage.create(`zz-filler/${i}`, "");
-    },
-    restart: async (prefix, count) => {
-      await target.storage.close();
-      const acknowledged = await writeThenKill(path, prefix, count);
-      target.storage = await EmbeddedStorage.open(path, { historyWindow });
-      return acknowledged;
-    },
-    cleanup: async () => {
-      await target.storage.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-  return target;
-}, { durable: true });
+storageConformance(
+  "embedded (LMDB)",
+  async () => {
+    const dir = await mkdtemp(join(tmpdir(), "kdns-embedded-"));
+    const path = join(dir, "store");
+    const target: ConformanceTarget = {
+      storage: await EmbeddedStorage.open(path, { historyWindow }),
+      compact: async () => {
+        for (let i = 0; i <= historyWindow; i++) await target.storage.create(`zz-filler/${i}`, "");
+      },
+      restart: async (prefix, count) => {
+        await target.storage.close();
+        const acknowledged = await writeThenKill(path, prefix, count);
+        target.storage = await EmbeddedStorage.open(path, { historyWindow });
+        return acknowledged;
+      },
+      cleanup: async () => {
+        await target.storage.close();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+    return target;
+  },
+  { durable: true },
+);
 
 test("history and revision persist across a clean reopen", async () => {
   const dir = await mkdtemp(join(tmpdir(), "kdns-embedded-"));

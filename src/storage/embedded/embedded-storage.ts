@@ -6,22 +6,22 @@
  * fed in-process from the log after each commit.
  */
 import { mkdir } from "node:fs/promises";
-import { open, type Database, type RootDatabase } from "lmdb";
+import { type Database, open, type RootDatabase } from "lmdb";
+import { page } from "../shared/page.ts";
+import { rewind } from "../shared/rewind.ts";
+import { WatchHub } from "../shared/watch-hub.ts";
 import {
   CompactedError,
-  StorageUnavailableError,
   type CreateResult,
   type KeyValue,
   type ListOptions,
   type ListResult,
   type Storage,
   type StorageEvent,
+  StorageUnavailableError,
   type SwapResult,
   type WatchOptions,
 } from "../storage.ts";
-import { page } from "../shared/page.ts";
-import { rewind } from "../shared/rewind.ts";
-import { WatchHub } from "../shared/watch-hub.ts";
 
 /** Options of {@link EmbeddedStorage.open}. */
 export interface EmbeddedStorageOptions {
@@ -133,7 +133,8 @@ export class EmbeddedStorage implements Storage {
     });
     // Replay up to what the hub has published, in the same synchronous step: no gap, no overlap.
     if (afterRevision < this.#dispatched) {
-      for (const { value } of this.#log.getRange({ start: afterRevision + 1, end: this.#dispatched + 1 })) replay(value);
+      for (const { value } of this.#log.getRange({ start: afterRevision + 1, end: this.#dispatched + 1 }))
+        replay(value);
     }
     yield* queue;
   }

@@ -1,6 +1,6 @@
 /** Conversions between etcd's wire shapes and the storage contract, and etcd errors. */
 import type { IEvent, IKeyValue } from "etcd3";
-import { CompactedError, StorageUnavailableError, type KeyValue, type StorageEvent } from "../storage.ts";
+import { CompactedError, type KeyValue, type StorageEvent, StorageUnavailableError } from "../storage.ts";
 
 /** The end of the key range holding every key that starts with `prefix` (etcd's `GetPrefixRangeEnd`). */
 export function prefixRangeEnd(prefix: Buffer): Buffer {
@@ -30,7 +30,12 @@ export function toStorageEvent(event: IEvent, prefixLength: number): StorageEven
   const prev = event.prev_kv ? toKeyValue(event.prev_kv, prefixLength) : undefined;
   if (event.type === "Delete") {
     // prev is missing only when compaction raced the watch; keep the key at least.
-    return { type: "delete", revision: kv.modRevision, key: kv.key, prev: prev ?? { ...kv, createRevision: 0, modRevision: 0 } };
+    return {
+      type: "delete",
+      revision: kv.modRevision,
+      key: kv.key,
+      prev: prev ?? { ...kv, createRevision: 0, modRevision: 0 },
+    };
   }
   return prev ? { type: "put", revision: kv.modRevision, kv, prev } : { type: "put", revision: kv.modRevision, kv };
 }
@@ -43,5 +48,7 @@ export function isCompactedError(err: unknown): boolean {
 /** Maps a failed etcd call to the storage contract's errors. */
 export function storageError(err: unknown, what: string): Error {
   if (err instanceof CompactedError || err instanceof StorageUnavailableError) return err;
-  return new StorageUnavailableError(`etcd ${what} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  return new StorageUnavailableError(`etcd ${what} failed: ${err instanceof Error ? err.message : String(err)}`, {
+    cause: err,
+  });
 }

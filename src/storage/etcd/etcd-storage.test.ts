@@ -3,7 +3,7 @@ import { after, before, test } from "node:test";
 import { Etcd3 } from "etcd3";
 import { startEtcd, type TestEtcd } from "../../../test/support/etcd.ts";
 import { waitFor } from "../../../test/support/wait-for.ts";
-import { storageConformance, type ConformanceTarget } from "../conformance.ts";
+import { type ConformanceTarget, storageConformance } from "../conformance.ts";
 import type { KeyValue, StorageEvent } from "../storage.ts";
 import { EtcdStorage } from "./etcd-storage.ts";
 
@@ -22,7 +22,12 @@ after(async () => {
 });
 
 /** Writes from four loops until `count` are acknowledged, then SIGKILLs etcd mid-stream. */
-async function writeThenKill(server: TestEtcd, storage: EtcdStorage, prefix: string, count: number): Promise<KeyValue[]> {
+async function writeThenKill(
+  server: TestEtcd,
+  storage: EtcdStorage,
+  prefix: string,
+  count: number,
+): Promise<KeyValue[]> {
   const acknowledged: KeyValue[] = [];
   let next = 0;
   let killed: Promise<void> | undefined;
@@ -45,30 +50,34 @@ async function writeThenKill(server: TestEtcd, storage: EtcdStorage, prefix: str
   return acknowledged;
 }
 
-storageConformance("etcd", async () => {
-  const server = etcd;
-  const client = admin;
-  if (!server || !client) throw new Error("etcd did not start");
-  const prefix = `/kdns-test-${process.pid}-${run++}/`;
-  const target: ConformanceTarget = {
-    storage: await EtcdStorage.open({ endpoints: [server.endpoint], prefix }),
-    compact: async () => {
-      const revision = await target.storage.revision();
-      await client.kv.compact({ revision, physical: true });
-    },
-    restart: async (keyPrefix, count) => {
-      const storage = target.storage as EtcdStorage;
-      const acknowledged = await writeThenKill(server, storage, keyPrefix, count);
-      await server.restart();
-      await waitFor(() => storage.healthy(), { timeoutMs: 20_000, what: "the etcd storage to reconnect" });
-      return acknowledged;
-    },
-    cleanup: async () => {
-      await target.storage.close();
-    },
-  };
-  return target;
-}, { durable: true });
+storageConformance(
+  "etcd",
+  async () => {
+    const server = etcd;
+    const client = admin;
+    if (!server || !client) throw new Error("etcd did not start");
+    const prefix = `/kdns-test-${process.pid}-${run++}/`;
+    const target: ConformanceTarget = {
+      storage: await EtcdStorage.open({ endpoints: [server.endpoint], prefix }),
+      compact: async () => {
+        const revision = await target.storage.revision();
+        await client.kv.compact({ revision, physical: true });
+      },
+      restart: async (keyPrefix, count) => {
+        const storage = target.storage as EtcdStorage;
+        const acknowledged = await writeThenKill(server, storage, keyPrefix, count);
+        await server.restart();
+        await waitFor(() => storage.healthy(), { timeoutMs: 20_000, what: "the etcd storage to reconnect" });
+        return acknowledged;
+      },
+      cleanup: async () => {
+        await target.storage.close();
+      },
+    };
+    return target;
+  },
+  { durable: true },
+);
 
 test("a watch resumes after etcd restarts without missing or repeating events", async () => {
   const server = etcd;
@@ -98,7 +107,10 @@ test("a watch resumes after etcd restarts without missing or repeating events", 
       if (r.type === "ok") written.push(r.kv.modRevision);
     }
     await watching;
-    assert.deepEqual(seen.map((e) => e.revision), written);
+    assert.deepEqual(
+      seen.map((e) => e.revision),
+      written,
+    );
   } finally {
     clearTimeout(timer);
     ac.abort();

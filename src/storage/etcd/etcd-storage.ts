@@ -63,7 +63,10 @@ export class EtcdStorage implements Storage {
 
   async list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
     const full = this.#full(prefix);
-    const start = options.startAfter !== undefined && options.startAfter >= prefix ? Buffer.concat([this.#full(options.startAfter), Buffer.from([0])]) : full;
+    const start =
+      options.startAfter !== undefined && options.startAfter >= prefix
+        ? Buffer.concat([this.#full(options.startAfter), Buffer.from([0])])
+        : full;
     const res = await this.#range(
       {
         key: start,
@@ -106,12 +109,19 @@ export class EtcdStorage implements Storage {
     if (!res.succeeded) return this.#failedSwap(res);
     const prev = res.responses[0]?.response_put.prev_kv;
     const revision = Number(res.header.revision);
-    return { type: "ok", kv: { key, value, createRevision: prev ? Number(prev.create_revision) : revision, modRevision: revision } };
+    return {
+      type: "ok",
+      kv: { key, value, createRevision: prev ? Number(prev.create_revision) : revision, modRevision: revision },
+    };
   }
 
   async delete(key: string, expectedModRevision?: number): Promise<SwapResult> {
     const full = this.#full(key);
-    const res = await this.#txn(this.#swapCompares(full, expectedModRevision), { request_delete_range: { key: full, prev_kv: true } }, full);
+    const res = await this.#txn(
+      this.#swapCompares(full, expectedModRevision),
+      { request_delete_range: { key: full, prev_kv: true } },
+      full,
+    );
     if (!res.succeeded) return this.#failedSwap(res);
     const prev = res.responses[0]?.response_delete_range.prev_kvs[0];
     if (!prev) return { type: "not-found" };
@@ -139,7 +149,10 @@ export class EtcdStorage implements Storage {
 
   async healthy(): Promise<boolean> {
     try {
-      await this.#client.kv.range({ key: this.#prefix, count_only: true }, { deadline: Date.now() + HEALTH_TIMEOUT_MS });
+      await this.#client.kv.range(
+        { key: this.#prefix, count_only: true },
+        { deadline: Date.now() + HEALTH_TIMEOUT_MS },
+      );
       return true;
     } catch {
       return false;
@@ -157,7 +170,8 @@ export class EtcdStorage implements Storage {
   /** Compares of an update or delete: the key exists and (if given) its mod revision matches. */
   #swapCompares(full: Buffer, expectedModRevision: number | undefined): ICompare[] {
     const compares: ICompare[] = [{ key: full, target: "Create", result: "Greater", create_revision: 0 }];
-    if (expectedModRevision !== undefined) compares.push({ key: full, target: "Mod", result: "Equal", mod_revision: expectedModRevision });
+    if (expectedModRevision !== undefined)
+      compares.push({ key: full, target: "Mod", result: "Equal", mod_revision: expectedModRevision });
     return compares;
   }
 

@@ -1,7 +1,7 @@
 /** An etcd v3 watch over a key range that resumes after disconnects from the last revision seen. */
 import type { IWatchResponse, WatchClient } from "etcd3";
-import { CompactedError, type StorageEvent } from "../storage.ts";
 import { AsyncQueue } from "../shared/async-queue.ts";
+import { CompactedError, type StorageEvent } from "../storage.ts";
 import { toStorageEvent } from "./etcd-codec.ts";
 
 /** What {@link etcdWatch} needs. */
@@ -75,7 +75,13 @@ export function etcdWatch(after: number, options: EtcdWatchOptions): AsyncQueue<
       stream.on("error", reject);
       stream.on("end", () => reject(new Error("etcd watch stream ended")));
       stream.write({
-        create_request: { key: options.key, range_end: options.rangeEnd, start_revision: last + 1, prev_kv: true, progress_notify: true },
+        create_request: {
+          key: options.key,
+          range_end: options.rangeEnd,
+          start_revision: last + 1,
+          prev_kv: true,
+          progress_notify: true,
+        },
       });
       if (closed) stopStream();
     });

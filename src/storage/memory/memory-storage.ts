@@ -1,19 +1,20 @@
 /** The in-memory backend: `--store memory` and fast tests. Nothing survives the process. */
+
+import { page, pageOfSorted } from "../shared/page.ts";
+import { rewind } from "../shared/rewind.ts";
+import { WatchHub } from "../shared/watch-hub.ts";
 import {
   CompactedError,
-  StorageUnavailableError,
   type CreateResult,
   type KeyValue,
   type ListOptions,
   type ListResult,
   type Storage,
   type StorageEvent,
+  StorageUnavailableError,
   type SwapResult,
   type WatchOptions,
 } from "../storage.ts";
-import { page, pageOfSorted } from "../shared/page.ts";
-import { rewind } from "../shared/rewind.ts";
-import { WatchHub } from "../shared/watch-hub.ts";
 
 /** Options of {@link MemoryStorage}. */
 export interface MemoryStorageOptions {
@@ -49,14 +50,17 @@ export class MemoryStorage implements Storage {
   async list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
     this.#check();
     const at = options.revision ?? this.#revision;
-    if (at > this.#revision) throw new RangeError(`revision ${at} is newer than the current revision ${this.#revision}`);
+    if (at > this.#revision)
+      throw new RangeError(`revision ${at} is newer than the current revision ${this.#revision}`);
     if (at < this.#compacted) throw new CompactedError(at, this.#compacted);
     if (at === this.#revision) {
       // Paging through 100,000 keys lists 200 times: sort once, not once per page.
       this.#sorted ??= [...this.#data.keys()].sort();
       return pageOfSorted(this.#sorted, (key) => this.#data.get(key)!, prefix, at, options);
     }
-    const under = [...rewind(this.#data.values(), this.#eventsAfter(at), prefix).values()].filter((kv) => kv.key.startsWith(prefix));
+    const under = [...rewind(this.#data.values(), this.#eventsAfter(at), prefix).values()].filter((kv) =>
+      kv.key.startsWith(prefix),
+    );
     return page(under, at, options);
   }
 
@@ -85,7 +89,8 @@ export class MemoryStorage implements Storage {
     this.#check();
     const current = this.#data.get(key);
     if (!current) return { type: "not-found" };
-    if (expectedModRevision !== undefined && current.modRevision !== expectedModRevision) return { type: "conflict", current };
+    if (expectedModRevision !== undefined && current.modRevision !== expectedModRevision)
+      return { type: "conflict", current };
     const revision = this.#revision + 1;
     this.#commit(key, undefined, { type: "delete", revision, key, prev: current });
     return { type: "ok", kv: { ...current, modRevision: revision } };

@@ -8,7 +8,9 @@ export function compareKeys(a: string, b: string): number {
 /** Sorts `items`, applies `startAfter` and `limit`, and labels the page with `revision`. */
 export function page(items: Iterable<KeyValue>, revision: number, options: ListOptions = {}): ListResult {
   const after = options.startAfter;
-  const sorted = [...items].filter((kv) => after === undefined || kv.key > after).sort((a, b) => compareKeys(a.key, b.key));
+  const sorted = [...items]
+    .filter((kv) => after === undefined || kv.key > after)
+    .sort((a, b) => compareKeys(a.key, b.key));
   const limit = options.limit;
   if (limit !== undefined && limit > 0 && sorted.length > limit) {
     return { items: sorted.slice(0, limit), revision, more: true };
@@ -30,7 +32,11 @@ function bound(keys: readonly string[], key: string, inclusive: boolean): number
 
 /** {@link page} over keys already sorted: finds the start by binary search and reads only one page. */
 export function pageOfSorted(
-  keys: readonly string[], value: (key: string) => KeyValue, prefix: string, revision: number, options: ListOptions = {},
+  keys: readonly string[],
+  value: (key: string) => KeyValue,
+  prefix: string,
+  revision: number,
+  options: ListOptions = {},
 ): ListResult {
   const after = options.startAfter;
   let i = after !== undefined && after >= prefix ? bound(keys, after, false) : bound(keys, prefix, true);

@@ -41,7 +41,11 @@ export class WatchHub {
    * A queue of the events under `prefix` with a revision above `after`. The caller fills in the
    * history part with {@link WatchHub.replay} in the same synchronous step, before any publish.
    */
-  subscribe(prefix: string, after: number, options: SubscribeOptions): { queue: AsyncQueue<StorageEvent>; replay(event: StorageEvent): void } {
+  subscribe(
+    prefix: string,
+    after: number,
+    options: SubscribeOptions,
+  ): { queue: AsyncQueue<StorageEvent>; replay(event: StorageEvent): void } {
     const onAbort = (): void => queue.end();
     const sub: Subscriber = {
       prefix,

@@ -1,11 +1,12 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { cidrsContain, compileCidrs, parseIPv4, parseIPv6 } from "./cidr.ts";
 
 test("IPv4 parsing accepts dotted quads only", () => {
   assert.equal(parseIPv4("10.1.2.3"), 0x0a010203);
   assert.equal(parseIPv4("255.255.255.255"), 0xffffffff);
-  for (const bad of ["", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1..2.3", "a.b.c.d", "1.2.3.4 ", "1234.1.1.1"]) assert.equal(parseIPv4(bad), -1, bad);
+  for (const bad of ["", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1..2.3", "a.b.c.d", "1.2.3.4 ", "1234.1.1.1"])
+    assert.equal(parseIPv4(bad), -1, bad);
 });
 
 test("IPv6 parsing: compression, IPv4 tails, zones; malformed forms rejected", () => {
@@ -24,7 +25,18 @@ test("IPv6 parsing: compression, IPv4 tails, zones; malformed forms rejected", (
     assert.equal(parseIPv6(s, w), true, s);
     assert.deepEqual([...w], words, s);
   }
-  for (const bad of ["", ":1", "1:", "1:::2", "1::2::3", "1:2:3:4:5:6:7:8:9", "12345::", "g::1", "1:2:3:4:5:6:7", "::ffff:1.2.3"]) {
+  for (const bad of [
+    "",
+    ":1",
+    "1:",
+    "1:::2",
+    "1::2::3",
+    "1:2:3:4:5:6:7:8:9",
+    "12345::",
+    "g::1",
+    "1:2:3:4:5:6:7",
+    "::ffff:1.2.3",
+  ]) {
     assert.equal(parseIPv6(bad, w), false, bad);
   }
 });
@@ -43,6 +55,9 @@ test("membership for v4, v6, IPv4-mapped v6, host entries and /0", () => {
 
 test("malformed CIDRs throw, naming the value", () => {
   for (const bad of ["10.0.0.0/33", "::/129", "10.0.0.0/", "10.0.0.0/x", "nope/8", "1.2.3/8"]) {
-    assert.throws(() => compileCidrs([bad]), new RegExp(`invalid CIDR "${bad.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}"`));
+    assert.throws(
+      () => compileCidrs([bad]),
+      new RegExp(`invalid CIDR "${bad.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}"`),
+    );
   }
 });

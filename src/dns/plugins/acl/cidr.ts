@@ -62,7 +62,8 @@ export function parseIPv6(s: string, out: Uint16Array): boolean {
     let word = 0;
     while (j < end && j - i < 5) {
       const c = s.charCodeAt(j);
-      const d = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 87 : c >= 0x41 && c <= 0x46 ? c - 55 : -1;
+      const d =
+        c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 87 : c >= 0x41 && c <= 0x46 ? c - 55 : -1;
       if (d < 0) break;
       word = word * 16 + d;
       j++;
@@ -131,7 +132,7 @@ export function compileCidrs(cidrs: readonly string[]): CidrSet {
 const scratch = new Uint16Array(8);
 
 function matches4(set: CidrSet, ip: number): boolean {
-  for (const p of set.v4) if (((ip & p.mask) >>> 0) === p.net) return true;
+  for (const p of set.v4) if ((ip & p.mask) >>> 0 === p.net) return true;
   return false;
 }
 
@@ -140,14 +141,21 @@ export function cidrsContain(set: CidrSet, address: string): boolean {
   const v4 = parseIPv4(address);
   if (v4 >= 0) return matches4(set, v4);
   if (!parseIPv6(address, scratch)) return false;
-  if (scratch[0] === 0 && scratch[1] === 0 && scratch[2] === 0 && scratch[3] === 0 && scratch[4] === 0 && scratch[5] === 0xffff) {
+  if (
+    scratch[0] === 0 &&
+    scratch[1] === 0 &&
+    scratch[2] === 0 &&
+    scratch[3] === 0 &&
+    scratch[4] === 0 &&
+    scratch[5] === 0xffff
+  ) {
     if (matches4(set, ((scratch[6]! << 16) | scratch[7]!) >>> 0)) return true;
   }
   for (const p of set.v6) {
     let ok = true;
     for (let k = 0; k < 4 && ok; k++) {
       const w = ((scratch[2 * k]! << 16) | scratch[2 * k + 1]!) >>> 0;
-      ok = ((w & p.mask[k]!) >>> 0) === p.net[k];
+      ok = (w & p.mask[k]!) >>> 0 === p.net[k];
     }
     if (ok) return true;
   }

@@ -6,12 +6,18 @@
 import type { DnsPlugin, DnsReply, DnsRequest, Next, RecursionGate } from "../../plugin.ts";
 import { RCODE } from "../../wire/constants.ts";
 import { udpLimit, writeAnswer } from "../../wire/response.ts";
-import { cidrsContain, compileCidrs, type CidrSet } from "./cidr.ts";
+import { type CidrSet, cidrsContain, compileCidrs } from "./cidr.ts";
 
 /** Loopback and private ranges (RFC 1918, RFC 4193 ULA, link-local): the `--allow-recursion` default. */
 export const DEFAULT_RECURSION_ALLOW: readonly string[] = [
-  "127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16",
-  "::1/128", "fc00::/7", "fe80::/10",
+  "127.0.0.0/8",
+  "10.0.0.0/8",
+  "172.16.0.0/12",
+  "192.168.0.0/16",
+  "169.254.0.0/16",
+  "::1/128",
+  "fc00::/7",
+  "fe80::/10",
 ];
 
 /** Settings of {@link RecursionAclPlugin}. */
@@ -53,7 +59,13 @@ export class RecursionAclPlugin implements DnsPlugin, RecursionGate {
       return reply;
     }
     // RA=0 tells the client recursion is not offered to it (RFC 1035 §4.1.1), hence a raw reply.
-    const bytes = writeAnswer(req.msg, req.query, { rcode: RCODE.REFUSED, authoritative: false, recursionAvailable: false }, undefined, udpLimit(req.query.edns));
+    const bytes = writeAnswer(
+      req.msg,
+      req.query,
+      { rcode: RCODE.REFUSED, authoritative: false, recursionAvailable: false },
+      undefined,
+      udpLimit(req.query.edns),
+    );
     return { type: "raw", bytes };
   }
 }

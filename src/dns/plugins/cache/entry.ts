@@ -43,7 +43,10 @@ export function renderEntry(entry: CacheEntry, msg: Buffer, questionEnd: number,
   // Byte loops: for a few dozen bytes they beat Buffer#copy's argument checks.
   for (let i = HEADER_LENGTH; i < questionEnd; i++) out[i] = msg[i]!;
   const offsets = entry.ttlOffsets;
-  const b0 = (ttl >>> 24) & 0xff, b1 = (ttl >>> 16) & 0xff, b2 = (ttl >>> 8) & 0xff, b3 = ttl & 0xff;
+  const b0 = (ttl >>> 24) & 0xff,
+    b1 = (ttl >>> 16) & 0xff,
+    b2 = (ttl >>> 8) & 0xff,
+    b3 = ttl & 0xff;
   for (let i = 0; i < offsets.length; i++) {
     const o = offsets[i]!;
     out[o] = b0;

@@ -1,20 +1,38 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import * as dnsPacket from "dns-packet";
 import { startFakeUpstream } from "../../../../test/support/fake-upstream.ts";
 import { chain, type DnsReply } from "../../plugin.ts";
 import { createHandler } from "../../server/handler.ts";
-import { parseQuery, type ParsedQuery } from "../../wire/query.ts";
+import { type ParsedQuery, parseQuery } from "../../wire/query.ts";
 import { ForwardPlugin } from "../forward/plugin.ts";
-import { CachePlugin, type CacheOptions } from "./plugin.ts";
+import { type CacheOptions, CachePlugin } from "./plugin.ts";
 
 function query(name: string, type: dnsPacket.RecordType = "A", id = 1, ednsFlags?: number): Buffer {
-  const additionals = ednsFlags === undefined ? [] : [{ type: "OPT", name: ".", udpPayloadSize: 1232, flags: ednsFlags, options: [] } as unknown as dnsPacket.Answer];
-  return dnsPacket.encode({ type: "query", id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ name, type, class: "IN" }], additionals });
+  const additionals =
+    ednsFlags === undefined
+      ? []
+      : [
+          {
+            type: "OPT",
+            name: ".",
+            udpPayloadSize: 1232,
+            flags: ednsFlags,
+            options: [],
+          } as unknown as dnsPacket.Answer,
+        ];
+  return dnsPacket.encode({
+    type: "query",
+    id,
+    flags: dnsPacket.RECURSION_DESIRED,
+    questions: [{ name, type, class: "IN" }],
+    additionals,
+  });
 }
 
 const rcode = (p: dnsPacket.DecodedPacket): string | undefined => (p as { rcode?: string }).rcode;
-const ttls = (p: dnsPacket.DecodedPacket): number[] => [...(p.answers ?? []), ...(p.authorities ?? [])].map((r) => (r as { ttl: number }).ttl);
+const ttls = (p: dnsPacket.DecodedPacket): number[] =>
+  [...(p.answers ?? []), ...(p.authorities ?? [])].map((r) => (r as { ttl: number }).ttl);
 
 async function setup(t: { after(fn: () => unknown): void }, options: CacheOptions = {}, timeoutMs = 300) {
   const up = await startFakeUpstream();
@@ -26,13 +44,20 @@ async function setup(t: { after(fn: () => unknown): void }, options: CacheOption
     await forward.close();
     await up.close();
   });
-  const ask = async (msg: Buffer, transport: "udp" | "tcp" = "udp") => dnsPacket.decode((await handler(msg, transport, "127.0.0.1"))!);
+  const ask = async (msg: Buffer, transport: "udp" | "tcp" = "udp") =>
+    dnsPacket.decode((await handler(msg, transport, "127.0.0.1"))!);
   return { up, cache, ask, advance: (seconds: number) => (clock += seconds * 1000) };
 }
 
 test("a hit carries the new ID, the client's case and the decremented TTL, without asking upstream", async (t) => {
   const { up, ask, advance } = await setup(t);
-  up.set("web.example.test", "A", { type: "answer", answers: [{ type: "A", ttl: 60, data: "192.0.2.1" }, { type: "A", ttl: 90, data: "192.0.2.2" }] });
+  up.set("web.example.test", "A", {
+    type: "answer",
+    answers: [
+      { type: "A", ttl: 60, data: "192.0.2.1" },
+      { type: "A", ttl: 90, data: "192.0.2.2" },
+    ],
+  });
   const first = await ask(query("web.example.test", "A", 1));
   assert.deepEqual(ttls(first), [60, 90]);
   advance(10.5);
@@ -40,7 +65,10 @@ test("a hit carries the new ID, the client's case and the decremented TTL, witho
   assert.equal(hit.id, 777);
   assert.equal(hit.questions?.[0]?.name, "WEB.Example.TEST");
   assert.deepEqual(ttls(hit), [49, 49]);
-  assert.deepEqual(hit.answers?.map((r) => (r as { data: unknown }).data), ["192.0.2.1", "192.0.2.2"]);
+  assert.deepEqual(
+    hit.answers?.map((r) => (r as { data: unknown }).data),
+    ["192.0.2.1", "192.0.2.2"],
+  );
   assert.equal(up.count("web.example.test"), 1);
 });
 
@@ -55,7 +83,10 @@ test("an expired answer is fetched again", async (t) => {
   up.set("e.test", "A", { type: "answer", answers: [{ type: "A", ttl: 30, data: "192.0.2.9" }] });
   const fresh = await ask(query("e.test"));
   assert.equal(up.count("e.test"), 2);
-  assert.deepEqual(fresh.answers?.map((r) => (r as { data: unknown }).data), ["192.0.2.9"]);
+  assert.deepEqual(
+    fresh.answers?.map((r) => (r as { data: unknown }).data),
+    ["192.0.2.9"],
+  );
 });
 
 test("negative answers live for min(SOA TTL, SOA MINIMUM), capped by maxNegativeTtl", async (t) => {
@@ -107,7 +138,10 @@ test("SERVFAIL, TTL 0 and truncated answers are not kept", async (t) => {
   const { up, cache, ask } = await setup(t);
   up.set("sf.test", "A", { type: "servfail" });
   up.set("zero.test", "A", { type: "answer", answers: [{ type: "A", ttl: 0, data: "192.0.2.2" }] });
-  up.set("big.test", "A", { type: "answer", answers: Array.from({ length: 60 }, (_, i) => ({ type: "A" as const, ttl: 60, data: `198.51.100.${i}` })) });
+  up.set("big.test", "A", {
+    type: "answer",
+    answers: Array.from({ length: 60 }, (_, i) => ({ type: "A" as const, ttl: 60, data: `198.51.100.${i}` })),
+  });
   for (let i = 0; i < 2; i++) {
     await ask(query("sf.test"));
     await ask(query("zero.test"));
@@ -177,7 +211,15 @@ test("bounded: the oldest entry goes when full", () => {
   const upstream = (msg: Buffer): DnsReply => {
     calls++;
     const q = dnsPacket.decode(msg);
-    return { type: "raw", bytes: dnsPacket.encode({ type: "response", id: q.id ?? 0, questions: q.questions ?? [], answers: [{ name: q.questions![0]!.name, type: "A", ttl: 60, data: "192.0.2.1" }] }) };
+    return {
+      type: "raw",
+      bytes: dnsPacket.encode({
+        type: "response",
+        id: q.id ?? 0,
+        questions: q.questions ?? [],
+        answers: [{ name: q.questions![0]!.name, type: "A", ttl: 60, data: "192.0.2.1" }],
+      }),
+    };
   };
   const serve = (name: string) => {
     const msg = query(name);

@@ -10,7 +10,7 @@ import { CLASS_IN, RCODE } from "../../wire/constants.ts";
 import { readMessage } from "../../wire/message.ts";
 import type { ParsedQuery } from "../../wire/query.ts";
 import { udpLimit, writeAnswer } from "../../wire/response.ts";
-import { makeEntry, renderEntry, type CacheEntry } from "./entry.ts";
+import { type CacheEntry, makeEntry, renderEntry } from "./entry.ts";
 
 /** Settings of {@link CachePlugin}; every default is here. */
 export interface CacheOptions {
@@ -60,7 +60,13 @@ export class CachePlugin implements DnsPlugin {
     this.#minTtl = options.minTtl ?? 0;
     this.#staleMs = (options.serveStale ?? 0) * 1000;
     this.#now = options.now ?? Date.now;
-    for (const [k, v] of Object.entries({ maxEntries: this.#maxEntries, maxTtl: this.#maxTtl, maxNegativeTtl: this.#maxNegativeTtl, minTtl: this.#minTtl, serveStale: this.#staleMs })) {
+    for (const [k, v] of Object.entries({
+      maxEntries: this.#maxEntries,
+      maxTtl: this.#maxTtl,
+      maxNegativeTtl: this.#maxNegativeTtl,
+      minTtl: this.#minTtl,
+      serveStale: this.#staleMs,
+    })) {
       if (!Number.isFinite(v) || v < 0) throw new Error(`cache: ${k} must be a non-negative number, got ${v}`);
     }
   }
@@ -111,7 +117,10 @@ export class CachePlugin implements DnsPlugin {
     let ttl: number | undefined;
     if (layout.rcode === RCODE.NOERROR && layout.minAnswerTtl !== undefined) {
       ttl = Math.min(layout.minAnswerTtl, this.#maxTtl);
-    } else if ((layout.rcode === RCODE.NXDOMAIN || layout.rcode === RCODE.NOERROR) && layout.negativeTtl !== undefined) {
+    } else if (
+      (layout.rcode === RCODE.NXDOMAIN || layout.rcode === RCODE.NOERROR) &&
+      layout.negativeTtl !== undefined
+    ) {
       ttl = Math.min(layout.negativeTtl, this.#maxNegativeTtl);
     }
     if (ttl === undefined) return reply;
@@ -161,7 +170,13 @@ export class CachePlugin implements DnsPlugin {
     if (reply.type === "raw" && reply.bytes.length === entry.bytes.length) {
       const until = entry.expiresAt - ttl * 1000;
       const clock = this.#now;
-      reply.sources = [{ get stale() { return entry.stale || clock() > until; } }];
+      reply.sources = [
+        {
+          get stale() {
+            return entry.stale || clock() > until;
+          },
+        },
+      ];
     }
     return reply;
   }
@@ -169,7 +184,12 @@ export class CachePlugin implements DnsPlugin {
   #hit(req: DnsRequest, entry: CacheEntry, ttl: number): DnsReply {
     const limit = req.transport === "udp" ? udpLimit(req.query.edns) : 65535;
     if (entry.bytes.length > limit) {
-      const flags = { rcode: entry.rcode, authoritative: entry.authoritative, recursionAvailable: entry.recursionAvailable, truncated: true };
+      const flags = {
+        rcode: entry.rcode,
+        authoritative: entry.authoritative,
+        recursionAvailable: entry.recursionAvailable,
+        truncated: true,
+      };
       return { type: "raw", bytes: writeAnswer(req.msg, req.query, flags, undefined, limit) };
     }
     return { type: "raw", bytes: renderEntry(entry, req.msg, req.query.questionEnd, ttl) };

@@ -6,7 +6,7 @@
  */
 import { createSocket } from "node:dgram";
 import { connect } from "node:net";
-import { readMessage, sameQuestion, type MessageLayout } from "../../wire/message.ts";
+import { type MessageLayout, readMessage, sameQuestion } from "../../wire/message.ts";
 
 /** An upstream resolver. */
 export interface Upstream {
@@ -41,7 +41,12 @@ const sameHost = (a: string, b: string): boolean => a === b || a === `::ffff:${b
  * The one way an exchange ends: the first of answer, error, timeout or abort settles it, stops the
  * timer and the abort listener, and releases the socket. An already aborted signal settles at once.
  */
-function settleOnce(resolve: (r: ExchangeResult) => void, timeoutMs: number, signal: AbortSignal, release: () => void): (r: ExchangeResult) => void {
+function settleOnce(
+  resolve: (r: ExchangeResult) => void,
+  timeoutMs: number,
+  signal: AbortSignal,
+  release: () => void,
+): (r: ExchangeResult) => void {
   let done = false;
   const finish = (r: ExchangeResult): void => {
     if (done) return;
@@ -59,7 +64,12 @@ function settleOnce(resolve: (r: ExchangeResult) => void, timeoutMs: number, sig
 }
 
 /** Sends over UDP from a fresh socket (so a fresh random source port, RFC 5452 §9.2). */
-export function exchangeUdp(up: Upstream, query: OutgoingQuery, timeoutMs: number, signal: AbortSignal): Promise<ExchangeResult> {
+export function exchangeUdp(
+  up: Upstream,
+  query: OutgoingQuery,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<ExchangeResult> {
   return new Promise((resolve) => {
     const sock = createSocket(up.host.includes(":") ? "udp6" : "udp4");
     const finish = settleOnce(resolve, timeoutMs, signal, () => sock.close());
@@ -77,13 +87,20 @@ export function exchangeUdp(up: Upstream, query: OutgoingQuery, timeoutMs: numbe
 }
 
 /** Sends over TCP (RFC 7766), for answers too large for UDP. */
-export function exchangeTcp(up: Upstream, query: OutgoingQuery, timeoutMs: number, signal: AbortSignal): Promise<ExchangeResult> {
+export function exchangeTcp(
+  up: Upstream,
+  query: OutgoingQuery,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<ExchangeResult> {
   return new Promise((resolve) => {
     const conn = connect({ host: up.host, port: up.port, noDelay: true });
     const finish = settleOnce(resolve, timeoutMs, signal, () => conn.destroy());
     if (signal.aborted) return;
     conn.on("error", (error) => finish({ type: "error", error }));
-    conn.on("close", () => finish({ type: "error", error: new Error(`upstream ${up.host}:${up.port} closed the TCP connection`) }));
+    conn.on("close", () =>
+      finish({ type: "error", error: new Error(`upstream ${up.host}:${up.port} closed the TCP connection`) }),
+    );
     let buf: Buffer = Buffer.alloc(0);
     conn.on("data", (chunk: Buffer) => {
       buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);

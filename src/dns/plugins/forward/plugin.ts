@@ -9,7 +9,7 @@ import type { DnsPlugin, DnsReply, DnsRequest, Next } from "../../plugin.ts";
 import { HEADER_LENGTH, RCODE } from "../../wire/constants.ts";
 import type { ParsedQuery } from "../../wire/query.ts";
 import { udpLimit, writeAnswer } from "../../wire/response.ts";
-import { exchangeTcp, exchangeUdp, type ExchangeResult, type OutgoingQuery, type Upstream } from "./exchange.ts";
+import { type ExchangeResult, exchangeTcp, exchangeUdp, type OutgoingQuery, type Upstream } from "./exchange.ts";
 import { assertNoLoop, UpstreamSet } from "./upstreams.ts";
 
 /** Settings of {@link ForwardPlugin}. */
@@ -129,9 +129,18 @@ export class ForwardPlugin implements DnsPlugin {
     const limit = req.transport === "udp" ? udpLimit(req.query.edns) : 65535;
     if (outcome.bytes.length > limit) {
       const flags = outcome.layout.flags;
-      const bytes = writeAnswer(req.msg, req.query, {
-        rcode: outcome.layout.rcode, authoritative: (flags & 0x0400) !== 0, recursionAvailable: (flags & 0x0080) !== 0, truncated: true,
-      }, undefined, limit);
+      const bytes = writeAnswer(
+        req.msg,
+        req.query,
+        {
+          rcode: outcome.layout.rcode,
+          authoritative: (flags & 0x0400) !== 0,
+          recursionAvailable: (flags & 0x0080) !== 0,
+          truncated: true,
+        },
+        undefined,
+        limit,
+      );
       return { type: "raw", bytes };
     }
     const bytes = Buffer.from(outcome.bytes);

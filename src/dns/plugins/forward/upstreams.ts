@@ -31,7 +31,8 @@ export function assertNoLoop(upstreams: readonly Upstream[], self: readonly Upst
       if (s.port !== up.port) continue;
       const selfHost = normalize(s.host);
       // Sending to 0.0.0.0 or :: reaches this host, and a wildcard listener hears every local address.
-      const same = selfHost === host || isWildcard(host) || (isWildcard(selfHost) && (local ??= localAddresses()).has(host));
+      const same =
+        selfHost === host || isWildcard(host) || (isWildcard(selfHost) && (local ??= localAddresses()).has(host));
       if (same) throw new Error(`forwarding loop: upstream ${up.host}:${up.port} is this server`);
     }
   }

@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { HostSet, normalizeHost } from "./host-set.ts";
 
 test("a host, names below it, and names elsewhere", () => {

@@ -1,17 +1,18 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import * as dnsPacket from "dns-packet";
+import { waitFor } from "../../../../test/support/wait-for.ts";
 import type { KubeList, KubeObject, WatchEvent } from "../../../api/types.ts";
 import type { InformerSource } from "../../../client/informer.ts";
-import { waitFor } from "../../../../test/support/wait-for.ts";
 import { chain, type DnsReply } from "../../plugin.ts";
 import { createHandler } from "../../server/handler.ts";
-import { parseQuery, type ParsedQuery } from "../../wire/query.ts";
+import { type ParsedQuery, parseQuery } from "../../wire/query.ts";
 import { HostsPlugin, stripDNSRecord } from "./plugin.ts";
 
 function dnsRecord(namespace: string, name: string, host: string, rv: string): KubeObject {
   return {
-    apiVersion: "kdns.dev/v1", kind: "DNSRecord",
+    apiVersion: "kdns.dev/v1",
+    kind: "DNSRecord",
     metadata: { namespace, name, resourceVersion: rv, uid: "u", labels: { a: "b" } },
     spec: { host, paths: [{ path: "/a", service: "a", port: 80 }] },
   };
@@ -37,9 +38,19 @@ class FakeSource {
     return {
       list: async (): Promise<KubeList> => {
         await self.#listGate;
-        return { apiVersion: "kdns.dev/v1", kind: "DNSRecordList", metadata: { resourceVersion: "1" }, items: structuredClone(self.items) };
+        return {
+          apiVersion: "kdns.dev/v1",
+          kind: "DNSRecordList",
+          metadata: { resourceVersion: "1" },
+          items: structuredClone(self.items),
+        };
       },
-      watch: async function* (_info: unknown, _ns: unknown, _q: unknown, signal: AbortSignal): AsyncGenerator<WatchEvent> {
+      watch: async function* (
+        _info: unknown,
+        _ns: unknown,
+        _q: unknown,
+        signal: AbortSignal,
+      ): AsyncGenerator<WatchEvent> {
         for (;;) {
           while (self.#events.length === 0) {
             if (signal.aborted) return;
@@ -77,7 +88,12 @@ function setup(addresses: string[], items: KubeObject[] = []): Setup {
   plugin.start(controller.signal);
   let id = 1;
   const ask: Setup["ask"] = async (name, type = "A") => {
-    const msg = dnsPacket.encode({ type: "query", id: id++, flags: dnsPacket.RECURSION_DESIRED, questions: [{ name, type, class: "IN" }] });
+    const msg = dnsPacket.encode({
+      type: "query",
+      id: id++,
+      flags: dnsPacket.RECURSION_DESIRED,
+      questions: [{ name, type, class: "IN" }],
+    });
     const out = await handler(msg, "udp", "127.0.0.1");
     assert.ok(out, "an answer");
     return dnsPacket.decode(out) as ReturnType<Setup["ask"]> extends Promise<infer P> ? P : never;
@@ -102,7 +118,13 @@ test("before the first list every name gets SERVFAIL and ready() is false; after
     await synced(s);
     const r = await s.ask("node1.com");
     assert.equal(r.rcode, "NOERROR");
-    assert.deepEqual(r.answers?.map((a) => { const x = a as { name: string; type: string; data: unknown; ttl?: number }; return [x.name, x.type, x.data, x.ttl]; }), [["node1.com", "A", "10.0.0.1", 5]]);
+    assert.deepEqual(
+      r.answers?.map((a) => {
+        const x = a as { name: string; type: string; data: unknown; ttl?: number };
+        return [x.name, x.type, x.data, x.ttl];
+      }),
+      [["node1.com", "A", "10.0.0.1", 5]],
+    );
   } finally {
     s.stop();
   }
@@ -124,13 +146,19 @@ test("host A is authoritative; AAAA with only a v4 gateway is NODATA with the ho
     assert.equal(soa.name, "node1.com");
     assert.equal(soa.data.mname, "ns.dns.node1.com");
     assert.equal(soa.data.rname, "hostmaster.node1.com");
-    assert.deepEqual([soa.data.refresh, soa.data.retry, soa.data.expire, soa.data.minimum, soa.ttl], [7200, 1800, 86400, 5, 5]);
+    assert.deepEqual(
+      [soa.data.refresh, soa.data.retry, soa.data.expire, soa.data.minimum, soa.ttl],
+      [7200, 1800, 86400, 5, 5],
+    );
     for (const type of ["TXT", "MX", "SRV", "CNAME"] as const) {
       const r = await s.ask("node1.com", type);
       assert.deepEqual([r.rcode, r.answers?.length, r.authorities?.[0]?.type], ["NOERROR", 0, "SOA"], type);
     }
     const soaQ = await s.ask("node1.com", "SOA");
-    assert.deepEqual(soaQ.answers?.map((x) => [x.name, x.type]), [["node1.com", "SOA"]]);
+    assert.deepEqual(
+      soaQ.answers?.map((x) => [x.name, x.type]),
+      [["node1.com", "SOA"]],
+    );
   } finally {
     s.stop();
   }
@@ -141,9 +169,15 @@ test("a v6 gateway answers AAAA; a dual-stack gateway answers both", async () =>
   try {
     await synced(s);
     const aaaa = await s.ask("node1.com", "AAAA");
-    assert.deepEqual(aaaa.answers?.map((a) => [a.type, (a as { data: unknown }).data]), [["AAAA", "fd00::1"]]);
+    assert.deepEqual(
+      aaaa.answers?.map((a) => [a.type, (a as { data: unknown }).data]),
+      [["AAAA", "fd00::1"]],
+    );
     const a = await s.ask("node1.com", "A");
-    assert.deepEqual(a.answers?.map((x) => [x.type, (x as { data: unknown }).data]), [["A", "10.0.0.1"]]);
+    assert.deepEqual(
+      a.answers?.map((x) => [x.type, (x as { data: unknown }).data]),
+      [["A", "10.0.0.1"]],
+    );
   } finally {
     s.stop();
   }
@@ -157,7 +191,11 @@ test("names below a host are NXDOMAIN with the host's SOA; other names go to nex
       const r = await s.ask(name);
       assert.equal(r.rcode, "NXDOMAIN", name);
       assert.equal(r.flag_aa, true);
-      assert.deepEqual(r.authorities?.map((x) => [x.name, x.type]), [["node1.com", "SOA"]], name);
+      assert.deepEqual(
+        r.authorities?.map((x) => [x.name, x.type]),
+        [["node1.com", "SOA"]],
+        name,
+      );
     }
     assert.deepEqual(s.forwarded, []);
     for (const name of ["example.org", "com", "xnode1.com"]) {
@@ -184,7 +222,11 @@ test("create, update and delete of records change the answers; a host shared by 
     s.source.push("ADDED", two);
     await waitFor(() => s.plugin.hosts === 1, { what: "host added" });
     const both = await s.ask("node1.com");
-    assert.deepEqual(both.answers?.map((a) => (a as { data: unknown }).data), ["10.0.0.1"], "one answer for two records");
+    assert.deepEqual(
+      both.answers?.map((a) => (a as { data: unknown }).data),
+      ["10.0.0.1"],
+      "one answer for two records",
+    );
 
     s.source.push("DELETED", one);
     s.source.push("ADDED", dnsRecord("default", "marker", "marker.com", "4"));
@@ -227,7 +269,10 @@ test("nested hosts: the closest host is the zone; names between are NODATA, not 
     await synced(s);
     assert.equal((await s.ask("api.eu.node1.com")).answers?.length, 1);
     const between = await s.ask("eu.node1.com");
-    assert.deepEqual([between.rcode, between.answers?.length, between.authorities?.[0]?.name], ["NOERROR", 0, "node1.com"]);
+    assert.deepEqual(
+      [between.rcode, between.answers?.length, between.authorities?.[0]?.name],
+      ["NOERROR", 0, "node1.com"],
+    );
     const below = await s.ask("x.api.eu.node1.com");
     assert.deepEqual([below.rcode, below.authorities?.[0]?.name], ["NXDOMAIN", "api.eu.node1.com"]);
   } finally {
@@ -238,14 +283,18 @@ test("nested hosts: the closest host is the zone; names between are NODATA, not 
 test("stripDNSRecord keeps only identity and the normalised host", () => {
   const stripped = stripDNSRecord(dnsRecord("default", "r", "Node1.COM.", "7"));
   assert.deepEqual(stripped, {
-    apiVersion: "kdns.dev/v1", kind: "DNSRecord",
+    apiVersion: "kdns.dev/v1",
+    kind: "DNSRecord",
     metadata: { namespace: "default", name: "r", resourceVersion: "7" },
     spec: { host: "node1.com" },
   });
 });
 
 test("a gateway address that is not an IP is refused at construction", () => {
-  assert.throws(() => new HostsPlugin({ source: new FakeSource().asSource(), addresses: ["gateway.local"], ttl: 5 }), /gateway\.local/);
+  assert.throws(
+    () => new HostsPlugin({ source: new FakeSource().asSource(), addresses: ["gateway.local"], ttl: 5 }),
+    /gateway\.local/,
+  );
 });
 
 test("a passed-on cached reply is tagged, and the tag goes stale when a DNSRecord host is added", async () => {
@@ -257,8 +306,11 @@ test("a passed-on cached reply is tagged, and the tag goes stale when a DNSRecor
     source.release();
     await waitFor(() => plugin.ready(), { what: "hosts plugin synced" });
     const msg = dnsPacket.encode({ type: "query", id: 1, questions: [{ name: "node1.com", type: "A", class: "IN" }] });
-    const ask = () => plugin.serve({ msg, query: parseQuery(msg) as ParsedQuery, transport: "udp", clientAddress: "127.0.0.1" },
-      (): DnsReply => ({ type: "raw", bytes: Buffer.alloc(12), sources: [{ stale: false }] }));
+    const ask = () =>
+      plugin.serve(
+        { msg, query: parseQuery(msg) as ParsedQuery, transport: "udp", clientAddress: "127.0.0.1" },
+        (): DnsReply => ({ type: "raw", bytes: Buffer.alloc(12), sources: [{ stale: false }] }),
+      );
     const before = (await ask()) as Extract<DnsReply, { type: "raw" }>;
     assert.equal(before.sources?.length, 2, "the cache's source and the plugin's own token");
     assert.equal(before.sources?.[1]?.stale, false);

@@ -86,7 +86,9 @@ export class HostsPlugin implements DnsPlugin {
     const bad = options.addresses.filter((ip) => isIP(ip) === 0);
     if (bad.length) throw new Error(`hosts plugin: gateway addresses must be IP addresses, got ${JSON.stringify(bad)}`);
     const records = (type: "A" | "AAAA", ips: string[]): DnsReply | undefined =>
-      ips.length ? answer(encodeSections(ips.map((address) => ({ owner: 12, ttl: options.ttl, data: { type, address } })))) : undefined;
+      ips.length
+        ? answer(encodeSections(ips.map((address) => ({ owner: 12, ttl: options.ttl, data: { type, address } }))))
+        : undefined;
     this.#a = records("A", v4);
     this.#aaaa = records("AAAA", v6);
     const info = resourceByPath("kdns.dev", "dnsrecords");

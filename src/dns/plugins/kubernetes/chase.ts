@@ -21,7 +21,12 @@ function toRecord(a: dnsPacket.Answer): OwnedRecord | undefined {
 }
 
 /** Asks the rest of the chain for `target` and answers with our CNAMEs plus what came back. */
-export async function chaseUpstream(req: DnsRequest, next: Next, answers: OwnedRecord[], target: string): Promise<DnsReply> {
+export async function chaseUpstream(
+  req: DnsRequest,
+  next: Next,
+  answers: OwnedRecord[],
+  target: string,
+): Promise<DnsReply> {
   const msg = dnsPacket.encode({
     type: "query",
     id: randomInt(0, 0x10000),
@@ -36,7 +41,13 @@ export async function chaseUpstream(req: DnsRequest, next: Next, answers: OwnedR
   let bytes: Buffer | undefined;
   if (reply.type === "raw") bytes = reply.bytes;
   else if (reply.type === "answer" && sub.type === "query") {
-    bytes = writeAnswer(msg, sub, { rcode: reply.rcode, authoritative: reply.authoritative, recursionAvailable: false }, reply.sections, 65535);
+    bytes = writeAnswer(
+      msg,
+      sub,
+      { rcode: reply.rcode, authoritative: reply.authoritative, recursionAvailable: false },
+      reply.sections,
+      65535,
+    );
   }
   const more: OwnedRecord[] = [];
   let truncated = false;

@@ -9,7 +9,7 @@ import type { RecordData } from "../../wire/records.ts";
 import type { EndpointsInfo, ServiceInfo } from "./model.ts";
 import { ipFromReverseName, reverseName } from "./names.ts";
 import { RecordSet } from "./record-set.ts";
-import { serviceRecords, type NamedRecord } from "./service-records.ts";
+import { type NamedRecord, serviceRecords } from "./service-records.ts";
 
 /** What resolve() reads. */
 export interface ZoneSource {
@@ -102,7 +102,10 @@ export class ClusterRecords implements ZoneSource {
   changed(namespace: string, name: string, before: ServiceState): string[] {
     const key = `${namespace}/${name}`;
     this.#sets.delete(key);
-    const now: ServiceState = { svc: this.#objects.service(namespace, name), eps: this.#objects.endpoints(namespace, name) };
+    const now: ServiceState = {
+      svc: this.#objects.service(namespace, name),
+      eps: this.#objects.endpoints(namespace, name),
+    };
     const old = new Set(pointerAddresses(before));
     const current = new Set(pointerAddresses(now));
     for (const ip of old) if (!current.has(ip)) this.#removePointer(ip, key);
@@ -121,7 +124,10 @@ export class ClusterRecords implements ZoneSource {
     let set = this.#sets.get(key);
     if (set === undefined) {
       const svc = this.#objects.service(namespace, name);
-      set = new RecordSet(svc ? serviceRecords(svc, this.#objects.endpoints(namespace, name), this.#zone) : [], this.#zone);
+      set = new RecordSet(
+        svc ? serviceRecords(svc, this.#objects.endpoints(namespace, name), this.#zone) : [],
+        this.#zone,
+      );
       if (this.#sets.size >= MAX_SETS) this.#sets.clear();
       this.#sets.set(key, set);
     }

@@ -2,10 +2,11 @@
  * What DNS keeps of each API object: only the fields answering needs (CoreDNS strips objects the
  * same way before caching them), so 10,000 services and 100,000 pods fit in little memory.
  */
-import type { Endpoints, KubeObject, Pod, Service } from "../../../api/types.ts";
+
 import { podIPs } from "../../../api/pod-ips.ts";
+import type { Endpoints, KubeObject, Pod, Service } from "../../../api/types.ts";
 import { canonicalIP } from "./names.ts";
-import { podInfo, type PodInfo } from "./pod-addresses.ts";
+import { type PodInfo, podInfo } from "./pod-addresses.ts";
 
 /** A port as DNS publishes it in SRV records. */
 export interface PortInfo {
@@ -37,7 +38,6 @@ export interface EndpointsInfo {
   subsets: { addresses: EndpointInfo[]; ports: PortInfo[] }[];
 }
 
-
 /** One string per namespace name, shared by every object in it (JSON parsing makes a new one each time). */
 const namespaces = new Map<string, string>();
 
@@ -61,8 +61,15 @@ export function sameInfo(a: unknown, b: unknown): boolean {
 export function stripService(obj: KubeObject): ServiceInfo {
   const svc = obj as Service;
   const spec = svc.spec ?? {};
-  const ips = (spec.clusterIPs?.length ? spec.clusterIPs : spec.clusterIP ? [spec.clusterIP] : []).filter((ip) => ip && ip !== "None");
-  const kind = spec.type === "ExternalName" ? "external-name" : spec.clusterIP === "None" || ips.length === 0 ? "headless" : "cluster-ip";
+  const ips = (spec.clusterIPs?.length ? spec.clusterIPs : spec.clusterIP ? [spec.clusterIP] : []).filter(
+    (ip) => ip && ip !== "None",
+  );
+  const kind =
+    spec.type === "ExternalName"
+      ? "external-name"
+      : spec.clusterIP === "None" || ips.length === 0
+        ? "headless"
+        : "cluster-ip";
   return {
     namespace: intern(obj.metadata.namespace ?? ""),
     name: obj.metadata.name ?? "",
@@ -80,7 +87,10 @@ export function stripEndpoints(obj: KubeObject): EndpointsInfo {
     namespace: intern(obj.metadata.namespace ?? ""),
     name: obj.metadata.name ?? "",
     subsets: (ep.subsets ?? []).map((s) => ({
-      addresses: (s.addresses ?? []).map((a) => ({ ip: canonicalIP(a.ip), hostname: (a.hostname ?? "").toLowerCase() })),
+      addresses: (s.addresses ?? []).map((a) => ({
+        ip: canonicalIP(a.ip),
+        hostname: (a.hostname ?? "").toLowerCase(),
+      })),
       ports: (s.ports ?? []).map(portInfo),
     })),
   };

@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { canonicalIP, dashedIP, ipFromDashed, ipFromReverseName, reverseName } from "./names.ts";
 
 test("reverse names (spec 2.3.3)", () => {
@@ -7,7 +7,10 @@ test("reverse names (spec 2.3.3)", () => {
   assert.equal(reverseName("2001:db8::1"), "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa");
   assert.equal(reverseName("nope"), undefined);
   assert.equal(ipFromReverseName("1.0.3.10.in-addr.arpa"), "10.3.0.1");
-  assert.equal(ipFromReverseName("1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa"), "2001:db8::1");
+  assert.equal(
+    ipFromReverseName("1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa"),
+    "2001:db8::1",
+  );
   assert.equal(ipFromReverseName("0.3.10.in-addr.arpa"), undefined);
   assert.equal(ipFromReverseName("300.0.3.10.in-addr.arpa"), undefined);
 });

@@ -4,24 +4,24 @@
  * cluster-records.ts). Built answers are cached until the data behind them changes. Until the first sync, cluster names get SERVFAIL, never a
  * false NXDOMAIN (CoreDNS TestNotSyncedServeDNS).
  */
-import { resourceByPath, type ResourceInfo } from "../../../api/resources.ts";
+import { type ResourceInfo, resourceByPath } from "../../../api/resources.ts";
 import type { KubeObject } from "../../../api/types.ts";
 import { Informer, type InformerSource } from "../../../client/informer.ts";
 import { AnswerCache, type CachedAnswer } from "../../answers/answer-cache.ts";
-import { Freshness } from "../../answers/freshness.ts";
 import { encodeAnswer, labelCount } from "../../answers/encode.ts";
+import { Freshness } from "../../answers/freshness.ts";
 import { NegativeSections } from "../../answers/negative.ts";
 import { soaTtl } from "../../answers/soa.ts";
 import type { DnsPlugin, DnsReply, DnsRequest, Next } from "../../plugin.ts";
 import { QTYPE, RCODE } from "../../wire/constants.ts";
 import { wireKey } from "../../wire/query.ts";
 import { chaseUpstream } from "./chase.ts";
-import { sameInfo, stripEndpoints, stripPod, stripService, type EndpointsInfo, type ServiceInfo } from "./model.ts";
-import { PodAddresses, type PodInfo } from "./pod-addresses.ts";
 import { ClusterRecords, type ServiceState } from "./cluster-records.ts";
-import { inZone, resolve, type ClusterZoneConfig } from "./resolve.ts";
-import { soaRecord, zoneRecords } from "./zone-records.ts";
+import { type EndpointsInfo, type ServiceInfo, sameInfo, stripEndpoints, stripPod, stripService } from "./model.ts";
 import { dashedIP } from "./names.ts";
+import { PodAddresses, type PodInfo } from "./pod-addresses.ts";
+import { type ClusterZoneConfig, inZone, resolve } from "./resolve.ts";
+import { soaRecord, zoneRecords } from "./zone-records.ts";
 
 /** Settings of the plugin. */
 export interface KubernetesPluginOptions extends ClusterZoneConfig {
@@ -53,14 +53,25 @@ export class KubernetesPlugin implements DnsPlugin {
   constructor(options: KubernetesPluginOptions) {
     this.#cfg = { zone: options.zone, ttl: options.ttl, pods: options.pods };
     const serial = Math.floor(Date.now() / 1000);
-    this.#negative = new NegativeSections(labelCount(options.zone), soaTtl(options.ttl), soaRecord(options.zone, options.ttl, serial).data);
+    this.#negative = new NegativeSections(
+      labelCount(options.zone),
+      soaTtl(options.ttl),
+      soaRecord(options.zone, options.ttl, serial).data,
+    );
     this.#services = new Informer(options.source, info("", "services"), { transform: stripService, same: sameInfo });
-    this.#endpoints = new Informer(options.source, info("", "endpoints"), { transform: stripEndpoints, same: sameInfo });
-    this.#records = new ClusterRecords(options.zone, zoneRecords(options.zone, options.ttl, serial, options.nsAddresses), {
-      service: (namespace, name) => this.#services.get(namespace, name),
-      endpoints: (namespace, name) => this.#endpoints.get(namespace, name),
-      hasPod: (namespace, ip) => this.#podAddresses.has(namespace, ip),
+    this.#endpoints = new Informer(options.source, info("", "endpoints"), {
+      transform: stripEndpoints,
+      same: sameInfo,
     });
+    this.#records = new ClusterRecords(
+      options.zone,
+      zoneRecords(options.zone, options.ttl, serial, options.nsAddresses),
+      {
+        service: (namespace, name) => this.#services.get(namespace, name),
+        endpoints: (namespace, name) => this.#endpoints.get(namespace, name),
+        hasPod: (namespace, ip) => this.#podAddresses.has(namespace, ip),
+      },
+    );
     // Each change passes how the Service and its Endpoints were before it.
     const eps = (namespace: string, name: string) => this.#endpoints.get(namespace, name);
     const svc = (namespace: string, name: string) => this.#services.get(namespace, name);
@@ -100,7 +111,10 @@ export class KubernetesPlugin implements DnsPlugin {
 
   /** A pod's IPs went from `before` to `after`. */
   #podChanged(namespace: string, before: PodInfo, after: PodInfo): void {
-    const touched = [...this.#podAddresses.change(namespace, before, -1), ...this.#podAddresses.change(namespace, after, +1)];
+    const touched = [
+      ...this.#podAddresses.change(namespace, before, -1),
+      ...this.#podAddresses.change(namespace, after, +1),
+    ];
     // Only a name that was answered can be cached, so there is nothing to drop before the first query.
     if (this.#cache.size === 0 || touched.length === 0) return;
     this.#cache.invalidate(touched.map((ip) => wireKey(`${dashedIP(ip)}.${namespace}.pod.${this.#cfg.zone}`)));
@@ -114,8 +128,12 @@ export class KubernetesPlugin implements DnsPlugin {
     const name = req.query.name;
     const reverse = name.endsWith(".in-addr.arpa") || name.endsWith(".ip6.arpa");
     if (!reverse && !inZone(name, this.#cfg.zone)) return next(req);
-    if (!this.ready()) return reverse ? this.#freshness.tag(next(req)) : { type: "answer", rcode: RCODE.SERVFAIL, authoritative: false, sections: undefined };
-    if (qtype === QTYPE.AXFR || qtype === QTYPE.IXFR) return { type: "answer", rcode: RCODE.REFUSED, authoritative: false, sections: undefined };
+    if (!this.ready())
+      return reverse
+        ? this.#freshness.tag(next(req))
+        : { type: "answer", rcode: RCODE.SERVFAIL, authoritative: false, sections: undefined };
+    if (qtype === QTYPE.AXFR || qtype === QTYPE.IXFR)
+      return { type: "answer", rcode: RCODE.REFUSED, authoritative: false, sections: undefined };
     this.#records.takeRead();
     const r = resolve(this.#records, this.#cfg, name, qtype);
     const read = this.#records.takeRead();
@@ -130,9 +148,14 @@ export class KubernetesPlugin implements DnsPlugin {
       this.#cache.set(key, qtype, reply, read);
       return reply;
     }
-    const reply: CachedAnswer = { type: "answer", rcode: r.rcode, authoritative: true, sections: encodeAnswer(req.query, r.answers, r.additionals), stale: false };
+    const reply: CachedAnswer = {
+      type: "answer",
+      rcode: r.rcode,
+      authoritative: true,
+      sections: encodeAnswer(req.query, r.answers, r.additionals),
+      stale: false,
+    };
     this.#cache.set(key, qtype, reply, read);
     return reply;
   }
-
 }

@@ -1,6 +1,6 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { PodAddresses, podInfo, infoIPs } from "./pod-addresses.ts";
+import { test } from "node:test";
+import { infoIPs, PodAddresses, podInfo } from "./pod-addresses.ts";
 
 test("a single IPv4 address packs into an int32 and back, high octets included", () => {
   for (const ip of ["10.128.3.4", "255.255.255.255", "0.0.0.0", "192.168.1.200"]) {

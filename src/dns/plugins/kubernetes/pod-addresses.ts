@@ -11,7 +11,7 @@ export type PodInfo = number | string;
 /** The int32 form of a dotted IPv4 address. */
 function packIPv4(ip: string): number {
   const [a = 0, b = 0, c = 0, d = 0] = ip.split(".").map(Number);
-  return ((a << 24) | (b << 16) | (c << 8) | d) | 0;
+  return (a << 24) | (b << 16) | (c << 8) | d | 0;
 }
 
 function unpackIPv4(n: number): string {

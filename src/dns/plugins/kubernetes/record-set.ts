@@ -21,7 +21,8 @@ export class RecordSet {
     const suffix = `.${zone}`;
     for (const name of this.#byName.keys()) {
       if (!name.endsWith(suffix)) continue;
-      for (let n = name.slice(name.indexOf(".") + 1); n !== zone && n.endsWith(suffix); n = n.slice(n.indexOf(".") + 1)) this.#between.add(n);
+      for (let n = name.slice(name.indexOf(".") + 1); n !== zone && n.endsWith(suffix); n = n.slice(n.indexOf(".") + 1))
+        this.#between.add(n);
     }
   }
 

@@ -4,9 +4,9 @@
  * (see shared/reference/dns-and-gateway.md §2).
  */
 import { isIP } from "node:net";
-import type { RecordData } from "../../wire/records.ts";
-import { QTYPE, RCODE } from "../../wire/constants.ts";
 import type { OwnedRecord } from "../../answers/encode.ts";
+import { QTYPE, RCODE } from "../../wire/constants.ts";
+import type { RecordData } from "../../wire/records.ts";
 import type { ZoneSource } from "./cluster-records.ts";
 import { ipFromDashed } from "./names.ts";
 
@@ -29,8 +29,15 @@ export type Resolution =
   | { type: "next" };
 
 const TYPE_NAMES: Record<number, RecordData["type"]> = {
-  [QTYPE.A]: "A", [QTYPE.AAAA]: "AAAA", [QTYPE.CNAME]: "CNAME", [QTYPE.PTR]: "PTR", [QTYPE.SRV]: "SRV",
-  [QTYPE.TXT]: "TXT", [QTYPE.SOA]: "SOA", [QTYPE.NS]: "NS", [QTYPE.HINFO]: "HINFO",
+  [QTYPE.A]: "A",
+  [QTYPE.AAAA]: "AAAA",
+  [QTYPE.CNAME]: "CNAME",
+  [QTYPE.PTR]: "PTR",
+  [QTYPE.SRV]: "SRV",
+  [QTYPE.TXT]: "TXT",
+  [QTYPE.SOA]: "SOA",
+  [QTYPE.NS]: "NS",
+  [QTYPE.HINFO]: "HINFO",
 };
 
 /** The TTL a record is served with: 28800 for the schema TXT as in the spec, SOA capped at 300 as CoreDNS does. */
@@ -53,7 +60,13 @@ export function resolve(data: ZoneSource, cfg: ClusterZoneConfig, name: string, 
   if (name.endsWith(".in-addr.arpa") || name.endsWith(".ip6.arpa")) {
     const ptrs = qtype === QTYPE.PTR ? data.pointers(name) : [];
     if (!ptrs.length) return { type: "next" };
-    return { type: "answer", rcode: RCODE.NOERROR, answers: ptrs.map((data) => ({ owner: "qname", ttl: cfg.ttl, data })), additionals: [], soa: false };
+    return {
+      type: "answer",
+      rcode: RCODE.NOERROR,
+      answers: ptrs.map((data) => ({ owner: "qname", ttl: cfg.ttl, data })),
+      additionals: [],
+      soa: false,
+    };
   }
   if (!inZone(name, cfg.zone)) return { type: "next" };
   const rel = name === cfg.zone ? [] : name.slice(0, -(cfg.zone.length + 1)).split(".");
@@ -66,7 +79,8 @@ export function resolve(data: ZoneSource, cfg: ClusterZoneConfig, name: string, 
   if (!set.exists(name)) return nxdomain();
   const type = TYPE_NAMES[qtype];
   const cname = set.records(name, "CNAME")[0];
-  if (cname && cname.type === "CNAME" && qtype !== QTYPE.CNAME) return chase(data, cfg, name, cname.target, cname, type);
+  if (cname && cname.type === "CNAME" && qtype !== QTYPE.CNAME)
+    return chase(data, cfg, name, cname.target, cname, type);
   const records = type ? set.records(name, type) : [];
   if (!records.length) return nodata();
   return {
@@ -87,14 +101,22 @@ function glue(data: ZoneSource, cfg: ClusterZoneConfig, records: RecordData[]): 
     if (seen.has(r.target)) continue;
     seen.add(r.target);
     const set = data.recordsFor(r.target);
-    for (const rec of [...set.records(r.target, "A"), ...set.records(r.target, "AAAA")]) out.push({ owner: r.target, ttl: cfg.ttl, data: rec });
+    for (const rec of [...set.records(r.target, "A"), ...set.records(r.target, "AAAA")])
+      out.push({ owner: r.target, ttl: cfg.ttl, data: rec });
   }
   return out;
 }
 
 const MAX_CHAIN = 8;
 
-function chase(data: ZoneSource, cfg: ClusterZoneConfig, name: string, firstTarget: string, first: RecordData, type: RecordData["type"] | undefined): Resolution {
+function chase(
+  data: ZoneSource,
+  cfg: ClusterZoneConfig,
+  name: string,
+  firstTarget: string,
+  first: RecordData,
+  type: RecordData["type"] | undefined,
+): Resolution {
   const answers: OwnedRecord[] = [{ owner: "qname", ttl: cfg.ttl, data: first }];
   const seen = new Set([name]);
   let target = firstTarget;
@@ -115,7 +137,13 @@ function chase(data: ZoneSource, cfg: ClusterZoneConfig, name: string, firstTarg
   return { type: "answer", rcode: RCODE.NOERROR, answers, additionals: [], soa: false };
 }
 
-function resolvePod(cfg: ClusterZoneConfig, pods: ZoneSource, label: string, namespace: string, qtype: number): Resolution {
+function resolvePod(
+  cfg: ClusterZoneConfig,
+  pods: ZoneSource,
+  label: string,
+  namespace: string,
+  qtype: number,
+): Resolution {
   if (cfg.pods === "disabled") return nxdomain();
   const ip = ipFromDashed(label);
   if (!ip) return nxdomain();
@@ -123,7 +151,13 @@ function resolvePod(cfg: ClusterZoneConfig, pods: ZoneSource, label: string, nam
   const family = isIP(ip);
   if ((family === 4 && qtype === QTYPE.A) || (family === 6 && qtype === QTYPE.AAAA)) {
     const data: RecordData = { type: family === 4 ? "A" : "AAAA", address: ip };
-    return { type: "answer", rcode: RCODE.NOERROR, answers: [{ owner: "qname", ttl: cfg.ttl, data }], additionals: [], soa: false };
+    return {
+      type: "answer",
+      rcode: RCODE.NOERROR,
+      answers: [{ owner: "qname", ttl: cfg.ttl, data }],
+      additionals: [],
+      soa: false,
+    };
   }
   return nodata();
 }

@@ -66,7 +66,7 @@ function clusterIPRecords(svc: ServiceInfo, base: string): NamedRecord[] {
   return out;
 }
 
-function headlessRecords(svc: ServiceInfo, eps: EndpointsInfo | undefined, base: string): NamedRecord[] {
+function headlessRecords(_svc: ServiceInfo, eps: EndpointsInfo | undefined, base: string): NamedRecord[] {
   const out: NamedRecord[] = [];
   const baseIPs = new Set<string>();
   const hostIPs = new Set<string>();

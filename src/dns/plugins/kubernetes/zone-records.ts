@@ -16,7 +16,9 @@ export function zoneRecords(zone: string, ttl: number, serial: number, nsAddress
   return [
     soaRecord(zone, ttl, serial),
     { name: zone, data: { type: "NS", target: `ns.dns.${zone}` } },
-    ...nsAddresses.map((ip): NamedRecord => ({ name: `ns.dns.${zone}`, data: { type: isIP(ip) === 6 ? "AAAA" : "A", address: ip } })),
+    ...nsAddresses.map(
+      (ip): NamedRecord => ({ name: `ns.dns.${zone}`, data: { type: isIP(ip) === 6 ? "AAAA" : "A", address: ip } }),
+    ),
     { name: `dns-version.${zone}`, data: { type: "TXT", texts: [SCHEMA_VERSION] } },
   ];
 }

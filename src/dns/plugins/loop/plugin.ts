@@ -9,7 +9,7 @@
 import type { DnsPlugin, DnsReply, DnsRequest, Next } from "../../plugin.ts";
 import { RCODE } from "../../wire/constants.ts";
 import { encodeSections } from "../../wire/records.ts";
-import { answeredByUs, makeProbe, PROBE_MARKER, probeOwner, type ProbeQuery } from "./probe.ts";
+import { answeredByUs, makeProbe, PROBE_MARKER, type ProbeQuery, probeOwner } from "./probe.ts";
 
 /** An upstream resolver (same shape as forward's). */
 export interface LoopUpstream {
@@ -18,10 +18,18 @@ export interface LoopUpstream {
 }
 
 /** How one probe exchange ended (the forward path's exchange result, structurally). */
-export type ProbeExchangeResult = { type: "answer"; bytes: Buffer } | { type: "timeout" } | { type: "error"; error: unknown };
+export type ProbeExchangeResult =
+  | { type: "answer"; bytes: Buffer }
+  | { type: "timeout" }
+  | { type: "error"; error: unknown };
 
 /** Sends one query to one upstream and waits for its matching answer (forward's `exchangeUdp`). */
-export type ProbeExchange = (up: LoopUpstream, query: ProbeQuery, timeoutMs: number, signal: AbortSignal) => Promise<ProbeExchangeResult>;
+export type ProbeExchange = (
+  up: LoopUpstream,
+  query: ProbeQuery,
+  timeoutMs: number,
+  signal: AbortSignal,
+) => Promise<ProbeExchangeResult>;
 
 /** What a probe of one upstream found. */
 export type ProbeOutcome =
@@ -95,7 +103,12 @@ export class LoopPlugin implements DnsPlugin {
       else if (result.type === "answer" && answeredByUs(result.bytes)) {
         outcome = { type: "loop", upstream: up, how: "this server answered the probe query sent to it" };
       } else if (result.type === "answer") outcome = { type: "clear", upstream: up };
-      else outcome = { type: "unknown", upstream: up, reason: result.type === "timeout" ? "no answer in time" : String(result.error) };
+      else
+        outcome = {
+          type: "unknown",
+          upstream: up,
+          reason: result.type === "timeout" ? "no answer in time" : String(result.error),
+        };
     } finally {
       this.#pending.delete(query.key);
     }

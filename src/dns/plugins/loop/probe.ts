@@ -47,14 +47,17 @@ export function makeProbe(token: string): ProbeQuery {
 export function probeOwner(key: string, token: string): "none" | "mine" | "other" {
   if (!key.endsWith(PROBE_SUFFIX_KEY)) return "none";
   const tokenAt = RANDOM_LENGTH + 2;
-  const mine = key.length === tokenAt + TOKEN_LENGTH + PROBE_SUFFIX_KEY.length
-    && key.charCodeAt(0) === RANDOM_LENGTH
-    && key.charCodeAt(tokenAt - 1) === TOKEN_LENGTH
-    && key.startsWith(token, tokenAt);
+  const mine =
+    key.length === tokenAt + TOKEN_LENGTH + PROBE_SUFFIX_KEY.length &&
+    key.charCodeAt(0) === RANDOM_LENGTH &&
+    key.charCodeAt(tokenAt - 1) === TOKEN_LENGTH &&
+    key.startsWith(token, tokenAt);
   return mine ? "mine" : "other";
 }
 
 /** Whether an upstream's answer to a probe carries this server's marker (it came back here). */
 export function answeredByUs(bytes: Buffer): boolean {
-  return bytes.length > HEADER_LENGTH && bytes.readUInt16BE(6) > 0 && bytes.includes(PROBE_MARKER, HEADER_LENGTH, "latin1");
+  return (
+    bytes.length > HEADER_LENGTH && bytes.readUInt16BE(6) > 0 && bytes.includes(PROBE_MARKER, HEADER_LENGTH, "latin1")
+  );
 }
