@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
+import { formatHostPort, isLoopback, ListenError, parseHostPort } from "../machinery/host-port.ts";
 import { logger } from "../machinery/log.ts";
 import { ApiError } from "../machinery/status.ts";
 import type { Storage } from "../storage/storage.ts";
@@ -14,7 +15,6 @@ import type { ApiContext } from "./context.ts";
 import { createObject } from "./create.ts";
 import { handleApi } from "./handler.ts";
 import { type ReadyCheck, serveLive, serveReady, versionInfo } from "./health.ts";
-import { hostPort, isLoopback, parseListen } from "./listen-address.ts";
 import { NAMESPACES, SYSTEM_NAMESPACES } from "./namespaces.ts";
 import { sendError, sendJson } from "./respond.ts";
 
@@ -48,13 +48,6 @@ export interface RunningApiServer {
   close(): Promise<void>;
 }
 
-const LISTEN_ERRORS: Record<string, string> = {
-  EADDRINUSE: "address already in use",
-  EACCES: "permission denied",
-  EADDRNOTAVAIL: "address not available",
-  ENOTFOUND: "unknown host",
-};
-
 async function ensureSystemNamespaces(ctx: ApiContext): Promise<void> {
   for (const name of SYSTEM_NAMESPACES) {
     try {
@@ -67,7 +60,7 @@ async function ensureSystemNamespaces(ctx: ApiContext): Promise<void> {
 
 /** Starts the API server: repairs IP reservations, creates the system namespaces, then listens. */
 export async function startApiServer(options: ApiServerOptions): Promise<RunningApiServer> {
-  const { host, port } = parseListen(options.listen);
+  const { host, port } = parseHostPort(options.listen);
   if (!isLoopback(host) && options.tokenFile === undefined) {
     throw new Error(`refusing to listen on ${options.listen} without --token-file`);
   }
@@ -108,15 +101,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, listener)
     : createServer(listener);
   await new Promise<void>((resolve, reject) => {
-    server.once("error", (err: NodeJS.ErrnoException) => {
-      const why = LISTEN_ERRORS[err.code ?? ""] ?? err.message;
-      reject(new Error(`cannot listen on ${options.listen}: ${why}`));
-    });
+    server.once("error", (err) => reject(new ListenError("api server", { host, port }, err)));
     server.listen(port, host, () => resolve());
   });
   const address = server.address();
   const boundPort = address !== null && typeof address === "object" ? address.port : port;
-  const url = `${options.tls ? "https" : "http"}://${hostPort(host, boundPort)}`;
+  const url = `${options.tls ? "https" : "http"}://${formatHostPort({ host, port: boundPort })}`;
   log.info({ url }, "API server listening");
   return {
     url,

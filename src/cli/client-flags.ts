@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { RestClient } from "../client/rest-client.ts";
 import { CliError } from "./errors.ts";
 import { flag, parseUrl } from "./flags.ts";
+import { DEFAULT_DATA_DIR } from "./options/common.ts";
 
 /** Parsed values of {@link addClientFlags}. */
 export interface ClientFlags {
@@ -41,7 +42,7 @@ export function trustOf(flags: ClientFlags): { ca?: string; insecureSkipTlsVerif
   if (!flags.server.startsWith("https:")) return {};
   if (flags.insecureSkipTlsVerify === true) return { insecureSkipTlsVerify: true };
   const given = flags.certificateAuthority;
-  const path = given ?? join(flags.dataDir ?? process.env.KDNS_DATA_DIR ?? "./.kdns", "pki", "ca.crt");
+  const path = given ?? join(flags.dataDir ?? process.env.KDNS_DATA_DIR ?? DEFAULT_DATA_DIR, "pki", "ca.crt");
   if (given === undefined && !existsSync(path)) return {};
   try {
     return { ca: readFileSync(path, "utf8") };

@@ -3,21 +3,32 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { envName, formatHostPort, parseCidr, parseHostPort, parseUpstreams } from "./flags.ts";
-import { systemNameservers } from "./up-flags.ts";
+import { Command } from "commander";
+import { envName, flag, hostPortFlag, parseCidr, parseUpstreams } from "./flags.ts";
+import { systemNameservers } from "./options/dns.ts";
 
 test("env names follow KDNS_<FLAG>", () => {
   assert.equal(envName("--api-listen"), "KDNS_API_LISTEN");
   assert.equal(envName("--server"), "KDNS_SERVER");
 });
 
-test("host:port accepts IPv4, bracketed IPv6 and names; rejects the rest with the value", () => {
-  assert.deepEqual(parseHostPort("127.0.0.1:6443"), { host: "127.0.0.1", port: 6443 });
-  assert.deepEqual(parseHostPort("[::1]:53"), { host: "::1", port: 53 });
-  assert.deepEqual(parseHostPort("localhost:0"), { host: "localhost", port: 0 });
-  assert.equal(formatHostPort({ host: "::1", port: 53 }), "[::1]:53");
-  for (const bad of ["127.0.0.1", "1.2.3.4:70000", ":80", "::1:53", "[zz]:1"])
-    assert.throws(() => parseHostPort(bad), new RegExp(bad.replace(/[[\]]/g, "\\$&")));
+test("a flag is parsed once into its value, whether given, from the environment or by default", () => {
+  const parse = (args: string[], env: Record<string, string> = {}) => {
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    try {
+      const cmd = new Command()
+        .exitOverride()
+        .addOption(flag("--at <host:port>", "x", { default: "127.0.0.1:1", parse: hostPortFlag }));
+      return cmd.parse(args, { from: "user" }).opts()["at"];
+    } finally {
+      process.env = saved;
+    }
+  };
+  assert.deepEqual(parse([]), { host: "127.0.0.1", port: 1 });
+  assert.deepEqual(parse(["--at", "[::1]:2"]), { host: "::1", port: 2 });
+  assert.deepEqual(parse([], { KDNS_AT: "127.0.0.3:3" }), { host: "127.0.0.3", port: 3 });
+  assert.throws(() => parse(["--at", "nope"]), /argument 'nope' is invalid. expected host:port/);
 });
 
 test("CIDRs and upstreams are checked", () => {
@@ -28,6 +39,7 @@ test("CIDRs and upstreams are checked", () => {
     { host: "192.0.2.53", port: 53 },
     { host: "198.51.100.53", port: 5353 },
   ]);
+  assert.deepEqual(parseUpstreams("none"), []);
   assert.throws(() => parseUpstreams("dns.google:53"), /must be an IP/);
 });
 

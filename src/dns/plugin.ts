@@ -50,6 +50,8 @@ export type Next = (req: DnsRequest) => DnsReply | Promise<DnsReply>;
 export interface DnsPlugin {
   readonly name: string;
   serve(req: DnsRequest, next: Next): DnsReply | Promise<DnsReply>;
+  /** Starts what the plugin runs in the background (watches, probes) until `signal` aborts. */
+  start?(signal: AbortSignal): void;
   /** Whether it has what it needs to answer (e.g. its caches synced); default ready. */
   ready?(): boolean;
   /** Stops watches and timers. */

@@ -2,8 +2,8 @@
  * The gateway's public surface: start an engine (nginx or built-in) on a listen address, optionally
  * a SkyDNS publisher, and the controller feeding them from an API server.
  */
-import { isIP } from "node:net";
 import type { RestClient } from "../client/rest-client.ts";
+import { formatHostPort, reachableAddress } from "../machinery/host-port.ts";
 import { startBuiltinEngine } from "./builtin/engine.ts";
 import { runGatewayController } from "./controller.ts";
 import type { GatewayEngine } from "./engine.ts";
@@ -46,16 +46,10 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-/** The address hosts should resolve to when none is configured. */
-export function defaultGatewayAddress(host: string): string {
-  if (host === "0.0.0.0" || host === "::" || host === "") return "127.0.0.1";
-  return isIP(host) !== 0 ? host : "127.0.0.1";
-}
-
 /** Starts the gateway; on failure nothing is left running. */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
-  const gatewayAddress = options.gatewayAddress ?? defaultGatewayAddress(options.host);
-  const listen = isIP(options.host) === 6 ? `[${options.host}]:${options.port}` : `${options.host}:${options.port}`;
+  const gatewayAddress = options.gatewayAddress ?? reachableAddress(options.host);
+  const listen = formatHostPort({ host: options.host, port: options.port });
   const engine: GatewayEngine =
     options.engine === "nginx"
       ? await startNginxEngine({

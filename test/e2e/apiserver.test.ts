@@ -431,7 +431,7 @@ test("bearer tokens, listen errors, and refusing non-loopback without a token fi
       assert.equal((await secured.call("GET", "/version")).status, 200);
       const port = new URL(secured.url).port;
       await assert.rejects(startApiServer({ listen: `127.0.0.1:${port}`, storage }), {
-        message: `cannot listen on 127.0.0.1:${port}: address already in use`,
+        message: `api server: cannot listen on 127.0.0.1:${port}: address already in use`,
       });
     } finally {
       await secured.close();

@@ -146,6 +146,6 @@ test("kdns dns start errors are one line: a taken port, a forwarding loop", asyn
   assert.equal(loop.status, 1);
   assert.equal(
     loop.stderr,
-    `error: --upstream 127.0.0.1:${port} is this DNS server's own address (a forwarding loop); point it at another resolver\n`,
+    `error: dns: upstream 127.0.0.1:${port} is this DNS server's own address (a forwarding loop); point it at another resolver\n`,
   );
 });

@@ -5,11 +5,10 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { startDnsPart } from "../../src/cli/parts/dns.ts";
-import { DEFAULT_ALLOW_RECURSION } from "../../src/cli/parts/dns-flags.ts";
-import { startHealthServer } from "../../src/cli/parts/dns-health.ts";
 import { PartStack } from "../../src/cli/stack.ts";
 import type { InformerSource } from "../../src/client/informer.ts";
+import { startDns } from "../../src/dns/index.ts";
+import { startHealthServer } from "../../src/machinery/health-server.ts";
 import { dig } from "../support/dig.ts";
 
 /** An API whose lists never complete. */
@@ -23,21 +22,12 @@ const neverSyncs = {
 test("unsynced: cluster names are SERVFAIL and /readyz is 503; /healthz is ok", async () => {
   const stack = new PartStack();
   try {
-    const dns = await startDnsPart(
-      {
-        listen: { host: "127.0.0.1", port: 0 },
-        clusterDomain: "cluster.local",
-        upstream: [],
-        gatewayAddresses: ["127.0.0.1"],
-        ttl: 5,
-        pods: "verified",
-        allowRecursion: DEFAULT_ALLOW_RECURSION.split(","),
-        serveStale: 0,
-      },
-      neverSyncs,
-      stack,
-      () => undefined,
-    );
+    const dns = await startDns({
+      source: neverSyncs,
+      listen: { host: "127.0.0.1", port: 0 },
+      gatewayAddresses: ["127.0.0.1"],
+    });
+    stack.push({ name: "dns", close: () => dns.close() });
     const health = await startHealthServer({ host: "127.0.0.1", port: 0 }, dns.ready);
     stack.push({ name: "health", close: () => health.close() });
     for (const name of ["web.default.svc.cluster.local", "nothing.here.svc.cluster.local", "cluster.local"]) {

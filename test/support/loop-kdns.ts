@@ -26,7 +26,7 @@ export async function startKdns(t: Cleanup, port: number, upstreams: Up[], token
     },
   });
   const handler = createHandler(chain([loop, forward], () => assert.fail("forward ends the chain")));
-  const server = await startDnsServer({ listen: `127.0.0.1:${port}`, handler });
+  const server = await startDnsServer({ listen: { host: "127.0.0.1", port }, handler });
   t.after(async () => {
     await loop.close();
     await forward.close();

@@ -1,8 +1,8 @@
 /** `kdns controllers --server URL`: the controllers alone, against a running API server. */
 import { Command } from "commander";
 import { addClientFlags, type ClientFlags, clientOf } from "../client-flags.ts";
-import { startControllerPart } from "../components.ts";
 import { action } from "../errors.ts";
+import { startControllerPart } from "../parts/controllers.ts";
 import { runParts } from "../stack.ts";
 
 /** The `controllers` command. */

@@ -4,46 +4,32 @@
  * runs N worker processes sharing the port (see parts/dns-workers.ts).
  */
 import cluster from "node:cluster";
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
+import { startHealthServer } from "../../machinery/health-server.ts";
+import { formatHostPort, type HostPort } from "../../machinery/host-port.ts";
 import { addClientFlags, type ClientFlags, clientOf } from "../client-flags.ts";
 import { action, CliError, errorLine } from "../errors.ts";
-import { flag, formatHostPort, parseHostPort, parseIp } from "../flags.ts";
-import { checkForwardingLoop, type DnsPartConfig, startDnsPart } from "../parts/dns.ts";
-import { addDnsOptionFlags, dnsOptions } from "../parts/dns-flags.ts";
-import { startHealthServer } from "../parts/dns-health.ts";
+import { flag, hostPortFlag, intFlag } from "../flags.ts";
+import { addDnsFlags, type DnsFlags, dnsListenFlag, dnsOptionsOf } from "../options/dns.ts";
+import { gatewayAddressFlag } from "../options/gateway.ts";
+import { startDnsPart } from "../parts/dns.ts";
 import { startWorkerPool, tellPrimary } from "../parts/dns-workers.ts";
 import { runParts } from "../stack.ts";
-import { parseDomain, parseUpstreamFlag, systemNameservers } from "../up-flags.ts";
 
-type DnsFlags = ClientFlags & Record<string, string | undefined>;
-
-function parseWorkers(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > 256)
-    throw new InvalidArgumentError(`expected a number of workers (1-256), got "${value}"`);
-  return n;
-}
+/** Every flag of `kdns dns`. */
+type DnsCommandFlags = ClientFlags &
+  DnsFlags & { listen: HostPort; healthListen: HostPort; gatewayAddress: string; workers: number };
 
 function say(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-function partConfig(raw: DnsFlags, reusePort: boolean): DnsPartConfig {
-  return {
-    ...dnsOptions(raw),
-    listen: parseHostPort(raw["listen"] ?? "127.0.0.1:1053"),
-    clusterDomain: parseDomain(raw["clusterDomain"] ?? "cluster.local"),
-    upstream: parseUpstreamFlag(raw["upstream"] ?? "none"),
-    gatewayAddresses: [raw["gatewayAddress"] ?? "127.0.0.1"],
-    ...(reusePort ? { reusePort: true } : {}),
-  };
-}
-
-/** A worker process: the DNS part with SO_REUSEPORT, reporting to the primary. */
-async function runWorker(raw: DnsFlags): Promise<void> {
+/** A worker process: DNS with SO_REUSEPORT, reporting to the primary. */
+async function runWorker(flags: DnsCommandFlags): Promise<void> {
   try {
     await runParts(async (stack) => {
-      const dns = await startDnsPart(partConfig(raw, true), clientOf(raw), stack, () => undefined);
+      const options = dnsOptionsOf(flags, clientOf(flags), flags.listen, flags.gatewayAddress);
+      const dns = await startDnsPart({ ...options, reusePort: true }, stack, () => undefined);
       void tellPrimary({ kdns: "listening" });
       let last = false;
       const poll = setInterval(() => {
@@ -66,54 +52,40 @@ export function dnsCommand(): Command {
   const cmd = new Command("dns").description("run the DNS server alone against an API server");
   addClientFlags(cmd);
   cmd
-    .addOption(
-      flag("--listen <host:port>", "DNS listen address (UDP and TCP)", {
-        default: "127.0.0.1:1053",
-        parse: parseHostPort,
-      }),
-    )
+    .addOption(dnsListenFlag("--listen"))
     .addOption(
       flag("--health-listen <host:port>", "address of /healthz and /readyz", {
         default: "127.0.0.1:8181",
-        parse: parseHostPort,
+        parse: hostPortFlag,
       }),
     )
-    .addOption(flag("--cluster-domain <domain>", "cluster DNS zone", { default: "cluster.local", parse: parseDomain }))
+    .addOption(gatewayAddressFlag("127.0.0.1"))
     .addOption(
-      flag("--upstream <servers>", "upstream DNS servers, comma-separated (ip or ip:port), or none", {
-        default: systemNameservers() || "none",
-        parse: parseUpstreamFlag,
+      flag("--workers <n>", "worker processes sharing the port (SO_REUSEPORT)", {
+        default: "1",
+        parse: intFlag("a number of workers", 1, 256),
       }),
-    )
-    .addOption(
-      flag("--gateway-address <ip>", "IP that DNSRecord hosts resolve to", { default: "127.0.0.1", parse: parseIp }),
-    )
-    .addOption(
-      flag("--workers <n>", "worker processes sharing the port (SO_REUSEPORT)", { default: "1", parse: parseWorkers }),
     );
-  addDnsOptionFlags(cmd);
+  addDnsFlags(cmd);
   return cmd.action(
-    action(async (raw: DnsFlags) => {
-      if (cluster.isWorker) return runWorker(raw);
-      const workers = parseWorkers(raw["workers"] ?? "1");
-      const config = partConfig(raw, false);
-      const healthListen = parseHostPort(raw["healthListen"] ?? "127.0.0.1:8181");
+    action(async (flags: DnsCommandFlags) => {
+      if (cluster.isWorker) return runWorker(flags);
       await runParts(async (stack) => {
-        if (workers === 1) {
-          const dns = await startDnsPart(config, clientOf(raw), stack, say);
-          const health = await startHealthServer(healthListen, dns.ready);
-          stack.push({ name: "health", close: () => health.close() });
-          return;
+        let ready: () => boolean;
+        if (flags.workers === 1) {
+          const options = dnsOptionsOf(flags, clientOf(flags), flags.listen, flags.gatewayAddress);
+          ready = (await startDnsPart(options, stack, say)).ready;
+        } else {
+          if (flags.listen.port === 0)
+            throw new CliError("--workers above 1 needs a fixed --listen port (workers share it)");
+          const pool = await startWorkerPool(flags.workers, say);
+          stack.push({ name: "dns workers", close: () => pool.close() });
+          say(
+            `kdns: dns server listening on ${formatHostPort(flags.listen)} (udp, tcp) for ${flags.clusterDomain} with ${flags.workers} workers`,
+          );
+          ready = pool.ready;
         }
-        if (config.listen.port === 0)
-          throw new CliError("--workers above 1 needs a fixed --listen port (workers share it)");
-        checkForwardingLoop(config.listen, config.upstream);
-        const pool = await startWorkerPool(workers, say);
-        stack.push({ name: "dns workers", close: () => pool.close() });
-        say(
-          `kdns: dns server listening on ${formatHostPort(config.listen)} (udp, tcp) for ${config.clusterDomain} with ${workers} workers`,
-        );
-        const health = await startHealthServer(healthListen, pool.ready);
+        const health = await startHealthServer(flags.healthListen, ready);
         stack.push({ name: "health", close: () => health.close() });
       });
     }),

@@ -5,10 +5,11 @@
  */
 import { isIP } from "node:net";
 import { Command, InvalidArgumentError } from "commander";
+import { type HostPort, reachableAddress } from "../../machinery/host-port.ts";
 import { isDNS1123Label } from "../../machinery/validate-names.ts";
 import { action } from "../errors.ts";
-import { flag, parseHostPort, parseIp } from "../flags.ts";
-import { parseDomain } from "../up-flags.ts";
+import { flag, parseIp } from "../flags.ts";
+import { clusterDomainFlag, dnsListenFlag } from "../options/dns.ts";
 
 /** What goes into the file. */
 export interface ResolvConfInput {
@@ -36,14 +37,6 @@ export function renderResolvConf(input: ResolvConfInput): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** A wildcard listen address is reached on loopback of the same family. */
-export function reachableAddress(host: string): string {
-  if (host === "0.0.0.0") return "127.0.0.1";
-  if (host === "::") return "::1";
-  if (host === "localhost") return "127.0.0.1";
-  return host;
-}
-
 function parseNamespace(value: string): string {
   const errs = isDNS1123Label(value);
   if (errs.length) throw new InvalidArgumentError(`namespace "${value}" is not valid: ${errs.join("; ")}`);
@@ -53,7 +46,7 @@ function parseNamespace(value: string): string {
 interface ResolvConfFlags {
   namespace: string;
   dnsAddress?: string;
-  dnsListen: string;
+  dnsListen: HostPort;
   clusterDomain: string;
 }
 
@@ -67,13 +60,11 @@ export function resolvConfCommand(): Command {
         parse: parseIp,
       }),
     )
-    .addOption(
-      flag("--dns-listen <host:port>", "where kdns DNS listens", { default: "127.0.0.1:1053", parse: parseHostPort }),
-    )
-    .addOption(flag("--cluster-domain <domain>", "cluster DNS zone", { default: "cluster.local", parse: parseDomain }))
+    .addOption(dnsListenFlag("--dns-listen"))
+    .addOption(clusterDomainFlag())
     .action(
       action(async (flags: ResolvConfFlags) => {
-        const listen = parseHostPort(flags.dnsListen);
+        const listen = flags.dnsListen;
         const nameserver = flags.dnsAddress ?? reachableAddress(listen.host);
         if (isIP(nameserver) === 0)
           throw new InvalidArgumentError(
@@ -82,7 +73,7 @@ export function resolvConfCommand(): Command {
         // An explicit --dns-address is the address clients reach on port 53; only the listen port can disagree.
         const port = flags.dnsAddress ? 53 : listen.port;
         process.stdout.write(
-          renderResolvConf({ namespace: flags.namespace, nameserver, port, zone: parseDomain(flags.clusterDomain) }),
+          renderResolvConf({ namespace: flags.namespace, nameserver, port, zone: flags.clusterDomain }),
         );
       }),
     );

@@ -1,23 +1,55 @@
-/** `kdns up`: every part in one process, until SIGINT/SIGTERM. */
+/** `kdns up`: storage, the API server, the controllers, DNS and the gateway in one process, until SIGINT/SIGTERM. */
 import { Command } from "commander";
-import { startAll } from "../components.ts";
+import { RestClient } from "../../client/rest-client.ts";
 import { action } from "../errors.ts";
-import { runParts } from "../stack.ts";
-import { addApiFlags, addDnsGatewayFlags, type RawUpFlags, upConfig } from "../up-flags.ts";
+import { type ApiFlags, addApiFlags, checkApiFlags } from "../options/api.ts";
+import { addDnsFlags, type DnsFlags, dnsListenFlag, dnsOptionsOf } from "../options/dns.ts";
+import { addGatewayFlags, type GatewayFlags, gatewayAddressOf } from "../options/gateway.ts";
+import { firstToken, startApiPart } from "../parts/api.ts";
+import { startControllerPart } from "../parts/controllers.ts";
+import { startDnsPart } from "../parts/dns.ts";
+import { startGatewayPart } from "../parts/gateway.ts";
+import type { Say } from "../parts/types.ts";
+import { type PartStack, runParts } from "../stack.ts";
+import { clientUrl, writeKubeconfig } from "./kubeconfig.ts";
+
+/** Every flag of `kdns up`. */
+type UpFlags = ApiFlags & DnsFlags & GatewayFlags & { dnsListen: ApiFlags["apiListen"] };
 
 function say(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
+/** Starts every part in dependency order; each one's readiness joins the API server's /readyz. */
+async function startAll(flags: UpFlags, stack: PartStack, say: Say): Promise<void> {
+  const api = await startApiPart(flags, stack, say);
+  const token = flags.tokenFile !== undefined ? await firstToken(flags.tokenFile) : undefined;
+  const client = new RestClient({
+    server: clientUrl(api.url),
+    ...(token !== undefined ? { token } : {}),
+    ...api.trust,
+  });
+  say(`kdns: kubeconfig written to ${await writeKubeconfig(flags.dataDir, api.url, token, api.kubeconfigCa)}`);
+  api.addReadyCheck("controllers", await startControllerPart(client, stack, say));
+  const dns = await startDnsPart(dnsOptionsOf(flags, client, flags.dnsListen, gatewayAddressOf(flags)), stack, say);
+  api.addReadyCheck("dns", dns.ready);
+  const gatewaySynced = await startGatewayPart(flags, client, stack, say);
+  if (gatewaySynced) api.addReadyCheck("gateway", gatewaySynced);
+}
+
 /** The `up` command. */
 export function upCommand(): Command {
-  const cmd = new Command("up").description("run storage, the API server and the controllers in one process");
+  const cmd = new Command("up").description(
+    "run storage, the API server, the controllers, DNS and the gateway in one process",
+  );
   addApiFlags(cmd);
-  addDnsGatewayFlags(cmd);
+  cmd.addOption(dnsListenFlag("--dns-listen"));
+  addDnsFlags(cmd);
+  addGatewayFlags(cmd, true);
   return cmd.action(
-    action(async (raw: RawUpFlags) => {
-      const config = upConfig(raw);
-      await runParts((stack) => startAll(config, stack, say));
+    action(async (flags: UpFlags) => {
+      checkApiFlags(flags);
+      await runParts((stack) => startAll(flags, stack, say));
     }),
   );
 }

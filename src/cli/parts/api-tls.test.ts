@@ -3,8 +3,16 @@ import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { upConfig } from "../up-flags.ts";
+import { Command } from "commander";
+import { type ApiFlags, addApiFlags, checkApiFlags } from "../options/api.ts";
 import { apiTls } from "./api-tls.ts";
+
+/** The API flags as `kdns apiserver ARGS` parses them. */
+function apiFlags(...args: string[]): ApiFlags {
+  const cmd = addApiFlags(new Command()).exitOverride();
+  cmd.parse(args, { from: "user" });
+  return checkApiFlags(cmd.opts<ApiFlags>());
+}
 
 let dir: string;
 before(async () => {
@@ -16,28 +24,28 @@ after(async () => {
 });
 
 test("--tls-cert-file and --tls-private-key-file go together", () => {
-  assert.throws(() => upConfig({ tlsCertFile: "c.pem" }), /go together, got only --tls-cert-file/);
-  assert.throws(() => upConfig({ tlsPrivateKeyFile: "k.pem" }), /go together, got only --tls-private-key-file/);
+  assert.throws(() => apiFlags("--tls-cert-file", "c.pem"), /go together, got only --tls-cert-file/);
+  assert.throws(() => apiFlags("--tls-private-key-file", "k.pem"), /go together, got only --tls-private-key-file/);
   assert.deepEqual(
-    [upConfig({ tlsCertFile: "c", tlsPrivateKeyFile: "k" }).tlsCertFile, upConfig({}).tlsCertFile],
+    [apiFlags("--tls-cert-file", "c", "--tls-private-key-file", "k").tlsCertFile, apiFlags().tlsCertFile],
     ["c", undefined],
   );
 });
 
 test("no token and no certificate: plain http", async () => {
-  assert.equal(await apiTls(upConfig({ dataDir: join(dir, "plain") })), undefined);
+  assert.equal(await apiTls(apiFlags("--data-dir", join(dir, "plain"))), undefined);
 });
 
 test("a token without certificates: a CA and serving certificate generated in <data-dir>/pki", async () => {
   const tls = await apiTls(
-    upConfig({ dataDir: join(dir, "gen"), tokenFile: join(dir, "tokens"), apiListen: "127.0.0.5:6443" }),
+    apiFlags("--data-dir", join(dir, "gen"), "--token-file", join(dir, "tokens"), "--api-listen", "127.0.0.5:6443"),
   );
   assert.ok(tls);
   assert.equal(tls.trust.ca, tls.kubeconfigCa);
   assert.match(tls.cert, /BEGIN CERTIFICATE/);
   assert.equal((await stat(join(dir, "gen", "pki", "apiserver.key"))).mode & 0o777, 0o600);
   const again = await apiTls(
-    upConfig({ dataDir: join(dir, "gen"), tokenFile: join(dir, "tokens"), apiListen: "127.0.0.5:6443" }),
+    apiFlags("--data-dir", join(dir, "gen"), "--token-file", join(dir, "tokens"), "--api-listen", "127.0.0.5:6443"),
   );
   assert.equal(again?.cert, tls.cert, "reused on the next start");
 });
@@ -45,10 +53,12 @@ test("a token without certificates: a CA and serving certificate generated in <d
 test("given certificate files are served as they are; a missing one is a clear error", async () => {
   await writeFile(join(dir, "c.pem"), "CERT");
   await writeFile(join(dir, "k.pem"), "KEY");
-  const tls = await apiTls(upConfig({ tlsCertFile: join(dir, "c.pem"), tlsPrivateKeyFile: join(dir, "k.pem") }));
+  const tls = await apiTls(
+    apiFlags("--tls-cert-file", join(dir, "c.pem"), "--tls-private-key-file", join(dir, "k.pem")),
+  );
   assert.deepEqual([tls?.cert, tls?.key, tls?.kubeconfigCa], ["CERT", "KEY", "CERT"]);
   await assert.rejects(
-    apiTls(upConfig({ tlsCertFile: join(dir, "nope.pem"), tlsPrivateKeyFile: join(dir, "k.pem") })),
+    apiTls(apiFlags("--tls-cert-file", join(dir, "nope.pem"), "--tls-private-key-file", join(dir, "k.pem"))),
     /cannot read --tls-cert-file ".*nope\.pem": ENOENT/,
   );
 });

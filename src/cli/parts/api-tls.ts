@@ -5,13 +5,14 @@
  * else none (plain http on loopback).
  */
 import { readFile } from "node:fs/promises";
-import { networkInterfaces } from "node:os";
+import { isIP } from "node:net";
 import { join } from "node:path";
 import { ensurePki } from "../../apiserver/pki/ensure-pki.ts";
 import { servingSans } from "../../apiserver/pki/sans.ts";
 import type { TlsTrust } from "../../client/transport.ts";
+import { localAddresses } from "../../machinery/host-port.ts";
 import { CliError } from "../errors.ts";
-import type { UpConfig } from "../up-flags.ts";
+import type { ApiFlags } from "../options/api.ts";
 
 /** The API server's certificate, and how clients should trust it. */
 export interface ApiTls {
@@ -32,14 +33,16 @@ async function readFlagFile(flagName: string, path: string): Promise<string> {
 }
 
 function machineAddresses(): string[] {
-  return Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address.replace(/%.*$/, "")));
+  return [...localAddresses()].filter((a) => isIP(a) !== 0);
 }
 
 /** Resolves the API server's TLS set-up from the flags; undefined means plain http. */
-export async function apiTls(config: UpConfig): Promise<ApiTls | undefined> {
-  if (config.tlsCertFile !== undefined && config.tlsKeyFile !== undefined) {
+export async function apiTls(
+  config: Pick<ApiFlags, "tlsCertFile" | "tlsPrivateKeyFile" | "tokenFile" | "dataDir" | "apiListen">,
+): Promise<ApiTls | undefined> {
+  if (config.tlsCertFile !== undefined && config.tlsPrivateKeyFile !== undefined) {
     const cert = await readFlagFile("--tls-cert-file", config.tlsCertFile);
-    const key = await readFlagFile("--tls-private-key-file", config.tlsKeyFile);
+    const key = await readFlagFile("--tls-private-key-file", config.tlsPrivateKeyFile);
     // In-process clients dial the socket this process itself bound, so there is no one to
     // impersonate, and a user's certificate need not name 127.0.0.1: they skip verification.
     // kubectl (Go) accepts the served certificate itself as trust anchor, so it goes in the kubeconfig.

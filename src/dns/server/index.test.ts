@@ -33,7 +33,7 @@ const servers: RunningDnsServer[] = [];
 after(async () => {
   for (const s of servers) await s.close();
 });
-async function start(listen = "127.0.0.1:0", tcp = {}): Promise<RunningDnsServer> {
+async function start(listen = { host: "127.0.0.1", port: 0 }, tcp = {}): Promise<RunningDnsServer> {
   const s = await startDnsServer({ listen, handler, tcp });
   servers.push(s);
   return s;
@@ -85,7 +85,7 @@ async function tcpOpen(
 
 test("UDP and TCP answer on the same port, IPv4 and IPv6", async () => {
   for (const host of ["127.0.0.1", "::1"]) {
-    const s = await start(host.includes(":") ? `[${host}]:0` : `${host}:0`);
+    const s = await start({ host, port: 0 });
     const a = await udpAsk(host, s.address.port, q("x.test"));
     assert.equal((a.answers?.[0] as { data: string }).data, "192.0.2.1");
     const c = await tcpOpen(s.address.port, host);
@@ -141,7 +141,7 @@ for (const length of [0, 1, 11]) {
 }
 
 test("TCP: idle and read timeouts close connections", async () => {
-  const s = await start("127.0.0.1:0", { idleTimeoutMs: 100, readTimeoutMs: 100 });
+  const s = await start({ host: "127.0.0.1", port: 0 }, { idleTimeoutMs: 100, readTimeoutMs: 100 });
   const idle = await tcpOpen(s.address.port);
   const stalled = await tcpOpen(s.address.port);
   stalled.sock.write(Buffer.from([0xff, 0xff, ...Array(10).fill(1)]));
@@ -151,7 +151,7 @@ test("TCP: idle and read timeouts close connections", async () => {
 });
 
 test("TCP: connections over the cap are closed, the others still served", async () => {
-  const s = await start("127.0.0.1:0", { maxConnections: 5 });
+  const s = await start({ host: "127.0.0.1", port: 0 }, { maxConnections: 5 });
   const conns: Awaited<ReturnType<typeof tcpOpen>>[] = [];
   for (let i = 0; i < 8; i++) conns.push(await tcpOpen(s.address.port));
   await waitFor(() => conns.filter((c) => c.closed()).length === 3, { what: "3 closed" });
@@ -163,8 +163,11 @@ test("TCP: connections over the cap are closed, the others still served", async 
 
 test("a taken port rejects with one line naming the address", async () => {
   const s = await start();
-  await assert.rejects(startDnsServer({ listen: `127.0.0.1:${s.address.port}`, handler }), (err: Error) => {
-    assert.equal(err.message, `dns: cannot listen on 127.0.0.1:${s.address.port} (udp): address already in use`);
-    return true;
-  });
+  await assert.rejects(
+    startDnsServer({ listen: { host: "127.0.0.1", port: s.address.port }, handler }),
+    (err: Error) => {
+      assert.equal(err.message, `dns: cannot listen on 127.0.0.1:${s.address.port} (udp): address already in use`);
+      return true;
+    },
+  );
 });

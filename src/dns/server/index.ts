@@ -2,7 +2,7 @@
  * The DNS server: UDP and TCP listeners on one address and port, both answering through one
  * {@link MessageHandler}. A failed bind rejects with one line naming the address.
  */
-import { parseListen } from "../../apiserver/listen-address.ts";
+import { type HostPort, ListenError } from "../../machinery/host-port.ts";
 import { logger } from "../../machinery/log.ts";
 import type { MessageHandler } from "./handler.ts";
 import { listenTcp, type TcpLimits, type TcpListener } from "./tcp.ts";
@@ -13,8 +13,8 @@ export type { TcpLimits } from "./tcp.ts";
 
 /** Options of {@link startDnsServer}. */
 export interface DnsServerOptions {
-  /** `host:port` or `[v6]:port`; port 0 picks a free port (the same for UDP and TCP). */
-  listen: string;
+  /** Port 0 picks a free port (the same for UDP and TCP). */
+  listen: HostPort;
   handler: MessageHandler;
   tcp?: TcpLimits;
   /** Bind with SO_REUSEPORT so worker processes share the port. */
@@ -24,39 +24,16 @@ export interface DnsServerOptions {
 /** A running server. */
 export interface RunningDnsServer {
   /** Where it listens (UDP and TCP share it). */
-  address: { host: string; port: number };
+  address: HostPort;
   /** Open TCP connections. */
   tcpConnections(): number;
   close(): Promise<void>;
 }
 
-/** A listen failure, with the errno code (EADDRINUSE …) kept for callers. */
-export class DnsListenError extends Error {
-  readonly code: string | undefined;
-  constructor(message: string, code: string | undefined) {
-    super(message);
-    this.name = "DnsListenError";
-    this.code = code;
-  }
-}
-
-const REASONS: Record<string, string> = {
-  EADDRINUSE: "address already in use",
-  EADDRNOTAVAIL: "address not available",
-  EACCES: "permission denied",
-};
-
-function listenError(proto: string, host: string, port: number, err: unknown): DnsListenError {
-  const code = (err as NodeJS.ErrnoException).code;
-  const where = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
-  const why = (code && REASONS[code]) ?? (err instanceof Error ? err.message : String(err));
-  return new DnsListenError(`dns: cannot listen on ${where} (${proto}): ${why}`, code);
-}
-
 /** Starts the UDP and TCP listeners; resolves once both are bound. */
 export async function startDnsServer(options: DnsServerOptions): Promise<RunningDnsServer> {
   const log = logger("dns");
-  const { host, port } = parseListen(options.listen);
+  const { host, port } = options.listen;
   const reuse = options.reusePort ? { reusePort: true } : {};
   // With port 0, UDP picks the port and TCP takes the same one; if TCP finds it taken, try again.
   for (let attempt = 0; ; attempt++) {
@@ -64,7 +41,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<Running
     try {
       udp = await listenUdp({ host, port, handler: options.handler, log, ...reuse });
     } catch (err) {
-      throw listenError("udp", host, port, err);
+      throw new ListenError("dns", { host, port }, err, "udp");
     }
     let tcp: TcpListener;
     try {
@@ -72,7 +49,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<Running
     } catch (err) {
       await udp.close();
       if (port === 0 && attempt < 5 && (err as NodeJS.ErrnoException).code === "EADDRINUSE") continue;
-      throw listenError("tcp", host, udp.port, err);
+      throw new ListenError("dns", { host, port: udp.port }, err, "tcp");
     }
     log.info({ host, port: udp.port }, "dns server listening");
     return {

@@ -225,7 +225,7 @@ test("an upstream that is this server is refused: a forwarding loop", () => {
         upstreams: [{ host: "127.0.0.1", port: 1053 }],
         selfAddresses: [{ host: "127.0.0.1", port: 1053 }],
       }),
-    /forwarding loop: upstream 127.0.0.1:1053 is this server/,
+    /upstream 127.0.0.1:1053 is this DNS server.s own address \(a forwarding loop\)/,
   );
   assert.throws(
     () => new ForwardPlugin({ upstreams: [{ host: "::1", port: 53 }], selfAddresses: [{ host: "::", port: 53 }] }),
@@ -238,6 +238,15 @@ test("an upstream that is this server is refused: a forwarding loop", () => {
         selfAddresses: [{ host: "0.0.0.0", port: 53 }],
       }),
     /forwarding loop/,
+  );
+  assert.throws(
+    () =>
+      new ForwardPlugin({
+        upstreams: [{ host: "127.0.0.2", port: 53 }],
+        selfAddresses: [{ host: "0.0.0.0", port: 53 }],
+      }),
+    /forwarding loop/,
+    "all of 127.0.0.0/8 reaches a wildcard listener",
   );
   assert.throws(() => new ForwardPlugin({ upstreams: [] }), /at least one upstream/);
   const ok = new ForwardPlugin({

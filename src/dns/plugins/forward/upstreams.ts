@@ -3,37 +3,20 @@
  * answers again, like CoreDNS forward's health checks without the probing), and the check that
  * kdns never forwards to itself.
  */
-import { networkInterfaces } from "node:os";
+import { formatHostPort, normalizeHost, reaches } from "../../../machinery/host-port.ts";
 import type { Upstream } from "./exchange.ts";
 
-const normalize = (host: string): string => {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, "");
-  return h.startsWith("::ffff:") && h.includes(".") ? h.slice(7) : h;
-};
-
-const isWildcard = (host: string): boolean => host === "0.0.0.0" || host === "::" || host === "";
-
-function localAddresses(): Set<string> {
-  const out = new Set<string>(["127.0.0.1", "::1", "localhost"]);
-  for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) out.add(normalize(a.address));
-  return out;
-}
-
 /**
- * Throws "forwarding loop: upstream X is this server" when an upstream is one of this server's
- * listen addresses (a wildcard listener matches every local address on its port).
+ * Throws when an upstream is this server itself (a wildcard listener hears every local address
+ * on its port, and sending to a wildcard address reaches this host): every forwarded query would
+ * come back here until it timed out.
  */
 export function assertNoLoop(upstreams: readonly Upstream[], self: readonly Upstream[]): void {
-  let local: Set<string> | undefined;
   for (const up of upstreams) {
-    const host = normalize(up.host);
-    for (const s of self) {
-      if (s.port !== up.port) continue;
-      const selfHost = normalize(s.host);
-      // Sending to 0.0.0.0 or :: reaches this host, and a wildcard listener hears every local address.
-      const same =
-        selfHost === host || isWildcard(host) || (isWildcard(selfHost) && (local ??= localAddresses()).has(host));
-      if (same) throw new Error(`forwarding loop: upstream ${up.host}:${up.port} is this server`);
+    if (self.some((s) => reaches(up, s))) {
+      throw new Error(
+        `dns: upstream ${formatHostPort(up)} is this DNS server's own address (a forwarding loop); point it at another resolver`,
+      );
     }
   }
 }
@@ -69,7 +52,7 @@ export class UpstreamSet {
 
   /** Takes the upstream at `host:port` out of the order for good; false when unknown or already out. */
   markLooped(up: Upstream): boolean {
-    const i = this.#all.findIndex((u) => u.port === up.port && normalize(u.host) === normalize(up.host));
+    const i = this.#all.findIndex((u) => u.port === up.port && normalizeHost(u.host) === normalizeHost(up.host));
     if (i < 0 || this.#looped[i]) return false;
     this.#looped[i] = true;
     this.#reorder();

@@ -1,11 +1,10 @@
 /**
- * `/healthz` and `/readyz` of `kdns dns` (CoreDNS's health and ready plugins): alive while the
- * process serves HTTP; ready once the DNS data has synced, so a load balancer sends queries
- * only to replicas that answer from a full index.
+ * `/healthz` and `/readyz` of a component running alone (CoreDNS's health and ready plugins):
+ * alive while the process serves HTTP; ready once the component's data has synced, so a load
+ * balancer sends traffic only to replicas that answer from a full cache.
  */
 import { createServer } from "node:http";
-import { CliError } from "../errors.ts";
-import { formatHostPort, type HostPort } from "../flags.ts";
+import { type HostPort, ListenError } from "./host-port.ts";
 
 /** A running health endpoint. */
 export interface HealthServer {
@@ -13,8 +12,11 @@ export interface HealthServer {
   close(): Promise<void>;
 }
 
-/** Serves `/healthz` (always ok) and `/readyz` (200 when `ready()`, else 503). */
-export async function startHealthServer(listen: HostPort, ready: () => boolean): Promise<HealthServer> {
+/**
+ * Serves `/healthz` and `/livez` (always ok) and `/readyz` (200 when `ready()`, else 503 saying
+ * `<part>: not synced`). Rejects with a {@link ListenError} when the address cannot be bound.
+ */
+export async function startHealthServer(listen: HostPort, ready: () => boolean, part = "dns"): Promise<HealthServer> {
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     const send = (code: number, text: string): void => {
@@ -22,14 +24,11 @@ export async function startHealthServer(listen: HostPort, ready: () => boolean):
       res.end(text);
     };
     if (path === "/healthz" || path === "/livez") return send(200, "ok");
-    if (path === "/readyz") return ready() ? send(200, "ok") : send(503, "dns: not synced\n");
+    if (path === "/readyz") return ready() ? send(200, "ok") : send(503, `${part}: not synced\n`);
     send(404, "not found\n");
   });
   await new Promise<void>((resolve, reject) => {
-    server.once("error", (err: NodeJS.ErrnoException) => {
-      const why = err.code === "EADDRINUSE" ? "address already in use" : err.message;
-      reject(new CliError(`health: cannot listen on ${formatHostPort(listen)}: ${why}`));
-    });
+    server.once("error", (err) => reject(new ListenError("health", listen, err)));
     server.listen(listen.port, listen.host, () => resolve());
   });
   const addr = server.address();

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { startForwardingStub } from "../../../test/support/forwarding-stub.ts";
-import { freePort } from "../../../test/support/free-port.ts";
-import { startKdns } from "../../../test/support/loop-kdns.ts";
-import { waitFor } from "../../../test/support/wait-for.ts";
-import type { LoopPlugin } from "../../dns/plugins/loop/plugin.ts";
-import type { Logger } from "../../machinery/log.ts";
-import { checkLoopsAtStart } from "./dns-loop.ts";
-import type { DnsChain } from "./dns-plugins.ts";
+import { startForwardingStub } from "../../test/support/forwarding-stub.ts";
+import { freePort } from "../../test/support/free-port.ts";
+import { startKdns } from "../../test/support/loop-kdns.ts";
+import { waitFor } from "../../test/support/wait-for.ts";
+import type { Logger } from "../machinery/log.ts";
+import type { DnsChain } from "./chain.ts";
+import { checkLoopsAtStart } from "./loop-check.ts";
+import type { LoopPlugin } from "./plugins/loop/plugin.ts";
 
 const asChain = (loop: LoopPlugin): DnsChain =>
   ({ probeLoops: (s: AbortSignal) => loop.probe(s) }) as unknown as DnsChain;
@@ -24,7 +24,7 @@ test("a loop found while starting refuses the start with one line", async (t) =>
   const kdns = await startKdns(t, port, [{ host: stub.host, port: stub.port }], "eeeeeeeeee");
   const { log, lines } = fakeLog();
   await assert.rejects(checkLoopsAtStart(asChain(kdns.loop), log, new AbortController().signal), {
-    name: "CliError",
+    name: "ForwardingLoopError",
     message: `dns: forwarding loop through upstream 127.0.0.1:${stub.port}: the probe query came back to this server; refusing to start: point --upstream at a resolver that does not forward to kdns`,
   });
   assert.deepEqual(lines, []);

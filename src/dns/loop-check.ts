@@ -1,19 +1,15 @@
 /**
- * Forwarding-loop detection when the DNS part starts (issue 3: "detect a forwarding loop and
- * refuse to start or stop forwarding to it"). Once the server listens, every upstream is probed;
+ * Forwarding-loop detection when the DNS server starts. Once it listens, every upstream is probed;
  * a loop found within the first moments refuses the start with one line, as CoreDNS's loop plugin
  * does. A probe still waiting then (a slow or dead upstream) goes on in the background, and a loop
  * it finds later is logged once while forwarding to that upstream stops (forward.markLooped).
  */
 import { setTimeout as delay } from "node:timers/promises";
-import type { ProbeOutcome } from "../../dns/plugins/loop/plugin.ts";
-import type { Logger } from "../../machinery/log.ts";
-import { CliError } from "../errors.ts";
-import { formatHostPort } from "../flags.ts";
-import type { DnsChain } from "./dns-plugins.ts";
-
-/** How long the start waits for the loop probes before serving anyway. */
-export const LOOP_CHECK_WAIT_MS = 1000;
+import { formatHostPort } from "../machinery/host-port.ts";
+import type { Logger } from "../machinery/log.ts";
+import type { DnsChain } from "./chain.ts";
+import { DNS_DEFAULTS } from "./options.ts";
+import type { ProbeOutcome } from "./plugins/loop/plugin.ts";
 
 type Loop = Extract<ProbeOutcome, { type: "loop" }>;
 
@@ -22,15 +18,25 @@ export function loopLine(loop: Loop): string {
   return `dns: forwarding loop through upstream ${formatHostPort(loop.upstream)}: ${loop.how}`;
 }
 
+/** A start refused because an upstream forwards back to this server. */
+export class ForwardingLoopError extends Error {
+  constructor(loops: readonly Loop[]) {
+    super(
+      `${loops.map(loopLine).join("; ")}; refusing to start: point --upstream at a resolver that does not forward to kdns`,
+    );
+    this.name = "ForwardingLoopError";
+  }
+}
+
 /**
- * Probes the chain's upstreams; throws a CliError when one loops within `waitMs`. Later loops are
- * logged at error level. Resolves at once when the chain does not forward.
+ * Probes the chain's upstreams; throws a {@link ForwardingLoopError} when one loops within
+ * `waitMs`. Later loops are logged at error level. Resolves at once when the chain does not forward.
  */
 export async function checkLoopsAtStart(
-  chain: DnsChain,
+  chain: Pick<DnsChain, "probeLoops">,
   log: Logger,
   signal: AbortSignal,
-  waitMs = LOOP_CHECK_WAIT_MS,
+  waitMs: number = DNS_DEFAULTS.loopCheckWaitMs,
 ): Promise<void> {
   if (!chain.probeLoops) return;
   const probing = chain.probeLoops(signal);
@@ -42,11 +48,7 @@ export async function checkLoopsAtStart(
   timer.abort();
   if (early) {
     const loops = early.filter((o): o is Loop => o.type === "loop");
-    if (loops.length > 0) {
-      throw new CliError(
-        `${loops.map(loopLine).join("; ")}; refusing to start: point --upstream at a resolver that does not forward to kdns`,
-      );
-    }
+    if (loops.length > 0) throw new ForwardingLoopError(loops);
     return;
   }
   probing.then(

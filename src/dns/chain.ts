@@ -1,0 +1,107 @@
+/**
+ * Builds the DNS plugin chain from options: each plugin from its settings, then the one fixed
+ * order of plugins/order.ts. Nothing here does IO; `start` starts every plugin that runs
+ * something. Without upstreams there is no cache or forward: names nobody owns get SERVFAIL.
+ */
+import { isIP } from "node:net";
+import type { InformerSource } from "../client/informer.ts";
+import { type HostPort, isWildcard } from "../machinery/host-port.ts";
+import type { PodMode } from "./options.ts";
+import { chain, type DnsPlugin, type Next } from "./plugin.ts";
+import { RecursionAclPlugin } from "./plugins/acl/plugin.ts";
+import { CachePlugin } from "./plugins/cache/plugin.ts";
+import { exchangeUdp } from "./plugins/forward/exchange.ts";
+import { ForwardPlugin } from "./plugins/forward/plugin.ts";
+import { HostsPlugin } from "./plugins/hosts/plugin.ts";
+import { KubernetesPlugin } from "./plugins/kubernetes/plugin.ts";
+import { LoopPlugin, type ProbeOutcome } from "./plugins/loop/plugin.ts";
+import { instanceToken } from "./plugins/loop/token.ts";
+import { inPluginOrder } from "./plugins/order.ts";
+import { RCODE } from "./wire/constants.ts";
+
+/** What the chain is built from: {@link DnsOptions} with every default filled in. */
+export interface ChainConfig {
+  source: InformerSource;
+  listen: HostPort;
+  clusterDomain: string;
+  upstream: readonly HostPort[];
+  ttl: number;
+  pods: PodMode;
+  allowRecursion: readonly string[];
+  serveStale: number;
+  gatewayAddresses: readonly string[];
+  forwardTimeoutMs?: number;
+}
+
+/** The built chain and its plugins. */
+export interface DnsChain {
+  plugins: DnsPlugin[];
+  next: Next;
+  /** Starts every plugin that runs something (watches, probes) until `signal` aborts. */
+  start(signal: AbortSignal): void;
+  /** Every plugin ready (informers synced). */
+  ready(): boolean;
+  close(): Promise<void>;
+  /**
+   * Probes every upstream for a forwarding loop (the loop plugin); a looping upstream is no longer
+   * forwarded to. Absent without upstreams.
+   */
+  probeLoops?: (signal: AbortSignal) => Promise<ProbeOutcome[]>;
+}
+
+/** The end of the chain: a name nobody owns and nowhere to forward it (no upstreams). */
+const servfail: Next = () => ({ type: "answer", rcode: RCODE.SERVFAIL, authoritative: false, sections: undefined });
+
+/** The listen IP published as the zone's nameserver, unless it is a wildcard address. */
+function nsAddresses(listen: HostPort): string[] {
+  return isIP(listen.host) !== 0 && !isWildcard(listen.host) ? [listen.host] : [];
+}
+
+/** Builds the plugins in order; throws for a bad setting or an upstream that is this server. */
+export function buildChain(config: ChainConfig): DnsChain {
+  const { source } = config;
+  const plugins: DnsPlugin[] = [
+    new KubernetesPlugin({
+      source,
+      zone: config.clusterDomain,
+      ttl: config.ttl,
+      pods: config.pods,
+      nsAddresses: nsAddresses(config.listen),
+    }),
+    new HostsPlugin({ source, addresses: [...config.gatewayAddresses], ttl: config.ttl }),
+    new RecursionAclPlugin({ allow: [...config.allowRecursion] }),
+  ];
+  let loop: LoopPlugin | undefined;
+  if (config.upstream.length > 0) {
+    const upstreams = config.upstream.map((u) => ({ host: u.host, port: u.port }));
+    const timeout = config.forwardTimeoutMs !== undefined ? { timeoutMs: config.forwardTimeoutMs } : {};
+    // With port 0 the port is not known yet, and a free port cannot be an upstream's.
+    const forward = new ForwardPlugin({
+      upstreams,
+      selfAddresses: config.listen.port !== 0 ? [config.listen] : [],
+      ...timeout,
+    });
+    // The loop plugin probes through forward's own exchange and tells forward what loops.
+    loop = new LoopPlugin({
+      upstreams,
+      exchange: exchangeUdp,
+      token: instanceToken(config.listen.port),
+      onLoop: (found) => void forward.markLooped(found.upstream),
+      ...timeout,
+    });
+    plugins.push(loop, new CachePlugin({ serveStale: config.serveStale }), forward);
+  }
+  const ordered = inPluginOrder(plugins);
+  return {
+    plugins: ordered,
+    next: chain(ordered, servfail),
+    start: (signal) => {
+      for (const p of ordered) p.start?.(signal);
+    },
+    ready: () => ordered.every((p) => p.ready?.() ?? true),
+    close: async () => {
+      for (const p of [...ordered].reverse()) await p.close?.();
+    },
+    ...(loop ? { probeLoops: (signal: AbortSignal) => loop.probe(signal) } : {}),
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * The DNS server's public surface: {@link startDns} builds the plugin chain, refuses an upstream
+ * that is this server, starts the UDP/TCP listeners and every plugin's watches, and probes for
+ * forwarding loops. `kdns up`, `kdns dns`, the tests and the benchmarks all start DNS here (as
+ * CoreDNS keeps its embeddable server apart from its command).
+ */
+import { collectOnFirstReady } from "../machinery/collect-after-load.ts";
+import type { HostPort } from "../machinery/host-port.ts";
+import { logger } from "../machinery/log.ts";
+import { buildChain } from "./chain.ts";
+import { checkLoopsAtStart } from "./loop-check.ts";
+import { DNS_DEFAULTS, type DnsOptions } from "./options.ts";
+import { createHandler, startDnsServer } from "./server/index.ts";
+
+export { ForwardingLoopError } from "./loop-check.ts";
+export { DNS_DEFAULTS, type DnsOptions, POD_MODES, type PodMode } from "./options.ts";
+
+/** A running DNS server. */
+export interface RunningDns {
+  /** Where UDP and TCP listen (the port actually bound). */
+  address: HostPort;
+  /** True once every plugin has synced (CoreDNS's ready plugin). */
+  ready(): boolean;
+  /** Stops listening, the watches and the probes; resolves when all are closed. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts DNS; aborting `signal` stops it as {@link RunningDns.close} does. Rejects with one line
+ * (a taken port, a forwarding loop, a bad setting), leaving nothing running.
+ */
+export async function startDns(options: DnsOptions, signal?: AbortSignal): Promise<RunningDns> {
+  const log = logger("dns");
+  const listen = options.listen ?? DNS_DEFAULTS.listen;
+  const built = buildChain({
+    source: options.source,
+    listen,
+    clusterDomain: options.clusterDomain ?? DNS_DEFAULTS.clusterDomain,
+    upstream: options.upstream ?? [],
+    ttl: options.ttl ?? DNS_DEFAULTS.ttl,
+    pods: options.pods ?? DNS_DEFAULTS.pods,
+    allowRecursion: options.allowRecursion ?? DNS_DEFAULTS.allowRecursion,
+    serveStale: options.serveStale ?? DNS_DEFAULTS.serveStale,
+    gatewayAddresses: options.gatewayAddresses ?? [],
+    ...(options.forwardTimeoutMs !== undefined ? { forwardTimeoutMs: options.forwardTimeoutMs } : {}),
+  });
+  const stop = new AbortController();
+  const handler = createHandler(built.next, {
+    onError: (err) => log.error({ err }, "dns plugin failed; answered SERVFAIL"),
+  });
+  let server: Awaited<ReturnType<typeof startDnsServer>>;
+  try {
+    server = await startDnsServer({
+      listen,
+      handler,
+      ...(options.tcp ? { tcp: options.tcp } : {}),
+      ...(options.reusePort ? { reusePort: true } : {}),
+    });
+  } catch (err) {
+    await built.close();
+    throw err;
+  }
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closed ??= (async () => {
+      stop.abort();
+      signal?.removeEventListener("abort", onAbort);
+      await server.close();
+      await built.close();
+    })();
+    return closed;
+  };
+  const onAbort = (): void => void close();
+  built.start(stop.signal);
+  try {
+    await checkLoopsAtStart(built, log, stop.signal, options.loopCheckWaitMs);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  if (signal?.aborted) await close();
+  else signal?.addEventListener("abort", onAbort, { once: true });
+  return { address: server.address, ready: collectOnFirstReady(() => built.ready()), close };
+}
