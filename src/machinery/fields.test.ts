@@ -1,17 +1,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { KubeObject } from "../api/types.ts";
-import { matchesFields, parseFieldSelector } from "./fields.ts";
+import { type FieldSelectable, matchesFields, parseFieldSelector } from "./fields.ts";
 import { ApiError } from "./status.ts";
 
-const obj = (name: string, namespace?: string): KubeObject => ({
-  apiVersion: "v1",
-  kind: "Service",
+const obj = (name: string, namespace?: string): FieldSelectable => ({
   metadata: { name, ...(namespace !== undefined ? { namespace } : {}) },
 });
 
 test("matches name and namespace with = == !=", () => {
-  const cases: [string, KubeObject, boolean][] = [
+  const cases: [string, FieldSelectable, boolean][] = [
     ["", obj("a", "ns"), true],
     ["metadata.name=a", obj("a", "ns"), true],
     ["metadata.name==a", obj("b", "ns"), false],

@@ -3,8 +3,12 @@
  * kube-apiserver for most kinds, kdns supports only the object-meta fields; anything else is a
  * 400 "field label not supported", which is what kubectl users expect to see.
  */
-import type { KubeObject } from "../api/types.ts";
 import { badRequest } from "./status.ts";
+
+/** What a field selector reads of an object: its name and namespace (any API object has them). */
+export interface FieldSelectable {
+  metadata?: { name?: string; namespace?: string };
+}
 
 /** The fields a selector may name. */
 export type SelectableField = "metadata.name" | "metadata.namespace";
@@ -78,7 +82,7 @@ export function parseFieldSelector(text: string): FieldSelector {
 }
 
 /** Whether the object satisfies every requirement; an absent namespace compares as "". */
-export function matchesFields(sel: FieldSelector, obj: KubeObject): boolean {
+export function matchesFields(sel: FieldSelector, obj: FieldSelectable): boolean {
   for (const r of sel.requirements) {
     const actual = (r.field === "metadata.name" ? obj.metadata?.name : obj.metadata?.namespace) ?? "";
     if ((actual === r.value) !== (r.operator === "=")) return false;
