@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { type FieldSelectable, matchesFields, parseFieldSelector } from "./fields.ts";
+import { type FieldSelectable, matchesFields, parseFieldSelector, splitTerms, unescapeValue } from "./fields.ts";
 import { ApiError } from "./status.ts";
 
 const obj = (name: string, namespace?: string): FieldSelectable => ({
@@ -41,6 +41,19 @@ test("unsupported fields and bad syntax are 400 BadRequest", () => {
     assert.throws(
       () => parseFieldSelector(bad),
       (e: unknown) => e instanceof ApiError && e.code === 400,
+      bad,
+    );
+  }
+});
+
+test("terms split at unescaped commas only and keep their escapes; values unescape \\, \\= \\\\", () => {
+  assert.deepEqual(splitTerms("a=x\\,y,b!=z"), ["a=x\\,y", "b!=z"]);
+  assert.deepEqual(splitTerms("a=x\\\\,b=y"), ["a=x\\\\", "b=y"]);
+  assert.equal(unescapeValue("x\\,y\\=z\\\\", "sel"), "x,y=z\\");
+  for (const bad of ["x\\y", "x=y", "x,y"]) {
+    assert.throws(
+      () => unescapeValue(bad, "sel"),
+      (e: unknown) => e instanceof ApiError && e.code === 400 && e.message.startsWith("invalid field selector: 'sel'"),
       bad,
     );
   }

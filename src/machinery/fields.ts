@@ -27,8 +27,8 @@ export interface FieldSelector {
 
 const SUPPORTED: readonly string[] = ["metadata.name", "metadata.namespace"];
 
-/** Splits on commas not escaped by a backslash, and unescapes `\,` `\=` `\\` (apimachinery fields.UnescapeValue). */
-function splitTerms(text: string): string[] {
+/** Splits a selector into its terms at the commas not escaped by a backslash; escapes stay in the terms. */
+export function splitTerms(text: string): string[] {
   const terms: string[] = [];
   let cur = "";
   for (let i = 0; i < text.length; i++) {
@@ -47,7 +47,11 @@ function splitTerms(text: string): string[] {
   return terms;
 }
 
-function unescapeValue(value: string, text: string): string {
+/**
+ * The value of a term with `\,` `\=` `\\` unescaped (apimachinery fields.UnescapeValue); a 400
+ * naming the whole selector `text` on another escape or an unescaped `=` or `,`.
+ */
+export function unescapeValue(value: string, text: string): string {
   let out = "";
   for (let i = 0; i < value.length; i++) {
     const ch = value[i] ?? "";
