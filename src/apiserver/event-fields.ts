@@ -5,7 +5,7 @@
  * terms are left for the common field selector.
  */
 import type { KubeObject } from "../api/types.ts";
-import { badRequest } from "../machinery/status.ts";
+import { splitTerms, unescapeValue } from "../machinery/fields.ts";
 
 const EVENT_FIELDS: readonly string[] = [
   "involvedObject.kind",
@@ -27,14 +27,6 @@ export interface SplitSelector {
   matches: (obj: KubeObject) => boolean;
 }
 
-function terms(text: string): string[] {
-  return text.split(/(?<!\\),/).filter((t) => t.trim() !== "");
-}
-
-function unescapeValue(value: string): string {
-  return value.replace(/\\([\\,=])/g, "$1");
-}
-
 function fieldValue(obj: KubeObject, field: string): string {
   if (field === "source") return String((obj["source"] as { component?: unknown } | undefined)?.component ?? "");
   let v: unknown = obj;
@@ -47,14 +39,13 @@ function fieldValue(obj: KubeObject, field: string): string {
 export function splitEventSelector(text: string): SplitSelector {
   const rest: string[] = [];
   const checks: { field: string; equal: boolean; value: string }[] = [];
-  for (const term of terms(text)) {
+  for (const term of splitTerms(text).filter((t) => t.trim() !== "")) {
     const m = /^\s*([^=!\s]+)\s*(!=|==|=)(.*)$/s.exec(term);
     if (!m || !EVENT_FIELDS.includes(m[1] ?? "")) {
       rest.push(term);
       continue;
     }
-    if (/(?<!\\)[=,]/.test(m[3] ?? "")) throw badRequest(`invalid field selector: '${text}': unescaped '=' in value`);
-    checks.push({ field: m[1] ?? "", equal: m[2] !== "!=", value: unescapeValue(m[3] ?? "") });
+    checks.push({ field: m[1] ?? "", equal: m[2] !== "!=", value: unescapeValue(m[3] ?? "", text) });
   }
   return {
     rest: rest.join(","),

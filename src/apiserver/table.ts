@@ -1,13 +1,13 @@
 /**
  * Server-side tables (`Accept: application/json;as=Table;v=v1;g=meta.k8s.io`), which kubectl asks
- * for on every `get`: the columns of src/cli/printers/columns.ts (the kubectl printers'), with
+ * for on every `get`: the columns of src/api/table-columns.ts (the kubectl printers'), with
  * `-o wide` columns at priority 1, and each row carrying the object's metadata
  * (`includeObject=Metadata`, the default) so kubectl can add NAMESPACE and label columns.
  */
 import type { ResourceInfo } from "../api/resources.ts";
+import { type Column, columnsFor } from "../api/table-columns.ts";
 import type { KubeObject } from "../api/types.ts";
-import { age } from "../cli/printers/age.ts";
-import { type Column, columnsFor } from "../cli/printers/columns.ts";
+import { age } from "../machinery/age.ts";
 
 function field(obj: KubeObject, name: string): string {
   const v = obj[name];

@@ -1,17 +1,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { KubeObject } from "../api/types.ts";
-import { matchesFields, parseFieldSelector } from "./fields.ts";
+import { type FieldSelectable, matchesFields, parseFieldSelector, splitTerms, unescapeValue } from "./fields.ts";
 import { ApiError } from "./status.ts";
 
-const obj = (name: string, namespace?: string): KubeObject => ({
-  apiVersion: "v1",
-  kind: "Service",
+const obj = (name: string, namespace?: string): FieldSelectable => ({
   metadata: { name, ...(namespace !== undefined ? { namespace } : {}) },
 });
 
 test("matches name and namespace with = == !=", () => {
-  const cases: [string, KubeObject, boolean][] = [
+  const cases: [string, FieldSelectable, boolean][] = [
     ["", obj("a", "ns"), true],
     ["metadata.name=a", obj("a", "ns"), true],
     ["metadata.name==a", obj("b", "ns"), false],
@@ -44,6 +41,19 @@ test("unsupported fields and bad syntax are 400 BadRequest", () => {
     assert.throws(
       () => parseFieldSelector(bad),
       (e: unknown) => e instanceof ApiError && e.code === 400,
+      bad,
+    );
+  }
+});
+
+test("terms split at unescaped commas only and keep their escapes; values unescape \\, \\= \\\\", () => {
+  assert.deepEqual(splitTerms("a=x\\,y,b!=z"), ["a=x\\,y", "b!=z"]);
+  assert.deepEqual(splitTerms("a=x\\\\,b=y"), ["a=x\\\\", "b=y"]);
+  assert.equal(unescapeValue("x\\,y\\=z\\\\", "sel"), "x,y=z\\");
+  for (const bad of ["x\\y", "x=y", "x,y"]) {
+    assert.throws(
+      () => unescapeValue(bad, "sel"),
+      (e: unknown) => e instanceof ApiError && e.code === 400 && e.message.startsWith("invalid field selector: 'sel'"),
       bad,
     );
   }

@@ -3,8 +3,12 @@
  * kube-apiserver for most kinds, kdns supports only the object-meta fields; anything else is a
  * 400 "field label not supported", which is what kubectl users expect to see.
  */
-import type { KubeObject } from "../api/types.ts";
 import { badRequest } from "./status.ts";
+
+/** What a field selector reads of an object: its name and namespace (any API object has them). */
+export interface FieldSelectable {
+  metadata?: { name?: string; namespace?: string };
+}
 
 /** The fields a selector may name. */
 export type SelectableField = "metadata.name" | "metadata.namespace";
@@ -23,8 +27,8 @@ export interface FieldSelector {
 
 const SUPPORTED: readonly string[] = ["metadata.name", "metadata.namespace"];
 
-/** Splits on commas not escaped by a backslash, and unescapes `\,` `\=` `\\` (apimachinery fields.UnescapeValue). */
-function splitTerms(text: string): string[] {
+/** Splits a selector into its terms at the commas not escaped by a backslash; escapes stay in the terms. */
+export function splitTerms(text: string): string[] {
   const terms: string[] = [];
   let cur = "";
   for (let i = 0; i < text.length; i++) {
@@ -43,7 +47,11 @@ function splitTerms(text: string): string[] {
   return terms;
 }
 
-function unescapeValue(value: string, text: string): string {
+/**
+ * The value of a term with `\,` `\=` `\\` unescaped (apimachinery fields.UnescapeValue); a 400
+ * naming the whole selector `text` on another escape or an unescaped `=` or `,`.
+ */
+export function unescapeValue(value: string, text: string): string {
   let out = "";
   for (let i = 0; i < value.length; i++) {
     const ch = value[i] ?? "";
@@ -78,7 +86,7 @@ export function parseFieldSelector(text: string): FieldSelector {
 }
 
 /** Whether the object satisfies every requirement; an absent namespace compares as "". */
-export function matchesFields(sel: FieldSelector, obj: KubeObject): boolean {
+export function matchesFields(sel: FieldSelector, obj: FieldSelectable): boolean {
   for (const r of sel.requirements) {
     const actual = (r.field === "metadata.name" ? obj.metadata?.name : obj.metadata?.namespace) ?? "";
     if ((actual === r.value) !== (r.operator === "=")) return false;

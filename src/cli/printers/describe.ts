@@ -1,6 +1,6 @@
 /** `kdns describe` text: common metadata, then what matters for each kind (kubectl style). */
+import { endpointsString, labelsString } from "../../api/table-columns.ts";
 import type { DNSRecord, Endpoints, KubeObject, Pod, Service } from "../../api/types.ts";
-import { endpointsString, labelsString } from "./columns.ts";
 import { formatTable } from "./table.ts";
 
 type Line = [label: string, value: string];

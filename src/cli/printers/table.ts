@@ -1,6 +1,6 @@
 /** Plain-text tables the way kubectl's tabwriter lays them out: left-aligned, three spaces apart. */
+import { columnsFor } from "../../api/table-columns.ts";
 import type { KubeObject } from "../../api/types.ts";
-import { columnsFor } from "./columns.ts";
 
 /** kubectl's tabwriter settings: cells at least 10 wide, three spaces of padding. */
 const MIN_WIDTH = 10;

@@ -1,7 +1,10 @@
 /**
  * Table columns per resource, as kubectl prints them (pkg/printers/internalversion/printers.go).
- * One place so a server-side Table (`application/json;as=Table`) can reuse them.
+ * Pure functions of an object, in one place below both users: the API server's Tables
+ * (`application/json;as=Table`, src/apiserver/table.ts) and the CLI's own tables and describe text
+ * (src/cli/printers).
  */
+import { age } from "../machinery/age.ts";
 import type {
   DNSRecord,
   EndpointPort,
@@ -12,8 +15,7 @@ import type {
   Pod,
   Service,
   ServicePort,
-} from "../../api/types.ts";
-import { age } from "./age.ts";
+} from "./types.ts";
 
 /** One column: its header, whether only `-o wide` shows it, and the cell of an object. */
 export interface Column {
