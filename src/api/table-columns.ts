@@ -5,6 +5,7 @@
  * (src/cli/printers).
  */
 import { age } from "../machinery/age.ts";
+import { formatHostPort } from "../machinery/host-port.ts";
 import type {
   DNSRecord,
   EndpointPort,
@@ -68,13 +69,10 @@ export function endpointsString(ep: Endpoints): string {
   for (const subset of ep.subsets ?? []) {
     const addrs = subset.addresses ?? [];
     const ports: (EndpointPort | undefined)[] = subset.ports?.length ? subset.ports : [undefined];
-    for (const port of ports) for (const a of addrs) out.push(port ? `${hostPort(a.ip, port.port)}` : a.ip);
+    for (const port of ports)
+      for (const a of addrs) out.push(port ? formatHostPort({ host: a.ip, port: port.port }) : a.ip);
   }
   return truncated(out, "<none>");
-}
-
-function hostPort(ip: string, port: number): string {
-  return ip.includes(":") ? `[${ip}]:${port}` : `${ip}:${port}`;
 }
 
 function podReady(pod: Pod): string {

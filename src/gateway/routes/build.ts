@@ -10,6 +10,7 @@
 import { isIP } from "node:net";
 import type { DNSRecord, Endpoints, Service } from "../../api/types.ts";
 import { hostErrors, pathErrors } from "../../api/validation/dns-record.ts";
+import { formatHostPort } from "../../machinery/host-port.ts";
 import { isDNS1035Label } from "../../machinery/validate-names.ts";
 import { serviceBackends } from "./backends.ts";
 import type { HostRoutes, RecordOutcome, Route, RouteTable } from "./model.ts";
@@ -91,7 +92,7 @@ export function buildRouteTable(inputs: RouteInputs): RouteTable {
         route = {
           prefix,
           record: key,
-          target: isIP(p.address) === 6 ? `[${p.address}]:${p.port}` : `${p.address}:${p.port}`,
+          target: formatHostPort({ host: p.address, port: p.port }),
           backends: [{ ip: p.address, port: p.port }],
         };
       } else {
