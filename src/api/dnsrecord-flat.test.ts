@@ -6,10 +6,11 @@ import { convertFlatDNSRecord, isFlatDNSRecord } from "./dnsrecord-flat.ts";
 import type { KubeObject } from "./types.ts";
 import { validateDNSRecord } from "./validation/index.ts";
 
-const NOTE = DESIGN_NOTE_RECORD;
+/** A flat `kind: DNS` record as posted (docs/flat-dns-form.md). */
+const FLAT = DESIGN_NOTE_RECORD;
 
-test("the design note's JSON becomes a canonical, valid DNSRecord", () => {
-  const raw = JSON.parse(NOTE) as unknown;
+test("a flat kind: DNS record becomes a canonical, valid DNSRecord", () => {
+  const raw = JSON.parse(FLAT) as unknown;
   assert.equal(isFlatDNSRecord(raw), true);
   const out = convertFlatDNSRecord(raw);
   assert.deepEqual(out, {

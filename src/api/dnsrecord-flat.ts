@@ -1,7 +1,7 @@
 /**
- * The design note's flat DNS form → canonical kdns.dev/v1 DNSRecord. The note (the project's
- * origin) posts records as `{"kind":"DNS","apiVersion":"v1","name":…,"host":…,"paths":[…]}`;
- * accepting that shape keeps its examples working verbatim while everything inside kdns sees one
+ * The flat `kind: DNS` form → canonical kdns.dev/v1 DNSRecord (docs/flat-dns-form.md). Records
+ * may be posted as `{"kind":"DNS","apiVersion":"v1","name":…,"host":…,"paths":[…]}`; accepting
+ * that shorter shape lets such JSON be applied as it is, while everything inside kdns sees one
  * canonical kind.
  */
 import { isRecord } from "./validation/guards.ts";
@@ -20,7 +20,7 @@ function convertPath(p: unknown): unknown {
   if (!isRecord(p)) return p; // validation reports it on its field
   const out: Record<string, unknown> = {};
   const service = p["service"];
-  // When both are given the address is the backend and the service names the path (design note).
+  // When both are given the address is the backend and the service only names the path.
   if (p["path"] !== undefined) out["path"] = p["path"];
   else if (typeof service === "string" && service !== "") out["path"] = `/${service}`;
   if (service !== undefined) out["service"] = service;

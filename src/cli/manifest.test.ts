@@ -32,7 +32,7 @@ test("List kinds are flattened, nested lists too", () => {
   );
 });
 
-test("JSON, including the design note's flat DNS form, parses as is", () => {
+test("JSON, including the flat kind: DNS form, parses as is", () => {
   const flat = {
     kind: "DNS",
     apiVersion: "v1",

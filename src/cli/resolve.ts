@@ -15,8 +15,9 @@ export interface ResolvedObject {
 }
 
 /**
- * Resolves a manifest object. The design note's flat DNS form is converted to a DNSRecord here,
- * so `apply` can compare it with what is stored; `namespace` fills objects without one.
+ * Resolves a manifest object. The flat `kind: DNS` form (docs/flat-dns-form.md) is converted to
+ * a DNSRecord here, so `apply` can compare it with what is stored; `namespace` fills objects
+ * without one.
  */
 export function resolveObject(m: ManifestObject, namespace: string): ResolvedObject {
   let raw: unknown = m.object;

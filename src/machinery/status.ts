@@ -1,6 +1,6 @@
 /**
  * Kubernetes `Status` objects and the one exception type that carries them across the API
- * boundary (api-conventions.md "Response Status Kind").
+ * boundary, as the Kubernetes API conventions describe them ("Response Status Kind").
  */
 
 /** One field-level reason an object was rejected, as in `details.causes[]`. */

@@ -1,6 +1,6 @@
 /**
  * DNSRecord hosts end to end: the real `kdns up` (API + DNS) on free loopback ports, forwarding to
- * a fake upstream the test starts; the design note's DNSRecord posted verbatim, resolved with dig;
+ * a fake upstream the test starts; a flat `kind: DNS` record posted verbatim, resolved with dig;
  * how fast a create and a delete reach the answers, measured from the API's acknowledgement.
  */
 

@@ -1,6 +1,6 @@
-/** The design note's DNSRecord example (shared/seed), the fixture several tests post verbatim. */
+/** A DNSRecord in the flat `kind: DNS` form (docs/flat-dns-form.md), the fixture several tests post verbatim. */
 
-/** The note's JSON, byte for byte as the note writes it. */
+/** The JSON text exactly as posted: flat form, paths with address + service + port and no path. */
 export const DESIGN_NOTE_RECORD = `{
   "kind": "DNS",
   "apiVersion": "v1",
@@ -20,7 +20,7 @@ export const DESIGN_NOTE_RECORD = `{
   ]
 }`;
 
-/** The same text with the note's backend addresses 10.1.1.10/11 replaced (tests use loopback ones). */
+/** The same text with its backend addresses 10.1.1.10/11 replaced (tests use loopback ones). */
 export function designNoteRecordWith(first: string, second: string): string {
   return DESIGN_NOTE_RECORD.replace('"10.1.1.10"', JSON.stringify(first)).replace(
     '"10.1.1.11"',

@@ -1,6 +1,6 @@
 /**
- * The malformed-query corpus (shared/reference/robustness.md §1): each case with the answer a
- * server must give — silence, or an rcode. src/dns/wire/query.test.ts replays it against the
+ * The malformed-query corpus (docs/dns-robustness.md): each case with the answer a server must
+ * give — silence, or an rcode. src/dns/wire/query.test.ts replays it against the
  * parser, test/e2e/dns-protocol.test.ts against a running server over UDP and TCP.
  */
 

@@ -5,7 +5,7 @@ import { isRecord } from "../validation/guards.ts";
 /**
  * Defaults a DNSRecord in place; never throws. Host names compare case-insensitively (RFC 4343),
  * so the stored form is lower case and validation can demand it. A path left out becomes
- * `/<service>`, as in the design note's flat form.
+ * `/<service>`, as in the flat `kind: DNS` form (docs/flat-dns-form.md).
  */
 export function defaultDNSRecord(obj: KubeObject): void {
   const spec = obj.spec;

@@ -19,7 +19,7 @@ const check = (obj: KubeObject) => {
 };
 const fields = (obj: KubeObject) => check(obj).map((c) => c.field);
 
-test("a good record passes, including the design note's paths", () => {
+test("a good record passes, including paths with both address and service", () => {
   assert.deepEqual(check(record("node1.com", [goodPath, { path: "/service2", address: "10.1.1.11", port: 8011 }])), []);
   assert.deepEqual(check(record("a.b-c.example", [{ path: "/", service: "web", port: 80 }])), []);
   assert.deepEqual(check(record("x.com", [{ path: "/a/b.c/~d_e-f/", address: "::1", port: 1 }])), []);
@@ -31,7 +31,7 @@ test("host is lower-cased by defaulting, then accepted", () => {
   assert.equal((obj["spec"] as { host: string }).host, "a.com");
 });
 
-// robustness.md §3 "Malicious strings a test must reject": hosts.
+// Hostile hosts (docs/dnsrecord-validation.md, "Rejected hosts").
 const hostileHosts = [
   "a.com;}",
   "a.com { }",
@@ -60,7 +60,7 @@ const hostileHosts = [
   "",
 ];
 
-test("every hostile host from robustness.md §3 is rejected on spec.host", () => {
+test("every hostile host is rejected on spec.host", () => {
   assert.equal((`${"a".repeat(63)}.`.repeat(3) + "a".repeat(62)).length, 254);
   for (const host of hostileHosts) {
     const causes = check(record(host, [goodPath]));
@@ -71,7 +71,8 @@ test("every hostile host from robustness.md §3 is rejected on spec.host", () =>
   assert.ok(check(record("exämple.com", [goodPath])).some((c) => c.message.includes("punycode")));
 });
 
-// robustness.md §3: paths (the empty path is covered below: it defaults from the service or is required).
+// Hostile paths (docs/dnsrecord-validation.md, "Rejected paths"; the empty path is covered below: it
+// defaults from the service or is required).
 const hostilePaths = [
   "/foo;}location /x {alias /var/run/secrets/;}",
   "/api/ { return 200; #",
@@ -99,7 +100,7 @@ const hostilePaths = [
   "//",
 ];
 
-test("every hostile path from robustness.md §3 is rejected on its field", () => {
+test("every hostile path is rejected on its field", () => {
   for (const path of hostilePaths) {
     const causes = check(record("a.com", [{ ...goodPath, path }]));
     assert.ok(causes.length > 0, `path ${JSON.stringify(path)} accepted`);
@@ -111,7 +112,8 @@ test("every hostile path from robustness.md §3 is rejected on its field", () =>
   assert.ok((long[0]?.message.length ?? 0) < 1000, "a huge value is not echoed whole");
 });
 
-test("hostile upstreams from robustness.md §3 are rejected", () => {
+// Hostile backends (docs/dnsrecord-validation.md, "Rejected backends").
+test("hostile upstreams are rejected", () => {
   const cases: [Record<string, unknown>, string][] = [
     [{ address: "1.2.3.4:80; include /etc/shadow;" }, "spec.paths[0].address"],
     [{ service: "svc:99999" }, "spec.paths[0].service"],

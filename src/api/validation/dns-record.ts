@@ -1,7 +1,7 @@
 /**
  * DNSRecord validation. Host and paths are written into nginx.conf by the gateway, so this is an
- * allow-list, the lesson of the ingress-nginx injection CVEs (see robustness.md §3): hosts are
- * lowercase DNS-1123 subdomains that are not IP literals, paths use only `[A-Za-z0-9._~/-]`,
+ * allow-list, the lesson of the ingress-nginx injection CVEs (docs/dnsrecord-validation.md): hosts
+ * are lowercase DNS-1123 subdomains that are not IP literals, paths use only `[A-Za-z0-9._~/-]`,
  * and every backend is a validated IP or Service name plus an integer port.
  */
 import { isIP } from "node:net";

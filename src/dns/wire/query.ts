@@ -1,7 +1,7 @@
 /**
  * The hot-path query parser: reads only the header, the one question and the EDNS OPT record,
  * without decoding the message into objects. Checks follow miekg/dns (the parser under CoreDNS)
- * and RFC 6891/9267: see ../../../../shared/reference/robustness.md §1.
+ * and RFC 6891/9267; docs/dns-robustness.md lists each malformed case and the answer it gets.
  */
 import { CLASS_IN, HEADER_LENGTH, QTYPE, RCODE } from "./constants.ts";
 

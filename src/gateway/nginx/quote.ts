@@ -1,6 +1,6 @@
 /**
  * Quoting for values written into nginx.conf. Every interpolated value goes through here even
- * though the API allow-lists hosts and paths (defence in depth, robustness.md §3: the
+ * though the API allow-lists hosts and paths (defence in depth, docs/dnsrecord-validation.md: the
  * ingress-nginx CVEs came from values that were validated by a deny-list and then pasted raw).
  */
 

@@ -2,7 +2,8 @@
  * Ingress `Prefix` path semantics (kubernetes.io/docs/concepts/services-networking/ingress,
  * "Examples"): matching is by whole path elements, so `/a` matches `/a`, `/a/` and `/a/b` but not
  * `/ab`; a trailing slash in the prefix is ignored. The matched prefix is stripped before
- * proxying, as the design note's `location /service1/ { proxy_pass http://…/; }` does.
+ * proxying, as nginx does for `location /service1/ { proxy_pass http://…/; }` (a proxy_pass
+ * with a URI replaces the matched location prefix).
  */
 
 /** The canonical form of a prefix: trailing slashes removed, except for `/` itself. */

@@ -1,7 +1,7 @@
 /**
  * Publishes every served DNSRecord host into etcd in SkyDNS format, so a CoreDNS with the etcd
- * plugin pointed at the same etcd answers the same names (the design note's
- * `etcdctl put /dns/com/node1 '{"host":…}'`, automated). Keys it writes are remembered; at start
+ * plugin pointed at the same etcd answers the same names: what `etcdctl put /dns/com/node1
+ * '{"host":…}'` would do by hand for each host, kept in step with the DNSRecords. Keys it writes are remembered; at start
  * it adopts keys under the prefix whose value is exactly its own `{"host":<gateway address>}`, so
  * a record deleted while kdns was down is cleaned up, and hand-written keys pointing elsewhere
  * are left alone.

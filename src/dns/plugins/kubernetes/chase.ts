@@ -1,7 +1,7 @@
 /**
  * Finishing a CNAME chain that leaves the cluster zone (ExternalName services): the target is
  * asked of the rest of the chain (hosts, cache, forward) and its answers are appended, with the
- * TC bit carried over, as CoreDNS does (shared/reference/dns-and-gateway.md §2, row 30).
+ * TC bit carried over, as CoreDNS does (docs/dns-behaviour.md, row 30).
  */
 import { randomInt } from "node:crypto";
 import * as dnsPacket from "dns-packet";

@@ -1,6 +1,7 @@
 /**
- * The CoreDNS kubernetes plugin's handler_test fixture and expectations
- * (shared/reference/dns-and-gateway.md §2), resolved against kdns's index.
+ * The cluster-zone behaviours of docs/dns-behaviour.md, each test named by its row numbers there,
+ * resolved against kdns's records on a fixture shaped like CoreDNS's kubernetes plugin tests
+ * (namespace testns: svc1, svcempty, svc6, hdls1, hdlsprtls, external, …).
  */
 
 import assert from "node:assert/strict";
@@ -148,6 +149,13 @@ test("8, 15, 16 unknown names are NXDOMAIN with SOA", () => {
   ]) {
     assert.deepEqual(answerOf(q(name, QTYPE.A)), { rcode: NXDOMAIN, answers: [], extra: [], soa: true }, name);
   }
+});
+
+test("9 names between a service and its port names exist: NODATA, not NXDOMAIN", () => {
+  const nodata = { rcode: NOERROR, answers: [], extra: [], soa: true };
+  assert.deepEqual(answerOf(q("_tcp.svc1.testns.svc.cluster.local", QTYPE.A)), nodata);
+  assert.deepEqual(answerOf(q("_http._tcp.svc1.testns.svc.cluster.local", QTYPE.A)), nodata);
+  assert.equal(answerOf(q("_udp.svc1.testns.svc.cluster.local", QTYPE.A)).rcode, NXDOMAIN);
 });
 
 test("10–11 dns-version TXT with TTL 28800; TXT elsewhere is NODATA", () => {

@@ -1,7 +1,7 @@
 /**
  * Pure resolution in the cluster zone: name + type → records, NODATA or NXDOMAIN, following the
  * Kubernetes DNS specification 1.1.0 and CoreDNS's kubernetes plugin where the spec is silent
- * (see shared/reference/dns-and-gateway.md §2).
+ * (the behaviours, row by row: docs/dns-behaviour.md).
  */
 import { isIP } from "node:net";
 import type { OwnedRecord } from "../../answers/encode.ts";
