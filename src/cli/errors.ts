@@ -1,6 +1,6 @@
 /**
  * The CLI's one error boundary: every failure becomes one line on stderr and a non-zero exit
- * (ARCHITECTURE.md "One error type per boundary").
+ * (API errors read as kubectl prints them; no other layer prints).
  */
 import { ClientError } from "../client/rest-client.ts";
 
