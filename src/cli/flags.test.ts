@@ -47,7 +47,7 @@ test("default upstreams are the nameservers of resolv.conf", async () => {
   const dir = await mkdtemp(join(tmpdir(), "kdns-resolv-"));
   try {
     const file = join(dir, "resolv.conf");
-    await writeFile(file, "# comment\nsearch x\nnameserver 10.0.0.2\nnameserver ::1\n");
+    await writeFile(file, "# comment\nsearch x\nnameserver 10.0.0.2\nnameserver not-an-ip\nnameserver ::1\n");
     assert.equal(systemNameservers(file), "10.0.0.2,::1");
     assert.equal(systemNameservers(join(dir, "missing")), "");
   } finally {

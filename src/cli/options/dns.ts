@@ -3,6 +3,7 @@
  * component's own defaults, and the {@link DnsOptions} they become.
  */
 import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
 import type { Command } from "commander";
 import type { InformerSource } from "../../client/informer.ts";
 import { DNS_DEFAULTS, type DnsOptions, POD_MODES, type PodMode } from "../../dns/index.ts";
@@ -19,13 +20,13 @@ export interface DnsFlags {
   serveStale: number;
 }
 
-/** The nameservers of /etc/resolv.conf, comma-separated (the default upstreams); "" when none. */
+/** The IP nameservers of /etc/resolv.conf, comma-separated (the default upstreams); "" when none. */
 export function systemNameservers(path = "/etc/resolv.conf"): string {
   try {
     return readFileSync(path, "utf8")
       .split("\n")
       .map((l) => /^\s*nameserver\s+(\S+)/.exec(l)?.[1])
-      .filter((s): s is string => s !== undefined)
+      .filter((s): s is string => s !== undefined && isIP(s) !== 0)
       .join(",");
   } catch {
     return "";
