@@ -45,10 +45,11 @@ test("a token without certificates: a CA and serving certificate generated in <d
 test("given certificate files are served as they are; a missing one is a clear error", async () => {
   await writeFile(join(dir, "c.pem"), "CERT");
   await writeFile(join(dir, "k.pem"), "KEY");
-  const tls = await apiTls(upConfig({ tlsCertFile: join(dir, "c.pem"), tlsPrivateKeyFile: join(dir, "k.pem") }));
+  const files = { dataDir: join(dir, "given"), tlsPrivateKeyFile: join(dir, "k.pem") };
+  const tls = await apiTls(upConfig({ ...files, tlsCertFile: join(dir, "c.pem") }));
   assert.deepEqual([tls?.cert, tls?.key, tls?.kubeconfigCa], ["CERT", "KEY", "CERT"]);
   await assert.rejects(
-    apiTls(upConfig({ tlsCertFile: join(dir, "nope.pem"), tlsPrivateKeyFile: join(dir, "k.pem") })),
+    apiTls(upConfig({ ...files, tlsCertFile: join(dir, "nope.pem") })),
     /cannot read --tls-cert-file ".*nope\.pem": ENOENT/,
   );
 });
