@@ -156,12 +156,13 @@ before(async () => {
     "none",
   ]);
   const daemon = up;
+  // The gateway is the last part `kdns up` starts; /readyz only covers the parts started so far.
   await waitFor(
     () => {
       stillRunning(daemon.child, "kdns up", daemon.output);
-      return /api server listening on (\S+)/.exec(daemon.output())?.[1];
+      return /kdns: gateway \(builtin\) listening on /.test(daemon.output());
     },
-    { timeoutMs: 30_000, what: `"listening" line, got: ${daemon.output()}` },
+    { timeoutMs: 30_000, what: "the gateway's listening line" },
   );
   server = `http://127.0.0.1:${port}`;
   await waitFor(async () => (await fetch(`${server}/readyz`)).ok, { timeoutMs: 30_000, what: "/readyz" });
