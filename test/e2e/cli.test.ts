@@ -1,6 +1,8 @@
 /**
  * The real `kdns` binary end to end: `kdns up --store memory` as a child process on a free
- * loopback port, and the CLI commands run as child processes against it.
+ * loopback port, and the CLI commands run as child processes against it. Every child runs in the
+ * test's temp dir with {@link childEnv}, so none falls back to the checkout's `./.kdns` or to a
+ * `kdns up` the user runs on the default addresses.
  */
 
 import assert from "node:assert/strict";
@@ -12,8 +14,10 @@ import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
 import { parse, parseAllDocuments } from "yaml";
 import { findNginx } from "../../src/gateway/nginx/binary.ts";
+import { childEnv, stillRunning } from "../support/child.ts";
 import { freePort } from "../support/free-port.ts";
 import { BIN, NODE } from "../support/kdns-up.ts";
+import { closeServer, listenOrFail } from "../support/listen.ts";
 import { waitFor } from "../support/wait-for.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -28,8 +32,8 @@ interface Result {
 /** Runs the CLI to completion (30 s cap). */
 function kdns(args: string[], options: { server?: string; stdin?: string } = {}): Promise<Result> {
   return new Promise((resolvePromise, reject) => {
-    const env = { ...process.env, ...(options.server ? { KDNS_SERVER: options.server } : {}) };
-    const child = spawn(NODE, [BIN, ...args], { env, stdio: ["pipe", "pipe", "pipe"], timeout: 30_000 });
+    const env = childEnv(options.server ? { KDNS_SERVER: options.server } : {});
+    const child = spawn(NODE, [BIN, ...args], { cwd: dir, env, stdio: ["pipe", "pipe", "pipe"], timeout: 30_000 });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -42,7 +46,7 @@ function kdns(args: string[], options: { server?: string; stdin?: string } = {})
 
 /** Starts a long-running kdns command; resolves once it printed a line matching `ready`. */
 function startDaemon(args: string[]): { child: ChildProcess; output: () => string; exited: Promise<Result> } {
-  const child = spawn(NODE, [BIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(NODE, [BIN, ...args], { cwd: dir, env: childEnv(), stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -152,10 +156,14 @@ before(async () => {
     "none",
   ]);
   const daemon = up;
-  await waitFor(() => /api server listening on (\S+)/.exec(daemon.output())?.[1], {
-    timeoutMs: 30_000,
-    what: `"listening" line, got: ${daemon.output()}`,
-  });
+  // The gateway is the last part `kdns up` starts; /readyz only covers the parts started so far.
+  await waitFor(
+    () => {
+      stillRunning(daemon.child, "kdns up", daemon.output);
+      return /kdns: gateway \(builtin\) listening on /.test(daemon.output());
+    },
+    { timeoutMs: 30_000, what: "the gateway's listening line" },
+  );
   server = `http://127.0.0.1:${port}`;
   await waitFor(async () => (await fetch(`${server}/readyz`)).ok, { timeoutMs: 30_000, what: "/readyz" });
 });
@@ -362,7 +370,8 @@ test("the README's examples/ apply into a namespace of their own", async () => {
 test("a reader that closes the pipe early (| head) ends the CLI quietly with exit 0", async () => {
   const result = await new Promise<Result>((resolvePromise, reject) => {
     const child = spawn(NODE, [BIN, "get", "ns", "-o", "yaml"], {
-      env: { ...process.env, KDNS_SERVER: server },
+      cwd: dir,
+      env: childEnv({ KDNS_SERVER: server }),
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stderr = "";
@@ -408,7 +417,13 @@ test("gateway --nginx runs that nginx binary, and a wrong path exits with one li
     join(dir, "gw-data"),
   ]);
   try {
-    await waitFor(() => /gateway \(nginx\) listening/.test(gw.output()), { what: `gateway up:\n${gw.output()}` });
+    await waitFor(
+      () => {
+        stillRunning(gw.child, "kdns gateway", gw.output);
+        return /gateway \(nginx\) listening/.test(gw.output());
+      },
+      { what: `gateway up:\n${gw.output()}` },
+    );
     const lines = (await readFile(calls, "utf8")).trim().split("\n");
     assert.ok(
       lines.some((l) => l.startsWith("-v")),
@@ -441,14 +456,27 @@ test("gateway --nginx runs that nginx binary, and a wrong path exits with one li
 
 test("a taken port exits non-zero with one line naming it", async () => {
   const blocker = createServer();
-  const taken = await freePort();
-  await new Promise<void>((r) => blocker.listen(taken, "127.0.0.1", r));
   try {
-    const r = await kdns(["up", "--store", "memory", "--api-listen", `127.0.0.1:${taken}`]);
+    const taken = await listenOrFail(blocker, 0, "127.0.0.1");
+    const r = await kdns([
+      "up",
+      "--store",
+      "memory",
+      "--data-dir",
+      join(dir, "taken-data"),
+      "--api-listen",
+      `127.0.0.1:${taken}`,
+      "--dns-listen",
+      `127.0.0.1:${await freePort()}`,
+      "--gateway-listen",
+      `127.0.0.1:${await freePort()}`,
+      "--upstream",
+      "none",
+    ]);
     assert.equal(r.code, 1);
     assert.equal(r.stderr, `error: api server: cannot listen on 127.0.0.1:${taken}: address already in use\n`);
   } finally {
-    await new Promise((r) => blocker.close(r));
+    await closeServer(blocker);
   }
 });
 

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { after, before, test } from "node:test";
+import { childEnv, stillRunning } from "../support/child.ts";
 import { dig } from "../support/dig.ts";
 import { type FakeUpstream, startFakeUpstream } from "../support/fake-upstream.ts";
 import { freePort } from "../support/free-port.ts";
@@ -60,17 +61,20 @@ test("kdns dns --workers 2: answers from the API, readyz, survives a killed work
       "--upstream",
       `127.0.0.1:${upstream.port}`,
     ],
-    { stdio: ["ignore", "pipe", "pipe"] },
+    { env: childEnv(), stdio: ["ignore", "pipe", "pipe"] },
   );
   let out = "";
   child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((r) => child.once("close", (code) => r(code)));
   try {
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${health}/readyz`)).ok, {
-      timeoutMs: 20_000,
-      what: `readyz (${out})`,
-    });
+    await waitFor(
+      async () => {
+        stillRunning(child, "kdns dns", () => out);
+        return (await fetch(`http://127.0.0.1:${health}/readyz`)).ok;
+      },
+      { timeoutMs: 20_000, what: `readyz (${out})` },
+    );
     assert.match(out, /with 2 workers/);
     const created = await fetch(`${up!.server}/api/v1/namespaces/default/services`, {
       method: "POST",
@@ -112,7 +116,11 @@ test("kdns dns --workers 2: answers from the API, readyz, survives a killed work
 
 test("kdns dns start errors are one line: a taken port, a forwarding loop", async () => {
   const run = (args: string[]): { status: number | null; stderr: string } => {
-    const r = spawnSync(NODE, [BIN, "dns", "--server", up!.server, ...args], { encoding: "utf8", timeout: 20_000 });
+    const r = spawnSync(NODE, [BIN, "dns", "--server", up!.server, ...args], {
+      env: childEnv(),
+      encoding: "utf8",
+      timeout: 20_000,
+    });
     return { status: r.status, stderr: r.stderr };
   };
   const health = String(await freePort());
@@ -142,7 +150,14 @@ test("kdns dns start errors are one line: a taken port, a forwarding loop", asyn
     `error: dns: cannot listen on 127.0.0.1:${upDnsPort} (udp): address already in use\n`,
   );
   const port = await freePort();
-  const loop = run(["--listen", `127.0.0.1:${port}`, "--upstream", `127.0.0.1:${port}`]);
+  const loop = run([
+    "--listen",
+    `127.0.0.1:${port}`,
+    "--health-listen",
+    `127.0.0.1:${health}`,
+    "--upstream",
+    `127.0.0.1:${port}`,
+  ]);
   assert.equal(loop.status, 1);
   assert.equal(
     loop.stderr,

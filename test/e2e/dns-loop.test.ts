@@ -10,6 +10,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { childEnv } from "../support/child.ts";
 import { startForwardingStub } from "../support/forwarding-stub.ts";
 import { freePort } from "../support/free-port.ts";
 import { BIN, NODE } from "../support/kdns-up.ts";
@@ -19,7 +20,7 @@ function runKdns(args: string[]): Promise<{ code: number | null; stderr: string 
   return new Promise((resolve) => {
     const child = spawn(NODE, [BIN, ...args], {
       stdio: ["ignore", "ignore", "pipe"],
-      env: { ...process.env, KDNS_LOG_LEVEL: "error" },
+      env: childEnv({ KDNS_LOG_LEVEL: "error" }),
     });
     let stderr = "";
     child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));

@@ -10,6 +10,7 @@ import { connect, type Socket } from "node:net";
 import { after, before, test } from "node:test";
 import * as dnsPacket from "dns-packet";
 import { dig } from "../support/dig.ts";
+import { bindOrFail } from "../support/listen.ts";
 import { MALFORMED } from "../support/malformed-dns.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { type DnsHarness, ENDPOINTS, SERVICES, startDnsHarness } from "./dns-harness.ts";
@@ -84,7 +85,12 @@ async function udpClient(): Promise<{
     got.push(m);
     for (const w of waiters.splice(0)) w();
   });
-  await new Promise<void>((r) => sock.bind(0, "127.0.0.1", r));
+  try {
+    await bindOrFail(sock, 0, "127.0.0.1");
+  } catch (err) {
+    sock.close();
+    throw err;
+  }
   const next = async (pick: (m: Buffer) => boolean): Promise<Buffer> => {
     const deadline = Date.now() + 3000;
     for (;;) {

@@ -12,6 +12,7 @@ import type { DNSRecord } from "../../src/api/types.ts";
 import { RestClient } from "../../src/client/rest-client.ts";
 import { type GatewayOptions, type RunningGateway, startGateway } from "../../src/gateway/index.ts";
 import { freePort } from "../support/free-port.ts";
+import { closeServer, listenOrFail } from "../support/listen.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { type Harness, startHarness } from "./apiserver-harness.ts";
 
@@ -116,7 +117,10 @@ export interface Echo {
   body: string;
 }
 
-/** An HTTP server that answers every request with an {@link Echo} as JSON; upgrades echo raw bytes. */
+/**
+ * An HTTP server that answers every request with an {@link Echo} as JSON; upgrades echo raw bytes.
+ * It listens on `host` and a port the OS picks (unless given); a listen error rejects at once.
+ */
 export async function startEcho(
   name: string,
   host = "127.0.0.1",
@@ -150,17 +154,7 @@ export async function startEcho(
     );
     socket.pipe(socket);
   });
-  await new Promise<void>((r) => server.listen(port, host, () => r()));
-  const addr = server.address();
-  return {
-    server,
-    port: typeof addr === "object" && addr ? addr.port : port,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
+  return { server, port: await listenOrFail(server, port, host), close: () => closeServer(server) };
 }
 
 /** A DNSRecord in the default namespace. */

@@ -1,28 +1,34 @@
 /**
  * The design note's scenario end to end, with the real `kdns up` for each gateway engine: two HTTP
- * servers on 127.1.1.10:8010 and 127.1.1.11:8011 serve test.html; the note's DNSRecord JSON is
- * posted verbatim (its 10.1.1.x addresses moved onto loopback); `dig` resolves node1.com against
- * kdns's DNS and `curl` fetches through the gateway at the resolved address. Then a port change
- * and a deletion are followed within a second, and the same works with a Service + Pods.
+ * servers, each on a loopback address of its own, serve test.html; the note's DNSRecord JSON is
+ * posted verbatim but for its backends (10.1.1.10:8010 and 10.1.1.11:8011 become those servers);
+ * `dig` resolves node1.com against kdns's DNS and `curl` fetches through the gateway at the
+ * resolved address. Then a port change and a deletion are followed within a second, and the same
+ * works with a Service + Pods. Every server listens on a port the OS picks, on addresses nothing
+ * else uses (not the README's 127.1.1.10:8010, which a user may be serving while the tests run).
  */
 
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { designNoteRecordWith } from "../support/design-note.ts";
+import { type Backend, designNoteRecordWith } from "../support/design-note.ts";
 import { freePort } from "../support/free-port.ts";
+import { closeServer, listenOrFail } from "../support/listen.ts";
+import { spareLoopbackAddress } from "../support/loopback.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { api, dig, type KdnsUp, startKdnsUp } from "./kdns-dns-harness.ts";
 
-// The note's record with its backends moved to loopback addresses this test serves.
-const DESIGN_NOTE_RECORD = designNoteRecordWith("127.1.1.10", "127.1.1.11");
 const RECORDS = "/apis/kdns.dev/v1/namespaces/default/dnsrecords";
+/** The note's two backend hosts. */
+const HOST1 = spareLoopbackAddress();
+const HOST2 = spareLoopbackAddress([HOST1]);
 
-function serve(host: string, port: number, text: string): Promise<Server> {
+/** Every server started so far: after() closes them all, also when a later one failed to start. */
+const servers: Server[] = [];
+
+/** Serves `text` as /test.html on `host` and a free port; resolves with where. */
+async function serve(host: string, text: string): Promise<Backend> {
   const server = createServer((req, res) => {
     if (req.url === "/test.html") {
       res.writeHead(200, { "content-type": "text/html" });
@@ -32,7 +38,8 @@ function serve(host: string, port: number, text: string): Promise<Server> {
       res.end();
     }
   });
-  return new Promise((resolve) => server.listen(port, host, () => resolve(server)));
+  servers.push(server);
+  return { address: host, port: await listenOrFail(server, 0, host) };
 }
 
 /** `curl` with `--resolve`, as a user would run it; returns "<status> <body>". */
@@ -42,6 +49,8 @@ function curl(host: string, port: number, address: string, path: string): Promis
       "curl",
       [
         "-s",
+        "--noproxy",
+        "*",
         "--max-time",
         "5",
         "-w",
@@ -59,34 +68,31 @@ function curl(host: string, port: number, address: string, path: string): Promis
   });
 }
 
-let servers: Server[] = [];
+let service1: Backend;
+let service2: Backend;
+/** service1's page at another port of the same host, for the port change. */
+let moved: Backend;
+/** The note's record with its backends moved onto service1 and service2. */
+let noteRecord: string;
 before(async () => {
-  servers = await Promise.all([
-    serve("127.1.1.10", 8010, "service1 test page"),
-    serve("127.1.1.11", 8011, "service2 test page"),
-    serve("127.1.1.10", 8012, "service1 moved"),
-  ]);
+  service1 = await serve(HOST1, "service1 test page");
+  service2 = await serve(HOST2, "service2 test page");
+  moved = await serve(HOST1, "service1 moved");
+  noteRecord = designNoteRecordWith(service1, service2);
 });
 after(async () => {
-  for (const s of servers) {
-    s.closeAllConnections();
-    await new Promise((r) => s.close(r));
-  }
+  await Promise.all(servers.map(closeServer));
 });
 
 for (const engine of ["builtin", "nginx"] as const) {
   describe(`design note scenario through kdns up --gateway ${engine}`, () => {
     let kdns: KdnsUp;
-    let dataDir: string;
     let dnsPort: number;
     let gwPort: number;
     before(async () => {
-      dataDir = await mkdtemp(join(tmpdir(), `kdns-scenario-${engine}-`));
       dnsPort = await freePort();
       gwPort = await freePort();
       kdns = await startKdnsUp(await freePort(), [
-        "--data-dir",
-        dataDir,
         "--dns-listen",
         `127.0.0.1:${dnsPort}`,
         "--upstream",
@@ -99,7 +105,6 @@ for (const engine of ["builtin", "nginx"] as const) {
     });
     after(async () => {
       await kdns?.stop();
-      await rm(dataDir, { recursive: true, force: true });
     });
 
     test("curl /service1/test.html and /service2/ at the gateway address; port change and delete followed within a second", async () => {
@@ -107,7 +112,7 @@ for (const engine of ["builtin", "nginx"] as const) {
         () => new RegExp(`gateway \\(${engine}\\) listening on 127\\.0\\.0\\.1:${gwPort}`).test(kdns.output()),
         { what: "gateway started" },
       );
-      const created = await api(kdns.server, "POST", RECORDS, DESIGN_NOTE_RECORD);
+      const created = await api(kdns.server, "POST", RECORDS, noteRecord);
       assert.equal(created.status, 201, JSON.stringify(created.body));
       const status = await waitFor(
         async () => {
@@ -135,8 +140,8 @@ for (const engine of ["builtin", "nginx"] as const) {
         spec: {
           host: "node1.com",
           paths: [
-            { path: "/service1", service: "service1", address: "127.1.1.10", port: 8012 },
-            { path: "/service2", service: "service2", address: "127.1.1.11", port: 8011 },
+            { path: "/service1", service: "service1", ...moved },
+            { path: "/service2", service: "service2", ...service2 },
           ],
         },
       });
@@ -155,7 +160,7 @@ for (const engine of ["builtin", "nginx"] as const) {
 
     test("dig node1.com against kdns's DNS answers the gateway address, and forgets it after delete", async () => {
       const created = await api(kdns.server, "POST", RECORDS, {
-        ...JSON.parse(DESIGN_NOTE_RECORD),
+        ...JSON.parse(noteRecord),
         name: "dns-dig",
         host: "dig.node1.com",
       });
@@ -183,9 +188,9 @@ for (const engine of ["builtin", "nginx"] as const) {
         metadata: { name: "site" },
         spec: { selector: { app: "site" }, ports: [{ name: "http", port: 80, targetPort: "web" }] },
       });
-      for (const [name, ip, port] of [
-        ["site-1", "127.1.1.10", 8010],
-        ["site-2", "127.1.1.11", 8011],
+      for (const [name, { address: ip, port }] of [
+        ["site-1", service1],
+        ["site-2", service2],
       ] as const) {
         await api(kdns.server, "POST", "/api/v1/namespaces/default/pods", {
           metadata: { name, labels: { app: "site" } },

@@ -6,6 +6,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { childEnv } from "../support/child.ts";
 import { freePort } from "../support/free-port.ts";
 import { BIN, type KdnsUp, NODE, startKdnsUp } from "../support/kdns-up.ts";
 
@@ -55,8 +56,8 @@ function collect(child: ChildProcess): { output(): string; exited: Promise<Resul
   return { output: () => stdout + stderr, exited };
 }
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, stdin = ""): Promise<Result> {
-  const child = spawn(cmd, args, { env, stdio: ["pipe", "pipe", "pipe"], timeout: 30_000 });
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, stdin = ""): Promise<Result> {
+  const child = spawn(cmd, args, { cwd, env, stdio: ["pipe", "pipe", "pipe"], timeout: 30_000 });
   const { exited } = collect(child);
   child.stdin?.end(stdin);
   return exited;
@@ -101,12 +102,13 @@ export async function startCluster(args: string[]): Promise<Cluster> {
     server,
     kubeconfig,
     ...(ca !== undefined ? { ca, caPath } : {}),
-    kubectl: (a, o = {}) => run("kubectl", a, { ...env, ...(o.env ?? {}) }, o.stdin),
+    kubectl: (a, o = {}) => run("kubectl", a, dir, { ...env, ...(o.env ?? {}) }, o.stdin),
     spawnKubectl: (a) => {
-      const child = spawn("kubectl", a, { env, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn("kubectl", a, { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
       return { child, ...collect(child) };
     },
-    kdns: (a, e = {}) => run(NODE, [BIN, ...a], { ...process.env, ...e }),
+    // In the cluster's dir and without KDNS_* variables: a default data dir is never the checkout's ./.kdns.
+    kdns: (a, e = {}) => run(NODE, [BIN, ...a], dir, childEnv(e)),
     file: async (name, text) => {
       const path = join(dir, name);
       await writeFile(path, text, { mode: 0o755 });

@@ -1,6 +1,7 @@
 /**
- * The real glibc resolver through `kdns resolv-conf`: kdns DNS on port 53 of a spare loopback
- * address (resolv.conf cannot name a port), the printed resolv.conf bind-mounted over
+ * The real glibc resolver through `kdns resolv-conf`: kdns DNS on port 53 of a loopback address
+ * picked at random for this run (resolv.conf cannot name a port; no fixed address another run or
+ * a user's resolver may hold), the printed resolv.conf bind-mounted over
  * /etc/resolv.conf in a private mount namespace (`unshare -m`, needs root), and `getent hosts`
  * finding `web` and `web.other` as a pod in `default` would. Non-cluster names go to a fake
  * upstream the test starts, never to a real resolver.
@@ -12,13 +13,15 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { childEnv } from "../support/child.ts";
 import { type FakeUpstream, startFakeUpstream } from "../support/fake-upstream.ts";
 import { freePort } from "../support/free-port.ts";
 import { BIN, NODE } from "../support/kdns-up.ts";
+import { spareLoopbackAddress } from "../support/loopback.ts";
 import { api, type KdnsUp, startKdnsUp } from "./kdns-dns-harness.ts";
 
 /** A loopback address nothing else uses, so kdns can have its port 53. */
-const DNS_ADDRESS = "127.0.10.53";
+const DNS_ADDRESS = spareLoopbackAddress();
 
 interface Run {
   code: number | null;
@@ -68,7 +71,7 @@ before(async () => {
     assert.equal(res.status, 201, JSON.stringify(res.body));
     clusterIPs[namespace] = res.body.spec.clusterIP;
   }
-  const printed = await run(NODE, [BIN, "resolv-conf", "-n", "default", "--dns-address", DNS_ADDRESS]);
+  const printed = await run(NODE, [BIN, "resolv-conf", "-n", "default", "--dns-address", DNS_ADDRESS], childEnv());
   assert.equal(printed.code, 0, printed.stderr);
   resolvConf = printed.stdout;
   await writeFile(join(dir, "resolv.conf"), resolvConf);

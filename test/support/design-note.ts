@@ -20,10 +20,19 @@ export const DESIGN_NOTE_RECORD = `{
   ]
 }`;
 
-/** The same text with its backend addresses 10.1.1.10/11 replaced (tests use loopback ones). */
-export function designNoteRecordWith(first: string, second: string): string {
-  return DESIGN_NOTE_RECORD.replace('"10.1.1.10"', JSON.stringify(first)).replace(
-    '"10.1.1.11"',
-    JSON.stringify(second),
-  );
+/** Where a test serves one of the note's two backends. */
+export interface Backend {
+  address: string;
+  port: number;
+}
+
+/**
+ * The same text with the note's backends 10.1.1.10:8010 and 10.1.1.11:8011 replaced by ones the
+ * test serves (loopback addresses and free ports, never fixed ones someone else may hold).
+ */
+export function designNoteRecordWith(first: Backend, second: Backend): string {
+  return DESIGN_NOTE_RECORD.replace('"10.1.1.10"', JSON.stringify(first.address))
+    .replace('"port": 8010', `"port": ${first.port}`)
+    .replace('"10.1.1.11"', JSON.stringify(second.address))
+    .replace('"port": 8011', `"port": ${second.port}`);
 }

@@ -4,7 +4,7 @@ import { access, constants, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { freePort } from "./free-port.ts";
-import { waitFor } from "./wait-for.ts";
+import { StopWaiting, waitFor } from "./wait-for.ts";
 
 /** A running test etcd. */
 export interface TestEtcd {
@@ -83,7 +83,7 @@ export async function startEtcd(): Promise<TestEtcd> {
     void exited.then(() => (gone = true));
     await waitFor(
       async () => {
-        if (gone) throw new Error(`etcd exited early: ${stderr}`);
+        if (gone) throw new StopWaiting(`etcd exited early: ${stderr}`);
         return await isHealthy(endpoint);
       },
       { timeoutMs: 20_000, intervalMs: 50, what: `etcd healthy at ${endpoint}` },

@@ -3,6 +3,7 @@
  * dnsmasq or systemd-resolved stub whose upstream is kdns): the other half of a forwarding loop.
  */
 import { createSocket, type Socket } from "node:dgram";
+import { bindOrFail } from "./listen.ts";
 
 /** A running stub. */
 export interface ForwardingStub {
@@ -55,13 +56,10 @@ export async function startForwardingStub(options: ForwardingStubOptions): Promi
     }, delay);
     timers.add(t);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.bind(0, "127.0.0.1", () => resolve());
-  });
+  const port = await bindOrFail(server, 0, "127.0.0.1");
   return {
     host: "127.0.0.1",
-    port: server.address().port,
+    port,
     forwarded: () => count,
     close: async () => {
       closed = true;

@@ -2,12 +2,15 @@
  * The real `kdns up` as a child process on loopback, for end-to-end tests: started with the
  * test's flags and a data directory (a temp one, removed on stop, unless the test brings its
  * own), ready once it printed the line the test waits for and its /readyz is ok (over https with
- * the CA it generated, when it serves TLS).
+ * the CA it generated, when it serves TLS). It runs in a temp working directory with
+ * {@link childEnv}, so no default it falls back to is the checkout's `./.kdns`; when it exits
+ * before it is ready (an address taken), the start fails at once with its output.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { childEnv, stillRunning } from "./child.ts";
 import { httpsFetch } from "./https-fetch.ts";
 import { waitFor } from "./wait-for.ts";
 
@@ -37,33 +40,37 @@ export interface KdnsUp {
   child: ChildProcess;
   /** Everything it printed so far (stdout and stderr). */
   output(): string;
-  /** SIGTERM (SIGKILL after 5 s), wait for the exit, remove a temp data dir. */
+  /** SIGTERM (SIGKILL after 5 s), wait for the exit, remove its temp dirs (not a data dir the test brought). */
   stop(): Promise<void>;
 }
 
 /** Starts `kdns up` and resolves once it is ready; on failure stops it and throws with its output. */
 export async function startKdnsUp(options: KdnsUpOptions): Promise<KdnsUp> {
-  const ownDir = options.dataDir === undefined ? await mkdtemp(join(tmpdir(), "kdns-up-e2e-")) : undefined;
-  const dataDir = options.dataDir ?? ownDir!;
-  const child = spawn(NODE, [BIN, "up", "--data-dir", dataDir, ...options.args], { stdio: ["ignore", "pipe", "pipe"] });
+  const root = await mkdtemp(join(tmpdir(), "kdns-up-e2e-"));
+  const dataDir = options.dataDir ?? join(root, "data");
+  const child = spawn(NODE, [BIN, "up", "--data-dir", dataDir, ...options.args], {
+    cwd: root,
+    env: childEnv(),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
   const exited = new Promise<void>((r) => child.once("close", () => r()));
   const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGTERM");
-      const hard = setTimeout(() => child.kill("SIGKILL"), 5_000);
-      await exited;
-      clearTimeout(hard);
-    }
-    if (ownDir) await rm(ownDir, { recursive: true, force: true });
+    // Awaits the close even after an exit: what it printed last (why it exited) is read by then.
+    const running = child.exitCode === null && child.signalCode === null;
+    if (running) child.kill("SIGTERM");
+    const hard = running ? setTimeout(() => child.kill("SIGKILL"), 5_000) : undefined;
+    await exited;
+    clearTimeout(hard);
+    await rm(root, { recursive: true, force: true });
   };
   const readyLine = options.readyLine ?? /api server listening on /;
   try {
     await waitFor(
       () => {
-        if (child.exitCode !== null || child.signalCode !== null) throw new Error("kdns up exited");
+        stillRunning(child, "kdns up");
         return readyLine.test(out);
       },
       { timeoutMs: 30_000, intervalMs: 50, what: `kdns up to print ${readyLine}` },
@@ -72,11 +79,17 @@ export async function startKdnsUp(options: KdnsUpOptions): Promise<KdnsUp> {
     if (!server) throw new Error("kdns up did not say where its API server listens");
     const ca = server.startsWith("https:") ? await readFile(join(dataDir, "pki", "ca.crt"), "utf8") : undefined;
     const get = ca !== undefined ? httpsFetch({ ca }) : fetch;
-    await waitFor(async () => (await get(`${server}/readyz`, {})).ok, {
-      timeoutMs: 30_000,
-      intervalMs: 50,
-      what: "kdns up's /readyz ok",
-    });
+    await waitFor(
+      async () => {
+        stillRunning(child, "kdns up");
+        return (await get(`${server}/readyz`, {})).ok;
+      },
+      {
+        timeoutMs: 30_000,
+        intervalMs: 50,
+        what: "kdns up's /readyz ok",
+      },
+    );
     return { server, dataDir, ...(ca !== undefined ? { ca } : {}), child, output: () => out, stop };
   } catch (err) {
     await stop();

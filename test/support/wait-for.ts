@@ -11,8 +11,15 @@ export interface WaitOptions {
 }
 
 /**
+ * Thrown by a {@link waitFor} check to end the wait at once with this error: what it waits for
+ * cannot happen any more (the process it waits on exited, a server could not listen).
+ */
+export class StopWaiting extends Error {}
+
+/**
  * Polls `check` until it returns a value other than `undefined`/`false` (or stops throwing), and
- * returns that value; throws with the last error when the time runs out.
+ * returns that value; throws with the last error when the time runs out, or at once when `check`
+ * throws a {@link StopWaiting}.
  */
 export async function waitFor<T>(
   check: () => T | Promise<T>,
@@ -26,6 +33,7 @@ export async function waitFor<T>(
       if (value !== undefined && value !== false) return value as Exclude<T, false | undefined>;
       last = undefined;
     } catch (err) {
+      if (err instanceof StopWaiting) throw err;
       last = err;
     }
     if (Date.now() > deadline) {

@@ -53,12 +53,11 @@ test("a token without certificates: a CA and serving certificate generated in <d
 test("given certificate files are served as they are; a missing one is a clear error", async () => {
   await writeFile(join(dir, "c.pem"), "CERT");
   await writeFile(join(dir, "k.pem"), "KEY");
-  const tls = await apiTls(
-    apiFlags("--tls-cert-file", join(dir, "c.pem"), "--tls-private-key-file", join(dir, "k.pem")),
-  );
+  const given = ["--data-dir", join(dir, "given"), "--tls-private-key-file", join(dir, "k.pem")];
+  const tls = await apiTls(apiFlags(...given, "--tls-cert-file", join(dir, "c.pem")));
   assert.deepEqual([tls?.cert, tls?.key, tls?.kubeconfigCa], ["CERT", "KEY", "CERT"]);
   await assert.rejects(
-    apiTls(apiFlags("--tls-cert-file", join(dir, "nope.pem"), "--tls-private-key-file", join(dir, "k.pem"))),
+    apiTls(apiFlags(...given, "--tls-cert-file", join(dir, "nope.pem"))),
     /cannot read --tls-cert-file ".*nope\.pem": ENOENT/,
   );
 });

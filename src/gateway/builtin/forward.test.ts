@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { createServer as createHttpServer, request } from "node:http";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { after, before, test } from "node:test";
+import { closeServer, listenOrFail } from "../../../test/support/listen.ts";
 import { type BuiltinEngine, startBuiltinEngine } from "./engine.ts";
 
 /** A backend that answers each request head (bodies ignored) with `script(path)`; `null` = stay silent. */
@@ -29,9 +30,7 @@ async function rawBackend(
     });
     socket.on("error", () => {});
   });
-  await new Promise<void>((r) => state.server.listen(0, "127.0.0.1", () => r()));
-  const addr = state.server.address();
-  state.port = typeof addr === "object" && addr ? addr.port : 0;
+  state.port = await listenOrFail(state.server, 0, "127.0.0.1");
   return state;
 }
 
@@ -92,9 +91,7 @@ before(async () => {
     served.add(socket);
     return reply;
   });
-  await new Promise<void>((r) => echo.listen(0, "127.0.0.1", () => r()));
-  const echoAddr = echo.address();
-  const echoPort = typeof echoAddr === "object" && echoAddr ? echoAddr.port : 0;
+  const echoPort = await listenOrFail(echo, 0, "127.0.0.1");
   engine = await startBuiltinEngine({ host: "127.0.0.1", port: 0, timeouts: { idleMs: 200 } });
   await engine.apply({
     hosts: [
@@ -110,11 +107,11 @@ before(async () => {
   });
 });
 after(async () => {
-  await engine.close();
+  // Whatever before() got to start is closed, so a failed start still lets the process exit.
+  await engine?.close();
   for (const s of sockets) s.destroy();
-  await new Promise<void>((r) => backend.server.close(() => r()));
-  echo.closeAllConnections();
-  await new Promise<void>((r) => echo.close(() => r()));
+  if (backend) await closeServer(backend.server);
+  await closeServer(echo);
 });
 
 test("chunked and close-delimited bodies arrive whole; HEAD has no body", async () => {

@@ -24,6 +24,10 @@ const rcode = (p: dnsPacket.DecodedPacket): string | undefined => (p as { rcode?
 
 async function setup(t: { after(fn: () => unknown): void }, count: number, options: Partial<ForwardOptions> = {}) {
   const ups: FakeUpstream[] = [];
+  // Registered first: upstreams already started are closed even when a later one fails to start.
+  t.after(async () => {
+    for (const u of ups) await u.close();
+  });
   for (let i = 0; i < count; i++) ups.push(await startFakeUpstream());
   const forward = new ForwardPlugin({ upstreams: ups.map((u) => ({ host: u.host, port: u.port })), ...options });
   const errors: unknown[] = [];
@@ -33,10 +37,7 @@ async function setup(t: { after(fn: () => unknown): void }, count: number, optio
     }),
     { onError: (e) => errors.push(e) },
   );
-  t.after(async () => {
-    await forward.close();
-    for (const u of ups) await u.close();
-  });
+  t.after(() => forward.close());
   const ask = async (msg: Buffer, transport: "udp" | "tcp" = "udp"): Promise<dnsPacket.DecodedPacket> => {
     const out = await handler(msg, transport, "127.0.0.1");
     assert.ok(out, "an answer");
