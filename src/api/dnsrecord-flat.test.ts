@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DESIGN_NOTE_RECORD } from "../../test/support/design-note.ts";
+import { FLAT_DNS_RECORD } from "../../test/support/flat-dns-record.ts";
 import { defaultDNSRecord } from "./defaults/index.ts";
 import { convertFlatDNSRecord, isFlatDNSRecord } from "./dnsrecord-flat.ts";
 import type { KubeObject } from "./types.ts";
 import { validateDNSRecord } from "./validation/index.ts";
 
 /** A flat `kind: DNS` record as posted (docs/flat-dns-form.md). */
-const FLAT = DESIGN_NOTE_RECORD;
+const FLAT = FLAT_DNS_RECORD;
 
 test("a flat kind: DNS record becomes a canonical, valid DNSRecord", () => {
   const raw = JSON.parse(FLAT) as unknown;

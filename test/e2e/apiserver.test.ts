@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { startApiServer } from "../../src/apiserver/index.ts";
 import { openStorage, type Storage, StorageUnavailableError } from "../../src/storage/index.ts";
-import { DESIGN_NOTE_RECORD } from "../support/design-note.ts";
+import { FLAT_DNS_RECORD } from "../support/flat-dns-record.ts";
 import { type Harness, startHarness } from "./apiserver-harness.ts";
 
 let h: Harness;
@@ -236,8 +236,8 @@ test("20 concurrent PUTs with one resourceVersion: exactly one wins", async () =
   assert.equal(results.filter((r) => r.status === 409 && r.body.reason === "Conflict").length, 19);
 });
 
-test("the design note's flat DNS record is accepted verbatim", async () => {
-  const flat = DESIGN_NOTE_RECORD;
+test("the flat kind: DNS record is accepted verbatim", async () => {
+  const flat = FLAT_DNS_RECORD;
   const res = await h.call("POST", "/apis/kdns.dev/v1/namespaces/default/dnsrecords", flat);
   assert.equal(res.status, 201, JSON.stringify(res.body));
   assert.equal(res.body.apiVersion, "kdns.dev/v1");

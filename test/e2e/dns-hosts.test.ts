@@ -6,8 +6,8 @@
 
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { DESIGN_NOTE_RECORD } from "../support/design-note.ts";
 import { type FakeUpstream, startFakeUpstream } from "../support/fake-upstream.ts";
+import { FLAT_DNS_RECORD } from "../support/flat-dns-record.ts";
 import { freePort } from "../support/free-port.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { api, dig, type KdnsUp, startKdnsUp, udpQuery } from "./kdns-dns-harness.ts";
@@ -61,8 +61,8 @@ test("before any record node1.com is forwarded to the upstream", async () => {
   assert.ok(upstream.count("node1.com", "A") >= 1);
 });
 
-test("the design note's record: node1.com → the gateway, names below it NXDOMAIN, delete → forwarded; within bounds", async () => {
-  const created = await api(server(), "POST", COLLECTION, DESIGN_NOTE_RECORD);
+test("the flat kind: DNS record: node1.com → the gateway, names below it NXDOMAIN, delete → forwarded; within bounds", async () => {
+  const created = await api(server(), "POST", COLLECTION, FLAT_DNS_RECORD);
   const createdAt = performance.now();
   assert.equal(created.status, 201, JSON.stringify(created.body));
   await waitFor(

@@ -1,7 +1,7 @@
 /**
- * The design note's scenario end to end, with the real `kdns up` for each gateway engine: two HTTP
- * servers, each on a loopback address of its own, serve test.html; the note's DNSRecord JSON is
- * posted verbatim but for its backends (10.1.1.10:8010 and 10.1.1.11:8011 become those servers);
+ * The path-gateway scenario end to end, with the real `kdns up` for each gateway engine: two HTTP
+ * servers, each on a loopback address of its own, serve test.html; a flat `kind: DNS` record
+ * (docs/flat-dns-form.md) is posted verbatim but for its backends (10.1.1.10:8010 and 10.1.1.11:8011 become those servers);
  * `dig` resolves node1.com against kdns's DNS and `curl` fetches through the gateway at the
  * resolved address. Then a port change and a deletion are followed within a second, and the same
  * works with a Service + Pods. Every server listens on a port the OS picks, on addresses nothing
@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import { after, before, describe, test } from "node:test";
-import { type Backend, designNoteRecordWith } from "../support/design-note.ts";
+import { type Backend, flatDnsRecordWith } from "../support/flat-dns-record.ts";
 import { freePort } from "../support/free-port.ts";
 import { closeServer, listenOrFail } from "../support/listen.ts";
 import { spareLoopbackAddress } from "../support/loopback.ts";
@@ -20,7 +20,7 @@ import { waitFor } from "../support/wait-for.ts";
 import { api, dig, type KdnsUp, startKdnsUp } from "./kdns-dns-harness.ts";
 
 const RECORDS = "/apis/kdns.dev/v1/namespaces/default/dnsrecords";
-/** The note's two backend hosts. */
+/** The record's two backend hosts. */
 const HOST1 = spareLoopbackAddress();
 const HOST2 = spareLoopbackAddress([HOST1]);
 
@@ -72,20 +72,20 @@ let service1: Backend;
 let service2: Backend;
 /** service1's page at another port of the same host, for the port change. */
 let moved: Backend;
-/** The note's record with its backends moved onto service1 and service2. */
+/** The record with its backends moved onto service1 and service2. */
 let noteRecord: string;
 before(async () => {
   service1 = await serve(HOST1, "service1 test page");
   service2 = await serve(HOST2, "service2 test page");
   moved = await serve(HOST1, "service1 moved");
-  noteRecord = designNoteRecordWith(service1, service2);
+  noteRecord = flatDnsRecordWith(service1, service2);
 });
 after(async () => {
   await Promise.all(servers.map(closeServer));
 });
 
 for (const engine of ["builtin", "nginx"] as const) {
-  describe(`design note scenario through kdns up --gateway ${engine}`, () => {
+  describe(`path-gateway scenario through kdns up --gateway ${engine}`, () => {
     let kdns: KdnsUp;
     let dnsPort: number;
     let gwPort: number;

@@ -1,7 +1,7 @@
 /** A DNSRecord in the flat `kind: DNS` form (docs/flat-dns-form.md), the fixture several tests post verbatim. */
 
 /** The JSON text exactly as posted: flat form, paths with address + service + port and no path. */
-export const DESIGN_NOTE_RECORD = `{
+export const FLAT_DNS_RECORD = `{
   "kind": "DNS",
   "apiVersion": "v1",
   "name": "dns-test1",
@@ -20,18 +20,18 @@ export const DESIGN_NOTE_RECORD = `{
   ]
 }`;
 
-/** Where a test serves one of the note's two backends. */
+/** Where a test serves one of the record's two backends. */
 export interface Backend {
   address: string;
   port: number;
 }
 
 /**
- * The same text with the note's backends 10.1.1.10:8010 and 10.1.1.11:8011 replaced by ones the
+ * The same text with the record's backends 10.1.1.10:8010 and 10.1.1.11:8011 replaced by ones the
  * test serves (loopback addresses and free ports, never fixed ones someone else may hold).
  */
-export function designNoteRecordWith(first: Backend, second: Backend): string {
-  return DESIGN_NOTE_RECORD.replace('"10.1.1.10"', JSON.stringify(first.address))
+export function flatDnsRecordWith(first: Backend, second: Backend): string {
+  return FLAT_DNS_RECORD.replace('"10.1.1.10"', JSON.stringify(first.address))
     .replace('"port": 8010', `"port": ${first.port}`)
     .replace('"10.1.1.11"', JSON.stringify(second.address))
     .replace('"port": 8011', `"port": ${second.port}`);
