@@ -4,8 +4,10 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
+import type { Registry } from "prom-client";
 import { formatHostPort, isLoopback, ListenError, parseHostPort } from "../machinery/host-port.ts";
 import { logger } from "../machinery/log.ts";
+import { serveMetrics } from "../machinery/metrics-endpoint.ts";
 import { ApiError } from "../machinery/status.ts";
 import type { Storage } from "../storage/storage.ts";
 import { type Authenticator, bearerAuthenticator, loadTokens, PUBLIC_PATHS, unauthorized } from "./auth.ts";
@@ -36,6 +38,8 @@ export interface ApiServerOptions {
    * token only over TLS, so a server with `tokenFile` wants this too.
    */
   tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Served at `/metrics`, behind the same token as the API (every component's, with `kdns up`). */
+  metrics?: Registry;
 }
 
 /** A started API server. */
@@ -86,6 +90,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     }
     if (authenticate && !authenticate(req.headers.authorization)) {
       return sendError(res, unauthorized(), { "www-authenticate": 'Bearer realm="kdns"' });
+    }
+    if (path === "/metrics" && options.metrics && (req.method === "GET" || req.method === "HEAD")) {
+      return await serveMetrics(options.metrics, res);
     }
     await handleApi(ctx, req, res, url);
   };

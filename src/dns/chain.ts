@@ -7,7 +7,7 @@ import { isIP } from "node:net";
 import type { InformerSource } from "../client/informer.ts";
 import { type HostPort, isWildcard } from "../machinery/host-port.ts";
 import type { PodMode } from "./options.ts";
-import { chain, type DnsPlugin, type Next } from "./plugin.ts";
+import { type ChainTrace, chain, type DnsPlugin, type Next } from "./plugin.ts";
 import { RecursionAclPlugin } from "./plugins/acl/plugin.ts";
 import { CachePlugin } from "./plugins/cache/plugin.ts";
 import { exchangeUdp } from "./plugins/forward/exchange.ts";
@@ -37,6 +37,8 @@ export interface ChainConfig {
 export interface DnsChain {
   plugins: DnsPlugin[];
   next: Next;
+  /** Where each query got to in `next` (see ChainTrace); `plugins.length` means the end of the chain. */
+  trace: ChainTrace;
   /** Starts every plugin that runs something (watches, probes) until `signal` aborts. */
   start(signal: AbortSignal): void;
   /** Every plugin ready (informers synced). */
@@ -92,9 +94,11 @@ export function buildChain(config: ChainConfig): DnsChain {
     plugins.push(loop, new CachePlugin({ serveStale: config.serveStale }), forward);
   }
   const ordered = inPluginOrder(plugins);
+  const trace: ChainTrace = { reached: ordered.length };
   return {
     plugins: ordered,
-    next: chain(ordered, servfail),
+    next: chain(ordered, servfail, trace),
+    trace,
     start: (signal) => {
       for (const p of ordered) p.start?.(signal);
     },

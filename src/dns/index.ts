@@ -5,10 +5,11 @@
  * CoreDNS keeps its embeddable server apart from its command).
  */
 import { collectOnFirstReady } from "../machinery/collect-after-load.ts";
-import type { HostPort } from "../machinery/host-port.ts";
+import { formatHostPort, type HostPort } from "../machinery/host-port.ts";
 import { logger } from "../machinery/log.ts";
 import { buildChain } from "./chain.ts";
 import { checkLoopsAtStart } from "./loop-check.ts";
+import { DnsMetrics } from "./metrics.ts";
 import { DNS_DEFAULTS, type DnsOptions } from "./options.ts";
 import { createHandler, startDnsServer } from "./server/index.ts";
 
@@ -45,8 +46,18 @@ export async function startDns(options: DnsOptions, signal?: AbortSignal): Promi
     ...(options.forwardTimeoutMs !== undefined ? { forwardTimeoutMs: options.forwardTimeoutMs } : {}),
   });
   const stop = new AbortController();
+  const metrics = options.metrics
+    ? new DnsMetrics(
+        options.metrics,
+        built.plugins.map((p) => p.name),
+      )
+    : undefined;
   const handler = createHandler(built.next, {
-    onError: (err) => log.error({ err }, "dns plugin failed; answered SERVFAIL"),
+    onError: (err) => {
+      metrics?.recordPanic();
+      log.error({ err }, "dns plugin failed; answered SERVFAIL");
+    },
+    ...(metrics ? { metrics: { metrics, trace: built.trace, server: built.plugins.length } } : {}),
   });
   let server: Awaited<ReturnType<typeof startDnsServer>>;
   try {
@@ -60,6 +71,7 @@ export async function startDns(options: DnsOptions, signal?: AbortSignal): Promi
     await built.close();
     throw err;
   }
+  metrics?.setServer(`dns://${formatHostPort(server.address)}`);
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closed ??= (async () => {

@@ -2,6 +2,7 @@
  * What the DNS server is built from, and every default in one place (as a CoreDNS plugin's setup
  * holds its defaults): the CLI's flags show these values and the tests start from them.
  */
+import type { Registry } from "prom-client";
 import type { InformerSource } from "../client/informer.ts";
 import type { HostPort } from "../machinery/host-port.ts";
 import { DEFAULT_RECURSION_ALLOW } from "./plugins/acl/plugin.ts";
@@ -51,4 +52,6 @@ export interface DnsOptions {
   reusePort?: boolean;
   /** See {@link DNS_DEFAULTS}.loopCheckWaitMs. */
   loopCheckWaitMs?: number;
+  /** Where the CoreDNS-named metrics go (none: nothing is counted, and the hot path pays nothing). */
+  metrics?: Registry;
 }

@@ -58,13 +58,32 @@ export interface DnsPlugin {
   close?(): Promise<void>;
 }
 
-/** Composes plugins in order; the end of the chain answers `last`. */
-export function chain(plugins: readonly DnsPlugin[], last: Next): Next {
-  let next = last;
+/**
+ * Where a query got to in the chain: the index of the last plugin it entered (the plugins' count
+ * for the end of the chain). A plugin either answers or passes the query on, so that is the one
+ * that answered (CoreDNS's `plugin` label on responses).
+ */
+export interface ChainTrace {
+  reached: number;
+}
+
+/** Composes plugins in order; the end of the chain answers `last`. With `trace`, records where each query got to. */
+export function chain(plugins: readonly DnsPlugin[], last: Next, trace?: ChainTrace): Next {
+  let next: Next = trace
+    ? (req) => {
+        trace.reached = plugins.length;
+        return last(req);
+      }
+    : last;
   for (let i = plugins.length - 1; i >= 0; i--) {
     const plugin = plugins[i]!;
     const after = next;
-    next = (req) => plugin.serve(req, after);
+    next = trace
+      ? (req) => {
+          trace.reached = i;
+          return plugin.serve(req, after);
+        }
+      : (req) => plugin.serve(req, after);
   }
   return next;
 }

@@ -4,7 +4,9 @@
  * balancer sends traffic only to replicas that answer from a full cache.
  */
 import { createServer } from "node:http";
+import type { Registry } from "prom-client";
 import { type HostPort, ListenError } from "./host-port.ts";
+import { serveMetrics } from "./metrics-endpoint.ts";
 
 /** A running health endpoint. */
 export interface HealthServer {
@@ -12,11 +14,25 @@ export interface HealthServer {
   close(): Promise<void>;
 }
 
+/** Settings of {@link startHealthServer}. */
+export interface HealthOptions {
+  /** Names the component in the `/readyz` text (default `dns`). */
+  part?: string;
+  /** Serve it at `/metrics` too. */
+  metrics?: Registry;
+}
+
 /**
- * Serves `/healthz` and `/livez` (always ok) and `/readyz` (200 when `ready()`, else 503 saying
- * `<part>: not synced`). Rejects with a {@link ListenError} when the address cannot be bound.
+ * Serves `/healthz` and `/livez` (always ok), `/readyz` (200 when `ready()`, else 503 saying
+ * `<part>: not synced`) and, given a registry, `/metrics`. Rejects with a {@link ListenError}
+ * when the address cannot be bound.
  */
-export async function startHealthServer(listen: HostPort, ready: () => boolean, part = "dns"): Promise<HealthServer> {
+export async function startHealthServer(
+  listen: HostPort,
+  ready: () => boolean,
+  options: HealthOptions = {},
+): Promise<HealthServer> {
+  const part = options.part ?? "dns";
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     const send = (code: number, text: string): void => {
@@ -25,6 +41,7 @@ export async function startHealthServer(listen: HostPort, ready: () => boolean, 
     };
     if (path === "/healthz" || path === "/livez") return send(200, "ok");
     if (path === "/readyz") return ready() ? send(200, "ok") : send(503, `${part}: not synced\n`);
+    if (path === "/metrics" && options.metrics) return void serveMetrics(options.metrics, res);
     send(404, "not found\n");
   });
   await new Promise<void>((resolve, reject) => {

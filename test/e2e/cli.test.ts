@@ -58,6 +58,7 @@ function startDaemon(args: string[]): { child: ChildProcess; output: () => strin
 let dir = "";
 let server = "";
 let port = 0;
+let metricsPort = 0;
 let up: ReturnType<typeof startDaemon> | undefined;
 
 const MANIFEST = `
@@ -154,6 +155,8 @@ before(async () => {
     join(dir, "data"),
     "--upstream",
     "none",
+    "--metrics-listen",
+    `127.0.0.1:${(metricsPort = await freePort())}`,
   ]);
   const daemon = up;
   // The gateway is the last part `kdns up` starts; /readyz only covers the parts started so far.
@@ -180,6 +183,23 @@ test("up prints one line per part with where the API listens", () => {
   assert.match(up?.output() ?? "", new RegExp(`kdns: api server listening on http://127\\.0\\.0\\.1:${port}\\n`));
   assert.match(up?.output() ?? "", /kdns: controllers running against /);
   assert.match(up?.output() ?? "", /kdns: dns server listening on 127\.0\.0\.1:\d+ \(udp, tcp\) for cluster\.local\n/);
+});
+
+test("/metrics on the API server and on --metrics-listen: the process, CoreDNS's build info and DNS families", async () => {
+  assert.match(up?.output() ?? "", new RegExp(`kdns: metrics at http://127\\.0\\.0\\.1:${metricsPort}/metrics\\n`));
+  for (const url of [`${server}/metrics`, `http://127.0.0.1:${metricsPort}/metrics`]) {
+    const res = await fetch(url);
+    assert.equal(res.status, 200, url);
+    assert.match(res.headers.get("content-type") ?? "", /^text\/plain; version=0\.0\.4/);
+    const text = await res.text();
+    assert.match(text, /^process_cpu_user_seconds_total \d/m);
+    assert.match(text, /^coredns_build_info\{version="kdns-[^"]+",revision="",goversion="v\d+[^"]*"\} 1$/m);
+    assert.match(
+      text,
+      /^coredns_plugin_enabled\{server="dns:\/\/127\.0\.0\.1:\d+",zone="\.",view="",name="kubernetes"\} 1$/m,
+    );
+    assert.match(text, /^coredns_panics_total 0$/m);
+  }
 });
 
 test("apply creates every kind, then reports unchanged, then configured", async () => {

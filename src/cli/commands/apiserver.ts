@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { action } from "../errors.ts";
 import { type ApiFlags, addApiFlags, checkApiFlags } from "../options/api.ts";
 import { startApiPart } from "../parts/api.ts";
+import { processRegistry } from "../parts/metrics.ts";
 import { runParts } from "../stack.ts";
 
 /** The `apiserver` command. */
@@ -13,7 +14,7 @@ export function apiserverCommand(): Command {
     action(async (flags: ApiFlags) => {
       checkApiFlags(flags);
       await runParts(async (stack) => {
-        await startApiPart(flags, stack, (line) => process.stdout.write(`${line}\n`));
+        await startApiPart(flags, stack, (line) => process.stdout.write(`${line}\n`), processRegistry());
       });
     }),
   );

@@ -14,11 +14,18 @@ import { addDnsFlags, type DnsFlags, dnsListenFlag, dnsOptionsOf } from "../opti
 import { gatewayAddressFlag } from "../options/gateway.ts";
 import { startDnsPart } from "../parts/dns.ts";
 import { startWorkerPool, tellPrimary } from "../parts/dns-workers.ts";
+import { metricsListenFlag, processRegistry, registerDnsBuildInfo, startMetricsListener } from "../parts/metrics.ts";
 import { runParts } from "../stack.ts";
 
 /** Every flag of `kdns dns`. */
 type DnsCommandFlags = ClientFlags &
-  DnsFlags & { listen: HostPort; healthListen: HostPort; gatewayAddress: string; workers: number };
+  DnsFlags & {
+    listen: HostPort;
+    healthListen: HostPort;
+    metricsListen?: HostPort;
+    gatewayAddress: string;
+    workers: number;
+  };
 
 function say(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -54,11 +61,12 @@ export function dnsCommand(): Command {
   cmd
     .addOption(dnsListenFlag("--listen"))
     .addOption(
-      flag("--health-listen <host:port>", "address of /healthz and /readyz", {
+      flag("--health-listen <host:port>", "address of /healthz, /readyz and /metrics", {
         default: "127.0.0.1:8181",
         parse: hostPortFlag,
       }),
     )
+    .addOption(metricsListenFlag())
     .addOption(gatewayAddressFlag("127.0.0.1"))
     .addOption(
       flag("--workers <n>", "worker processes sharing the port (SO_REUSEPORT)", {
@@ -72,9 +80,12 @@ export function dnsCommand(): Command {
       if (cluster.isWorker) return runWorker(flags);
       await runParts(async (stack) => {
         let ready: () => boolean;
+        // With workers, each counts in its own process: only the primary's process figures show.
+        const registry = processRegistry();
         if (flags.workers === 1) {
+          registerDnsBuildInfo(registry);
           const options = dnsOptionsOf(flags, clientOf(flags), flags.listen, flags.gatewayAddress);
-          ready = (await startDnsPart(options, stack, say)).ready;
+          ready = (await startDnsPart({ ...options, metrics: registry }, stack, say)).ready;
         } else {
           if (flags.listen.port === 0)
             throw new CliError("--workers above 1 needs a fixed --listen port (workers share it)");
@@ -85,8 +96,9 @@ export function dnsCommand(): Command {
           );
           ready = pool.ready;
         }
-        const health = await startHealthServer(flags.healthListen, ready);
+        const health = await startHealthServer(flags.healthListen, ready, { metrics: registry });
         stack.push({ name: "health", close: () => health.close() });
+        await startMetricsListener(flags.metricsListen, registry, stack, say);
       });
     }),
   );

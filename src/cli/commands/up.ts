@@ -1,6 +1,7 @@
 /** `kdns up`: storage, the API server, the controllers, DNS and the gateway in one process, until SIGINT/SIGTERM. */
 import { Command } from "commander";
 import { RestClient } from "../../client/rest-client.ts";
+import type { HostPort } from "../../machinery/host-port.ts";
 import { action } from "../errors.ts";
 import { type ApiFlags, addApiFlags, checkApiFlags } from "../options/api.ts";
 import { addDnsFlags, type DnsFlags, dnsListenFlag, dnsOptionsOf } from "../options/dns.ts";
@@ -9,12 +10,13 @@ import { firstToken, startApiPart } from "../parts/api.ts";
 import { startControllerPart } from "../parts/controllers.ts";
 import { startDnsPart } from "../parts/dns.ts";
 import { startGatewayPart } from "../parts/gateway.ts";
+import { metricsListenFlag, processRegistry, registerDnsBuildInfo, startMetricsListener } from "../parts/metrics.ts";
 import type { Say } from "../parts/types.ts";
 import { type PartStack, runParts } from "../stack.ts";
 import { clientUrl, writeKubeconfig } from "./kubeconfig.ts";
 
 /** Every flag of `kdns up`. */
-type UpFlags = ApiFlags & DnsFlags & GatewayFlags & { dnsListen: ApiFlags["apiListen"] };
+type UpFlags = ApiFlags & DnsFlags & GatewayFlags & { dnsListen: HostPort; metricsListen?: HostPort };
 
 function say(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -22,7 +24,8 @@ function say(line: string): void {
 
 /** Starts every part in dependency order; each one's readiness joins the API server's /readyz. */
 async function startAll(flags: UpFlags, stack: PartStack, say: Say): Promise<void> {
-  const api = await startApiPart(flags, stack, say);
+  const registry = processRegistry();
+  const api = await startApiPart(flags, stack, say, registry);
   const token = flags.tokenFile !== undefined ? await firstToken(flags.tokenFile) : undefined;
   const client = new RestClient({
     server: clientUrl(api.url),
@@ -31,10 +34,13 @@ async function startAll(flags: UpFlags, stack: PartStack, say: Say): Promise<voi
   });
   say(`kdns: kubeconfig written to ${await writeKubeconfig(flags.dataDir, api.url, token, api.kubeconfigCa)}`);
   api.addReadyCheck("controllers", await startControllerPart(client, stack, say));
-  const dns = await startDnsPart(dnsOptionsOf(flags, client, flags.dnsListen, gatewayAddressOf(flags)), stack, say);
+  registerDnsBuildInfo(registry);
+  const dnsOptions = dnsOptionsOf(flags, client, flags.dnsListen, gatewayAddressOf(flags));
+  const dns = await startDnsPart({ ...dnsOptions, metrics: registry }, stack, say);
   api.addReadyCheck("dns", dns.ready);
   const gatewaySynced = await startGatewayPart(flags, client, stack, say);
   if (gatewaySynced) api.addReadyCheck("gateway", gatewaySynced);
+  await startMetricsListener(flags.metricsListen, registry, stack, say);
 }
 
 /** The `up` command. */
@@ -46,6 +52,7 @@ export function upCommand(): Command {
   cmd.addOption(dnsListenFlag("--dns-listen"));
   addDnsFlags(cmd);
   addGatewayFlags(cmd, true);
+  cmd.addOption(metricsListenFlag());
   return cmd.action(
     action(async (flags: UpFlags) => {
       checkApiFlags(flags);

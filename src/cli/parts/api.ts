@@ -3,6 +3,7 @@
  * and serves the API on it. Pushed on the {@link PartStack}, so stopping closes them in reverse.
  */
 import { readFile } from "node:fs/promises";
+import type { Registry } from "prom-client";
 import { startApiServer } from "../../apiserver/index.ts";
 import { formatHostPort } from "../../machinery/host-port.ts";
 import { openStorage } from "../../storage/index.ts";
@@ -12,8 +13,13 @@ import type { PartStack } from "../stack.ts";
 import { apiTls } from "./api-tls.ts";
 import type { Say, StartedApi } from "./types.ts";
 
-/** Opens storage and starts the API server on it. */
-export async function startApiPart(flags: ApiFlags, stack: PartStack, say: Say): Promise<StartedApi> {
+/** Opens storage and starts the API server on it; `/metrics` serves `registry`. */
+export async function startApiPart(
+  flags: ApiFlags,
+  stack: PartStack,
+  say: Say,
+  registry: Registry,
+): Promise<StartedApi> {
   const storage = await openStorage({
     type: flags.store,
     dataDir: flags.dataDir,
@@ -29,6 +35,7 @@ export async function startApiPart(flags: ApiFlags, stack: PartStack, say: Say):
     serviceCidr: flags.serviceCidr,
     ...(flags.tokenFile !== undefined ? { tokenFile: flags.tokenFile } : {}),
     ...(tls !== undefined ? { tls: { cert: tls.cert, key: tls.key } } : {}),
+    metrics: registry,
   });
   stack.push({ name: "api server", close: () => api.close() });
   say(`kdns: api server listening on ${api.url}`);

@@ -2,7 +2,8 @@
  * From bytes in to bytes out: parse, apply the protocol rules every query gets, run the plugin
  * chain, write the answer. Shared by the UDP and TCP listeners.
  */
-import type { DnsReply, DnsRequest, Next } from "../plugin.ts";
+import type { DnsMetrics } from "../metrics.ts";
+import type { ChainTrace, DnsReply, DnsRequest, Next } from "../plugin.ts";
 import { QTYPE, RCODE } from "../wire/constants.ts";
 import { isInternetClass, type ParsedQuery, parseQuery } from "../wire/query.ts";
 import { encodeSections } from "../wire/records.ts";
@@ -28,6 +29,11 @@ export interface HandlerOptions {
   onError?: (err: unknown) => void;
   /** Whole UDP responses to remember (see ResponseMemo); 0 turns the memo off. Default 10,000. */
   memoEntries?: number;
+  /**
+   * Counts every answered query; `trace` is the one the chain was built with, and `server` the
+   * plugin index meaning "the server answered" (the chain's plugin count).
+   */
+  metrics?: { metrics: DnsMetrics; trace: ChainTrace; server: number };
 }
 
 /** RFC 8482 §4.2: answer ANY with one synthesized HINFO, as CoreDNS's `any` plugin does. */
@@ -53,9 +59,12 @@ export function createHandler(chain: Next, options: HandlerOptions = {}): Messag
     );
   };
   const memo = options.memoEntries === 0 ? undefined : new ResponseMemo(options.memoEntries);
-  const handler: MessageHandler = (msg, transport, clientAddress) => {
-    const query = parseQuery(msg);
-    if (query.type === "drop") return undefined;
+  const respond = (
+    msg: Buffer,
+    query: Exclude<ReturnType<typeof parseQuery>, { type: "drop" }>,
+    transport: "udp" | "tcp",
+    clientAddress: string,
+  ): Buffer | undefined | Promise<Buffer | undefined> => {
     const limit = transport === "udp" ? udpLimit(query.edns) : 65535;
     if (query.type === "reject") {
       return writeAnswer(
@@ -102,7 +111,12 @@ export function createHandler(chain: Next, options: HandlerOptions = {}): Messag
     }
     if (!(reply instanceof Promise)) {
       const out = finish(msg, query, reply, limit);
-      if (memo !== undefined && transport === "udp" && out) memo.remember(msg, reply, out);
+      if (memo !== undefined && transport === "udp" && out)
+        memo.remember(msg, reply, out, {
+          qtype: query.qtype,
+          dnssecOk: query.edns?.dnssecOk ?? false,
+          plugin: options.metrics?.trace.reached ?? 0,
+        });
       return out;
     }
     return reply.then(
@@ -110,8 +124,47 @@ export function createHandler(chain: Next, options: HandlerOptions = {}): Messag
       (err: unknown) => fail(msg, query, limit, err),
     );
   };
+  const counting = options.metrics;
+  const handler: MessageHandler = counting
+    ? (msg, transport, clientAddress) => {
+        const started = performance.now();
+        const query = parseQuery(msg);
+        if (query.type === "drop") return undefined;
+        counting.trace.reached = counting.server;
+        const out = respond(msg, query, transport, clientAddress);
+        // Read now: the next query moves it, and a promise settles after other queries ran.
+        const plugin = counting.trace.reached;
+        const qtype = query.type === "query" ? query.qtype : 0;
+        const count = (bytes: Buffer | undefined): Buffer | undefined => {
+          if (bytes) {
+            const { metrics } = counting;
+            const ipv6 = clientAddress.includes(":");
+            const dnssecOk = query.edns?.dnssecOk ?? false;
+            const seconds = (performance.now() - started) / 1000;
+            metrics.record(transport === "udp", ipv6, qtype, dnssecOk, plugin, msg, bytes, seconds);
+          }
+          return bytes;
+        };
+        return out instanceof Promise ? out.then(count) : count(out);
+      }
+    : (msg, transport, clientAddress) => {
+        const query = parseQuery(msg);
+        return query.type === "drop" ? undefined : respond(msg, query, transport, clientAddress);
+      };
   if (memo) {
-    handler.memoized = (msg, clientAddress, reuse) => memo.answer(msg, clientAddress, reuse);
+    handler.memoized = counting
+      ? (msg, clientAddress, reuse) => {
+          const started = performance.now();
+          const out = memo.answer(msg, clientAddress, reuse);
+          const hit = memo.lastHit;
+          if (out && hit) {
+            const seconds = (performance.now() - started) / 1000;
+            const ipv6 = clientAddress.includes(":");
+            counting.metrics.recordMemoHit(hit.qtype, hit.dnssecOk, hit.plugin, ipv6, msg, out, seconds);
+          }
+          return out;
+        }
+      : (msg, clientAddress, reuse) => memo.answer(msg, clientAddress, reuse);
   }
   return handler;
 }

@@ -23,7 +23,14 @@ interface Entry {
   gate: RecursionGate | undefined;
   /** The whole response; its first two bytes are whichever ID was last written in. */
   response: Buffer;
+  /** What metrics count it by: the question's type, its DO bit, and the plugin that answered. */
+  qtype: number;
+  dnssecOk: boolean;
+  plugin: number;
 }
+
+/** What the metrics of a memo hit need to know. */
+export type MemoHit = Pick<Entry, "qtype" | "dnssecOk" | "plugin">;
 
 /** Queries longer than this are not memoized (keys stay small; real questions are shorter). */
 const MAX_QUERY = 300;
@@ -42,6 +49,8 @@ function isStale(entry: Entry): boolean {
 export class ResponseMemo {
   readonly #entries = new Map<string, Entry>();
   readonly #max: number;
+  /** The entry the last successful {@link answer} came from. */
+  lastHit: MemoHit | undefined;
 
   constructor(maxEntries = 10_000) {
     this.#max = maxEntries;
@@ -64,15 +73,17 @@ export class ResponseMemo {
     const out = reuse ? entry.response : Buffer.from(entry.response);
     out[0] = msg[0]!;
     out[1] = msg[1]!;
+    this.lastHit = entry;
     return out;
   }
 
   /**
    * Remembers `bytes` as the response to `msg` when `reply` was built from a cache: a cached
-   * answer, or a fresh cache hit of a forwarded answer that passed the recursion ACL.
+   * answer, or a fresh cache hit of a forwarded answer that passed the recursion ACL. `facts` are
+   * what a later hit is counted by.
    */
-  remember(msg: Buffer, reply: DnsReply, bytes: Buffer): void {
-    let entry: Omit<Entry, "response">;
+  remember(msg: Buffer, reply: DnsReply, bytes: Buffer, facts: MemoHit): void {
+    let entry: Pick<Entry, "sources" | "gate">;
     if (reply.type === "answer" && reply.stale === false) {
       entry = { sources: [reply as MemoSource], gate: undefined };
     } else if (reply.type === "raw" && reply.sources && reply.gate) {
@@ -82,6 +93,6 @@ export class ResponseMemo {
     if (key === undefined) return;
     if (this.#entries.size >= this.#max) this.#entries.clear();
     // A copy: `bytes` may still be queued for sending, or be a plugin's own buffer.
-    this.#entries.set(key, { ...entry, response: Buffer.from(bytes) });
+    this.#entries.set(key, { ...entry, ...facts, response: Buffer.from(bytes) });
   }
 }
