@@ -11,6 +11,8 @@ import { buildChain } from "./chain.ts";
 import { checkLoopsAtStart } from "./loop-check.ts";
 import { DnsMetrics } from "./metrics.ts";
 import { DNS_DEFAULTS, type DnsOptions } from "./options.ts";
+import { QueryLog } from "./query-log.ts";
+import { allOf } from "./server/handler.ts";
 import { createHandler, startDnsServer } from "./server/index.ts";
 
 export { ForwardingLoopError } from "./loop-check.ts";
@@ -52,12 +54,15 @@ export async function startDns(options: DnsOptions, signal?: AbortSignal): Promi
         built.plugins.map((p) => p.name),
       )
     : undefined;
+  const write = options.queryLog?.write ?? ((line: string) => void process.stdout.write(`${line}\n`));
+  const queryLog = options.queryLog ? new QueryLog(options.queryLog.sample, write) : undefined;
+  const observer = metrics && queryLog ? allOf([metrics, queryLog]) : (metrics ?? queryLog);
   const handler = createHandler(built.next, {
     onError: (err) => {
       metrics?.recordPanic();
       log.error({ err }, "dns plugin failed; answered SERVFAIL");
     },
-    ...(metrics ? { metrics: { metrics, trace: built.trace, server: built.plugins.length } } : {}),
+    ...(observer ? { observe: { observer, trace: built.trace, server: built.plugins.length } } : {}),
   });
   let server: Awaited<ReturnType<typeof startDnsServer>>;
   try {

@@ -6,6 +6,7 @@
  */
 import type { Registry } from "prom-client";
 import { exponentialBuckets, IndexedCounter, IndexedHistogram } from "../machinery/fast-metrics.ts";
+import type { QueryObserver } from "./server/handler.ts";
 
 /** Query types CoreDNS names in `type`; anything else is `other` (metrics/vars/report.go). */
 const TYPE_NAMES: Record<number, string> = {
@@ -59,7 +60,7 @@ const DURATION_BUCKETS = exponentialBuckets(0.00025, 2, 16);
 const SIZE_BUCKETS = [0, 100, 200, 300, 400, 511, 1023, 2047, 4095, 8291, 16e3, 32e3, 48e3, 64e3];
 
 /** The server's families, registered in one registry. */
-export class DnsMetrics {
+export class DnsMetrics implements QueryObserver {
   readonly #requests: IndexedCounter;
   readonly #responses: IndexedCounter;
   readonly #duration: IndexedHistogram;
@@ -136,44 +137,28 @@ export class DnsMetrics {
     this.#base.server = server;
   }
 
-  /**
-   * Counts one answered query (positional, so the hot path builds no object): `plugin` is the
-   * index of the plugin that answered in the chain's list (its length: the server itself),
-   * `request` and `response` the bytes received and sent, `seconds` how long it took. The rcode
-   * is read from the response header.
-   */
-  record(
+  /** Counts one answered query (see QueryObserver); the rcode is read from the response header. */
+  observe(
     udp: boolean,
-    ipv6: boolean,
+    clientAddress: string,
+    _clientPort: number,
     qtype: number,
     dnssecOk: boolean,
     plugin: number,
     request: Buffer,
     response: Buffer,
     seconds: number,
+    fromMemo: boolean,
   ): void {
     const proto = udp ? 0 : 1;
     const type = qtype < 256 ? TYPE_INDEX[qtype]! : TYPES.length - 1;
-    this.#requests.inc(this.#requests.index(proto, ipv6 ? 1 : 0, type));
+    this.#requests.inc(this.#requests.index(proto, clientAddress.includes(":") ? 1 : 0, type));
     this.#responses.inc(this.#responses.index(response[3]! & 0x0f, plugin));
     this.#duration.observe(0, seconds);
     this.#requestSize.observe(proto, request.length);
     this.#responseSize.observe(proto, response.length);
     if (dnssecOk) this.#doRequests.inc();
-  }
-
-  /** Counts a UDP query answered from the response memo, and everything {@link record} counts. */
-  recordMemoHit(
-    qtype: number,
-    dnssecOk: boolean,
-    plugin: number,
-    ipv6: boolean,
-    request: Buffer,
-    response: Buffer,
-    seconds: number,
-  ): void {
-    this.#memoHits.inc();
-    this.record(true, ipv6, qtype, dnssecOk, plugin, request, response, seconds);
+    if (fromMemo) this.#memoHits.inc();
   }
 
   /** Counts a plugin fault that became a SERVFAIL (CoreDNS counts recovered panics). */

@@ -54,4 +54,6 @@ export interface DnsOptions {
   loopCheckWaitMs?: number;
   /** Where the CoreDNS-named metrics go (none: nothing is counted, and the hot path pays nothing). */
   metrics?: Registry;
+  /** Log every `sample`th answered query in CoreDNS's `log` format to `write` (default stdout). */
+  queryLog?: { sample: number; write?: (line: string) => void };
 }

@@ -99,3 +99,20 @@ test("queries are counted with CoreDNS's names, labels and values", async () => 
   assert.equal(sum("coredns_panics_total"), 0);
   assert.ok(sum("kdns_dns_response_memo_hits_total") >= 2, "repeated cluster questions come from the memo");
 });
+
+test("--log-queries writes CoreDNS log lines for real dig queries, memo hits included", async () => {
+  const lines: string[] = [];
+  const logged = await startDnsHarness({ queryLog: { sample: 1, write: (l) => lines.push(l) } });
+  try {
+    for (let i = 0; i < 2; i++) await dig("127.0.0.1", logged.port, ["+nocookie", "nope.default.svc.cluster.local"]);
+    await dig("127.0.0.1", logged.port, ["+tcp", "cluster.local", "SOA"]);
+    assert.equal(lines.length, 3);
+    const udp =
+      /^\[INFO\] 127\.0\.0\.1:\d+ - \d+ "A IN nope\.default\.svc\.cluster\.local\. udp \d+ false \d+" NXDOMAIN qr,aa,rd,ra \d+ \d+\.\d+s$/;
+    assert.match(lines[0]!, udp);
+    assert.match(lines[1]!, udp);
+    assert.match(lines[2]!, /"SOA IN cluster\.local\. tcp \d+ false \d+" NOERROR qr,aa,rd,ra \d+ /);
+  } finally {
+    await logged.close();
+  }
+});

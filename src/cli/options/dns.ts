@@ -18,6 +18,8 @@ export interface DnsFlags {
   pods: PodMode;
   allowRecursion: string[];
   serveStale: number;
+  /** `--log-queries` alone is `true` (every query); with a value, every Nth. */
+  logQueries?: true | number;
 }
 
 /** The IP nameservers of /etc/resolv.conf, comma-separated (the default upstreams); "" when none. */
@@ -49,7 +51,10 @@ export function clusterDomainFlag() {
   });
 }
 
-/** Adds `--cluster-domain`, `--upstream`, `--dns-ttl`, `--pods`, `--allow-recursion` and `--serve-stale`. */
+/**
+ * Adds `--cluster-domain`, `--upstream`, `--dns-ttl`, `--pods`, `--allow-recursion`, `--serve-stale`
+ * and `--log-queries`.
+ */
 export function addDnsFlags(cmd: Command): Command {
   return cmd
     .addOption(clusterDomainFlag())
@@ -88,6 +93,13 @@ export function addDnsFlags(cmd: Command): Command {
           parse: intFlag("seconds (0 = off)", 0, 604800),
         },
       ),
+    )
+    .addOption(
+      flag(
+        "--log-queries [sample]",
+        "log answered queries on stdout in CoreDNS's log plugin format, all or every SAMPLEth (default: off)",
+        { parse: intFlag("a sample (log every Nth query)", 1, 1_000_000_000) },
+      ),
     );
 }
 
@@ -108,5 +120,8 @@ export function dnsOptionsOf(
     allowRecursion: flags.allowRecursion,
     serveStale: flags.serveStale,
     gatewayAddresses: [gatewayAddress],
+    ...(flags.logQueries !== undefined
+      ? { queryLog: { sample: flags.logQueries === true ? 1 : flags.logQueries } }
+      : {}),
   };
 }

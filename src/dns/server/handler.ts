@@ -2,7 +2,6 @@
  * From bytes in to bytes out: parse, apply the protocol rules every query gets, run the plugin
  * chain, write the answer. Shared by the UDP and TCP listeners.
  */
-import type { DnsMetrics } from "../metrics.ts";
 import type { ChainTrace, DnsReply, DnsRequest, Next } from "../plugin.ts";
 import { QTYPE, RCODE } from "../wire/constants.ts";
 import { isInternetClass, type ParsedQuery, parseQuery } from "../wire/query.ts";
@@ -19,9 +18,40 @@ export type MessageHandler = ((
   msg: Buffer,
   transport: "udp" | "tcp",
   clientAddress: string,
+  clientPort?: number,
 ) => Buffer | undefined | Promise<Buffer | undefined>) & {
-  memoized?: (msg: Buffer, clientAddress: string, reuse: boolean) => Buffer | undefined;
+  memoized?: (msg: Buffer, clientAddress: string, reuse: boolean, clientPort?: number) => Buffer | undefined;
 };
+
+/**
+ * Told of every answered query (metrics, the query log). Positional, so the hot path builds no
+ * object: `plugin` is the index of the plugin that answered in the chain's list (its length: the
+ * server itself), `request` and `response` the bytes received and sent, `seconds` how long it took.
+ */
+export interface QueryObserver {
+  observe(
+    udp: boolean,
+    clientAddress: string,
+    clientPort: number,
+    qtype: number,
+    dnssecOk: boolean,
+    plugin: number,
+    request: Buffer,
+    response: Buffer,
+    seconds: number,
+    fromMemo: boolean,
+  ): void;
+}
+
+/** One observer telling each of `observers` in turn. */
+export function allOf(observers: readonly QueryObserver[]): QueryObserver {
+  return {
+    observe(udp, clientAddress, clientPort, qtype, dnssecOk, plugin, request, response, seconds, fromMemo) {
+      for (const o of observers)
+        o.observe(udp, clientAddress, clientPort, qtype, dnssecOk, plugin, request, response, seconds, fromMemo);
+    },
+  };
+}
 
 /** Options of {@link createHandler}. */
 export interface HandlerOptions {
@@ -30,10 +60,10 @@ export interface HandlerOptions {
   /** Whole UDP responses to remember (see ResponseMemo); 0 turns the memo off. Default 10,000. */
   memoEntries?: number;
   /**
-   * Counts every answered query; `trace` is the one the chain was built with, and `server` the
+   * Told of every answered query; `trace` is the one the chain was built with, and `server` the
    * plugin index meaning "the server answered" (the chain's plugin count).
    */
-  metrics?: { metrics: DnsMetrics; trace: ChainTrace; server: number };
+  observe?: { observer: QueryObserver; trace: ChainTrace; server: number };
 }
 
 /** RFC 8482 §4.2: answer ANY with one synthesized HINFO, as CoreDNS's `any` plugin does. */
@@ -115,7 +145,7 @@ export function createHandler(chain: Next, options: HandlerOptions = {}): Messag
         memo.remember(msg, reply, out, {
           qtype: query.qtype,
           dnssecOk: query.edns?.dnssecOk ?? false,
-          plugin: options.metrics?.trace.reached ?? 0,
+          plugin: options.observe?.trace.reached ?? 0,
         });
       return out;
     }
@@ -124,9 +154,9 @@ export function createHandler(chain: Next, options: HandlerOptions = {}): Messag
       (err: unknown) => fail(msg, query, limit, err),
     );
   };
-  const counting = options.metrics;
+  const counting = options.observe;
   const handler: MessageHandler = counting
-    ? (msg, transport, clientAddress) => {
+    ? (msg, transport, clientAddress, clientPort = 0) => {
         const started = performance.now();
         const query = parseQuery(msg);
         if (query.type === "drop") return undefined;
@@ -135,17 +165,27 @@ export function createHandler(chain: Next, options: HandlerOptions = {}): Messag
         // Read now: the next query moves it, and a promise settles after other queries ran.
         const plugin = counting.trace.reached;
         const qtype = query.type === "query" ? query.qtype : 0;
-        const count = (bytes: Buffer | undefined): Buffer | undefined => {
+        const told = (bytes: Buffer | undefined): Buffer | undefined => {
           if (bytes) {
-            const { metrics } = counting;
-            const ipv6 = clientAddress.includes(":");
-            const dnssecOk = query.edns?.dnssecOk ?? false;
             const seconds = (performance.now() - started) / 1000;
-            metrics.record(transport === "udp", ipv6, qtype, dnssecOk, plugin, msg, bytes, seconds);
+            const dnssecOk = query.edns?.dnssecOk ?? false;
+            const udp = transport === "udp";
+            counting.observer.observe(
+              udp,
+              clientAddress,
+              clientPort,
+              qtype,
+              dnssecOk,
+              plugin,
+              msg,
+              bytes,
+              seconds,
+              false,
+            );
           }
           return bytes;
         };
-        return out instanceof Promise ? out.then(count) : count(out);
+        return out instanceof Promise ? out.then(told) : told(out);
       }
     : (msg, transport, clientAddress) => {
         const query = parseQuery(msg);
@@ -153,14 +193,25 @@ export function createHandler(chain: Next, options: HandlerOptions = {}): Messag
       };
   if (memo) {
     handler.memoized = counting
-      ? (msg, clientAddress, reuse) => {
+      ? (msg, clientAddress, reuse, clientPort = 0) => {
           const started = performance.now();
           const out = memo.answer(msg, clientAddress, reuse);
           const hit = memo.lastHit;
           if (out && hit) {
             const seconds = (performance.now() - started) / 1000;
-            const ipv6 = clientAddress.includes(":");
-            counting.metrics.recordMemoHit(hit.qtype, hit.dnssecOk, hit.plugin, ipv6, msg, out, seconds);
+            const { qtype, dnssecOk, plugin } = hit;
+            counting.observer.observe(
+              true,
+              clientAddress,
+              clientPort,
+              qtype,
+              dnssecOk,
+              plugin,
+              msg,
+              out,
+              seconds,
+              true,
+            );
           }
           return out;
         }

@@ -85,7 +85,7 @@ export async function listenTcp(options: TcpOptions): Promise<TcpListener> {
         inFlight++;
         let out: ReturnType<MessageHandler>;
         try {
-          out = options.handler(ev.msg, "tcp", client);
+          out = options.handler(ev.msg, "tcp", client, socket.remotePort ?? 0);
         } catch (err) {
           options.log.error({ err }, "tcp handler threw");
           out = undefined;

@@ -58,14 +58,14 @@ export async function listenUdp(options: UdpOptions): Promise<UdpListener> {
     // The memo's buffer may be rewritten only when no earlier send of it is still queued. With the
     // literal lookup a send either reaches the kernel inside socket.send (which copies the datagram)
     // or waits in libuv's queue, which getSendQueueCount counts.
-    const known = handler.memoized?.(msg, rinfo.address, socket.getSendQueueCount() === 0);
+    const known = handler.memoized?.(msg, rinfo.address, socket.getSendQueueCount() === 0, rinfo.port);
     if (known) {
       socket.send(known, rinfo.port, rinfo.address);
       return;
     }
     let out: ReturnType<MessageHandler>;
     try {
-      out = handler(msg, "udp", rinfo.address);
+      out = handler(msg, "udp", rinfo.address, rinfo.port);
     } catch (err) {
       log.error({ err }, "udp handler threw");
       return;
