@@ -4,8 +4,10 @@
  * something. Without upstreams there is no cache or forward: names nobody owns get SERVFAIL.
  */
 import { isIP } from "node:net";
+import type { Registry } from "prom-client";
 import type { InformerSource } from "../client/informer.ts";
 import { type HostPort, isWildcard } from "../machinery/host-port.ts";
+import type { DnsServerLabels } from "./metric-labels.ts";
 import type { PodMode } from "./options.ts";
 import { type ChainTrace, chain, type DnsPlugin, type Next } from "./plugin.ts";
 import { RecursionAclPlugin } from "./plugins/acl/plugin.ts";
@@ -31,6 +33,8 @@ export interface ChainConfig {
   serveStale: number;
   gatewayAddresses: readonly string[];
   forwardTimeoutMs?: number;
+  /** Where plugins that count things register their families. */
+  metrics?: { registry: Registry; labels: DnsServerLabels };
 }
 
 /** The built chain and its plugins. */
@@ -82,6 +86,7 @@ export function buildChain(config: ChainConfig): DnsChain {
       upstreams,
       selfAddresses: config.listen.port !== 0 ? [config.listen] : [],
       ...timeout,
+      ...(config.metrics ? { metrics: config.metrics.registry } : {}),
     });
     // The loop plugin probes through forward's own exchange and tells forward what loops.
     loop = new LoopPlugin({
@@ -91,7 +96,8 @@ export function buildChain(config: ChainConfig): DnsChain {
       onLoop: (found) => void forward.markLooped(found.upstream),
       ...timeout,
     });
-    plugins.push(loop, new CachePlugin({ serveStale: config.serveStale }), forward);
+    const cacheMetrics = config.metrics ? { metrics: config.metrics } : {};
+    plugins.push(loop, new CachePlugin({ serveStale: config.serveStale, ...cacheMetrics }), forward);
   }
   const ordered = inPluginOrder(plugins);
   const trace: ChainTrace = { reached: ordered.length };

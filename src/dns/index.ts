@@ -9,6 +9,7 @@ import { formatHostPort, type HostPort } from "../machinery/host-port.ts";
 import { logger } from "../machinery/log.ts";
 import { buildChain } from "./chain.ts";
 import { checkLoopsAtStart } from "./loop-check.ts";
+import type { DnsServerLabels } from "./metric-labels.ts";
 import { DnsMetrics } from "./metrics.ts";
 import { DNS_DEFAULTS, type DnsOptions } from "./options.ts";
 import { QueryLog } from "./query-log.ts";
@@ -35,6 +36,8 @@ export interface RunningDns {
 export async function startDns(options: DnsOptions, signal?: AbortSignal): Promise<RunningDns> {
   const log = logger("dns");
   const listen = options.listen ?? DNS_DEFAULTS.listen;
+  // Read by every metric family at scrape time; the server label gets the bound port below.
+  const labels: DnsServerLabels = { server: `dns://${formatHostPort(listen)}`, view: "" };
   const built = buildChain({
     source: options.source,
     listen,
@@ -46,14 +49,10 @@ export async function startDns(options: DnsOptions, signal?: AbortSignal): Promi
     serveStale: options.serveStale ?? DNS_DEFAULTS.serveStale,
     gatewayAddresses: options.gatewayAddresses ?? [],
     ...(options.forwardTimeoutMs !== undefined ? { forwardTimeoutMs: options.forwardTimeoutMs } : {}),
+    ...(options.metrics ? { metrics: { registry: options.metrics, labels } } : {}),
   });
   const stop = new AbortController();
-  const metrics = options.metrics
-    ? new DnsMetrics(
-        options.metrics,
-        built.plugins.map((p) => p.name),
-      )
-    : undefined;
+  const metrics = options.metrics ? new DnsMetrics(options.metrics, labels, built.plugins) : undefined;
   const write = options.queryLog?.write ?? ((line: string) => void process.stdout.write(`${line}\n`));
   const queryLog = options.queryLog ? new QueryLog(options.queryLog.sample, write) : undefined;
   const observer = metrics && queryLog ? allOf([metrics, queryLog]) : (metrics ?? queryLog);
@@ -76,7 +75,7 @@ export async function startDns(options: DnsOptions, signal?: AbortSignal): Promi
     await built.close();
     throw err;
   }
-  metrics?.setServer(`dns://${formatHostPort(server.address)}`);
+  labels.server = `dns://${formatHostPort(server.address)}`;
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closed ??= (async () => {

@@ -6,6 +6,8 @@
  */
 import type { Registry } from "prom-client";
 import { exponentialBuckets, IndexedCounter, IndexedHistogram } from "../machinery/fast-metrics.ts";
+import type { DnsServerLabels } from "./metric-labels.ts";
+import type { DnsPlugin } from "./plugin.ts";
 import type { QueryObserver } from "./server/handler.ts";
 
 /** Query types CoreDNS names in `type`; anything else is `other` (metrics/vars/report.go). */
@@ -69,12 +71,13 @@ export class DnsMetrics implements QueryObserver {
   readonly #doRequests: IndexedCounter;
   readonly #panics: IndexedCounter;
   readonly #memoHits: IndexedCounter;
-  /** Shared by every family's label space, so {@link setServer} renames them all. */
-  readonly #base = { server: "dns://", zone: ".", view: "" };
+  readonly #plugins: readonly DnsPlugin[];
 
-  /** `plugins` in chain order. */
-  constructor(registry: Registry, plugins: readonly string[]) {
-    const base = this.#base;
+  /** `plugins` in chain order; `server` is read at each scrape. */
+  constructor(registry: Registry, server: DnsServerLabels, plugins: readonly DnsPlugin[]) {
+    const base = () => ({ server: server.server, zone: ".", view: server.view });
+    this.#plugins = plugins;
+    const names = plugins.map((p) => p.name);
     const proto: [string, string[]] = ["proto", ["udp", "tcp"]];
     this.#requests = new IndexedCounter(
       "coredns_dns_requests_total",
@@ -88,7 +91,7 @@ export class DnsMetrics implements QueryObserver {
       fixed: base,
       dims: [
         ["rcode", RCODES],
-        ["plugin", [...plugins, ""]],
+        ["plugin", [...names, ""]],
       ],
     }).registerIn(registry);
     this.#duration = new IndexedHistogram(
@@ -126,15 +129,10 @@ export class DnsMetrics implements QueryObserver {
     const enabled = new IndexedCounter(
       "coredns_plugin_enabled",
       "A metric that indicates whether a plugin is enabled on per server and zone basis.",
-      { fixed: base, dims: [["name", plugins]] },
+      { fixed: base, dims: [["name", names]] },
       "gauge",
     ).registerIn(registry);
-    for (let i = 0; i < plugins.length; i++) enabled.set(i, 1);
-  }
-
-  /** The `server` label as CoreDNS writes it (`dns://127.0.0.1:1053`), once the port is bound. */
-  setServer(server: string): void {
-    this.#base.server = server;
+    for (let i = 0; i < names.length; i++) enabled.set(i, 1);
   }
 
   /** Counts one answered query (see QueryObserver); the rcode is read from the response header. */
@@ -158,7 +156,10 @@ export class DnsMetrics implements QueryObserver {
     this.#requestSize.observe(proto, request.length);
     this.#responseSize.observe(proto, response.length);
     if (dnssecOk) this.#doRequests.inc();
-    if (fromMemo) this.#memoHits.inc();
+    if (fromMemo) {
+      this.#memoHits.inc();
+      this.#plugins[plugin]?.servedFromMemo?.(response);
+    }
   }
 
   /** Counts a plugin fault that became a SERVFAIL (CoreDNS counts recovered panics). */

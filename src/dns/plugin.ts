@@ -56,6 +56,11 @@ export interface DnsPlugin {
   ready?(): boolean;
   /** Stops watches and timers. */
   close?(): Promise<void>;
+  /**
+   * Told when a response this plugin gave is sent again from the UDP response memo, which skips
+   * the chain: a plugin that counts what it serves (the cache's hits) counts this too.
+   */
+  servedFromMemo?(response: Buffer): void;
 }
 
 /**

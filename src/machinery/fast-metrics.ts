@@ -8,8 +8,8 @@ import type { Registry } from "prom-client";
 
 /** The label names of a family, and for each the values it can take, in index order. */
 export interface LabelSpace {
-  /** Labels with one value for the whole family (`server`, `zone` …). */
-  fixed?: Readonly<Record<string, string>>;
+  /** Labels with one value for the whole family (`server`, `zone` …); a function is read at each scrape. */
+  fixed?: Readonly<Record<string, string>> | (() => Readonly<Record<string, string>>);
   /** Labels that vary, each with its possible values. */
   dims?: readonly (readonly [name: string, values: readonly string[]])[];
 }
@@ -20,12 +20,17 @@ interface Sample {
   value: number;
 }
 
-/** Strides of a row-major layout over `dims`, and the number of label sets. */
-function layout(space: LabelSpace): { size: number; labelsOf(i: number): Record<string, string> } {
+/** A row-major numbering of the label sets over `dims`: how many, each one's labels, and the index of one. */
+function layout(space: LabelSpace): {
+  size: number;
+  labelsOf(i: number): Record<string, string>;
+  strides: number[];
+} {
   const dims = space.dims ?? [];
   const size = dims.reduce((n, [, values]) => n * values.length, 1);
   return {
     size,
+    strides: dims.map((_, d) => dims.slice(d + 1).reduce((n, [, v]) => n * v.length, 1)),
     labelsOf(i) {
       const at: number[] = [];
       for (let d = dims.length - 1; d >= 0; d--) {
@@ -33,11 +38,19 @@ function layout(space: LabelSpace): { size: number; labelsOf(i: number): Record<
         at[d] = i % count;
         i = Math.floor(i / count);
       }
-      const labels: Record<string, string> = { ...space.fixed };
+      const labels: Record<string, string> = {
+        ...(typeof space.fixed === "function" ? space.fixed() : space.fixed),
+      };
       for (const [d, [name, values]] of dims.entries()) labels[name] = values[at[d]!]!;
       return labels;
     },
   };
+}
+
+function indexOf(strides: readonly number[], at: readonly number[]): number {
+  let i = 0;
+  for (let d = 0; d < at.length; d++) i += at[d]! * strides[d]!;
+  return i;
 }
 
 /** The shape prom-client's registry reads from a metric. */
@@ -76,19 +89,16 @@ export class IndexedCounter extends FastMetric {
   constructor(name: string, help: string, space: LabelSpace = {}, type: "counter" | "gauge" = "counter") {
     super(name, help);
     this.type = type;
-    const { size, labelsOf } = layout(space);
+    const { size, labelsOf, strides } = layout(space);
     this.#counts = new Float64Array(size);
     this.#labelsOf = labelsOf;
-    const dims = space.dims ?? [];
-    this.#strides = dims.map((_, d) => dims.slice(d + 1).reduce((n, [, v]) => n * v.length, 1));
-    this.#labelled = dims.length > 0;
+    this.#strides = strides;
+    this.#labelled = strides.length > 0;
   }
 
   /** The index of the label set whose value indexes are `at`, one per dim. */
   index(...at: number[]): number {
-    let i = 0;
-    for (let d = 0; d < at.length; d++) i += at[d]! * this.#strides[d]!;
-    return i;
+    return indexOf(this.#strides, at);
   }
 
   /** Counts `by` (default 1) for label set `i`. */
@@ -127,15 +137,22 @@ export class IndexedHistogram extends FastMetric {
   readonly #sums: Float64Array;
   readonly #labelsOf: (i: number) => Record<string, string>;
   readonly #size: number;
+  readonly #strides: number[];
 
   constructor(name: string, help: string, bounds: readonly number[], space: LabelSpace = {}) {
     super(name, help);
-    const { size, labelsOf } = layout(space);
+    const { size, labelsOf, strides } = layout(space);
+    this.#strides = strides;
     this.#bounds = Float64Array.from(bounds);
     this.#buckets = new Float64Array(size * (bounds.length + 1));
     this.#sums = new Float64Array(size);
     this.#labelsOf = labelsOf;
     this.#size = size;
+  }
+
+  /** The index of the label set whose value indexes are `at`, one per dim. */
+  index(...at: number[]): number {
+    return indexOf(this.#strides, at);
   }
 
   /** Records `value` for label set `i`. */

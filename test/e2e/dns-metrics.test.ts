@@ -19,6 +19,14 @@ const COREDNS_FAMILIES: Record<string, string[]> = {
   coredns_dns_do_requests_total: ["server", "zone", "view"],
   coredns_plugin_enabled: ["server", "zone", "view", "name"],
   coredns_panics_total: [],
+  coredns_cache_entries: ["server", "type", "zones", "view"],
+  coredns_cache_requests_total: ["server", "zones", "view"],
+  coredns_cache_hits_total: ["server", "type", "zones", "view"],
+  coredns_cache_served_stale_total: ["server", "zones", "view"],
+  coredns_cache_prefetch_total: ["server", "zones", "view"],
+  coredns_proxy_request_duration_seconds: ["proxy_name", "to", "rcode"],
+  coredns_forward_healthcheck_broken_total: [],
+  coredns_forward_max_concurrent_rejects_total: [],
 };
 
 interface Series {
@@ -76,7 +84,7 @@ test("queries are counted with CoreDNS's names, labels and values", async () => 
     assert.ok(found.length > 0, `${family} is exported`);
     for (const s of found) {
       const names = Object.keys(s.labels).filter((k) => k !== "le");
-      assert.deepEqual(names, labels, `${s.name} has CoreDNS's labels`);
+      assert.deepEqual(names.sort(), [...labels].sort(), `${s.name} has CoreDNS's labels`);
       if (labels.includes("server")) assert.equal(s.labels.server, server);
     }
   }
@@ -98,6 +106,13 @@ test("queries are counted with CoreDNS's names, labels and values", async () => 
   assert.equal(sum("coredns_plugin_enabled", { name: "kubernetes" }), 1);
   assert.equal(sum("coredns_panics_total"), 0);
   assert.ok(sum("kdns_dns_response_memo_hits_total") >= 2, "repeated cluster questions come from the memo");
+  // Only example.org got past the cluster data to the cache: a miss, forwarded, then a hit.
+  assert.equal(sum("coredns_cache_requests_total"), 2);
+  assert.equal(sum("coredns_cache_hits_total", { type: "success" }), 1);
+  assert.equal(sum("coredns_cache_entries", { type: "success" }), 1);
+  const to = `${h.upstream.host}:${h.upstream.port}`;
+  assert.equal(sum("coredns_proxy_request_duration_seconds_count", { proxy_name: "forward", to, rcode: "NOERROR" }), 1);
+  assert.equal(sum("coredns_forward_healthcheck_broken_total"), 0);
 });
 
 test("--log-queries writes CoreDNS log lines for real dig queries, memo hits included", async () => {

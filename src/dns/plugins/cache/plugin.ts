@@ -5,12 +5,15 @@
  * a negative answer without an SOA is not either (RFC 2308 §5). With `serveStale` an expired
  * answer is still served, with TTL 30, when the upstream fails (RFC 8767 §4).
  */
+import type { Registry } from "prom-client";
+import type { DnsServerLabels } from "../../metric-labels.ts";
 import type { DnsPlugin, DnsReply, DnsRequest, Next } from "../../plugin.ts";
 import { CLASS_IN, RCODE } from "../../wire/constants.ts";
 import { readMessage } from "../../wire/message.ts";
 import type { ParsedQuery } from "../../wire/query.ts";
 import { udpLimit, writeAnswer } from "../../wire/response.ts";
 import { type CacheEntry, makeEntry, renderEntry } from "./entry.ts";
+import { CacheMetrics, isDenial } from "./metrics.ts";
 
 /** Settings of {@link CachePlugin}; every default is here. */
 export interface CacheOptions {
@@ -26,6 +29,8 @@ export interface CacheOptions {
   serveStale?: number;
   /** The clock in milliseconds (default Date.now); tests inject one. */
   now?: () => number;
+  /** Count requests, hits, evictions and entries with CoreDNS's cache metrics (default: not counted). */
+  metrics?: { registry: Registry; labels: DnsServerLabels };
 }
 
 /** RFC 8767 §4: the TTL of a stale answer. */
@@ -52,6 +57,7 @@ export class CachePlugin implements DnsPlugin {
   readonly #minTtl: number;
   readonly #staleMs: number;
   readonly #now: () => number;
+  readonly #metrics: CacheMetrics | undefined;
 
   constructor(options: CacheOptions = {}) {
     this.#maxEntries = options.maxEntries ?? 10_000;
@@ -60,6 +66,9 @@ export class CachePlugin implements DnsPlugin {
     this.#minTtl = options.minTtl ?? 0;
     this.#staleMs = (options.serveStale ?? 0) * 1000;
     this.#now = options.now ?? Date.now;
+    this.#metrics = options.metrics
+      ? new CacheMetrics(options.metrics.registry, options.metrics.labels, () => this.#held())
+      : undefined;
     for (const [k, v] of Object.entries({
       maxEntries: this.#maxEntries,
       maxTtl: this.#maxTtl,
@@ -76,10 +85,23 @@ export class CachePlugin implements DnsPlugin {
     return this.#count;
   }
 
+  /** Answers held, by CoreDNS's `type` (read when metrics are scraped). */
+  #held(): { success: number; denial: number } {
+    let denial = 0;
+    for (const byKey of this.#entries.values()) for (const entry of byKey.values()) if (isDenial(entry.bytes)) denial++;
+    return { success: this.#count - denial, denial };
+  }
+
+  servedFromMemo(response: Buffer): void {
+    this.#metrics?.request();
+    this.#metrics?.hit(isDenial(response));
+  }
+
   serve(req: DnsRequest, next: Next): DnsReply | Promise<DnsReply> {
     const q = req.query;
     // Only class IN is kept (the handler refuses the others before any plugin sees them).
     if (q.qclass !== CLASS_IN) return next(req);
+    this.#metrics?.request();
     const key = subKey(q);
     const entry = this.#entries.get(q.name)?.get(key);
     const now = this.#now();
@@ -92,14 +114,14 @@ export class CachePlugin implements DnsPlugin {
     try {
       reply = next(req);
     } catch (err) {
-      if (stale) return this.#hit(req, stale, STALE_TTL);
+      if (stale) return this.#staleHit(req, stale);
       throw err;
     }
     if (!(reply instanceof Promise)) return this.#after(req, key, reply, stale);
     return reply.then(
       (r) => this.#after(req, key, r, stale),
       (err: unknown) => {
-        if (stale) return this.#hit(req, stale, STALE_TTL);
+        if (stale) return this.#staleHit(req, stale);
         throw err;
       },
     );
@@ -107,12 +129,12 @@ export class CachePlugin implements DnsPlugin {
 
   #after(req: DnsRequest, key: number, reply: DnsReply, stale: CacheEntry | undefined): DnsReply {
     if (reply.type === "answer") {
-      return stale && reply.rcode === RCODE.SERVFAIL ? this.#hit(req, stale, STALE_TTL) : reply;
+      return stale && reply.rcode === RCODE.SERVFAIL ? this.#staleHit(req, stale) : reply;
     }
     if (reply.type !== "raw") return reply;
     const layout = readMessage(reply.bytes);
     if (!layout) return reply;
-    if (layout.rcode === RCODE.SERVFAIL && stale) return this.#hit(req, stale, STALE_TTL);
+    if (layout.rcode === RCODE.SERVFAIL && stale) return this.#staleHit(req, stale);
     if (layout.truncated) return reply;
     let ttl: number | undefined;
     if (layout.rcode === RCODE.NOERROR && layout.minAnswerTtl !== undefined) {
@@ -137,7 +159,10 @@ export class CachePlugin implements DnsPlugin {
       const oldest = this.#entries.entries().next();
       if (oldest.done) break;
       this.#count -= oldest.value[1].size;
-      for (const entry of oldest.value[1].values()) entry.stale = true;
+      for (const entry of oldest.value[1].values()) {
+        entry.stale = true;
+        this.#metrics?.evicted(isDenial(entry.bytes));
+      }
       this.#entries.delete(oldest.value[0]);
     }
     let byKey = this.#entries.get(name);
@@ -164,6 +189,7 @@ export class CachePlugin implements DnsPlugin {
    * the entry staying cached, and the TTL they carry, which drops by one each second.
    */
   #fresh(req: DnsRequest, entry: CacheEntry, now: number): DnsReply {
+    this.#metrics?.hit(isDenial(entry.bytes));
     const ttl = Math.floor((entry.expiresAt - now) / 1000);
     const reply = this.#hit(req, entry, ttl);
     // Not a TC stand-in: those are written for this query alone.
@@ -179,6 +205,12 @@ export class CachePlugin implements DnsPlugin {
       ];
     }
     return reply;
+  }
+
+  /** An expired answer, served because the upstreams failed (RFC 8767 §4). */
+  #staleHit(req: DnsRequest, entry: CacheEntry): DnsReply {
+    this.#metrics?.servedStale();
+    return this.#hit(req, entry, STALE_TTL);
   }
 
   #hit(req: DnsRequest, entry: CacheEntry, ttl: number): DnsReply {

@@ -5,11 +5,13 @@
  * kdns coalesces), and each client gets the shared answer with its own ID and question case.
  */
 import { randomFillSync } from "node:crypto";
+import type { Registry } from "prom-client";
 import type { DnsPlugin, DnsReply, DnsRequest, Next } from "../../plugin.ts";
 import { HEADER_LENGTH, RCODE } from "../../wire/constants.ts";
 import type { ParsedQuery } from "../../wire/query.ts";
 import { udpLimit, writeAnswer } from "../../wire/response.ts";
 import { type ExchangeResult, exchangeTcp, exchangeUdp, type OutgoingQuery, type Upstream } from "./exchange.ts";
+import { ForwardMetrics } from "./metrics.ts";
 import { assertNoLoop, UpstreamSet } from "./upstreams.ts";
 
 /** Settings of {@link ForwardPlugin}. */
@@ -20,6 +22,8 @@ export interface ForwardOptions {
   timeoutMs?: number;
   /** Where this server listens: an upstream equal to one of them is refused (a forwarding loop). */
   selfAddresses?: Upstream[];
+  /** Count exchanges and failures with CoreDNS's forward metrics (default: not counted). */
+  metrics?: Registry;
 }
 
 /** However many upstreams there are, a client waits no longer than this for SERVFAIL. */
@@ -53,11 +57,15 @@ export class ForwardPlugin implements DnsPlugin {
   readonly #timeoutMs: number;
   readonly #inflight = new Map<string, Promise<Outcome>>();
   readonly #closing = new AbortController();
+  readonly #configured: readonly Upstream[];
+  readonly #metrics: ForwardMetrics | undefined;
 
   /** Throws on an empty upstream list or a forwarding loop. */
   constructor(options: ForwardOptions) {
     assertNoLoop(options.upstreams, options.selfAddresses ?? []);
-    this.#upstreams = new UpstreamSet(options.upstreams.map((u) => ({ host: u.host, port: u.port })));
+    this.#configured = options.upstreams.map((u) => ({ host: u.host, port: u.port }));
+    this.#upstreams = new UpstreamSet(this.#configured);
+    this.#metrics = options.metrics ? new ForwardMetrics(options.metrics, this.#configured) : undefined;
     this.#timeoutMs = options.timeoutMs ?? 2000;
     if (!(this.#timeoutMs > 0)) throw new Error(`forward: timeoutMs must be positive, got ${options.timeoutMs}`);
   }
@@ -99,19 +107,27 @@ export class ForwardPlugin implements DnsPlugin {
     const deadline = Date.now() + Math.min(this.#timeoutMs * order.length, MAX_FORWARD_MS);
     const signal = this.#closing.signal;
     let fallback: Outcome = { type: "fail" };
+    let failures = 0;
     for (const up of order) {
       const tryEnd = Math.min(Date.now() + this.#timeoutMs, deadline);
       if (tryEnd <= Date.now() || signal.aborted) break;
       const query = outgoing(req);
+      const started = performance.now();
       let result = await exchangeUdp(up, query, tryEnd - Date.now(), signal);
       if (result.type === "answer" && result.layout.truncated) {
         result = tryEnd > Date.now() ? await exchangeTcp(up, query, tryEnd - Date.now(), signal) : { type: "timeout" };
       }
+      const which = this.#configured.indexOf(up);
       if (result.type !== "answer") {
-        if (!signal.aborted) this.#upstreams.report(up, false);
+        if (!signal.aborted) {
+          this.#upstreams.report(up, false);
+          this.#metrics?.failed(which);
+          if (++failures === order.length) this.#metrics?.allFailed();
+        }
         continue;
       }
       this.#upstreams.report(up, true);
+      this.#metrics?.exchanged(which, result.layout.rcode, (performance.now() - started) / 1000);
       // A resolver that cannot or will not answer: another one may (CoreDNS forward does the same).
       const rcode = result.layout.rcode;
       if (rcode === RCODE.SERVFAIL || rcode === RCODE.REFUSED) {
