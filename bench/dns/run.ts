@@ -154,10 +154,12 @@ try {
   children.push(ub);
   const dns = await startDns(String(SERVER_CPU), api.url, upstream.port);
   children.push(dns.child);
+  const dnsOff = await startDns(String(SERVER_CPU), api.url, upstream.port, ["--metrics", "off"]);
+  children.push(dnsOff.child);
   // The echo server sends each query back with QR set: any reply means it is up.
   await waitUp(echoPort, table[0]!.name, true);
   await waitUp(echoLitPort, table[0]!.name, true);
-  for (const port of [dmPort, ubPort, dns.port]) await waitUp(port, table[0]!.name);
+  for (const port of [dmPort, ubPort, dns.port, dnsOff.port]) await waitUp(port, table[0]!.name);
   const warm = await DnsProbe.open(dns.port);
   for (let i = 0; i < names; i++) await warm.ask(`ext${i}.bench.test`);
   warm.close();
@@ -179,6 +181,13 @@ try {
   const dmT: Target = { label: "dnsmasq", ours: false, port: dmPort, queryFile: clusterFile, runs: [] };
   const ubT: Target = { label: "unbound (1 thread)", ours: false, port: ubPort, queryFile: clusterFile, runs: [] };
   const kT: Target = { label: "kdns, cluster names", ours: true, port: dns.port, queryFile: clusterFile, runs: [] };
+  const kOffT: Target = {
+    label: "kdns, cluster names, --metrics off",
+    ours: true,
+    port: dnsOff.port,
+    queryFile: clusterFile,
+    runs: [],
+  };
   const kCachedT: Target = {
     label: "kdns, cached forwarded",
     ours: true,
@@ -188,7 +197,7 @@ try {
   };
   // The echo ceiling sits between the two kdns runs of each round (either order), so every ratio to it
   // compares measurements seconds apart: this VM's neighbours change throughput within a minute.
-  const targets = [dmT, ubT, kT, echo, kCachedT, echoLit];
+  const targets = [dmT, ubT, kOffT, kT, echo, kCachedT, echoLit];
   await measureRounds(targets);
   const kPerf = typical(kT);
 
@@ -272,7 +281,7 @@ try {
 
 Reproduce: \`npm run bench:dns\` (${quick ? "**quick mode — not for the record**" : "full run"}). ${new Date().toISOString().slice(0, 10)}, ${names} ClusterIP names,
 \`dnsperf -c 8 -l ${seconds}\` pinned to CPU ${LOAD_CPU}, each server pinned to CPU ${SERVER_CPU} (\`taskset\`), all on loopback,
-${perfRounds} interleaved round(s) (dnsmasq, unbound, kdns, echo, kdns cached, echo with kdns's send; every other round in reverse
+${perfRounds} interleaved round(s) (dnsmasq, unbound, kdns with metrics off, kdns, echo, kdns cached, echo with kdns's send; every other round in reverse
 order, so the echo ceiling is always measured right before or after each kdns run); the table shows each server's median round, the ratios are
 medians of per-round ratios (this VM's neighbours move single runs a lot, within seconds).
 Peers serve the same names from local data only (dnsmasq \`--no-resolv\` forwarding only to a loopback stub;
@@ -283,6 +292,9 @@ unbound \`local-zone: "." refuse\`).
 | server | qps (median) | qps per round | lost | avg latency (ms) |
 |---|---:|---:|---:|---:|
 ${results.map(row).join("\n")}
+
+Metrics on vs off (\`kdns dns --metrics off\`, measured next to each other every round): **${ratio(kT, kOffT).toFixed(2)}×**
+(target ≥ 0.95×; rounds: ${perRound(kT, kOffT)}).
 
 Cluster names vs the runtime ceiling: **${ratio(kT, echo).toFixed(2)}×** the Node echo server (target ≥ 0.9×; rounds: ${perRound(kT, echo)});
 vs dnsmasq ${ratio(kT, dmT).toFixed(2)}×, vs unbound ${ratio(kT, ubT).toFixed(2)}×. Cached forwarded answers: ${ratio(kCachedT, echo).toFixed(2)}× echo (rounds: ${perRound(kCachedT, echo)}).

@@ -14,7 +14,13 @@ import { addDnsFlags, type DnsFlags, dnsListenFlag, dnsOptionsOf } from "../opti
 import { gatewayAddressFlag } from "../options/gateway.ts";
 import { startDnsPart } from "../parts/dns.ts";
 import { startWorkerPool, tellPrimary } from "../parts/dns-workers.ts";
-import { metricsListenFlag, processRegistry, registerDnsBuildInfo, startMetricsListener } from "../parts/metrics.ts";
+import {
+  metricsFlag,
+  metricsListenFlag,
+  processRegistry,
+  registerDnsBuildInfo,
+  startMetricsListener,
+} from "../parts/metrics.ts";
 import { runParts } from "../stack.ts";
 
 /** Every flag of `kdns dns`. */
@@ -23,6 +29,7 @@ type DnsCommandFlags = ClientFlags &
     listen: HostPort;
     healthListen: HostPort;
     metricsListen?: HostPort;
+    metrics: "on" | "off";
     gatewayAddress: string;
     workers: number;
   };
@@ -66,6 +73,7 @@ export function dnsCommand(): Command {
         parse: hostPortFlag,
       }),
     )
+    .addOption(metricsFlag())
     .addOption(metricsListenFlag())
     .addOption(gatewayAddressFlag("127.0.0.1"))
     .addOption(
@@ -85,7 +93,8 @@ export function dnsCommand(): Command {
         if (flags.workers === 1) {
           registerDnsBuildInfo(registry);
           const options = dnsOptionsOf(flags, clientOf(flags), flags.listen, flags.gatewayAddress);
-          ready = (await startDnsPart({ ...options, metrics: registry }, stack, say)).ready;
+          const counted = flags.metrics === "on" ? { metrics: registry } : {};
+          ready = (await startDnsPart({ ...options, ...counted }, stack, say)).ready;
         } else {
           if (flags.listen.port === 0)
             throw new CliError("--workers above 1 needs a fixed --listen port (workers share it)");

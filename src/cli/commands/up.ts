@@ -10,13 +10,21 @@ import { firstToken, startApiPart } from "../parts/api.ts";
 import { startControllerPart } from "../parts/controllers.ts";
 import { startDnsPart } from "../parts/dns.ts";
 import { startGatewayPart } from "../parts/gateway.ts";
-import { metricsListenFlag, processRegistry, registerDnsBuildInfo, startMetricsListener } from "../parts/metrics.ts";
+import {
+  metricsFlag,
+  metricsListenFlag,
+  processRegistry,
+  registerDnsBuildInfo,
+  startMetricsListener,
+} from "../parts/metrics.ts";
 import type { Say } from "../parts/types.ts";
 import { type PartStack, runParts } from "../stack.ts";
 import { clientUrl, writeKubeconfig } from "./kubeconfig.ts";
 
 /** Every flag of `kdns up`. */
-type UpFlags = ApiFlags & DnsFlags & GatewayFlags & { dnsListen: HostPort; metricsListen?: HostPort };
+type UpFlags = ApiFlags &
+  DnsFlags &
+  GatewayFlags & { dnsListen: HostPort; metricsListen?: HostPort; metrics: "on" | "off" };
 
 function say(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -36,7 +44,11 @@ async function startAll(flags: UpFlags, stack: PartStack, say: Say): Promise<voi
   api.addReadyCheck("controllers", await startControllerPart(client, stack, say));
   registerDnsBuildInfo(registry);
   const dnsOptions = dnsOptionsOf(flags, client, flags.dnsListen, gatewayAddressOf(flags));
-  const dns = await startDnsPart({ ...dnsOptions, metrics: registry }, stack, say);
+  const dns = await startDnsPart(
+    { ...dnsOptions, ...(flags.metrics === "on" ? { metrics: registry } : {}) },
+    stack,
+    say,
+  );
   api.addReadyCheck("dns", dns.ready);
   const gatewaySynced = await startGatewayPart(flags, client, stack, say);
   if (gatewaySynced) api.addReadyCheck("gateway", gatewaySynced);
@@ -52,7 +64,7 @@ export function upCommand(): Command {
   cmd.addOption(dnsListenFlag("--dns-listen"));
   addDnsFlags(cmd);
   addGatewayFlags(cmd, true);
-  cmd.addOption(metricsListenFlag());
+  cmd.addOption(metricsFlag()).addOption(metricsListenFlag());
   return cmd.action(
     action(async (flags: UpFlags) => {
       checkApiFlags(flags);

@@ -29,6 +29,14 @@ export function registerDnsBuildInfo(registry: Registry): void {
   info.set({ version: `kdns-${clientVersion()}`, revision: "", goversion: process.version }, 1);
 }
 
+/** `--metrics on|off`: whether DNS counts queries at all (off: the process figures only). */
+export function metricsFlag() {
+  return flag("--metrics <on|off>", "count DNS queries into /metrics (off: only the process figures)", {
+    default: "on",
+    choices: ["on", "off"],
+  });
+}
+
 /** `--metrics-listen`: a listener of its own for `/metrics` (CoreDNS's habit is :9153). */
 export function metricsListenFlag() {
   return flag("--metrics-listen <host:port>", "also serve /metrics here (default: off)", { parse: hostPortFlag });
