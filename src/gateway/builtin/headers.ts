@@ -17,10 +17,17 @@ const HOP_BY_HOP = new Set([
   "proxy-authorization",
 ]);
 
+/** Fields a Connection header may not remove: the backend would route by another name or misframe. */
+const KEPT = new Set(["host", "content-length"]);
+
 function dropped(headers: IncomingHttpHeaders): Set<string> {
   const drop = new Set(HOP_BY_HOP);
   const conn = headers.connection;
-  if (typeof conn === "string") for (const name of conn.split(",")) drop.add(name.trim().toLowerCase());
+  if (typeof conn === "string")
+    for (const name of conn.split(",")) {
+      const lower = name.trim().toLowerCase();
+      if (!KEPT.has(lower)) drop.add(lower);
+    }
   return drop;
 }
 

@@ -45,3 +45,16 @@ test("body framing: none drops Content-Length, chunked replaces Transfer-Encodin
   assert.match(chunked, /\r\ntransfer-encoding: chunked\r\n\r\n$/);
   assert.equal(chunked.match(/transfer-encoding/gi)?.length, 1);
 });
+
+test("Connection cannot drop Host or Content-Length (the backend would misroute or misframe)", () => {
+  const head = requestHead(
+    "POST",
+    "/",
+    ["Host", "a.test", "Connection", "host, content-length, x-other", "Content-Length", "3", "X-Other", "o"],
+    "::1",
+    "length",
+  );
+  assert.match(head, /\r\nHost: a\.test\r\n/);
+  assert.match(head, /\r\nContent-Length: 3\r\n/);
+  assert.doesNotMatch(head, /X-Other/);
+});

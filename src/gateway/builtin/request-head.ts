@@ -57,9 +57,18 @@ export function requestHead(
     const name = rawHeaders[i]!;
     const value = rawHeaders[i + 1]!;
     const lower = name.toLowerCase();
-    if (lower === "host") host ??= value;
-    else if (lower === "x-forwarded-for") forwardedFor += `${value}, `;
-    else if (lower === "content-length" && body !== "length") continue;
+    // Host and Content-Length are never dropped for being named in Connection: without them the
+    // backend would route by another name or read the body as the next request.
+    if (lower === "host") {
+      host ??= value;
+      head += `${name}: ${value}\r\n`;
+      continue;
+    }
+    if (lower === "content-length") {
+      if (body === "length") head += `${name}: ${value}\r\n`;
+      continue;
+    }
+    if (lower === "x-forwarded-for") forwardedFor += `${value}, `;
     if (DROPPED.has(lower) || named?.has(lower)) continue;
     head += `${name}: ${value}\r\n`;
   }
