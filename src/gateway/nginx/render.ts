@@ -9,6 +9,7 @@
  * endpoints, so round-robin, keep-alive and "next upstream on error" are nginx's own (README).
  */
 import { isIP } from "node:net";
+import { type ClientLimits, DEFAULT_CLIENT_LIMITS } from "../client-limits.ts";
 import type { Backend, HostRoutes, Route, RouteTable } from "../routes/model.ts";
 import { TEXT } from "../texts.ts";
 import { quote, quoteBody } from "./quote.ts";
@@ -25,6 +26,29 @@ export interface RenderOptions {
    * keep-alive connection under it, which a client that does not retry sees as a failure.
    */
   keepaliveMinTimeout?: boolean;
+  /** Client connection limits (default {@link DEFAULT_CLIENT_LIMITS}); the built-in engine applies the same. */
+  limits?: ClientLimits;
+}
+
+/** A duration in nginx's syntax: whole seconds as `Ns`, else `Nms`. */
+function duration(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+/** A size in nginx's syntax: whole KiB as `Nk`, else bytes. */
+function size(bytes: number): string {
+  return bytes % 1024 === 0 ? `${bytes / 1024}k` : String(bytes);
+}
+
+/** The client limit directives, one per line. */
+function limitLines(limits: ClientLimits): string[] {
+  return [
+    `    client_header_timeout ${duration(limits.headerTimeoutMs)};`,
+    `    client_body_timeout ${duration(limits.bodyTimeoutMs)};`,
+    `    keepalive_timeout ${duration(limits.keepAliveTimeoutMs)};`,
+    `    keepalive_requests ${limits.keepAliveRequests};`,
+    `    large_client_header_buffers ${limits.headerBuffers} ${size(limits.headerBufferBytes)};`,
+  ];
 }
 
 function backendAddress(b: Backend): string {
@@ -97,6 +121,7 @@ export function renderNginxConfig(table: RouteTable, options: RenderOptions): st
     "    access_log off;",
     "    server_tokens off;",
     ...(options.keepaliveMinTimeout ? ["    keepalive_min_timeout 1s;"] : []),
+    ...limitLines(options.limits ?? DEFAULT_CLIENT_LIMITS),
     "    default_type text/plain;",
     "    client_body_temp_path tmp/client_body;",
     "    proxy_temp_path tmp/proxy;",
