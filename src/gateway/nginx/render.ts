@@ -51,6 +51,22 @@ function limitLines(limits: ClientLimits): string[] {
   ];
 }
 
+/**
+ * An absolute-form request-target's authority replaces Host (RFC 9112 §3.2.2): nginx routes by it,
+ * so the backend must be sent it as Host too, not the client's Host field. `/`, which no valid Host
+ * is, marks a scheme other than this listener's http; such a request is 400.
+ */
+const TARGET_HOST_MAP = [
+  "    map $request $kdns_host {",
+  '        "~*^[^ ]+ http://(?<kdns_authority>[^/?# ]+)" $kdns_authority;',
+  '        "~^[^ ]+ [^/]" "/";',
+  "        default $http_host;",
+  "    }",
+];
+
+/** The first lines of every server block: refuse a foreign scheme (see {@link TARGET_HOST_MAP}). */
+const FOREIGN_SCHEME = '        if ($kdns_host = "/") { return 400; }';
+
 function backendAddress(b: Backend): string {
   return isIP(b.ip) === 6 ? `[${b.ip}]:${b.port}` : `${b.ip}:${b.port}`;
 }
@@ -72,7 +88,12 @@ function locationBody(name: string, route: Route, keepPath: boolean): string[] {
 
 function serverBlock(listen: string, host: HostRoutes, hostIndex: number): { upstreams: string[]; server: string[] } {
   const upstreams: string[] = [];
-  const server = ["    server {", `        listen ${listen};`, `        server_name ${quote("host", host.host)};`];
+  const server = [
+    "    server {",
+    `        listen ${listen};`,
+    `        server_name ${quote("host", host.host)};`,
+    FOREIGN_SCHEME,
+  ];
   let hasRoot = false;
   host.routes.forEach((route, i) => {
     const name = `kdns_${hostIndex}_${i}`;
@@ -141,16 +162,18 @@ export function renderNginxConfig(table: RouteTable, options: RenderOptions): st
     "        default upgrade;",
     '        "" "";',
     "    }",
-    "    proxy_set_header Host $http_host;",
+    ...TARGET_HOST_MAP,
+    "    proxy_set_header Host $kdns_host;",
     "    proxy_set_header Upgrade $http_upgrade;",
     "    proxy_set_header Connection $connection_upgrade;",
     "    proxy_set_header X-Real-IP $remote_addr;",
     "    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
-    "    proxy_set_header X-Forwarded-Host $http_host;",
+    "    proxy_set_header X-Forwarded-Host $kdns_host;",
     "    proxy_set_header X-Forwarded-Proto $scheme;",
     ...upstreams,
     "    server {",
     `        listen ${listen} default_server;`,
+    FOREIGN_SCHEME,
     `        return 404 ${quoteBody(TEXT.noHost)};`,
     "    }",
     ...servers,
