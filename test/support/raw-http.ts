@@ -25,8 +25,11 @@ const CRLFCRLF = Buffer.from("\r\n\r\n");
 
 type Parsed = { response: RawResponse; size: number } | { error: string } | undefined;
 
-/** One complete response at the start of `buf`; `undefined` while incomplete; `closed` ends a body without framing. */
-function parseResponse(buf: Buffer, closed: boolean): Parsed {
+/**
+ * One complete response at the start of `buf`; `undefined` while incomplete; `closed` ends a body
+ * without framing; `head` when it answers HEAD (no body, whatever its fields say).
+ */
+function parseResponse(buf: Buffer, closed: boolean, answersHead: boolean): Parsed {
   const end = buf.indexOf(CRLFCRLF);
   if (end < 0) return undefined;
   const head = buf.toString("latin1", 0, end);
@@ -40,7 +43,7 @@ function parseResponse(buf: Buffer, closed: boolean): Parsed {
   });
   const start = end + 4;
   const done = (body: Buffer, size: number): Parsed => ({ response: { status, head, headers, body }, size });
-  if (status < 200 || status === 204 || status === 304) return done(Buffer.alloc(0), start);
+  if (status < 200 || status === 204 || status === 304 || answersHead) return done(Buffer.alloc(0), start);
   const te = headers.find(([n]) => n === "transfer-encoding")?.[1];
   const cl = headers.find(([n]) => n === "content-length")?.[1];
   if (te !== undefined && /chunked\s*$/i.test(te)) {
@@ -77,6 +80,8 @@ export class RawClient {
   readonly respondedAt: number[] = [];
   /** Set once the server closed (or reset) the connection. */
   closedAt: number | undefined;
+  /** Final responses still to come that answer HEAD requests (set by whoever sends them). */
+  headResponses = 0;
   /** A response that could not be parsed, or a socket error; said in every later failure. */
   error: string | undefined;
   readonly openedAt = performance.now();
@@ -114,12 +119,13 @@ export class RawClient {
   #parse(closed: boolean): void {
     for (;;) {
       if (this.error !== undefined || this.#buf.length === 0) break;
-      const p = parseResponse(this.#buf, closed);
+      const p = parseResponse(this.#buf, closed, this.headResponses > 0);
       if (p === undefined) break;
       if ("error" in p) {
         this.error = p.error;
         break;
       }
+      if (p.response.status >= 200 && this.headResponses > 0) this.headResponses--;
       this.responses.push(p.response);
       this.respondedAt.push(performance.now());
       this.#buf = this.#buf.subarray(p.size);
