@@ -37,14 +37,20 @@ export function plain(res: ServerResponse, code: number, text: string): void {
   res.end(body);
 }
 
-/** Forwards `req` to `backends[0]`, falling over to the next as described above. */
+/**
+ * Forwards `req` to `backends[0]`, falling over to the next as described above. `authority` (of an
+ * absolute-form target) is sent as Host; a request body that pauses for `bodyTimeoutMs` closes the
+ * client connection and the backend connection under it (nginx's `client_body_timeout`).
+ */
 export function forward(
   req: IncomingMessage,
   res: ServerResponse,
   backends: Backend[],
   path: string,
+  authority: string | undefined,
   pool: UpstreamPool,
   timeouts: ForwardTimeouts,
+  bodyTimeoutMs: number,
 ): void {
   const method = req.method ?? "GET";
   const length = req.headers["content-length"];
@@ -52,12 +58,14 @@ export function forward(
     req.headers["transfer-encoding"] !== undefined ? "chunked" : length !== undefined ? "length" : "none";
   const streamBody = mode === "chunked" || (mode === "length" && length !== "0");
   const retryable = IDEMPOTENT.has(method) && !streamBody;
-  const head = requestHead(method, path, req.rawHeaders, req.socket.remoteAddress ?? "", mode);
+  const head = requestHead(method, path, req.rawHeaders, req.socket.remoteAddress ?? "", mode, authority);
   let current: Upstream | undefined;
   let requestSent = !streamBody;
   let finished = false;
 
+  let bodyTimer: NodeJS.Timeout | undefined;
   res.once("close", () => {
+    clearTimeout(bodyTimer);
     if (finished || res.writableFinished) return;
     finished = true;
     const up = current;
@@ -69,7 +77,14 @@ export function forward(
   });
 
   const sendBody = (up: Upstream): void => {
+    // The timer runs only while the body is read; a backend that is slow to take it pauses it.
+    let waitingForBackend = false;
+    bodyTimer = setTimeout(function bodyTimedOut() {
+      if (waitingForBackend) bodyTimer?.refresh();
+      else req.socket.destroy();
+    }, bodyTimeoutMs);
     req.on("data", (data: Buffer) => {
+      bodyTimer?.refresh();
       if (up.socket.destroyed) return;
       const ok =
         mode === "chunked"
@@ -77,10 +92,16 @@ export function forward(
           : up.socket.write(data);
       if (!ok) {
         req.pause();
-        up.socket.once("drain", () => req.resume());
+        waitingForBackend = true;
+        up.socket.once("drain", () => {
+          waitingForBackend = false;
+          bodyTimer?.refresh();
+          req.resume();
+        });
       }
     });
     req.once("end", () => {
+      clearTimeout(bodyTimer);
       if (mode === "chunked" && !up.socket.destroyed) up.socket.write(LAST_CHUNK);
       requestSent = true;
     });

@@ -17,28 +17,40 @@ const HOP_BY_HOP = new Set([
   "proxy-authorization",
 ]);
 
+/** Fields a Connection header may not remove: the backend would route by another name or misframe. */
+const KEPT = new Set(["host", "content-length"]);
+
 function dropped(headers: IncomingHttpHeaders): Set<string> {
   const drop = new Set(HOP_BY_HOP);
   const conn = headers.connection;
-  if (typeof conn === "string") for (const name of conn.split(",")) drop.add(name.trim().toLowerCase());
+  if (typeof conn === "string")
+    for (const name of conn.split(",")) {
+      const lower = name.trim().toLowerCase();
+      if (!KEPT.has(lower)) drop.add(lower);
+    }
   return drop;
 }
 
-/** Request headers for the backend; `upgrade` keeps Connection/Upgrade for a WebSocket handshake. */
+/**
+ * Request headers for the backend; `upgrade` keeps Connection/Upgrade for a WebSocket handshake;
+ * `authority` (of an absolute-form request-target) replaces Host (RFC 9112 §3.2.2).
+ */
 export function upstreamRequestHeaders(
   headers: IncomingHttpHeaders,
   remoteAddress: string,
   upgrade: boolean,
+  authority?: string,
 ): OutgoingHttpHeaders {
   const drop = dropped(headers);
   const out: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) if (value !== undefined && !drop.has(name)) out[name] = value;
+  if (authority !== undefined) out.host = authority;
   const prior = headers["x-forwarded-for"];
   out["x-forwarded-for"] = prior
     ? `${Array.isArray(prior) ? prior.join(", ") : prior}, ${remoteAddress}`
     : remoteAddress;
   out["x-real-ip"] = remoteAddress;
-  if (headers.host !== undefined) out["x-forwarded-host"] = headers.host;
+  if (out.host !== undefined) out["x-forwarded-host"] = out.host;
   out["x-forwarded-proto"] = "http";
   if (upgrade && headers.upgrade !== undefined) {
     out.connection = "upgrade";

@@ -35,20 +35,9 @@ export function compileLookup(table: RouteTable): Lookup {
   );
 }
 
-/** The host of a Host header: port, trailing dot and case removed. */
-export function hostOf(header: string | undefined): string {
-  if (!header) return "";
-  let host = header;
-  if (host.startsWith("[")) return host.slice(0, host.indexOf("]") + 1).toLowerCase();
-  const colon = host.lastIndexOf(":");
-  if (colon >= 0) host = host.slice(0, colon);
-  if (host.endsWith(".")) host = host.slice(0, -1);
-  return host.toLowerCase();
-}
-
-/** Routes a request (`url` in origin form, query included). */
-export function route(lookup: Lookup, hostHeader: string | undefined, url: string): Routing {
-  const routes = lookup.get(hostOf(hostHeader));
+/** Routes a request to host `name` (as `routingName` gives it) and `url` (origin-form, query included). */
+export function route(lookup: Lookup, name: string, url: string): Routing {
+  const routes = lookup.get(name);
   if (!routes) return { type: "no-host" };
   const q = url.indexOf("?");
   const path = q < 0 ? url : url.slice(0, q);

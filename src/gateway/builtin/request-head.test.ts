@@ -45,3 +45,25 @@ test("body framing: none drops Content-Length, chunked replaces Transfer-Encodin
   assert.match(chunked, /\r\ntransfer-encoding: chunked\r\n\r\n$/);
   assert.equal(chunked.match(/transfer-encoding/gi)?.length, 1);
 });
+
+test("an absolute-form authority replaces the client's Host, also as X-Forwarded-Host", () => {
+  assert.equal(
+    requestHead("GET", "/abs", ["Host", "evil.test", "Accept", "*/*"], "127.0.0.1", "none", "smug.test:8080"),
+    "GET /abs HTTP/1.1\r\nhost: smug.test:8080\r\nAccept: */*\r\n" +
+      "x-forwarded-for: 127.0.0.1\r\nx-real-ip: 127.0.0.1\r\nx-forwarded-host: smug.test:8080\r\nx-forwarded-proto: http\r\n\r\n",
+  );
+  assert.match(requestHead("GET", "/", [], "::1", "none", "smug.test"), /^GET \/ HTTP\/1\.1\r\nhost: smug\.test\r\n/);
+});
+
+test("Connection cannot drop Host or Content-Length (the backend would misroute or misframe)", () => {
+  const head = requestHead(
+    "POST",
+    "/",
+    ["Host", "a.test", "Connection", "host, content-length, x-other", "Content-Length", "3", "X-Other", "o"],
+    "::1",
+    "length",
+  );
+  assert.match(head, /\r\nHost: a\.test\r\n/);
+  assert.match(head, /\r\nContent-Length: 3\r\n/);
+  assert.doesNotMatch(head, /X-Other/);
+});

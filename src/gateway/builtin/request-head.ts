@@ -32,7 +32,9 @@ const DROPPED = new Set([
 /**
  * Head for `method path` with the client's `rawHeaders` (Node's flat `[name, value, …]` list).
  * `body` says how the body follows: `length` keeps the client's Content-Length, `chunked`
- * re-frames a chunked client body.
+ * re-frames a chunked client body. `authority`, the authority of an absolute-form request-target,
+ * is sent as Host in place of the client's Host field (RFC 9112 §3.2.2), which the caller has
+ * checked to be at most one.
  */
 export function requestHead(
   method: string,
@@ -40,6 +42,7 @@ export function requestHead(
   rawHeaders: string[],
   remoteAddress: string,
   body: RequestBody,
+  authority?: string,
 ): string {
   let named: Set<string> | undefined;
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
@@ -51,15 +54,27 @@ export function requestHead(
     }
   }
   let head = `${method} ${path} HTTP/1.1\r\n`;
+  if (authority !== undefined) head += `host: ${authority}\r\n`;
   let forwardedFor = "";
-  let host: string | undefined;
+  let host = authority;
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
     const value = rawHeaders[i + 1]!;
     const lower = name.toLowerCase();
-    if (lower === "host") host ??= value;
-    else if (lower === "x-forwarded-for") forwardedFor += `${value}, `;
-    else if (lower === "content-length" && body !== "length") continue;
+    // Host and Content-Length are never dropped for being named in Connection: without them the
+    // backend would route by another name or read the body as the next request.
+    if (lower === "host") {
+      if (authority === undefined) {
+        host ??= value;
+        head += `${name}: ${value}\r\n`;
+      }
+      continue;
+    }
+    if (lower === "content-length") {
+      if (body === "length") head += `${name}: ${value}\r\n`;
+      continue;
+    }
+    if (lower === "x-forwarded-for") forwardedFor += `${value}, `;
     if (DROPPED.has(lower) || named?.has(lower)) continue;
     head += `${name}: ${value}\r\n`;
   }

@@ -3,7 +3,7 @@
  * one backend on its own connection; on 101 the two sockets are spliced. A non-101 answer is
  * relayed as a normal response.
  */
-import { type IncomingMessage, request } from "node:http";
+import { type IncomingMessage, request, STATUS_CODES } from "node:http";
 import { isIP } from "node:net";
 import type { Duplex } from "node:stream";
 import type { Backend } from "../routes/model.ts";
@@ -23,20 +23,21 @@ function rawHeaders(res: IncomingMessage): string {
 export function rejectUpgrade(socket: Duplex, code: number, text: string): void {
   const body = `${text}\n`;
   socket.end(
-    `${statusLine(code, code === 404 ? "Not Found" : code === 503 ? "Service Unavailable" : "Bad Gateway")}content-type: text/plain\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    `${statusLine(code, STATUS_CODES[code])}content-type: text/plain\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
 }
 
-/** Proxies an upgrade request to `backend`. */
+/** Proxies an upgrade request to `backend`; `authority` (of an absolute-form target) is sent as Host. */
 export function forwardUpgrade(
   req: IncomingMessage,
   socket: Duplex,
   head: Buffer,
   backend: Backend,
   path: string,
+  authority: string | undefined,
   connectMs: number,
 ): void {
-  const headers = upstreamRequestHeaders(req.headers, req.socket.remoteAddress ?? "", true);
+  const headers = upstreamRequestHeaders(req.headers, req.socket.remoteAddress ?? "", true, authority);
   const up = request({
     host: backend.ip,
     family: isIP(backend.ip),

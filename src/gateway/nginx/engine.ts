@@ -4,6 +4,7 @@
  */
 import { join } from "node:path";
 import { logger } from "../../machinery/log.ts";
+import { type ClientLimits, clientLimits } from "../client-limits.ts";
 import type { ApplyResult, GatewayEngine } from "../engine.ts";
 import type { RouteTable } from "../routes/model.ts";
 import { findNginx, hasKeepaliveMinTimeout, nginxVersion } from "./binary.ts";
@@ -20,6 +21,10 @@ export interface NginxEngineOptions {
   binary?: string;
   /** Renderer (default {@link renderNginxConfig}); injectable so a test can produce a config nginx rejects. */
   render?: (table: RouteTable, listen: string) => string;
+  /** Client connection limits (default: nginx's own, which the built-in engine applies too). */
+  limits?: Partial<ClientLimits>;
+  /** `worker_processes` (default `auto`). */
+  workers?: number | "auto";
 }
 
 /** The running nginx engine, with counters tests read. */
@@ -39,11 +44,17 @@ export async function startNginxEngine(options: NginxEngineOptions): Promise<Ngi
   const binary = await findNginx(options.binary);
   const supervisor = new NginxSupervisor({ binary, dir, log });
   const keepaliveMinTimeout = hasKeepaliveMinTimeout(await nginxVersion(binary));
+  const limits = clientLimits(options.limits);
   await supervisor.prepare();
   const render = (table: RouteTable): string =>
     options.render
       ? options.render(table, options.listen)
-      : renderNginxConfig(table, { listen: options.listen, keepaliveMinTimeout });
+      : renderNginxConfig(table, {
+          listen: options.listen,
+          keepaliveMinTimeout,
+          limits,
+          ...(options.workers !== undefined ? { workers: options.workers } : {}),
+        });
   let current = render({ hosts: [], records: [] });
   const first = await supervisor.test(current);
   if (first.type === "failed") throw new Error(`nginx rejected kdns's empty configuration: ${first.error}`);

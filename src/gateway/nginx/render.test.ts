@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { readFile, writeFile } from "node:fs/promises";
 import { test } from "node:test";
+import { clientLimits } from "../client-limits.ts";
 import type { RouteTable } from "../routes/model.ts";
 import { atLeast, findNginx, nginxVersion, parseNginxVersion } from "./binary.ts";
 import { quote, UnsafeValueError } from "./quote.ts";
@@ -102,4 +103,18 @@ test("keepalive_min_timeout is rendered only for an nginx that has it (1.27.4+)"
   assert.equal(atLeast(undefined, [1, 27, 4]), false);
   // The nginx this machine has answers `nginx -v` with a version the engine can read.
   assert.ok(await nginxVersion(await findNginx()), "nginx -v reports a version");
+});
+
+test("client limits are rendered in nginx's syntax; a limit that is not a positive integer is refused", () => {
+  const text = renderNginxConfig(table, {
+    listen: "127.0.0.1:8080",
+    limits: clientLimits({ headerTimeoutMs: 1500, bodyTimeoutMs: 2000, headerBufferBytes: 1000 }),
+  });
+  assert.match(text, /^ {4}client_header_timeout 1500ms;$/m);
+  assert.match(text, /^ {4}client_body_timeout 2s;$/m);
+  assert.match(text, /^ {4}keepalive_timeout 75s;$/m);
+  assert.match(text, /^ {4}keepalive_requests 1000;$/m);
+  assert.match(text, /^ {4}large_client_header_buffers 4 1000;$/m);
+  assert.throws(() => clientLimits({ keepAliveRequests: 0 }), /keepAliveRequests must be a positive integer, got 0/);
+  assert.throws(() => clientLimits({ headerTimeoutMs: 1.5 }), /headerTimeoutMs .* got 1\.5/);
 });

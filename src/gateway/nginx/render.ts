@@ -9,6 +9,7 @@
  * endpoints, so round-robin, keep-alive and "next upstream on error" are nginx's own (README).
  */
 import { isIP } from "node:net";
+import { type ClientLimits, DEFAULT_CLIENT_LIMITS } from "../client-limits.ts";
 import type { Backend, HostRoutes, Route, RouteTable } from "../routes/model.ts";
 import { TEXT } from "../texts.ts";
 import { quote, quoteBody } from "./quote.ts";
@@ -25,7 +26,46 @@ export interface RenderOptions {
    * keep-alive connection under it, which a client that does not retry sees as a failure.
    */
   keepaliveMinTimeout?: boolean;
+  /** Client connection limits (default {@link DEFAULT_CLIENT_LIMITS}); the built-in engine applies the same. */
+  limits?: ClientLimits;
 }
+
+/** A duration in nginx's syntax: whole seconds as `Ns`, else `Nms`. */
+function duration(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+/** A size in nginx's syntax: whole KiB as `Nk`, else bytes. */
+function size(bytes: number): string {
+  return bytes % 1024 === 0 ? `${bytes / 1024}k` : String(bytes);
+}
+
+/** The client limit directives, one per line. */
+function limitLines(limits: ClientLimits): string[] {
+  return [
+    `    client_header_timeout ${duration(limits.headerTimeoutMs)};`,
+    `    client_body_timeout ${duration(limits.bodyTimeoutMs)};`,
+    `    keepalive_timeout ${duration(limits.keepAliveTimeoutMs)};`,
+    `    keepalive_requests ${limits.keepAliveRequests};`,
+    `    large_client_header_buffers ${limits.headerBuffers} ${size(limits.headerBufferBytes)};`,
+  ];
+}
+
+/**
+ * An absolute-form request-target's authority replaces Host (RFC 9112 §3.2.2): nginx routes by it,
+ * so the backend must be sent it as Host too, not the client's Host field. `/`, which no valid Host
+ * is, marks a scheme other than this listener's http; such a request is 400.
+ */
+const TARGET_HOST_MAP = [
+  "    map $request $kdns_host {",
+  '        "~*^[^ ]+ http://(?<kdns_authority>[^/?# ]+)" $kdns_authority;',
+  '        "~^[^ ]+ [^/]" "/";',
+  "        default $http_host;",
+  "    }",
+];
+
+/** The first lines of every server block: refuse a foreign scheme (see {@link TARGET_HOST_MAP}). */
+const FOREIGN_SCHEME = '        if ($kdns_host = "/") { return 400; }';
 
 function backendAddress(b: Backend): string {
   return isIP(b.ip) === 6 ? `[${b.ip}]:${b.port}` : `${b.ip}:${b.port}`;
@@ -48,7 +88,12 @@ function locationBody(name: string, route: Route, keepPath: boolean): string[] {
 
 function serverBlock(listen: string, host: HostRoutes, hostIndex: number): { upstreams: string[]; server: string[] } {
   const upstreams: string[] = [];
-  const server = ["    server {", `        listen ${listen};`, `        server_name ${quote("host", host.host)};`];
+  const server = [
+    "    server {",
+    `        listen ${listen};`,
+    `        server_name ${quote("host", host.host)};`,
+    FOREIGN_SCHEME,
+  ];
   let hasRoot = false;
   host.routes.forEach((route, i) => {
     const name = `kdns_${hostIndex}_${i}`;
@@ -97,6 +142,7 @@ export function renderNginxConfig(table: RouteTable, options: RenderOptions): st
     "    access_log off;",
     "    server_tokens off;",
     ...(options.keepaliveMinTimeout ? ["    keepalive_min_timeout 1s;"] : []),
+    ...limitLines(options.limits ?? DEFAULT_CLIENT_LIMITS),
     "    default_type text/plain;",
     "    client_body_temp_path tmp/client_body;",
     "    proxy_temp_path tmp/proxy;",
@@ -116,16 +162,18 @@ export function renderNginxConfig(table: RouteTable, options: RenderOptions): st
     "        default upgrade;",
     '        "" "";',
     "    }",
-    "    proxy_set_header Host $http_host;",
+    ...TARGET_HOST_MAP,
+    "    proxy_set_header Host $kdns_host;",
     "    proxy_set_header Upgrade $http_upgrade;",
     "    proxy_set_header Connection $connection_upgrade;",
     "    proxy_set_header X-Real-IP $remote_addr;",
     "    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
-    "    proxy_set_header X-Forwarded-Host $http_host;",
+    "    proxy_set_header X-Forwarded-Host $kdns_host;",
     "    proxy_set_header X-Forwarded-Proto $scheme;",
     ...upstreams,
     "    server {",
     `        listen ${listen} default_server;`,
+    FOREIGN_SCHEME,
     `        return 404 ${quoteBody(TEXT.noHost)};`,
     "    }",
     ...servers,

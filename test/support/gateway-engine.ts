@@ -1,0 +1,63 @@
+/**
+ * One gateway engine started directly on a route table, for tests of its HTTP handling: the
+ * built-in engine on port 0 of 127.0.0.1, nginx on a fixed port of a random 127.x.y.z address
+ * (nginx cannot report a port it picked, and a reload must find the same one). A listen error
+ * fails at once with nginx's own message.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startBuiltinEngine } from "../../src/gateway/builtin/engine.ts";
+import type { ClientLimits } from "../../src/gateway/client-limits.ts";
+import type { GatewayEngine } from "../../src/gateway/engine.ts";
+import { startNginxEngine } from "../../src/gateway/nginx/engine.ts";
+import type { RouteTable } from "../../src/gateway/routes/model.ts";
+
+/** A running engine and where to reach it. */
+export interface TestEngine {
+  engine: GatewayEngine;
+  host: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Port nginx listens on, on its own loopback address. */
+const NGINX_PORT = 18080;
+
+/** A loopback address other than 127.0.0.1, picked at random so parallel runs do not meet. */
+function randomLoopback(): string {
+  const byte = (from: number): number => from + Math.floor(Math.random() * (255 - from));
+  return `127.${byte(1)}.${byte(0)}.${byte(2)}`;
+}
+
+/** Starts `kind` with `limits`, serving `table`. */
+export async function startTestEngine(
+  kind: "builtin" | "nginx",
+  table: RouteTable,
+  limits: Partial<ClientLimits> = {},
+): Promise<TestEngine> {
+  if (kind === "builtin") {
+    const engine = await startBuiltinEngine({ host: "127.0.0.1", port: 0, limits });
+    await engine.apply(table);
+    return { engine, host: "127.0.0.1", port: engine.port, close: () => engine.close() };
+  }
+  const dataDir = await mkdtemp(join(tmpdir(), "kdns-gw-engine-"));
+  const host = randomLoopback();
+  try {
+    // One worker: per-worker state (keep-alive pools, connection counts) is then the whole state.
+    const engine = await startNginxEngine({ listen: `${host}:${NGINX_PORT}`, dataDir, limits, workers: 1 });
+    await engine.apply(table);
+    return {
+      engine,
+      host,
+      port: NGINX_PORT,
+      async close() {
+        await engine.close();
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+}
