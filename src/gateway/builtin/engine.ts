@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
+import { formatHostPort } from "../../machinery/host-port.ts";
 import { type ClientLimits, clientLimits } from "../client-limits.ts";
 import type { ApplyResult, GatewayEngine } from "../engine.ts";
 import type { RouteTable } from "../routes/model.ts";
@@ -129,7 +130,7 @@ export async function startBuiltinEngine(options: BuiltinEngineOptions): Promise
   });
   const addr = server.address();
   const port = addr !== null && typeof addr === "object" ? addr.port : options.port;
-  const listen = options.host.includes(":") ? `[${options.host}]:${port}` : `${options.host}:${port}`;
+  const listen = formatHostPort({ host: options.host, port });
 
   return {
     kind: "builtin",

@@ -9,6 +9,7 @@
  * endpoints, so round-robin, keep-alive and "next upstream on error" are nginx's own (README).
  */
 import { isIP } from "node:net";
+import { formatHostPort } from "../../machinery/host-port.ts";
 import { type ClientLimits, DEFAULT_CLIENT_LIMITS } from "../client-limits.ts";
 import type { Backend, HostRoutes, Route, RouteTable } from "../routes/model.ts";
 import { TEXT } from "../texts.ts";
@@ -68,7 +69,7 @@ const TARGET_HOST_MAP = [
 const FOREIGN_SCHEME = '        if ($kdns_host = "/") { return 400; }';
 
 function backendAddress(b: Backend): string {
-  return isIP(b.ip) === 6 ? `[${b.ip}]:${b.port}` : `${b.ip}:${b.port}`;
+  return formatHostPort({ host: b.ip, port: b.port });
 }
 
 function upstreamBlock(name: string, route: Route): string[] {
