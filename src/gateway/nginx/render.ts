@@ -8,7 +8,6 @@
  * part with `/`, which strips the prefix. Each route has its own `upstream` listing its ready
  * endpoints, so round-robin, keep-alive and "next upstream on error" are nginx's own (README).
  */
-import { isIP } from "node:net";
 import { formatHostPort } from "../../machinery/host-port.ts";
 import { type ClientLimits, DEFAULT_CLIENT_LIMITS } from "../client-limits.ts";
 import type { Backend, HostRoutes, Route, RouteTable } from "../routes/model.ts";
