@@ -12,10 +12,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import fc from "fast-check";
-import type { RouteTable } from "../../src/gateway/routes/model.ts";
-import { startTestEngine, type TestEngine } from "../support/gateway-engine.ts";
+import { startTwoHosts, type TestEngine, type TwoHosts } from "../support/gateway-engine.ts";
 import { type ModelRequest, modelField, readModelRequest } from "../support/http-head-model.ts";
-import { type LoggingBackend, startLoggingBackend } from "../support/logging-backend.ts";
+import type { LoggingBackend } from "../support/logging-backend.ts";
 import { RawClient } from "../support/raw-http.ts";
 
 const TCHAR = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -209,22 +208,12 @@ describe("built-in engine: generated and mutated request heads", () => {
   let gw: TestEngine;
   let smug: LoggingBackend;
   let evil: LoggingBackend;
-
+  let hosts: TwoHosts | undefined;
   before(async () => {
-    smug = await startLoggingBackend();
-    evil = await startLoggingBackend();
-    const route = (host: string, port: number) => ({
-      host,
-      routes: [{ prefix: "/", record: `default/${host}`, target: host, backends: [{ ip: "127.0.0.1", port }] }],
-    });
-    const table: RouteTable = { hosts: [route("evil.test", evil.port), route("smug.test", smug.port)], records: [] };
-    gw = await startTestEngine("builtin", table, { headerTimeoutMs: 500, bodyTimeoutMs: 500 });
+    hosts = await startTwoHosts("builtin", { headerTimeoutMs: 500, bodyTimeoutMs: 500 });
+    ({ gw, smug, evil } = hosts);
   });
-  after(async () => {
-    await gw?.close();
-    await smug?.close();
-    await evil?.close();
-  });
+  after(() => hosts?.close());
 
   /** Sends `bytes`; returns the final response's status, or "closed" when none came. */
   async function exchange(bytes: string): Promise<number | "closed"> {

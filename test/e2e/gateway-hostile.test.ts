@@ -8,15 +8,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { ClientLimits } from "../../src/gateway/client-limits.ts";
-import type { RouteTable } from "../../src/gateway/routes/model.ts";
 import { TEXT } from "../../src/gateway/texts.ts";
-import { startTestEngine, type TestEngine } from "../support/gateway-engine.ts";
-import {
-  fieldValues,
-  type LoggedRequest,
-  type LoggingBackend,
-  startLoggingBackend,
-} from "../support/logging-backend.ts";
+import { startTwoHosts, type TestEngine, type TwoHosts } from "../support/gateway-engine.ts";
+import { fieldValues, type LoggedRequest, type LoggingBackend } from "../support/logging-backend.ts";
 import { RawClient, type RawResponse, rawRequest } from "../support/raw-http.ts";
 import { waitFor } from "../support/wait-for.ts";
 
@@ -36,22 +30,12 @@ for (const kind of ["builtin", "nginx"] as const) {
     let gw: TestEngine;
     let smug: LoggingBackend;
     let evil: LoggingBackend;
-
+    let hosts: TwoHosts | undefined;
     before(async () => {
-      smug = await startLoggingBackend();
-      evil = await startLoggingBackend();
-      const route = (host: string, port: number) => ({
-        host,
-        routes: [{ prefix: "/", record: `default/${host}`, target: host, backends: [{ ip: "127.0.0.1", port }] }],
-      });
-      const table: RouteTable = { hosts: [route("evil.test", evil.port), route("smug.test", smug.port)], records: [] };
-      gw = await startTestEngine(kind, table, LIMITS);
+      hosts = await startTwoHosts(kind, LIMITS);
+      ({ gw, smug, evil } = hosts);
     });
-    after(async () => {
-      await gw?.close();
-      await smug?.close();
-      await evil?.close();
-    });
+    after(() => hosts?.close());
 
     /**
      * Sends `bytes` on a new connection (the backends' logs cleared first); returns the first final

@@ -12,6 +12,7 @@ import type { ClientLimits } from "../../src/gateway/client-limits.ts";
 import type { GatewayEngine } from "../../src/gateway/engine.ts";
 import { startNginxEngine } from "../../src/gateway/nginx/engine.ts";
 import type { RouteTable } from "../../src/gateway/routes/model.ts";
+import { type LoggingBackend, startLoggingBackend } from "./logging-backend.ts";
 
 /** A running engine and where to reach it. */
 export interface TestEngine {
@@ -58,6 +59,39 @@ export async function startTestEngine(
     };
   } catch (err) {
     await rm(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** An engine routing smug.test and evil.test to a logging backend each: the hostile-HTTP set-up. */
+export interface TwoHosts {
+  gw: TestEngine;
+  smug: LoggingBackend;
+  evil: LoggingBackend;
+  close(): Promise<void>;
+}
+
+/** Starts the two logging backends and `kind` routing `/` of each host to its own; closes what started on failure. */
+export async function startTwoHosts(kind: "builtin" | "nginx", limits: Partial<ClientLimits>): Promise<TwoHosts> {
+  const started: { close(): Promise<void> }[] = [];
+  const close = async (): Promise<void> => {
+    for (const s of started.reverse()) await s.close();
+  };
+  try {
+    const smug = await startLoggingBackend();
+    started.push(smug);
+    const evil = await startLoggingBackend();
+    started.push(evil);
+    const route = (host: string, port: number) => ({
+      host,
+      routes: [{ prefix: "/", record: `default/${host}`, target: host, backends: [{ ip: "127.0.0.1", port }] }],
+    });
+    const table: RouteTable = { hosts: [route("evil.test", evil.port), route("smug.test", smug.port)], records: [] };
+    const gw = await startTestEngine(kind, table, limits);
+    started.push(gw);
+    return { gw, smug, evil, close };
+  } catch (err) {
+    await close();
     throw err;
   }
 }

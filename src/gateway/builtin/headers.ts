@@ -5,7 +5,8 @@
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 
-const HOP_BY_HOP = new Set([
+/** Fields that describe one connection, never forwarded (RFC 9110 §7.6.1). */
+export const HOP_BY_HOP: ReadonlySet<string> = new Set([
   "connection",
   "keep-alive",
   "proxy-connection",
@@ -18,7 +19,7 @@ const HOP_BY_HOP = new Set([
 ]);
 
 /** Fields a Connection header may not remove: the backend would route by another name or misframe. */
-const KEPT = new Set(["host", "content-length"]);
+const KEPT: ReadonlySet<string> = new Set(["host", "content-length"]);
 
 function dropped(headers: IncomingHttpHeaders): Set<string> {
   const drop = new Set(HOP_BY_HOP);

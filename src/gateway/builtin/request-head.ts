@@ -7,19 +7,13 @@
  * fields, so nothing here can inject a line.
  */
 
+import { HOP_BY_HOP } from "./headers.ts";
+
 /** How the request body is sent upstream. */
 export type RequestBody = "none" | "length" | "chunked";
 
 const DROPPED = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-connection",
-  "transfer-encoding",
-  "te",
-  "trailer",
-  "upgrade",
-  "proxy-authenticate",
-  "proxy-authorization",
+  ...HOP_BY_HOP,
   // set below
   "x-forwarded-for",
   "x-real-ip",
