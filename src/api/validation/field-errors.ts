@@ -58,3 +58,8 @@ export function notSupported(
 export function forbidden(field: string, detail: string): StatusCause {
   return { field, reason: "FieldValueForbidden", message: `Forbidden: ${detail}` };
 }
+
+/** `FieldValueTooLong`: the limit is in the message, the value never is. */
+export function tooLong(field: string, maxBytes: number): StatusCause {
+  return { field, reason: "FieldValueTooLong", message: `Too long: may not be more than ${maxBytes} bytes` };
+}
