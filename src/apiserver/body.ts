@@ -1,6 +1,8 @@
 /**
  * Reading request bodies: at most {@link MAX_BODY_BYTES} (kube-apiserver's 3 MiB limit), counted
  * while streaming so an oversized body is never held in memory, then parsed as JSON or YAML.
+ * A body may hold Secret values, so parse errors name a position and never quote the text, and
+ * the YAML parser's warnings (which print the offending source) are not emitted.
  */
 import type { IncomingMessage } from "node:http";
 import { parse as parseYaml } from "yaml";
@@ -38,7 +40,7 @@ export function parseObjectBody(body: Buffer, type: string): unknown {
   const text = body.toString("utf8");
   if (type === "application/yaml" || type === "application/x-yaml" || type === "text/yaml") {
     try {
-      return parseYaml(text);
+      return parseYaml(text, { logLevel: "error" });
     } catch (err) {
       throw badRequest(`the body is not valid YAML: ${(err as Error).message.split("\n")[0]}`);
     }
@@ -53,6 +55,15 @@ export function parseObjectBody(body: Buffer, type: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw badRequest(`the body is not valid JSON: ${(err as Error).message}`);
+    throw badRequest(`the body is not valid JSON: ${jsonErrorDetail(err)}`);
   }
+}
+
+/**
+ * V8's JSON.parse message without the excerpt of the input it quotes for an unexpected token
+ * (`Unexpected token 'h', ..."a":hunter2}" is not valid JSON`); its other messages give positions only.
+ */
+export function jsonErrorDetail(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.startsWith("Unexpected token") || message.includes('"') ? "Unexpected token in JSON input" : message;
 }
