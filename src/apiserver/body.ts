@@ -7,6 +7,7 @@
 import type { IncomingMessage } from "node:http";
 import { parse as parseYaml } from "yaml";
 import { ApiError, badRequest } from "../machinery/status.ts";
+import { PROTOBUF_MEDIA_TYPE, parseProtobufBody } from "./protobuf/body.ts";
 
 /** Largest accepted request body. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -35,8 +36,12 @@ export function mediaType(req: IncomingMessage): string {
   return (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
 }
 
-/** Parses an object body sent as `application/json` (also the default) or `application/yaml`. */
+/**
+ * Parses an object body sent as `application/json` (also the default), `application/yaml`, or
+ * Kubernetes protobuf for the kinds kubectl sends only that way (see protobuf/body.ts).
+ */
 export function parseObjectBody(body: Buffer, type: string): unknown {
+  if (type === PROTOBUF_MEDIA_TYPE) return parseProtobufBody(body);
   const text = body.toString("utf8");
   if (type === "application/yaml" || type === "application/x-yaml" || type === "text/yaml") {
     try {
@@ -49,7 +54,7 @@ export function parseObjectBody(body: Buffer, type: string): unknown {
     throw new ApiError(
       415,
       "UnsupportedMediaType",
-      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, ${PROTOBUF_MEDIA_TYPE}`,
     );
   }
   try {
