@@ -25,6 +25,8 @@ export interface KdnsUpOptions {
   dataDir?: string;
   /** A line `kdns up` prints once the parts the test needs run (default: the API server's). */
   readyLine?: RegExp;
+  /** Environment variables on top of the test's own (e.g. `KDNS_LOG_LEVEL`). */
+  env?: Record<string, string>;
 }
 
 /** A running `kdns up`. */
@@ -45,7 +47,10 @@ export interface KdnsUp {
 export async function startKdnsUp(options: KdnsUpOptions): Promise<KdnsUp> {
   const ownDir = options.dataDir === undefined ? await mkdtemp(join(tmpdir(), "kdns-up-e2e-")) : undefined;
   const dataDir = options.dataDir ?? ownDir!;
-  const child = spawn(NODE, [BIN, "up", "--data-dir", dataDir, ...options.args], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(NODE, [BIN, "up", "--data-dir", dataDir, ...options.args], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...(options.env ?? {}) },
+  });
   let out = "";
   child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
