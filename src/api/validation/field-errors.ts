@@ -32,6 +32,14 @@ export function invalidValue(field: string, value: unknown, ...details: string[]
   }));
 }
 
+/**
+ * `FieldValueInvalid` without the value (Kubernetes' `omitValue`: "Invalid value: detail"), for a
+ * value that may hold a secret.
+ */
+export function invalidOmitted(field: string, detail: string): StatusCause {
+  return { field, reason: "FieldValueInvalid", message: `Invalid value: ${detail}` };
+}
+
 /** `FieldValueRequired`. */
 export function requiredValue(field: string, detail?: string): StatusCause {
   return { field, reason: "FieldValueRequired", message: detail ? `Required value: ${detail}` : "Required value" };

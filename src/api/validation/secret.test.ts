@@ -106,3 +106,18 @@ test("update: type is immutable; immutable data is Forbidden to change, metadata
   assert.deepEqual(check(relabeled, frozen), []);
   assert.deepEqual(check(secret({ immutable: true, stringData: { a: "2" } }), secret({ stringData: { a: "1" } })), []);
 });
+
+test("bad annotations are reported without echoing them (they may hold the applied data)", () => {
+  const obj = secret({ stringData: { a: "1" } });
+  obj.metadata.annotations = {
+    "kubectl.kubernetes.io/last-applied-configuration": `{"stringData":{"a":"${SECRET_VALUE}"}}`,
+    bad: 5,
+  } as unknown as Record<string, string>;
+  assert.deepEqual(check(obj), [
+    {
+      field: "metadata.annotations",
+      reason: "FieldValueInvalid",
+      message: "Invalid value: must be a map of string keys to string values",
+    },
+  ]);
+});
