@@ -1,7 +1,6 @@
 /**
  * Request bodies in `application/vnd.kubernetes.protobuf`, which kubectl's typed generators
- * (`kubectl create secret …`, `kubectl create configmap …`) send and nothing else lets them
- * change. Kubernetes wraps the message in an envelope: the bytes `k8s\0`, then a runtime.Unknown
+ * (`kubectl create secret …`, `kubectl create configmap …`) send, with no option to send JSON. Kubernetes wraps the message in an envelope: the bytes `k8s\0`, then a runtime.Unknown
  * holding the apiVersion and kind, the raw message and its encoding. Only the kinds in
  * {@link PROTOBUF_KINDS} are read; responses are always JSON, which kubectl also accepts.
  */
@@ -57,7 +56,8 @@ export function parseProtobufBody(body: Buffer): Record<string, unknown> {
     const { apiVersion, kind, raw, encoding } = readEnvelope(body.subarray(MAGIC.length));
     if (encoding !== "") throw unsupported(`the inner encoding ${JSON.stringify(encoding.slice(0, 64))}`);
     const schema = PROTOBUF_KINDS[`${apiVersion}/${kind}`];
-    if (schema === undefined) throw unsupported(`${kind || "an object"} in version "${apiVersion}"`);
+    if (schema === undefined)
+      throw unsupported(`${kind.slice(0, 64) || "an object"} in version "${apiVersion.slice(0, 64)}"`);
     return { apiVersion, kind, ...decodeMessage(raw, schema) };
   } catch (err) {
     if (err instanceof ProtobufError) throw badRequest(`the protobuf body cannot be read: ${err.message}`);
