@@ -5,22 +5,27 @@
  */
 import type { StatusCause } from "../machinery/status.ts";
 import { isDNS1123Subdomain } from "../machinery/validate-names.ts";
+import { convertConfigMapInput } from "./config-map-input.ts";
 import {
   defaultDNSRecord,
   defaultEndpointSlice,
   defaultEndpoints,
   defaultNamespace,
   defaultPod,
+  defaultSecret,
   defaultService,
 } from "./defaults/index.ts";
 import { convertFlatDNSRecord } from "./dnsrecord-flat.ts";
+import { convertSecretInput } from "./secret-input.ts";
 import type { KubeObject } from "./types.ts";
 import {
+  validateConfigMap,
   validateDNSRecord,
   validateEndpointSlice,
   validateEndpoints,
   validateNamespace,
   validatePod,
+  validateSecret,
   validateService,
 } from "./validation/index.ts";
 import { validateObjectMeta } from "./validation/metadata.ts";
@@ -42,7 +47,12 @@ export interface ResourceInfo {
   applyDefaults(obj: KubeObject): void;
   /** Field causes for every invalid field; `old` is set on update. */
   validate(obj: KubeObject, old?: KubeObject): StatusCause[];
-  /** Turns an accepted alternative input form into the canonical shape (or returns the input). */
+  /**
+   * Turns a written body into the stored shape, as kube-apiserver's decoding and conversion do:
+   * an accepted alternative form (the flat DNS form), base64 values checked, Secret `stringData`
+   * merged into `data`. Returns the input when there is nothing to convert; throws a 400
+   * BadRequest `ApiError` for a body that cannot be decoded.
+   */
   convertInput?(raw: unknown): unknown;
 }
 
@@ -125,6 +135,32 @@ export const RESOURCES: readonly ResourceInfo[] = [
     applyDefaults: defaultDNSRecord,
     validate: validateDNSRecord,
     convertInput: convertFlatDNSRecord,
+  },
+  {
+    group: "",
+    version: "v1",
+    kind: "Secret",
+    resource: "secrets",
+    singular: "secret",
+    namespaced: true,
+    shortNames: [],
+    statusSubresource: false,
+    applyDefaults: defaultSecret,
+    validate: validateSecret,
+    convertInput: convertSecretInput,
+  },
+  {
+    group: "",
+    version: "v1",
+    kind: "ConfigMap",
+    resource: "configmaps",
+    singular: "configmap",
+    namespaced: true,
+    shortNames: ["cm"],
+    statusSubresource: false,
+    applyDefaults: () => undefined,
+    validate: validateConfigMap,
+    convertInput: convertConfigMapInput,
   },
   {
     group: "",

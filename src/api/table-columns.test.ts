@@ -83,6 +83,44 @@ test("endpointslices, namespaces and dnsrecords have their kubectl-like columns"
   } as KubeObject;
   assert.deepEqual(
     columnsFor("dnsrecords", true).map((c) => c.cell(rec, now)),
-    ["r", "a.com", "/x,/y", "<unknown>", "s:80,10.0.0.1:81"],
+    ["r", "a.com", "/x,/y", "<unknown>", "s:80,10.0.0.1:81", "<none>"],
+  );
+  const tls = { ...rec, spec: { ...(rec["spec"] as object), tls: { secretName: "site-tls" } } } as KubeObject;
+  assert.equal(columnsFor("dnsrecords", true).at(-1)?.cell(tls, now), "site-tls");
+  assert.deepEqual(
+    columnsFor("dnsrecords", false).map((c) => c.name),
+    ["NAME", "HOST", "PATHS", "AGE"],
+  );
+});
+
+test("secrets and configmaps: kubectl's columns, key counts and never a value", () => {
+  const secret = {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: "site-tls", creationTimestamp: created },
+    type: "kubernetes.io/tls",
+    data: { "tls.crt": Buffer.from("CERT-VALUE").toString("base64"), "tls.key": Buffer.from("KEY").toString("base64") },
+  } as KubeObject;
+  assert.deepEqual(
+    columnsFor("secrets", true).map((c) => c.name),
+    ["NAME", "TYPE", "DATA", "AGE"],
+  );
+  const cells = columnsFor("secrets", true).map((c) => c.cell(secret, now));
+  assert.deepEqual(cells, ["site-tls", "kubernetes.io/tls", "2", "60s"]);
+  assert.equal(columnsFor("secrets", false).map((c) => c.cell({ ...secret, data: undefined }, now))[2], "0");
+  const cm = {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: "settings", creationTimestamp: created },
+    data: { a: "1", b: "2" },
+    binaryData: { c: "AA==" },
+  } as KubeObject;
+  assert.deepEqual(
+    columnsFor("configmaps", true).map((c) => c.name),
+    ["NAME", "DATA", "AGE"],
+  );
+  assert.deepEqual(
+    columnsFor("configmaps", false).map((c) => c.cell(cm, now)),
+    ["settings", "3", "60s"],
   );
 });

@@ -7,6 +7,7 @@
 import { age } from "../machinery/age.ts";
 import { formatHostPort } from "../machinery/host-port.ts";
 import type {
+  ConfigMap,
   DNSRecord,
   EndpointPort,
   EndpointSlice,
@@ -14,6 +15,7 @@ import type {
   KubeObject,
   Namespace,
   Pod,
+  Secret,
   Service,
   ServicePort,
 } from "./types.ts";
@@ -95,6 +97,10 @@ function dnsPaths(rec: DNSRecord): string {
   );
 }
 
+function keyCount(...maps: (Record<string, string> | undefined)[]): string {
+  return String(maps.reduce((n, m) => n + Object.keys(m ?? {}).length, 0));
+}
+
 function dnsBackends(rec: DNSRecord): string {
   return truncated(
     (rec.spec?.paths ?? []).map((p) => `${p.service ?? p.address ?? "?"}:${p.port}`),
@@ -150,7 +156,16 @@ const BY_RESOURCE: Record<string, Column[]> = {
     { name: "PATHS", cell: (o) => dnsPaths(o as DNSRecord) },
     AGE,
     { name: "BACKENDS", wide: true, cell: (o) => dnsBackends(o as DNSRecord) },
+    { name: "TLS", wide: true, cell: (o) => (o as DNSRecord).spec?.tls?.secretName || "<none>" },
   ],
+  // Counts only: a Secret's values never reach a table.
+  secrets: [
+    NAME,
+    { name: "TYPE", cell: (o) => (o as Secret).type ?? "" },
+    { name: "DATA", cell: (o) => keyCount((o as Secret).data) },
+    AGE,
+  ],
+  configmaps: [NAME, { name: "DATA", cell: (o) => keyCount((o as ConfigMap).data, (o as ConfigMap).binaryData) }, AGE],
 };
 
 /** The columns of a resource (by plural name); unknown resources get NAME and AGE. */

@@ -182,9 +182,16 @@ export interface DNSRecordPath {
   port: number;
 }
 
+/** A DNSRecord's HTTPS: the `kubernetes.io/tls` Secret (in the record's namespace) the gateway serves the host with. */
+export interface DNSRecordTLS {
+  secretName: string;
+  /** Whether plain HTTP requests for the host are redirected to HTTPS; defaulted to true. */
+  httpRedirect?: boolean;
+}
+
 /** kdns.dev/v1 DNSRecord: a host name served by the gateway, and its path routes. */
 export interface DNSRecord extends KubeObject {
-  spec: { host: string; paths: DNSRecordPath[] };
+  spec: { host: string; paths: DNSRecordPath[]; tls?: DNSRecordTLS };
   status?: {
     conditions?: {
       type: string;
@@ -196,4 +203,33 @@ export interface DNSRecord extends KubeObject {
     gatewayAddress?: string;
     [field: string]: unknown;
   };
+}
+
+/** The Secret types Kubernetes gives a meaning to (any other string is allowed too). */
+export const SECRET_TYPES = {
+  opaque: "Opaque",
+  tls: "kubernetes.io/tls",
+  serviceAccountToken: "kubernetes.io/service-account-token",
+  dockercfg: "kubernetes.io/dockercfg",
+  dockerConfigJson: "kubernetes.io/dockerconfigjson",
+  basicAuth: "kubernetes.io/basic-auth",
+  sshAuth: "kubernetes.io/ssh-auth",
+} as const;
+
+/**
+ * corev1.Secret. `data` values are base64 on the wire and in storage; `stringData` is write-only:
+ * merged into `data` on every write and never stored.
+ */
+export interface Secret extends KubeObject {
+  type?: string;
+  data?: Record<string, string>;
+  stringData?: Record<string, string>;
+  immutable?: boolean;
+}
+
+/** corev1.ConfigMap: UTF-8 `data` and base64 `binaryData`, with no key in both. */
+export interface ConfigMap extends KubeObject {
+  data?: Record<string, string>;
+  binaryData?: Record<string, string>;
+  immutable?: boolean;
 }

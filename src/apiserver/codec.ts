@@ -5,9 +5,18 @@
 import type { KubeObject } from "../api/types.ts";
 import type { KeyValue } from "../storage/storage.ts";
 
-/** The API object held by `kv`, with `metadata.resourceVersion` set from `revision` (default its modRevision). */
+/**
+ * The API object held by `kv`, with `metadata.resourceVersion` set from `revision` (default its
+ * modRevision). A value that is not JSON fails naming the key only: the parser's own message
+ * quotes the text, which may be a Secret's, and the error ends up in the log.
+ */
 export function decodeObject(kv: KeyValue, revision: number = kv.modRevision): KubeObject {
-  const obj = JSON.parse(kv.value) as KubeObject;
+  let obj: KubeObject;
+  try {
+    obj = JSON.parse(kv.value) as KubeObject;
+  } catch {
+    throw new Error(`stored value of ${kv.key} is not valid JSON`);
+  }
   obj.metadata = { ...(obj.metadata ?? {}), resourceVersion: String(revision) };
   return obj;
 }

@@ -42,6 +42,34 @@ test("service table: kubectl's columns, wide ones at priority 1, metadata per ro
   assert.deepEqual([noHeaders.columnDefinitions, "object" in noHeaders.rows[0]], [[], false]);
 });
 
+test("secret table: counts, never values; row metadata without the last-applied manifest", () => {
+  const value = Buffer.from("hunter2-TOP-SECRET").toString("base64");
+  const secret = {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: {
+      name: "creds",
+      namespace: "shop",
+      labels: { app: "web" },
+      annotations: {
+        note: "kept",
+        "kubectl.kubernetes.io/last-applied-configuration": `{"data":{"password":"${value}"}}`,
+      },
+    },
+    type: "Opaque",
+    data: { password: value },
+  };
+  const info = resourceByPath("", "secrets")!;
+  const table = toTable(info, [secret], { version: "v1", include: "Metadata" }) as any;
+  assert.deepEqual(table.rows[0].cells.slice(0, 3), ["creds", "Opaque", "1"]);
+  assert.doesNotMatch(JSON.stringify(table), new RegExp(value));
+  assert.deepEqual(table.rows[0].object.metadata.annotations, { note: "kept" });
+  assert.deepEqual(table.rows[0].object.metadata.labels, { app: "web" });
+  assert.equal(secret.metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"].length > 0, true);
+  const asked = toTable(info, [secret], { version: "v1", include: "Object" }) as any;
+  assert.equal(asked.rows[0].object, secret, "includeObject=Object sends the object, as a GET would");
+});
+
 test("OpenAPI v3 advertises fieldValidation on each kind's PATCH", () => {
   const root = openApiV3("") as { paths: Record<string, { serverRelativeURL: string }> };
   assert.match(root.paths["apis/kdns.dev/v1"]?.serverRelativeURL ?? "", /^\/openapi\/v3\/apis\/kdns\.dev\/v1\?hash=/);

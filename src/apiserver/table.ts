@@ -75,10 +75,26 @@ export interface TableOptions {
   now?: number;
 }
 
-function rowObject(obj: KubeObject, include: IncludeObject, version: string): unknown {
+/** The annotation `kubectl apply` keeps the whole applied manifest in: for a Secret, its data too. */
+const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
+/**
+ * The metadata a row carries. A Secret's drops the last-applied annotation, which holds its data
+ * (a table is for listing, and kubectl reads only names, namespaces and labels from it); the
+ * object itself is sent only when asked for (`includeObject=Object`), as by a plain GET.
+ */
+function rowMetadata(info: ResourceInfo, obj: KubeObject): KubeObject["metadata"] {
+  const annotations = obj.metadata.annotations;
+  if (!(info.group === "" && info.resource === "secrets") || annotations?.[LAST_APPLIED] === undefined)
+    return obj.metadata;
+  const { [LAST_APPLIED]: _dropped, ...rest } = annotations;
+  return { ...obj.metadata, annotations: rest };
+}
+
+function rowObject(info: ResourceInfo, obj: KubeObject, include: IncludeObject, version: string): unknown {
   if (include === "Object") return obj;
   if (include === "None") return undefined;
-  return { kind: "PartialObjectMetadata", apiVersion: `meta.k8s.io/${version}`, metadata: obj.metadata };
+  return { kind: "PartialObjectMetadata", apiVersion: `meta.k8s.io/${version}`, metadata: rowMetadata(info, obj) };
 }
 
 /** A `meta.k8s.io` Table of `objects` of resource `info`. */
@@ -99,7 +115,7 @@ export function toTable(
         priority: c.wide ? 1 : 0,
       }));
   const rows = objects.map((obj) => {
-    const object = rowObject(obj, options.include, options.version);
+    const object = rowObject(info, obj, options.include, options.version);
     return { cells: columns.map((c) => c.cell(obj, now)), ...(object !== undefined ? { object } : {}) };
   });
   return {

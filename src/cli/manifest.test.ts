@@ -50,6 +50,12 @@ test("syntax errors and non-objects are one CliError naming the source", () => {
     (e: unknown) => e instanceof CliError && e.message.includes("bad.yaml"),
   );
   assert.throws(() => parseManifest("- 1\n- 2\n", "list.yaml"), /expected an object, got a list/);
+  assert.throws(
+    () => parseManifest("kind: Secret\nstringData:\n  password: hunter2-value\n bad: x\n", "secret.yaml"),
+    (e: unknown) =>
+      e instanceof CliError &&
+      e.message === "error parsing secret.yaml: All mapping items must start at the same column at line 4, column 1",
+  );
 });
 
 test("a directory reads its .yaml/.yml/.json files in name order; - reads stdin", async () => {

@@ -16,14 +16,18 @@ export interface ManifestObject {
 
 const EXTENSIONS = [".yaml", ".yml", ".json"];
 
-/** Objects of one manifest text (YAML stream or JSON), `List`s flattened, empty documents skipped. */
+/**
+ * Objects of one manifest text (YAML stream or JSON), `List`s flattened, empty documents skipped.
+ * A syntax error names its line and column only: the parser's code frame would print the lines
+ * around it, which may be a Secret's values (its warnings, which do the same, are off).
+ */
 export function parseManifest(text: string, source: string): ManifestObject[] {
   const out: ManifestObject[] = [];
-  const docs = parseAllDocuments(text);
+  const docs = parseAllDocuments(text, { logLevel: "error" });
   const list = Array.isArray(docs) ? docs : [docs];
   for (const doc of list) {
     const first = doc.errors[0];
-    if (first) throw new CliError(`error parsing ${source}: ${first.message}`);
+    if (first) throw new CliError(`error parsing ${source}: ${first.message.split("\n")[0]?.replace(/:$/, "")}`);
     const value: unknown = doc.toJS();
     if (value === null || value === undefined) continue;
     flatten(value, source, out);

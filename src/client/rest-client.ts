@@ -118,7 +118,7 @@ export class RestClient {
   /** A raw JSON request to any path (discovery, health). */
   async request<T>(method: string, path: string, body?: unknown, contentType?: string): Promise<T> {
     const res = await this.#fetch(method, path, body, contentType);
-    return JSON.parse(await res.text()) as T;
+    return parseResponse(await res.text()) as T;
   }
 
   /** GET one object. */
@@ -191,13 +191,25 @@ export class RestClient {
         while ((nl = buffered.indexOf("\n")) >= 0) {
           const line = buffered.slice(0, nl).trim();
           buffered = buffered.slice(nl + 1);
-          if (line) yield JSON.parse(line) as WatchEvent<T>;
+          if (line) yield parseResponse(line) as WatchEvent<T>;
         }
       }
     } catch (err) {
       if (signal.aborted) return;
       throw err;
     }
+  }
+}
+
+/**
+ * A response body as JSON. The parser's own error quotes the text, which may hold a Secret, and
+ * callers such as informers log errors, so a malformed body fails without it.
+ */
+function parseResponse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ClientError(failure(0, "the API server sent a response that is not valid JSON"));
   }
 }
 

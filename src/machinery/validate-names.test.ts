@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
   annotationsSizeError,
+  isConfigMapKey,
   isDNS1035Label,
   isDNS1123Label,
   isDNS1123Subdomain,
@@ -56,4 +57,18 @@ test("label keys, values and annotation size", () => {
   for (const v of ["-v", "v ", "a".repeat(64), "a;b"]) bad(isValidLabelValue(v), v);
   ok(annotationsSizeError({ a: "x".repeat(1000) }), "small");
   assert.deepEqual(annotationsSizeError({ a: "x".repeat(256 * 1024) }), ["may not be more than 262144 bytes"]);
+});
+
+test("config keys (Secret and ConfigMap data), worded like Kubernetes", () => {
+  for (const v of ["a", "tls.crt", ".dockerconfigjson", "KEY_NAME", "key-name", "a..b", "k".repeat(253)])
+    ok(isConfigMapKey(v), v);
+  assert.deepEqual(isConfigMapKey("a b"), [
+    "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')",
+  ]);
+  assert.equal(isConfigMapKey("").length, 1);
+  assert.deepEqual(isConfigMapKey("."), ["must not be '.'"]);
+  assert.deepEqual(isConfigMapKey(".."), ["must not be '..'"]);
+  assert.deepEqual(isConfigMapKey("..data"), ["must not start with '..'"]);
+  assert.deepEqual(isConfigMapKey("k".repeat(254)), ["must be no more than 253 characters"]);
+  bad(isConfigMapKey("a/b"), "a/b");
 });

@@ -189,3 +189,27 @@ export function annotationsSizeError(annotations: Record<string, string>): strin
   }
   return total > ANNOTATIONS_MAX_BYTES ? [`may not be more than ${ANNOTATIONS_MAX_BYTES} bytes`] : [];
 }
+
+const CONFIG_KEY_FMT = "[-._a-zA-Z0-9]+";
+const CONFIG_KEY_RE = new RegExp(`^${CONFIG_KEY_FMT}$`);
+
+/**
+ * A key of a Secret's or ConfigMap's data (Kubernetes' IsConfigMapKey): it becomes a file name
+ * when the data is mounted, so besides the pattern it may not be `.`, `..` or start with `..`.
+ */
+export function isConfigMapKey(value: string): string[] {
+  const errs = lengthAndPattern(
+    value,
+    DNS1123_SUBDOMAIN_MAX,
+    CONFIG_KEY_RE,
+    "a valid config key must consist of alphanumeric characters, '-', '_' or '.'",
+    CONFIG_KEY_FMT,
+    "key.name",
+    "KEY_NAME",
+    "key-name",
+  );
+  if (value === ".") errs.push("must not be '.'");
+  else if (value === "..") errs.push("must not be '..'");
+  else if (value.startsWith("..")) errs.push("must not start with '..'");
+  return errs;
+}

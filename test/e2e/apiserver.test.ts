@@ -69,6 +69,24 @@ const KINDS = [
     },
   },
   {
+    path: "/api/v1/namespaces/default/secrets",
+    obj: {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "sec1", labels: { app: "web" } },
+      data: { password: "c2VjcmV0" },
+    },
+  },
+  {
+    path: "/api/v1/namespaces/default/configmaps",
+    obj: {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "cm1", labels: { app: "web" } },
+      data: { "app.properties": "a=b\n" },
+    },
+  },
+  {
     path: "/api/v1/namespaces",
     obj: { apiVersion: "v1", kind: "Namespace", metadata: { name: "crud-ns", labels: { app: "web" } } },
   },

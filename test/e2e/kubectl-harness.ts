@@ -43,7 +43,9 @@ export interface Cluster {
   /** Runs the kdns CLI to completion (with extra environment variables). */
   kdns(args: string[], env?: Record<string, string>): Promise<Result>;
   /** Writes a file in the cluster's temp dir; resolves to its path. */
-  file(name: string, text: string): Promise<string>;
+  file(name: string, text: string | Buffer): Promise<string>;
+  /** Everything `kdns up` printed so far (its log lines included). */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -63,8 +65,8 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, s
   return exited;
 }
 
-/** Starts `kdns up` with `args` (store flags, token file) and waits until it is ready. */
-export async function startCluster(args: string[]): Promise<Cluster> {
+/** Starts `kdns up` with `args` (store flags, token file) and `env`, and waits until it is ready. */
+export async function startCluster(args: string[], env: Record<string, string> = {}): Promise<Cluster> {
   const dir = await mkdtemp(join(tmpdir(), "kdns-kubectl-"));
   const [apiPort, dnsPort] = [await freePort(), await freePort()];
   let up: KdnsUp;
@@ -83,6 +85,7 @@ export async function startCluster(args: string[]): Promise<Cluster> {
       ],
       dataDir: join(dir, "data"),
       readyLine: /kubeconfig written to/,
+      env,
     });
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
@@ -96,15 +99,20 @@ export async function startCluster(args: string[]): Promise<Cluster> {
     await rm(dir, { recursive: true, force: true });
   };
   // Own HOME and cache dir: no user kubeconfig or stale discovery cache leaks in.
-  const env = { PATH: process.env.PATH ?? "", HOME: dir, KUBECONFIG: kubeconfig, KUBECACHEDIR: join(dir, "cache") };
+  const kubectlEnv = {
+    PATH: process.env.PATH ?? "",
+    HOME: dir,
+    KUBECONFIG: kubeconfig,
+    KUBECACHEDIR: join(dir, "cache"),
+  };
   return {
     dir,
     server,
     kubeconfig,
     ...(ca !== undefined ? { ca, caPath } : {}),
-    kubectl: (a, o = {}) => run("kubectl", a, dir, { ...env, ...(o.env ?? {}) }, o.stdin),
+    kubectl: (a, o = {}) => run("kubectl", a, dir, { ...kubectlEnv, ...(o.env ?? {}) }, o.stdin),
     spawnKubectl: (a) => {
-      const child = spawn("kubectl", a, { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn("kubectl", a, { cwd: dir, env: kubectlEnv, stdio: ["ignore", "pipe", "pipe"] });
       return { child, ...collect(child) };
     },
     // In the cluster's dir and without KDNS_* variables: a default data dir is never the checkout's ./.kdns.
@@ -114,6 +122,7 @@ export async function startCluster(args: string[]): Promise<Cluster> {
       await writeFile(path, text, { mode: 0o755 });
       return path;
     },
+    output: () => up.output(),
     stop,
   };
 }

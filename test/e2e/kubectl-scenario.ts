@@ -99,6 +99,8 @@ export function kubectlScenario(args: () => Promise<{ args: string[]; cleanup?: 
       /^namespaces\s+ns\s+v1\s+false\s+Namespace$/m,
       /^endpointslices\s+discovery\.k8s\.io\/v1\s+true\s+EndpointSlice$/m,
       /^dnsrecords\s+dns,dnsr\s+kdns\.dev\/v1\s+true\s+DNSRecord$/m,
+      /^secrets\s+v1\s+true\s+Secret$/m,
+      /^configmaps\s+cm\s+v1\s+true\s+ConfigMap$/m,
       /^events\s+ev\s+v1\s+true\s+Event$/m,
     ]) {
       assert.match(out, row);
@@ -144,7 +146,10 @@ export function kubectlScenario(args: () => Promise<{ args: string[]; cleanup?: 
     assert.match(all, /NAMESPACE\s+NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\s+SELECTOR/);
     assert.match(all, /^shop\s+service\/web\s+.*app=web$/m);
     assert.match(all, /NAMESPACE\s+NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE/);
-    assert.match(all, /^shop\s+dnsrecord\.kdns\.dev\/site\s+shop\.example\.test\s+\/,\/api\s+\d+s\s+web:80,web:443$/m);
+    assert.match(
+      all,
+      /^shop\s+dnsrecord\.kdns\.dev\/site\s+shop\.example\.test\s+\/,\/api\s+\d+s\s+web:80,web:443\s+<none>$/m,
+    );
     const others = ok(await c.kubectl(["get", "ep,endpointslices,ns,ev", "-n", "shop"]), "get other kinds");
     assert.match(others, /^NAME\s+ENDPOINTS\s+AGE\nendpoints\/web\s+<none>\s+\d+s$/m);
     assert.match(others, /^namespace\/shop\s+Active\s+\d+s$/m);

@@ -28,6 +28,8 @@ export interface KdnsUpOptions {
   dataDir?: string;
   /** A line `kdns up` prints once the parts the test needs run (default: the API server's). */
   readyLine?: RegExp;
+  /** Environment variables on top of the test's own (e.g. `KDNS_LOG_LEVEL`). */
+  env?: Record<string, string>;
 }
 
 /** A running `kdns up`. */
@@ -50,7 +52,7 @@ export async function startKdnsUp(options: KdnsUpOptions): Promise<KdnsUp> {
   const dataDir = options.dataDir ?? join(root, "data");
   const child = spawn(NODE, [BIN, "up", "--data-dir", dataDir, ...options.args], {
     cwd: root,
-    env: childEnv(),
+    env: childEnv(options.env ?? {}),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

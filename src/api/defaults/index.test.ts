@@ -7,6 +7,7 @@ import {
   defaultEndpoints,
   defaultNamespace,
   defaultPod,
+  defaultSecret,
   defaultService,
 } from "./index.ts";
 
@@ -134,4 +135,27 @@ test("defaulting never throws on garbage", () => {
       assert.doesNotThrow(() => fn(o), `${fn.name} on ${JSON.stringify(g)}`);
     }
   }
+});
+
+test("Secret type defaults to Opaque; a given type stays", () => {
+  for (const type of [undefined, null, ""]) {
+    const s = obj("Secret", type === undefined ? {} : { type });
+    defaultSecret(s);
+    assert.equal(s["type"], "Opaque");
+  }
+  const tls = obj("Secret", { type: "kubernetes.io/tls" });
+  defaultSecret(tls);
+  assert.equal(tls["type"], "kubernetes.io/tls");
+});
+
+test("DNSRecord TLS redirects plain HTTP unless told not to; no tls, no field", () => {
+  const on = obj("DNSRecord", { spec: { host: "a.com", paths: [], tls: { secretName: "t" } } });
+  defaultDNSRecord(on);
+  assert.deepEqual((on["spec"] as { tls: unknown }).tls, { secretName: "t", httpRedirect: true });
+  const off = obj("DNSRecord", { spec: { host: "a.com", paths: [], tls: { secretName: "t", httpRedirect: false } } });
+  defaultDNSRecord(off);
+  assert.deepEqual((off["spec"] as { tls: unknown }).tls, { secretName: "t", httpRedirect: false });
+  const none = obj("DNSRecord", { spec: { host: "a.com", paths: [] } });
+  defaultDNSRecord(none);
+  assert.equal(Object.hasOwn(none["spec"] as object, "tls"), false);
 });

@@ -156,3 +156,24 @@ test("paths: required, need a backend, unique; every bad field is listed", () =>
   assert.deepEqual(fields({ apiVersion: "kdns.dev/v1", kind: "DNSRecord", metadata: { name: "r" } }), ["spec"]);
   assert.deepEqual(fields(record(42, "x" as unknown as unknown[])), ["spec.host", "spec.paths"]);
 });
+
+test("spec.tls: a Secret name (DNS-1123 subdomain) and a boolean redirect; optional", () => {
+  const withTls = (tls: unknown) => {
+    const obj = record("a.com", [goodPath]);
+    (obj["spec"] as Record<string, unknown>)["tls"] = tls;
+    return obj;
+  };
+  assert.deepEqual(check(withTls({ secretName: "site-tls" })), []);
+  assert.deepEqual(check(withTls({ secretName: "a.b-c", httpRedirect: false })), []);
+  assert.deepEqual(check(withTls(null)), []);
+  assert.deepEqual(fields(withTls({})), ["spec.tls.secretName"]);
+  assert.deepEqual(fields(withTls({ secretName: "" })), ["spec.tls.secretName"]);
+  assert.deepEqual(fields(withTls({ secretName: "Site_TLS" })), ["spec.tls.secretName"]);
+  assert.deepEqual(fields(withTls({ secretName: 7 })), ["spec.tls.secretName"]);
+  assert.deepEqual(fields(withTls({ secretName: "t", httpRedirect: "yes" })), ["spec.tls.httpRedirect"]);
+  assert.deepEqual(fields(withTls("site-tls")), ["spec.tls"]);
+  assert.match(
+    check(withTls({ secretName: "a_b" }))[0]?.message ?? "",
+    /^Invalid value: "a_b": a lowercase RFC 1123 subdomain/,
+  );
+});

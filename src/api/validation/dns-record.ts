@@ -2,7 +2,8 @@
  * DNSRecord validation. Host and paths are written into nginx.conf by the gateway, so this is an
  * allow-list, the lesson of the ingress-nginx injection CVEs (docs/dnsrecord-validation.md): hosts
  * are lowercase DNS-1123 subdomains that are not IP literals, paths use only `[A-Za-z0-9._~/-]`,
- * and every backend is a validated IP or Service name plus an integer port.
+ * and every backend is a validated IP or Service name plus an integer port. `spec.tls` names a
+ * Secret in the record's namespace, so its name follows the Secret name rule.
  */
 import { isIP } from "node:net";
 import type { StatusCause } from "../../machinery/status.ts";
@@ -77,6 +78,21 @@ function validatePath(p: unknown, at: string): StatusCause[] {
   return causes;
 }
 
+function validateTLS(tls: unknown): StatusCause[] {
+  if (tls === undefined || tls === null) return [];
+  if (!isRecord(tls)) return invalidValue("spec.tls", tls, "must be an object");
+  const causes: StatusCause[] = [];
+  const secretName = tls["secretName"];
+  if (secretName === undefined || secretName === "") causes.push(requiredValue("spec.tls.secretName"));
+  else if (typeof secretName !== "string")
+    causes.push(...invalidValue("spec.tls.secretName", secretName, "must be a string"));
+  else causes.push(...invalidValue("spec.tls.secretName", secretName, ...isDNS1123Subdomain(secretName)));
+  const redirect = tls["httpRedirect"];
+  if (redirect !== undefined && typeof redirect !== "boolean")
+    causes.push(...invalidValue("spec.tls.httpRedirect", redirect, "must be a boolean"));
+  return causes;
+}
+
 /** Validates a DNSRecord; run after defaulting, which lower-cases the host and fills paths. */
 export function validateDNSRecord(obj: KubeObject, _old?: KubeObject): StatusCause[] {
   const causes = validateObjectMeta(obj, { nameRule: isDNS1123Subdomain, namespaced: true });
@@ -103,5 +119,6 @@ export function validateDNSRecord(obj: KubeObject, _old?: KubeObject): StatusCau
       }
     });
   }
+  causes.push(...validateTLS(spec["tls"]));
   return causes;
 }

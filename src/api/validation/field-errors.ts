@@ -32,6 +32,14 @@ export function invalidValue(field: string, value: unknown, ...details: string[]
   }));
 }
 
+/**
+ * `FieldValueInvalid` without the value (Kubernetes' `omitValue`: "Invalid value: detail"), for a
+ * value that may hold a secret.
+ */
+export function invalidOmitted(field: string, detail: string): StatusCause {
+  return { field, reason: "FieldValueInvalid", message: `Invalid value: ${detail}` };
+}
+
 /** `FieldValueRequired`. */
 export function requiredValue(field: string, detail?: string): StatusCause {
   return { field, reason: "FieldValueRequired", message: detail ? `Required value: ${detail}` : "Required value" };
@@ -57,4 +65,9 @@ export function notSupported(
 /** `FieldValueForbidden`. */
 export function forbidden(field: string, detail: string): StatusCause {
   return { field, reason: "FieldValueForbidden", message: `Forbidden: ${detail}` };
+}
+
+/** `FieldValueTooLong`: the limit is in the message, the value never is. */
+export function tooLong(field: string, maxBytes: number): StatusCause {
+  return { field, reason: "FieldValueTooLong", message: `Too long: may not be more than ${maxBytes} bytes` };
 }

@@ -7,7 +7,7 @@ import {
   isValidLabelKey,
   isValidLabelValue,
 } from "../../machinery/validate-names.ts";
-import { forbidden, invalidValue, requiredValue } from "./field-errors.ts";
+import { forbidden, invalidOmitted, invalidValue, requiredValue } from "./field-errors.ts";
 import { isRecord, isStringMap, prop } from "./guards.ts";
 
 /** A name rule from validate-names: messages for a bad name, empty when good. */
@@ -35,8 +35,8 @@ export function validateLabels(labels: unknown, field: string): StatusCause[] {
 
 function validateAnnotations(annotations: unknown, field: string): StatusCause[] {
   if (annotations === undefined || annotations === null) return [];
-  if (!isStringMap(annotations))
-    return invalidValue(field, annotations, "must be a map of string keys to string values");
+  // Not echoed: kubectl apply keeps the whole manifest here, a Secret's data included.
+  if (!isStringMap(annotations)) return [invalidOmitted(field, "must be a map of string keys to string values")];
   const causes: StatusCause[] = [];
   for (const k of Object.keys(annotations)) causes.push(...invalidValue(field, k, ...isValidAnnotationKey(k)));
   for (const m of annotationsSizeError(annotations))

@@ -1,13 +1,20 @@
 /** `kdns describe KIND NAME…`: a readable multi-line description of each object. */
 import { Command } from "commander";
 import { resourceByName } from "../../api/resources.ts";
-import type { DNSRecord, Endpoints, KubeObject, Pod, Service } from "../../api/types.ts";
+import type { ConfigMap, DNSRecord, Endpoints, KubeObject, Pod, Secret, Service } from "../../api/types.ts";
 import type { RestClient } from "../../client/rest-client.ts";
 import { addClientFlags, type ClientFlags, clientOf } from "../client-flags.ts";
 import { action, errorLine } from "../errors.ts";
 import { flag } from "../flags.ts";
 import { resolveKind } from "../kind.ts";
-import { describeDNSRecord, describeGeneric, describePod, describeService } from "../printers/describe.ts";
+import {
+  describeConfigMap,
+  describeDNSRecord,
+  describeGeneric,
+  describePod,
+  describeSecret,
+  describeService,
+} from "../printers/describe.ts";
 
 interface DescribeFlags extends ClientFlags {
   namespace: string;
@@ -26,6 +33,10 @@ async function describeOne(client: RestClient, resource: string, obj: KubeObject
       return describePod(obj as Pod);
     case "dnsrecords":
       return describeDNSRecord(obj as DNSRecord);
+    case "secrets":
+      return describeSecret(obj as Secret);
+    case "configmaps":
+      return describeConfigMap(obj as ConfigMap);
     default:
       return describeGeneric(obj);
   }

@@ -23,7 +23,7 @@ interface GetFlags extends ClientFlags {
 export function getCommand(): Command {
   const cmd = new Command("get")
     .description("list objects of one kind, or show the named ones")
-    .argument("<kind>", "resource kind: plural, singular, short name (svc, po, ep, ns, dns) or kind.group")
+    .argument("<kind>", "resource kind: plural, singular, short name (svc, po, ep, ns, cm, dns) or kind.group")
     .argument("[names...]", "object names (default: all)")
     .addOption(flag("-n, --namespace <ns>", "namespace", { default: "default" }))
     .option("-A, --all-namespaces", "list across all namespaces")

@@ -1,6 +1,7 @@
 /** `kdns describe` text: common metadata, then what matters for each kind (kubectl style). */
 import { endpointsString, labelsString } from "../../api/table-columns.ts";
-import type { DNSRecord, Endpoints, KubeObject, Pod, Service } from "../../api/types.ts";
+import type { ConfigMap, DNSRecord, Endpoints, KubeObject, Pod, Secret, Service } from "../../api/types.ts";
+import { base64ByteLength } from "../../machinery/base64.ts";
 import { formatTable } from "./table.ts";
 
 type Line = [label: string, value: string];
@@ -16,13 +17,21 @@ function mapLines(label: string, map: Record<string, string> | undefined): Line[
   return keys.map((k, i): Line => [i === 0 ? label : "", `${k}=${map?.[k] ?? ""}`]).map(([l, v]) => [l, v]);
 }
 
+/** kubectl leaves this one out of Annotations: it is the whole applied manifest (a Secret's data included). */
+const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
 function common(obj: KubeObject): Line[] {
+  const { [LAST_APPLIED]: _skipped, ...annotations } = obj.metadata.annotations ?? {};
   return [
     ["Name", obj.metadata.name ?? ""],
     ...(obj.metadata.namespace !== undefined ? [["Namespace", obj.metadata.namespace] as Line] : []),
     ...mapLines("Labels", obj.metadata.labels),
-    ...mapLines("Annotations", obj.metadata.annotations),
+    ...mapLines("Annotations", annotations),
   ];
+}
+
+function sortedKeys(map: Record<string, unknown> | undefined): string[] {
+  return Object.keys(map ?? {}).sort();
 }
 
 function conditions(list: { type: string; status: string; reason?: string }[] | undefined): string {
@@ -66,11 +75,14 @@ export function describePod(pod: Pod): string {
   );
 }
 
-/** A DNSRecord: its host, a table of paths and its conditions. */
+/** A DNSRecord: its host, its TLS Secret, a table of paths and its conditions. */
 export function describeDNSRecord(rec: DNSRecord): string {
+  const tls = rec.spec.tls;
   const lines = block([
     ...common(rec),
     ["Host", rec.spec.host],
+    ["TLS Secret", tls?.secretName || "<none>"],
+    ...(tls ? [["HTTP Redirect", String(tls.httpRedirect ?? true)] as Line] : []),
     ["Gateway Address", rec.status?.gatewayAddress ?? "<none>"],
   ]);
   const rows = [
@@ -83,6 +95,25 @@ export function describeDNSRecord(rec: DNSRecord): string {
     .map((l) => `  ${l.trimEnd()}\n`)
     .join("")}`;
   return lines + paths + conditions(rec.status?.conditions);
+}
+
+/** A Secret as kubectl describes it: its type, and each key with the size of its value, never the value. */
+export function describeSecret(secret: Secret): string {
+  const keys = sortedKeys(secret.data);
+  const data =
+    keys.length === 0 ? "" : block(keys.map((k): Line => [k, `${base64ByteLength(secret.data?.[k] ?? "")} bytes`]));
+  return `${block(common(secret))}\n${block([["Type", secret.type ?? ""]])}\nData\n====\n${data}`;
+}
+
+/** A ConfigMap as kubectl describes it: each data value in full, binary values by size. */
+export function describeConfigMap(cm: ConfigMap): string {
+  const data = sortedKeys(cm.data)
+    .map((k) => `${k}:\n----\n${cm.data?.[k] ?? ""}\n`)
+    .join("\n");
+  const binary = sortedKeys(cm.binaryData)
+    .map((k) => `${k}: ${base64ByteLength(cm.binaryData?.[k] ?? "")} bytes\n`)
+    .join("");
+  return `${block(common(cm))}\nData\n====\n${data}\nBinaryData\n====\n${binary}`;
 }
 
 /** Any other kind: its metadata. */
