@@ -14,6 +14,16 @@ import {
   defaultService,
 } from "./defaults/index.ts";
 import { convertFlatDNSRecord } from "./dnsrecord-flat.ts";
+import {
+  DNS_RECORD_SCHEMA,
+  ENDPOINT_SLICE_SCHEMA,
+  ENDPOINTS_SCHEMA,
+  EVENT_SCHEMA,
+  type KindSchema,
+  NAMESPACE_SCHEMA,
+  POD_SCHEMA,
+  SERVICE_SCHEMA,
+} from "./schemas/index.ts";
 import type { KubeObject } from "./types.ts";
 import {
   validateDNSRecord,
@@ -44,6 +54,11 @@ export interface ResourceInfo {
   validate(obj: KubeObject, old?: KubeObject): StatusCause[];
   /** Turns an accepted alternative input form into the canonical shape (or returns the input). */
   convertInput?(raw: unknown): unknown;
+  /**
+   * The kind's schema (src/api/schemas/): what /openapi/v2 and /openapi/v3 publish, what
+   * `kubectl explain` shows, and where strategic merge patch finds its list merge keys.
+   */
+  schema: KindSchema;
 }
 
 /** `apiVersion` of a resource, as objects carry it. */
@@ -64,6 +79,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
     statusSubresource: true,
     applyDefaults: defaultNamespace,
     validate: validateNamespace,
+    schema: NAMESPACE_SCHEMA,
   },
   {
     group: "",
@@ -76,6 +92,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
     statusSubresource: true,
     applyDefaults: defaultPod,
     validate: validatePod,
+    schema: POD_SCHEMA,
   },
   {
     group: "",
@@ -88,6 +105,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
     statusSubresource: true,
     applyDefaults: defaultService,
     validate: validateService,
+    schema: SERVICE_SCHEMA,
   },
   {
     group: "",
@@ -100,6 +118,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
     statusSubresource: false,
     applyDefaults: defaultEndpoints,
     validate: validateEndpoints,
+    schema: ENDPOINTS_SCHEMA,
   },
   {
     group: "discovery.k8s.io",
@@ -112,6 +131,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
     statusSubresource: false,
     applyDefaults: defaultEndpointSlice,
     validate: validateEndpointSlice,
+    schema: ENDPOINT_SLICE_SCHEMA,
   },
   {
     group: "kdns.dev",
@@ -125,6 +145,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
     applyDefaults: defaultDNSRecord,
     validate: validateDNSRecord,
     convertInput: convertFlatDNSRecord,
+    schema: DNS_RECORD_SCHEMA,
   },
   {
     group: "",
@@ -137,6 +158,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
     statusSubresource: false,
     applyDefaults: () => undefined,
     validate: validateEvent,
+    schema: EVENT_SCHEMA,
   },
 ];
 
