@@ -9,7 +9,7 @@ import { createObject } from "./create.ts";
 import { type DeletePreconditions, deleteObject } from "./delete.ts";
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from "./discovery.ts";
 import { checkListOptions } from "./list-options.ts";
-import { openApiV3 } from "./openapi.ts";
+import { isOpenApiPath, serveOpenApi } from "./openapi/serve.ts";
 import { patchMediaType, patchObject } from "./patch.ts";
 import { boolParam, prettyParam } from "./query-params.ts";
 import { getObject, listObjects } from "./read.ts";
@@ -33,11 +33,7 @@ function found(doc: unknown): unknown {
 export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const pretty = prettyParam(url.searchParams);
   const send: Send = (code, body) => sendJson(res, code, body, {}, pretty);
-  const openapi = /^\/openapi\/v3(?:\/(.*?))?\/?$/.exec(url.pathname);
-  if (openapi) {
-    if (req.method !== "GET") throw methodNotAllowed();
-    return send(200, found(openApiV3(openapi[1] ?? "")));
-  }
+  if (isOpenApiPath(url.pathname)) return serveOpenApi(req, res, url);
   const route = resolveRoute(url.pathname);
   const method = req.method ?? "GET";
   if (route.type !== "resource") {
