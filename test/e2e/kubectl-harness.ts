@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { freePort } from "../support/free-port.ts";
 import { BIN, type KdnsUp, NODE, startKdnsUp } from "../support/kdns-up.ts";
 
@@ -16,14 +16,37 @@ export interface Result {
   stderr: string;
 }
 
-/** Throws with the install hint when there is no kubectl on PATH. */
-export function requireKubectl(): void {
-  const probe = spawnSync("kubectl", ["version", "--client"], { encoding: "utf8" });
+/** A kubectl the tests run: the command and how to install it when it is missing. */
+export interface Kubectl {
+  /** What to run: a name looked up on PATH, or a path. */
+  command: string;
+  /** Said when it is missing. */
+  install: string;
+}
+
+/** The system's kubectl (whatever the machine's image carries). */
+export const SYSTEM_KUBECTL: Kubectl = {
+  command: "kubectl",
+  install: "apt-get install -y kubernetes-client (or any kubectl on PATH)",
+};
+
+/**
+ * Debian 12's kubectl 1.20 (the kubernetes-client package), extracted into a private directory
+ * by `scripts/setup.sh --test-tools` so that it does not replace the system one.
+ */
+export const DEBIAN_KUBECTL: Kubectl = {
+  command: resolve(import.meta.dirname, "../../.kdns-tools/kubectl-1.20/usr/bin/kubectl"),
+  install:
+    "bash scripts/setup.sh --test-tools (it extracts Debian's kubernetes-client package into .kdns-tools/kubectl-1.20)",
+};
+
+/** Throws with the install command when `kubectl` is missing or does not run; resolves to its client version. */
+export function requireKubectl(kubectl: Kubectl = SYSTEM_KUBECTL): string {
+  const probe = spawnSync(kubectl.command, ["version", "--client", "-o", "json"], { encoding: "utf8" });
   if (probe.error || probe.status !== 0) {
-    throw new Error(
-      `kubectl is not installed (or does not run): install it with: apt-get install -y kubernetes-client`,
-    );
+    throw new Error(`${kubectl.command} is not installed (or does not run): install it with: ${kubectl.install}`);
   }
+  return (JSON.parse(probe.stdout) as { clientVersion: { gitVersion: string } }).clientVersion.gitVersion;
 }
 
 /** A running `kdns up` and a kubectl bound to it. */
@@ -62,8 +85,8 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, stdin = ""): P
   return exited;
 }
 
-/** Starts `kdns up` with `args` (store flags, token file) and waits until it is ready. */
-export async function startCluster(args: string[]): Promise<Cluster> {
+/** Starts `kdns up` with `args` (store flags, token file) and waits until it is ready; `kubectl` runs the given binary. */
+export async function startCluster(args: string[], kubectl: Kubectl = SYSTEM_KUBECTL): Promise<Cluster> {
   const dir = await mkdtemp(join(tmpdir(), "kdns-kubectl-"));
   const [apiPort, dnsPort] = [await freePort(), await freePort()];
   let up: KdnsUp;
@@ -101,9 +124,9 @@ export async function startCluster(args: string[]): Promise<Cluster> {
     server,
     kubeconfig,
     ...(ca !== undefined ? { ca, caPath } : {}),
-    kubectl: (a, o = {}) => run("kubectl", a, { ...env, ...(o.env ?? {}) }, o.stdin),
+    kubectl: (a, o = {}) => run(kubectl.command, a, { ...env, ...(o.env ?? {}) }, o.stdin),
     spawnKubectl: (a) => {
-      const child = spawn("kubectl", a, { env, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(kubectl.command, a, { env, stdio: ["ignore", "pipe", "pipe"] });
       return { child, ...collect(child) };
     },
     kdns: (a, e = {}) => run(NODE, [BIN, ...a], { ...process.env, ...e }),
