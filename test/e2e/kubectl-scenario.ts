@@ -410,8 +410,13 @@ export function kubectlScenario(
   more?.(() => c);
 
   test("delete by name and -f; wait --for=delete", async () => {
-    const waiting = c.spawnKubectl(["wait", "--for=delete", "svc/late", "-n", "shop", "--timeout=20s"]);
-    await waitFor(() => waiting.child.pid !== undefined);
+    // -v=6 logs each request; delete only once the wait watches, since kubectl 1.20's wait fails
+    // with "no matching resources found" when the object is already gone at its first GET.
+    const waiting = c.spawnKubectl(["wait", "--for=delete", "svc/late", "-n", "shop", "--timeout=20s", "-v=6"]);
+    await waitFor(() => /GET \S+watch=true\S* 200 OK/.test(waiting.output()), {
+      timeoutMs: 15_000,
+      what: `kubectl wait to watch, it printed: ${waiting.output()}`,
+    });
     assert.match(
       ok(await c.kubectl(["delete", "svc", "late", "ssa", "-n", "shop"]), "delete by name"),
       /service "late" deleted\nservice "ssa" deleted/,
