@@ -32,7 +32,11 @@ function serve(host: string, port: number, text: string): Promise<Server> {
       res.end();
     }
   });
-  return new Promise((resolve) => server.listen(port, host, () => resolve(server)));
+  // A taken address fails the test at once (with the errno) instead of leaving before() waiting.
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve(server));
+  });
 }
 
 /** `curl` with `--resolve`, as a user would run it; returns "<status> <body>". */
