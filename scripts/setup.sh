@@ -33,11 +33,33 @@ missing=()
 for cmd in "${!tools[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${tools[$cmd]}")
 done
+# The Python client test runs Debian's python3-kubernetes under Debian's own python3.
+if [ "${1:-}" = --test-tools ] && ! { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import kubernetes' 2>/dev/null; }; then
+  missing+=(python3-kubernetes)
+fi
+updated=no
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]} (apt-get)" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >&2
+  updated=yes
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+# Debian's kubectl 1.20 (the kubernetes-client package) in a private directory, beside whatever
+# kubectl the system has: the kubectl scenario runs with both. Extracted, not installed, so the
+# system kubectl stays as it is.
+old_kubectl=.kdns-tools/kubectl-1.20
+if [ "${1:-}" = --test-tools ] && [ ! -x "$old_kubectl/usr/bin/kubectl" ]; then
+  echo "setup: extracting Debian's kubernetes-client (kubectl 1.20) into $old_kubectl" >&2
+  download=$(mktemp -d)
+  fetch() { (cd "$download" && apt-get download -qq -o APT::Sandbox::User=root kubernetes-client) >&2; }
+  if ! fetch; then
+    [ "$updated" = yes ] || apt-get update -qq >&2
+    fetch
+  fi
+  mkdir -p "$old_kubectl"
+  dpkg-deb -x "$download"/kubernetes-client_*.deb "$old_kubectl"
+  rm -rf "$download"
 fi
 # Debian starts the packaged services on install; the tests start their own on free ports.
 for svc in etcd nginx unbound; do

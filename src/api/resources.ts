@@ -16,6 +16,18 @@ import {
   defaultService,
 } from "./defaults/index.ts";
 import { convertFlatDNSRecord } from "./dnsrecord-flat.ts";
+import {
+  CONFIG_MAP_SCHEMA,
+  DNS_RECORD_SCHEMA,
+  ENDPOINT_SLICE_SCHEMA,
+  ENDPOINTS_SCHEMA,
+  EVENT_SCHEMA,
+  type KindSchema,
+  NAMESPACE_SCHEMA,
+  POD_SCHEMA,
+  SECRET_SCHEMA,
+  SERVICE_SCHEMA,
+} from "./schemas/index.ts";
 import { convertSecretInput } from "./secret-input.ts";
 import type { KubeObject } from "./types.ts";
 import {
@@ -54,6 +66,11 @@ export interface ResourceInfo {
    * BadRequest `ApiError` for a body that cannot be decoded.
    */
   convertInput?(raw: unknown): unknown;
+  /**
+   * The kind's schema (src/api/schemas/): what /openapi/v2 and /openapi/v3 publish, what
+   * `kubectl explain` shows, and where strategic merge patch finds its list merge keys.
+   */
+  schema: KindSchema;
 }
 
 /** `apiVersion` of a resource, as objects carry it. */
@@ -74,6 +91,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
     statusSubresource: true,
     applyDefaults: defaultNamespace,
     validate: validateNamespace,
+    schema: NAMESPACE_SCHEMA,
   },
   {
     group: "",
@@ -86,6 +104,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
     statusSubresource: true,
     applyDefaults: defaultPod,
     validate: validatePod,
+    schema: POD_SCHEMA,
   },
   {
     group: "",
@@ -98,6 +117,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
     statusSubresource: true,
     applyDefaults: defaultService,
     validate: validateService,
+    schema: SERVICE_SCHEMA,
   },
   {
     group: "",
@@ -110,6 +130,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
     statusSubresource: false,
     applyDefaults: defaultEndpoints,
     validate: validateEndpoints,
+    schema: ENDPOINTS_SCHEMA,
   },
   {
     group: "discovery.k8s.io",
@@ -122,6 +143,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
     statusSubresource: false,
     applyDefaults: defaultEndpointSlice,
     validate: validateEndpointSlice,
+    schema: ENDPOINT_SLICE_SCHEMA,
   },
   {
     group: "kdns.dev",
@@ -135,6 +157,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
     applyDefaults: defaultDNSRecord,
     validate: validateDNSRecord,
     convertInput: convertFlatDNSRecord,
+    schema: DNS_RECORD_SCHEMA,
   },
   {
     group: "",
@@ -148,6 +171,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
     applyDefaults: defaultSecret,
     validate: validateSecret,
     convertInput: convertSecretInput,
+    schema: SECRET_SCHEMA,
   },
   {
     group: "",
@@ -161,6 +185,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
     applyDefaults: () => undefined,
     validate: validateConfigMap,
     convertInput: convertConfigMapInput,
+    schema: CONFIG_MAP_SCHEMA,
   },
   {
     group: "",
@@ -173,6 +198,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
     statusSubresource: false,
     applyDefaults: () => undefined,
     validate: validateEvent,
+    schema: EVENT_SCHEMA,
   },
 ];
 

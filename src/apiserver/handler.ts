@@ -8,8 +8,10 @@ import type { ApiContext } from "./context.ts";
 import { createObject } from "./create.ts";
 import { type DeletePreconditions, deleteObject } from "./delete.ts";
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from "./discovery.ts";
-import { openApiV3 } from "./openapi.ts";
+import { checkListOptions } from "./list-options.ts";
+import { isOpenApiPath, serveOpenApi } from "./openapi/serve.ts";
 import { patchMediaType, patchObject } from "./patch.ts";
+import { boolParam, prettyParam } from "./query-params.ts";
 import { getObject, listObjects } from "./read.ts";
 import { methodNotAllowed, pathNotFound, sendJson } from "./respond.ts";
 import { type Route, resolveRoute } from "./route.ts";
@@ -19,6 +21,9 @@ import { serveWatch } from "./watch.ts";
 
 type ResourceRoute = Extract<Route, { type: "resource" }>;
 
+/** Sends a JSON body with a status code. */
+type Send = (code: number, body: unknown) => void;
+
 function found(doc: unknown): unknown {
   if (doc === undefined) throw pathNotFound();
   return doc;
@@ -26,11 +31,9 @@ function found(doc: unknown): unknown {
 
 /** Serves an API path (everything but health and version). */
 export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  const openapi = /^\/openapi\/v3(?:\/(.*?))?\/?$/.exec(url.pathname);
-  if (openapi) {
-    if (req.method !== "GET") throw methodNotAllowed();
-    return sendJson(res, 200, found(openApiV3(openapi[1] ?? "")));
-  }
+  const pretty = prettyParam(url.searchParams);
+  const send: Send = (code, body) => sendJson(res, code, body, {}, pretty);
+  if (isOpenApiPath(url.pathname)) return serveOpenApi(req, res, url);
   const route = resolveRoute(url.pathname);
   const method = req.method ?? "GET";
   if (route.type !== "resource") {
@@ -39,21 +42,16 @@ export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: Serv
     const host = req.headers.host ?? "";
     switch (route.type) {
       case "api-versions":
-        return sendJson(res, 200, apiVersions(host));
+        return send(200, apiVersions(host));
       case "api-groups":
-        return sendJson(res, 200, apiGroupList());
+        return send(200, apiGroupList());
       case "api-group":
-        return sendJson(res, 200, found(apiGroupDocument(route.group)));
+        return send(200, found(apiGroupDocument(route.group)));
       case "resource-list":
-        return sendJson(res, 200, found(apiResourceList(route.group, route.version)));
+        return send(200, found(apiResourceList(route.group, route.version)));
     }
   }
-  await handleResource(ctx, route, method, req, res, url.searchParams);
-}
-
-function isWatch(query: URLSearchParams): boolean {
-  const w = query.get("watch");
-  return w === "true" || w === "1";
+  await handleResource(ctx, route, method, req, res, url.searchParams, send);
 }
 
 async function handleResource(
@@ -63,23 +61,26 @@ async function handleResource(
   req: IncomingMessage,
   res: ServerResponse,
   query: URLSearchParams,
+  send: Send,
 ): Promise<void> {
   const { info, namespace, name, subresource } = route;
   const tableVersion = method === "GET" ? acceptedTableVersion(req.headers.accept) : undefined;
   const table = tableVersion === undefined ? undefined : { version: tableVersion, include: includeObjectOf(query) };
   if (name === undefined) {
     if (method === "GET") {
-      if (isWatch(query)) {
+      const watch = boolParam(query, "watch") === true;
+      checkListOptions(query, watch);
+      if (watch) {
         const encode =
           table && ((obj: KubeObject, first: boolean) => toTable(info, [obj], { ...table, noHeaders: !first }));
         return await serveWatch(ctx, info, namespace, query, res, encode);
       }
       const list = await listObjects(ctx, info, namespace, query);
-      return sendJson(res, 200, table ? toTable(info, list.items, { ...table, listMeta: list.metadata }) : list);
+      return send(200, table ? toTable(info, list.items, { ...table, listMeta: list.metadata }) : list);
     }
     if (method === "POST" && (!info.namespaced || namespace !== undefined)) {
       const body = parseObjectBody(await readBody(req), mediaType(req));
-      return sendJson(res, 201, await createObject(ctx, info, namespace, body));
+      return send(201, await createObject(ctx, info, namespace, body));
     }
     throw methodNotAllowed();
   }
@@ -87,8 +88,7 @@ async function handleResource(
   switch (method) {
     case "GET": {
       const obj = await getObject(ctx, info, namespace, name);
-      return sendJson(
-        res,
+      return send(
         200,
         table
           ? toTable(info, [obj], { ...table, listMeta: { resourceVersion: obj.metadata.resourceVersion ?? "" } })
@@ -97,22 +97,22 @@ async function handleResource(
     }
     case "PUT": {
       const body = parseObjectBody(await readBody(req), mediaType(req));
-      return sendJson(res, 200, await updateObject(ctx, target, body));
+      return send(200, await updateObject(ctx, target, body));
     }
     case "PATCH": {
       const type = patchMediaType(mediaType(req));
       if (type === "application/apply-patch+yaml") {
         const applied = await serverSideApply(ctx, target, parseObjectBody(await readBody(req), "application/yaml"));
-        return sendJson(res, applied.created ? 201 : 200, applied.obj);
+        return send(applied.created ? 201 : 200, applied.obj);
       }
       const body = parseObjectBody(await readBody(req), "application/json");
-      return sendJson(res, 200, await patchObject(ctx, target, type, body));
+      return send(200, await patchObject(ctx, target, type, body));
     }
     case "DELETE": {
       if (subresource !== undefined) throw methodNotAllowed();
       const raw = await readBody(req);
       const pre = raw.length > 0 ? preconditionsOf(parseObjectBody(raw, mediaType(req))) : {};
-      return sendJson(res, 200, await deleteObject(ctx, info, namespace, name, pre));
+      return send(200, await deleteObject(ctx, info, namespace, name, pre));
     }
     default:
       throw methodNotAllowed();

@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { Registry } from "prom-client";
-import { formatHostPort, isLoopback, ListenError, parseHostPort } from "../machinery/host-port.ts";
+import { advertisedAddress, formatHostPort, isLoopback, ListenError, parseHostPort } from "../machinery/host-port.ts";
 import { logger } from "../machinery/log.ts";
 import { serveMetrics } from "../machinery/metrics-endpoint.ts";
 import { ApiError } from "../machinery/status.ts";
@@ -17,6 +17,7 @@ import type { ApiContext } from "./context.ts";
 import { createObject } from "./create.ts";
 import { handleApi } from "./handler.ts";
 import { type ReadyCheck, serveLive, serveReady, versionInfo } from "./health.ts";
+import { startKubernetesService } from "./kubernetes-service/reconciler.ts";
 import { NAMESPACES, SYSTEM_NAMESPACES } from "./namespaces.ts";
 import { sendError, sendJson } from "./respond.ts";
 
@@ -40,6 +41,10 @@ export interface ApiServerOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** Served at `/metrics`, behind the same token as the API (every component's, with `kdns up`). */
   metrics?: Registry;
+  /** How often the `kubernetes` Service's endpoints are reconciled and this server's lease renewed (default 10 s). */
+  endpointReconcileIntervalMs?: number;
+  /** How long a lease lives without renewal before the server drops out of those endpoints (default 15 s). */
+  leaseTtlMs?: number;
 }
 
 /** A started API server. */
@@ -111,16 +116,23 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     server.once("error", (err) => reject(new ListenError("api server", { host, port }, err)));
     server.listen(port, host, () => resolve());
   });
-  const address = server.address();
-  const boundPort = address !== null && typeof address === "object" ? address.port : port;
+  const bound = server.address();
+  const boundPort = bound !== null && typeof bound === "object" ? bound.port : port;
   const url = `${options.tls ? "https" : "http"}://${formatHostPort({ host, port: boundPort })}`;
   log.info({ url }, "API server listening");
+  const address = advertisedAddress(host);
+  const kubernetesService = await startKubernetesService(ctx, {
+    self: address === undefined ? undefined : { address, port: boundPort, scheme: options.tls ? "https" : "http" },
+    intervalMs: options.endpointReconcileIntervalMs ?? 10_000,
+    ttlMs: options.leaseTtlMs ?? 15_000,
+  });
   return {
     url,
     addReadyCheck(name, check) {
       checks.push({ name, check });
     },
     async close() {
+      await kubernetesService.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -6,12 +6,13 @@
 
 import type { Operation } from "fast-json-patch";
 import fastJsonPatch from "fast-json-patch";
+import type { ResourceInfo } from "../api/resources.ts";
+import { listMergeKeys } from "../api/schemas/merge-keys.ts";
 import type { KubeObject } from "../api/types.ts";
 import { mergePatch } from "../machinery/merge-patch.ts";
 import { ApiError, badRequest, conflict, invalid } from "../machinery/status.ts";
 import { decodeObject } from "./codec.ts";
 import type { ApiContext } from "./context.ts";
-import { mergeKeysFor } from "./merge-keys.ts";
 import { strategicMerge } from "./strategic-merge.ts";
 import { asKubeObject, checkName, checkNamespace } from "./type-meta.ts";
 import { currentValue, STALE_MESSAGE, type UpdateTarget, writeOver } from "./update.ts";
@@ -42,10 +43,10 @@ export function patchMediaType(type: string): PatchMediaType {
   );
 }
 
-function applyPatch(type: PatchMediaType, current: KubeObject, patch: unknown, resource: string): unknown {
+function applyPatch(type: PatchMediaType, current: KubeObject, patch: unknown, info: ResourceInfo): unknown {
   // Server-side apply merges like a strategic merge patch (kdns keeps no managedFields; see apply.ts).
   if (type === "application/strategic-merge-patch+json" || type === "application/apply-patch+yaml") {
-    return strategicMerge(current, patch, mergeKeysFor(resource));
+    return strategicMerge(current, patch, listMergeKeys(info.schema));
   }
   if (type === "application/merge-patch+json") {
     if (patch === null || typeof patch !== "object" || Array.isArray(patch))
@@ -75,7 +76,7 @@ export async function patchObject(
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const kv = await currentValue(ctx, t);
     const current = decodeObject(kv);
-    const patched = asKubeObject(t.info, applyPatch(type, current, patch, t.info.resource));
+    const patched = asKubeObject(t.info, applyPatch(type, current, patch, t.info));
     checkNamespace(t.info, patched, t.namespace);
     checkName(patched, t.name);
     const pinned = patched.metadata.resourceVersion;

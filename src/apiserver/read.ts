@@ -1,12 +1,13 @@
 /** The get and list verbs. */
 import { apiVersionOf, type ResourceInfo } from "../api/resources.ts";
 import type { KubeList, KubeObject } from "../api/types.ts";
-import { badRequest, gone, notFound } from "../machinery/status.ts";
+import { gone, notFound } from "../machinery/status.ts";
 import { CompactedError, type ListOptions } from "../storage/storage.ts";
 import { decodeObject } from "./codec.ts";
 import type { ApiContext } from "./context.ts";
 import { decodeContinue, encodeContinue } from "./continue-token.ts";
 import { collectionPrefix, objectKey } from "./keys.ts";
+import { intParam } from "./query-params.ts";
 import { filterOf } from "./selectors.ts";
 
 /** GET one object. */
@@ -19,14 +20,6 @@ export async function getObject(
   const kv = await ctx.storage.get(objectKey(info, namespace, name));
   if (!kv) throw notFound({ kind: info.resource, name, ...(info.group ? { group: info.group } : {}) });
   return decodeObject(kv);
-}
-
-/** Parses a non-negative integer query parameter. */
-export function intParam(query: URLSearchParams, name: string): number | undefined {
-  const text = query.get(name);
-  if (text === null || text === "") return undefined;
-  if (!/^[0-9]+$/.test(text)) throw badRequest(`invalid ${name}: "${text}" is not a non-negative integer`);
-  return Number(text);
 }
 
 const EXPIRED_CONTINUE =

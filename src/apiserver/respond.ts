@@ -6,9 +6,15 @@ import { CompactedError, StorageUnavailableError } from "../storage/storage.ts";
 
 const log = logger("apiserver");
 
-/** Sends `body` as JSON with `code`. */
-export function sendJson(res: ServerResponse, code: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
+/** Sends `body` as JSON with `code`; `pretty` indents it (the `pretty` query parameter). */
+export function sendJson(
+  res: ServerResponse,
+  code: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+  pretty = false,
+): void {
+  const text = pretty ? `${JSON.stringify(body, null, 2)}\n` : JSON.stringify(body);
   res.writeHead(code, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
   res.end(text);
 }

@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { mergeKeysFor } from "./merge-keys.ts";
+import { resourceByPath } from "../api/resources.ts";
+import { listMergeKeys } from "../api/schemas/merge-keys.ts";
 import { strategicMerge } from "./strategic-merge.ts";
+
+const mergeKeysFor = (resource: string) =>
+  listMergeKeys(resourceByPath(resource === "endpointslices" ? "discovery.k8s.io" : "", resource)!.schema);
 
 const svc = {
   metadata: { name: "web", labels: { app: "web", tier: "front" } },

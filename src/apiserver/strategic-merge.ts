@@ -5,8 +5,9 @@
  * `$patch: replace|delete` (on a map or a list element), `$setElementOrder/<list>`,
  * `$deleteFromPrimitiveList/<list>` and `$retainKeys` (apimachinery strategicpatch semantics).
  */
+
+import type { ListMergeKey } from "../api/schemas/merge-keys.ts";
 import { badRequest } from "../machinery/status.ts";
-import type { ListMergeKey } from "./merge-keys.ts";
 
 type Json = Record<string, unknown>;
 
@@ -119,8 +120,8 @@ function mergeValue(original: unknown, patch: unknown, path: string, keys: Recor
 }
 
 /**
- * Applies a strategic merge `patch` to `original` with the list merge `keys` of its kind (see
- * merge-keys.ts); neither input is mutated.
+ * Applies a strategic merge `patch` to `original` with the list merge `keys` of its kind (read off
+ * its schema by src/api/schemas/merge-keys.ts); neither input is mutated.
  */
 export function strategicMerge(original: unknown, patch: unknown, keys: Record<string, ListMergeKey>): unknown {
   if (!isObject(patch)) throw badRequest("a strategic merge patch must be a JSON object");

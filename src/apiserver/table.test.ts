@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { resourceByPath } from "../api/resources.ts";
-import { openApiV3 } from "./openapi.ts";
 import { acceptedTableVersion, toTable } from "./table.ts";
 
 test("Table is chosen only for meta.k8s.io Table media types", () => {
@@ -68,16 +67,4 @@ test("secret table: counts, never values; row metadata without the last-applied 
   assert.equal(secret.metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"].length > 0, true);
   const asked = toTable(info, [secret], { version: "v1", include: "Object" }) as any;
   assert.equal(asked.rows[0].object, secret, "includeObject=Object sends the object, as a GET would");
-});
-
-test("OpenAPI v3 advertises fieldValidation on each kind's PATCH", () => {
-  const root = openApiV3("") as { paths: Record<string, { serverRelativeURL: string }> };
-  assert.match(root.paths["apis/kdns.dev/v1"]?.serverRelativeURL ?? "", /^\/openapi\/v3\/apis\/kdns\.dev\/v1\?hash=/);
-  const core = openApiV3("api/v1") as {
-    paths: Record<string, { patch: { parameters: { name: string }[]; "x-kubernetes-group-version-kind": unknown } }>;
-  };
-  const svc = core.paths["/api/v1/namespaces/{namespace}/services/{name}"];
-  assert.deepEqual(svc?.patch["x-kubernetes-group-version-kind"], { group: "", version: "v1", kind: "Service" });
-  assert.ok(svc?.patch.parameters.some((p) => p.name === "fieldValidation"));
-  assert.equal(openApiV3("apis/nope/v1"), undefined);
 });

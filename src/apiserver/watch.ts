@@ -1,7 +1,9 @@
 /**
  * The watch verb: newline-delimited JSON events from `storage.watch`, each flushed as it happens.
  * Semantics follow kube-apiserver: no resourceVersion (or "0") starts with an ADDED per current
- * object; a too-old one ends the stream with an ERROR event holding a 410 Expired `Status`;
+ * object, as does `sendInitialEvents=true` (then followed by a BOOKMARK marking the end of the
+ * initial events), while `sendInitialEvents=false` starts at the current revision without them;
+ * a too-old resourceVersion ends the stream with an ERROR event holding a 410 Expired `Status`;
  * selectors turn objects that stop (start) matching into DELETED (ADDED).
  */
 import type { ServerResponse } from "node:http";
@@ -13,7 +15,8 @@ import { CompactedError, type StorageEvent } from "../storage/storage.ts";
 import { decodeObject } from "./codec.ts";
 import type { ApiContext } from "./context.ts";
 import { collectionPrefix } from "./keys.ts";
-import { intParam, listObjects } from "./read.ts";
+import { boolParam, intParam } from "./query-params.ts";
+import { listObjects } from "./read.ts";
 import { statusOf } from "./respond.ts";
 import { filterOf, type ObjectFilter } from "./selectors.ts";
 
@@ -46,11 +49,13 @@ export async function serveWatch(
 ): Promise<void> {
   const filter = filterOf(query, info);
   const timeoutSeconds = intParam(query, "timeoutSeconds");
-  const bookmarks = query.get("allowWatchBookmarks") === "true" || query.get("allowWatchBookmarks") === "1";
+  const bookmarks = boolParam(query, "allowWatchBookmarks") === true;
   const rvText = query.get("resourceVersion") ?? "";
   if (rvText !== "" && !/^[0-9]+$/.test(rvText))
     throw new ApiError(400, "BadRequest", `invalid resourceVersion: "${rvText}"`);
-  const fromList = rvText === "" || rvText === "0";
+  const sendInitialEvents = boolParam(query, "sendInitialEvents");
+  // metav1.ListOptions: sendInitialEvents defaults to true for resourceVersion "" or "0", else false.
+  const fromList = sendInitialEvents ?? (rvText === "" || rvText === "0");
 
   const abort = new AbortController();
   const onClose = (): void => abort.abort();
@@ -62,6 +67,7 @@ export async function serveWatch(
   let last = fromList ? 0 : Number(rvText);
   const initial: KubeObject[] = [];
   try {
+    if (!fromList && (rvText === "" || rvText === "0")) last = await ctx.storage.revision();
     if (fromList) {
       const list = await listObjects(
         ctx,
@@ -95,15 +101,9 @@ export async function serveWatch(
     res.write(`${JSON.stringify(encoded)}\n`);
   };
   for (const object of initial) send({ type: "ADDED", object });
+  if (sendInitialEvents === true) send(bookmark(info, last, { [INITIAL_EVENTS_END]: "true" }));
   if (bookmarks) {
-    timers.push(
-      setInterval(() => {
-        send({
-          type: "BOOKMARK",
-          object: { kind: info.kind, apiVersion: apiVersionOf(info), metadata: { resourceVersion: String(last) } },
-        });
-      }, ctx.bookmarkIntervalMs),
-    );
+    timers.push(setInterval(() => send(bookmark(info, last)), ctx.bookmarkIntervalMs));
   }
   try {
     for await (const ev of ctx.storage.watch(collectionPrefix(info, namespace), last, { signal: abort.signal })) {
@@ -130,6 +130,15 @@ export async function serveWatch(
     res.off("close", onClose);
     abort.abort();
   }
+}
+
+/** The annotation on the BOOKMARK that ends the initial events of a `sendInitialEvents=true` watch. */
+const INITIAL_EVENTS_END = "k8s.io/initial-events-end";
+
+/** A BOOKMARK: only kind, apiVersion and the revision (and annotations, when given). */
+function bookmark(info: ResourceInfo, revision: number, annotations?: Record<string, string>): WatchEvent {
+  const metadata = { resourceVersion: String(revision), ...(annotations ? { annotations } : {}) };
+  return { type: "BOOKMARK", object: { kind: info.kind, apiVersion: apiVersionOf(info), metadata } };
 }
 
 function filterQuery(query: URLSearchParams): URLSearchParams {

@@ -97,6 +97,24 @@ export function reachableAddress(host: string): string {
   return host;
 }
 
+/**
+ * The address other machines reach a listener on `host` at, as kube-apiserver picks its
+ * advertise address: the listen IP itself; for a wildcard, the first non-internal address of the
+ * same family (loopback when there is none); `localhost` is loopback; undefined for another name.
+ */
+export function advertisedAddress(host: string): string | undefined {
+  if (host === "localhost") return "127.0.0.1";
+  if (isWildcard(host)) {
+    const family = host === "::" ? "IPv6" : "IPv4";
+    for (const list of Object.values(networkInterfaces())) {
+      for (const a of list ?? [])
+        if (!a.internal && a.family === family && !a.address.startsWith("fe80:")) return a.address;
+    }
+    return family === "IPv6" ? "::1" : "127.0.0.1";
+  }
+  return isIP(host) !== 0 ? normalizeHost(host) : undefined;
+}
+
 const ERRNO_TEXT: Record<string, string> = {
   EADDRINUSE: "address already in use",
   EADDRNOTAVAIL: "address not available",

@@ -167,3 +167,53 @@ test("a too-old resourceVersion ends with an ERROR event: 410 Expired", async ()
     await storage.close();
   }
 });
+
+test("watch=True (the Python client's spelling) watches; watch=False lists", async () => {
+  await h.call("POST", EP, { metadata: { name: "py" } });
+  const ac = new AbortController();
+  const res = await watch(`${EP}?watch=True&allowWatchBookmarks=True`, ac.signal);
+  assert.equal(res.headers.get("transfer-encoding"), "chunked");
+  const events = await readEvents(res, (e) => e.some((x) => x.object.metadata.name === "py"));
+  ac.abort();
+  assert.ok(events.some((e) => e.type === "ADDED" && e.object.metadata.name === "py"));
+  const list = await h.call("GET", `${EP}?watch=False`);
+  assert.equal(list.body.kind, "EndpointsList");
+});
+
+test("sendInitialEvents=true: current objects, a BOOKMARK ending them, then changes; false: changes only", async () => {
+  await h.call("POST", EP, { metadata: { name: "init" } });
+  const ac = new AbortController();
+  const res = await watch(
+    `${EP}?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true`,
+    ac.signal,
+  );
+  const events = await readEvents(res, (e) => e.some((x) => x.type === "BOOKMARK"));
+  ac.abort();
+  const end = events.findIndex((e) => e.type === "BOOKMARK");
+  assert.ok(events.slice(0, end).some((e) => e.type === "ADDED" && e.object.metadata.name === "init"));
+  assert.deepEqual(events[end].object.metadata.annotations, { "k8s.io/initial-events-end": "true" });
+
+  const ac2 = new AbortController();
+  const res2 = await watch(
+    `${EP}?watch=1&sendInitialEvents=false&resourceVersionMatch=NotOlderThan&resourceVersion=0`,
+    ac2.signal,
+  );
+  await h.call("POST", EP, { metadata: { name: "after-init" } });
+  const later = await readEvents(res2, (e) => e.length >= 1);
+  ac2.abort();
+  assert.deepEqual(
+    later.map((e) => [e.type, e.object.metadata.name]),
+    [["ADDED", "after-init"]],
+  );
+  const bad = await h.call("GET", `${EP}?sendInitialEvents=true`);
+  assert.equal(bad.status, 422);
+  assert.equal(
+    bad.body.message,
+    'ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list',
+  );
+});
+
+test("pretty=true indents the JSON", async () => {
+  const res = await fetch(`${h.url}/api/v1/namespaces/w?pretty=true`);
+  assert.match(await res.text(), /^\{\n {2}"apiVersion": "v1",\n {2}"kind": "Namespace",\n/);
+});

@@ -179,7 +179,12 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-test("up prints one line per part with where the API listens", () => {
+test("up prints one line per part with where the API listens", async () => {
+  // /readyz can answer before the parts after the API server have started (and printed).
+  await waitFor(() => /kdns: dns server listening on /.test(up?.output() ?? ""), {
+    timeoutMs: 30_000,
+    what: `every part's line, got: ${up?.output()}`,
+  });
   assert.match(up?.output() ?? "", new RegExp(`kdns: api server listening on http://127\\.0\\.0\\.1:${port}\\n`));
   assert.match(up?.output() ?? "", /kdns: controllers running against /);
   assert.match(up?.output() ?? "", /kdns: dns server listening on 127\.0\.0\.1:\d+ \(udp, tcp\) for cluster\.local\n/);

@@ -120,7 +120,7 @@ test("client-node: typed calls and an informer that survives an API server resta
         .list()
         .map((s) => s.metadata?.name)
         .sort(),
-      ["three", "two"],
+      ["kubernetes", "three", "two"],
     );
   } finally {
     stopped = true;

@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { childEnv } from "../support/child.ts";
 import { freePort } from "../support/free-port.ts";
 import { BIN, type KdnsUp, NODE, startKdnsUp } from "../support/kdns-up.ts";
@@ -17,14 +17,37 @@ export interface Result {
   stderr: string;
 }
 
-/** Throws with the install hint when there is no kubectl on PATH. */
-export function requireKubectl(): void {
-  const probe = spawnSync("kubectl", ["version", "--client"], { encoding: "utf8" });
+/** A kubectl the tests run: the command and how to install it when it is missing. */
+export interface Kubectl {
+  /** What to run: a name looked up on PATH, or a path. */
+  command: string;
+  /** Said when it is missing. */
+  install: string;
+}
+
+/** The system's kubectl (whatever the machine's image carries). */
+export const SYSTEM_KUBECTL: Kubectl = {
+  command: "kubectl",
+  install: "apt-get install -y kubernetes-client (or any kubectl on PATH)",
+};
+
+/**
+ * Debian 12's kubectl 1.20 (the kubernetes-client package), extracted into a private directory
+ * by `scripts/setup.sh --test-tools` so that it does not replace the system one.
+ */
+export const DEBIAN_KUBECTL: Kubectl = {
+  command: resolve(import.meta.dirname, "../../.kdns-tools/kubectl-1.20/usr/bin/kubectl"),
+  install:
+    "bash scripts/setup.sh --test-tools (it extracts Debian's kubernetes-client package into .kdns-tools/kubectl-1.20)",
+};
+
+/** Throws with the install command when `kubectl` is missing or does not run; resolves to its client version. */
+export function requireKubectl(kubectl: Kubectl = SYSTEM_KUBECTL): string {
+  const probe = spawnSync(kubectl.command, ["version", "--client", "-o", "json"], { encoding: "utf8" });
   if (probe.error || probe.status !== 0) {
-    throw new Error(
-      `kubectl is not installed (or does not run): install it with: apt-get install -y kubernetes-client`,
-    );
+    throw new Error(`${kubectl.command} is not installed (or does not run): install it with: ${kubectl.install}`);
   }
+  return (JSON.parse(probe.stdout) as { clientVersion: { gitVersion: string } }).clientVersion.gitVersion;
 }
 
 /** A running `kdns up` and a kubectl bound to it. */
@@ -65,8 +88,15 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, s
   return exited;
 }
 
-/** Starts `kdns up` with `args` (store flags, token file) and `env`, and waits until it is ready. */
-export async function startCluster(args: string[], env: Record<string, string> = {}): Promise<Cluster> {
+/**
+ * Starts `kdns up` with `args` (store flags, token file) and `env`, and waits until it is ready;
+ * `kubectl` runs the given binary.
+ */
+export async function startCluster(
+  args: string[],
+  kubectl: Kubectl = SYSTEM_KUBECTL,
+  env: Record<string, string> = {},
+): Promise<Cluster> {
   const dir = await mkdtemp(join(tmpdir(), "kdns-kubectl-"));
   const [apiPort, dnsPort] = [await freePort(), await freePort()];
   let up: KdnsUp;
@@ -110,9 +140,9 @@ export async function startCluster(args: string[], env: Record<string, string> =
     server,
     kubeconfig,
     ...(ca !== undefined ? { ca, caPath } : {}),
-    kubectl: (a, o = {}) => run("kubectl", a, dir, { ...kubectlEnv, ...(o.env ?? {}) }, o.stdin),
+    kubectl: (a, o = {}) => run(kubectl.command, a, dir, { ...kubectlEnv, ...(o.env ?? {}) }, o.stdin),
     spawnKubectl: (a) => {
-      const child = spawn("kubectl", a, { cwd: dir, env: kubectlEnv, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(kubectl.command, a, { cwd: dir, env: kubectlEnv, stdio: ["ignore", "pipe", "pipe"] });
       return { child, ...collect(child) };
     },
     // In the cluster's dir and without KDNS_* variables: a default data dir is never the checkout's ./.kdns.

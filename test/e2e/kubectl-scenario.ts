@@ -1,14 +1,25 @@
 /**
- * The kubectl workflow end to end, registered once per storage backend by kubectl-*.test.ts:
- * kubeconfig, discovery, get (tables, outputs, selectors, watch), apply (client- and server-side),
- * create, edit, patch (strategic, merge, json), label, describe, wait, delete, and the errors.
+ * The kubectl workflow end to end, registered by kubectl-*.test.ts once per storage backend and
+ * once per kubectl (the image's, Debian's 1.20): kubeconfig, discovery, get (tables, outputs,
+ * selectors, watch), apply (client- and server-side), create, edit, patch (strategic, merge,
+ * json), label, describe, explain, wait, delete, and the errors.
  */
 
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { after, before, test } from "node:test";
+import { RESOURCES } from "../../src/api/resources.ts";
+import { definitionsOf } from "../../src/api/schemas/index.ts";
+import type { Definition, Schema } from "../../src/api/schemas/types.ts";
 import { waitFor } from "../support/wait-for.ts";
-import { type Cluster, type Result, requireKubectl, startCluster } from "./kubectl-harness.ts";
+import {
+  type Cluster,
+  type Kubectl,
+  type Result,
+  requireKubectl,
+  SYSTEM_KUBECTL,
+  startCluster,
+} from "./kubectl-harness.ts";
 
 const MANIFEST = `
 apiVersion: v1
@@ -46,24 +57,53 @@ function fails(r: Result, what: string): string {
   return r.stderr.trim();
 }
 
+/** Every field name in a kind's schema, at every depth. */
+function fieldNames(root: string): Set<string> {
+  const defs = definitionsOf(RESOURCES.map((r) => r.schema));
+  const names = new Set<string>();
+  const visit = (node: Schema | Definition | undefined, depth: number): void => {
+    if (node === undefined || depth > 32) return;
+    if (node.type === "ref") visit(defs[node.ref], depth + 1);
+    else if (node.type === "array") visit(node.items, depth + 1);
+    else if (node.type === "map") visit(node.values, depth + 1);
+    else if (node.type === "object")
+      for (const [name, field] of Object.entries(node.properties)) {
+        names.add(name);
+        visit(field, depth + 1);
+      }
+  };
+  visit(defs[root], 0);
+  return names;
+}
+
+/** Text with every run of white space made one space (kubectl wraps descriptions to its width). */
+function flat(text: string): string {
+  return text.replace(/\s+/g, " ");
+}
+
 /** Header words of the first line of a table. */
 function header(out: string): string[] {
   return (out.split("\n")[0] ?? "").trim().split(/\s{2,}/);
 }
 
 /**
- * Registers the scenario against `kdns up <args>`. No token file: kubectl sends credentials only
- * over TLS (clientcmd drops them for http:// servers), and the kdns API server speaks plain HTTP.
+ * Registers the scenario against `kdns up <args>`, run with `kubectl` (the system's by default).
+ * No token file: kubectl sends credentials only over TLS (clientcmd drops them for http://
+ * servers), and the kdns API server speaks plain HTTP.
  */
-export function kubectlScenario(args: () => Promise<{ args: string[]; cleanup?: () => Promise<void> }>): void {
+export function kubectlScenario(
+  args: () => Promise<{ args: string[]; cleanup?: () => Promise<void> }>,
+  kubectl: Kubectl = SYSTEM_KUBECTL,
+  more?: (cluster: () => Cluster) => void,
+): void {
   let c: Cluster;
   let cleanup: (() => Promise<void>) | undefined;
 
   before(async () => {
-    requireKubectl();
+    requireKubectl(kubectl);
     const setup = await args();
     cleanup = setup.cleanup;
-    c = await startCluster(setup.args);
+    c = await startCluster(setup.args, kubectl);
   });
   after(async () => {
     await c?.stop();
@@ -345,9 +385,43 @@ export function kubectlScenario(args: () => Promise<{ args: string[]; cleanup?: 
     );
   });
 
+  test("explain: kdns's descriptions for DNSRecord, every field of every kind", async () => {
+    const paths = flat(ok(await c.kubectl(["explain", "dnsrecord.spec.paths"]), "explain dnsrecord.spec.paths"));
+    assert.match(paths, /KIND: DNSRecord VERSION: (kdns\.dev\/)?v1 /);
+    assert.match(paths, /The routes of the host, at least one; each path at most once\./);
+    assert.match(paths, / port <integer> -required- The backend port \(1-65535\)/);
+    for (const field of ["address", "path", "service"]) assert.match(paths, new RegExp(` ${field} <string> `));
+    const ports = flat(ok(await c.kubectl(["explain", "service.spec.ports.targetPort"]), "explain targetPort"));
+    assert.match(ports, /The port on the backends: a number, or the name of a container port/);
+    for (const info of RESOURCES) {
+      const name = info.resource;
+      const apiVersion = info.group === "" ? info.version : `${info.group}/${info.version}`;
+      const out = flat(
+        ok(
+          await c.kubectl(["explain", name, "--recursive", `--api-version=${apiVersion}`]),
+          `explain ${name} --recursive`,
+        ),
+      );
+      assert.match(out, new RegExp(`KIND: ${info.kind} `));
+      const missing = [...fieldNames(info.schema.name)].filter((field) => !out.includes(` ${field} <`));
+      assert.deepEqual(missing, [], `kubectl explain ${name} --recursive leaves out fields`);
+    }
+    assert.match(
+      fails(await c.kubectl(["explain", "dnsrecord.spec.nosuchfield"]), "explain a missing field"),
+      /nosuchfield/,
+    );
+  });
+
+  more?.(() => c);
+
   test("delete by name and -f; wait --for=delete", async () => {
-    const waiting = c.spawnKubectl(["wait", "--for=delete", "svc/late", "-n", "shop", "--timeout=20s"]);
-    await waitFor(() => waiting.child.pid !== undefined);
+    // -v=6 logs each request; delete only once the wait watches, since kubectl 1.20's wait fails
+    // with "no matching resources found" when the object is already gone at its first GET.
+    const waiting = c.spawnKubectl(["wait", "--for=delete", "svc/late", "-n", "shop", "--timeout=20s", "-v=6"]);
+    await waitFor(() => /GET \S+watch=true\S* 200 OK/.test(waiting.output()), {
+      timeoutMs: 15_000,
+      what: `kubectl wait to watch, it printed: ${waiting.output()}`,
+    });
     assert.match(
       ok(await c.kubectl(["delete", "svc", "late", "ssa", "-n", "shop"]), "delete by name"),
       /service "late" deleted\nservice "ssa" deleted/,

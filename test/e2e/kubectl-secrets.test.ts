@@ -84,7 +84,7 @@ async function makeCertificate(dir: string): Promise<{ cert: string; key: string
 
 before(async () => {
   requireKubectl();
-  c = await startCluster(["--store", "memory"], { KDNS_LOG_LEVEL: "trace" });
+  c = await startCluster(["--store", "memory"], undefined, { KDNS_LOG_LEVEL: "trace" });
   const { cert, key } = await makeCertificate(c.dir);
   [certPem, keyPem] = [await readFile(cert, "utf8"), await readFile(key, "utf8")];
   ok(

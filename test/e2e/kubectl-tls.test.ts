@@ -94,3 +94,11 @@ test("the real kubectl gets and applies over TLS with the token; a wrong token i
   assert.notEqual(wrong.code, 0);
   assert.match(wrong.stderr, /error: You must be logged in to the server \(Unauthorized\)/);
 });
+
+test("the kubernetes Service of a TLS API server is https/443 onto the API port", async () => {
+  const port = new URL(c.server).port;
+  const svc = ok(await c.kubectl(["get", "svc", "kubernetes", "-n", "default"]), "kubectl get svc kubernetes");
+  assert.match(svc, /^kubernetes\s+ClusterIP\s+10\.96\.0\.1\s+<none>\s+443\/TCP\s+\d+s$/m);
+  const ep = ok(await c.kubectl(["get", "endpoints", "kubernetes", "-n", "default"]), "kubectl get ep kubernetes");
+  assert.match(ep, new RegExp(`^kubernetes\\s+127\\.0\\.0\\.1:${port}\\s`, "m"));
+});

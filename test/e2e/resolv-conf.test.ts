@@ -138,3 +138,11 @@ test("glibc getent of an unknown short name fails, after the search list, asking
   );
   assert.equal(upstream.count("nosuch-service.default.svc.cluster.local"), 0, "cluster names are never forwarded");
 });
+
+test("kubernetes.default resolves, as the first step of Kubernetes' DNS debugging guide asks", async () => {
+  const r = await getentHosts("kubernetes.default");
+  assert.equal(r.code, 0, `getent hosts kubernetes.default failed (${r.code}): ${r.stderr}`);
+  assert.match(r.stdout, /^10\.96\.0\.1\s+kubernetes\.default\.svc\.cluster\.local\b/, r.stdout);
+  const svc = await api(kdns!.server, "GET", "/api/v1/namespaces/default/services/kubernetes");
+  assert.equal(svc.body.spec.clusterIP, "10.96.0.1");
+});

@@ -1,0 +1,31 @@
+/**
+ * The same kubectl workflow as kubectl-memory.test.ts, with Debian 12's kubectl 1.20 (the
+ * kubernetes-client package): it reads /openapi/v2 as protobuf before apply, validates manifests
+ * against it and explains from it, where newer kubectl reads /openapi/v3.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { DEBIAN_KUBECTL } from "./kubectl-harness.ts";
+import { kubectlScenario } from "./kubectl-scenario.ts";
+
+kubectlScenario(
+  async () => ({ args: ["--store", "memory"] }),
+  DEBIAN_KUBECTL,
+  (cluster) => {
+    test("kubectl 1.20 validates manifests against /openapi/v2: an unknown field is refused by name", async () => {
+      const c = cluster();
+      const file = await c.file(
+        "typo.yaml",
+        "apiVersion: kdns.dev/v1\nkind: DNSRecord\nmetadata: {name: typo, namespace: default}\nspec:\n  host: typo.example.test\n  paths: [{path: /, servce: web, port: 80}]\n",
+      );
+      const r = await c.kubectl(["apply", "-f", file]);
+      assert.notEqual(r.code, 0, r.stdout);
+      assert.match(
+        r.stderr,
+        /error validating data: ValidationError\(DNSRecord\.spec\.paths\[0\]\): unknown field "servce" in dev\.kdns\.v1\.DNSRecordPath/,
+      );
+      const version = await c.kubectl(["version", "--client", "--short"]);
+      assert.match(version.stdout, /^Client Version: v1\.20\./);
+    });
+  },
+);
