@@ -47,10 +47,14 @@ function layout(space: LabelSpace): {
   };
 }
 
-function indexOf(strides: readonly number[], at: readonly number[]): number {
-  let i = 0;
-  for (let d = 0; d < at.length; d++) i += at[d]! * strides[d]!;
-  return i;
+/** Most varying labels a family may have, so an index takes fixed arguments (no array per event). */
+const MAX_DIMS = 3;
+
+function stridesOf(space: LabelSpace): [number, number, number] {
+  const strides = layout(space).strides;
+  if (strides.length > MAX_DIMS)
+    throw new Error(`a fast metric has at most ${MAX_DIMS} varying labels, got ${strides.length}`);
+  return [strides[0] ?? 0, strides[1] ?? 0, strides[2] ?? 0];
 }
 
 /** The shape prom-client's registry reads from a metric. */
@@ -83,22 +87,23 @@ export class IndexedCounter extends FastMetric {
   readonly type: "counter" | "gauge";
   readonly #counts: Float64Array;
   readonly #labelsOf: (i: number) => Record<string, string>;
-  readonly #strides: number[];
+  readonly #strides: [number, number, number];
   readonly #labelled: boolean;
 
   constructor(name: string, help: string, space: LabelSpace = {}, type: "counter" | "gauge" = "counter") {
     super(name, help);
     this.type = type;
-    const { size, labelsOf, strides } = layout(space);
+    const { size, labelsOf } = layout(space);
     this.#counts = new Float64Array(size);
     this.#labelsOf = labelsOf;
-    this.#strides = strides;
-    this.#labelled = strides.length > 0;
+    this.#strides = stridesOf(space);
+    this.#labelled = (space.dims ?? []).length > 0;
   }
 
-  /** The index of the label set whose value indexes are `at`, one per dim. */
-  index(...at: number[]): number {
-    return indexOf(this.#strides, at);
+  /** The index of the label set whose value indexes, one per dim, are `a`, `b`, `c`. */
+  index(a: number, b = 0, c = 0): number {
+    const s = this.#strides;
+    return a * s[0] + b * s[1] + c * s[2];
   }
 
   /** Counts `by` (default 1) for label set `i`. */
@@ -137,12 +142,12 @@ export class IndexedHistogram extends FastMetric {
   readonly #sums: Float64Array;
   readonly #labelsOf: (i: number) => Record<string, string>;
   readonly #size: number;
-  readonly #strides: number[];
+  readonly #strides: [number, number, number];
 
   constructor(name: string, help: string, bounds: readonly number[], space: LabelSpace = {}) {
     super(name, help);
-    const { size, labelsOf, strides } = layout(space);
-    this.#strides = strides;
+    const { size, labelsOf } = layout(space);
+    this.#strides = stridesOf(space);
     this.#bounds = Float64Array.from(bounds);
     this.#buckets = new Float64Array(size * (bounds.length + 1));
     this.#sums = new Float64Array(size);
@@ -150,9 +155,10 @@ export class IndexedHistogram extends FastMetric {
     this.#size = size;
   }
 
-  /** The index of the label set whose value indexes are `at`, one per dim. */
-  index(...at: number[]): number {
-    return indexOf(this.#strides, at);
+  /** The index of the label set whose value indexes, one per dim, are `a`, `b`, `c`. */
+  index(a: number, b = 0, c = 0): number {
+    const s = this.#strides;
+    return a * s[0] + b * s[1] + c * s[2];
   }
 
   /** Records `value` for label set `i`. */
