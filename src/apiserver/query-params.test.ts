@@ -5,18 +5,24 @@ import { boolParam, intParam, prettyParam } from "./query-params.ts";
 
 const q = (text: string): URLSearchParams => new URLSearchParams(text);
 
-test("boolean parameters read as apimachinery does: only 0 and false (any case) are false", () => {
-  for (const text of ["true", "True", "TRUE", "1", "t", "yes", ""])
+test("boolean parameters in Go's ParseBool forms; anything else is a 400 naming the value", () => {
+  for (const text of ["true", "True", "TRUE", "1", "t", "T"])
     assert.equal(boolParam(q(`watch=${text}`), "watch"), true, text);
-  for (const text of ["false", "False", "FALSE", "0"])
+  for (const text of ["false", "False", "FALSE", "0", "f", "F"])
     assert.equal(boolParam(q(`watch=${text}`), "watch"), false, text);
   assert.equal(boolParam(q("limit=1"), "watch"), undefined);
+  for (const text of ["yes", "", "tRuE", "2"])
+    assert.throws(
+      () => boolParam(q(`watch=${text}`), "watch"),
+      new RegExp(`invalid watch: "${text}" is not a boolean`),
+    );
 });
 
-test("pretty takes Go's ParseBool true forms only", () => {
+test("pretty takes the same forms", () => {
   for (const text of ["1", "t", "T", "true", "TRUE", "True"]) assert.equal(prettyParam(q(`pretty=${text}`)), true);
-  for (const text of ["", "0", "false", "yes", "tRuE"]) assert.equal(prettyParam(q(`pretty=${text}`)), false);
+  for (const text of ["0", "false"]) assert.equal(prettyParam(q(`pretty=${text}`)), false);
   assert.equal(prettyParam(q("")), false);
+  assert.throws(() => prettyParam(q("pretty=yes")), /invalid pretty: "yes"/);
 });
 
 test("integer parameters: absent or empty is undefined, anything but digits is a 400 naming the value", () => {

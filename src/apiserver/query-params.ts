@@ -12,24 +12,26 @@ export function intParam(query: URLSearchParams, name: string): number | undefin
   return Number(text);
 }
 
+const GO_TRUE = new Set(["1", "t", "T", "true", "TRUE", "True"]);
+const GO_FALSE = new Set(["0", "f", "F", "false", "FALSE", "False"]);
+
 /**
- * A boolean query parameter (`watch`, `allowWatchBookmarks`, `sendInitialEvents`, …); undefined
- * when absent. As apimachinery's `Convert_Slice_string_To_bool`, which decodes every boolean
- * option: only `0` and `false` (in any case) are false, and any other value, the empty one
- * included, is true. So Python's `watch=True` and Go's `watch=1` both start a watch.
+ * A boolean query parameter (`watch`, `allowWatchBookmarks`, `sendInitialEvents`, `pretty`, …) in
+ * Go's `strconv.ParseBool` forms (`1`, `t`, `T`, `true`, `TRUE`, `True` and their false forms), so
+ * Python's `watch=True` and Go's `watch=1` both start a watch; undefined when absent; any other
+ * value is a 400 naming it, rather than a guess at what the client meant.
  */
 export function boolParam(query: URLSearchParams, name: string): boolean | undefined {
   const text = query.get(name);
   if (text === null) return undefined;
-  return !(text === "0" || text.toLowerCase() === "false");
+  if (GO_TRUE.has(text)) return true;
+  if (GO_FALSE.has(text)) return false;
+  throw badRequest(
+    `invalid ${name}: "${text}" is not a boolean (one of 1, t, T, true, TRUE, True, 0, f, F, false, FALSE, False)`,
+  );
 }
 
-const GO_TRUE = new Set(["1", "t", "T", "true", "TRUE", "True"]);
-
-/**
- * `pretty`: kube-apiserver indents the response when the value is one of Go's
- * `strconv.ParseBool` true forms; any other value (or none) leaves it compact.
- */
+/** `pretty`: indent the response; a {@link boolParam}. */
 export function prettyParam(query: URLSearchParams): boolean {
-  return GO_TRUE.has(query.get("pretty") ?? "");
+  return boolParam(query, "pretty") === true;
 }

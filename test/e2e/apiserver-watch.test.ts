@@ -168,7 +168,7 @@ test("a too-old resourceVersion ends with an ERROR event: 410 Expired", async ()
   }
 });
 
-test("watch=True (the Python client's spelling) watches; watch=False lists", async () => {
+test("watch=True (the Python client's spelling) watches; watch=False lists; a non-boolean is a 400", async () => {
   await h.call("POST", EP, { metadata: { name: "py" } });
   const ac = new AbortController();
   const res = await watch(`${EP}?watch=True&allowWatchBookmarks=True`, ac.signal);
@@ -178,6 +178,12 @@ test("watch=True (the Python client's spelling) watches; watch=False lists", asy
   assert.ok(events.some((e) => e.type === "ADDED" && e.object.metadata.name === "py"));
   const list = await h.call("GET", `${EP}?watch=False`);
   assert.equal(list.body.kind, "EndpointsList");
+  for (const bad of ["watch=yes", "watch=", "allowWatchBookmarks=maybe&watch=true", "pretty=on"]) {
+    const res = await h.call("GET", `${EP}?${bad}`);
+    assert.equal(res.status, 400, bad);
+    assert.equal(res.body.kind, "Status");
+    assert.match(res.body.message, /is not a boolean/);
+  }
 });
 
 test("sendInitialEvents=true: current objects, a BOOKMARK ending them, then changes; false: changes only", async () => {
