@@ -73,6 +73,7 @@ export function buildChain(config: ChainConfig): DnsChain {
       ttl: config.ttl,
       pods: config.pods,
       nsAddresses: nsAddresses(config.listen),
+      ...(config.metrics ? { metrics: config.metrics.registry } : {}),
     }),
     new HostsPlugin({ source, addresses: [...config.gatewayAddresses], ttl: config.ttl }),
     new RecursionAclPlugin({ allow: [...config.allowRecursion] }),

@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { Registry } from "prom-client";
 import { dig } from "../support/dig.ts";
-import { type DnsHarness, SERVICES, startDnsHarness } from "./dns-harness.ts";
+import { waitFor } from "../support/wait-for.ts";
+import { type DnsHarness, PODS, SERVICES, startDnsHarness } from "./dns-harness.ts";
 
 /** Each family's labels as CoreDNS's metrics documentation lists them (minus `le` on histograms). */
 const COREDNS_FAMILIES: Record<string, string[]> = {
@@ -130,4 +131,36 @@ test("--log-queries writes CoreDNS log lines for real dig queries, memo hits inc
   } finally {
     await logged.close();
   }
+});
+
+test("an endpoints change is measured from its trigger time to DNS having it (dns_programming_duration)", async () => {
+  await h.client.create(SERVICES, "default", {
+    metadata: { name: "api" },
+    spec: { selector: { app: "api" }, ports: [{ name: "http", port: 80, protocol: "TCP" }] },
+  });
+  await h.client.create(PODS, "default", {
+    metadata: { name: "api-1", labels: { app: "api" } },
+    spec: { containers: [{ name: "c", image: "x" }] },
+  });
+  await h.client.patch(
+    PODS,
+    "default",
+    "api-1",
+    { status: { phase: "Running", podIP: "10.9.0.1", conditions: [{ type: "Ready", status: "True" }] } },
+    "application/merge-patch+json",
+    "status",
+  );
+  const measured = async (): Promise<number> =>
+    parse(await registry.metrics())
+      .filter(
+        (s) =>
+          s.name === "coredns_kubernetes_dns_programming_duration_seconds_count" &&
+          s.labels.service_kind === "cluster_ip",
+      )
+      .reduce((n, s) => n + s.value, 0);
+  await waitFor(async () => (await measured()) > 0, { what: "a programming duration for the api Service" });
+  const sum = parse(await registry.metrics()).find(
+    (s) => s.name === "coredns_kubernetes_dns_programming_duration_seconds_sum",
+  );
+  assert.ok(sum && sum.value >= 0 && sum.value < 30, `a plausible duration, got ${sum?.value}`);
 });

@@ -6,6 +6,7 @@
  */
 import { type ResourceInfo, resourceByPath } from "../../api/resources.ts";
 import type { EndpointSlice, Endpoints, KubeObject, Pod, Service } from "../../api/types.ts";
+import { TRIGGER_TIME_ANNOTATION } from "../../api/well-known.ts";
 import { Informer } from "../../client/informer.ts";
 import { ClientError, type RestClient } from "../../client/rest-client.ts";
 import { WorkQueue } from "../../client/work-queue.ts";
@@ -66,8 +67,17 @@ export function startEndpointsController(
   });
   const queue = new WorkQueue({ maxDelayMs: 5_000 });
   const key = (o: KubeObject, name = o.metadata.name): string => `${o.metadata.namespace ?? ""}/${name ?? ""}`;
+  /**
+   * When the first change a key's next sync answers was seen: written on the Endpoints as
+   * Kubernetes' last-change-trigger-time, from which DNS measures how long a change took to serve.
+   */
+  const triggers = new Map<string, string>();
+  const enqueue = (k: string): void => {
+    if (!triggers.has(k)) triggers.set(k, new Date().toISOString());
+    queue.add(k);
+  };
 
-  const enqueueService = (s: Service): void => queue.add(key(s));
+  const enqueueService = (s: Service): void => enqueue(key(s));
   services.on("add", enqueueService);
   services.on("update", (_old, s) => enqueueService(s));
   services.on("delete", enqueueService);
@@ -84,13 +94,14 @@ export function startEndpointsController(
   pods.on("update", (old, p) => enqueueForPod(old, p));
   pods.on("delete", (p) => enqueueForPod(p));
 
-  const enqueueOwner = (e: KubeObject): void => queue.add(key(e));
+  // Our own writes come back as events too; the sync they cause writes nothing, and drops the trigger.
+  const enqueueOwner = (e: KubeObject): void => enqueue(key(e));
   endpoints.on("add", enqueueOwner);
   endpoints.on("update", (_old, e) => enqueueOwner(e));
   endpoints.on("delete", enqueueOwner);
   const enqueueSliceOwner = (s: EndpointSlice): void => {
     const owner = s.metadata.labels?.[SERVICE_NAME_LABEL];
-    if (owner && s.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY) queue.add(key(s, owner));
+    if (owner && s.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY) enqueue(key(s, owner));
   };
   slices.on("add", enqueueSliceOwner);
   slices.on("update", (_old, s) => enqueueSliceOwner(s));
@@ -99,9 +110,15 @@ export function startEndpointsController(
   const informers = [services, pods, endpoints, slices];
   for (const inf of informers) inf.start(signal);
 
-  async function syncEndpoints(ns: string, name: string, service: Service | undefined): Promise<void> {
+  async function syncEndpoints(
+    ns: string,
+    name: string,
+    service: Service | undefined,
+    trigger: string | undefined,
+  ): Promise<void> {
     const current = endpoints.get(ns, name);
     const desired = service ? desiredEndpoints(service, pods.list()) : undefined;
+    if (desired && trigger) desired.metadata.annotations = { [TRIGGER_TIME_ANNOTATION]: trigger };
     if (!desired) {
       if (current?.metadata.labels?.[ENDPOINTS_MANAGED_BY_LABEL] === ENDPOINTS_MANAGED_BY)
         await ignoreNotFound(client.delete(info.endpoints, ns, name));
@@ -110,10 +127,11 @@ export function startEndpointsController(
     if (!current) {
       await client.create(info.endpoints, ns, desired);
     } else if (!endpointsEqual(current, desired)) {
+      const annotations = { ...current.metadata.annotations, ...desired.metadata.annotations };
       await client.update(info.endpoints, {
         ...current,
         subsets: desired.subsets,
-        metadata: { ...current.metadata, labels: desired.metadata.labels ?? {} },
+        metadata: { ...current.metadata, labels: desired.metadata.labels ?? {}, annotations },
       });
     }
   }
@@ -150,8 +168,16 @@ export function startEndpointsController(
     const ns = k.slice(0, slash);
     const name = k.slice(slash + 1);
     const service = services.get(ns, name);
-    await syncEndpoints(ns, name, service);
-    await syncSlices(ns, name, service);
+    const trigger = triggers.get(k);
+    triggers.delete(k);
+    try {
+      await syncEndpoints(ns, name, service, trigger);
+      await syncSlices(ns, name, service);
+    } catch (err) {
+      // The retry still answers the same change.
+      if (trigger && !triggers.has(k)) triggers.set(k, trigger);
+      throw err;
+    }
   }
 
   async function worker(): Promise<void> {

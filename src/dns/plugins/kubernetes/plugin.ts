@@ -4,8 +4,11 @@
  * cluster-records.ts). Built answers are cached until the data behind them changes. Until the first sync, cluster names get SERVFAIL, never a
  * false NXDOMAIN (CoreDNS TestNotSyncedServeDNS).
  */
+
+import type { Registry } from "prom-client";
 import { type ResourceInfo, resourceByPath } from "../../../api/resources.ts";
 import type { KubeObject } from "../../../api/types.ts";
+import { TRIGGER_TIME_ANNOTATION } from "../../../api/well-known.ts";
 import { Informer, type InformerSource } from "../../../client/informer.ts";
 import { AnswerCache, type CachedAnswer } from "../../answers/answer-cache.ts";
 import { encodeAnswer, labelCount } from "../../answers/encode.ts";
@@ -17,6 +20,7 @@ import { QTYPE, RCODE } from "../../wire/constants.ts";
 import { wireKey } from "../../wire/query.ts";
 import { chaseUpstream } from "./chase.ts";
 import { ClusterRecords, type ServiceState } from "./cluster-records.ts";
+import { ProgrammingMetrics } from "./metrics.ts";
 import { type EndpointsInfo, type ServiceInfo, sameInfo, stripEndpoints, stripPod, stripService } from "./model.ts";
 import { dashedIP } from "./names.ts";
 import { PodAddresses, type PodInfo } from "./pod-addresses.ts";
@@ -29,6 +33,8 @@ export interface KubernetesPluginOptions extends ClusterZoneConfig {
   source: InformerSource;
   /** Addresses of this DNS server, published as `ns.dns.<zone>`. */
   nsAddresses: string[];
+  /** Where `coredns_kubernetes_dns_programming_duration_seconds` goes (default: not measured). */
+  metrics?: Registry;
 }
 
 function info(group: string, resource: string): ResourceInfo {
@@ -49,6 +55,9 @@ export class KubernetesPlugin implements DnsPlugin {
   readonly #pods: Informer<KubeObject, PodInfo> | undefined;
   readonly #podAddresses = new PodAddresses();
   readonly #freshness = new Freshness();
+  readonly #programming: ProgrammingMetrics | undefined;
+  /** The trigger time of the Endpoints object being applied (its transform runs just before its handler). */
+  #trigger: number | undefined;
 
   constructor(options: KubernetesPluginOptions) {
     this.#cfg = { zone: options.zone, ttl: options.ttl, pods: options.pods };
@@ -59,8 +68,15 @@ export class KubernetesPlugin implements DnsPlugin {
       soaRecord(options.zone, options.ttl, serial).data,
     );
     this.#services = new Informer(options.source, info("", "services"), { transform: stripService, same: sameInfo });
+    this.#programming = options.metrics ? new ProgrammingMetrics(options.metrics) : undefined;
     this.#endpoints = new Informer(options.source, info("", "endpoints"), {
-      transform: stripEndpoints,
+      transform: this.#programming
+        ? (obj) => {
+            const at = Date.parse(obj.metadata.annotations?.[TRIGGER_TIME_ANNOTATION] ?? "");
+            this.#trigger = Number.isNaN(at) ? undefined : at;
+            return stripEndpoints(obj);
+          }
+        : stripEndpoints,
       same: sameInfo,
     });
     this.#records = new ClusterRecords(
@@ -78,8 +94,14 @@ export class KubernetesPlugin implements DnsPlugin {
     this.#services.on("add", (_s, ns, name) => this.#changed(ns, name, { svc: undefined, eps: eps(ns, name) }));
     this.#services.on("update", (old, _s, ns, name) => this.#changed(ns, name, { svc: old, eps: eps(ns, name) }));
     this.#services.on("delete", (old, ns, name) => this.#changed(ns, name, { svc: old, eps: eps(ns, name) }));
-    this.#endpoints.on("add", (_e, ns, name) => this.#changed(ns, name, { svc: svc(ns, name), eps: undefined }));
-    this.#endpoints.on("update", (old, _e, ns, name) => this.#changed(ns, name, { svc: svc(ns, name), eps: old }));
+    this.#endpoints.on("add", (_e, ns, name) => {
+      this.#changed(ns, name, { svc: svc(ns, name), eps: undefined });
+      this.#programmed(ns, name);
+    });
+    this.#endpoints.on("update", (old, _e, ns, name) => {
+      this.#changed(ns, name, { svc: svc(ns, name), eps: old });
+      this.#programmed(ns, name);
+    });
     this.#endpoints.on("delete", (old, ns, name) => this.#changed(ns, name, { svc: svc(ns, name), eps: old }));
     if (options.pods === "verified") {
       const pods = new Informer(options.source, info("", "pods"), { transform: stripPod, same: (a, b) => a === b });
@@ -107,6 +129,20 @@ export class KubernetesPlugin implements DnsPlugin {
     const reverse = this.#records.changed(namespace, name, before);
     this.#cache.invalidateGroup(`${namespace}/${name}`);
     if (this.#cache.size > 0) this.#cache.invalidate(reverse.map(wireKey));
+  }
+
+  /**
+   * Measures how long the Endpoints change just applied took to get here, once synced (the first
+   * list brings old changes, not new ones). Only the endpoints controller writes the trigger time,
+   * so a headless Service with one has a selector.
+   */
+  #programmed(namespace: string, name: string): void {
+    const at = this.#trigger;
+    this.#trigger = undefined;
+    if (at === undefined || !this.#programming || !this.#endpoints.hasSynced()) return;
+    const kind = this.#services.get(namespace, name)?.kind;
+    if (kind === "cluster-ip") this.#programming.programmed("cluster_ip", at, Date.now());
+    else if (kind === "headless") this.#programming.programmed("headless_with_selector", at, Date.now());
   }
 
   /** A pod's IPs went from `before` to `after`. */
