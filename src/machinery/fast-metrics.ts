@@ -6,12 +6,20 @@
  */
 import type { Registry } from "prom-client";
 
+/**
+ * One varying dimension of a family: a label and its possible values, or several labels that vary
+ * together (`group`, `version`, `resource` of one API resource) and their possible value tuples.
+ */
+export type Dim =
+  | readonly [name: string, values: readonly string[]]
+  | readonly [names: readonly string[], values: readonly (readonly string[])[]];
+
 /** The label names of a family, and for each the values it can take, in index order. */
 export interface LabelSpace {
   /** Labels with one value for the whole family (`server`, `zone` …); a function is read at each scrape. */
   fixed?: Readonly<Record<string, string>> | (() => Readonly<Record<string, string>>);
   /** Labels that vary, each with its possible values. */
-  dims?: readonly (readonly [name: string, values: readonly string[]])[];
+  dims?: readonly Dim[];
 }
 
 interface Sample {
@@ -41,7 +49,11 @@ function layout(space: LabelSpace): {
       const labels: Record<string, string> = {
         ...(typeof space.fixed === "function" ? space.fixed() : space.fixed),
       };
-      for (const [d, [name, values]] of dims.entries()) labels[name] = values[at[d]!]!;
+      for (const [d, [name, values]] of dims.entries()) {
+        const value = values[at[d]!]!;
+        if (typeof name === "string") labels[name] = value as string;
+        else for (const [k, n] of name.entries()) labels[n] = (value as readonly string[])[k]!;
+      }
       return labels;
     },
   };
