@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { dashboardExprs } from "../support/dashboard.ts";
 import { dig, requireDig } from "../support/dig.ts";
 import { type FakeUpstream, startFakeUpstream } from "../support/fake-upstream.ts";
 import { freePort } from "../support/free-port.ts";
@@ -89,4 +90,19 @@ test("Prometheus scrapes kdns up and reads DNS and API traffic with PromQL", asy
   assert.equal(created[0]!.metric.component, "apiserver");
   await until('coredns_proxy_request_duration_seconds_count{rcode="NOERROR"} > 0');
   await until('workqueue_adds_total{name="endpoint"} > 0');
+});
+
+test("every panel of docs/grafana-dashboard.json is PromQL Prometheus runs, and the DNS, API and queue panels show data", async () => {
+  const empty: string[] = [];
+  for (const { title, expr } of await dashboardExprs()) {
+    const promql = expr.replaceAll("$__rate_interval", "1m").replaceAll("$job", "kdns");
+    // Rejects, naming the expression, when Prometheus cannot parse or run it.
+    if ((await prometheus!.query(promql)).length === 0) empty.push(title);
+  }
+  // Retries appear only after a failed sync; every other panel has series by now.
+  assert.deepEqual(
+    empty.filter((title) => title !== "Work queue adds and retries"),
+    [],
+    "panels without data",
+  );
 });
