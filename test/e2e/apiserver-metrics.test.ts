@@ -5,8 +5,13 @@
  * calls per operation and resource, and the stored object counts.
  */
 import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { Registry } from "prom-client";
+import { openStorage } from "../../src/storage/index.ts";
+import { startEtcd } from "../support/etcd.ts";
 import { parseSamples, type Series, sumOf } from "../support/prom-text.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { type Harness, startHarness } from "./apiserver-harness.ts";
@@ -167,4 +172,32 @@ test("stored objects are counted per resource under both names", async () => {
     },
     { what: `${namespaces} namespaces and ${slices} EndpointSlices counted` },
   );
+});
+
+test("the embedded and etcd stores are measured through the same wrapper", async () => {
+  const etcd = await startEtcd();
+  const dir = await mkdtemp(join(tmpdir(), "kdns-metrics-store-"));
+  try {
+    for (const storage of [
+      await openStorage({ type: "embedded", dataDir: dir }),
+      await openStorage({ type: "etcd", dataDir: dir, etcdEndpoints: [etcd.endpoint], etcdPrefix: "/metrics-test/" }),
+    ]) {
+      const own = new Registry();
+      const server = await startHarness({ storage, metrics: own });
+      try {
+        assert.equal((await server.call("POST", SVC, service("web"))).status, 201);
+        const s = parseSamples(await own.metrics());
+        const where = { operation: "create", group: "", resource: "services" };
+        // The POST, and the kubernetes Service the server keeps, when it has written it by now.
+        assert.ok(sumOf(s, "etcd_requests_total", where) >= 1);
+        assert.equal(sumOf(s, "etcd_request_duration_seconds_count", where), sumOf(s, "etcd_requests_total", where));
+      } finally {
+        await server.close();
+        await storage.close();
+      }
+    }
+  } finally {
+    await etcd.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
 });
