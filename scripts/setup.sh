@@ -23,7 +23,7 @@ declare -A tools=()
 case "${1:-}" in
   --test-tools)
     tools=([etcd]=etcd-server [etcdctl]=etcd-client [nginx]=nginx-light [dig]=bind9-dnsutils
-      [kubectl]=kubernetes-client [unshare]=util-linux [curl]=curl) ;;
+      [kubectl]=kubernetes-client [unshare]=util-linux [curl]=curl [prometheus]=prometheus) ;;
   --bench-tools)
     tools=([dnsperf]=dnsperf [dnsmasq]=dnsmasq-base [unbound]=unbound [wrk]=wrk [nginx]=nginx-light
       [taskset]=util-linux) ;;
@@ -62,6 +62,6 @@ if [ "${1:-}" = --test-tools ] && [ ! -x "$old_kubectl/usr/bin/kubectl" ]; then
   rm -rf "$download"
 fi
 # Debian starts the packaged services on install; the tests start their own on free ports.
-for svc in etcd nginx unbound; do
+for svc in etcd nginx unbound prometheus; do
   if command -v systemctl >/dev/null 2>&1; then systemctl stop "$svc" >/dev/null 2>&1 || true; fi
 done

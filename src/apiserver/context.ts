@@ -1,6 +1,7 @@
 /** What every request handler shares. */
 import type { Storage } from "../storage/storage.ts";
 import type { ClusterIpAllocator } from "./cluster-ip/allocator.ts";
+import type { RequestMetrics } from "./metrics/request-metrics.ts";
 
 /** The API server's state, passed to handlers. */
 export interface ApiContext {
@@ -8,4 +9,6 @@ export interface ApiContext {
   ips: ClusterIpAllocator;
   /** How often a watch with `allowWatchBookmarks=true` gets a BOOKMARK. */
   bookmarkIntervalMs: number;
+  /** Counts resource requests, when the server has a metrics registry. */
+  requests?: RequestMetrics;
 }

@@ -13,7 +13,7 @@ import { isOpenApiPath, serveOpenApi } from "./openapi/serve.ts";
 import { patchMediaType, patchObject } from "./patch.ts";
 import { boolParam, prettyParam } from "./query-params.ts";
 import { getObject, listObjects } from "./read.ts";
-import { methodNotAllowed, pathNotFound, sendJson } from "./respond.ts";
+import { codeOf, methodNotAllowed, pathNotFound, sendJson } from "./respond.ts";
 import { type Route, resolveRoute } from "./route.ts";
 import { acceptedTableVersion, includeObjectOf, toTable } from "./table.ts";
 import { updateObject } from "./update.ts";
@@ -51,7 +51,18 @@ export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: Serv
         return send(200, found(apiResourceList(route.group, route.version)));
     }
   }
-  await handleResource(ctx, route, method, req, res, url.searchParams, send);
+  const metrics = ctx.requests;
+  if (metrics === undefined) return await handleResource(ctx, route, method, req, res, url.searchParams, send);
+  const row = metrics.rowOf(method, route, url.searchParams, req.headers["content-type"]);
+  const started = metrics.begin(row);
+  try {
+    await handleResource(ctx, route, method, req, res, url.searchParams, send);
+  } catch (err) {
+    // The caller answers with the error's Status; a watch already streaming keeps its 200.
+    metrics.end(row, res.headersSent ? res.statusCode : codeOf(err), started);
+    throw err;
+  }
+  metrics.end(row, res.statusCode, started);
 }
 
 async function handleResource(

@@ -18,6 +18,9 @@ import { createObject } from "./create.ts";
 import { handleApi } from "./handler.ts";
 import { type ReadyCheck, serveLive, serveReady, versionInfo } from "./health.ts";
 import { startKubernetesService } from "./kubernetes-service/reconciler.ts";
+import { measuredStorage } from "./metrics/measured-storage.ts";
+import { startObjectCounts } from "./metrics/object-counts.ts";
+import { RequestMetrics } from "./metrics/request-metrics.ts";
 import { NAMESPACES, SYSTEM_NAMESPACES } from "./namespaces.ts";
 import { sendError, sendJson } from "./respond.ts";
 
@@ -39,8 +42,13 @@ export interface ApiServerOptions {
    * token only over TLS, so a server with `tokenFile` wants this too.
    */
   tls?: { cert: string | Buffer; key: string | Buffer };
-  /** Served at `/metrics`, behind the same token as the API (every component's, with `kdns up`). */
+  /**
+   * Served at `/metrics`, behind the same token as the API (every component's, with `kdns up`);
+   * the server registers its request, storage and object-count families in it.
+   */
   metrics?: Registry;
+  /** How often stored objects are counted for `apiserver_resource_objects` (default 60 s). */
+  objectCountIntervalMs?: number;
   /** How often the `kubernetes` Service's endpoints are reconciled and this server's lease renewed (default 10 s). */
   endpointReconcileIntervalMs?: number;
   /** How long a lease lives without renewal before the server drops out of those endpoints (default 15 s). */
@@ -75,10 +83,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   }
   const authenticate: Authenticator | undefined =
     options.tokenFile === undefined ? undefined : bearerAuthenticator(await loadTokens(options.tokenFile));
+  const registry = options.metrics;
+  const storage = registry ? measuredStorage(options.storage, registry) : options.storage;
   const ctx: ApiContext = {
-    storage: options.storage,
-    ips: new ClusterIpAllocator(options.storage, options.serviceCidr ?? "10.96.0.0/12"),
+    storage,
+    ips: new ClusterIpAllocator(storage, options.serviceCidr ?? "10.96.0.0/12"),
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 30_000,
+    ...(registry ? { requests: new RequestMetrics(registry) } : {}),
   };
   const repaired = await repairClusterIps(ctx.storage, ctx.ips);
   if (repaired.added.length + repaired.dropped.length > 0) log.info(repaired, "repaired service IP reservations");
@@ -126,12 +137,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     intervalMs: options.endpointReconcileIntervalMs ?? 10_000,
     ttlMs: options.leaseTtlMs ?? 15_000,
   });
+  // Counted on the store itself: the counting lists are not API traffic.
+  const objectCounts = registry
+    ? startObjectCounts(options.storage, registry, options.objectCountIntervalMs ?? 60_000)
+    : undefined;
   return {
     url,
     addReadyCheck(name, check) {
       checks.push({ name, check });
     },
     async close() {
+      await objectCounts?.stop();
       await kubernetesService.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -35,6 +35,14 @@ export function statusOf(err: unknown): Status {
   return internalError("unexpected server error").status;
 }
 
+/** The HTTP code {@link statusOf} gives `err`, without building the `Status` or logging. */
+export function codeOf(err: unknown): number {
+  if (err instanceof ApiError) return err.code;
+  if (err instanceof StorageUnavailableError) return 503;
+  if (err instanceof CompactedError) return 410;
+  return 500;
+}
+
 /** Sends the `Status` of `err`, unless the response has already begun. */
 export function sendError(res: ServerResponse, err: unknown, headers: Record<string, string> = {}): void {
   const status = statusOf(err);

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { Registry } from "prom-client";
+import { parseSamples, sumOf } from "../../test/support/prom-text.ts";
 import { waitFor } from "../../test/support/wait-for.ts";
 import { RESOURCES } from "../api/resources.ts";
 import type { KubeList, KubeObject, WatchEvent } from "../api/types.ts";
@@ -229,4 +231,31 @@ test("waitForSync rejects when its signal aborts before the first list", async (
   const wait = inf.waitForSync(ac.signal);
   ac.abort(new Error("stop"));
   await assert.rejects(wait, /stop/);
+});
+
+test("with a registry, kdns_informer_synced and kdns_informer_objects show the cache while it runs", async () => {
+  const registry = new Registry();
+  const fake = new FakeSource();
+  fake.list.items = [obj("a", "1"), obj("b", "2")];
+  fake.listFailures = 1;
+  const inf = new Informer<KubeObject>(fake.asSource(), pods, {
+    baseBackoffMs: 1,
+    metrics: { registry, component: "controllers" },
+  });
+  const ac = new AbortController();
+  const labels = { component: "controllers", resource: "pods" };
+  inf.start(ac.signal);
+  let s = parseSamples(await registry.metrics());
+  assert.equal(sumOf(s, "kdns_informer_synced", labels), 0);
+  await inf.waitForSync();
+  await waitFor(() => fake.streams.length === 1);
+  fake.last.push({ type: "ADDED", object: obj("c", "3") });
+  await waitFor(() => inf.list().length === 3);
+  s = parseSamples(await registry.metrics());
+  assert.equal(sumOf(s, "kdns_informer_synced", labels), 1);
+  assert.equal(sumOf(s, "kdns_informer_objects", labels), 3);
+  ac.abort();
+  await inf.stopped();
+  s = parseSamples(await registry.metrics());
+  assert.equal(s.filter((x) => x.name.startsWith("kdns_informer_")).length, 0, "a stopped informer leaves");
 });

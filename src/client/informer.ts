@@ -4,9 +4,12 @@
  * delete. Missed history (a 410, a broken stream) is repaired by relisting and diffing the cache
  * against the new list, so no deleted object lingers and no change is lost.
  */
+
+import type { Registry } from "prom-client";
 import { apiVersionOf, type ResourceInfo } from "../api/resources.ts";
 import type { KubeObject, WatchEvent } from "../api/types.ts";
 import { logger } from "../machinery/log.ts";
+import { registerInformer } from "./informer-metrics.ts";
 import { ClientError, type RestClient } from "./rest-client.ts";
 
 /** The part of {@link RestClient} an informer uses (a test may pass a fake). */
@@ -31,6 +34,8 @@ export interface InformerOptions<T extends KubeObject, V = T> {
   baseBackoffMs?: number;
   /** Largest retry delay (default 10 s). */
   maxBackoffMs?: number;
+  /** Show the cache in this registry's `kdns_informer_*` gauges while it runs, labelled `component`. */
+  metrics?: { registry: Registry; component: string };
 }
 
 /**
@@ -144,7 +149,16 @@ export class Informer<T extends KubeObject, V = T> {
   /** Starts listing and watching until `signal` aborts. Calling it twice is an error. */
   start(signal: AbortSignal): void {
     if (this.#running) throw new Error(`informer for ${this.#info.resource} already started`);
-    this.#running = this.#run(signal);
+    const m = this.#options.metrics;
+    const leave =
+      m &&
+      registerInformer(m.registry, {
+        component: m.component,
+        resource: this.#info.resource,
+        synced: () => this.#synced,
+        size: () => this.#cache.size,
+      });
+    this.#running = this.#run(signal).finally(leave);
   }
 
   /** Resolves once the loop started by {@link start} has ended (after its signal aborted). */

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { Registry } from "prom-client";
+import { parseSamples, sumOf } from "../../test/support/prom-text.ts";
 import { WorkQueue } from "./work-queue.ts";
 
 test("de-duplicates keys that are waiting and keeps arrival order", async () => {
@@ -93,4 +95,32 @@ test("addAfter keeps the earlier pending time and shutDown cancels timers", asyn
   q.addAfter("late", 60_000);
   q.shutDown(); // the test would hang on an uncancelled 60 s timer
   assert.equal(q.length, 0);
+});
+
+test("with a registry, the queue is counted as client-go's workqueue metrics", async () => {
+  const registry = new Registry();
+  const q = new WorkQueue({ baseDelayMs: 1, metrics: { registry, name: "endpoint" } });
+  q.add("a");
+  q.add("a");
+  q.add("b");
+  let s = parseSamples(await registry.metrics());
+  assert.equal(sumOf(s, "workqueue_depth", { name: "endpoint" }), 2);
+  assert.equal(sumOf(s, "workqueue_adds_total", { name: "endpoint" }), 2, "an add of a waiting key is not counted");
+  assert.equal(await q.get(), "a");
+  q.add("a");
+  s = parseSamples(await registry.metrics());
+  assert.equal(sumOf(s, "workqueue_depth", { name: "endpoint" }), 2, "b waiting, a added again while processing");
+  assert.equal(sumOf(s, "workqueue_longest_running_processor_seconds", { name: "endpoint" }) >= 0, true);
+  q.done("a");
+  q.addRateLimited("c");
+  s = parseSamples(await registry.metrics());
+  assert.equal(sumOf(s, "workqueue_adds_total", { name: "endpoint" }), 3, "a requeue after done is not another add");
+  assert.equal(sumOf(s, "workqueue_retries_total", { name: "endpoint" }), 1);
+  assert.equal(sumOf(s, "workqueue_queue_duration_seconds_count", { name: "endpoint" }), 1);
+  assert.equal(sumOf(s, "workqueue_work_duration_seconds_count", { name: "endpoint" }), 1);
+  assert.equal(sumOf(s, "workqueue_work_duration_seconds_bucket", { name: "endpoint", le: "10" }), 1);
+  assert.equal(sumOf(s, "workqueue_unfinished_work_seconds", { name: "endpoint" }), 0);
+  q.shutDown();
+  s = parseSamples(await registry.metrics());
+  assert.equal(s.filter((x) => x.name === "workqueue_depth").length, 0, "a shut-down queue is no longer read");
 });

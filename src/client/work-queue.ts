@@ -4,6 +4,8 @@
  * once, and a key added while it is being processed is handed out again after `done`. Failures
  * are retried per key with capped exponential backoff.
  */
+import type { Registry } from "prom-client";
+import { WorkQueueMetrics } from "./work-queue-metrics.ts";
 
 /** Options of {@link WorkQueue}. */
 export interface WorkQueueOptions {
@@ -11,6 +13,8 @@ export interface WorkQueueOptions {
   baseDelayMs?: number;
   /** Largest retry delay (default 30 s). */
   maxDelayMs?: number;
+  /** Count the queue into this registry's `workqueue_*` families, labelled `name`. */
+  metrics?: { registry: Registry; name: string };
 }
 
 /** The queue. */
@@ -27,10 +31,14 @@ export class WorkQueue {
   readonly #timers = new Map<string, NodeJS.Timeout>();
   #waiters: ((key: string | undefined) => void)[] = [];
   #shuttingDown = false;
+  readonly #metrics: WorkQueueMetrics | undefined;
 
   constructor(options: WorkQueueOptions = {}) {
     this.#baseDelayMs = options.baseDelayMs ?? 5;
     this.#maxDelayMs = options.maxDelayMs ?? 30_000;
+    const m = options.metrics;
+    // Depth as client-go counts it: keys waiting, and keys added again while processing.
+    this.#metrics = m && new WorkQueueMetrics(m.registry, m.name, () => this.#queue.size + this.#again.size);
   }
 
   /** Keys waiting to be handed out. */
@@ -47,13 +55,21 @@ export class WorkQueue {
   add(key: string): void {
     if (this.#shuttingDown) return;
     if (this.#processing.has(key)) {
+      if (!this.#again.has(key)) this.#metrics?.added(key);
       this.#again.add(key);
       return;
     }
     if (this.#queue.has(key)) return;
+    this.#metrics?.added(key);
+    this.#enqueue(key);
+  }
+
+  /** Hands `key` to a waiting worker, or queues it. */
+  #enqueue(key: string): void {
     const waiter = this.#waiters.shift();
     if (waiter) {
       this.#processing.add(key);
+      this.#metrics?.got(key);
       waiter(key);
     } else {
       this.#queue.add(key);
@@ -76,6 +92,7 @@ export class WorkQueue {
   addRateLimited(key: string): void {
     const failures = this.#failures.get(key) ?? 0;
     this.#failures.set(key, failures + 1);
+    this.#metrics?.retried();
     this.addAfter(key, this.backoff(failures));
   }
 
@@ -104,6 +121,7 @@ export class WorkQueue {
     if (!first.done) {
       this.#queue.delete(first.value);
       this.#processing.add(first.value);
+      this.#metrics?.got(first.value);
       return Promise.resolve(first.value);
     }
     return new Promise((resolve) => {
@@ -123,7 +141,9 @@ export class WorkQueue {
   /** Marks `key` finished; if it was added meanwhile it is queued again. */
   done(key: string): void {
     this.#processing.delete(key);
-    if (this.#again.delete(key)) this.add(key);
+    this.#metrics?.done(key);
+    // Already counted as an add when it came in during processing.
+    if (this.#again.delete(key) && !this.#shuttingDown) this.#enqueue(key);
   }
 
   /** Stops handing out keys: waiting `get` calls resolve to `undefined`, delayed adds are dropped. */
@@ -136,5 +156,6 @@ export class WorkQueue {
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const w of waiters) w(undefined);
+    this.#metrics?.detach();
   }
 }

@@ -2,6 +2,7 @@
  * The controllers' public surface: one call starts every controller kdns runs against an API
  * server, and resolves once they are started (not necessarily synced: see `synced()`).
  */
+import type { Registry } from "prom-client";
 import type { RestClient } from "../client/rest-client.ts";
 import { startEndpointsController } from "./endpoints/controller.ts";
 
@@ -10,6 +11,8 @@ export interface ControllersOptions {
   client: RestClient;
   /** Aborting stops every controller, like {@link RunningControllers.close}. */
   signal?: AbortSignal;
+  /** Where the controllers' work queues and informers are counted. */
+  metrics?: Registry;
 }
 
 /** Handle on the running controllers. */
@@ -24,7 +27,8 @@ export interface RunningControllers {
 export async function startControllers(options: ControllersOptions): Promise<RunningControllers> {
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-  const running = [startEndpointsController({ client: options.client }, signal)];
+  const metrics = options.metrics !== undefined ? { metrics: options.metrics } : {};
+  const running = [startEndpointsController({ client: options.client, ...metrics }, signal)];
   return {
     synced: () => running.every((c) => c.synced()),
     close: async () => {

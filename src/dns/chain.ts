@@ -66,6 +66,7 @@ function nsAddresses(listen: HostPort): string[] {
 /** Builds the plugins in order; throws for a bad setting or an upstream that is this server. */
 export function buildChain(config: ChainConfig): DnsChain {
   const { source } = config;
+  const informerMetrics = config.metrics ? { metrics: config.metrics.registry } : {};
   const plugins: DnsPlugin[] = [
     new KubernetesPlugin({
       source,
@@ -73,9 +74,9 @@ export function buildChain(config: ChainConfig): DnsChain {
       ttl: config.ttl,
       pods: config.pods,
       nsAddresses: nsAddresses(config.listen),
-      ...(config.metrics ? { metrics: config.metrics.registry } : {}),
+      ...informerMetrics,
     }),
-    new HostsPlugin({ source, addresses: [...config.gatewayAddresses], ttl: config.ttl }),
+    new HostsPlugin({ source, addresses: [...config.gatewayAddresses], ttl: config.ttl, ...informerMetrics }),
     new RecursionAclPlugin({ allow: [...config.allowRecursion] }),
   ];
   let loop: LoopPlugin | undefined;

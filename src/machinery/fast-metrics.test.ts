@@ -53,3 +53,23 @@ test("a histogram's buckets are cumulative with le, and sum and count follow", a
 test("exponential buckets as client_golang makes them", () => {
   assert.deepEqual(exponentialBuckets(0.00025, 2, 4), [0.00025, 0.0005, 0.001, 0.002]);
 });
+
+test("labels that vary together are one dim of value tuples", async () => {
+  const registry = new Registry();
+  const c = new IndexedCounter("r_total", "R.", {
+    dims: [
+      ["verb", ["GET", "POST"]],
+      [
+        ["group", "resource"],
+        [
+          ["", "pods"],
+          ["discovery.k8s.io", "endpointslices"],
+        ],
+      ],
+    ],
+  }).registerIn(registry);
+  c.inc(c.index(1, 1));
+  const text = await registry.metrics();
+  assert.match(text, /^r_total\{verb="POST",group="discovery\.k8s\.io",resource="endpointslices"\} 1$/m);
+  assert.equal(text.match(/^r_total\{/gm)?.length, 1);
+});

@@ -6,12 +6,20 @@
  */
 import type { Registry } from "prom-client";
 
+/**
+ * One varying dimension of a family: a label and its possible values, or several labels that vary
+ * together (`group`, `version`, `resource` of one API resource) and their possible value tuples.
+ */
+export type Dim =
+  | readonly [name: string, values: readonly string[]]
+  | readonly [names: readonly string[], values: readonly (readonly string[])[]];
+
 /** The label names of a family, and for each the values it can take, in index order. */
 export interface LabelSpace {
   /** Labels with one value for the whole family (`server`, `zone` …); a function is read at each scrape. */
   fixed?: Readonly<Record<string, string>> | (() => Readonly<Record<string, string>>);
   /** Labels that vary, each with its possible values. */
-  dims?: readonly (readonly [name: string, values: readonly string[]])[];
+  dims?: readonly Dim[];
 }
 
 interface Sample {
@@ -41,20 +49,26 @@ function layout(space: LabelSpace): {
       const labels: Record<string, string> = {
         ...(typeof space.fixed === "function" ? space.fixed() : space.fixed),
       };
-      for (const [d, [name, values]] of dims.entries()) labels[name] = values[at[d]!]!;
+      for (const [d, [name, values]] of dims.entries()) {
+        const value = values[at[d]!]!;
+        if (typeof name === "string") labels[name] = value as string;
+        else for (const [k, n] of name.entries()) labels[n] = (value as readonly string[])[k]!;
+      }
       return labels;
     },
   };
 }
 
-/** Most varying labels a family may have, so an index takes fixed arguments (no array per event). */
-const MAX_DIMS = 3;
+/** Most dims a family may have, so an index takes fixed arguments (no array per event). */
+const MAX_DIMS = 5;
 
-function stridesOf(space: LabelSpace): [number, number, number] {
+type Strides = [number, number, number, number, number];
+
+function stridesOf(space: LabelSpace): Strides {
   const strides = layout(space).strides;
   if (strides.length > MAX_DIMS)
-    throw new Error(`a fast metric has at most ${MAX_DIMS} varying labels, got ${strides.length}`);
-  return [strides[0] ?? 0, strides[1] ?? 0, strides[2] ?? 0];
+    throw new Error(`a fast metric has at most ${MAX_DIMS} varying dims, got ${strides.length}`);
+  return [strides[0] ?? 0, strides[1] ?? 0, strides[2] ?? 0, strides[3] ?? 0, strides[4] ?? 0];
 }
 
 /** The shape prom-client's registry reads from a metric. */
@@ -87,7 +101,7 @@ export class IndexedCounter extends FastMetric {
   readonly type: "counter" | "gauge";
   readonly #counts: Float64Array;
   readonly #labelsOf: (i: number) => Record<string, string>;
-  readonly #strides: [number, number, number];
+  readonly #strides: Strides;
   readonly #labelled: boolean;
 
   constructor(name: string, help: string, space: LabelSpace = {}, type: "counter" | "gauge" = "counter") {
@@ -100,10 +114,10 @@ export class IndexedCounter extends FastMetric {
     this.#labelled = (space.dims ?? []).length > 0;
   }
 
-  /** The index of the label set whose value indexes, one per dim, are `a`, `b`, `c`. */
-  index(a: number, b = 0, c = 0): number {
+  /** The index of the label set whose value indexes, one per dim, are `a`, `b`, `c`, `d`, `e`. */
+  index(a: number, b = 0, c = 0, d = 0, e = 0): number {
     const s = this.#strides;
-    return a * s[0] + b * s[1] + c * s[2];
+    return a * s[0] + b * s[1] + c * s[2] + d * s[3] + e * s[4];
   }
 
   /** Counts `by` (default 1) for label set `i`. */
@@ -142,7 +156,7 @@ export class IndexedHistogram extends FastMetric {
   readonly #sums: Float64Array;
   readonly #labelsOf: (i: number) => Record<string, string>;
   readonly #size: number;
-  readonly #strides: [number, number, number];
+  readonly #strides: Strides;
 
   constructor(name: string, help: string, bounds: readonly number[], space: LabelSpace = {}) {
     super(name, help);
@@ -155,10 +169,10 @@ export class IndexedHistogram extends FastMetric {
     this.#size = size;
   }
 
-  /** The index of the label set whose value indexes, one per dim, are `a`, `b`, `c`. */
-  index(a: number, b = 0, c = 0): number {
+  /** The index of the label set whose value indexes, one per dim, are `a`, `b`, `c`, `d`, `e`. */
+  index(a: number, b = 0, c = 0, d = 0, e = 0): number {
     const s = this.#strides;
-    return a * s[0] + b * s[1] + c * s[2];
+    return a * s[0] + b * s[1] + c * s[2] + d * s[3] + e * s[4];
   }
 
   /** Records `value` for label set `i`. */

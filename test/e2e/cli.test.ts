@@ -204,6 +204,10 @@ test("/metrics on the API server and on --metrics-listen: the process, CoreDNS's
       /^coredns_plugin_enabled\{server="dns:\/\/127\.0\.0\.1:\d+",zone="\.",view="",name="kubernetes"\} 1$/m,
     );
     assert.match(text, /^coredns_panics_total 0$/m);
+    // The API server, its storage and the controllers count into the same registry.
+    assert.match(text, /^apiserver_request_total\{.*verb="LIST".*code="200"\} \d+$/m);
+    assert.match(text, /^etcd_requests_total\{operation="create",group="",resource="namespaces"\} \d+$/m);
+    assert.match(text, /^workqueue_depth\{name="endpoint"\} \d+$/m);
   }
 });
 
@@ -477,6 +481,43 @@ test("gateway --nginx runs that nginx binary, and a wrong path exits with one li
   ]);
   assert.equal(r.code, 1);
   assert.equal(r.stderr, `error: gateway: nginx binary ${join(dir, "no-such-nginx")} is not an executable file\n`);
+});
+
+test("controllers alone serve /healthz, /readyz and /metrics on --health-listen, and /metrics on --metrics-listen", async () => {
+  const health = await freePort();
+  const metrics = await freePort();
+  const ctl = startDaemon([
+    "controllers",
+    "--server",
+    server,
+    "--health-listen",
+    `127.0.0.1:${health}`,
+    "--metrics-listen",
+    `127.0.0.1:${metrics}`,
+  ]);
+  try {
+    await waitFor(
+      async () => {
+        stillRunning(ctl.child, "kdns controllers", ctl.output);
+        return (await fetch(`http://127.0.0.1:${health}/readyz`)).ok;
+      },
+      { timeoutMs: 30_000, what: "kdns controllers /readyz" },
+    );
+    assert.match(
+      ctl.output(),
+      new RegExp(`kdns: controllers health at http://127\\.0\\.0\\.1:${health} \\(/healthz, /readyz, /metrics\\)\\n`),
+    );
+    assert.equal(await (await fetch(`http://127.0.0.1:${health}/healthz`)).text(), "ok");
+    for (const port of [health, metrics]) {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      assert.match(text, /^process_cpu_user_seconds_total \d/m);
+      assert.match(text, /^workqueue_depth\{name="endpoint"\} \d+$/m);
+      assert.match(text, /^kdns_informer_synced\{component="controllers",resource="services"\} 1$/m);
+    }
+  } finally {
+    ctl.child.kill("SIGTERM");
+    await ctl.exited;
+  }
 });
 
 test("a taken port exits non-zero with one line naming it", async () => {

@@ -8,12 +8,14 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type TestContext, test } from "node:test";
+import { Registry } from "prom-client";
 import { resourceByPath } from "../../src/api/resources.ts";
 import type { EndpointSlice, Endpoints, Pod, Service } from "../../src/api/types.ts";
 import { startApiServer } from "../../src/apiserver/index.ts";
 import { ClientError, RestClient } from "../../src/client/rest-client.ts";
 import { type RunningControllers, startControllers } from "../../src/controllers/index.ts";
 import { openStorage } from "../../src/storage/index.ts";
+import { parseSamples, sumOf } from "../support/prom-text.ts";
 import { waitFor } from "../support/wait-for.ts";
 
 const PODS = resourceByPath("", "pods")!;
@@ -22,12 +24,15 @@ const ENDPOINTS = resourceByPath("", "endpoints")!;
 const SLICES = resourceByPath("discovery.k8s.io", "endpointslices")!;
 
 /** Memory storage, the API server and the controllers on loopback, stopped when the test ends. */
-async function startControlPlane(t: TestContext): Promise<{ client: RestClient; controllers: RunningControllers }> {
+async function startControlPlane(
+  t: TestContext,
+  metrics?: Registry,
+): Promise<{ client: RestClient; controllers: RunningControllers }> {
   const dataDir = await mkdtemp(join(tmpdir(), "kdns-ctrl-"));
   const storage = await openStorage({ type: "memory", dataDir });
   const server = await startApiServer({ listen: "127.0.0.1:0", storage });
   const client = new RestClient({ server: server.url });
-  const controllers = await startControllers({ client });
+  const controllers = await startControllers({ client, ...(metrics ? { metrics } : {}) });
   t.after(async () => {
     await controllers.close();
     await server.close();
@@ -219,4 +224,29 @@ test("selector-less services keep hand-written Endpoints", async (t) => {
     labelSelector: "kubernetes.io/service-name=ext",
   });
   assert.equal(slices.items.length, 0);
+});
+
+test("the controllers' queue and informers are counted as client-go's workqueue and kdns's informer gauges", async (t) => {
+  const registry = new Registry();
+  const { client, controllers } = await startControlPlane(t, registry);
+  await waitFor(() => controllers.synced(), { what: "controller caches to sync" });
+  await client.create<Service>(SERVICES, "default", {
+    metadata: { name: "counted" },
+    spec: { selector: { app: "counted" }, ports: [{ port: 80 }] },
+  });
+  await waitFor(() => client.get<Endpoints>(ENDPOINTS, "default", "counted"), { what: "the Endpoints written" });
+  const queue = { name: "endpoint" };
+  const s = await waitFor(
+    async () => {
+      const s = parseSamples(await registry.metrics());
+      return sumOf(s, "workqueue_work_duration_seconds_count", queue) > 0 && s;
+    },
+    { what: "a finished sync in workqueue_work_duration_seconds" },
+  );
+  assert.ok(sumOf(s, "workqueue_adds_total", queue) >= 1);
+  assert.ok(sumOf(s, "workqueue_queue_duration_seconds_count", queue) >= 1);
+  assert.equal(s.filter((x) => x.name === "workqueue_depth" && x.labels.name === "endpoint").length, 1);
+  for (const resource of ["services", "pods", "endpoints", "endpointslices"])
+    assert.equal(sumOf(s, "kdns_informer_synced", { component: "controllers", resource }), 1, resource);
+  assert.ok(sumOf(s, "kdns_informer_objects", { component: "controllers", resource: "services" }) >= 2);
 });

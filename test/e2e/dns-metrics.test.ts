@@ -116,6 +116,20 @@ test("queries are counted with CoreDNS's names, labels and values", async () => 
   assert.equal(sum("coredns_forward_healthcheck_broken_total"), 0);
 });
 
+test("DNS's informers show in kdns_informer_synced and kdns_informer_objects as component dns", async () => {
+  const series = parse(await registry.metrics());
+  for (const resource of ["services", "endpoints", "dnsrecords"]) {
+    const synced = series.find(
+      (s) => s.name === "kdns_informer_synced" && s.labels.component === "dns" && s.labels.resource === resource,
+    );
+    assert.equal(synced?.value, 1, `${resource} synced`);
+  }
+  const services = series.find(
+    (s) => s.name === "kdns_informer_objects" && s.labels.component === "dns" && s.labels.resource === "services",
+  );
+  assert.ok((services?.value ?? 0) >= 2, "default/kubernetes and web are cached");
+});
+
 test("--log-queries writes CoreDNS log lines for real dig queries, memo hits included", async () => {
   const lines: string[] = [];
   const logged = await startDnsHarness({ queryLog: { sample: 1, write: (l) => lines.push(l) } });

@@ -41,7 +41,7 @@ async function startAll(flags: UpFlags, stack: PartStack, say: Say): Promise<voi
     ...api.trust,
   });
   say(`kdns: kubeconfig written to ${await writeKubeconfig(flags.dataDir, api.url, token, api.kubeconfigCa)}`);
-  api.addReadyCheck("controllers", await startControllerPart(client, stack, say));
+  api.addReadyCheck("controllers", await startControllerPart(client, stack, say, registry));
   registerDnsBuildInfo(registry);
   const dnsOptions = dnsOptionsOf(flags, client, flags.dnsListen, gatewayAddressOf(flags));
   const dns = await startDnsPart(

@@ -1,7 +1,7 @@
 /**
  * The process's metrics registry: Node's process figures (prom-client's defaults) plus whatever
- * the parts register, served at the API server's `/metrics` (`kdns up`), on `--health-listen`
- * (`kdns dns`) and on `--metrics-listen` when given.
+ * the parts register, served at the API server's `/metrics` (`kdns up`, `kdns apiserver`), on
+ * `--health-listen` (`kdns dns`, `kdns controllers`) and on `--metrics-listen` when given.
  */
 import { collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import { startHealthServer } from "../../machinery/health-server.ts";
@@ -29,9 +29,9 @@ export function registerDnsBuildInfo(registry: Registry): void {
   info.set({ version: `kdns-${clientVersion()}`, revision: "", goversion: process.version }, 1);
 }
 
-/** `--metrics on|off`: whether DNS counts queries at all (off: the process figures only). */
+/** `--metrics on|off`: whether DNS counts queries at all (off: no DNS families; the other parts still count). */
 export function metricsFlag() {
-  return flag("--metrics <on|off>", "count DNS queries into /metrics (off: only the process figures)", {
+  return flag("--metrics <on|off>", "count DNS queries into /metrics (off: DNS is not counted)", {
     default: "on",
     choices: ["on", "off"],
   });

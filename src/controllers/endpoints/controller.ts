@@ -4,6 +4,7 @@
  * (sync.ts), compares, and writes on a difference with the resourceVersion it read. Any write
  * failure (a 409 included) requeues the key with backoff; level triggering makes that safe.
  */
+import type { Registry } from "prom-client";
 import { type ResourceInfo, resourceByPath } from "../../api/resources.ts";
 import type { EndpointSlice, Endpoints, KubeObject, Pod, Service } from "../../api/types.ts";
 import { TRIGGER_TIME_ANNOTATION } from "../../api/well-known.ts";
@@ -37,6 +38,8 @@ export interface EndpointsControllerOptions {
   client: RestClient;
   /** Concurrent syncs (default 4); one key is never synced twice at once. */
   workers?: number;
+  /** Count the queue (`workqueue_*{name="endpoint"}`) and the informers (`kdns_informer_*`) here. */
+  metrics?: Registry;
 }
 
 /** A running endpoints controller. */
@@ -52,20 +55,26 @@ export function startEndpointsController(
   options: EndpointsControllerOptions,
   signal: AbortSignal,
 ): EndpointsController {
-  const { client } = options;
+  const { client, metrics: registry } = options;
+  const measured = registry ? { metrics: { registry, component: "controllers" } } : {};
   const info = {
     services: resource("", "services"),
     pods: resource("", "pods"),
     endpoints: resource("", "endpoints"),
     slices: resource("discovery.k8s.io", "endpointslices"),
   };
-  const services = new Informer<Service>(client, info.services);
-  const pods = new Informer<Pod>(client, info.pods);
-  const endpoints = new Informer<Endpoints>(client, info.endpoints);
+  const services = new Informer<Service>(client, info.services, measured);
+  const pods = new Informer<Pod>(client, info.pods, measured);
+  const endpoints = new Informer<Endpoints>(client, info.endpoints, measured);
   const slices = new Informer<EndpointSlice>(client, info.slices, {
     labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY}`,
+    ...measured,
   });
-  const queue = new WorkQueue({ maxDelayMs: 5_000 });
+  // kube-controller-manager's endpoints controller names its queue "endpoint".
+  const queue = new WorkQueue({
+    maxDelayMs: 5_000,
+    ...(registry ? { metrics: { registry, name: "endpoint" } } : {}),
+  });
   const key = (o: KubeObject, name = o.metadata.name): string => `${o.metadata.namespace ?? ""}/${name ?? ""}`;
   /**
    * When the first change a key's next sync answers was seen: written on the Endpoints as

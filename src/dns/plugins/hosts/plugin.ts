@@ -6,7 +6,9 @@
  * set of hosts is unknown, so every name that reaches the plugin gets SERVFAIL rather than a
  * forwarded answer that a host may be about to shadow (CoreDNS answers unsynced names the same).
  */
+
 import { isIP } from "node:net";
+import type { Registry } from "prom-client";
 import { resourceByPath } from "../../../api/resources.ts";
 import type { KubeObject } from "../../../api/types.ts";
 import { Informer, type InformerSource } from "../../../client/informer.ts";
@@ -28,6 +30,8 @@ export interface HostsPluginOptions {
   addresses: string[];
   /** TTL of the answers (the SOA's minimum too, so negative answers are cached as long). */
   ttl: number;
+  /** Shows the informer in this registry's `kdns_informer_*` gauges (component `dns`). */
+  metrics?: Registry;
 }
 
 /** A DNSRecord reduced to what answering needs (the informer keeps nothing else). */
@@ -93,7 +97,10 @@ export class HostsPlugin implements DnsPlugin {
     this.#aaaa = records("AAAA", v6);
     const info = resourceByPath("kdns.dev", "dnsrecords");
     if (!info) throw new Error("resource dnsrecords missing from the resource table");
-    this.#informer = new Informer<HostRecord>(options.source, info, { transform: stripDNSRecord });
+    this.#informer = new Informer<HostRecord>(options.source, info, {
+      transform: stripDNSRecord,
+      ...(options.metrics ? { metrics: { registry: options.metrics, component: "dns" } } : {}),
+    });
     this.#informer.on("add", (r) => this.#add(r.spec.host));
     this.#informer.on("update", (old, r) => {
       if (old.spec.host === r.spec.host) return;

@@ -4,7 +4,6 @@
  * cluster-records.ts). Built answers are cached until the data behind them changes. Until the first sync, cluster names get SERVFAIL, never a
  * false NXDOMAIN (CoreDNS TestNotSyncedServeDNS).
  */
-
 import type { Registry } from "prom-client";
 import { type ResourceInfo, resourceByPath } from "../../../api/resources.ts";
 import type { KubeObject } from "../../../api/types.ts";
@@ -33,7 +32,10 @@ export interface KubernetesPluginOptions extends ClusterZoneConfig {
   source: InformerSource;
   /** Addresses of this DNS server, published as `ns.dns.<zone>`. */
   nsAddresses: string[];
-  /** Where `coredns_kubernetes_dns_programming_duration_seconds` goes (default: not measured). */
+  /**
+   * Shows the informers in this registry's `kdns_informer_*` gauges (component `dns`), and measures
+   * `coredns_kubernetes_dns_programming_duration_seconds` (default: neither).
+   */
   metrics?: Registry;
 }
 
@@ -67,7 +69,12 @@ export class KubernetesPlugin implements DnsPlugin {
       soaTtl(options.ttl),
       soaRecord(options.zone, options.ttl, serial).data,
     );
-    this.#services = new Informer(options.source, info("", "services"), { transform: stripService, same: sameInfo });
+    const measured = options.metrics ? { metrics: { registry: options.metrics, component: "dns" } } : {};
+    this.#services = new Informer(options.source, info("", "services"), {
+      transform: stripService,
+      same: sameInfo,
+      ...measured,
+    });
     this.#programming = options.metrics ? new ProgrammingMetrics(options.metrics) : undefined;
     this.#endpoints = new Informer(options.source, info("", "endpoints"), {
       transform: this.#programming
@@ -78,6 +85,7 @@ export class KubernetesPlugin implements DnsPlugin {
           }
         : stripEndpoints,
       same: sameInfo,
+      ...measured,
     });
     this.#records = new ClusterRecords(
       options.zone,
@@ -104,7 +112,11 @@ export class KubernetesPlugin implements DnsPlugin {
     });
     this.#endpoints.on("delete", (old, ns, name) => this.#changed(ns, name, { svc: svc(ns, name), eps: old }));
     if (options.pods === "verified") {
-      const pods = new Informer(options.source, info("", "pods"), { transform: stripPod, same: (a, b) => a === b });
+      const pods = new Informer(options.source, info("", "pods"), {
+        transform: stripPod,
+        same: (a, b) => a === b,
+        ...measured,
+      });
       pods.on("add", (p, namespace) => this.#podChanged(namespace, "", p));
       pods.on("update", (o, p, namespace) => this.#podChanged(namespace, o, p));
       pods.on("delete", (p, namespace) => this.#podChanged(namespace, p, ""));
