@@ -74,12 +74,22 @@ function limitLines(limits: ClientLimits): string[] {
 
 /**
  * An absolute-form request-target's authority replaces Host (RFC 9112 §3.2.2): nginx routes by it,
- * so the backend must be sent it as Host too, not the client's Host field. `/`, which no valid Host
- * is, marks a scheme other than the listener's (http on the plain one, https on the TLS one); such
- * a request is 400.
+ * so the backend must be sent it as Host too, not the client's Host field. A scheme other than the
+ * listener's (http on the plain one, https on the TLS one) is 400. nginx accepts any scheme there
+ * and has no variable saying a target was absolute, so the request line is read — but only when it
+ * is not origin-form: a map with a regex evaluated for every request cost nginx a fifth more
+ * instructions per request than a hand-written proxy (callgrind, BENCHMARKS.md). An origin-form
+ * request line is exactly `$request_method $request_uri $server_protocol`, compared without a
+ * regex; any other (absolute-form, or HTTP/0.9) sets `$kdns_absolute` to what the map below finds:
+ * the authority, or `/`, which no valid Host is, for a foreign scheme.
  */
 const TARGET_HOST_MAP = [
-  '    map "$scheme $request" $kdns_host {',
+  "    uninitialized_variable_warn off;",
+  "    map $kdns_absolute $kdns_host {",
+  '        "" $http_host;',
+  "        default $kdns_absolute;",
+  "    }",
+  '    map "$scheme $request" $kdns_target_host {',
   '        "~*^http [^ ]+ http://(?<kdns_authority>[^/?# ]+)" $kdns_authority;',
   '        "~*^https [^ ]+ https://(?<kdns_authority>[^/?# ]+)" $kdns_authority;',
   '        "~^[^ ]+ [^ ]+ [^/]" "/";',
@@ -87,8 +97,11 @@ const TARGET_HOST_MAP = [
   "    }",
 ];
 
-/** The first lines of every server block: refuse a foreign scheme (see {@link TARGET_HOST_MAP}). */
-const FOREIGN_SCHEME = '        if ($kdns_host = "/") { return 400; }';
+/** The first lines of every server block: read a target that is not origin-form (see {@link TARGET_HOST_MAP}). */
+const FOREIGN_SCHEME = [
+  '        if ($request != "$request_method $request_uri $server_protocol") { set $kdns_absolute $kdns_target_host; }',
+  '        if ($kdns_absolute = "/") { return 400; }',
+];
 
 function backendAddress(b: Backend): string {
   return formatHostPort({ host: b.ip, port: b.port });
@@ -167,7 +180,7 @@ function serverBlocks(
 ): { upstreams: string[]; server: string[] } {
   const { upstreams, lines } = locations(host, hostIndex);
   const name = `        server_name ${quote("host", host.host)};`;
-  const plain = ["    server {", `        listen ${listen};`, name, FOREIGN_SCHEME];
+  const plain = ["    server {", `        listen ${listen};`, name, ...FOREIGN_SCHEME];
   const certificate = tls !== undefined ? host.tls?.certificate.id : undefined;
   if (tls === undefined || certificate === undefined) return { upstreams, server: [...plain, ...lines, "    }"] };
   const secure = [
@@ -176,7 +189,7 @@ function serverBlocks(
     ...tls.http2,
     name,
     ...certificateLines(certificate),
-    FOREIGN_SCHEME,
+    ...FOREIGN_SCHEME,
     ...lines,
     "    }",
   ];
@@ -191,7 +204,7 @@ function defaultServer(listen: string, tls?: { certificate: string; http2: strin
     "    server {",
     `        listen ${listen} default_server;`,
     ...(tls ? [...tls.http2, ...certificateLines(tls.certificate)] : []),
-    FOREIGN_SCHEME,
+    ...FOREIGN_SCHEME,
     `        return 404 ${quoteBody(TEXT.noHost)};`,
     "    }",
   ];
