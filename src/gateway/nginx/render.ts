@@ -46,8 +46,8 @@ export interface TlsOptions {
 }
 
 /**
- * TLS settings for every TLS server: the protocols Node's TLS offers too (nginx before 1.23.4 also
- * enables TLS 1.0 and 1.1) and nginx's default ciphers.
+ * TLS settings for every TLS server: TLS 1.2 and 1.3, the protocols Node's TLS offers too (nginx
+ * before 1.23.4 offers TLS 1.0, 1.1 and 1.2 by default, no 1.3), and nginx's default ciphers.
  */
 const TLS_LINES = ["    ssl_protocols TLSv1.2 TLSv1.3;"];
 
