@@ -20,10 +20,10 @@ import type { RouteTable } from "../routes/model.ts";
 import { TEXT } from "../texts.ts";
 import type { ServingCertificate } from "../tls/certificate.ts";
 import { makeDefaultCertificate } from "../tls/default-certificate.ts";
-import { type ClientResponse, type ForwardTimeouts, forward, plain } from "./forward.ts";
+import { type ClientResponse, type ForwardTimeouts, forward, plain, type Upstreams } from "./forward.ts";
 import { checkH2Request, h2Body, h2RequestHead } from "./h2-request.ts";
 import { createH2Side, type H2Side } from "./h2-server.ts";
-import { compileLookups, type Lookups, route } from "./lookup.ts";
+import { compileLookups, type Lookups, type Routing, route } from "./lookup.ts";
 import { checkRequest } from "./request-check.ts";
 import { type RequestBody, requestHead } from "./request-head.ts";
 import { startTlsListener, type TlsListener } from "./tls-listener.ts";
@@ -60,6 +60,20 @@ function redirect(res: ClientResponse, location: string): void {
   res.end(body);
 }
 
+/** The gateway's own answer to a request routing sent to no backend. */
+function answer(res: ClientResponse, r: Exclude<Routing, { type: "route" }>): void {
+  switch (r.type) {
+    case "no-host":
+      return plain(res, 404, TEXT.noHost);
+    case "no-path":
+      return plain(res, 404, TEXT.noPath);
+    case "unavailable":
+      return plain(res, 503, TEXT.unavailable(r.reason));
+    case "redirect":
+      return redirect(res, r.location);
+  }
+}
+
 /** How a request's body goes upstream, from its framing fields (checkRequest has vetted them). */
 function bodyOf(req: IncomingMessage): RequestBody {
   if (req.headers["transfer-encoding"] !== undefined) return "chunked";
@@ -85,6 +99,7 @@ export async function startBuiltinEngine(options: BuiltinEngineOptions): Promise
   };
   const limits = clientLimits(options.limits);
   const pool = new UpstreamPool({ maxIdle: 256, idleMs: 30_000 });
+  const upstreams: Upstreams = { pool, timeouts, bodyTimeoutMs: limits.bodyTimeoutMs };
   let lookups: Lookups = { plain: new Map(), secure: new Map() };
   let lastTable = "";
 
@@ -118,39 +133,13 @@ export async function startBuiltinEngine(options: BuiltinEngineOptions): Promise
     if (c.type === "reject") return refuse(res, c.status, c.reason);
     if (expectContinue) res.writeContinue();
     const r = route(secure ? lookups.secure : lookups.plain, c.name, c.url);
-    switch (r.type) {
-      case "no-host":
-        return plain(res, 404, TEXT.noHost);
-      case "no-path":
-        return plain(res, 404, TEXT.noPath);
-      case "unavailable":
-        return plain(res, 503, TEXT.unavailable(r.reason));
-      case "redirect":
-        return redirect(res, r.location);
-      case "route": {
-        const method = req.method ?? "GET";
-        const mode = bodyOf(req);
-        const streamBody = mode === "chunked" || (mode === "length" && req.headers["content-length"] !== "0");
-        const remote = req.socket.remoteAddress ?? "";
-        const proto = secure ? "https" : "http";
-        const head = requestHead(method, r.path, req.rawHeaders, remote, mode, c.authority, proto);
-        const { bodyTimeoutMs } = limits;
-        return forward(
-          req,
-          res,
-          method,
-          head,
-          mode,
-          streamBody,
-          r.backends,
-          pool,
-          timeouts,
-          bodyTimeoutMs,
-          req.socket,
-          false,
-        );
-      }
-    }
+    if (r.type !== "route") return answer(res, r);
+    const method = req.method ?? "GET";
+    const mode = bodyOf(req);
+    const streamBody = mode === "chunked" || (mode === "length" && req.headers["content-length"] !== "0");
+    const remote = req.socket.remoteAddress ?? "";
+    const head = requestHead(method, r.path, req.rawHeaders, remote, mode, c.authority, secure ? "https" : "http");
+    forward(req, res, method, head, mode, streamBody, r.backends, upstreams, req.socket, false);
   }
 
   /** One HTTP/2 request (always over TLS); as {@link handle}. */
@@ -159,37 +148,12 @@ export async function startBuiltinEngine(options: BuiltinEngineOptions): Promise
     if (c.type === "reject") return plain(res, c.status, `kdns gateway: ${c.reason}`);
     if (expectContinue) res.writeContinue();
     const r = route(lookups.secure, c.name, c.url);
-    switch (r.type) {
-      case "no-host":
-        return plain(res, 404, TEXT.noHost);
-      case "no-path":
-        return plain(res, 404, TEXT.noPath);
-      case "unavailable":
-        return plain(res, 503, TEXT.unavailable(r.reason));
-      case "redirect":
-        return redirect(res, r.location);
-      case "route": {
-        const mode = h2Body(req.headers, req.stream.endAfterHeaders);
-        const streamBody = mode === "chunked" || (mode === "length" && req.headers["content-length"] !== "0");
-        const remote = req.stream.session?.socket?.remoteAddress ?? "";
-        const head = h2RequestHead(c.method, r.path, req.rawHeaders, remote, mode, c.authority);
-        const { bodyTimeoutMs } = limits;
-        return forward(
-          req,
-          res,
-          c.method,
-          head,
-          mode,
-          streamBody,
-          r.backends,
-          pool,
-          timeouts,
-          bodyTimeoutMs,
-          req.stream,
-          true,
-        );
-      }
-    }
+    if (r.type !== "route") return answer(res, r);
+    const mode = h2Body(req.headers, req.stream.endAfterHeaders);
+    const streamBody = mode === "chunked" || (mode === "length" && req.headers["content-length"] !== "0");
+    const remote = req.stream.session?.socket?.remoteAddress ?? "";
+    const head = h2RequestHead(c.method, r.path, req.rawHeaders, remote, mode, c.authority);
+    forward(req, res, c.method, head, mode, streamBody, r.backends, upstreams, req.stream, true);
   }
   server.on("checkContinue", (req, res) => handle(req, res, true));
   server.maxRequestsPerSocket = limits.keepAliveRequests;

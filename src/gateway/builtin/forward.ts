@@ -19,6 +19,14 @@ export interface ForwardTimeouts {
   idleMs: number;
 }
 
+/** What every forwarded request of an engine shares. */
+export interface Upstreams {
+  pool: UpstreamPool;
+  timeouts: ForwardTimeouts;
+  /** nginx's `client_body_timeout`. */
+  bodyTimeoutMs: number;
+}
+
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "DELETE", "PUT", "TRACE"]);
 const CONNECT_ERRORS = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL", "ECONNECTTIMEOUT"]);
 const TIMEOUTS = new Set(["ETIMEDOUT", "ECONNECTTIMEOUT"]);
@@ -59,10 +67,10 @@ export interface ClientResponse {
 
 /**
  * Forwards a request to `backends[0]`, falling over to the next as described above: `head` (see
- * requestHead) is written, then the body read from `req` as `mode` says. A body that pauses for
- * `bodyTimeoutMs` destroys `clientConnection` (nginx's `client_body_timeout`: the client's socket,
- * or for HTTP/2 its stream) and the backend connection under it. `h2` sends the
- * response without a reason phrase, which HTTP/2 does not have (RFC 9113 §8.3.2).
+ * requestHead) is written, then the body (`streamBody`) read from `req` as `mode` says. A body
+ * that pauses for the body timeout destroys `clientConnection` (the client's socket, or for
+ * HTTP/2 its stream) and the backend connection under it. `h2` sends the response without a
+ * reason phrase, which HTTP/2 does not have (RFC 9113 §8.3.2).
  */
 export function forward(
   req: ClientBody,
@@ -72,12 +80,11 @@ export function forward(
   mode: RequestBody,
   streamBody: boolean,
   backends: Backend[],
-  pool: UpstreamPool,
-  timeouts: ForwardTimeouts,
-  bodyTimeoutMs: number,
+  upstreams: Upstreams,
   clientConnection: { destroy(): unknown },
   h2: boolean,
 ): void {
+  const { pool, timeouts, bodyTimeoutMs } = upstreams;
   const retryable = IDEMPOTENT.has(method) && !streamBody;
   let current: Upstream | undefined;
   let requestSent = !streamBody;
