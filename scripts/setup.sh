@@ -11,7 +11,8 @@ if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.pack
   npm ci --no-audit --no-fund >&2
 fi
 
-# `kdns up --token-file` generates the API server's TLS certificates with the openssl command.
+# The openssl command makes certificates: the API server's (`kdns up --token-file`), the gateway's
+# default one for its HTTPS listener, and the test CA of the TLS tests and the gateway benchmark.
 if ! command -v openssl >/dev/null 2>&1; then
   echo "setup: installing openssl (apt-get)" >&2
   DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
@@ -26,7 +27,7 @@ case "${1:-}" in
       [kubectl]=kubernetes-client [unshare]=util-linux [curl]=curl [prometheus]=prometheus) ;;
   --bench-tools)
     tools=([dnsperf]=dnsperf [dnsmasq]=dnsmasq-base [unbound]=unbound [wrk]=wrk [nginx]=nginx-light
-      [taskset]=util-linux) ;;
+      [taskset]=util-linux [valgrind]=valgrind [callgrind_control]=valgrind) ;;
   *) exit 0 ;;
 esac
 missing=()

@@ -1,5 +1,6 @@
 /** Small HTTP helpers of the gateway benchmark: one request on a fresh connection, wait for 200. */
 import { request } from "node:http";
+import { request as httpsRequest } from "node:https";
 import type { Child } from "../support/proc.ts";
 
 /** Status and body of one GET. */
@@ -8,12 +9,21 @@ export interface Got {
   body: string;
 }
 
-/** GET `url` on a new connection (no keep-alive pool), with an optional Host header. */
+/**
+ * GET `url` on a new connection (no keep-alive pool), with an optional Host header; an https URL
+ * is fetched without verifying the certificate (the benchmark's is self-signed).
+ */
 export function get(url: string, host?: string, timeoutMs = 2000): Promise<Got> {
+  const secure = url.startsWith("https:");
   return new Promise((resolve, reject) => {
-    const req = request(
+    const req = (secure ? httpsRequest : request)(
       url,
-      { agent: false, headers: { connection: "close", ...(host ? { host } : {}) }, timeout: timeoutMs },
+      {
+        agent: false,
+        headers: { connection: "close", ...(host ? { host } : {}) },
+        timeout: timeoutMs,
+        ...(secure ? { rejectUnauthorized: false } : {}),
+      },
       (res) => {
         let body = "";
         res.setEncoding("utf8");

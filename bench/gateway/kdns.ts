@@ -7,8 +7,8 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 const kdns = join(root, "src/bin/kdns.js");
 
 /**
- * `kdns gateway --gateway <engine>` on 127.0.0.1:`port`, pinned to `cpu` (nginx inherits the
- * pinning); the nginx engine runs the `nginx` binary.
+ * `kdns gateway --gateway <engine>` on 127.0.0.1:`port` (and HTTPS on 127.0.0.1:`tlsPort` when
+ * given), pinned to `cpu` (nginx inherits the pinning); the nginx engine runs the `nginx` binary.
  */
 export function startKdnsGateway(
   cpu: number,
@@ -17,6 +17,7 @@ export function startKdnsGateway(
   port: number,
   dataDir: string,
   nginx: string,
+  tlsPort?: number,
 ): Child {
   return startPinned(cpu, process.execPath, [
     kdns,
@@ -27,6 +28,8 @@ export function startKdnsGateway(
     engine,
     "--gateway-listen",
     `127.0.0.1:${port}`,
+    "--gateway-tls-listen",
+    tlsPort !== undefined ? `127.0.0.1:${tlsPort}` : "none",
     "--data-dir",
     dataDir,
     ...(engine === "nginx" ? ["--nginx", nginx] : []),

@@ -1,7 +1,7 @@
 /**
  * The nginx processes of the gateway benchmark: the backend (a small static file on two loopback
  * addresses, each with a body naming it) and the hand-written reverse proxy kdns's nginx engine
- * is measured against.
+ * is measured against, over plain HTTP and HTTPS.
  */
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -84,43 +84,78 @@ export async function startBackend(
   return startNginx(nginx, cpu, dir, conf, `http://${first.ip}:${first.port}${FILE_PATH}`);
 }
 
+/** Where the hand-written proxy serves HTTPS, and with which certificate files. */
+export interface HandWrittenTls {
+  listen: string;
+  certPath: string;
+  keyPath: string;
+}
+
 /**
- * The hand-written ideal: one `upstream` with keep-alive, `proxy_pass` for `/`. Same worker count
- * as kdns's rendering (`auto`), none of its extra headers.
+ * The hand-written proxy kdns's nginx engine is measured against: one `upstream` with keep-alive
+ * and `proxy_pass` for `/`, with the headers such a proxy usually sets (Host, X-Real-IP,
+ * X-Forwarded-For, X-Forwarded-Proto); with `tls`, the same on a TLS listener with HTTP/2 on and
+ * TLS 1.2 and 1.3 (as kdns renders them: nginx 1.22's default protocols have no TLS 1.3, and a
+ * TLS 1.2 proxy would be measured against a TLS 1.3 one) and nginx's default ciphers. `workers`
+ * as kdns renders them (`auto`), or 1 for instruction counts.
  */
-export function handWrittenConfig(listen: string, backend: BackendAddress): string {
+export function handWrittenConfig(
+  listen: string,
+  backend: BackendAddress,
+  tls?: HandWrittenTls,
+  workers: number | "auto" = "auto",
+): string {
+  const location = [
+    "        location / {",
+    "            proxy_pass http://backend;",
+    "            proxy_http_version 1.1;",
+    '            proxy_set_header Connection "";',
+    "            proxy_set_header Host $host;",
+    "            proxy_set_header X-Real-IP $remote_addr;",
+    "            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+    "            proxy_set_header X-Forwarded-Proto $scheme;",
+    "        }",
+  ];
   return [
-    "worker_processes auto;",
+    `worker_processes ${workers};`,
     ...COMMON,
     "http {",
     ...HTTP_COMMON,
     `    upstream backend { server ${backend.ip}:${backend.port}; keepalive 32; }`,
     "    server {",
     `        listen ${listen};`,
-    "        location / {",
-    "            proxy_pass http://backend;",
-    "            proxy_http_version 1.1;",
-    '            proxy_set_header Connection "";',
-    "        }",
+    ...location,
     "    }",
+    ...(tls
+      ? [
+          "    server {",
+          `        listen ${tls.listen} ssl http2;`,
+          "        ssl_protocols TLSv1.2 TLSv1.3;",
+          `        ssl_certificate ${tls.certPath};`,
+          `        ssl_certificate_key ${tls.keyPath};`,
+          ...location,
+          "    }",
+        ]
+      : []),
     "}",
     "",
   ].join("\n");
 }
 
-/** Starts the hand-written proxy (the `nginx` binary) pinned to `cpu`. */
+/** Starts the hand-written proxy (the `nginx` binary) pinned to `cpu`, on `port` and, with `tls`, HTTPS too. */
 export async function startHandWritten(
   nginx: string,
   cpu: number,
   dir: string,
   port: number,
   backend: BackendAddress,
+  tls?: HandWrittenTls,
 ): Promise<Child> {
   return startNginx(
     nginx,
     cpu,
     dir,
-    handWrittenConfig(`127.0.0.1:${port}`, backend),
+    handWrittenConfig(`127.0.0.1:${port}`, backend, tls),
     `http://127.0.0.1:${port}${FILE_PATH}`,
   );
 }

@@ -1,15 +1,18 @@
 /**
  * `npm run bench:gateway`: one small static file from a backend nginx, fetched with wrk directly,
- * through a hand-written nginx reverse proxy, through kdns's nginx and built-in engines, and
- * through a Node proxy on http-proxy, in one run with pinned CPUs. Also how fast a DNSRecord
- * change is live in each engine, and failed requests under load during consecutive reloads.
- * Writes the gateway section of BENCHMARKS.md and bench/results/gateway-rps.svg.
+ * through a hand-written nginx reverse proxy (with the headers such a proxy usually sets), through
+ * kdns's nginx and built-in engines, and through a Node proxy on http-proxy, in one run: over
+ * plain HTTP and over TLS with keep-alive, pinned to CPUs and unpinned; full TLS handshakes per
+ * second (a new connection per request); nginx's instructions per request under callgrind (the
+ * one figure other load on the machine does not move). Also how fast a DNSRecord change is live
+ * in each engine, and failed requests under load during consecutive reloads.
+ * Writes the gateway section of BENCHMARKS.md and bench/results/gateway-rps.svg, gateway-tls-rps.svg.
  * `--quick` runs shorter measurements (for trying the harness, not for the record).
  * `--nginx PATH` runs every nginx (backend, hand-written, kdns's engine) from that binary, e.g. a
  * newer build than the system's; its results go to a section of their own, named by its version.
  */
 import { execFileSync } from "node:child_process";
-import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,11 +22,13 @@ import { findNginx, hasKeepaliveMinTimeout, nginxVersion } from "../../src/gatew
 import { freePort } from "../../test/support/free-port.ts";
 import { percentile } from "../dns/dnsperf.ts";
 import { startApi } from "../dns/kdns.ts";
-import { type Child, progress, startPinned } from "../support/proc.ts";
+import { type Child, progress, setAffinity, startPinned } from "../support/proc.ts";
 import { type Bar, barChart, formatNumber, writeSection } from "../support/report.ts";
 import { get, waitHttp } from "./http.ts";
+import { instructionsPerRequest } from "./instructions.ts";
 import { startKdnsGateway } from "./kdns.ts";
-import { type BackendAddress, FILE_PATH, startBackend, startHandWritten } from "./nginx.ts";
+import { type BackendAddress, FILE_PATH, handWrittenConfig, startBackend, startHandWritten } from "./nginx.ts";
+import { makeBenchCertificate, TLS_HOST } from "./tls-cert.ts";
 import { type WrkOptions, type WrkResult, wrk, wrkInBackground } from "./wrk.ts";
 
 const quick = process.argv.includes("--quick");
@@ -31,6 +36,9 @@ const nginxFlag = process.argv.indexOf("--nginx");
 const nginxArg = nginxFlag >= 0 ? process.argv[nginxFlag + 1] : undefined;
 const seconds = quick ? 3 : 5;
 const rounds = quick ? 1 : 6;
+const unpinnedRounds = quick ? 1 : 4;
+const handshakeRounds = quick ? 1 : 3;
+const countedRequests = quick ? 300 : 2000;
 const changes = 20;
 const FILE_SIZE = 1024;
 const LOAD_CPU = 0;
@@ -39,8 +47,9 @@ const HOST = "bench.test";
 const load = { threads: 1, connections: 32, cpu: LOAD_CPU };
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const DNSRECORDS = resourceByPath("kdns.dev", "dnsrecords")!;
+const SECRETS = resourceByPath("", "secrets")!;
 
-for (const tool of ["wrk", "taskset"]) {
+for (const tool of ["wrk", "taskset", "valgrind", "callgrind_control"]) {
   try {
     execFileSync("sh", ["-c", `command -v ${tool}`]);
   } catch {
@@ -64,9 +73,9 @@ await chmod(dir, 0o755);
 const children: Child[] = [];
 const track = (c: Child): Child => (children.push(c), c);
 
-/** Measures `url` with wrk and prints a progress line. */
-async function measure(label: string, url: string, host?: string): Promise<WrkResult> {
-  const o: WrkOptions = { url, seconds, ...load, ...(host ? { host } : {}) };
+/** Measures `url` with wrk (pinned as `load` says, unless `cpu` is given) and prints a progress line. */
+async function measure(label: string, url: string, host?: string, extra: Partial<WrkOptions> = {}): Promise<WrkResult> {
+  const o: WrkOptions = { url, seconds, ...load, ...(host ? { host } : {}), ...extra };
   const r = await wrk(o);
   progress(
     `${label}: ${formatNumber(r.rps)} req/s, p99 ${r.p99Ms.toFixed(2)} ms, ${r.non2xx} non-2xx, ${r.socketErrors} socket errors`,
@@ -91,8 +100,11 @@ try {
 
   // Every proxy on PROXY_CPU; the backend shares LOAD_CPU with wrk and the API server.
   const backend = track(await startBackend(nginxBin, LOAD_CPU, join(dir, "backend"), backends, FILE_SIZE));
+  const certificate = await makeBenchCertificate(dir);
   const handPort = await freePort();
-  track(await startHandWritten(nginxBin, PROXY_CPU, join(dir, "hand"), handPort, backends[0]!));
+  const handTlsPort = await freePort();
+  const handTls = { listen: `127.0.0.1:${handTlsPort}`, certPath: certificate.certPath, keyPath: certificate.keyPath };
+  const hand = track(await startHandWritten(nginxBin, PROXY_CPU, join(dir, "hand"), handPort, backends[0]!, handTls));
   const peerPort = await freePort();
   const peer = track(
     startPinned(PROXY_CPU, process.execPath, [
@@ -113,50 +125,155 @@ try {
     metadata: { name: "bench", namespace: "default" },
     spec: { host: HOST, paths: [{ path: "/", address: backends[current]!.ip, port: backendPort }] },
   } satisfies DNSRecord);
+  // HTTPS for `localhost` (the name wrk sends as SNI) with the certificate the hand-written proxy has.
+  await api.client.create(SECRETS, "default", {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: "bench-tls", namespace: "default" },
+    type: "kubernetes.io/tls",
+    stringData: { "tls.crt": certificate.cert, "tls.key": certificate.key },
+  });
+  await api.client.create(DNSRECORDS, "default", {
+    apiVersion: "kdns.dev/v1",
+    kind: "DNSRecord",
+    metadata: { name: "bench-tls", namespace: "default" },
+    spec: {
+      host: TLS_HOST,
+      paths: [{ path: "/", address: backends[0]!.ip, port: backendPort }],
+      tls: { secretName: "bench-tls" },
+    },
+  } satisfies DNSRecord);
   const nginxPort = await freePort();
-  const nginxGw = track(startKdnsGateway(PROXY_CPU, "nginx", api.url, nginxPort, join(dir, "kdns-nginx"), nginxBin));
+  const nginxTlsPort = await freePort();
+  const nginxDir = join(dir, "kdns-nginx");
+  const nginxGw = track(startKdnsGateway(PROXY_CPU, "nginx", api.url, nginxPort, nginxDir, nginxBin, nginxTlsPort));
   const builtinPort = await freePort();
+  const builtinTlsPort = await freePort();
   const builtinGw = track(
-    startKdnsGateway(PROXY_CPU, "builtin", api.url, builtinPort, join(dir, "kdns-builtin"), nginxBin),
+    startKdnsGateway(PROXY_CPU, "builtin", api.url, builtinPort, join(dir, "kdns-builtin"), nginxBin, builtinTlsPort),
   );
   const nginxUrl = `http://127.0.0.1:${nginxPort}${FILE_PATH}`;
   const builtinUrl = `http://127.0.0.1:${builtinPort}${FILE_PATH}`;
+  const tlsUrl = (port: number): string => `https://${TLS_HOST}:${port}${FILE_PATH}`;
   await waitHttp(nginxUrl, HOST, nginxGw);
   await waitHttp(builtinUrl, HOST, builtinGw);
+  await waitHttp(tlsUrl(handTlsPort), undefined, hand);
+  await waitHttp(tlsUrl(nginxTlsPort), undefined, nginxGw);
+  await waitHttp(tlsUrl(builtinTlsPort), undefined, builtinGw);
 
   // 2-5. Throughput, the proxies interleaved over `rounds` rounds; each one's best round counts.
+  // Plain HTTP sends Host bench.test; HTTPS asks for localhost by SNI and Host (wrk takes both from the URL).
   const targets = [
-    { key: "hand", label: "nginx, hand-written config", url: `http://127.0.0.1:${handPort}${FILE_PATH}`, ours: false },
-    { key: "nginx", label: "kdns nginx engine", url: nginxUrl, ours: true },
-    { key: "builtin", label: "kdns built-in engine", url: builtinUrl, ours: true },
-    { key: "peer", label: "Node http-proxy (peer)", url: `http://127.0.0.1:${peerPort}${FILE_PATH}`, ours: false },
+    { key: "hand", label: "nginx, hand-written config", url: `http://127.0.0.1:${handPort}${FILE_PATH}`, host: HOST },
+    { key: "nginx", label: "kdns nginx engine", url: nginxUrl, host: HOST },
+    { key: "builtin", label: "kdns built-in engine", url: builtinUrl, host: HOST },
+    { key: "peer", label: "Node http-proxy (peer)", url: `http://127.0.0.1:${peerPort}${FILE_PATH}`, host: HOST },
+    { key: "hand-tls", label: "nginx, hand-written config, TLS", url: tlsUrl(handTlsPort), host: undefined },
+    { key: "nginx-tls", label: "kdns nginx engine, TLS", url: tlsUrl(nginxTlsPort), host: undefined },
+    { key: "builtin-tls", label: "kdns built-in engine, TLS", url: tlsUrl(builtinTlsPort), host: undefined },
   ] as const;
-  const best = new Map<string, WrkResult>();
-  const perRound: Record<string, number>[] = [];
-  for (let round = 1; round <= rounds; round++) {
-    const rps: Record<string, number> = {};
-    // Every other round in reverse order, so no proxy always runs right after the same one.
-    for (const t of round % 2 === 1 ? targets : [...targets].reverse()) {
-      progress(`round ${round}/${rounds}: ${t.label}, ${seconds}s`);
-      const r = await measure(t.label, t.url, HOST);
-      rps[t.key] = r.rps;
-      if ((best.get(t.key)?.rps ?? -1) < r.rps) best.set(t.key, r);
+  type Target = (typeof targets)[number];
+
+  /** `n` interleaved rounds over `list` (every other one reversed); the best result and each round's req/s. */
+  async function interleaved(
+    what: string,
+    list: readonly Target[],
+    n: number,
+    extra: Partial<WrkOptions> = {},
+  ): Promise<{ best: Map<string, WrkResult>; perRound: Record<string, number>[] }> {
+    const best = new Map<string, WrkResult>();
+    const perRound: Record<string, number>[] = [];
+    for (let round = 1; round <= n; round++) {
+      const rps: Record<string, number> = {};
+      // Every other round in reverse order, so no proxy always runs right after the same one.
+      for (const t of round % 2 === 1 ? list : [...list].reverse()) {
+        progress(`${what} round ${round}/${n}: ${t.label}, ${seconds}s`);
+        const r = await measure(t.label, t.url, t.host, extra);
+        rps[t.key] = r.rps;
+        if ((best.get(t.key)?.rps ?? -1) < r.rps) best.set(t.key, r);
+      }
+      perRound.push(rps);
     }
-    perRound.push(rps);
+    return { best, perRound };
   }
-  /** The median over rounds of a/b, each ratio from one round (measured minutes apart, not hours). */
-  const paired = (a: string, b: string): number[] =>
+  /** The per-round ratios a/b, sorted (each from one round: measured minutes apart, not hours). */
+  const paired = (perRound: Record<string, number>[], a: string, b: string): number[] =>
     perRound.map((r) => (r[a] ?? NaN) / (r[b] ?? NaN)).sort((x, y) => x - y);
   const median = (v: number[]): number => v[Math.floor((v.length - 1) / 2)] ?? NaN;
+
+  const pinned = await interleaved("pinned", targets, rounds);
+  const { best } = pinned;
+  const handshakes = await interleaved(
+    "handshakes",
+    targets.filter((t) => t.key.endsWith("-tls")),
+    handshakeRounds,
+    { headers: ["Connection: close"] },
+  );
+
+  // The same without taskset: every process may run on either CPU, as on a machine nobody pinned.
+  const pids = [backend, hand, peer, api.child, nginxGw, builtinGw].map((c) => c.proc.pid!);
+  for (const pid of pids) await setAffinity(pid, "0-1");
+  const unpinned = await interleaved(
+    "unpinned",
+    targets.filter((t) => t.key !== "peer" && t.key !== "builtin-tls"),
+    unpinnedRounds,
+    { cpu: undefined },
+  );
+  // Back as they were, for the propagation measurements below.
+  await setAffinity(backend.proc.pid!, String(LOAD_CPU));
+  await setAffinity(api.child.proc.pid!, String(LOAD_CPU));
+  for (const c of [hand, peer, nginxGw, builtinGw]) await setAffinity(c.proc.pid!, String(PROXY_CPU));
+
   const ratios = {
-    nginxHand: paired("nginx", "hand"),
-    builtinPeer: paired("builtin", "peer"),
-    builtinNginx: paired("builtin", "nginx"),
+    nginxHand: paired(pinned.perRound, "nginx", "hand"),
+    nginxHandUnpinned: paired(unpinned.perRound, "nginx", "hand"),
+    nginxHandTls: paired(pinned.perRound, "nginx-tls", "hand-tls"),
+    nginxHandTlsUnpinned: paired(unpinned.perRound, "nginx-tls", "hand-tls"),
+    builtinPeer: paired(pinned.perRound, "builtin", "peer"),
+    builtinNginx: paired(pinned.perRound, "builtin", "nginx"),
+    builtinNginxTls: paired(pinned.perRound, "builtin-tls", "nginx-tls"),
   };
-  const hand = best.get("hand")!;
+  const handResult = best.get("hand")!;
   const nginx = best.get("nginx")!;
   const builtin = best.get("builtin")!;
   const nodePeer = best.get("peer")!;
+
+  // Instructions per proxied request (callgrind): the hand-written configuration and kdns's
+  // rendering as the nginx engine installed it, both with the one certificate, plain and TLS.
+  progress("instructions per request under callgrind: hand-written and kdns's rendering, plain and TLS");
+  const kdnsRuntime = join(nginxDir, "nginx");
+  const kdnsConf = await readFile(join(kdnsRuntime, "nginx.conf"), "utf8");
+  const instructions: Record<string, number> = {};
+  for (const kind of ["hand", "kdns"] as const) {
+    for (const tls of [false, true]) {
+      const idir = join(dir, `instructions-${kind}-${tls ? "tls" : "plain"}`);
+      await mkdir(idir, { recursive: true });
+      const port = await freePort();
+      const port2 = await freePort();
+      let config: string;
+      if (kind === "hand") {
+        const listenTls = { ...handTls, listen: `127.0.0.1:${tls ? port : port2}` };
+        config = handWrittenConfig(`127.0.0.1:${tls ? port2 : port}`, backends[0]!, listenTls, 1);
+      } else {
+        await cp(join(kdnsRuntime, "certs"), join(idir, "certs"), { recursive: true });
+        config = kdnsConf
+          .replaceAll(`"127.0.0.1:${nginxPort}"`, `"127.0.0.1:${tls ? port2 : port}"`)
+          .replaceAll(`"127.0.0.1:${nginxTlsPort}"`, `"127.0.0.1:${tls ? port : port2}"`);
+      }
+      const key = `${kind}-${tls ? "tls" : "plain"}`;
+      instructions[key] = await instructionsPerRequest({
+        nginx: nginxBin,
+        dir: idir,
+        config,
+        port,
+        tls,
+        host: tls ? TLS_HOST : HOST,
+        path: FILE_PATH,
+        requests: countedRequests,
+      });
+      progress(`${key}: ${formatNumber(instructions[key]!)} instructions per request`);
+    }
+  }
 
   /** Moves the record to the other backend; resolves with ms from sending the write until `url` serves it. */
   async function switchOnce(url: string): Promise<number> {
@@ -217,31 +334,46 @@ try {
   await waitHttp(builtinUrl, HOST, builtinGw2);
   const builtinLive = await switches("built-in engine", builtinUrl);
   const { wrk: builtinLoad, live: builtinLiveLoaded } = await underLoad("built-in engine", builtinUrl);
-  void backend;
 
   const bars: Bar[] = [
     { label: "direct (backend nginx)", value: directResult.rps },
-    { label: "nginx, hand-written config", value: hand.rps },
+    { label: "nginx, hand-written config", value: handResult.rps },
     { label: "kdns nginx engine", value: nginx.rps, ours: true },
     { label: "kdns built-in engine", value: builtin.rps, ours: true },
     { label: "Node http-proxy (peer)", value: nodePeer.rps },
   ];
-  const chart = nginxArg ? `gateway-rps-nginx-${nginxRelease}.svg` : "gateway-rps.svg";
+  const tlsBars: Bar[] = [
+    { label: "nginx, hand-written, TLS", value: best.get("hand-tls")!.rps },
+    { label: "kdns nginx engine, TLS", value: best.get("nginx-tls")!.rps, ours: true },
+    { label: "kdns built-in engine, TLS", value: best.get("builtin-tls")!.rps, ours: true },
+  ];
+  const suffix = nginxArg ? `-nginx-${nginxRelease}` : "";
+  const chart = `gateway-rps${suffix}.svg`;
+  const tlsChart = `gateway-tls-rps${suffix}.svg`;
   await mkdir(join(root, "bench/results"), { recursive: true });
   await writeFile(
     join(root, "bench/results", chart),
     barChart(`Gateway: requests per second, ${FILE_SIZE}-byte file, wrk -c ${load.connections}`, "req/s", bars),
   );
+  await writeFile(
+    join(root, "bench/results", tlsChart),
+    barChart(`Gateway over TLS (keep-alive): requests per second, wrk -c ${load.connections}`, "req/s", tlsBars),
+  );
 
   const ratioCell = (v: number[]): string =>
     `${median(v).toFixed(2)}× (rounds: ${v.map((x) => x.toFixed(2)).join(", ")})`;
   const verdict = (ok: boolean): string => (ok ? "met" : "**missed**");
+  const target = (label: string, v: number[], min: number): string =>
+    `| ${label} | ${ratioCell(v)} | ${verdict(median(v) >= min)} |`;
   const row = (label: string, r: WrkResult): string =>
     `| ${label} | ${formatNumber(r.rps)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.non2xx + r.socketErrors} | \`${r.command}\` |`;
   const lat = (v: number[]): string => `p50 ${percentile(v, 50).toFixed(1)} ms, p99 ${percentile(v, 99).toFixed(1)} ms`;
   const nginxFailures = nginxLoad.non2xx + nginxLoad.socketErrors;
   const builtinFailures = builtinLoad.non2xx + builtinLoad.socketErrors;
   const command = `npm run bench:gateway${nginxArg ? ` -- --nginx ${nginxArg}` : ""}`;
+  const ir = (key: string): string => formatNumber(instructions[key]!);
+  const irRatio = (kind: "plain" | "tls"): string =>
+    `${(instructions[`kdns-${kind}`]! / instructions[`hand-${kind}`]!).toFixed(3)}×`;
   const body = `
 ## Gateway${nginxArg ? ` with nginx ${nginxRelease}` : ""} (\`${command}\`)
 
@@ -252,26 +384,51 @@ Pinning (\`taskset\`): wrk on CPU ${LOAD_CPU}; for "direct" the backend alone on
 (with all its nginx workers) on CPU ${PROXY_CPU} and the backend on CPU ${LOAD_CPU} with wrk and the API server (2 cores do not allow
 more separation). Proxies measured interleaved (every other round reversed), ${rounds} round(s) of ${seconds}s each; the table shows each one's best round, the
 targets use the median of the per-round ratios (the two sides of a ratio measured within a minute of each other; this VM's
-neighbours make single runs vary by up to 2×). kdns: \`kdns apiserver --store memory\`
-+ \`kdns gateway --gateway nginx|builtin\`, one DNSRecord \`${HOST}\` path \`/\` → the backend address. The hand-written config is one
-\`upstream\` with \`keepalive 32\` and \`proxy_pass\`, same \`worker_processes auto\` as kdns's rendering, without its X-Forwarded-* headers.
+neighbours make single runs vary by up to 2×). Then ${unpinnedRounds} more rounds with every process, wrk included, free to run on either CPU
+(\`taskset -a -p -c 0-1\` on the running processes). kdns: \`kdns apiserver --store memory\`
++ \`kdns gateway --gateway nginx|builtin --gateway-tls-listen …\`, one DNSRecord \`${HOST}\` path \`/\` → the backend address, one
+\`${TLS_HOST}\` with \`spec.tls\` naming a \`kubernetes.io/tls\` Secret. The hand-written config is one \`upstream\` with \`keepalive 32\`
+and \`proxy_pass\`, with the headers such a proxy usually sets (\`Host $host\`, \`X-Real-IP\`, \`X-Forwarded-For\`, \`X-Forwarded-Proto\`,
+\`Connection ""\`), the same \`worker_processes auto\` as kdns's rendering, and for TLS the same certificate (self-signed P-256 for
+\`${TLS_HOST}\`, made with openssl), \`listen … ssl http2\`, \`ssl_protocols TLSv1.2 TLSv1.3\` as kdns renders it (nginx 1.22's default has no
+TLS 1.3) and nginx's default ciphers (TLS 1.3 with AES-256-GCM is what wrk and nginx agree on). Over TLS wrk sends SNI and Host
+\`${TLS_HOST}\` from the URL, keeps its ${load.connections} connections (HTTP/1.1; wrk offers no ALPN) and verifies nothing.
 The Node peer is \`http-proxy\` 1.18 with a keep-alive agent and \`xfwd\` (bench/gateway/node-peer.ts).
 
 ![Gateway requests per second](bench/results/${chart})
+![Gateway requests per second over TLS](bench/results/${tlsChart})
 
 | path | req/s | p50 (ms) | p99 (ms) | failed | command |
 |---|---:|---:|---:|---:|---|
 ${row("direct (backend nginx)", directResult)}
-${row("nginx, hand-written config", hand)}
-${row("kdns nginx engine", nginx)}
-${row("kdns built-in engine", builtin)}
-${row("Node http-proxy (peer)", nodePeer)}
+${targets.map((t) => row(t.label, best.get(t.key)!)).join("\n")}
+
+Full TLS handshakes per second (\`-H 'Connection: close'\`: a new connection, a full handshake and one request each time; wrk
+resumes no session), best of ${handshakeRounds} interleaved rounds:
+
+| path | handshakes/s | p50 (ms) | p99 (ms) | failed |
+|---|---:|---:|---:|---:|
+${targets
+  .filter((t) => t.key.endsWith("-tls"))
+  .map((t) => {
+    const r = handshakes.best.get(t.key)!;
+    return `| ${t.label} | ${formatNumber(r.rps)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.non2xx + r.socketErrors} |`;
+  })
+  .join("\n")}
+
+Instructions per proxied request, counted by callgrind (nginx alone under valgrind with \`master_process off\`, ${formatNumber(countedRequests)} requests
+on 8 keep-alive connections; the kernel's share of the work is not in them): hand-written ${ir("hand-plain")}, kdns's rendering
+${ir("kdns-plain")} (${irRatio("plain")}); over TLS hand-written ${ir("hand-tls")}, kdns ${ir("kdns-tls")} (${irRatio("tls")}).
 
 | target | this run | |
 |---|---:|---|
-| nginx engine ≥ 0.95× hand-written nginx | ${ratioCell(ratios.nginxHand)} | ${verdict(median(ratios.nginxHand) >= 0.95)} |
-| built-in ≥ 1.2× Node http-proxy | ${ratioCell(ratios.builtinPeer)} | ${verdict(median(ratios.builtinPeer) >= 1.2)} |
-| built-in ≥ 0.35× nginx engine | ${ratioCell(ratios.builtinNginx)} | ${verdict(median(ratios.builtinNginx) >= 0.35)} |
+${target("nginx engine ≥ 0.95× hand-written nginx (usual headers), pinned", ratios.nginxHand, 0.95)}
+${target("the same, unpinned", ratios.nginxHandUnpinned, 0.95)}
+${target("nginx engine over TLS ≥ 0.95× hand-written nginx over TLS, pinned", ratios.nginxHandTls, 0.95)}
+${target("the same, unpinned", ratios.nginxHandTlsUnpinned, 0.95)}
+${target("built-in ≥ 1.2× Node http-proxy", ratios.builtinPeer, 1.2)}
+${target("built-in ≥ 0.35× nginx engine", ratios.builtinNginx, 0.35)}
+${target("built-in over TLS ≥ 0.35× nginx engine over TLS", ratios.builtinNginxTls, 0.35)}
 | DNSRecord change live, built-in ≤ 200 ms | ${lat(builtinLive)} | ${verdict(percentile(builtinLive, 99) <= 200)} |
 | DNSRecord change live, nginx ≤ 1 s | ${lat(nginxLive)} | ${verdict(percentile(nginxLive, 99) <= 1000)} |
 | zero failed requests during ${changes} reloads (nginx) | ${nginxFailures} of ${formatNumber(nginxLoad.requests)} | ${verdict(nginxFailures === 0)} |
@@ -298,7 +455,7 @@ Where the built-in engine's time goes (\`node --cpu-prof\` under this load): mos
     nginxArg ? `bench:gateway:nginx-${nginxRelease}` : "bench:gateway",
     body,
   );
-  progress(`wrote BENCHMARKS.md and bench/results/${chart}`);
+  progress(`wrote BENCHMARKS.md, bench/results/${chart} and ${tlsChart}`);
 } finally {
   await Promise.all(children.map((c) => c.stop()));
   await rm(dir, { recursive: true, force: true });

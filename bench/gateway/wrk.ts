@@ -29,7 +29,8 @@ export interface WrkOptions {
   seconds: number;
   connections: number;
   threads: number;
-  cpu: number;
+  /** The CPU wrk is pinned to; undefined runs it unpinned. */
+  cpu: number | undefined;
 }
 
 function args(o: WrkOptions): string[] {
@@ -72,7 +73,7 @@ export function parseWrk(text: string, command: string): WrkResult {
 
 /** The command as a shell line (for the report). */
 export function wrkCommand(o: WrkOptions): string {
-  return ["taskset", "-c", String(o.cpu), "wrk", ...args(o)]
+  return [...(o.cpu !== undefined ? ["taskset", "-c", String(o.cpu)] : []), "wrk", ...args(o)]
     .map((a) => (/[\s:]/.test(a) && !a.startsWith("http") ? `'${a}'` : a))
     .join(" ");
 }

@@ -64,6 +64,28 @@ export async function cpuTicks(pid: number): Promise<number> {
   return Number(fields[11]) + Number(fields[12]);
 }
 
+/** `pid` and every process below it (Linux /proc). */
+export async function processTree(pid: number): Promise<number[]> {
+  const { readdir, readFile } = await import("node:fs/promises");
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    const p = out[i]!;
+    for (const t of await readdir(`/proc/${p}/task`).catch(() => [] as string[])) {
+      const kids = await readFile(`/proc/${p}/task/${t}/children`, "utf8").catch(() => "");
+      for (const k of kids.split(" ")) if (k.trim() !== "") out.push(Number(k));
+    }
+  }
+  return out;
+}
+
+/**
+ * Moves `pid`, its threads and every process below it onto `cpus` (taskset's list syntax, `0-1`
+ * for all of a two-CPU machine): pinned processes can be measured unpinned without a restart.
+ */
+export async function setAffinity(pid: number, cpus: string): Promise<void> {
+  for (const p of await processTree(pid)) await run("taskset", ["-a", "-p", "-c", cpus, String(p)]).catch(() => "");
+}
+
 /** One line of progress on stderr. */
 export function progress(line: string): void {
   process.stderr.write(`bench: ${line}\n`);

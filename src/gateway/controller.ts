@@ -1,12 +1,16 @@
 /**
- * The gateway controller: informers on DNSRecords, Services and Endpoints; any change schedules
+ * The gateway controller: informers on DNSRecords, Services, Endpoints and Secrets; any change schedules
  * one pass that rebuilds the whole route table from the caches (level-triggered, like
  * ingress-nginx's sync), hands it to the engine, then writes DNSRecord statuses that differ and
  * syncs SkyDNS keys. Passes never overlap; changes arriving during a pass (a burst) are coalesced
  * into one more pass. A failed write is retried by a later pass.
+ *
+ * Secrets are cached parsed (the informer's transform keeps a certificate and a KeyObject, or the
+ * reason it cannot be served, and no other data), so a pass reads certificates without parsing
+ * them, and a Secret no record names schedules no pass.
  */
 import { type ResourceInfo, resourceByPath } from "../api/resources.ts";
-import type { DNSRecord, Endpoints, Service } from "../api/types.ts";
+import type { DNSRecord, Endpoints, Secret, Service } from "../api/types.ts";
 import { Informer, objectKey } from "../client/informer.ts";
 import { ClientError, type RestClient } from "../client/rest-client.ts";
 import { logger } from "../machinery/log.ts";
@@ -14,6 +18,13 @@ import type { GatewayEngine } from "./engine.ts";
 import { buildRouteTable } from "./routes/build.ts";
 import type { SkydnsPublisher } from "./skydns/publisher.ts";
 import { desiredStatus, statusEqual, withTransitionTime } from "./status/desired.ts";
+import { parseTlsSecret, type TlsMaterial } from "./tls/certificate.ts";
+
+/** What the controller caches of a Secret. */
+interface WatchedSecret {
+  metadata: { resourceVersion?: string };
+  material: TlsMaterial;
+}
 
 /** Options of {@link runGatewayController}. */
 export interface GatewayControllerOptions {
@@ -51,7 +62,13 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
   const records = new Informer<DNSRecord>(client, recordInfo);
   const services = new Informer<Service>(client, resource("", "services"));
   const endpoints = new Informer<Endpoints>(client, resource("", "endpoints"));
-  const informers = [records, services, endpoints] as const;
+  const secrets = new Informer<Secret, WatchedSecret>(client, resource("", "secrets"), {
+    transform: (s) => ({
+      metadata: s.metadata.resourceVersion !== undefined ? { resourceVersion: s.metadata.resourceVersion } : {},
+      material: parseTlsSecret(s),
+    }),
+  });
+  const informers = [records, services, endpoints, secrets] as const;
 
   let live = new Map<string, string>(); // record key → spec JSON in the serving configuration
   let rejected: string | undefined;
@@ -65,7 +82,12 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     specs: Map<string, string>,
   ): Promise<boolean> {
     let ok = true;
-    const ctx = { gatewayAddress: options.gatewayAddress, engine: engine.kind, listen: engine.listen };
+    const ctx = {
+      gatewayAddress: options.gatewayAddress,
+      engine: engine.kind,
+      listen: engine.listen,
+      ...(engine.tlsListen !== undefined ? { tlsListen: engine.tlsListen } : {}),
+    };
     for (const outcome of table.records) {
       const slash = outcome.key.indexOf("/");
       const ns = outcome.key.slice(0, slash);
@@ -94,9 +116,35 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     return ok;
   }
 
+  /** The parsed Secrets `list` names in `spec.tls`, by `namespace/name`. */
+  function namedSecrets(list: readonly DNSRecord[]): Map<string, TlsMaterial> {
+    const out = new Map<string, TlsMaterial>();
+    for (const r of list) {
+      const name = r.spec?.tls?.secretName;
+      if (typeof name !== "string") continue;
+      const ns = r.metadata.namespace ?? "default";
+      const s = secrets.get(ns, name);
+      if (s) out.set(`${ns}/${name}`, s.material);
+    }
+    return out;
+  }
+
+  /** Whether a record names Secret `namespace/name` (only then does its change matter). */
+  function named(namespace: string, name: string): boolean {
+    return records
+      .list()
+      .some((r) => r.spec?.tls?.secretName === name && (r.metadata.namespace ?? "default") === namespace);
+  }
+
   async function pass(): Promise<boolean> {
     const list = records.list();
-    const table = buildRouteTable({ records: list, services: services.list(), endpoints: endpoints.list() });
+    const table = buildRouteTable({
+      records: list,
+      services: services.list(),
+      endpoints: endpoints.list(),
+      secrets: namedSecrets(list),
+      https: engine.tlsListen !== undefined,
+    });
     const specs = new Map(list.map((r) => [objectKey(r), JSON.stringify(r.spec)]));
     const result = await options.engine.apply(table);
     if (result.type === "rejected") rejected = result.error;
@@ -138,12 +186,18 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     running ??= loop();
   }
 
-  for (const inf of informers) {
+  for (const inf of [records, services, endpoints]) {
     inf.on("add", kick);
     inf.on("update", kick);
     inf.on("delete", kick);
-    inf.start(signal);
   }
+  const secretChanged = (namespace: string, name: string): void => {
+    if (named(namespace, name)) kick();
+  };
+  secrets.on("add", (_s, namespace, name) => secretChanged(namespace, name));
+  secrets.on("update", (_old, _s, namespace, name) => secretChanged(namespace, name));
+  secrets.on("delete", (_s, namespace, name) => secretChanged(namespace, name));
+  for (const inf of informers) inf.start(signal);
   const ready = Promise.all(informers.map((inf) => inf.waitForSync(signal))).then(
     () => {
       synced = true;

@@ -12,8 +12,10 @@ export type ApplyResult =
 export interface GatewayEngine {
   /** `nginx` or `builtin`. */
   readonly kind: "nginx" | "builtin";
-  /** The address it listens on, `host:port`. */
+  /** The address it listens on for plain HTTP, `host:port`. */
   readonly listen: string;
+  /** The address it listens on for HTTPS (HTTP/2 and HTTP/1.1), when it does. */
+  readonly tlsListen?: string;
   /** Serves `table` from now on (or reports why not). Calls are never concurrent. */
   apply(table: RouteTable): Promise<ApplyResult>;
   /** Stops serving and releases the port. */

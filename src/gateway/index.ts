@@ -20,6 +20,11 @@ export interface GatewayOptions {
   /** Listen host (IP) and port; port 0 picks a free one (built-in engine only). */
   host: string;
   port: number;
+  /**
+   * The HTTPS listener (port 0: a free one, built-in engine only), and the port redirects to
+   * https name (default: the listener's); none without it.
+   */
+  tls?: { host: string; port: number; publicPort?: number };
   /** The IP DNSRecord hosts resolve to (default: `host`, or 127.0.0.1 for a wildcard host). */
   gatewayAddress?: string;
   /** kdns's data directory; the nginx engine runs in `<dataDir>/nginx`. */
@@ -50,6 +55,7 @@ export interface RunningGateway {
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const gatewayAddress = options.gatewayAddress ?? reachableAddress(options.host);
   const listen = formatHostPort({ host: options.host, port: options.port });
+  const tls = options.tls;
   const engine: GatewayEngine =
     options.engine === "nginx"
       ? await startNginxEngine({
@@ -57,8 +63,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           dataDir: options.dataDir,
           ...(options.nginxBinary !== undefined ? { binary: options.nginxBinary } : {}),
           ...(options.nginxRender ? { render: options.nginxRender } : {}),
+          ...(tls
+            ? {
+                tls: {
+                  listen: formatHostPort(tls),
+                  ...(tls.publicPort !== undefined ? { publicPort: tls.publicPort } : {}),
+                },
+              }
+            : {}),
         })
-      : await startBuiltinEngine({ host: options.host, port: options.port });
+      : await startBuiltinEngine({ host: options.host, port: options.port, ...(tls ? { tls } : {}) });
   let skydns: SkydnsPublisher | undefined;
   try {
     if (options.skydns) skydns = await startSkydnsPublisher({ ...options.skydns, address: gatewayAddress });

@@ -9,4 +9,6 @@ export const TEXT = {
   noPath: "kdns gateway: no path of this host matches",
   /** 503: the matched route has no ready backend. */
   unavailable: (reason: string): string => `kdns gateway: no ready backend: ${reason}`,
+  /** 308: plain HTTP to a host served over HTTPS. */
+  redirect: (location: string): string => `kdns gateway: this host is served over HTTPS: ${location}`,
 } as const;

@@ -59,6 +59,7 @@ let dir = "";
 let server = "";
 let port = 0;
 let metricsPort = 0;
+let tlsPort = 0;
 let up: ReturnType<typeof startDaemon> | undefined;
 
 const MANIFEST = `
@@ -151,6 +152,8 @@ before(async () => {
     `127.0.0.1:${await freePort()}`,
     "--gateway-listen",
     `127.0.0.1:${await freePort()}`,
+    "--gateway-tls-listen",
+    `127.0.0.1:${(tlsPort = await freePort())}`,
     "--data-dir",
     join(dir, "data"),
     "--upstream",
@@ -188,6 +191,12 @@ test("up prints one line per part with where the API listens", async () => {
   assert.match(up?.output() ?? "", new RegExp(`kdns: api server listening on http://127\\.0\\.0\\.1:${port}\\n`));
   assert.match(up?.output() ?? "", /kdns: controllers running against /);
   assert.match(up?.output() ?? "", /kdns: dns server listening on 127\.0\.0\.1:\d+ \(udp, tcp\) for cluster\.local\n/);
+  assert.match(
+    up?.output() ?? "",
+    new RegExp(
+      `kdns: gateway \\(builtin\\) listening on 127\\.0\\.0\\.1:\\d+ and 127\\.0\\.0\\.1:${tlsPort} \\(HTTPS\\), `,
+    ),
+  );
 });
 
 test("/metrics on the API server and on --metrics-listen: the process, CoreDNS's build info and DNS families", async () => {
@@ -442,6 +451,8 @@ test("gateway --nginx runs that nginx binary, and a wrong path exits with one li
     wrapper,
     "--gateway-listen",
     `127.0.0.1:${await freePort()}`,
+    "--gateway-tls-listen",
+    "none",
     "--data-dir",
     join(dir, "gw-data"),
   ]);
@@ -476,6 +487,8 @@ test("gateway --nginx runs that nginx binary, and a wrong path exits with one li
     join(dir, "no-such-nginx"),
     "--gateway-listen",
     `127.0.0.1:${await freePort()}`,
+    "--gateway-tls-listen",
+    "none",
     "--data-dir",
     join(dir, "gw-data2"),
   ]);
@@ -536,6 +549,8 @@ test("a taken port exits non-zero with one line naming it", async () => {
       `127.0.0.1:${await freePort()}`,
       "--gateway-listen",
       `127.0.0.1:${await freePort()}`,
+      "--gateway-tls-listen",
+      "none",
       "--upstream",
       "none",
     ]);

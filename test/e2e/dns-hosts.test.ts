@@ -34,6 +34,8 @@ before(async () => {
     `127.0.0.1:${upstream.port}`,
     "--gateway-listen",
     `127.0.0.1:${await freePort()}`,
+    "--gateway-tls-listen",
+    "none",
     "--gateway-address",
     GATEWAY,
   ]);

@@ -11,6 +11,7 @@ import { resourceByPath } from "../../src/api/resources.ts";
 import type { DNSRecord } from "../../src/api/types.ts";
 import { RestClient } from "../../src/client/rest-client.ts";
 import { type GatewayOptions, type RunningGateway, startGateway } from "../../src/gateway/index.ts";
+import { parseHostPort } from "../../src/machinery/host-port.ts";
 import { freePort } from "../support/free-port.ts";
 import { closeServer, listenOrFail } from "../support/listen.ts";
 import { waitFor } from "../support/wait-for.ts";
@@ -26,6 +27,8 @@ export interface GatewayHarness {
   client: RestClient;
   gateway: RunningGateway;
   port: number;
+  /** The HTTPS port, when the gateway was started with `tls`. */
+  tlsPort: number | undefined;
   dataDir: string;
   /**
    * Resolves once the record's status says Served. The gateway writes status only after the engine
@@ -33,8 +36,13 @@ export interface GatewayHarness {
    * connection can reach a worker running the previous configuration.
    */
   served(name: string): Promise<void>;
+  /** Resolves with the record's Served condition once `accept` takes it. */
+  condition(name: string, accept: (c: ServedCondition) => boolean, what: string): Promise<ServedCondition>;
   close(): Promise<void>;
 }
+
+/** A DNSRecord's Served condition. */
+export type ServedCondition = NonNullable<NonNullable<DNSRecord["status"]>["conditions"]>[number];
 
 /** Starts the API and the gateway with `engine` on a free loopback port. */
 export async function startGatewayHarness(
@@ -59,7 +67,16 @@ export async function startGatewayHarness(
     client,
     gateway,
     port,
+    tlsPort: gateway.engine.tlsListen !== undefined ? parseHostPort(gateway.engine.tlsListen).port : undefined,
     dataDir,
+    condition: (name, accept, what) =>
+      waitFor(
+        async () => {
+          const c = (await client.get<DNSRecord>(DNSRECORDS, "default", name)).status?.conditions?.[0];
+          return c && accept(c) ? c : undefined;
+        },
+        { what: `${name}: ${what}` },
+      ),
     async served(name) {
       await waitFor(
         async () =>

@@ -4,8 +4,10 @@
  * (docs/flat-dns-form.md) is posted verbatim but for its backends (10.1.1.10:8010 and 10.1.1.11:8011 become those servers);
  * `dig` resolves node1.com against kdns's DNS and `curl` fetches through the gateway at the
  * resolved address. Then a port change and a deletion are followed within a second, and the same
- * works with a Service + Pods. Every server listens on a port the OS picks, on addresses nothing
- * else uses (not the README's 127.1.1.10:8010, which a user may be serving while the tests run).
+ * works with a Service + Pods, and the same flat record with spec.tls added serves HTTPS with a
+ * Secret's certificate (curl --cacert, HTTP/2) and redirects plain HTTP. Every server listens on a
+ * port the OS picks, on addresses nothing else uses (not the README's 127.1.1.10:8010, which a
+ * user may be serving while the tests run).
  */
 
 import assert from "node:assert/strict";
@@ -16,6 +18,8 @@ import { type Backend, flatDnsRecordWith } from "../support/flat-dns-record.ts";
 import { freePort } from "../support/free-port.ts";
 import { closeServer, listenOrFail } from "../support/listen.ts";
 import { spareLoopbackAddress } from "../support/loopback.ts";
+import { startTestCa, type TestCa } from "../support/test-pki.ts";
+import { curl as tlsCurl } from "../support/tls-clients.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { api, dig, type KdnsUp, startKdnsUp } from "./kdns-dns-harness.ts";
 
@@ -74,7 +78,9 @@ let service2: Backend;
 let moved: Backend;
 /** The record with its backends moved onto service1 and service2. */
 let noteRecord: string;
+let ca: TestCa;
 before(async () => {
+  ca = await startTestCa();
   service1 = await serve(HOST1, "service1 test page");
   service2 = await serve(HOST2, "service2 test page");
   moved = await serve(HOST1, "service1 moved");
@@ -82,6 +88,7 @@ before(async () => {
 });
 after(async () => {
   await Promise.all(servers.map(closeServer));
+  await ca?.close();
 });
 
 for (const engine of ["builtin", "nginx"] as const) {
@@ -89,9 +96,11 @@ for (const engine of ["builtin", "nginx"] as const) {
     let kdns: KdnsUp;
     let dnsPort: number;
     let gwPort: number;
+    let tlsPort: number;
     before(async () => {
       dnsPort = await freePort();
       gwPort = await freePort();
+      tlsPort = await freePort();
       kdns = await startKdnsUp(await freePort(), [
         "--dns-listen",
         `127.0.0.1:${dnsPort}`,
@@ -101,6 +110,11 @@ for (const engine of ["builtin", "nginx"] as const) {
         engine,
         "--gateway-listen",
         `127.0.0.1:${gwPort}`,
+        "--gateway-tls-listen",
+        `127.0.0.1:${tlsPort}`,
+        // As behind a port forward from 443: redirects name no port.
+        "--gateway-tls-public-port",
+        "443",
       ]);
     });
     after(async () => {
@@ -218,6 +232,46 @@ for (const engine of ["builtin", "nginx"] as const) {
         },
         { what: "both pods reached round-robin" },
       );
+    });
+
+    test("the flat record with spec.tls and a kubernetes.io/tls Secret: HTTPS end to end, plain HTTP redirected", async () => {
+      const leaf = await ca.issue(["node1.com"]);
+      const secret = await api(kdns.server, "POST", "/api/v1/namespaces/default/secrets", {
+        metadata: { name: "node1-tls" },
+        type: "kubernetes.io/tls",
+        stringData: { "tls.crt": leaf.cert, "tls.key": leaf.key },
+      });
+      assert.equal(secret.status, 201, JSON.stringify(secret.body));
+      const created = await api(kdns.server, "POST", RECORDS, noteRecord);
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const patched = await fetch(`${kdns.server}${RECORDS}/dns-test1`, {
+        method: "PATCH",
+        headers: { "content-type": "application/merge-patch+json" },
+        body: JSON.stringify({ spec: { tls: { secretName: "node1-tls" } } }),
+      });
+      assert.equal(patched.status, 200, await patched.text());
+      const served = await waitFor(
+        async () => {
+          const c = (await api(kdns.server, "GET", `${RECORDS}/dns-test1`)).body.status?.conditions?.[0];
+          return c?.status === "True" && /HTTPS with secret default\/node1-tls/.test(c.message) ? c : undefined;
+        },
+        { what: "Served over HTTPS" },
+      );
+      assert.match(served.message, new RegExp(`and 127\\.0\\.0\\.1:${tlsPort} \\(HTTPS\\)`));
+      const address = (await dig("127.0.0.1", dnsPort, "node1.com")).answers.find((a) => a.type === "A")?.data;
+      assert.equal(address, "127.0.0.1");
+      const page = await waitFor(
+        async () => {
+          const r = await tlsCurl("https", "node1.com", tlsPort, address, "/service1/test.html", { cacert: ca.caPath });
+          return r.status === 200 ? r : undefined;
+        },
+        { what: "HTTPS through the gateway" },
+      );
+      assert.deepEqual([page.version, page.body], ["2", "service1 test page"]);
+      const moved = await tlsCurl("http", "node1.com", gwPort, address, "/service2/test.html?x=1");
+      assert.equal(moved.status, 308);
+      assert.match(moved.headers, /^location: https:\/\/node1\.com\/service2\/test\.html\?x=1\r?$/im);
+      assert.equal((await api(kdns.server, "DELETE", `${RECORDS}/dns-test1`)).status, 200);
     });
   });
 }

@@ -54,6 +54,8 @@ before(async () => {
     `127.0.0.1:${upstream.port}`,
     "--gateway-listen",
     `127.0.0.1:${await freePort()}`,
+    "--gateway-tls-listen",
+    "none",
   ]);
   const ns = await api(kdns.server, "POST", "/api/v1/namespaces", {
     apiVersion: "v1",

@@ -43,7 +43,7 @@ export interface LoggingBackend {
   readonly received: number;
   /** Whether connection `index` is still open. */
   isOpen(index: number): boolean;
-  /** Forgets the log (connection indexes go on counting). */
+  /** Forgets the log, requests and bytes (connection indexes go on counting). */
   clear(): void;
   close(): Promise<void>;
 }
@@ -192,6 +192,7 @@ export async function startLoggingBackend(options: LoggingBackendOptions = {}): 
     isOpen: (index) => openIndexes.has(index),
     clear() {
       requests.length = 0;
+      raw.fill(Buffer.alloc(0));
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -4,6 +4,7 @@
  * can pipeline, trickle a head byte by byte, wait for `100 Continue`, or see the server close.
  */
 import { connect, type Socket } from "node:net";
+import { connect as tlsConnect } from "node:tls";
 
 /** One response as it came off the wire (interim 1xx responses included). */
 export interface RawResponse {
@@ -104,12 +105,19 @@ export class RawClient {
     });
   }
 
-  /** Connects to `host:port`; a refused connection rejects with its cause. */
-  static connect(port: number, host = "127.0.0.1"): Promise<RawClient> {
+  /**
+   * Connects to `host:port` — with `tls`, over TLS asking for `servername` and offering only
+   * HTTP/1.1 (the certificate is not verified: these tests are about HTTP); a refused connection
+   * rejects with its cause.
+   */
+  static connect(port: number, host = "127.0.0.1", tls?: { servername: string }): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ port, host, noDelay: true });
+      const socket = tls
+        ? tlsConnect({ port, host, servername: tls.servername, ALPNProtocols: ["http/1.1"], rejectUnauthorized: false })
+        : connect({ port, host, noDelay: true });
+      socket.setNoDelay(true);
       socket.once("error", reject);
-      socket.once("connect", () => {
+      socket.once(tls ? "secureConnect" : "connect", () => {
         socket.off("error", reject);
         resolve(new RawClient(socket));
       });
@@ -201,8 +209,9 @@ export async function rawRequest(
   port: number,
   bytes: string | Buffer,
   host = "127.0.0.1",
+  tls?: { servername: string },
 ): Promise<{ response: RawResponse; client: RawClient }> {
-  const client = await RawClient.connect(port, host);
+  const client = await RawClient.connect(port, host, tls);
   client.write(bytes);
   for (let n = 1; ; n++) {
     const responses = await client.read(n).catch((err: unknown) => {

@@ -7,7 +7,7 @@
 import { createPrivateKey, randomBytes, X509Certificate } from "node:crypto";
 import { chmod, mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { openssl } from "./openssl.ts";
+import { openssl } from "../../machinery/openssl.ts";
 import { type Sans, sanExtension } from "./sans.ts";
 
 /** The files of the PKI directory, and their PEM contents. */
@@ -56,6 +56,9 @@ authorityKeyIdentifier = keyid,issuer
 subjectAltName = ${sanExtension(sans)}
 `;
 }
+
+/** What `kdns up` can be given instead of generated certificates. */
+const OTHERWISE = "pass --tls-cert-file and --tls-private-key-file";
 
 const EC = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
 
@@ -147,7 +150,7 @@ export async function ensurePki(pkiDir: string, sans: Sans, options: EnsurePkiOp
             "-subj",
             "/CN=kdns-ca",
           ],
-          work,
+          { cwd: work, otherwise: OTHERWISE },
         );
         await chmod(join(work, "ca.key"), 0o600);
         await rename(join(work, "ca.key"), caKeyPath);
@@ -171,7 +174,7 @@ export async function ensurePki(pkiDir: string, sans: Sans, options: EnsurePkiOp
           "-subj",
           "/CN=kdns-apiserver",
         ],
-        work,
+        { cwd: work, otherwise: OTHERWISE },
       );
       // A positive random serial (RFC 5280 §4.1.2.2: unique per CA, at most 20 octets).
       const serial = `0x${((randomBytes(16)[0]! & 0x7f) | 0x10).toString(16)}${randomBytes(15).toString("hex")}`;
@@ -196,7 +199,7 @@ export async function ensurePki(pkiDir: string, sans: Sans, options: EnsurePkiOp
           "-out",
           "apiserver.crt",
         ],
-        work,
+        { cwd: work, otherwise: OTHERWISE },
       );
       await chmod(join(work, "apiserver.key"), 0o600);
       await rename(join(work, "apiserver.key"), keyPath);

@@ -5,7 +5,7 @@
 import { isIP } from "node:net";
 import type { Command } from "commander";
 import { type HostPort, reachableAddress } from "../../machinery/host-port.ts";
-import { flag, hostPortFlag, parseIp, parseUrlList } from "../flags.ts";
+import { flag, hostPortFlag, intFlag, parseIp, parseUrlList } from "../flags.ts";
 
 /** Gateway engines; `kdns up` also takes `none`. */
 export const GATEWAY_ENGINES = ["builtin", "nginx"] as const;
@@ -17,6 +17,10 @@ export type GatewayKind = (typeof GATEWAY_ENGINES)[number] | "none";
 export interface GatewayFlags {
   gateway: GatewayKind;
   gatewayListen: HostPort;
+  /** `--gateway-tls-listen`: the HTTPS listener, or undefined for `none`. */
+  gatewayTlsListen: HostPort | undefined;
+  /** `--gateway-tls-public-port`: the port redirects to https name (default: the listener's). */
+  gatewayTlsPublicPort?: number;
   gatewayAddress?: string;
   /** `--nginx`: the nginx binary of the nginx engine. */
   nginx?: string;
@@ -47,6 +51,20 @@ export function addGatewayFlags(cmd: Command, withNone: boolean): Command {
         default: "127.0.0.1:8080",
         parse: hostPortFlag,
       }),
+    )
+    .addOption(
+      flag(
+        "--gateway-tls-listen <host:port|none>",
+        "gateway HTTPS listen address (HTTP/2 and HTTP/1.1, certificates from the Secrets DNSRecords name in spec.tls)",
+        { default: "127.0.0.1:8443", parse: (v) => (v === "none" ? undefined : hostPortFlag(v)) },
+      ),
+    )
+    .addOption(
+      flag(
+        "--gateway-tls-public-port <port>",
+        "port plain-HTTP redirects to https name, when clients reach HTTPS on another port than the listener's (default: the --gateway-tls-listen port)",
+        { parse: intFlag("a port", 1, 65535) },
+      ),
     )
     .addOption(gatewayAddressFlag())
     .addOption(

@@ -26,6 +26,14 @@ export async function startGatewayPart(
       port: flags.gatewayListen.port,
       dataDir: flags.dataDir,
       gatewayAddress: gatewayAddressOf(flags),
+      ...(flags.gatewayTlsListen
+        ? {
+            tls: {
+              ...flags.gatewayTlsListen,
+              ...(flags.gatewayTlsPublicPort !== undefined ? { publicPort: flags.gatewayTlsPublicPort } : {}),
+            },
+          }
+        : {}),
       ...(flags.nginx !== undefined ? { nginxBinary: flags.nginx } : {}),
       ...(flags.skydnsEtcdEndpoints
         ? { skydns: { endpoints: flags.skydnsEtcdEndpoints, prefix: flags.skydnsPrefix } }
@@ -34,16 +42,21 @@ export async function startGatewayPart(
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const listenFailed = code === "EADDRINUSE" || code === "EADDRNOTAVAIL" || code === "EACCES";
+    // A listen error names the address it was for (node:net puts it on the error).
+    const { address, port } = err as { address?: string; port?: number };
+    const where =
+      address !== undefined && port !== undefined
+        ? formatHostPort({ host: address, port })
+        : formatHostPort(flags.gatewayListen);
     throw new CliError(
-      listenFailed
-        ? `gateway: cannot listen on ${formatHostPort(flags.gatewayListen)}: ${errnoText(err)}`
-        : `gateway: ${errnoText(err)}`,
+      listenFailed ? `gateway: cannot listen on ${where}: ${errnoText(err)}` : `gateway: ${errnoText(err)}`,
     );
   }
   stack.push({ name: "gateway", close: () => gateway.close() });
   const skydns = flags.skydnsEtcdEndpoints ? `; publishing SkyDNS records under ${flags.skydnsPrefix}` : "";
+  const https = gateway.engine.tlsListen !== undefined ? ` and ${gateway.engine.tlsListen} (HTTPS)` : "";
   say(
-    `kdns: gateway (${flags.gateway}) listening on ${gateway.engine.listen}, hosts resolve to ${gateway.gatewayAddress}${skydns}`,
+    `kdns: gateway (${flags.gateway}) listening on ${gateway.engine.listen}${https}, hosts resolve to ${gateway.gatewayAddress}${skydns}`,
   );
   return () => gateway.synced();
 }

@@ -3,17 +3,30 @@
  * a raw-socket keep-alive pool towards backends (node:http's client cost about half the proxy's
  * time; see BENCHMARKS.md). Applying a table swaps one reference, so a change
  * is live for the next request with no reload and no dropped connection.
+ *
+ * With a TLS listener, HTTPS connections speaking HTTP/1.1 are handed to the same node:http
+ * server (a request knows it came over TLS by its socket) and those speaking HTTP/2 to a
+ * node:http2 server; both forward to backends over HTTP/1.1. A certificate change swaps the SNI
+ * map of the listener, live for the next handshake.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import type { Duplex } from "node:stream";
+import type { TLSSocket } from "node:tls";
 import { formatHostPort } from "../../machinery/host-port.ts";
 import { type ClientLimits, clientLimits } from "../client-limits.ts";
 import type { ApplyResult, GatewayEngine } from "../engine.ts";
 import type { RouteTable } from "../routes/model.ts";
 import { TEXT } from "../texts.ts";
-import { type ForwardTimeouts, forward, plain } from "./forward.ts";
-import { compileLookup, type Lookup, route } from "./lookup.ts";
+import type { ServingCertificate } from "../tls/certificate.ts";
+import { makeDefaultCertificate } from "../tls/default-certificate.ts";
+import { type ClientResponse, type ForwardTimeouts, forward, plain, type Upstreams } from "./forward.ts";
+import { checkH2Request, h2Body, h2RequestHead } from "./h2-request.ts";
+import { createH2Side, type H2Side } from "./h2-server.ts";
+import { compileLookups, type Lookups, type Routing, route } from "./lookup.ts";
 import { checkRequest } from "./request-check.ts";
+import { type RequestBody, requestHead } from "./request-head.ts";
+import { startTlsListener, type TlsListener } from "./tls-listener.ts";
 import { forwardUpgrade, rejectUpgrade } from "./upgrade.ts";
 import { UpstreamPool } from "./upstream-pool.ts";
 
@@ -24,6 +37,11 @@ export interface BuiltinEngineOptions {
   timeouts?: Partial<ForwardTimeouts>;
   /** Client connection limits (default: nginx's, as the nginx engine renders them too). */
   limits?: Partial<ClientLimits>;
+  /**
+   * The HTTPS listener (port 0 picks one); `publicPort` is the port redirects to https name
+   * (default: the bound port).
+   */
+  tls?: { host: string; port: number; publicPort?: number };
 }
 
 /** The running built-in engine. */
@@ -31,6 +49,35 @@ export interface BuiltinEngine extends GatewayEngine {
   readonly kind: "builtin";
   /** The bound port (useful when 0 was asked for). */
   readonly port: number;
+  /** The bound HTTPS port, when there is a TLS listener. */
+  readonly tlsPort: number | undefined;
+}
+
+/** A 308 to the https URL of a host served over HTTPS (RFC 9110 §15.4.9: method and body kept). */
+function redirect(res: ClientResponse, location: string): void {
+  const body = `${TEXT.redirect(location)}\n`;
+  res.writeHead(308, { location, "content-type": "text/plain", "content-length": Buffer.byteLength(body) });
+  res.end(body);
+}
+
+/** The gateway's own answer to a request routing sent to no backend. */
+function answer(res: ClientResponse, r: Exclude<Routing, { type: "route" }>): void {
+  switch (r.type) {
+    case "no-host":
+      return plain(res, 404, TEXT.noHost);
+    case "no-path":
+      return plain(res, 404, TEXT.noPath);
+    case "unavailable":
+      return plain(res, 503, TEXT.unavailable(r.reason));
+    case "redirect":
+      return redirect(res, r.location);
+  }
+}
+
+/** How a request's body goes upstream, from its framing fields (checkRequest has vetted them). */
+function bodyOf(req: IncomingMessage): RequestBody {
+  if (req.headers["transfer-encoding"] !== undefined) return "chunked";
+  return req.headers["content-length"] !== undefined ? "length" : "none";
 }
 
 /** A gateway-made error answer; nginx closes the connection after each of these. */
@@ -52,7 +99,8 @@ export async function startBuiltinEngine(options: BuiltinEngineOptions): Promise
   };
   const limits = clientLimits(options.limits);
   const pool = new UpstreamPool({ maxIdle: 256, idleMs: 30_000 });
-  let lookup: Lookup = new Map();
+  const upstreams: Upstreams = { pool, timeouts, bodyTimeoutMs: limits.bodyTimeoutMs };
+  let lookups: Lookups = { plain: new Map(), secure: new Map() };
   let lastTable = "";
 
   const server: Server = createServer(
@@ -80,20 +128,32 @@ export async function startBuiltinEngine(options: BuiltinEngineOptions): Promise
     // connection open (and answers 503 to what follows); nginx closes it after that response.
     if ((res as ServerResponse & { maxRequestsOnConnectionReached?: boolean }).maxRequestsOnConnectionReached)
       res.shouldKeepAlive = false;
-    const c = checkRequest(req, limits);
+    const secure = (req.socket as TLSSocket).encrypted === true;
+    const c = checkRequest(req, limits, secure ? "https" : "http");
     if (c.type === "reject") return refuse(res, c.status, c.reason);
     if (expectContinue) res.writeContinue();
-    const r = route(lookup, c.name, c.url);
-    switch (r.type) {
-      case "no-host":
-        return plain(res, 404, TEXT.noHost);
-      case "no-path":
-        return plain(res, 404, TEXT.noPath);
-      case "unavailable":
-        return plain(res, 503, TEXT.unavailable(r.reason));
-      case "route":
-        return forward(req, res, r.backends, r.path, c.authority, pool, timeouts, limits.bodyTimeoutMs);
-    }
+    const r = route(secure ? lookups.secure : lookups.plain, c.name, c.url);
+    if (r.type !== "route") return answer(res, r);
+    const method = req.method ?? "GET";
+    const mode = bodyOf(req);
+    const streamBody = mode === "chunked" || (mode === "length" && req.headers["content-length"] !== "0");
+    const remote = req.socket.remoteAddress ?? "";
+    const head = requestHead(method, r.path, req.rawHeaders, remote, mode, c.authority, secure ? "https" : "http");
+    forward(req, res, method, head, mode, streamBody, r.backends, upstreams, req.socket, false);
+  }
+
+  /** One HTTP/2 request (always over TLS); as {@link handle}. */
+  function handleH2(req: Http2ServerRequest, res: Http2ServerResponse, expectContinue: boolean): void {
+    const c = checkH2Request(req.headers, req.rawHeaders, limits);
+    if (c.type === "reject") return plain(res, c.status, `kdns gateway: ${c.reason}`);
+    if (expectContinue) res.writeContinue();
+    const r = route(lookups.secure, c.name, c.url);
+    if (r.type !== "route") return answer(res, r);
+    const mode = h2Body(req.headers, req.stream.endAfterHeaders);
+    const streamBody = mode === "chunked" || (mode === "length" && req.headers["content-length"] !== "0");
+    const remote = req.stream.session?.socket?.remoteAddress ?? "";
+    const head = h2RequestHead(c.method, r.path, req.rawHeaders, remote, mode, c.authority);
+    forward(req, res, c.method, head, mode, streamBody, r.backends, upstreams, req.stream, true);
   }
   server.on("checkContinue", (req, res) => handle(req, res, true));
   server.maxRequestsPerSocket = limits.keepAliveRequests;
@@ -101,14 +161,17 @@ export async function startBuiltinEngine(options: BuiltinEngineOptions): Promise
   server.on("upgrade", (req, socket, head) => {
     upgraded.add(socket);
     socket.once("close", () => upgraded.delete(socket));
-    const c = checkRequest(req, limits);
+    const secure = (req.socket as TLSSocket).encrypted === true;
+    const c = checkRequest(req, limits, secure ? "https" : "http");
     if (c.type === "reject") return rejectUpgrade(socket, c.status, `kdns gateway: ${c.reason}`);
-    const r = route(lookup, c.name, c.url);
+    const r = route(secure ? lookups.secure : lookups.plain, c.name, c.url);
     if (r.type === "no-host") return rejectUpgrade(socket, 404, TEXT.noHost);
     if (r.type === "no-path") return rejectUpgrade(socket, 404, TEXT.noPath);
     if (r.type === "unavailable") return rejectUpgrade(socket, 503, TEXT.unavailable(r.reason));
+    if (r.type === "redirect") return rejectUpgrade(socket, 308, TEXT.redirect(r.location), r.location);
     const backend = r.backends[0];
-    if (backend) forwardUpgrade(req, socket, head, backend, r.path, c.authority, timeouts.connectMs);
+    const proto = secure ? "https" : "http";
+    if (backend) forwardUpgrade(req, socket, head, backend, r.path, c.authority, proto, timeouts.connectMs);
   });
   // A gateway does not tunnel; nginx 1.22 answers CONNECT with 400.
   server.on("connect", (_req, socket) => rejectUpgrade(socket, 400, "kdns gateway: CONNECT is not served"));
@@ -132,19 +195,56 @@ export async function startBuiltinEngine(options: BuiltinEngineOptions): Promise
   const port = addr !== null && typeof addr === "object" ? addr.port : options.port;
   const listen = formatHostPort({ host: options.host, port });
 
+  let h2: H2Side | undefined;
+  let tls: TlsListener | undefined;
+  if (options.tls) {
+    try {
+      const side = createH2Side(limits, handleH2, (_req, res) =>
+        plain(res, 400, "kdns gateway: CONNECT is not served"),
+      );
+      h2 = side;
+      tls = await startTlsListener({
+        host: options.tls.host,
+        port: options.tls.port,
+        defaultCertificate: await makeDefaultCertificate(),
+        handshakeTimeoutMs: limits.headerTimeoutMs,
+        onConnection: (socket) => (socket.alpnProtocol === "h2" ? side.server : server).emit("connection", socket),
+      });
+    } catch (err) {
+      server.close();
+      throw err;
+    }
+  }
+  const tlsPort = tls?.port;
+  const publicPort = options.tls?.publicPort ?? tlsPort;
+
   return {
     kind: "builtin",
     listen,
     port,
+    tlsPort,
+    ...(options.tls && tlsPort !== undefined
+      ? { tlsListen: formatHostPort({ host: options.tls.host, port: tlsPort }) }
+      : {}),
     async apply(table: RouteTable): Promise<ApplyResult> {
-      const fingerprint = JSON.stringify(table.hosts);
+      // The certificate's id stands for it (and keeps key material out of the fingerprint).
+      const fingerprint = JSON.stringify(table.hosts, (k, v) =>
+        k === "certificate" ? (v as ServingCertificate).id : v,
+      );
       if (fingerprint === lastTable) return { type: "unchanged" };
       lastTable = fingerprint;
-      lookup = compileLookup(table);
+      lookups = compileLookups(table, tls ? publicPort : undefined);
+      if (tls) {
+        const certificates = new Map<string, ServingCertificate>();
+        for (const h of table.hosts) if (h.tls) certificates.set(h.host, h.tls.certificate);
+        tls.setCertificates(certificates);
+      }
       return { type: "applied" };
     },
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await tls?.close();
+      h2?.destroyAll();
       server.closeAllConnections();
       for (const socket of upgraded) socket.destroy();
       pool.destroy();

@@ -6,11 +6,10 @@
  * already closed — is skipped for the next one when the request is idempotent and has no body, as
  * nginx's `proxy_next_upstream error` does; when none is left the client gets 502 (504 on timeout).
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Backend } from "../routes/model.ts";
 import { type BodyReader, bodyReader } from "./body-reader.ts";
 import { clientResponseHeaderList } from "./headers.ts";
-import { type RequestBody, requestHead } from "./request-head.ts";
+import type { RequestBody } from "./request-head.ts";
 import { parseResponseHead } from "./response-head.ts";
 import type { Upstream, UpstreamPool } from "./upstream-pool.ts";
 
@@ -20,6 +19,14 @@ export interface ForwardTimeouts {
   idleMs: number;
 }
 
+/** What every forwarded request of an engine shares. */
+export interface Upstreams {
+  pool: UpstreamPool;
+  timeouts: ForwardTimeouts;
+  /** nginx's `client_body_timeout`. */
+  bodyTimeoutMs: number;
+}
+
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "DELETE", "PUT", "TRACE"]);
 const CONNECT_ERRORS = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL", "ECONNECTTIMEOUT"]);
 const TIMEOUTS = new Set(["ETIMEDOUT", "ECONNECTTIMEOUT"]);
@@ -27,7 +34,7 @@ const CRLF = Buffer.from("\r\n");
 const LAST_CHUNK = "0\r\n\r\n";
 
 /** Sends a short plain-text response (the gateway's own statuses). */
-export function plain(res: ServerResponse, code: number, text: string): void {
+export function plain(res: ClientResponse, code: number, text: string): void {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -37,28 +44,48 @@ export function plain(res: ServerResponse, code: number, text: string): void {
   res.end(body);
 }
 
+/** The client request's body, as node:http and node:http2's compatibility API both give it. */
+export interface ClientBody {
+  on(event: "data", listener: (chunk: Buffer) => void): unknown;
+  once(event: "end", listener: () => void): unknown;
+  pause(): unknown;
+  resume(): unknown;
+}
+
+/** The client response: node:http's, or node:http2's compatibility API's. */
+export interface ClientResponse {
+  readonly headersSent: boolean;
+  readonly writableFinished: boolean;
+  writeHead(statusCode: number, headers: string[] | Record<string, string | number>): unknown;
+  writeHead(statusCode: number, statusMessage: string, headers: string[]): unknown;
+  write(chunk: Buffer): boolean;
+  end(): unknown;
+  end(chunk: Buffer | string): unknown;
+  destroy(): unknown;
+  once(event: "close" | "drain", listener: () => void): unknown;
+}
+
 /**
- * Forwards `req` to `backends[0]`, falling over to the next as described above. `authority` (of an
- * absolute-form target) is sent as Host; a request body that pauses for `bodyTimeoutMs` closes the
- * client connection and the backend connection under it (nginx's `client_body_timeout`).
+ * Forwards a request to `backends[0]`, falling over to the next as described above: `head` (see
+ * requestHead) is written, then the body (`streamBody`) read from `req` as `mode` says. A body
+ * that pauses for the body timeout destroys `clientConnection` (the client's socket, or for
+ * HTTP/2 its stream) and the backend connection under it. `h2` sends the response without a
+ * reason phrase, which HTTP/2 does not have (RFC 9113 §8.3.2).
  */
 export function forward(
-  req: IncomingMessage,
-  res: ServerResponse,
+  req: ClientBody,
+  res: ClientResponse,
+  method: string,
+  head: string,
+  mode: RequestBody,
+  streamBody: boolean,
   backends: Backend[],
-  path: string,
-  authority: string | undefined,
-  pool: UpstreamPool,
-  timeouts: ForwardTimeouts,
-  bodyTimeoutMs: number,
+  upstreams: Upstreams,
+  clientConnection: { destroy(): unknown },
+  h2: boolean,
 ): void {
-  const method = req.method ?? "GET";
-  const length = req.headers["content-length"];
-  const mode: RequestBody =
-    req.headers["transfer-encoding"] !== undefined ? "chunked" : length !== undefined ? "length" : "none";
-  const streamBody = mode === "chunked" || (mode === "length" && length !== "0");
+  const { pool, timeouts, bodyTimeoutMs } = upstreams;
   const retryable = IDEMPOTENT.has(method) && !streamBody;
-  const head = requestHead(method, path, req.rawHeaders, req.socket.remoteAddress ?? "", mode, authority);
   let current: Upstream | undefined;
   let requestSent = !streamBody;
   let finished = false;
@@ -81,7 +108,7 @@ export function forward(
     let waitingForBackend = false;
     bodyTimer = setTimeout(function bodyTimedOut() {
       if (waitingForBackend) bodyTimer?.refresh();
-      else req.socket.destroy();
+      else clientConnection.destroy();
     }, bodyTimeoutMs);
     req.on("data", (data: Buffer) => {
       bodyTimer?.refresh();
@@ -187,7 +214,9 @@ export function forward(
             closeDelimited = p.body.type === "close";
             reader = bodyReader(p.body);
             try {
-              res.writeHead(p.status, p.reason, clientResponseHeaderList(p.headers, p.body.type === "chunked"));
+              const fields = clientResponseHeaderList(p.headers, p.body.type === "chunked");
+              if (h2) res.writeHead(p.status, fields);
+              else res.writeHead(p.status, p.reason, fields);
             } catch (err) {
               // the parser accepts only what node:http accepts; this is a last guard, not a path
               return fail(

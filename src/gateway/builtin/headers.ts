@@ -34,13 +34,15 @@ function dropped(headers: IncomingHttpHeaders): Set<string> {
 
 /**
  * Request headers for the backend; `upgrade` keeps Connection/Upgrade for a WebSocket handshake;
- * `authority` (of an absolute-form request-target) replaces Host (RFC 9112 §3.2.2).
+ * `authority` (of an absolute-form request-target) replaces Host (RFC 9112 §3.2.2); `proto` is the
+ * scheme the client used.
  */
 export function upstreamRequestHeaders(
   headers: IncomingHttpHeaders,
   remoteAddress: string,
   upgrade: boolean,
-  authority?: string,
+  authority: string | undefined,
+  proto: "http" | "https",
 ): OutgoingHttpHeaders {
   const drop = dropped(headers);
   const out: OutgoingHttpHeaders = {};
@@ -52,7 +54,7 @@ export function upstreamRequestHeaders(
     : remoteAddress;
   out["x-real-ip"] = remoteAddress;
   if (out.host !== undefined) out["x-forwarded-host"] = out.host;
-  out["x-forwarded-proto"] = "http";
+  out["x-forwarded-proto"] = proto;
   if (upgrade && headers.upgrade !== undefined) {
     out.connection = "upgrade";
     out.upgrade = headers.upgrade;

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { compileLookup, route } from "./lookup.ts";
+import type { ServingCertificate } from "../tls/certificate.ts";
+import { compileLookups, route } from "./lookup.ts";
 
-const lookup = compileLookup({
+const { plain: lookup } = compileLookups({
   hosts: [
     {
       host: "node1.com",
@@ -47,4 +48,32 @@ test("longest prefix wins, the prefix is stripped, the query string is kept, bac
     second.backends.map((b) => b.port),
     [2, 1],
   );
+});
+
+test("a host with a certificate is on both listeners; plain HTTP is redirected unless told not to", () => {
+  const certificate = {} as ServingCertificate;
+  const tls = (redirect: boolean) => ({ secret: "d/s", record: "d/r", certificate, redirect });
+  const routes = [{ prefix: "/", record: "d/r", target: "t", backends: [{ ip: "10.0.0.1", port: 1 }] }];
+  const table = {
+    hosts: [
+      { host: "a.test", routes, tls: tls(true) },
+      { host: "b.test", routes, tls: tls(false) },
+      { host: "c.test", routes },
+    ],
+    records: [],
+  };
+  const { plain, secure } = compileLookups(table, 8443);
+  assert.deepEqual(route(plain, "a.test", "/x?y=1"), { type: "redirect", location: "https://a.test:8443/x?y=1" });
+  assert.equal(route(plain, "b.test", "/x").type, "route");
+  assert.equal(route(plain, "c.test", "/x").type, "route");
+  assert.equal(route(secure, "a.test", "/x").type, "route");
+  assert.equal(route(secure, "b.test", "/x").type, "route");
+  assert.equal(route(secure, "c.test", "/x").type, "no-host", "a host without a certificate is not served over HTTPS");
+  assert.deepEqual(route(compileLookups(table, 443).plain, "a.test", "/"), {
+    type: "redirect",
+    location: "https://a.test/",
+  });
+  const off = compileLookups(table);
+  assert.equal(route(off.plain, "a.test", "/").type, "route", "no TLS listener: no redirect");
+  assert.equal(off.secure.size, 0);
 });

@@ -1,7 +1,8 @@
 /**
- * The built-in engine's view of a route table: a host map and, per host, the routes longest prefix
- * first, each with its round-robin cursor. Built once per table change, so a request does one map
- * lookup and a few string compares.
+ * The built-in engine's view of a route table: per listener a host map and, per host, the routes
+ * longest prefix first, each with its round-robin cursor (shared by both listeners). Built once
+ * per table change, so a request does one map lookup and a few string compares. On the plain
+ * listener a host served over HTTPS with `httpRedirect` answers every request with a redirect.
  */
 import type { Backend, RouteTable } from "../routes/model.ts";
 import { prefixMatches, stripPrefix } from "../routes/prefix.ts";
@@ -14,34 +15,64 @@ export interface LiveRoute {
   next: number;
 }
 
-/** Host → routes (longest prefix first). */
-export type Lookup = Map<string, LiveRoute[]>;
+/** One host on one listener. */
+export interface LiveHost {
+  /** Longest prefix first. */
+  routes: LiveRoute[];
+  /** `https://host[:port]` when plain HTTP requests are redirected there. */
+  redirect: string | undefined;
+}
+
+/** Host → its routes. */
+export type Lookup = Map<string, LiveHost>;
+
+/** The lookups of both listeners. */
+export interface Lookups {
+  plain: Lookup;
+  /** Only the hosts that have a certificate. */
+  secure: Lookup;
+}
 
 /** Result of routing one request. */
 export type Routing =
   | { type: "no-host" }
   | { type: "no-path" }
   | { type: "unavailable"; reason: string }
+  /** RFC 9110 §15.4.9: 308 keeps the method and body, unlike 301. */
+  | { type: "redirect"; location: string }
   /** `backends` is rotated for round-robin: try them in this order. */
   | { type: "route"; path: string; backends: Backend[] };
 
-/** Builds the lookup for a table. */
-export function compileLookup(table: RouteTable): Lookup {
-  return new Map(
-    table.hosts.map((h) => [
-      h.host,
-      h.routes.map((r) => ({ prefix: r.prefix, backends: r.backends, unavailable: r.unavailable, next: 0 })),
-    ]),
-  );
+/**
+ * Builds the lookups for a table; `httpsPort` is the port redirects name (none when 443, the
+ * https default, RFC 9110 §4.2.2), undefined when there is no TLS listener.
+ */
+export function compileLookups(table: RouteTable, httpsPort?: number): Lookups {
+  const plain: Lookup = new Map();
+  const secure: Lookup = new Map();
+  const port = httpsPort === 443 ? "" : `:${httpsPort}`;
+  for (const h of table.hosts) {
+    const routes = h.routes.map((r) => ({
+      prefix: r.prefix,
+      backends: r.backends,
+      unavailable: r.unavailable,
+      next: 0,
+    }));
+    const tls = httpsPort !== undefined ? h.tls : undefined;
+    plain.set(h.host, { routes, redirect: tls?.redirect ? `https://${h.host}${port}` : undefined });
+    if (tls) secure.set(h.host, { routes, redirect: undefined });
+  }
+  return { plain, secure };
 }
 
 /** Routes a request to host `name` (as `routingName` gives it) and `url` (origin-form, query included). */
 export function route(lookup: Lookup, name: string, url: string): Routing {
-  const routes = lookup.get(name);
-  if (!routes) return { type: "no-host" };
+  const host = lookup.get(name);
+  if (!host) return { type: "no-host" };
+  if (host.redirect !== undefined) return { type: "redirect", location: host.redirect + url };
   const q = url.indexOf("?");
   const path = q < 0 ? url : url.slice(0, q);
-  for (const r of routes) {
+  for (const r of host.routes) {
     if (!prefixMatches(r.prefix, path)) continue;
     if (r.backends.length === 0) return { type: "unavailable", reason: r.unavailable ?? "none" };
     const start = r.next % r.backends.length;

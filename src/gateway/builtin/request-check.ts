@@ -27,22 +27,34 @@ const REQUEST_LINE_REST = 12;
 /** `: ` and CRLF around a field's name and value. */
 const FIELD_LINE_REST = 4;
 
+/** The scheme of the listener a request came in on. */
+export type Scheme = "http" | "https";
+
 /** Splits an absolute-form target (`http://authority/path?query`) into authority and origin-form. */
-function absoluteForm(url: string): { authority: string; url: string } | undefined {
-  // RFC 9112 §3.2.2; only the scheme of this (plain HTTP) listener, case-insensitive (RFC 3986 §3.1).
-  if (url.length < 8 || url.charCodeAt(4) !== 0x3a || url.slice(0, 7).toLowerCase() !== "http://") return undefined;
-  let end = 7;
+function absoluteForm(url: string, scheme: Scheme): { authority: string; url: string } | undefined {
+  // RFC 9112 §3.2.2; only the scheme of this listener, case-insensitive (RFC 3986 §3.1).
+  const start = scheme.length + 3;
+  if (
+    url.length <= start ||
+    url.charCodeAt(scheme.length) !== 0x3a ||
+    url.slice(0, start).toLowerCase() !== (scheme === "http" ? "http://" : "https://")
+  )
+    return undefined;
+  let end = start;
   while (end < url.length) {
     const c = url.charCodeAt(end);
     if (c === 0x2f || c === 0x3f || c === 0x23) break;
     end++;
   }
   const rest = url.slice(end);
-  return { authority: url.slice(7, end), url: rest.charCodeAt(0) === 0x2f ? rest : `/${rest}` };
+  return { authority: url.slice(start, end), url: rest.charCodeAt(0) === 0x2f ? rest : `/${rest}` };
 }
 
-/** Checks `req` against `limits` and RFC 9112; see {@link CheckedRequest}. */
-export function checkRequest(req: IncomingMessage, limits: ClientLimits): CheckedRequest {
+/**
+ * Checks `req`, which came in on a listener of `scheme`, against `limits` and RFC 9112; see
+ * {@link CheckedRequest}.
+ */
+export function checkRequest(req: IncomingMessage, limits: ClientLimits, scheme: Scheme): CheckedRequest {
   if (req.httpVersionMajor !== 1) return reject(505, `HTTP version ${req.httpVersion} is not supported`);
   const url = req.url ?? "";
   const method = req.method ?? "";
@@ -79,9 +91,12 @@ export function checkRequest(req: IncomingMessage, limits: ClientLimits): Checke
   if (url.charCodeAt(0) !== 0x2f) {
     // Asterisk-form (`OPTIONS *`) is for the server itself and authority-form for CONNECT (answered
     // elsewhere); nginx answers any target but origin- and absolute-form with 400.
-    const absolute = absoluteForm(url);
+    const absolute = absoluteForm(url, scheme);
     if (!absolute)
-      return reject(400, `request-target ${JSON.stringify(url.slice(0, 100))} is not origin- or http absolute-form`);
+      return reject(
+        400,
+        `request-target ${JSON.stringify(url.slice(0, 100))} is not origin- or ${scheme} absolute-form`,
+      );
     const valid = routingName(absolute.authority);
     if (valid === undefined)
       return reject(400, `invalid authority ${JSON.stringify(absolute.authority.slice(0, 100))} in the request-target`);

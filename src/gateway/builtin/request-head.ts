@@ -12,7 +12,8 @@ import { HOP_BY_HOP } from "./headers.ts";
 /** How the request body is sent upstream. */
 export type RequestBody = "none" | "length" | "chunked";
 
-const DROPPED = new Set([
+/** Client fields never forwarded as they came: hop-by-hop, those set here, and Expect. */
+export const DROPPED: ReadonlySet<string> = new Set([
   ...HOP_BY_HOP,
   // set below
   "x-forwarded-for",
@@ -28,7 +29,7 @@ const DROPPED = new Set([
  * `body` says how the body follows: `length` keeps the client's Content-Length, `chunked`
  * re-frames a chunked client body. `authority`, the authority of an absolute-form request-target,
  * is sent as Host in place of the client's Host field (RFC 9112 §3.2.2), which the caller has
- * checked to be at most one.
+ * checked to be at most one. `proto` is the scheme the client used, sent as X-Forwarded-Proto.
  */
 export function requestHead(
   method: string,
@@ -36,7 +37,8 @@ export function requestHead(
   rawHeaders: string[],
   remoteAddress: string,
   body: RequestBody,
-  authority?: string,
+  authority: string | undefined,
+  proto: "http" | "https",
 ): string {
   let named: Set<string> | undefined;
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
@@ -72,9 +74,24 @@ export function requestHead(
     if (DROPPED.has(lower) || named?.has(lower)) continue;
     head += `${name}: ${value}\r\n`;
   }
-  head += `x-forwarded-for: ${forwardedFor}${remoteAddress}\r\nx-real-ip: ${remoteAddress}\r\n`;
-  if (host !== undefined) head += `x-forwarded-host: ${host}\r\n`;
-  head += "x-forwarded-proto: http\r\n";
-  if (body === "chunked") head += "transfer-encoding: chunked\r\n";
-  return `${head}\r\n`;
+  return head + forwardedTail(forwardedFor, remoteAddress, host, body, proto);
+}
+
+/**
+ * The end of a forwarded head: X-Forwarded-For (the client's list, `prior` with its trailing
+ * `", "`, then the peer), X-Real-IP, X-Forwarded-Host, X-Forwarded-Proto, the framing and the
+ * blank line.
+ */
+export function forwardedTail(
+  prior: string,
+  remoteAddress: string,
+  host: string | undefined,
+  body: RequestBody,
+  proto: "http" | "https",
+): string {
+  let tail = `x-forwarded-for: ${prior}${remoteAddress}\r\nx-real-ip: ${remoteAddress}\r\n`;
+  if (host !== undefined) tail += `x-forwarded-host: ${host}\r\n`;
+  tail += proto === "http" ? "x-forwarded-proto: http\r\n" : "x-forwarded-proto: https\r\n";
+  if (body === "chunked") tail += "transfer-encoding: chunked\r\n";
+  return `${tail}\r\n`;
 }

@@ -19,15 +19,19 @@ function rawHeaders(res: IncomingMessage): string {
   return `${text}\r\n`;
 }
 
-/** Writes a short plain-text response on a raw socket and closes it. */
-export function rejectUpgrade(socket: Duplex, code: number, text: string): void {
+/** Writes a short plain-text response on a raw socket (with `location`, for a redirect) and closes it. */
+export function rejectUpgrade(socket: Duplex, code: number, text: string, location?: string): void {
   const body = `${text}\n`;
+  const where = location !== undefined ? `location: ${location}\r\n` : "";
   socket.end(
-    `${statusLine(code, STATUS_CODES[code])}content-type: text/plain\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    `${statusLine(code, STATUS_CODES[code])}${where}content-type: text/plain\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
 }
 
-/** Proxies an upgrade request to `backend`; `authority` (of an absolute-form target) is sent as Host. */
+/**
+ * Proxies an upgrade request to `backend`; `authority` (of an absolute-form target) is sent as
+ * Host, `proto` as X-Forwarded-Proto.
+ */
 export function forwardUpgrade(
   req: IncomingMessage,
   socket: Duplex,
@@ -35,9 +39,10 @@ export function forwardUpgrade(
   backend: Backend,
   path: string,
   authority: string | undefined,
+  proto: "http" | "https",
   connectMs: number,
 ): void {
-  const headers = upstreamRequestHeaders(req.headers, req.socket.remoteAddress ?? "", true, authority);
+  const headers = upstreamRequestHeaders(req.headers, req.socket.remoteAddress ?? "", true, authority, proto);
   const up = request({
     host: backend.ip,
     family: isIP(backend.ip),

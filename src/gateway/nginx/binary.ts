@@ -71,3 +71,11 @@ export function atLeast(version: NginxVersion | undefined, min: NginxVersion): b
 export function hasKeepaliveMinTimeout(version: NginxVersion | undefined): boolean {
   return atLeast(version, [1, 27, 4]);
 }
+
+/**
+ * Whether nginx `version` has the `http2` directive (1.25.1 and later), which replaced the
+ * `http2` parameter of `listen` (deprecated there, with a warning at every start).
+ */
+export function hasHttp2Directive(version: NginxVersion | undefined): boolean {
+  return atLeast(version, [1, 25, 1]);
+}

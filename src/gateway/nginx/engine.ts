@@ -1,14 +1,20 @@
 /**
  * The nginx engine: render → unchanged? → `nginx -t` on the candidate → install → SIGHUP. A
- * rejected candidate is never installed; the last good configuration keeps serving.
+ * rejected candidate is never installed; the last good configuration keeps serving. With a TLS
+ * listener the certificates a candidate names are written before `nginx -t` reads them, and those
+ * no installed configuration names any more are removed after the reload (or the rejection).
  */
 import { join } from "node:path";
+import { parseHostPort } from "../../machinery/host-port.ts";
 import { logger } from "../../machinery/log.ts";
 import { type ClientLimits, clientLimits } from "../client-limits.ts";
 import type { ApplyResult, GatewayEngine } from "../engine.ts";
 import type { RouteTable } from "../routes/model.ts";
-import { findNginx, hasKeepaliveMinTimeout, nginxVersion } from "./binary.ts";
-import { renderNginxConfig } from "./render.ts";
+import type { ServingCertificate } from "../tls/certificate.ts";
+import { makeDefaultCertificate } from "../tls/default-certificate.ts";
+import { findNginx, hasHttp2Directive, hasKeepaliveMinTimeout, nginxVersion } from "./binary.ts";
+import { prepareCertificateDir, pruneCertificates, writeCertificates } from "./certificate-files.ts";
+import { renderNginxConfig, type TlsOptions } from "./render.ts";
 import { NginxSupervisor } from "./supervisor.ts";
 
 /** Options of {@link startNginxEngine}. */
@@ -25,6 +31,8 @@ export interface NginxEngineOptions {
   limits?: Partial<ClientLimits>;
   /** `worker_processes` (default `auto`). */
   workers?: number | "auto";
+  /** The HTTPS listener, `host:port`; `publicPort` is the port redirects name (default: the listener's). */
+  tls?: { listen: string; publicPort?: number };
 }
 
 /** The running nginx engine, with counters tests read. */
@@ -37,15 +45,38 @@ export interface NginxEngine extends GatewayEngine {
   readonly reloads: number;
 }
 
+/** The port of a `host:port` listen address. */
+function portOf(listen: string): number {
+  return parseHostPort(listen).port;
+}
+
 /** Starts nginx on an empty table (every request 404) and returns the engine. */
 export async function startNginxEngine(options: NginxEngineOptions): Promise<NginxEngine> {
   const log = logger("gateway-nginx");
   const dir = join(options.dataDir, "nginx");
   const binary = await findNginx(options.binary);
   const supervisor = new NginxSupervisor({ binary, dir, log });
-  const keepaliveMinTimeout = hasKeepaliveMinTimeout(await nginxVersion(binary));
+  const version = await nginxVersion(binary);
+  const keepaliveMinTimeout = hasKeepaliveMinTimeout(version);
   const limits = clientLimits(options.limits);
   await supervisor.prepare();
+  let tls: TlsOptions | undefined;
+  const defaultCertificate = options.tls ? await makeDefaultCertificate() : undefined;
+  // Certificate ids whose files are on disk, and those the installed configuration names.
+  let written = new Set<string>();
+  let installedIds = new Set<string>();
+  if (options.tls && defaultCertificate) {
+    await prepareCertificateDir(dir);
+    written = await pruneCertificates(dir, new Set()); // a previous run's files
+    await writeCertificates(dir, [defaultCertificate], written);
+    installedIds = new Set([defaultCertificate.id]);
+    tls = {
+      listen: options.tls.listen,
+      publicPort: options.tls.publicPort ?? portOf(options.tls.listen),
+      defaultCertificate: defaultCertificate.id,
+      http2Directive: hasHttp2Directive(version),
+    };
+  }
   const render = (table: RouteTable): string =>
     options.render
       ? options.render(table, options.listen)
@@ -54,7 +85,16 @@ export async function startNginxEngine(options: NginxEngineOptions): Promise<Ngi
           keepaliveMinTimeout,
           limits,
           ...(options.workers !== undefined ? { workers: options.workers } : {}),
+          ...(tls ? { tls } : {}),
         });
+  /** The certificates `table` serves (with the default one), by id. */
+  const certificatesOf = (table: RouteTable): Map<string, ServingCertificate> => {
+    const out = new Map<string, ServingCertificate>();
+    if (!tls || !defaultCertificate) return out;
+    out.set(defaultCertificate.id, defaultCertificate);
+    for (const h of table.hosts) if (h.tls) out.set(h.tls.certificate.id, h.tls.certificate);
+    return out;
+  };
   let current = render({ hosts: [], records: [] });
   const first = await supervisor.test(current);
   if (first.type === "failed") throw new Error(`nginx rejected kdns's empty configuration: ${first.error}`);
@@ -66,6 +106,7 @@ export async function startNginxEngine(options: NginxEngineOptions): Promise<Ngi
   return {
     kind: "nginx",
     listen: options.listen,
+    ...(options.tls ? { tlsListen: options.tls.listen } : {}),
     dir,
     supervisor,
     get reloads() {
@@ -80,16 +121,23 @@ export async function startNginxEngine(options: NginxEngineOptions): Promise<Ngi
       }
       if (text === current) return { type: "unchanged" };
       if (rejected?.text === text) return { type: "rejected", error: rejected.error };
+      const certificates = certificatesOf(table);
+      await writeCertificates(dir, certificates.values(), written);
       const tested = await supervisor.test(text);
       if (tested.type === "failed") {
         log.error({ error: tested.error }, "nginx -t rejected the new configuration; the last good one keeps serving");
         rejected = { text, error: `nginx -t: ${tested.error}` };
+        if (tls) written = await pruneCertificates(dir, installedIds);
         return { type: "rejected", error: rejected.error };
       }
       await supervisor.install();
       current = text;
       await supervisor.reload();
       reloads++;
+      if (tls) {
+        installedIds = new Set(certificates.keys());
+        written = await pruneCertificates(dir, installedIds);
+      }
       return { type: "applied" };
     },
     close: () => supervisor.close(),

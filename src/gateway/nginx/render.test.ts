@@ -5,11 +5,13 @@ import { readFile, writeFile } from "node:fs/promises";
 import { test } from "node:test";
 import { clientLimits } from "../client-limits.ts";
 import type { RouteTable } from "../routes/model.ts";
+import type { ServingCertificate } from "../tls/certificate.ts";
 import { atLeast, findNginx, nginxVersion, parseNginxVersion } from "./binary.ts";
 import { quote, UnsafeValueError } from "./quote.ts";
 import { renderNginxConfig } from "./render.ts";
 
 const GOLDEN = new URL("../../../test/gateway/nginx.golden.conf", import.meta.url);
+const TLS_GOLDEN = new URL("../../../test/gateway/nginx-tls.golden.conf", import.meta.url);
 
 const table: RouteTable = {
   hosts: [
@@ -117,4 +119,40 @@ test("client limits are rendered in nginx's syntax; a limit that is not a positi
   assert.match(text, /^ {4}large_client_header_buffers 4 1000;$/m);
   assert.throws(() => clientLimits({ keepAliveRequests: 0 }), /keepAliveRequests must be a positive integer, got 0/);
   assert.throws(() => clientLimits({ headerTimeoutMs: 1.5 }), /headerTimeoutMs .* got 1\.5/);
+});
+
+/** node1.com redirects plain HTTP, shop.example.com serves both; the ids stand for certificates. */
+const tlsTable: RouteTable = {
+  ...table,
+  hosts: table.hosts.map((h, i) => ({
+    ...h,
+    tls: {
+      secret: `ns/secret-${i}`,
+      record: h.routes[0]!.record,
+      certificate: { id: `0123456789abcdef000000000000000${i}` } as ServingCertificate,
+      redirect: i === 0,
+    },
+  })),
+};
+const tlsOptions = { listen: "127.0.0.1:8443", publicPort: 443, defaultCertificate: "d".repeat(32) };
+
+test("with a TLS listener: a TLS server per host with a certificate, the default certificate's server, redirects", async () => {
+  const text = renderNginxConfig(tlsTable, { listen: "127.0.0.1:8080", tls: tlsOptions });
+  if (process.env.UPDATE_GOLDEN === "1") await writeFile(TLS_GOLDEN, text);
+  assert.equal(text, await readFile(TLS_GOLDEN, "utf8"));
+  assert.match(text, /^ {8}return 308 https:\/\/\$host\$request_uri;$/m, "no port for 443");
+  assert.equal(text.match(/^ {8}listen "127\.0\.0\.1:8443" ssl http2( default_server)?;$/gm)?.length, 3);
+  assert.doesNotMatch(text, /http2 on/);
+  const modern = renderNginxConfig(tlsTable, {
+    listen: "127.0.0.1:8080",
+    tls: { ...tlsOptions, publicPort: 8443, http2Directive: true },
+  });
+  assert.equal(modern.match(/^ {8}listen "127\.0\.0\.1:8443" ssl( default_server)?;$/gm)?.length, 3);
+  assert.equal(modern.match(/^ {8}http2 on;$/gm)?.length, 3, "in the TLS servers only, never the plain ones");
+  assert.match(modern, /return 308 https:\/\/\$host:8443\$request_uri;/);
+  // Without a TLS listener the certificates are ignored: the plain rendering of the same routes.
+  assert.equal(
+    renderNginxConfig(tlsTable, { listen: "127.0.0.1:8080" }),
+    renderNginxConfig(table, { listen: "127.0.0.1:8080" }),
+  );
 });

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { after, before, describe, test } from "node:test";
+import { startTestCa, type TestCa, tlsSecret } from "../../../test/support/test-pki.ts";
 import type { DNSRecord, Endpoints, Service } from "../../api/types.ts";
+import { parseTlsSecret, type TlsMaterial } from "../tls/certificate.ts";
 import { buildRouteTable } from "./build.ts";
 
 function record(name: string, created: string, host: string, paths: DNSRecord["spec"]["paths"]): DNSRecord {
@@ -120,4 +122,94 @@ test("records that slipped past API validation are never routed", () => {
   const table = buildRouteTable({ records: bad, services: [], endpoints: [] });
   assert.deepEqual(table.hosts, []);
   assert.ok(table.records.every((r) => r.invalid !== undefined));
+});
+
+describe("HTTPS from spec.tls", () => {
+  let ca: TestCa;
+  let secrets: Map<string, TlsMaterial>;
+  before(async () => {
+    ca = await startTestCa();
+    const a = await ca.issue(["a.test"], { serial: "AA" });
+    const other = await ca.issue(["a.test"], { serial: "BB" });
+    const b = await ca.issue(["b.test"]);
+    secrets = new Map([
+      ["default/a", parseTlsSecret(tlsSecret("a", a.cert, a.key))],
+      ["default/a2", parseTlsSecret(tlsSecret("a2", other.cert, other.key))],
+      ["default/b", parseTlsSecret(tlsSecret("b", b.cert, b.key))],
+      ["default/opaque", parseTlsSecret(tlsSecret("opaque", a.cert, a.key, { type: "Opaque" }))],
+    ]);
+  });
+  after(() => ca?.close());
+
+  const withTls = (r: DNSRecord, secretName: string, httpRedirect?: boolean): DNSRecord => ({
+    ...r,
+    spec: { ...r.spec, tls: { secretName, ...(httpRedirect !== undefined ? { httpRedirect } : {}) } },
+  });
+  const to = (port: number) => [{ path: "/", address: "10.0.0.1", port }];
+
+  test("a host gets its oldest served record's certificate and redirect; every route of it is served on both", () => {
+    const table = buildRouteTable({
+      records: [
+        withTls(record("old", "2024-01-01T00:00:00Z", "a.test", to(1)), "a", false),
+        withTls(record("new", "2024-02-01T00:00:00Z", "a.test", [{ path: "/x", address: "10.0.0.1", port: 2 }]), "a2"),
+        record("plain", "2024-03-01T00:00:00Z", "a.test", [{ path: "/y", address: "10.0.0.1", port: 3 }]),
+        record("c", "2024-01-01T00:00:00Z", "c.test", to(4)),
+      ],
+      services: [],
+      endpoints: [],
+      secrets,
+      https: true,
+    });
+    const a = table.hosts.find((h) => h.host === "a.test")!;
+    assert.deepEqual([a.tls?.secret, a.tls?.record, a.tls?.redirect], ["default/a", "default/old", false]);
+    assert.equal(a.tls?.certificate.leaf.serialNumber, "AA");
+    assert.equal(a.routes.length, 3);
+    assert.equal(table.hosts.find((h) => h.host === "c.test")!.tls, undefined);
+    const note = (name: string) => table.records.find((r) => r.key === `default/${name}`)!.https?.note;
+    assert.match(note("old") ?? "", /^HTTPS with secret default\/a \(certificate serial AA, valid until /);
+    assert.match(
+      note("new") ?? "",
+      /from default\/old, the host's oldest record with spec\.tls; its own secret default\/a2 is not used$/,
+    );
+    assert.match(note("plain") ?? "", /from default\/old/);
+    assert.equal(note("c"), undefined);
+  });
+
+  test("a Secret that cannot be served keeps its record out of the table; the others are served", () => {
+    const table = buildRouteTable({
+      records: [
+        withTls(record("missing", "t", "a.test", to(1)), "nope"),
+        withTls(record("opaque", "t", "a.test", [{ path: "/o", address: "10.0.0.1", port: 1 }]), "opaque"),
+        withTls(record("wrong-host", "t", "a.test", [{ path: "/w", address: "10.0.0.1", port: 1 }]), "b"),
+        withTls(record("good", "t", "b.test", to(2)), "b"),
+      ],
+      services: [],
+      endpoints: [],
+      secrets,
+      https: true,
+    });
+    assert.deepEqual(
+      table.hosts.map((h) => h.host),
+      ["b.test"],
+    );
+    const reason = (name: string) => table.records.find((r) => r.key === `default/${name}`)!.invalidCertificate;
+    assert.equal(reason("missing"), "secret default/nope does not exist");
+    assert.equal(reason("opaque"), 'secret default/opaque: type is "Opaque", not kubernetes.io/tls');
+    assert.match(
+      reason("wrong-host") ?? "",
+      /^secret default\/b: the certificate in tls\.crt does not cover host a\.test/,
+    );
+    assert.equal(reason("good"), undefined);
+  });
+
+  test("without a TLS listener spec.tls is noted and the record served over plain HTTP", () => {
+    const table = buildRouteTable({
+      records: [withTls(record("r", "t", "a.test", to(1)), "nope")],
+      services: [],
+      endpoints: [],
+      secrets,
+    });
+    assert.equal(table.hosts[0]!.tls, undefined);
+    assert.equal(table.records[0]!.https?.note, "spec.tls is not used: the gateway has no TLS listener");
+  });
 });

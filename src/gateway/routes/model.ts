@@ -2,8 +2,10 @@
  * The routes model both gateway engines serve: hosts, each with path prefixes (Kubernetes Ingress
  * `Prefix` semantics, longest first) and the backends behind each prefix. Built from DNSRecords,
  * Services and Endpoints by {@link buildRouteTable}; pure data, so nginx rendering and the built-in
- * proxy read the same thing and a test can compare them.
+ * proxy read the same thing and a test can compare them. A host served over HTTPS carries its
+ * parsed certificate (the key as a `KeyObject`, so printing a table prints no key material).
  */
+import type { ServingCertificate } from "../tls/certificate.ts";
 
 /** One upstream address. */
 export interface Backend {
@@ -25,10 +27,23 @@ export interface Route {
   unavailable?: string;
 }
 
+/** How a host is served on the TLS listener. */
+export interface HostTLS {
+  /** `namespace/name` of the Secret the certificate comes from. */
+  secret: string;
+  /** `namespace/name` of the DNSRecord whose `spec.tls` this is. */
+  record: string;
+  certificate: ServingCertificate;
+  /** Plain HTTP requests for the host are answered 308 to its https URL. */
+  redirect: boolean;
+}
+
 /** A host and its routes, longest prefix first. */
 export interface HostRoutes {
   host: string;
   routes: Route[];
+  /** Set when the host is served over HTTPS too (its routes are the same there). */
+  tls?: HostTLS;
 }
 
 /** A path of a record that another, older record already serves. */
@@ -50,6 +65,10 @@ export interface RecordOutcome {
   unavailable: { path: string; reason: string }[];
   /** Set when the record was skipped as invalid (it should never pass API validation). */
   invalid?: string;
+  /** Set when the record was skipped because the Secret of its `spec.tls` cannot be served. */
+  invalidCertificate?: string;
+  /** How the record's host is served over HTTPS (`served`), or why its `spec.tls` is not used; for its status. */
+  https?: { served: boolean; note: string };
 }
 
 /** The whole routing state at one moment. */

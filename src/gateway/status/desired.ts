@@ -14,9 +14,10 @@ type Condition = NonNullable<RecordStatus["conditions"]>[number];
 export interface StatusContext {
   /** The IP DNSRecord hosts resolve to (`--gateway-address`). */
   gatewayAddress: string;
-  /** `nginx` or `builtin`, and where it listens, for messages. */
+  /** `nginx` or `builtin`, and where it listens (plain HTTP, and HTTPS when it does), for messages. */
   engine: string;
   listen: string;
+  tlsListen?: string;
   /** Set when the engine rejected the configuration containing this record's current spec. */
   rejected?: string;
 }
@@ -26,7 +27,9 @@ function served(outcome: RecordOutcome, ctx: StatusContext): Condition {
   for (const l of outcome.lost)
     notes.push(`path ${l.path} is not served: ${l.winner} is older and claims the same host and path`);
   for (const u of outcome.unavailable) notes.push(`path ${u.path}: ${u.reason}`);
-  const where = `served by the ${ctx.engine} gateway at ${ctx.listen}`;
+  if (outcome.https) notes.push(outcome.https.note);
+  const https = outcome.https?.served && ctx.tlsListen !== undefined ? ` and ${ctx.tlsListen} (HTTPS)` : "";
+  const where = `served by the ${ctx.engine} gateway at ${ctx.listen}${https}`;
   const reason =
     outcome.lost.length > 0 ? "PartiallyServed" : outcome.unavailable.length > 0 ? "BackendsUnavailable" : "Served";
   return { type: "Served", status: "True", reason, message: [where, ...notes].join("; ") };
@@ -37,6 +40,13 @@ export function desiredStatus(outcome: RecordOutcome, ctx: StatusContext): Recor
   let condition: Condition;
   if (outcome.invalid !== undefined) {
     condition = { type: "Served", status: "False", reason: "Invalid", message: `not routed: ${outcome.invalid}` };
+  } else if (outcome.invalidCertificate !== undefined) {
+    condition = {
+      type: "Served",
+      status: "False",
+      reason: "InvalidCertificate",
+      message: `not served, neither over HTTPS nor HTTP: ${outcome.invalidCertificate}`,
+    };
   } else if (ctx.rejected !== undefined) {
     condition = {
       type: "Served",
