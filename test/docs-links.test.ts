@@ -1,8 +1,8 @@
 /**
  * No dead links in the documentation: README.md, docs/**\/*.md and every src/**\/README.md. A
  * relative link must name a file or folder that exists inside the repository; links to the web
- * (`https:`, `mailto:` …) and anchors within the same page are not followed. Nothing may point at
- * `../shared`, a folder beside the repository that a clone does not have.
+ * (`https:`, `mailto:` …) and anchors within the same page are not followed. A relative path written
+ * as code (`` `../x/y.md` ``) may not leave the repository either: a clone has nothing there.
  */
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -93,7 +93,7 @@ test("a link is broken when its target is missing or outside the repository", ()
   assert.equal(brokenLink("README.md", "https://example.com/x.md"), undefined);
   assert.equal(brokenLink("README.md", "#design"), undefined);
   assert.equal(brokenLink("README.md", "docs/missing.md"), "no such file");
-  assert.equal(brokenLink("README.md", "../shared/ARCHITECTURE.md"), "points outside the repository");
+  assert.equal(brokenLink("README.md", "../beside-the-repo/notes.md"), "points outside the repository");
   assert.equal(brokenLink("src/dns/plugins/hosts/README.md", "../../../../../x.md"), "points outside the repository");
   assert.equal(brokenLink("README.md", "/etc/passwd"), "an absolute path; use one relative to the document");
 });
@@ -112,14 +112,29 @@ test("every relative link in the documentation names a file in the repository", 
   assert.deepEqual(broken, []);
 });
 
-test("no document mentions ../shared, which is not part of the repository", () => {
-  const mentions: string[] = [];
+/** Relative paths written as code spans (`` `../a/b.md` ``), with their line numbers. */
+export function codePathsOf(markdown: string): { line: number; target: string }[] {
+  const out: { line: number; target: string }[] = [];
+  markdown.split("\n").forEach((text, i) => {
+    for (const m of text.matchAll(/`((?:\.\.\/)+[^`\s]*)`/g)) out.push({ line: i + 1, target: m[1]! });
+  });
+  return out;
+}
+
+test("a relative path written as code is read like a link", () => {
+  assert.deepEqual(codePathsOf("see `../beside/x.md` and `src/a.ts`\nor `../../y`"), [
+    { line: 1, target: "../beside/x.md" },
+    { line: 2, target: "../../y" },
+  ]);
+});
+
+test("no document names a path outside the repository, even as code", () => {
+  const outside: string[] = [];
   for (const doc of documents()) {
-    readFileSync(join(ROOT, doc), "utf8")
-      .split("\n")
-      .forEach((line, i) => {
-        if (line.includes("../shared")) mentions.push(`${doc}:${i + 1}: ${line.trim()}`);
-      });
+    for (const path of codePathsOf(readFileSync(join(ROOT, doc), "utf8"))) {
+      if (brokenLink(doc, path.target) === "points outside the repository")
+        outside.push(`${doc}:${path.line}: ${path.target}`);
+    }
   }
-  assert.deepEqual(mentions, []);
+  assert.deepEqual(outside, []);
 });

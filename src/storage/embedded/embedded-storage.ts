@@ -7,9 +7,9 @@
  */
 import { mkdir } from "node:fs/promises";
 import { type Database, open, type RootDatabase } from "lmdb";
-import { page } from "../shared/page.ts";
-import { rewind } from "../shared/rewind.ts";
-import { WatchHub } from "../shared/watch-hub.ts";
+import { page } from "../common/page.ts";
+import { rewind } from "../common/rewind.ts";
+import { WatchHub } from "../common/watch-hub.ts";
 import {
   CompactedError,
   type CreateResult,

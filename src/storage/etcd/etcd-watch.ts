@@ -1,6 +1,6 @@
 /** An etcd v3 watch over a key range that resumes after disconnects from the last revision seen. */
 import type { IWatchResponse, WatchClient } from "etcd3";
-import { AsyncQueue } from "../shared/async-queue.ts";
+import { AsyncQueue } from "../common/async-queue.ts";
 import { CompactedError, type StorageEvent } from "../storage.ts";
 import { toStorageEvent } from "./etcd-codec.ts";
 

@@ -1,8 +1,8 @@
 /** The in-memory backend: `--store memory` and fast tests. Nothing survives the process. */
 
-import { page, pageOfSorted } from "../shared/page.ts";
-import { rewind } from "../shared/rewind.ts";
-import { WatchHub } from "../shared/watch-hub.ts";
+import { page, pageOfSorted } from "../common/page.ts";
+import { rewind } from "../common/rewind.ts";
+import { WatchHub } from "../common/watch-hub.ts";
 import {
   CompactedError,
   type CreateResult,
