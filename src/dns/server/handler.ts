@@ -71,6 +71,9 @@ const anySections: Sections = encodeSections([
   { owner: 12, ttl: 8482, data: { type: "HINFO", cpu: "RFC8482", os: "" } },
 ]);
 
+/** A query the server answers: parsed, or rejected with an rcode. */
+type Query = Exclude<ReturnType<typeof parseQuery>, { type: "drop" }>;
+
 /** Builds the message handler around a plugin chain. */
 export function createHandler(chain: Next, options: HandlerOptions = {}): MessageHandler {
   const finish = (msg: Buffer, query: ParsedQuery, reply: DnsReply, limit: number): Buffer | undefined => {
@@ -78,59 +81,32 @@ export function createHandler(chain: Next, options: HandlerOptions = {}): Messag
     if (reply.type === "raw") return reply.bytes;
     return writeAnswer(msg, query, reply, reply.sections, limit);
   };
+  /** An answer the server writes itself, not authoritative, with `sections` or none. */
+  const own = (msg: Buffer, query: Query, rcode: number, limit: number, sections?: Sections): Buffer =>
+    writeAnswer(msg, query, { rcode, authoritative: false, recursionAvailable: true }, sections, limit);
   const fail = (msg: Buffer, query: ParsedQuery, limit: number, err: unknown): Buffer => {
     options.onError?.(err);
-    return writeAnswer(
-      msg,
-      query,
-      { rcode: RCODE.SERVFAIL, authoritative: false, recursionAvailable: true },
-      undefined,
-      limit,
-    );
+    return own(msg, query, RCODE.SERVFAIL, limit);
   };
   const memo = options.memoEntries === 0 ? undefined : new ResponseMemo(options.memoEntries);
   const respond = (
     msg: Buffer,
-    query: Exclude<ReturnType<typeof parseQuery>, { type: "drop" }>,
+    query: Query,
     transport: "udp" | "tcp",
     clientAddress: string,
   ): Buffer | undefined | Promise<Buffer | undefined> => {
     const limit = transport === "udp" ? udpLimit(query.edns) : 65535;
     if (query.type === "reject") {
-      return writeAnswer(
-        msg,
-        query,
-        { rcode: query.rcode, authoritative: false, recursionAvailable: true },
-        undefined,
-        limit,
-      );
+      return own(msg, query, query.rcode, limit);
     }
     if (!isInternetClass(query)) {
-      return writeAnswer(
-        msg,
-        query,
-        { rcode: RCODE.REFUSED, authoritative: false, recursionAvailable: true },
-        undefined,
-        limit,
-      );
+      return own(msg, query, RCODE.REFUSED, limit);
     }
     if (query.qtype === QTYPE.ANY) {
-      return writeAnswer(
-        msg,
-        query,
-        { rcode: RCODE.NOERROR, authoritative: false, recursionAvailable: true },
-        anySections,
-        limit,
-      );
+      return own(msg, query, RCODE.NOERROR, limit, anySections);
     }
     if (query.qtype === QTYPE.AXFR || query.qtype === QTYPE.IXFR) {
-      return writeAnswer(
-        msg,
-        query,
-        { rcode: RCODE.REFUSED, authoritative: false, recursionAvailable: true },
-        undefined,
-        limit,
-      );
+      return own(msg, query, RCODE.REFUSED, limit);
     }
     const req: DnsRequest = { msg, query, transport, clientAddress };
     let reply: DnsReply | Promise<DnsReply>;
