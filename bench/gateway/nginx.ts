@@ -29,20 +29,30 @@ const HTTP_COMMON = [
   "scgi_temp_path tmp/scgi;",
 ];
 
-async function startNginx(nginx: string, cpu: number, dir: string, conf: string, probe: string): Promise<Child> {
+/**
+ * Starts nginx on `conf`; `detached` gives it a session of its own, as kdns starts its nginx (in
+ * its own process group, which Node makes a session): unpinned, Linux's scheduler shares the CPUs
+ * between sessions (autogroups) before processes, so two proxies compare fairly only if both run
+ * in a session of their own.
+ */
+async function startNginx(
+  nginx: string,
+  cpu: number,
+  dir: string,
+  conf: string,
+  probe: string,
+  detached = false,
+): Promise<Child> {
   await mkdir(join(dir, "logs"), { recursive: true });
   await mkdir(join(dir, "tmp"), { recursive: true });
   await writeFile(join(dir, "nginx.conf"), conf);
-  const child = startPinned(cpu, nginx, [
-    "-p",
-    `${dir}/`,
-    "-c",
-    join(dir, "nginx.conf"),
-    "-e",
-    "stderr",
-    "-g",
-    "daemon off;",
-  ]);
+  const child = startPinned(
+    cpu,
+    nginx,
+    ["-p", `${dir}/`, "-c", join(dir, "nginx.conf"), "-e", "stderr", "-g", "daemon off;"],
+    process.env,
+    detached,
+  );
   try {
     await waitHttp(probe, undefined, child);
   } catch (err) {
@@ -142,7 +152,10 @@ export function handWrittenConfig(
   ].join("\n");
 }
 
-/** Starts the hand-written proxy (the `nginx` binary) pinned to `cpu`, on `port` and, with `tls`, HTTPS too. */
+/**
+ * Starts the hand-written proxy (the `nginx` binary) pinned to `cpu`, on `port` and, with `tls`,
+ * HTTPS too; in a session of its own, as kdns's nginx runs (see startNginx).
+ */
 export async function startHandWritten(
   nginx: string,
   cpu: number,
@@ -157,5 +170,6 @@ export async function startHandWritten(
     dir,
     handWrittenConfig(`127.0.0.1:${port}`, backend, tls),
     `http://127.0.0.1:${port}${FILE_PATH}`,
+    true,
   );
 }

@@ -9,15 +9,19 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-/** Starts `cmd args` pinned to `cpu` (taskset), collecting stdout+stderr. */
+/**
+ * Starts `cmd args` pinned to `cpu` (taskset), collecting stdout+stderr; `detached` runs it in a
+ * session of its own, as a daemon runs (Linux's scheduler then gives it an autogroup of its own).
+ */
 export function startPinned(
   cpu: number | undefined,
   cmd: string,
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
+  detached = false,
 ): Child {
   const full = cpu === undefined ? [cmd, ...args] : ["taskset", "-c", String(cpu), cmd, ...args];
-  const proc = spawn(full[0]!, full.slice(1), { stdio: ["ignore", "pipe", "pipe"], env });
+  const proc = spawn(full[0]!, full.slice(1), { stdio: ["ignore", "pipe", "pipe"], env, detached });
   let out = "";
   proc.stdout?.on("data", (d: Buffer) => (out += d.toString()));
   proc.stderr?.on("data", (d: Buffer) => (out += d.toString()));

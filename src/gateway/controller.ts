@@ -129,8 +129,16 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     return out;
   }
 
+  /** What identifies the certificate `record` names: its id, or why there is none. */
+  function certificateOf(record: DNSRecord, named: Map<string, TlsMaterial>): string {
+    const name = record.spec?.tls?.secretName;
+    if (typeof name !== "string") return "";
+    const m = named.get(`${record.metadata.namespace ?? "default"}/${name}`);
+    return m === undefined ? " no secret" : m.type === "ok" ? ` ${m.id}` : ` ${m.reason}`;
+  }
+
   /** Whether a record names Secret `namespace/name` (only then does its change matter). */
-  function named(namespace: string, name: string): boolean {
+  function namesSecret(namespace: string, name: string): boolean {
     return records
       .list()
       .some((r) => r.spec?.tls?.secretName === name && (r.metadata.namespace ?? "default") === namespace);
@@ -138,14 +146,17 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
 
   async function pass(): Promise<boolean> {
     const list = records.list();
+    const named = namedSecrets(list);
     const table = buildRouteTable({
       records: list,
       services: services.list(),
       endpoints: endpoints.list(),
-      secrets: namedSecrets(list),
+      secrets: named,
       https: engine.tlsListen !== undefined,
     });
-    const specs = new Map(list.map((r) => [objectKey(r), JSON.stringify(r.spec)]));
+    // A record's part of the configuration: its spec and the certificate it names, so a rotation
+    // the engine rejects marks the record as a spec change would.
+    const specs = new Map(list.map((r) => [objectKey(r), JSON.stringify(r.spec) + certificateOf(r, named)]));
     const result = await options.engine.apply(table);
     if (result.type === "rejected") rejected = result.error;
     else {
@@ -192,7 +203,7 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     inf.on("delete", kick);
   }
   const secretChanged = (namespace: string, name: string): void => {
-    if (named(namespace, name)) kick();
+    if (namesSecret(namespace, name)) kick();
   };
   secrets.on("add", (_s, namespace, name) => secretChanged(namespace, name));
   secrets.on("update", (_old, _s, namespace, name) => secretChanged(namespace, name));

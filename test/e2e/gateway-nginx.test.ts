@@ -1,20 +1,24 @@
 /**
  * The nginx engine's safety properties against the real nginx: hostile hosts and paths are
  * refused by the API (422) and never change the rendered config; a candidate `nginx -t` rejects is
- * never applied (the last good config keeps serving, the record's status says why); nginx is
- * restarted when it dies.
+ * never applied (the last good config keeps serving, the record's status says why), a rejected
+ * certificate rotation included; nginx is restarted when it dies.
  */
 
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import type { DNSRecord } from "../../src/api/types.ts";
+import { resourceByPath } from "../../src/api/resources.ts";
+import type { DNSRecord, Secret } from "../../src/api/types.ts";
 import type { NginxEngine } from "../../src/gateway/nginx/engine.ts";
 import { renderNginxConfig } from "../../src/gateway/nginx/render.ts";
+import { freePort } from "../support/free-port.ts";
+import { startTestCa, tlsSecret } from "../support/test-pki.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { DNSRECORDS, dnsRecord, type GatewayHarness, http, startEcho, startGatewayHarness } from "./gateway-harness.ts";
 
+const SECRETS = resourceByPath("", "secrets")!;
 let h: GatewayHarness;
 let echo: Awaited<ReturnType<typeof startEcho>>;
 const conf = (): Promise<string> => readFile(join(h.dataDir, "nginx", "nginx.conf"), "utf8");
@@ -189,4 +193,47 @@ test("an unchanged rendering causes no reload; nginx is restarted when it dies",
   );
   assert.equal(engine.supervisor.restarts, 1, "the orphaned workers were killed, so the first restart could bind");
   await waitFor(async () => (await http(h.port, "good.test", "/g")).status === 200, { what: "serving after restart" });
+});
+
+test("a certificate rotation nginx -t rejects leaves the previous certificate serving and says so on the record", async () => {
+  const ca = await startTestCa();
+  // A renderer that breaks the configuration whenever a certificate with serial BADD is in the table.
+  const tls = await startGatewayHarness("nginx", {
+    tls: { host: "127.0.0.1", port: await freePort() },
+    nginxRender: (table, listen) => {
+      const text = renderNginxConfig(table, { listen });
+      return table.hosts.some((h) => h.tls?.certificate.leaf.serialNumber === "BADD")
+        ? text.replace("http {", "http {\n    no_such_directive on;")
+        : text;
+    },
+  });
+  try {
+    const put = async (serial: string, create: boolean): Promise<void> => {
+      const leaf = await ca.issue(["rot.test"], { serial });
+      const secret = tlsSecret("rot", leaf.cert, leaf.key);
+      if (create) await tls.client.create(SECRETS, "default", secret);
+      else {
+        const old = await tls.client.get<Secret>(SECRETS, "default", "rot");
+        const resourceVersion = old.metadata.resourceVersion ?? "";
+        await tls.client.update(SECRETS, { ...secret, metadata: { ...secret.metadata, resourceVersion } });
+      }
+    };
+    await put("01", true);
+    const rec = dnsRecord("rot", "rot.test", [{ path: "/", address: "127.0.0.1", port: echo.port }]);
+    rec.spec.tls = { secretName: "rot" };
+    await tls.client.create(DNSRECORDS, "default", rec);
+    await tls.condition("rot", (c) => c.status === "True", "Served");
+    await put("BADD", false);
+    const rejected = await tls.condition("rot", (c) => c.reason === "ConfigRejected", "ConfigRejected");
+    assert.match(rejected.message ?? "", /no_such_directive/);
+    await put("02", false);
+    await tls.condition(
+      "rot",
+      (c) => c.status === "True" && /serial 02/.test(c.message ?? ""),
+      "Served with serial 02",
+    );
+  } finally {
+    await tls.close();
+    await ca.close();
+  }
 });

@@ -41,23 +41,24 @@ export function createH2Side(
     settings: { maxConcurrentStreams: MAX_CONCURRENT_STREAMS, maxHeaderListSize: 2 * maxHead + 32 * MAX_HEADER_FIELDS },
   });
   const sessions = new Set<ServerHttp2Session>();
-  const active = new WeakMap<ServerHttp2Session, number>();
   server.on("session", (session: ServerHttp2Session) => {
     sessions.add(session);
-    active.set(session, 0);
     let streams = 0;
+    let active = 0;
     session.on("close", () => sessions.delete(session));
     session.on("error", () => session.destroy());
     session.on("stream", (stream) => {
-      active.set(session, (active.get(session) ?? 0) + 1);
-      stream.once("close", () => active.set(session, (active.get(session) ?? 1) - 1));
+      active++;
+      stream.once("close", () => active--);
       if (++streams >= limits.keepAliveRequests) session.close();
     });
-  });
-  // The session timer runs on any inactivity; only a session without streams is idle.
-  server.setTimeout(limits.keepAliveTimeoutMs);
-  server.on("timeout", (session: ServerHttp2Session) => {
-    if ((active.get(session) ?? 0) === 0) session.close();
+    // The session's timer runs on any inactivity, a stream waiting on a slow backend included;
+    // only a session without streams is idle, and the timer is set again for one that is not.
+    const idle = (): void => {
+      if (active === 0) session.close();
+      else session.setTimeout(limits.keepAliveTimeoutMs, idle);
+    };
+    session.setTimeout(limits.keepAliveTimeoutMs, idle);
   });
   server.on("request", (req, res) => handle(req, res, false));
   server.on("checkContinue", (req, res) => handle(req, res, true));
