@@ -13,6 +13,7 @@ import type {
   EndpointSlice,
   Endpoints,
   KubeObject,
+  Lease,
   Namespace,
   Pod,
   Secret,
@@ -166,6 +167,7 @@ const BY_RESOURCE: Record<string, Column[]> = {
     AGE,
   ],
   configmaps: [NAME, { name: "DATA", cell: (o) => keyCount((o as ConfigMap).data, (o as ConfigMap).binaryData) }, AGE],
+  leases: [NAME, { name: "HOLDER", cell: (o) => (o as Lease).spec?.holderIdentity ?? "" }, AGE],
 };
 
 /** The columns of a resource (by plural name); unknown resources get NAME and AGE. */

@@ -13,6 +13,7 @@ export { DNS_RECORD_SCHEMA } from "./dns-record.ts";
 export { ENDPOINT_SLICE_SCHEMA } from "./endpoint-slice.ts";
 export { ENDPOINTS_SCHEMA } from "./endpoints.ts";
 export { EVENT_SCHEMA } from "./event.ts";
+export { LEASE_SCHEMA } from "./lease.ts";
 export { NAMESPACE_SCHEMA } from "./namespace.ts";
 export { POD_SCHEMA } from "./pod.ts";
 export { SECRET_SCHEMA } from "./secret.ts";
