@@ -15,6 +15,7 @@ import { Informer, objectKey } from "../client/informer.ts";
 import { ClientError, type RestClient } from "../client/rest-client.ts";
 import { logger } from "../machinery/log.ts";
 import type { GatewayEngine } from "./engine.ts";
+import type { ConfigChanges } from "./metrics/config-changes.ts";
 import { buildRouteTable } from "./routes/build.ts";
 import type { SkydnsPublisher } from "./skydns/publisher.ts";
 import { desiredStatus, statusEqual, withTransitionTime } from "./status/desired.ts";
@@ -37,6 +38,8 @@ export interface GatewayControllerOptions {
   coalesceMs?: number;
   /** Delay before retrying after a failed pass (default 1 s). */
   retryMs?: number;
+  /** Told of every change and of what each pass made of them (metrics). */
+  changes?: ConfigChanges;
 }
 
 /** A running controller. */
@@ -157,7 +160,9 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     // A record's part of the configuration: its spec and the certificate it names, so a rotation
     // the engine rejects marks the record as a spec change would.
     const specs = new Map(list.map((r) => [objectKey(r), JSON.stringify(r.spec) + certificateOf(r, named)]));
+    const since = options.changes?.passStarts();
     const result = await options.engine.apply(table);
+    options.changes?.applied(since, result);
     if (result.type === "rejected") rejected = result.error;
     else {
       live = specs;
@@ -197,13 +202,18 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     running ??= loop();
   }
 
+  /** A change to `object` (stamped for the metrics once synced; the initial list is no change). */
+  const changed = (object?: { metadata?: { annotations?: Record<string, string> } }): void => {
+    if (synced) options.changes?.changed(object);
+    kick();
+  };
   for (const inf of [records, services, endpoints]) {
-    inf.on("add", kick);
-    inf.on("update", kick);
-    inf.on("delete", kick);
+    inf.on("add", (o) => changed(o));
+    inf.on("update", (_old, o) => changed(o));
+    inf.on("delete", () => changed());
   }
   const secretChanged = (namespace: string, name: string): void => {
-    if (namesSecret(namespace, name)) kick();
+    if (namesSecret(namespace, name)) changed();
   };
   secrets.on("add", (_s, namespace, name) => secretChanged(namespace, name));
   secrets.on("update", (_old, _s, namespace, name) => secretChanged(namespace, name));
