@@ -16,7 +16,6 @@ import type { GatewayMetrics } from "./gateway-metrics.ts";
 
 /** Anything an informer hands over; only Endpoints' annotation is read. */
 interface Changed {
-  kind?: string;
   metadata?: { annotations?: Record<string, string> };
 }
 
