@@ -453,6 +453,8 @@ test("gateway --nginx runs that nginx binary, and a wrong path exits with one li
     `127.0.0.1:${await freePort()}`,
     "--gateway-tls-listen",
     "none",
+    "--health-listen",
+    `127.0.0.1:${await freePort()}`,
     "--data-dir",
     join(dir, "gw-data"),
   ]);
@@ -489,6 +491,8 @@ test("gateway --nginx runs that nginx binary, and a wrong path exits with one li
     `127.0.0.1:${await freePort()}`,
     "--gateway-tls-listen",
     "none",
+    "--health-listen",
+    "127.0.0.1:0",
     "--data-dir",
     join(dir, "gw-data2"),
   ]);
