@@ -500,6 +500,28 @@ test("gateway --nginx runs that nginx binary, and a wrong path exits with one li
   assert.equal(r.stderr, `error: gateway: nginx binary ${join(dir, "no-such-nginx")} is not an executable file\n`);
 });
 
+test("gateway --gateway-access-log to a file that cannot be opened exits with one line naming it", async () => {
+  const path = join(dir, "no-such-dir", "access.log");
+  const r = await kdns([
+    "gateway",
+    "--server",
+    server,
+    "--gateway-listen",
+    `127.0.0.1:${await freePort()}`,
+    "--gateway-tls-listen",
+    "none",
+    "--health-listen",
+    "127.0.0.1:0",
+    "--gateway-access-log",
+    path,
+    "--data-dir",
+    join(dir, "gw-data3"),
+  ]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, new RegExp(`^error: gateway: cannot open access log ${path}: ENOENT.*\\n$`));
+  assert.equal(r.stderr.split("\n").length, 2, r.stderr);
+});
+
 test("controllers alone serve /healthz, /readyz and /metrics on --health-listen, and /metrics on --metrics-listen", async () => {
   const health = await freePort();
   const metrics = await freePort();
