@@ -9,6 +9,7 @@
  * reason it cannot be served, and no other data), so a pass reads certificates without parsing
  * them, and a Secret no record names schedules no pass.
  */
+import type { Registry } from "prom-client";
 import { type ResourceInfo, resourceByPath } from "../api/resources.ts";
 import type { DNSRecord, Endpoints, Secret, Service } from "../api/types.ts";
 import { Informer, objectKey } from "../client/informer.ts";
@@ -40,6 +41,8 @@ export interface GatewayControllerOptions {
   retryMs?: number;
   /** Told of every change and of what each pass made of them (metrics). */
   changes?: ConfigChanges;
+  /** Registry of the informers' `kdns_informer_*` figures (component `gateway`). */
+  metrics?: Registry;
 }
 
 /** A running controller. */
@@ -62,10 +65,12 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
   const log = logger("gateway");
   const { client, engine } = options;
   const recordInfo = resource("kdns.dev", "dnsrecords");
-  const records = new Informer<DNSRecord>(client, recordInfo);
-  const services = new Informer<Service>(client, resource("", "services"));
-  const endpoints = new Informer<Endpoints>(client, resource("", "endpoints"));
+  const measured = options.metrics ? { metrics: { registry: options.metrics, component: "gateway" } } : {};
+  const records = new Informer<DNSRecord>(client, recordInfo, measured);
+  const services = new Informer<Service>(client, resource("", "services"), measured);
+  const endpoints = new Informer<Endpoints>(client, resource("", "endpoints"), measured);
   const secrets = new Informer<Secret, WatchedSecret>(client, resource("", "secrets"), {
+    ...measured,
     transform: (s) => ({
       metadata: s.metadata.resourceVersion !== undefined ? { resourceVersion: s.metadata.resourceVersion } : {},
       material: parseTlsSecret(s),

@@ -106,7 +106,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       gatewayAddress,
       ...(skydns ? { skydns } : {}),
       coalesceMs: options.coalesceMs ?? (options.engine === "nginx" ? 50 : 0),
-      ...(metrics ? { changes: new ConfigChanges(metrics) } : {}),
+      ...(metrics && options.metrics ? { changes: new ConfigChanges(metrics), metrics: options.metrics } : {}),
     },
     stop.signal,
   );

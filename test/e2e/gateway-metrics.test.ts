@@ -200,3 +200,22 @@ for (const engine of ["builtin", "nginx"] as const) {
     });
   });
 }
+
+test("the gateway's informers show in kdns_informer_synced and kdns_informer_objects as component gateway", async () => {
+  const registry = new Registry();
+  const h = await startGatewayHarness("builtin", { metrics: registry });
+  try {
+    await h.client.create(
+      DNSRECORDS,
+      "default",
+      dnsRecord("one", "one.test", [{ path: "/", address: "127.0.0.1", port: 9 }]),
+    );
+    await h.served("one");
+    const all = parseSamples(await registry.metrics());
+    for (const resource of ["dnsrecords", "services", "endpoints", "secrets"])
+      assert.equal(sumOf(all, "kdns_informer_synced", { component: "gateway", resource }), 1, resource);
+    assert.equal(sumOf(all, "kdns_informer_objects", { component: "gateway", resource: "dnsrecords" }), 1);
+  } finally {
+    await h.close();
+  }
+});
