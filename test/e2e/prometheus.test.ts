@@ -188,7 +188,7 @@ test("requests through both gateways show in nginx_ingress_controller_requests, 
   assert.equal(entry.upstream, `127.0.0.1:${echo!.port}`);
 });
 
-test("every panel of docs/grafana-dashboard.json is PromQL Prometheus runs, and the DNS, API and queue panels show data", async () => {
+test("every panel of docs/grafana-dashboard.json is PromQL Prometheus runs, and the DNS, API, queue and gateway panels show data", async () => {
   // The cache hit ratio is a rate too: two scrapes must see hits grow.
   await until("sum(rate(coredns_cache_hits_total[1m])) > 0", ask);
   const empty: string[] = [];
