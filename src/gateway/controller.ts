@@ -10,6 +10,7 @@
  * reason it cannot be served, and no other data), so a pass reads certificates without parsing
  * them, and a Secret no record names schedules no pass.
  */
+import type { Registry } from "prom-client";
 import { type ResourceInfo, resourceByPath } from "../api/resources.ts";
 import type { DNSRecord, Endpoints, Secret, Service } from "../api/types.ts";
 import { Informer, objectKey } from "../client/informer.ts";
@@ -17,6 +18,7 @@ import { LeaderElector } from "../client/leader-election.ts";
 import { ClientError, type RestClient } from "../client/rest-client.ts";
 import { logger } from "../machinery/log.ts";
 import type { GatewayEngine } from "./engine.ts";
+import type { ConfigChanges } from "./metrics/config-changes.ts";
 import { buildRouteTable } from "./routes/build.ts";
 import type { SkydnsPublisher } from "./skydns/publisher.ts";
 import { desiredStatus, statusEqual, withTransitionTime } from "./status/desired.ts";
@@ -45,6 +47,10 @@ export interface GatewayControllerOptions {
    * or address) do not overwrite each other's status in a loop. Without it, this gateway writes.
    */
   statusLease?: { namespace: string; name: string; identity: string };
+  /** Told of every change and of what each pass made of them (metrics). */
+  changes?: ConfigChanges;
+  /** Registry of the informers' `kdns_informer_*` figures (component `gateway`). */
+  metrics?: Registry;
 }
 
 /** A running controller. */
@@ -67,10 +73,12 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
   const log = logger("gateway");
   const { client, engine } = options;
   const recordInfo = resource("kdns.dev", "dnsrecords");
-  const records = new Informer<DNSRecord>(client, recordInfo);
-  const services = new Informer<Service>(client, resource("", "services"));
-  const endpoints = new Informer<Endpoints>(client, resource("", "endpoints"));
+  const measured = options.metrics ? { metrics: { registry: options.metrics, component: "gateway" } } : {};
+  const records = new Informer<DNSRecord>(client, recordInfo, measured);
+  const services = new Informer<Service>(client, resource("", "services"), measured);
+  const endpoints = new Informer<Endpoints>(client, resource("", "endpoints"), measured);
   const secrets = new Informer<Secret, WatchedSecret>(client, resource("", "secrets"), {
+    ...measured,
     transform: (s) => ({
       metadata: s.metadata.resourceVersion !== undefined ? { resourceVersion: s.metadata.resourceVersion } : {},
       material: parseTlsSecret(s),
@@ -169,7 +177,9 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     // A record's part of the configuration: its spec and the certificate it names, so a rotation
     // the engine rejects marks the record as a spec change would.
     const specs = new Map(list.map((r) => [objectKey(r), JSON.stringify(r.spec) + certificateOf(r, named)]));
+    const since = options.changes?.passStarts();
     const result = await options.engine.apply(table);
+    options.changes?.applied(since, result);
     if (result.type === "rejected") rejected = result.error;
     else {
       live = specs;
@@ -210,13 +220,18 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     running ??= loop();
   }
 
+  /** A change to `object` (stamped for the metrics once synced; the initial list is no change). */
+  const changed = (object?: { metadata?: { annotations?: Record<string, string> } }): void => {
+    if (synced) options.changes?.changed(object);
+    kick();
+  };
   for (const inf of [records, services, endpoints]) {
-    inf.on("add", kick);
-    inf.on("update", kick);
-    inf.on("delete", kick);
+    inf.on("add", (o) => changed(o));
+    inf.on("update", (_old, o) => changed(o));
+    inf.on("delete", () => changed());
   }
   const secretChanged = (namespace: string, name: string): void => {
-    if (namesSecret(namespace, name)) kick();
+    if (namesSecret(namespace, name)) changed();
   };
   secrets.on("add", (_s, namespace, name) => secretChanged(namespace, name));
   secrets.on("update", (_old, _s, namespace, name) => secretChanged(namespace, name));

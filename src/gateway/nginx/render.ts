@@ -12,6 +12,7 @@ import { formatHostPort } from "../../machinery/host-port.ts";
 import { type ClientLimits, DEFAULT_CLIENT_LIMITS } from "../client-limits.ts";
 import type { Backend, HostRoutes, Route, RouteTable } from "../routes/model.ts";
 import { TEXT } from "../texts.ts";
+import { accessLogLines, DECLARE_ROUTE_VARIABLES, routeMarker, type SyslogTarget } from "./access-log-render.ts";
 import { certificatePaths } from "./certificate-files.ts";
 import { quote, quoteBody } from "./quote.ts";
 
@@ -31,6 +32,8 @@ export interface RenderOptions {
   limits?: ClientLimits;
   /** The TLS listener; without it every host is served over plain HTTP only. */
   tls?: TlsOptions;
+  /** Send each request to kdns (metrics, access log); without it nginx logs no requests. */
+  accessLog?: SyslogTarget;
 }
 
 /** The TLS listener of {@link RenderOptions}. */
@@ -117,14 +120,15 @@ function upstreamBlock(name: string, route: Route): string[] {
   return lines;
 }
 
-function locationBody(name: string, route: Route, keepPath: boolean): string[] {
+function locationBody(name: string, route: Route, keepPath: boolean, marked: boolean): string[] {
+  const marker = marked ? routeMarker(route.prefix, route.record) : [];
   if (route.backends.length === 0)
-    return [`            return 503 ${quoteBody(TEXT.unavailable(route.unavailable ?? "none"))};`];
-  return [`            proxy_pass http://${name}${keepPath ? "" : "/"};`];
+    return [...marker, `            return 503 ${quoteBody(TEXT.unavailable(route.unavailable ?? "none"))};`];
+  return [...marker, `            proxy_pass http://${name}${keepPath ? "" : "/"};`];
 }
 
-/** The routes of `host` as locations (and their upstreams). */
-function locations(host: HostRoutes, hostIndex: number): { upstreams: string[]; lines: string[] } {
+/** The routes of `host` as locations (and their upstreams); `marked`: each says which route it is (access log). */
+function locations(host: HostRoutes, hostIndex: number, marked: boolean): { upstreams: string[]; lines: string[] } {
   const upstreams: string[] = [];
   const lines: string[] = [];
   let hasRoot = false;
@@ -134,13 +138,17 @@ function locations(host: HostRoutes, hostIndex: number): { upstreams: string[]; 
     lines.push(`        # ${quote("record", route.record)} -> ${quote("target", route.target)}`);
     if (route.prefix === "/") {
       hasRoot = true;
-      lines.push(`        location / {`, ...locationBody(name, route, true), "        }");
+      lines.push(`        location / {`, ...locationBody(name, route, true, marked), "        }");
       return;
     }
-    lines.push(`        location = ${quote("path", route.prefix)} {`, ...locationBody(name, route, false), "        }");
+    lines.push(
+      `        location = ${quote("path", route.prefix)} {`,
+      ...locationBody(name, route, false, marked),
+      "        }",
+    );
     lines.push(
       `        location ${quote("path", `${route.prefix}/`)} {`,
-      ...locationBody(name, route, false),
+      ...locationBody(name, route, false, marked),
       "        }",
     );
   });
@@ -178,8 +186,9 @@ function serverBlocks(
   tls: TlsListen | undefined,
   host: HostRoutes,
   hostIndex: number,
+  marked: boolean,
 ): { upstreams: string[]; server: string[] } {
-  const { upstreams, lines } = locations(host, hostIndex);
+  const { upstreams, lines } = locations(host, hostIndex, marked);
   const name = `        server_name ${quote("host", host.host)};`;
   const plain = ["    server {", `        listen ${listen};`, name, ...FOREIGN_SCHEME];
   const certificate = tls !== undefined ? host.tls?.certificate.id : undefined;
@@ -200,11 +209,12 @@ function serverBlocks(
 }
 
 /** The default server of a listener: every name no host block takes is 404 (with kdns's certificate on TLS). */
-function defaultServer(listen: string, tls?: { certificate: string; http2: string[] }): string[] {
+function defaultServer(listen: string, marked: boolean, tls?: { certificate: string; http2: string[] }): string[] {
   return [
     "    server {",
     `        listen ${listen} default_server;`,
     ...(tls ? [...tls.http2, ...certificateLines(tls.certificate)] : []),
+    ...(marked ? DECLARE_ROUTE_VARIABLES : []),
     ...FOREIGN_SCHEME,
     `        return 404 ${quoteBody(TEXT.noHost)};`,
     "    }",
@@ -222,8 +232,9 @@ export function renderNginxConfig(table: RouteTable, options: RenderOptions): st
   };
   const upstreams: string[] = [];
   const servers: string[] = [];
+  const marked = options.accessLog !== undefined;
   table.hosts.forEach((host, i) => {
-    const block = serverBlocks(listen, tls, host, i);
+    const block = serverBlocks(listen, tls, host, i, marked);
     upstreams.push(...block.upstreams);
     servers.push(...block.server);
   });
@@ -236,7 +247,7 @@ export function renderNginxConfig(table: RouteTable, options: RenderOptions): st
     "    worker_connections 4096;",
     "}",
     "http {",
-    "    access_log off;",
+    ...(options.accessLog ? accessLogLines(options.accessLog) : ["    access_log off;"]),
     "    server_tokens off;",
     ...(options.keepaliveMinTimeout ? ["    keepalive_min_timeout 1s;"] : []),
     ...limitLines(options.limits ?? DEFAULT_CLIENT_LIMITS),
@@ -269,9 +280,9 @@ export function renderNginxConfig(table: RouteTable, options: RenderOptions): st
     "    proxy_set_header X-Forwarded-Proto $scheme;",
     ...(options.tls ? TLS_LINES : []),
     ...upstreams,
-    ...defaultServer(listen),
+    ...defaultServer(listen, marked),
     ...(tls && options.tls
-      ? defaultServer(tls.listen, { certificate: options.tls.defaultCertificate, http2: tls.http2 })
+      ? defaultServer(tls.listen, marked, { certificate: options.tls.defaultCertificate, http2: tls.http2 })
       : []),
     ...servers,
     "}",

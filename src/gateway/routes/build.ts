@@ -157,6 +157,7 @@ export function buildRouteTable(inputs: RouteInputs): RouteTable {
           prefix,
           record: key,
           target: `service ${id} port ${p.port}`,
+          service: id,
           backends: resolved.type === "ok" ? resolved.backends : [],
         };
         if (resolved.type === "unavailable") {

@@ -21,6 +21,8 @@ export interface Route {
   record: string;
   /** Human description of the target, for messages (`10.0.0.1:80`, `service default/web port 80`). */
   target: string;
+  /** `namespace/name` of the Service behind the route, when it routes to one (metrics' `service`). */
+  service?: string;
   /** Ready backends, in a stable order (round-robin starts at the first). */
   backends: Backend[];
   /** Why `backends` is empty; served as the 503 body. */
