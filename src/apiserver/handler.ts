@@ -1,12 +1,12 @@
 /** Dispatch of one HTTP request to discovery, health or a resource verb. */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { KubeObject } from "../api/types.ts";
-import { badRequest } from "../machinery/status.ts";
 import { serverSideApply } from "./apply.ts";
 import { mediaType, parseObjectBody, readBody } from "./body.ts";
 import type { ApiContext } from "./context.ts";
 import { createObject } from "./create.ts";
-import { type DeletePreconditions, deleteObject } from "./delete.ts";
+import { deleteObject } from "./delete.ts";
+import { deleteOptionsOf } from "./delete-options.ts";
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from "./discovery.ts";
 import { checkListOptions } from "./list-options.ts";
 import { isOpenApiPath, serveOpenApi } from "./openapi/serve.ts";
@@ -122,21 +122,10 @@ async function handleResource(
     case "DELETE": {
       if (subresource !== undefined) throw methodNotAllowed();
       const raw = await readBody(req);
-      const pre = raw.length > 0 ? preconditionsOf(parseObjectBody(raw, mediaType(req))) : {};
-      return send(200, await deleteObject(ctx, info, namespace, name, pre));
+      const options = deleteOptionsOf(raw.length > 0 ? parseObjectBody(raw, mediaType(req)) : undefined, query);
+      return send(200, await deleteObject(ctx, info, namespace, name, options));
     }
     default:
       throw methodNotAllowed();
   }
-}
-
-/** `preconditions` of a DeleteOptions body. */
-function preconditionsOf(body: unknown): DeletePreconditions {
-  if (body === null || typeof body !== "object")
-    throw badRequest("the body of a DELETE must be a DeleteOptions object");
-  const pre = (body as { preconditions?: { resourceVersion?: unknown; uid?: unknown } }).preconditions;
-  const out: DeletePreconditions = {};
-  if (typeof pre?.resourceVersion === "string") out.resourceVersion = pre.resourceVersion;
-  if (typeof pre?.uid === "string") out.uid = pre.uid;
-  return out;
 }
