@@ -5,7 +5,9 @@
 import type { Registry } from "prom-client";
 import type { RestClient } from "../client/rest-client.ts";
 import { startEndpointsController } from "./endpoints/controller.ts";
+import { startGarbageCollector } from "./gc/controller.ts";
 import { startNamespaceController } from "./namespace/controller.ts";
+import { startPodTerminationController } from "./pod-termination/controller.ts";
 
 /** What {@link startControllers} needs. */
 export interface ControllersOptions {
@@ -24,7 +26,7 @@ export interface RunningControllers {
   close(): Promise<void>;
 }
 
-/** Starts every controller: Endpoints + EndpointSlices, namespace termination. */
+/** Starts every controller: Endpoints + EndpointSlices, namespace termination, garbage collection, the end of pods' grace periods. */
 export async function startControllers(options: ControllersOptions): Promise<RunningControllers> {
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
@@ -32,6 +34,8 @@ export async function startControllers(options: ControllersOptions): Promise<Run
   const running = [
     startEndpointsController({ client: options.client, ...metrics }, signal),
     startNamespaceController({ client: options.client, ...metrics }, signal),
+    startGarbageCollector({ client: options.client, ...metrics }, signal),
+    startPodTerminationController({ client: options.client, ...metrics }, signal),
   ];
   return {
     synced: () => running.every((c) => c.synced()),
