@@ -35,6 +35,8 @@ function groupResource(info: ResourceInfo): string {
 /** Options of {@link startNamespaceController}. */
 export interface NamespaceControllerOptions {
   client: RestClient;
+  /** How long after a namespace turns Terminating its contents are deleted (default 5 s). */
+  deletionDelayMs?: number;
   metrics?: Registry;
 }
 
@@ -61,8 +63,11 @@ export function startNamespaceController(
     maxDelayMs: 5_000,
     ...(registry ? { metrics: { registry, name: "namespace" } } : {}),
   });
+  // As Kubernetes' namespace controller, start a few seconds after the delete: a client deleting
+  // a namespace and then its contents (`kubectl delete -f`) must find them still there.
+  const delayMs = options.deletionDelayMs ?? 5_000;
   const enqueue = (ns: Namespace): void => {
-    if (isBeingDeleted(ns)) queue.add(ns.metadata.name ?? "");
+    if (isBeingDeleted(ns)) queue.addAfter(ns.metadata.name ?? "", delayMs);
   };
   namespaces.on("add", enqueue);
   namespaces.on("update", (_old, ns) => enqueue(ns));
