@@ -113,7 +113,12 @@ async function handleResource(
     case "PATCH": {
       const type = patchMediaType(mediaType(req));
       if (type === "application/apply-patch+yaml") {
-        const applied = await serverSideApply(ctx, target, parseObjectBody(await readBody(req), "application/yaml"));
+        const options = {
+          fieldManager: query.get("fieldManager") ?? undefined,
+          force: boolParam(query, "force") === true,
+        };
+        const body = parseObjectBody(await readBody(req), "application/yaml");
+        const applied = await serverSideApply(ctx, target, body, options);
         return send(applied.created ? 201 : 200, applied.obj);
       }
       const body = parseObjectBody(await readBody(req), "application/json");

@@ -97,6 +97,9 @@ function nextObject(t: UpdateTarget, old: KubeObject, desired: KubeObject): Kube
       else (next.metadata as Record<string, unknown>)[field] = value;
     }
     if (t.info.group === "" && t.info.resource === "services") keepClusterIp(next, old);
+    // A write that does not say who manages what keeps the recorded managers (server-side apply).
+    if (next.metadata["managedFields"] === undefined && old.metadata["managedFields"] !== undefined)
+      next.metadata["managedFields"] = old.metadata["managedFields"];
   }
   checkNoNewFinalizers(t, old, next);
   if (isBeingDeleted(old) && isNamespace(t.info))

@@ -228,4 +228,39 @@ export function lifecycleScenario(args: () => Promise<{ args: string[]; cleanup?
     ok(await c.kubectl(["delete", "pod", "web-1", "--timeout=20s"]), "delete waits for the grace period to end");
     assert.ok(await gone(["pod", "web-1"]));
   });
+
+  test("apply --server-side: managedFields per manager, 409 listing the conflicts, --force-conflicts, fields no longer applied removed", async () => {
+    const svc = (labels: string, ports: string): string =>
+      `apiVersion: v1\nkind: Service\nmetadata: {name: owned, labels: {${labels}}}\nspec:\n  ports: [${ports}]\n`;
+    const apply = (manager: string, text: string, ...flags: string[]) =>
+      c.kubectl(["apply", "--server-side", `--field-manager=${manager}`, ...flags, "-f", "-"], { stdin: text });
+    ok(
+      await apply("alice", svc("a: '1', shared: x", "{port: 53, protocol: UDP, name: dns}, {port: 80, name: http}")),
+      "alice",
+    );
+    const conflicted = fails(await apply("bob", svc("a: '2', shared: x", "{port: 80, name: web}")), "bob");
+    assert.match(
+      conflicted,
+      /Apply failed with 2 conflicts: conflicts with "alice" using v1:\n- \.metadata\.labels\.a\n- \.spec\.ports\[port=80,protocol="TCP"\]\.name/,
+    );
+    ok(await apply("bob", svc("a: '2', shared: x", "{port: 80, name: web}"), "--force-conflicts"), "bob forced");
+    const managed = await json(["get", "svc", "owned", "--show-managed-fields"]);
+    const managers = managed.metadata.managedFields.map((e: any) => [e.manager, e.operation]);
+    assert.deepEqual(managers, [
+      ["alice", "Apply"],
+      ["bob", "Apply"],
+    ]);
+    assert.deepEqual(Object.keys(managed.metadata.managedFields[1].fieldsV1["f:metadata"]["f:labels"]).sort(), [
+      "f:a",
+      "f:shared",
+    ]);
+    // Alice stops applying port 53 and `shared`: the port goes, `shared` stays (bob applies it too).
+    ok(await apply("alice", svc("a: '2'", "{port: 80}")), "alice again");
+    const got = await json(["get", "svc", "owned"]);
+    assert.deepEqual(got.metadata.labels, { a: "2", shared: "x" });
+    assert.deepEqual(
+      got.spec.ports.map((p: any) => `${p.port}/${p.protocol} ${p.name}`),
+      ["80/TCP web"],
+    );
+  });
 }
