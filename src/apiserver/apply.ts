@@ -4,8 +4,8 @@
  * them: the applied configuration is merged over the live object (lists with merge keys element
  * by element); changing a field another manager owns is a 409 listing the fields, unless `force`
  * takes them over; a field the manager applied before and no longer applies is removed when no
- * other manager owns it. Writes that are not applies keep the recorded managers as they are
- * (kdns records no `Update` entries).
+ * other manager owns it. Writes that are not applies take over the fields they change
+ * (managed-update.ts).
  */
 import type { ResourceInfo } from "../api/resources.ts";
 import { listMergeKeys } from "../api/schemas/merge-keys.ts";
@@ -25,6 +25,7 @@ import {
   toFieldsV1,
 } from "./field-set.ts";
 import { objectKey } from "./keys.ts";
+import { entriesOf, entryTime, type ManagedFieldsEntry } from "./managed-update.ts";
 import { strategicMerge } from "./strategic-merge.ts";
 import { asKubeObject, checkName, checkNamespace } from "./type-meta.ts";
 import { STALE_MESSAGE, type UpdateTarget, writeOver } from "./update.ts";
@@ -41,30 +42,17 @@ export interface ApplyOptions {
   force: boolean;
 }
 
-/** One `metadata.managedFields` entry. */
-interface ManagedFieldsEntry {
-  manager: string;
-  operation: string;
-  apiVersion?: string;
-  time?: string;
-  fieldsType?: string;
-  fieldsV1?: unknown;
-  subresource?: string;
-}
-
 const MAX_ATTEMPTS = 16;
 
-function now(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
-function entriesOf(obj: KubeObject): ManagedFieldsEntry[] {
-  const list = obj.metadata["managedFields"];
-  return Array.isArray(list) ? (list as ManagedFieldsEntry[]).filter((e) => typeof e?.manager === "string") : [];
-}
-
 function applyEntry(manager: string, apiVersion: string, fields: ReadonlyMap<string, FieldPath>): ManagedFieldsEntry {
-  return { manager, operation: "Apply", apiVersion, time: now(), fieldsType: "FieldsV1", fieldsV1: toFieldsV1(fields) };
+  return {
+    manager,
+    operation: "Apply",
+    apiVersion,
+    time: entryTime(),
+    fieldsType: "FieldsV1",
+    fieldsV1: toFieldsV1(fields),
+  };
 }
 
 /** A field another manager owns: `owner` as Kubernetes words it (`"kubectl" using v1`). */
@@ -177,7 +165,8 @@ export async function serverSideApply(
     const pinned = config.metadata.resourceVersion;
     if (pinned && pinned !== current.metadata.resourceVersion) throw conflict(target, STALE_MESSAGE);
     const next = applyOver(t, current, config, options);
-    const result = await writeOver(ctx, t, kv, next);
+    const { fieldManager: _plainWriter, ...asApply } = t;
+    const result = await writeOver(ctx, asApply, kv, next);
     if (result.type === "ok") return { created: false, obj: result.obj };
   }
   throw conflict(target, STALE_MESSAGE);

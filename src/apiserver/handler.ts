@@ -95,7 +95,9 @@ async function handleResource(
     }
     throw methodNotAllowed();
   }
-  const target = { info, namespace, name, subresource };
+  // Kubernetes' default field manager: the client's name, the User-Agent up to its first "/".
+  const fieldManager = query.get("fieldManager") || (req.headers["user-agent"] ?? "unknown").split("/")[0] || "unknown";
+  const target = { info, namespace, name, subresource, fieldManager };
   switch (method) {
     case "GET": {
       const obj = await getObject(ctx, info, namespace, name);

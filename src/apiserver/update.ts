@@ -5,6 +5,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { finalizersOf, isBeingDeleted, readyToRemove } from "../api/deletion.ts";
 import type { ResourceInfo } from "../api/resources.ts";
+import { listMergeKeys } from "../api/schemas/merge-keys.ts";
 import type { KubeObject } from "../api/types.ts";
 import { conflict, invalid, notFound } from "../machinery/status.ts";
 import type { KeyValue } from "../storage/storage.ts";
@@ -13,6 +14,7 @@ import { keepClusterIp } from "./cluster-ip/service-ips.ts";
 import { decodeObject, encodeObject } from "./codec.ts";
 import type { ApiContext } from "./context.ts";
 import { objectKey } from "./keys.ts";
+import { managersAfterUpdate } from "./managed-update.ts";
 import { removeStored } from "./remove.ts";
 import { asKubeObject, checkName, checkNamespace } from "./type-meta.ts";
 
@@ -26,6 +28,11 @@ export interface UpdateTarget {
   namespace: string | undefined;
   name: string;
   subresource: "status" | undefined;
+  /**
+   * Who writes with a plain update or patch (the `fieldManager` query parameter, else the
+   * client's name): it takes over the fields it changes (managed-update.ts). Unset for applies.
+   */
+  fieldManager?: string;
 }
 
 /** Outcome of one compare-and-swap attempt. */
@@ -97,9 +104,13 @@ function nextObject(t: UpdateTarget, old: KubeObject, desired: KubeObject): Kube
       else (next.metadata as Record<string, unknown>)[field] = value;
     }
     if (t.info.group === "" && t.info.resource === "services") keepClusterIp(next, old);
-    // A write that does not say who manages what keeps the recorded managers (server-side apply).
+    // A write that does not say who manages what keeps the recorded managers (server-side apply),
+    // and its manager takes over the fields it changed.
     if (next.metadata["managedFields"] === undefined && old.metadata["managedFields"] !== undefined)
       next.metadata["managedFields"] = old.metadata["managedFields"];
+    const managers =
+      t.fieldManager !== undefined && managersAfterUpdate(old, next, t.fieldManager, listMergeKeys(t.info.schema));
+    if (managers) next.metadata["managedFields"] = managers;
   }
   checkNoNewFinalizers(t, old, next);
   if (isBeingDeleted(old) && isNamespace(t.info))

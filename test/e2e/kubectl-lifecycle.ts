@@ -262,5 +262,11 @@ export function lifecycleScenario(args: () => Promise<{ args: string[]; cleanup?
       got.spec.ports.map((p: any) => `${p.port}/${p.protocol} ${p.name}`),
       ["80/TCP web"],
     );
+    // A plain write takes over the fields it changes: an apply changing them back conflicts with it.
+    ok(await c.kubectl(["label", "svc", "owned", "a=3", "--overwrite"]), "label");
+    assert.match(
+      fails(await apply("alice", svc("a: '2'", "{port: 80}")), "apply over a label"),
+      /Apply failed with 1 conflict: conflict with "kubectl-label" using v1: \.metadata\.labels\.a/,
+    );
   });
 }
