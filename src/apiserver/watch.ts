@@ -17,7 +17,7 @@ import { decodeObject } from "./codec.ts";
 import type { ApiContext } from "./context.ts";
 import { collectionPrefix } from "./keys.ts";
 import { boolParam, intParam } from "./query-params.ts";
-import { listObjects } from "./read.ts";
+import { listObjects, tooLargeResourceVersion } from "./read.ts";
 import { statusOf } from "./respond.ts";
 import { filterOf, type ObjectFilter } from "./selectors.ts";
 
@@ -76,6 +76,11 @@ export async function serveWatch(
       if (last > current) tooLarge = current;
     }
     if (fromList) {
+      // sendInitialEvents from a resourceVersion: the state listed must be at least that recent.
+      if (rvText !== "" && rvText !== "0") {
+        const current = await ctx.storage.revision();
+        if (Number(rvText) > current) throw tooLargeResourceVersion(Number(rvText), current);
+      }
       const list = await listObjects(
         ctx,
         info,

@@ -62,3 +62,11 @@ test("watch from a revision the store has not reached ends with 410 Expired at o
   assert.equal(events[0].object.code, 410);
   assert.equal(events[0].object.reason, "Expired");
 });
+
+test("sendInitialEvents from a resourceVersion the store has not reached is 504 Too large", async () => {
+  const current = Number((await h.call("GET", CMS)).body.metadata.resourceVersion);
+  const query = `watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&resourceVersion=${current + 500}`;
+  const res = await h.call("GET", `${CMS}?${query}`);
+  assert.equal(res.status, 504);
+  assert.equal(res.body.details.causes[0].reason, "ResourceVersionTooLarge");
+});
