@@ -1,16 +1,34 @@
 /**
  * Server-side apply (`PATCH` with `application/apply-patch+yaml`, what `kubectl apply
- * --server-side` sends). Simplified from Kubernetes: kdns keeps no `managedFields`, so there are
- * no field-manager conflicts and a field left out of a later apply is not removed; the applied
- * configuration is merged over the live object like a strategic merge patch, and an object that
- * does not exist yet is created from it.
+ * --server-side` sends), with `metadata.managedFields` per field manager as Kubernetes keeps
+ * them: the applied configuration is merged over the live object (lists with merge keys element
+ * by element); changing a field another manager owns is a 409 listing the fields, unless `force`
+ * takes them over; a field the manager applied before and no longer applies is removed when no
+ * other manager owns it. Writes that are not applies take over the fields they change
+ * (managed-update.ts).
  */
+import type { ResourceInfo } from "../api/resources.ts";
+import { listMergeKeys } from "../api/schemas/merge-keys.ts";
 import type { KubeObject } from "../api/types.ts";
-import { ApiError, badRequest } from "../machinery/status.ts";
+import { ApiError, badRequest, conflict, invalid, type StatusCause } from "../machinery/status.ts";
+import { decodeObject } from "./codec.ts";
 import type { ApiContext } from "./context.ts";
 import { createObject } from "./create.ts";
-import { patchObject } from "./patch.ts";
-import type { UpdateTarget } from "./update.ts";
+import {
+  displayPath,
+  type FieldPath,
+  fieldSetOf,
+  fromFieldsV1,
+  pathKey,
+  removeAt,
+  sameAt,
+  toFieldsV1,
+} from "./field-set.ts";
+import { objectKey } from "./keys.ts";
+import { entriesOf, entryTime, type ManagedFieldsEntry } from "./managed-update.ts";
+import { strategicMerge } from "./strategic-merge.ts";
+import { asKubeObject, checkName, checkNamespace } from "./type-meta.ts";
+import { STALE_MESSAGE, type UpdateTarget, writeOver } from "./update.ts";
 
 /** The outcome: the object, and whether it was created (201) or merged (200). */
 export interface ApplyResult {
@@ -18,29 +36,138 @@ export interface ApplyResult {
   obj: KubeObject;
 }
 
+/** PatchOptions of an apply. */
+export interface ApplyOptions {
+  fieldManager: string | undefined;
+  force: boolean;
+}
+
+const MAX_ATTEMPTS = 16;
+
+function applyEntry(manager: string, apiVersion: string, fields: ReadonlyMap<string, FieldPath>): ManagedFieldsEntry {
+  return {
+    manager,
+    operation: "Apply",
+    apiVersion,
+    time: entryTime(),
+    fieldsType: "FieldsV1",
+    fieldsV1: toFieldsV1(fields),
+  };
+}
+
+/** A field another manager owns: `owner` as Kubernetes words it (`"kubectl" using v1`). */
+interface Conflict {
+  owner: string;
+  path: FieldPath;
+}
+
+/** The 409 kube-apiserver answers: every conflicting field, grouped by the manager owning it. */
+function conflictError(info: ResourceInfo, name: string, found: Conflict[]): ApiError {
+  const causes: StatusCause[] = found.map((c) => ({
+    reason: "FieldManagerConflict",
+    message: `conflict with ${c.owner}`,
+    field: displayPath(c.path),
+  }));
+  const first = found[0];
+  const owners = [...new Set(found.map((c) => c.owner))];
+  const message =
+    found.length === 1 && first
+      ? `Apply failed with 1 conflict: conflict with ${first.owner}: ${displayPath(first.path)}`
+      : `Apply failed with ${found.length} conflicts: ${owners
+          .map((o) => {
+            const paths = found.filter((c) => c.owner === o).map((c) => `- ${displayPath(c.path)}`);
+            return `conflicts with ${o}:\n${paths.join("\n")}`;
+          })
+          .join("\n")}`;
+  return new ApiError(409, "Conflict", message, {
+    name,
+    kind: info.resource,
+    ...(info.group ? { group: info.group } : {}),
+    causes,
+  });
+}
+
+/** The object and managers after `manager` applies `config` over `current`; throws 409 on conflicts unless forced. */
+function applyOver(t: UpdateTarget, current: KubeObject, config: KubeObject, options: ApplyOptions): KubeObject {
+  const manager = options.fieldManager as string;
+  const keys = listMergeKeys(t.info.schema);
+  const applied = fieldSetOf(config, keys);
+  const entries = entriesOf(current);
+  const mine = entries.find((e) => e.manager === manager && e.operation === "Apply");
+  const others = entries.filter((e) => e !== mine).map((e) => ({ entry: e, fields: fromFieldsV1(e.fieldsV1) }));
+  const found: Conflict[] = [];
+  for (const { entry, fields } of others) {
+    const owner = `"${entry.manager}"${entry.apiVersion ? ` using ${entry.apiVersion}` : ""}`;
+    for (const [k, path] of applied) {
+      // An element present on both sides is the same element: only its fields can conflict.
+      if (path[path.length - 1]?.startsWith("k:")) continue;
+      if (fields.has(k) && !sameAt(current, config, path)) found.push({ owner, path });
+    }
+  }
+  if (found.length > 0 && !options.force) throw conflictError(t.info, t.name, found);
+  // Forced: the fields change owner.
+  for (const other of others) for (const c of found) other.fields.delete(pathKey(c.path));
+
+  const merged = strategicMerge(current, config, keys) as KubeObject;
+  const ownedByOthers = new Set(others.flatMap((o) => [...o.fields.keys()]));
+  const dropped = [...fromFieldsV1(mine?.fieldsV1)]
+    .filter(([k]) => !applied.has(k) && !ownedByOthers.has(k))
+    .map(([, path]) => path)
+    // Outer fields first: an element goes whole, before its key fields would be gone from it.
+    .sort((a, b) => a.length - b.length);
+  for (const path of dropped) removeAt(merged, path);
+
+  const kept = others.filter((o) => o.fields.size > 0).map((o) => ({ ...o.entry, fieldsV1: toFieldsV1(o.fields) }));
+  merged.metadata["managedFields"] = [...kept, applyEntry(manager, config.apiVersion, applied)];
+  return merged;
+}
+
 /** Applies a configuration (already parsed) to the object at `t`. */
-export async function serverSideApply(ctx: ApiContext, t: UpdateTarget, applied: unknown): Promise<ApplyResult> {
+export async function serverSideApply(
+  ctx: ApiContext,
+  t: UpdateTarget,
+  applied: unknown,
+  options: ApplyOptions,
+): Promise<ApplyResult> {
   if (applied === null || typeof applied !== "object" || Array.isArray(applied)) {
     throw badRequest("an apply patch must be a YAML or JSON object");
   }
-  const config = applied as Partial<KubeObject>;
-  if (typeof config.apiVersion !== "string" || typeof config.kind !== "string") {
+  const raw = applied as Partial<KubeObject>;
+  if (typeof raw.apiVersion !== "string" || typeof raw.kind !== "string") {
     throw badRequest("invalid object type: apiVersion and kind must be set in an apply patch");
   }
-  try {
-    return { created: false, obj: await patchObject(ctx, t, "application/apply-patch+yaml", config) };
-  } catch (err) {
-    if (
-      !(err instanceof ApiError && err.code === 404 && err.status.details?.name === t.name) ||
-      t.subresource !== undefined
-    )
-      throw err;
+  if (!options.fieldManager)
+    throw invalid({ kind: "PatchOptions", group: "meta.k8s.io", objectKind: "PatchOptions.meta.k8s.io", name: "" }, [
+      { field: "fieldManager", message: "Required value: is required for apply patch", reason: "FieldValueRequired" },
+    ]);
+  const config = asKubeObject(t.info, structuredClone(raw));
+  config.metadata = { ...config.metadata, name: config.metadata.name ?? t.name };
+  checkNamespace(t.info, config, t.namespace);
+  checkName(config, t.name);
+  delete config.metadata["managedFields"];
+  const target = { kind: t.info.resource, name: t.name, ...(t.info.group ? { group: t.info.group } : {}) };
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const kv = await ctx.storage.get(objectKey(t.info, t.namespace, t.name));
+    if (!kv) {
+      if (t.subresource !== undefined) throw new ApiError(404, "NotFound", `${t.info.resource} "${t.name}" not found`);
+      const keys = listMergeKeys(t.info.schema);
+      const body = structuredClone(config);
+      body.metadata["managedFields"] = [applyEntry(options.fieldManager, config.apiVersion, fieldSetOf(config, keys))];
+      try {
+        return { created: true, obj: await createObject(ctx, t.info, t.namespace, body) };
+      } catch (err) {
+        // Created meanwhile by someone else: apply over theirs.
+        if (err instanceof ApiError && err.code === 409 && err.status.reason === "AlreadyExists") continue;
+        throw err;
+      }
+    }
+    const current = decodeObject(kv);
+    const pinned = config.metadata.resourceVersion;
+    if (pinned && pinned !== current.metadata.resourceVersion) throw conflict(target, STALE_MESSAGE);
+    const next = applyOver(t, current, config, options);
+    const { fieldManager: _plainWriter, ...asApply } = t;
+    const result = await writeOver(ctx, asApply, kv, next);
+    if (result.type === "ok") return { created: false, obj: result.obj };
   }
-  const body = structuredClone(config);
-  body.metadata = { ...(body.metadata ?? {}), name: t.name };
-  if (body.metadata.name !== t.name)
-    throw badRequest(
-      `the name of the object (${String(body.metadata.name)}) does not match the name on the URL (${t.name})`,
-    );
-  return { created: true, obj: await createObject(ctx, t.info, t.namespace, body) };
+  throw conflict(target, STALE_MESSAGE);
 }

@@ -8,7 +8,7 @@ import { assignClusterIp } from "./cluster-ip/service-ips.ts";
 import { decodeObject, encodeObject } from "./codec.ts";
 import type { ApiContext } from "./context.ts";
 import { objectKey } from "./keys.ts";
-import { requireNamespace } from "./namespaces.ts";
+import { requireActiveNamespace } from "./namespaces.ts";
 import { asKubeObject, checkNamespace } from "./type-meta.ts";
 
 // The alphabet and length of apiserver's names.SimpleNameGenerator (no vowels, no look-alikes).
@@ -46,8 +46,14 @@ export async function createObject(
   meta.creationTimestamp = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
   meta.generation = 1;
   delete meta.deletionTimestamp;
+  delete meta["deletionGracePeriodSeconds"];
   admit(info, obj);
-  if (info.namespaced) await requireNamespace(ctx.storage, meta.namespace ?? "");
+  if (info.namespaced)
+    await requireActiveNamespace(ctx.storage, meta.namespace ?? "", {
+      kind: info.resource,
+      name: meta.name,
+      ...(info.group ? { group: info.group } : {}),
+    });
   const ip = info.group === "" && info.resource === "services" ? await assignClusterIp(obj, ctx.ips) : undefined;
   try {
     // Fields that default from the cluster IP (ipFamilies, …) are filled once it is known.

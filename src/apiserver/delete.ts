@@ -1,83 +1,69 @@
 /**
- * The delete verb. Deletion is immediate (kdns has no finalizers); a Service's cluster IP is
- * released, and deleting a Namespace first deletes everything it holds.
+ * The delete verb, as kube-apiserver's generic registry: preconditions, then either the object
+ * leaves storage at once or it is marked as being deleted (see delete-plan.ts) and stays until its
+ * finalizers are cleared (namespace controller, garbage collector) or its grace period ends.
+ * Deleting a Namespace marks it Terminating; the namespace controller empties it.
  */
-import { RESOURCES, type ResourceInfo } from "../api/resources.ts";
+import type { ResourceInfo } from "../api/resources.ts";
 import type { KubeObject } from "../api/types.ts";
 import { ApiError, conflict, notFound } from "../machinery/status.ts";
-import { heldClusterIp } from "./cluster-ip/service-ips.ts";
-import { decodeObject } from "./codec.ts";
+import { decodeObject, encodeObject } from "./codec.ts";
 import type { ApiContext } from "./context.ts";
-import { collectionPrefix, objectKey } from "./keys.ts";
+import type { DeleteOptions } from "./delete-options.ts";
+import { planDeletion } from "./delete-plan.ts";
+import { objectKey } from "./keys.ts";
 import { SYSTEM_NAMESPACES } from "./namespaces.ts";
+import { removedObject, removeStored } from "./remove.ts";
 import { STALE_MESSAGE } from "./update.ts";
 
-/** Preconditions of a delete (metav1.Preconditions in DeleteOptions). */
-export interface DeletePreconditions {
-  resourceVersion?: string;
-  uid?: string;
-}
+/** Attempts after which a delete racing other writers gives up. */
+const MAX_ATTEMPTS = 16;
 
-function isService(info: ResourceInfo): boolean {
-  return info.group === "" && info.resource === "services";
-}
+const TERMINATING_MESSAGE =
+  "The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.";
 
-/** Deletes one object; resolves to the deleted object (its resourceVersion is the delete's revision). */
+/**
+ * Deletes one object; resolves to the object as it ends up: removed (its resourceVersion is the
+ * delete's revision) or marked with its deletionTimestamp.
+ */
 export async function deleteObject(
   ctx: ApiContext,
   info: ResourceInfo,
   namespace: string | undefined,
   name: string,
-  pre: DeletePreconditions = {},
+  options: DeleteOptions = { preconditions: {}, dryRun: false },
 ): Promise<KubeObject> {
   const target = { kind: info.resource, name, ...(info.group ? { group: info.group } : {}) };
+  const pre = options.preconditions;
   const key = objectKey(info, namespace, name);
-  const kv = await ctx.storage.get(key);
-  if (!kv) throw notFound(target);
-  const current = decodeObject(kv);
-  if (pre.uid !== undefined && pre.uid !== current.metadata.uid) {
-    throw conflict(
-      target,
-      `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid ?? ""}`,
-    );
-  }
-  if (pre.resourceVersion !== undefined && pre.resourceVersion !== String(kv.modRevision))
-    throw conflict(target, STALE_MESSAGE);
-  if (!info.namespaced && info.resource === "namespaces") {
-    if (SYSTEM_NAMESPACES.includes(name))
-      throw new ApiError(
-        403,
-        "Forbidden",
-        `namespace "${name}" is forbidden: this namespace may not be deleted`,
+  if (!info.namespaced && info.resource === "namespaces" && SYSTEM_NAMESPACES.includes(name))
+    throw new ApiError(403, "Forbidden", `namespace "${name}" is forbidden: this namespace may not be deleted`, target);
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const kv = await ctx.storage.get(key);
+    if (!kv) throw notFound(target);
+    const current = decodeObject(kv);
+    if (pre.uid !== undefined && pre.uid !== current.metadata.uid) {
+      throw conflict(
         target,
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid ?? ""}`,
       );
-    await emptyNamespace(ctx, name);
-  }
-  const result = await ctx.storage.delete(key, pre.resourceVersion !== undefined ? kv.modRevision : undefined);
-  if (result.type === "not-found") throw notFound(target);
-  if (result.type === "conflict") throw conflict(target, STALE_MESSAGE);
-  if (isService(info)) {
-    const ip = heldClusterIp(current);
-    if (ip !== undefined) await ctx.ips.release(ip);
-  }
-  return decodeObject(result.kv, result.kv.modRevision);
-}
-
-/** Deletes every namespaced object in `namespace`. */
-async function emptyNamespace(ctx: ApiContext, namespace: string): Promise<void> {
-  for (const info of RESOURCES) {
-    if (!info.namespaced) continue;
-    for (;;) {
-      const page = await ctx.storage.list(collectionPrefix(info, namespace), { limit: 500 });
-      for (const kv of page.items) {
-        const obj = decodeObject(kv);
-        try {
-          await deleteObject(ctx, info, namespace, obj.metadata.name ?? "");
-        } catch (err) {
-          if (!(err instanceof ApiError && err.code === 404)) throw err;
-        }
-      }
-      if (!page.more) break;
     }
+    if (pre.resourceVersion !== undefined && pre.resourceVersion !== String(kv.modRevision))
+      throw conflict(target, STALE_MESSAGE);
+    const plan = planDeletion(info, current, options, Date.now());
+    if (plan.type === "namespace-terminating") throw conflict(target, TERMINATING_MESSAGE);
+    if (plan.type === "unchanged") return current;
+    if (options.dryRun) return plan.type === "mark" ? plan.obj : current;
+    if (plan.type === "remove") {
+      const result = await removeStored(ctx, info, kv);
+      if (result.type === "ok") return removedObject(result);
+      if (result.type === "not-found") throw notFound(target);
+    } else {
+      const result = await ctx.storage.update(kv.key, encodeObject(plan.obj), kv.modRevision);
+      if (result.type === "ok") return decodeObject(result.kv);
+      if (result.type === "not-found") throw notFound(target);
+    }
+    if (pre.resourceVersion !== undefined) throw conflict(target, STALE_MESSAGE);
   }
+  throw conflict(target, STALE_MESSAGE);
 }

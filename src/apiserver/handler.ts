@@ -1,12 +1,12 @@
 /** Dispatch of one HTTP request to discovery, health or a resource verb. */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { KubeObject } from "../api/types.ts";
-import { badRequest } from "../machinery/status.ts";
 import { serverSideApply } from "./apply.ts";
 import { mediaType, parseObjectBody, readBody } from "./body.ts";
 import type { ApiContext } from "./context.ts";
 import { createObject } from "./create.ts";
-import { type DeletePreconditions, deleteObject } from "./delete.ts";
+import { deleteObject } from "./delete.ts";
+import { deleteOptionsOf } from "./delete-options.ts";
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from "./discovery.ts";
 import { checkListOptions } from "./list-options.ts";
 import { isOpenApiPath, serveOpenApi } from "./openapi/serve.ts";
@@ -95,7 +95,9 @@ async function handleResource(
     }
     throw methodNotAllowed();
   }
-  const target = { info, namespace, name, subresource };
+  // Kubernetes' default field manager: the client's name, the User-Agent up to its first "/".
+  const fieldManager = query.get("fieldManager") || (req.headers["user-agent"] ?? "unknown").split("/")[0] || "unknown";
+  const target = { info, namespace, name, subresource, fieldManager };
   switch (method) {
     case "GET": {
       const obj = await getObject(ctx, info, namespace, name);
@@ -113,7 +115,12 @@ async function handleResource(
     case "PATCH": {
       const type = patchMediaType(mediaType(req));
       if (type === "application/apply-patch+yaml") {
-        const applied = await serverSideApply(ctx, target, parseObjectBody(await readBody(req), "application/yaml"));
+        const options = {
+          fieldManager: query.get("fieldManager") ?? undefined,
+          force: boolParam(query, "force") === true,
+        };
+        const body = parseObjectBody(await readBody(req), "application/yaml");
+        const applied = await serverSideApply(ctx, target, body, options);
         return send(applied.created ? 201 : 200, applied.obj);
       }
       const body = parseObjectBody(await readBody(req), "application/json");
@@ -122,21 +129,10 @@ async function handleResource(
     case "DELETE": {
       if (subresource !== undefined) throw methodNotAllowed();
       const raw = await readBody(req);
-      const pre = raw.length > 0 ? preconditionsOf(parseObjectBody(raw, mediaType(req))) : {};
-      return send(200, await deleteObject(ctx, info, namespace, name, pre));
+      const options = deleteOptionsOf(raw.length > 0 ? parseObjectBody(raw, mediaType(req)) : undefined, query);
+      return send(200, await deleteObject(ctx, info, namespace, name, options));
     }
     default:
       throw methodNotAllowed();
   }
-}
-
-/** `preconditions` of a DeleteOptions body. */
-function preconditionsOf(body: unknown): DeletePreconditions {
-  if (body === null || typeof body !== "object")
-    throw badRequest("the body of a DELETE must be a DeleteOptions object");
-  const pre = (body as { preconditions?: { resourceVersion?: unknown; uid?: unknown } }).preconditions;
-  const out: DeletePreconditions = {};
-  if (typeof pre?.resourceVersion === "string") out.resourceVersion = pre.resourceVersion;
-  if (typeof pre?.uid === "string") out.uid = pre.uid;
-  return out;
 }

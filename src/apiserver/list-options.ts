@@ -1,7 +1,8 @@
 /**
  * The checks kube-apiserver makes on a list or watch request's options before serving it
  * (apimachinery's ValidateListOptions), for the options kdns reads: `sendInitialEvents` belongs to
- * watches, and needs `resourceVersionMatch=NotOlderThan`, which a watch takes only with it.
+ * watches, and needs `resourceVersionMatch=NotOlderThan`, which a watch takes only with it; a
+ * list's `resourceVersionMatch` (Exact or NotOlderThan) needs a `resourceVersion`, and Exact not "0".
  */
 import { invalid, type StatusCause } from "../machinery/status.ts";
 import { boolParam } from "./query-params.ts";
@@ -20,6 +21,25 @@ export function checkListOptions(query: URLSearchParams, watch: boolean): void {
   if (!watch) {
     if (sendInitialEvents !== undefined)
       causes.push(forbidden("sendInitialEvents", "sendInitialEvents is forbidden for list"));
+    const rv = query.get("resourceVersion") ?? "";
+    if (match !== "") {
+      if (match !== "Exact" && match !== NOT_OLDER_THAN)
+        causes.push({
+          field: "resourceVersionMatch",
+          message: `Unsupported value: "${match}": supported values: "Exact", "${NOT_OLDER_THAN}"`,
+          reason: "FieldValueNotSupported",
+        });
+      else if (rv === "")
+        causes.push(
+          forbidden("resourceVersionMatch", "resourceVersionMatch is forbidden unless resourceVersion is provided"),
+        );
+      else if (query.get("continue"))
+        causes.push(forbidden("resourceVersionMatch", "resourceVersionMatch is forbidden when continue is provided"));
+      else if (match === "Exact" && rv === "0")
+        causes.push(
+          forbidden("resourceVersionMatch", 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'),
+        );
+    }
   } else {
     if (sendInitialEvents !== undefined && match !== NOT_OLDER_THAN)
       causes.push(

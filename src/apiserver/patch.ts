@@ -44,8 +44,7 @@ export function patchMediaType(type: string): PatchMediaType {
 }
 
 function applyPatch(type: PatchMediaType, current: KubeObject, patch: unknown, info: ResourceInfo): unknown {
-  // Server-side apply merges like a strategic merge patch (kdns keeps no managedFields; see apply.ts).
-  if (type === "application/strategic-merge-patch+json" || type === "application/apply-patch+yaml") {
+  if (type === "application/strategic-merge-patch+json") {
     return strategicMerge(current, patch, listMergeKeys(info.schema));
   }
   if (type === "application/merge-patch+json") {
@@ -66,11 +65,11 @@ function applyPatch(type: PatchMediaType, current: KubeObject, patch: unknown, i
   }
 }
 
-/** PATCH: applies `patch` (already parsed JSON) of `type` to the object at `t`. */
+/** PATCH: applies `patch` (already parsed JSON) of `type` (server-side apply is apply.ts's) to the object at `t`. */
 export async function patchObject(
   ctx: ApiContext,
   t: UpdateTarget,
-  type: PatchMediaType,
+  type: Exclude<PatchMediaType, "application/apply-patch+yaml">,
   patch: unknown,
 ): Promise<KubeObject> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {

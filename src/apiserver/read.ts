@@ -1,7 +1,7 @@
 /** The get and list verbs. */
 import { apiVersionOf, type ResourceInfo } from "../api/resources.ts";
 import type { KubeList, KubeObject } from "../api/types.ts";
-import { gone, notFound } from "../machinery/status.ts";
+import { ApiError, gone, notFound } from "../machinery/status.ts";
 import { CompactedError, type ListOptions } from "../storage/storage.ts";
 import { decodeObject } from "./codec.ts";
 import type { ApiContext } from "./context.ts";
@@ -22,12 +22,24 @@ export async function getObject(
   return decodeObject(kv);
 }
 
+/**
+ * 504 for a resourceVersion the store has not reached, as kube-apiserver words it; client-go's
+ * reflector recognises the cause and relists from the latest state.
+ */
+export function tooLargeResourceVersion(requested: number, current: number): ApiError {
+  const message = `Too large resource version: ${requested}, current: ${current}`;
+  return new ApiError(504, "Timeout", `Timeout: ${message}`, {
+    causes: [{ reason: "ResourceVersionTooLarge", message: "Too large resource version", field: "" }],
+  });
+}
+
 const EXPIRED_CONTINUE =
   "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.";
 
 /**
  * LIST a collection: selectors, `limit`/`continue` paging over one snapshot, and
- * `resourceVersion` + `resourceVersionMatch=Exact` for a read at a past revision.
+ * `resourceVersion` + `resourceVersionMatch=Exact` for a read at a past revision, and any other
+ * `resourceVersion` read as NotOlderThan (504 when the store has not reached it).
  */
 export async function listObjects(
   ctx: ApiContext,
@@ -41,8 +53,16 @@ export async function listObjects(
   const state = token ? decodeContinue(token) : undefined;
   let revision = state?.revision;
   const rv = query.get("resourceVersion");
-  if (revision === undefined && rv && rv !== "0" && query.get("resourceVersionMatch") === "Exact") {
-    revision = intParam(query, "resourceVersion");
+  const exact = query.get("resourceVersionMatch") === "Exact";
+  if (revision === undefined && rv && rv !== "0") {
+    const wanted = intParam(query, "resourceVersion") ?? 0;
+    if (exact) revision = wanted;
+    else {
+      // NotOlderThan (also what a resourceVersion without a match means): the latest state will do,
+      // if the store has reached it; after a restart on an emptied store it may not have.
+      const current = await ctx.storage.revision();
+      if (wanted > current) throw tooLargeResourceVersion(wanted, current);
+    }
   }
   const prefix = collectionPrefix(info, namespace);
   const items: KubeObject[] = [];
@@ -73,6 +93,8 @@ export async function listObjects(
     }
   } catch (err) {
     if (err instanceof CompactedError && state) throw gone(EXPIRED_CONTINUE);
+    if (err instanceof RangeError && revision !== undefined)
+      throw tooLargeResourceVersion(revision, await ctx.storage.revision());
     throw err;
   }
   const metadata: KubeList["metadata"] = { resourceVersion: String(revision ?? 0) };

@@ -3,15 +3,19 @@
  * modRevision, status-subresource rules, generation bumps and Service IP immutability.
  */
 import { isDeepStrictEqual } from "node:util";
+import { finalizersOf, isBeingDeleted, readyToRemove } from "../api/deletion.ts";
 import type { ResourceInfo } from "../api/resources.ts";
+import { listMergeKeys } from "../api/schemas/merge-keys.ts";
 import type { KubeObject } from "../api/types.ts";
-import { conflict, notFound } from "../machinery/status.ts";
+import { conflict, invalid, notFound } from "../machinery/status.ts";
 import type { KeyValue } from "../storage/storage.ts";
 import { admit } from "./admit.ts";
 import { keepClusterIp } from "./cluster-ip/service-ips.ts";
 import { decodeObject, encodeObject } from "./codec.ts";
 import type { ApiContext } from "./context.ts";
 import { objectKey } from "./keys.ts";
+import { managersAfterUpdate } from "./managed-update.ts";
+import { removeStored } from "./remove.ts";
 import { asKubeObject, checkName, checkNamespace } from "./type-meta.ts";
 
 /** Kubernetes' wording for a stale resourceVersion. */
@@ -24,6 +28,11 @@ export interface UpdateTarget {
   namespace: string | undefined;
   name: string;
   subresource: "status" | undefined;
+  /**
+   * Who writes with a plain update or patch (the `fieldManager` query parameter, else the
+   * client's name): it takes over the fields it changes (managed-update.ts). Unset for applies.
+   */
+  fieldManager?: string;
 }
 
 /** Outcome of one compare-and-swap attempt. */
@@ -32,8 +41,41 @@ export type WriteResult = { type: "ok"; obj: KubeObject } | { type: "conflict" }
 /** Attempts after which an unconditional update gives up on a hot key. */
 const MAX_ATTEMPTS = 16;
 
+function isNamespace(info: ResourceInfo): boolean {
+  return info.group === "" && info.resource === "namespaces";
+}
+
 function target(t: UpdateTarget): { kind: string; name: string; group?: string } {
   return { kind: t.info.resource, name: t.name, ...(t.info.group ? { group: t.info.group } : {}) };
+}
+
+/** Metadata only the server writes: identity, and the deletion marks only a DELETE sets. */
+const IDENTITY_FIELDS = [
+  "uid",
+  "creationTimestamp",
+  "namespace",
+  "name",
+  "generateName",
+  "deletionTimestamp",
+  "deletionGracePeriodSeconds",
+] as const;
+
+/**
+ * Once deletion started no finalizer may be added (kube-apiserver's
+ * ValidateObjectMetaUpdate), or an object could be held forever by a finalizer nobody clears.
+ */
+function checkNoNewFinalizers(t: UpdateTarget, old: KubeObject, next: KubeObject): void {
+  if (!isBeingDeleted(old)) return;
+  const before = new Set(finalizersOf(old));
+  const added = finalizersOf(next).filter((f) => !before.has(f));
+  if (added.length === 0) return;
+  throw invalid({ kind: t.info.kind, name: t.name, ...(t.info.group ? { group: t.info.group } : {}) }, [
+    {
+      field: "metadata.finalizers",
+      message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(", ")}}`,
+      reason: "FieldValueForbidden",
+    },
+  ]);
 }
 
 /** Everything that counts as the object's desired state for `metadata.generation`. */
@@ -56,13 +98,23 @@ function nextObject(t: UpdateTarget, old: KubeObject, desired: KubeObject): Kube
       else next.status = structuredClone(old.status);
     }
     // Identity and system fields are the server's, whatever the body says.
-    for (const field of ["uid", "creationTimestamp", "namespace", "name", "generateName"] as const) {
+    for (const field of IDENTITY_FIELDS) {
       const value = old.metadata[field];
       if (value === undefined) delete next.metadata[field];
-      else next.metadata[field] = value;
+      else (next.metadata as Record<string, unknown>)[field] = value;
     }
     if (t.info.group === "" && t.info.resource === "services") keepClusterIp(next, old);
+    // A write that does not say who manages what keeps the recorded managers (server-side apply),
+    // and its manager takes over the fields it changed.
+    if (next.metadata["managedFields"] === undefined && old.metadata["managedFields"] !== undefined)
+      next.metadata["managedFields"] = old.metadata["managedFields"];
+    const managers =
+      t.fieldManager !== undefined && managersAfterUpdate(old, next, t.fieldManager, listMergeKeys(t.info.schema));
+    if (managers) next.metadata["managedFields"] = managers;
   }
+  checkNoNewFinalizers(t, old, next);
+  if (isBeingDeleted(old) && isNamespace(t.info))
+    next["status"] = { ...((next["status"] as object | undefined) ?? {}), phase: "Terminating" };
   const oldGeneration = old.metadata.generation ?? 1;
   next.metadata.generation = isDeepStrictEqual(specPart(next), specPart(old)) ? oldGeneration : oldGeneration + 1;
   admit(t.info, next, old);
@@ -79,7 +131,11 @@ export async function writeOver(
 ): Promise<WriteResult> {
   const next = nextObject(t, decodeObject(kv), desired);
   const result = await ctx.storage.update(kv.key, encodeObject(next), kv.modRevision);
-  if (result.type === "ok") return { type: "ok", obj: decodeObject(result.kv) };
+  if (result.type === "ok") {
+    // The update that clears the last finalizer of an object being deleted completes its deletion.
+    if (readyToRemove(next, isNamespace(t.info))) await removeStored(ctx, t.info, result.kv);
+    return { type: "ok", obj: decodeObject(result.kv) };
+  }
   if (result.type === "not-found") throw notFound(target(t));
   return { type: "conflict" };
 }

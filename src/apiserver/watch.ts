@@ -3,7 +3,8 @@
  * Semantics follow kube-apiserver: no resourceVersion (or "0") starts with an ADDED per current
  * object, as does `sendInitialEvents=true` (then followed by a BOOKMARK marking the end of the
  * initial events), while `sendInitialEvents=false` starts at the current revision without them;
- * a too-old resourceVersion ends the stream with an ERROR event holding a 410 Expired `Status`;
+ * a too-old resourceVersion ends the stream with an ERROR event holding a 410 Expired `Status`, as
+ * does one newer than the store's (a client resuming across a restart on an emptied store);
  * selectors turn objects that stop (start) matching into DELETED (ADDED).
  */
 import type { ServerResponse } from "node:http";
@@ -16,7 +17,7 @@ import { decodeObject } from "./codec.ts";
 import type { ApiContext } from "./context.ts";
 import { collectionPrefix } from "./keys.ts";
 import { boolParam, intParam } from "./query-params.ts";
-import { listObjects } from "./read.ts";
+import { listObjects, tooLargeResourceVersion } from "./read.ts";
 import { statusOf } from "./respond.ts";
 import { filterOf, type ObjectFilter } from "./selectors.ts";
 
@@ -66,9 +67,20 @@ export async function serveWatch(
 
   let last = fromList ? 0 : Number(rvText);
   const initial: KubeObject[] = [];
+  /** Set when the client resumes from a revision the store has not reached (a restart on an emptied store). */
+  let tooLarge: number | undefined;
   try {
     if (!fromList && (rvText === "" || rvText === "0")) last = await ctx.storage.revision();
+    else if (!fromList) {
+      const current = await ctx.storage.revision();
+      if (last > current) tooLarge = current;
+    }
     if (fromList) {
+      // sendInitialEvents from a resourceVersion: the state listed must be at least that recent.
+      if (rvText !== "" && rvText !== "0") {
+        const current = await ctx.storage.revision();
+        if (Number(rvText) > current) throw tooLargeResourceVersion(Number(rvText), current);
+      }
       const list = await listObjects(
         ctx,
         info,
@@ -100,6 +112,15 @@ export async function serveWatch(
     if (encoded !== ev) first = false;
     res.write(`${JSON.stringify(encoded)}\n`);
   };
+  if (tooLarge !== undefined) {
+    // Waiting for the store to reach the revision would leave the client silent, maybe for ever:
+    // 410 makes informers and kubectl relist, as after a compaction.
+    const message = `too large resource version: ${last} (current ${tooLarge})`;
+    send({ type: "ERROR", object: new ApiError(410, "Expired", message).status as unknown as KubeObject });
+    cleanup();
+    res.end();
+    return;
+  }
   for (const object of initial) send({ type: "ADDED", object });
   if (sendInitialEvents === true) send(bookmark(info, last, { [INITIAL_EVENTS_END]: "true" }));
   if (bookmarks) {

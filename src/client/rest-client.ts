@@ -42,6 +42,13 @@ export interface ListQuery {
   resourceVersion?: string;
 }
 
+/** The metav1.DeleteOptions a client may send. */
+export interface ClientDeleteOptions {
+  propagationPolicy?: "Orphan" | "Background" | "Foreground";
+  gracePeriodSeconds?: number;
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
 /** The patch content types the API accepts. */
 export type PatchType =
   | "application/merge-patch+json"
@@ -165,9 +172,18 @@ export class RestClient {
     return this.request<T>("PATCH", this.path(info, namespace, name, subresource), patch, type);
   }
 
-  /** DELETE one object; resolves to what the server returned (the deleted object or a Status). */
-  delete(info: ResourceInfo, namespace: string | undefined, name: string): Promise<KubeObject | Status> {
-    return this.request("DELETE", this.path(info, namespace, name));
+  /**
+   * DELETE one object; resolves to what the server returned (the deleted object, the object
+   * marked as being deleted, or a Status). `options` is sent as the DeleteOptions body.
+   */
+  delete(
+    info: ResourceInfo,
+    namespace: string | undefined,
+    name: string,
+    options?: ClientDeleteOptions,
+  ): Promise<KubeObject | Status> {
+    const body = options && { kind: "DeleteOptions", apiVersion: "v1", ...options };
+    return this.request("DELETE", this.path(info, namespace, name), body);
   }
 
   /**

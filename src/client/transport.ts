@@ -51,9 +51,11 @@ export function nodeTransport(trust: TlsTrust = {}): Transport {
   return (url, init) =>
     new Promise<TransportResponse>((resolve, reject) => {
       const secure = url.startsWith("https:");
+      // Node sends a DELETE's body neither chunked nor with a length unless told: the length is set.
+      const length = init.body !== undefined ? { "content-length": String(Buffer.byteLength(init.body)) } : {};
       const options = {
         method: init.method,
-        headers: init.headers,
+        headers: { ...init.headers, ...length },
         agent: secure ? https : http,
         ...(init.signal ? { signal: init.signal } : {}),
       };

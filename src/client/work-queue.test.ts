@@ -92,6 +92,10 @@ test("addAfter keeps the earlier pending time and shutDown cancels timers", asyn
   q.addAfter("k", 60_000);
   assert.equal(await q.get(), "k");
   q.done("k");
+  q.addAfter("sooner", 60_000);
+  q.addAfter("sooner", 5);
+  assert.equal(await q.get(), "sooner", "a later call with an earlier time wins");
+  q.done("sooner");
   q.addAfter("late", 60_000);
   q.shutDown(); // the test would hang on an uncancelled 60 s timer
   assert.equal(q.length, 0);

@@ -28,7 +28,7 @@ export class WorkQueue {
   /** Keys added while processing: re-queued on `done`. */
   readonly #again = new Set<string>();
   readonly #failures = new Map<string, number>();
-  readonly #timers = new Map<string, NodeJS.Timeout>();
+  readonly #timers = new Map<string, { timer: NodeJS.Timeout; due: number }>();
   #waiters: ((key: string | undefined) => void)[] = [];
   #shuttingDown = false;
   readonly #metrics: WorkQueueMetrics | undefined;
@@ -80,12 +80,15 @@ export class WorkQueue {
   addAfter(key: string, delayMs: number): void {
     if (this.#shuttingDown) return;
     if (delayMs <= 0) return this.add(key);
-    if (this.#timers.has(key)) return;
+    const due = Date.now() + delayMs;
+    const pending = this.#timers.get(key);
+    if (pending && pending.due <= due) return;
+    if (pending) clearTimeout(pending.timer);
     const timer = setTimeout(() => {
       this.#timers.delete(key);
       this.add(key);
     }, delayMs);
-    this.#timers.set(key, timer);
+    this.#timers.set(key, { timer, due });
   }
 
   /** Queues `key` after its next backoff delay: base · 2^failures, capped. */
@@ -149,7 +152,7 @@ export class WorkQueue {
   /** Stops handing out keys: waiting `get` calls resolve to `undefined`, delayed adds are dropped. */
   shutDown(): void {
     this.#shuttingDown = true;
-    for (const timer of this.#timers.values()) clearTimeout(timer);
+    for (const { timer } of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();
     this.#queue.clear();
     this.#again.clear();

@@ -5,6 +5,9 @@
 import type { Registry } from "prom-client";
 import type { RestClient } from "../client/rest-client.ts";
 import { startEndpointsController } from "./endpoints/controller.ts";
+import { startGarbageCollector } from "./gc/controller.ts";
+import { startNamespaceController } from "./namespace/controller.ts";
+import { startPodTerminationController } from "./pod-termination/controller.ts";
 
 /** What {@link startControllers} needs. */
 export interface ControllersOptions {
@@ -23,12 +26,17 @@ export interface RunningControllers {
   close(): Promise<void>;
 }
 
-/** Starts every controller (today: Endpoints + EndpointSlices). */
+/** Starts every controller: Endpoints + EndpointSlices, namespace termination, garbage collection, the end of pods' grace periods. */
 export async function startControllers(options: ControllersOptions): Promise<RunningControllers> {
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   const metrics = options.metrics !== undefined ? { metrics: options.metrics } : {};
-  const running = [startEndpointsController({ client: options.client, ...metrics }, signal)];
+  const running = [
+    startEndpointsController({ client: options.client, ...metrics }, signal),
+    startNamespaceController({ client: options.client, ...metrics }, signal),
+    startGarbageCollector({ client: options.client, ...metrics }, signal),
+    startPodTerminationController({ client: options.client, ...metrics }, signal),
+  ];
   return {
     synced: () => running.every((c) => c.synced()),
     close: async () => {

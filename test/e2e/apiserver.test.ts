@@ -88,7 +88,13 @@ const KINDS = [
   },
   {
     path: "/api/v1/namespaces",
-    obj: { apiVersion: "v1", kind: "Namespace", metadata: { name: "crud-ns", labels: { app: "web" } } },
+    // No finalizers: deleted at once (with the default `kubernetes` one it waits for the namespace controller).
+    obj: {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: "crud-ns", labels: { app: "web" } },
+      spec: { finalizers: [] },
+    },
   },
 ];
 
@@ -362,36 +368,39 @@ test("413 for a body over 3 MiB, and the server keeps serving", async () => {
   assert.equal((await h.call("GET", "/api/v1/namespaces/default/endpoints/big")).status, 404);
 });
 
-test("deleting a namespace deletes everything in it", async () => {
+test("deleting a namespace marks it Terminating until its finalizer goes; nothing new may be created in it", async () => {
   await h.call("POST", "/api/v1/namespaces", { metadata: { name: "doomed" } });
   const svc = await h.call("POST", "/api/v1/namespaces/doomed/services", {
     metadata: { name: "s" },
     spec: { ports: [{ port: 80 }] },
   });
-  await h.call("POST", "/api/v1/namespaces/doomed/pods", {
-    metadata: { name: "p" },
-    spec: { containers: [{ name: "c", image: "i" }] },
-  });
-  await h.call("POST", "/apis/kdns.dev/v1/namespaces/doomed/dnsrecords", {
-    metadata: { name: "r" },
-    spec: { host: "a.example.com", paths: [{ path: "/", service: "s", port: 80 }] },
-  });
   const del = await h.call("DELETE", "/api/v1/namespaces/doomed");
   assert.equal(del.status, 200);
   assert.equal(del.body.kind, "Namespace");
-  for (const p of [
-    "/api/v1/namespaces/doomed/services",
-    "/api/v1/namespaces/doomed/pods",
-    "/apis/kdns.dev/v1/namespaces/doomed/dnsrecords",
-  ]) {
-    assert.deepEqual((await h.call("GET", p)).body.items, [], p);
-  }
-  assert.equal((await h.call("GET", "/api/v1/namespaces/doomed")).status, 404);
+  assert.equal(del.body.status.phase, "Terminating");
+  assert.ok(del.body.metadata.deletionTimestamp);
+  assert.deepEqual(del.body.spec.finalizers, ["kubernetes"]);
+  const create = await h.call("POST", "/api/v1/namespaces/doomed/configmaps", { metadata: { name: "late" } });
+  assert.equal(create.status, 403);
+  assert.equal(
+    create.body.message,
+    'configmaps "late" is forbidden: unable to create new content in namespace doomed because it is being terminated',
+  );
+  assert.equal(create.body.details.causes[0].reason, "NamespaceTerminating");
+  const again = await h.call("DELETE", "/api/v1/namespaces/doomed");
+  assert.equal(again.status, 409);
+  assert.match(again.body.message, /The system is ensuring all content is removed from this namespace/);
+  assert.equal((await h.call("DELETE", "/api/v1/namespaces/doomed/services/s")).status, 200);
   assert.equal(
     await h.storage.get(`core/ipallocations/${svc.body.spec.clusterIP}`),
     undefined,
     "the service's IP is released",
   );
+  // What the namespace controller does once the namespace is empty: the API server then removes it.
+  const ns = (await h.call("GET", "/api/v1/namespaces/doomed")).body;
+  const finalized = await h.call("PUT", "/api/v1/namespaces/doomed", { ...ns, spec: { finalizers: [] } });
+  assert.equal(finalized.status, 200, JSON.stringify(finalized.body));
+  assert.equal((await h.call("GET", "/api/v1/namespaces/doomed")).status, 404);
 });
 
 test("discovery documents", async () => {

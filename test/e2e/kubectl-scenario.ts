@@ -251,7 +251,8 @@ export function kubectlScenario(
       "ssa2.yaml",
       "apiVersion: v1\nkind: Service\nmetadata: {name: ssa, namespace: shop, labels: {b: '2'}}\nspec:\n  ports: [{port: 53, protocol: TCP, name: dns-tcp}]\n",
     );
-    ok(await c.kubectl(["apply", "--server-side", "-f", v2]), "ssa merge");
+    // Another field manager: its fields join the first one's (the same manager would drop what it stopped applying).
+    ok(await c.kubectl(["apply", "--server-side", "--field-manager=other", "-f", v2]), "ssa merge");
     const got = JSON.parse(ok(await c.kubectl(["get", "svc", "ssa", "-n", "shop", "-o", "json"]), "get ssa")) as {
       metadata: { labels: Record<string, string> };
       spec: { ports: { protocol: string }[] };

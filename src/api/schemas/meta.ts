@@ -75,7 +75,7 @@ export const META_DEFINITIONS: Record<string, Definition> = {
       creationTimestamp: ref(TIME, "When the server created the object (RFC 3339, UTC). Read-only."),
       deletionTimestamp: ref(
         TIME,
-        "When the object will be deleted, set by the server when a graceful deletion is requested. kdns deletes at once and does not set it.",
+        "When deletion was requested (plus a running pod's grace period), set by the server when a delete finds finalizers or a grace period; the object stays, read-only, until they are done. Read-only.",
       ),
       deletionGracePeriodSeconds: int64("Seconds allowed for a graceful termination before deletion. Read-only."),
       labels: stringMap(
@@ -86,11 +86,11 @@ export const META_DEFINITIONS: Record<string, Definition> = {
       ),
       ownerReferences: listOf(
         ref(`${META}OwnerReference`),
-        "The objects this one depends on. kdns's controllers set one on the Endpoints and EndpointSlices they write for a Service.",
+        "The objects this one depends on, by uid: when every owner is gone the garbage collector deletes this object. kdns's controllers set one on the Endpoints and EndpointSlices they write for a Service.",
         byKey("uid"),
       ),
       finalizers: strings(
-        "Names of finalizers that must be removed before the object is deleted. kdns records them and deletes without waiting.",
+        "Names of finalizers that must be removed before the object is deleted: a delete only marks an object that has some, and the update that removes the last one completes the deletion. None may be added once deletion started.",
         MERGED_SET,
       ),
       managedFields: listOf(

@@ -8,7 +8,7 @@ export const NAMESPACE_SCHEMA: KindSchema = {
   name: `${CORE}Namespace`,
   definitions: {
     [`${CORE}Namespace`]: object(
-      "A scope for names: namespaced objects (Services, Pods, DNSRecords, …) are unique per namespace, and a Service's DNS name includes it (<service>.<namespace>.svc.<cluster domain>). Deleting a namespace deletes everything in it.",
+      "A scope for names: namespaced objects (Services, Pods, DNSRecords, …) are unique per namespace, and a Service's DNS name includes it (<service>.<namespace>.svc.<cluster domain>). Deleting a namespace makes it Terminating until the namespace controller has deleted everything in it.",
       {
         ...TYPE_META,
         metadata: objectMetaField(),

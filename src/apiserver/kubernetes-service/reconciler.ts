@@ -144,7 +144,10 @@ async function ensureSlices(ctx: ApiContext, live: ApiEndpoint[]): Promise<void>
     const ours = slice.metadata.labels?.["endpointslice.kubernetes.io/managed-by"] === SLICE_MANAGED_BY;
     if (!ours || wanted.some((w) => w.metadata.name === name)) continue;
     try {
-      await deleteObject(ctx, SLICES, KUBERNETES_NAMESPACE, name, { resourceVersion: String(kv.modRevision) });
+      await deleteObject(ctx, SLICES, KUBERNETES_NAMESPACE, name, {
+        preconditions: { resourceVersion: String(kv.modRevision) },
+        dryRun: false,
+      });
     } catch (err) {
       if (!(err instanceof ApiError && (err.code === 404 || err.code === 409))) throw err;
     }

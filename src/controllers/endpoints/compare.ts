@@ -18,20 +18,22 @@ function subsets(list: readonly EndpointSubset[] | undefined): unknown {
   }));
 }
 
-/** Same subsets and labels. */
+/** Same subsets, labels and owner references. */
 export function endpointsEqual(current: Endpoints, desired: Endpoints): boolean {
   return (
     isDeepStrictEqual(subsets(current.subsets), subsets(desired.subsets)) &&
-    isDeepStrictEqual(current.metadata.labels ?? {}, desired.metadata.labels ?? {})
+    isDeepStrictEqual(current.metadata.labels ?? {}, desired.metadata.labels ?? {}) &&
+    isDeepStrictEqual(current.metadata.ownerReferences ?? [], desired.metadata.ownerReferences ?? [])
   );
 }
 
-/** Same address type, endpoints, ports and labels. */
+/** Same address type, endpoints, ports, labels and owner references. */
 export function slicesEqual(current: EndpointSlice, desired: EndpointSlice): boolean {
   return (
     current.addressType === desired.addressType &&
     isDeepStrictEqual(current.endpoints ?? [], desired.endpoints) &&
     isDeepStrictEqual(ports(current.ports), ports(desired.ports)) &&
-    isDeepStrictEqual(current.metadata.labels ?? {}, desired.metadata.labels ?? {})
+    isDeepStrictEqual(current.metadata.labels ?? {}, desired.metadata.labels ?? {}) &&
+    isDeepStrictEqual(current.metadata.ownerReferences ?? [], desired.metadata.ownerReferences ?? [])
   );
 }

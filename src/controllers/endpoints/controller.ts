@@ -5,6 +5,7 @@
  * failure (a 409 included) requeues the key with backoff; level triggering makes that safe.
  */
 import type { Registry } from "prom-client";
+import { isBeingDeleted } from "../../api/deletion.ts";
 import { type ResourceInfo, resourceByPath } from "../../api/resources.ts";
 import type { EndpointSlice, Endpoints, KubeObject, Pod, Service } from "../../api/types.ts";
 import { TRIGGER_TIME_ANNOTATION } from "../../api/well-known.ts";
@@ -128,6 +129,8 @@ export function startEndpointsController(
     const current = endpoints.get(ns, name);
     const desired = service ? desiredEndpoints(service, pods.list()) : undefined;
     if (desired && trigger) desired.metadata.annotations = { [TRIGGER_TIME_ANNOTATION]: trigger };
+    // A Service deleted or being deleted leaves its Endpoints and slices to the garbage collector.
+    if (!service || isBeingDeleted(service)) return;
     if (!desired) {
       if (current?.metadata.labels?.[ENDPOINTS_MANAGED_BY_LABEL] === ENDPOINTS_MANAGED_BY)
         await ignoreNotFound(client.delete(info.endpoints, ns, name));
@@ -140,12 +143,13 @@ export function startEndpointsController(
       await client.update(info.endpoints, {
         ...current,
         subsets: desired.subsets,
-        metadata: { ...current.metadata, labels: desired.metadata.labels ?? {}, annotations },
+        metadata: { ...current.metadata, labels: desired.metadata.labels ?? {}, annotations, ...ownerRefs(desired) },
       });
     }
   }
 
   async function syncSlices(ns: string, name: string, service: Service | undefined): Promise<void> {
+    if (!service || isBeingDeleted(service)) return;
     const ours = slices
       .list()
       .filter(
@@ -154,7 +158,7 @@ export function startEndpointsController(
           s.metadata.labels?.[SERVICE_NAME_LABEL] === name &&
           s.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY,
       );
-    const desired = service ? desiredEndpointSlices(service, pods.list()) : [];
+    const desired = desiredEndpointSlices(service, pods.list());
     for (const want of desired) {
       const current = ours.find((s) => s.metadata.name === want.metadata.name);
       if (!current) await client.create(info.slices, ns, want);
@@ -232,8 +236,8 @@ export function startEndpointsController(
   };
 }
 
-function ownerRefs(slice: EndpointSlice): Pick<KubeObject["metadata"], "ownerReferences"> {
-  return slice.metadata.ownerReferences ? { ownerReferences: slice.metadata.ownerReferences } : {};
+function ownerRefs(obj: KubeObject): Pick<KubeObject["metadata"], "ownerReferences"> {
+  return obj.metadata.ownerReferences ? { ownerReferences: obj.metadata.ownerReferences } : {};
 }
 
 async function ignoreNotFound(p: Promise<unknown>): Promise<void> {

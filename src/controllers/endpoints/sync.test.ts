@@ -189,6 +189,9 @@ for (const c of cases) {
       name: "web",
       namespace: "ns",
       labels: { [ENDPOINTS_MANAGED_BY_LABEL]: ENDPOINTS_MANAGED_BY },
+      ownerReferences: [
+        { apiVersion: "v1", kind: "Service", name: "web", uid: "svc-uid", controller: true, blockOwnerDeletion: true },
+      ],
     });
   });
 }

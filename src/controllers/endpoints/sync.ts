@@ -88,6 +88,7 @@ export function desiredEndpoints(service: Service, pods: readonly Pod[]): Endpoi
       name: service.metadata.name ?? "",
       namespace: service.metadata.namespace ?? "default",
       labels: { ...serviceLabels(service), [ENDPOINTS_MANAGED_BY_LABEL]: ENDPOINTS_MANAGED_BY },
+      ...ownedBy(service),
     },
     subsets,
   };
@@ -140,7 +141,12 @@ export function desiredEndpointSlices(service: Service, pods: readonly Pod[]): E
       const slice: EndpointSlice = {
         apiVersion: "discovery.k8s.io/v1",
         kind: "EndpointSlice",
-        metadata: { name: sliceName, namespace: service.metadata.namespace ?? "default", labels: { ...labels } },
+        metadata: {
+          name: sliceName,
+          namespace: service.metadata.namespace ?? "default",
+          labels: { ...labels },
+          ...ownedBy(service),
+        },
         addressType: g.family,
         endpoints: g.endpoints.sort(
           (a, b) =>
@@ -149,20 +155,19 @@ export function desiredEndpointSlices(service: Service, pods: readonly Pod[]): E
         ),
         ports: g.ports,
       };
-      if (service.metadata.uid) {
-        slice.metadata.ownerReferences = [
-          {
-            apiVersion: "v1",
-            kind: "Service",
-            name,
-            uid: service.metadata.uid,
-            controller: true,
-            blockOwnerDeletion: true,
-          },
-        ];
-      }
       return slice;
     });
+}
+
+/**
+ * The owner reference to the Service: the garbage collector deletes what the controller wrote
+ * once the Service is gone, and a foreground delete of the Service waits for it.
+ */
+function ownedBy(service: Service): Pick<Endpoints["metadata"], "ownerReferences"> {
+  const uid = service.metadata.uid;
+  if (!uid) return {};
+  const ref = { apiVersion: "v1", kind: "Service", name: service.metadata.name ?? "", uid };
+  return { ownerReferences: [{ ...ref, controller: true, blockOwnerDeletion: true }] };
 }
 
 /** The Service's own family for core/v1 Endpoints, which carry one family only. */

@@ -1,0 +1,127 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { resourceByPath } from "../../api/resources.ts";
+import type { OwnerReference } from "../../api/types.ts";
+import { type GraphNode, OwnershipGraph } from "./graph.ts";
+import { blocksOwner, dependentAction, dependentPolicy, type OwnerState } from "./sync.ts";
+
+const CONFIGMAPS = resourceByPath("", "configmaps")!;
+
+function ref(uid: string, block = false): OwnerReference {
+  return { apiVersion: "v1", kind: "ConfigMap", name: uid, uid, ...(block ? { blockOwnerDeletion: true } : {}) };
+}
+function node(uid: string, owners: OwnerReference[] = [], deleting = false): GraphNode {
+  const base = { uid, info: CONFIGMAPS, namespace: "default", name: uid, resourceVersion: "1" };
+  return { ...base, ownerReferences: owners, finalizers: [], deleting };
+}
+const states = (entries: [string, OwnerState][]): Map<string, OwnerState> => new Map(entries);
+
+test("a dependent whose owners are all gone is deleted; with some left it drops the missing ones", () => {
+  const d = node("d", [ref("a"), ref("b")]);
+  assert.deepEqual(
+    dependentAction(
+      d,
+      states([
+        ["a", "solid"],
+        ["b", "solid"],
+      ]),
+      false,
+    ),
+    { type: "none" },
+  );
+  assert.deepEqual(
+    dependentAction(
+      d,
+      states([
+        ["a", "dangling"],
+        ["b", "dangling"],
+      ]),
+      false,
+    ),
+    {
+      type: "delete",
+      propagationPolicy: "Background",
+    },
+  );
+  assert.deepEqual(
+    dependentAction(
+      d,
+      states([
+        ["a", "solid"],
+        ["b", "dangling"],
+      ]),
+      false,
+    ),
+    {
+      type: "set-owners",
+      ownerReferences: [ref("a")],
+    },
+  );
+  assert.deepEqual(dependentAction(node("x"), new Map(), false), { type: "none" }, "no owners: not garbage");
+  assert.deepEqual(dependentAction(node("y", [ref("a")], true), states([["a", "dangling"]]), false), {
+    type: "none",
+  });
+});
+
+test("owners deleted in the foreground: their dependents go in the foreground, or stop blocking them", () => {
+  const d = node("d", [ref("a", true)]);
+  assert.deepEqual(dependentAction(d, states([["a", "waiting"]]), true), {
+    type: "delete",
+    propagationPolicy: "Foreground",
+  });
+  assert.deepEqual(dependentAction(d, states([["a", "waiting"]]), false), {
+    type: "delete",
+    propagationPolicy: "Background",
+  });
+  const two = node("d", [ref("a", true), ref("b")]);
+  assert.deepEqual(
+    dependentAction(
+      two,
+      states([
+        ["a", "waiting"],
+        ["b", "solid"],
+      ]),
+      false,
+    ),
+    {
+      type: "set-owners",
+      ownerReferences: [{ ...ref("a"), blockOwnerDeletion: false }, ref("b")],
+    },
+  );
+  assert.equal(blocksOwner(d, "a"), true);
+  assert.equal(blocksOwner(node("e", [ref("a")]), "a"), false);
+  assert.equal(dependentPolicy(d, "a", true), "Foreground");
+  assert.equal(dependentPolicy(d, "a", false), "Background");
+});
+
+test("the graph indexes dependents by owner uid and follows changes", () => {
+  const g = new OwnershipGraph();
+  g.put(node("a"));
+  g.put(node("d1", [ref("a")]));
+  g.put(node("d2", [ref("a"), ref("b")]));
+  assert.deepEqual(
+    g.dependentsOf("a").map((n) => n.uid),
+    ["d1", "d2"],
+  );
+  g.put(node("d1", [ref("b")]));
+  assert.deepEqual(
+    g.dependentsOf("a").map((n) => n.uid),
+    ["d2"],
+  );
+  assert.deepEqual(
+    g
+      .dependentsOf("b")
+      .map((n) => n.uid)
+      .sort(),
+    ["d1", "d2"],
+  );
+  g.remove("a");
+  assert.equal(g.get("a"), undefined);
+  assert.deepEqual(
+    g.dependentsOf("a").map((n) => n.uid),
+    ["d2"],
+    "dependents outlive their owner's node",
+  );
+  g.remove("d2");
+  assert.deepEqual(g.dependentsOf("a"), []);
+});
