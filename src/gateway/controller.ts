@@ -16,6 +16,7 @@ import { ClientError, type RestClient } from "../client/rest-client.ts";
 import { logger } from "../machinery/log.ts";
 import type { GatewayEngine } from "./engine.ts";
 import { buildRouteTable } from "./routes/build.ts";
+import type { RouteTable } from "./routes/model.ts";
 import type { SkydnsPublisher } from "./skydns/publisher.ts";
 import { desiredStatus, statusEqual, withTransitionTime } from "./status/desired.ts";
 import { parseTlsSecret, type TlsMaterial } from "./tls/certificate.ts";
@@ -42,6 +43,8 @@ export interface GatewayControllerOptions {
 /** A running controller. */
 export interface GatewayController {
   synced(): boolean;
+  /** The route table the engine serves now (the last one it applied), if any. */
+  served(): RouteTable | undefined;
   /** Passes completed (tests wait on it). */
   readonly passes: number;
   /** Resolves after `signal` aborted and the current pass has finished. */
@@ -76,6 +79,7 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
   let dirty = false;
   let running: Promise<void> | undefined;
   let synced = false;
+  let served: RouteTable | undefined;
 
   async function writeStatuses(
     table: ReturnType<typeof buildRouteTable>,
@@ -162,6 +166,7 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     else {
       live = specs;
       rejected = undefined;
+      served = table;
     }
     let ok = await writeStatuses(table, specs);
     if (options.skydns) {
@@ -219,6 +224,7 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
 
   return {
     synced: () => synced,
+    served: () => served,
     get passes() {
       return passes;
     },

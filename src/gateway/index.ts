@@ -7,11 +7,13 @@ import { formatHostPort, reachableAddress } from "../machinery/host-port.ts";
 import { startBuiltinEngine } from "./builtin/engine.ts";
 import { runGatewayController } from "./controller.ts";
 import type { GatewayEngine } from "./engine.ts";
+import { explainRoute, type RouteExplanation } from "./explain/index.ts";
 import { startNginxEngine } from "./nginx/engine.ts";
 import type { RouteTable } from "./routes/model.ts";
 import { type SkydnsPublisher, startSkydnsPublisher } from "./skydns/publisher.ts";
 
 export type { GatewayEngine } from "./engine.ts";
+export { BadUrlError, type RouteExplanation } from "./explain/index.ts";
 
 /** Options of {@link startGateway}. */
 export interface GatewayOptions {
@@ -47,6 +49,8 @@ export interface RunningGateway {
   synced(): boolean;
   /** Completed controller passes. */
   passes(): number;
+  /** What the gateway does with a request for `url`, and why (`kdns explain route`). */
+  explain(url: string): Promise<RouteExplanation>;
   /** Stops the controller, the publisher and the engine. */
   close(): Promise<void>;
 }
@@ -96,6 +100,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     gatewayAddress,
     synced: () => controller.synced(),
     passes: () => controller.passes,
+    explain: (url) => explainRoute(engine, controller.served(), url),
     async close() {
       stop.abort();
       await controller.stopped();
