@@ -1,21 +1,21 @@
 /** The gateway part: `kdns up --gateway builtin|nginx|none` in-process, or `kdns gateway` alone. */
 import type { RestClient } from "../../client/rest-client.ts";
-import type { startGateway } from "../../gateway/index.ts";
+import type { RunningGateway } from "../../gateway/index.ts";
 import { errnoText, formatHostPort } from "../../machinery/host-port.ts";
 import { CliError } from "../errors.ts";
 import { type GatewayFlags, gatewayAddressOf } from "../options/gateway.ts";
 import type { PartStack } from "../stack.ts";
 import type { Say } from "./types.ts";
 
-/** Starts the gateway (unless `none`); returns its `synced` check. */
+/** Starts the gateway (unless `none`). */
 export async function startGatewayPart(
   flags: GatewayFlags & { dataDir: string },
   client: RestClient,
   stack: PartStack,
   say: Say,
-): Promise<(() => boolean) | undefined> {
+): Promise<RunningGateway | undefined> {
   if (flags.gateway === "none") return undefined;
-  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  let gateway: RunningGateway;
   try {
     // Loaded here, not at the top: commands that never run a gateway do not load its engines.
     const { startGateway } = await import("../../gateway/index.ts");
@@ -58,5 +58,5 @@ export async function startGatewayPart(
   say(
     `kdns: gateway (${flags.gateway}) listening on ${gateway.engine.listen}${https}, hosts resolve to ${gateway.gatewayAddress}${skydns}`,
   );
-  return () => gateway.synced();
+  return gateway;
 }
