@@ -7,8 +7,9 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdir } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
 import { promisify } from "node:util";
@@ -160,7 +161,7 @@ test("the resolve and route boxes show the explanations", async () => {
   await page.getByLabel("Name or IP").fill("wbe.shop.svc.cluster.local");
   await page.getByRole("button", { name: "Resolve" }).click();
   const dns = page.getByTestId("dns-result");
-  await dns.getByText("did you mean `web`?").waitFor({ timeout: 5000 });
+  await dns.locator(".hint", { hasText: "did you mean web?" }).waitFor({ timeout: 5000 });
   await page.getByLabel("Name or IP").fill("web.shop.svc.cluster.local");
   await page.getByRole("button", { name: "Resolve" }).click();
   await dns.getByText("Service shop/web is ClusterIP", { exact: false }).waitFor({ timeout: 5000 });
@@ -171,4 +172,44 @@ test("the resolve and route boxes show the explanations", async () => {
   assert.match((await route.textContent()) ?? "", /\/guide\/start → \/start/);
   await shoot("explain");
   assert.deepEqual(errors, []);
+});
+
+test("with an API token, the page asks for it and then shows the cluster", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "kdns-console-token-"));
+  await writeFile(join(dir, "tokens"), "s3cret,admin\n");
+  const secured = await startKdnsUp({
+    args: [
+      "--store",
+      "memory",
+      "--token-file",
+      join(dir, "tokens"),
+      "--api-listen",
+      `127.0.0.1:${await freePort()}`,
+      "--dns-listen",
+      `127.0.0.1:${await freePort()}`,
+      "--upstream",
+      `${upstream!.host}:${upstream!.port}`,
+      "--gateway",
+      "none",
+    ],
+    readyLine: /console at /,
+  });
+  // The API serves https with a CA it generated; this browser context trusts it blindly.
+  const context = await browser!.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 860 } });
+  try {
+    const tokenPage = await context.newPage();
+    await tokenPage.goto(`${secured.server}/ui/`);
+    await tokenPage.getByLabel("API token").fill("wrong");
+    await tokenPage.getByRole("button", { name: "Sign in" }).click();
+    await tokenPage.getByRole("alert").getByText("The API refused that token.").waitFor({ timeout: 5000 });
+    await tokenPage.screenshot({ path: join(ARTIFACTS, "token-desktop.png") });
+    await tokenPage.getByLabel("API token").fill("s3cret");
+    await tokenPage.getByRole("button", { name: "Sign in" }).click();
+    await tokenPage.locator(".state.live").waitFor({ timeout: 5000 });
+    await tokenPage.locator(".figure", { hasText: "namespaces" }).waitFor({ timeout: 5000 });
+  } finally {
+    await context.close();
+    await secured.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
 });

@@ -18,7 +18,11 @@ export function Chart({ title, series, data, unit }) {
       series: [{}, ...series.map((label, i) => ({ label, stroke: COLORS[i % COLORS.length], width: 2 }))],
       // The last minute, whatever the samples so far span.
       scales: { x: { time: true, range: (_u, _min, max) => [max - 60, max] } },
-      axes: [{}, { label: unit, size: 50 }],
+      // Minutes and seconds: the date and hour would crowd a one-minute axis.
+      axes: [
+        { values: (_u, splits) => splits.map((t) => new Date(t * 1000).toTimeString().slice(3, 8)) },
+        { label: unit, size: 50 },
+      ],
       legend: { live: false },
       cursor: { show: false },
     };

@@ -28,7 +28,7 @@ function pageOfHash() {
   return PAGES.some(([id]) => id === name) ? name : "overview";
 }
 
-function TokenForm({ onDone }) {
+function TokenForm({ onDone, refused }) {
   const [value, setValue] = useState("");
   const submit = (e) => {
     e.preventDefault();
@@ -39,6 +39,7 @@ function TokenForm({ onDone }) {
     <h1>kdns console</h1>
     <form onSubmit=${submit}>
       <p>This API server needs a bearer token (one of its <code>--token-file</code> tokens).</p>
+      ${refused ? html`<p class="error" role="alert">The API refused that token.</p>` : ""}
       <label for="token">API token</label>
       <input id="token" type="password" autocomplete="current-password" value=${value} onInput=${(e) => setValue(e.target.value)} required />
       <button type="submit">Sign in</button>
@@ -72,7 +73,8 @@ function App() {
     );
     return () => stop.abort();
   }, [attempt]);
-  if (state === "unauthorized") return html`<${TokenForm} onDone=${() => setAttempt((n) => n + 1)} />`;
+  if (state === "unauthorized")
+    return html`<${TokenForm} refused=${attempt > 0} onDone=${() => setAttempt((n) => n + 1)} />`;
   const Page = PAGES.find(([id]) => id === page)[2];
   return html`<header>
       <a class="brand" href="#/overview">kdns</a>

@@ -143,9 +143,13 @@ export function overviewBetween(before: Sample, after: Sample): OverviewStats {
   };
 }
 
+/** Seconds of figures a new watcher gets at once, so its charts start full. */
+const HISTORY = 60;
+
 /** Calls each watcher with the overview every second while there are watchers. */
 export class StatsTicker {
   readonly #registry: Registry;
+  #history: OverviewStats[] = [];
   readonly #watchers = new Set<(stats: OverviewStats) => void>();
   #timer: NodeJS.Timeout | undefined;
   #last: Sample | undefined;
@@ -157,6 +161,7 @@ export class StatsTicker {
   /** Adds a watcher until the returned function is called. */
   watch(watcher: (stats: OverviewStats) => void): () => void {
     this.#watchers.add(watcher);
+    for (const stats of this.#history) watcher(stats);
     if (!this.#timer) {
       void this.#tick();
       this.#timer = setInterval(() => void this.#tick(), 1000).unref();
@@ -167,6 +172,7 @@ export class StatsTicker {
       clearInterval(this.#timer);
       this.#timer = undefined;
       this.#last = undefined;
+      this.#history = [];
     };
   }
 
@@ -176,6 +182,8 @@ export class StatsTicker {
     this.#last = sample;
     if (!before) return;
     const stats = overviewBetween(before, sample);
+    this.#history.push(stats);
+    if (this.#history.length > HISTORY) this.#history.shift();
     for (const w of this.#watchers) w(stats);
   }
 }

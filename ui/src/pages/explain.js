@@ -3,6 +3,11 @@ import { html } from "htm/preact";
 import { useState } from "preact/hooks";
 import { getJson } from "../api.js";
 
+/** Text with `quoted` parts shown as code, as the explanations quote names. */
+function Words({ text }) {
+  return text.split("`").map((part, i) => (i % 2 === 1 ? html`<code>${part}</code>` : part));
+}
+
 const TYPES = ["A", "AAAA", "SRV", "PTR", "CNAME", "TXT", "SOA", "NS", "MX"];
 
 function Records({ title, records }) {
@@ -29,12 +34,12 @@ function DnsResult({ e }) {
     <h3>Why</h3>
     <ul class="why">
       ${e.plugins.map(
-        (n) => html`<li><b>${n.plugin}</b> ${n.verdict}: ${n.reasons.filter(Boolean).join("; ")}
+        (n) => html`<li><b>${n.plugin}</b> ${n.verdict}: <${Words} text=${n.reasons.filter(Boolean).join("; ")} />
           ${n.objects?.length ? html`<br /><small>from ${n.objects.join(", ")}</small>` : ""}
           ${n.cache ? html`<br /><small>cached ${n.cache.ageSeconds} s ago, ${n.cache.ttlSeconds} s left</small>` : ""}</li>`,
       )}
     </ul>
-    ${e.suggestion ? html`<p class="hint">${e.suggestion}</p>` : ""}
+    ${e.suggestion ? html`<p class="hint"><${Words} text=${e.suggestion} /></p>` : ""}
   </div>`;
 }
 
