@@ -68,6 +68,47 @@ test("explain dns prints the answer, the plugin and the object, as text", async 
   assert.match(r.stdout, /from Service shop\/web/);
 });
 
+test("explain dns of a headless service lists its endpoints with their pods and readiness", async () => {
+  const post = (path: string, body: unknown) =>
+    fetch(`${up!.server}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  const svc = await post("/api/v1/namespaces/shop/services", {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: "cache", namespace: "shop" },
+    spec: { clusterIP: "None", ports: [{ port: 6379 }] },
+  });
+  assert.equal(svc.status, 201);
+  const eps = await post("/api/v1/namespaces/shop/endpoints", {
+    apiVersion: "v1",
+    kind: "Endpoints",
+    metadata: { name: "cache", namespace: "shop" },
+    subsets: [
+      {
+        addresses: [
+          { ip: "10.1.0.20", hostname: "cache-0", targetRef: { kind: "Pod", name: "cache-0", namespace: "shop" } },
+        ],
+        notReadyAddresses: [{ ip: "10.1.0.21", targetRef: { kind: "Pod", name: "cache-1", namespace: "shop" } }],
+        ports: [{ port: 6379 }],
+      },
+    ],
+  });
+  assert.equal(eps.status, 201);
+  const r = await waitFor(
+    async () => {
+      const out = await kdns("explain", "dns", "cache.shop.svc.cluster.local");
+      return out.stdout.includes("NOERROR") ? out : undefined;
+    },
+    { timeoutMs: 30_000, what: "DNS to learn of shop/cache" },
+  );
+  assert.match(r.stdout, /^ {2}cache\.shop\.svc\.cluster\.local {2}5 {2}A {2}10\.1\.0\.20$/m);
+  assert.match(r.stdout, /^ {2}shop\/cache {2}10\.1\.0\.20 \(hostname cache-0, pod cache-0\) {2}ready$/m);
+  assert.match(r.stdout, /^ {2}shop\/cache {2}10\.1\.0\.21 \(pod cache-1\) {2}not ready$/m);
+});
+
 test("explain dns -o json and -o yaml carry the same explanation", async () => {
   const json = JSON.parse((await kdns("explain", "dns", "wbe.shop.svc.cluster.local", "-o", "json")).stdout);
   assert.equal(json.rcode, "NXDOMAIN");

@@ -18,6 +18,7 @@ import type { RestClient } from "../../client/rest-client.ts";
 import { BadQuestionError, type RunningDns } from "../../dns/index.ts";
 import { BadUrlError, type RunningGateway } from "../../gateway/index.ts";
 import { ApiError, badRequest } from "../../machinery/status.ts";
+import { endpointDetails } from "./endpoint-detail.ts";
 import { ConsoleObjects } from "./objects.ts";
 import { openEventStream } from "./sse.ts";
 import { staticFiles } from "./static.ts";
@@ -69,7 +70,9 @@ export function mountConsole(api: Mountable, parts: ConsoleParts): { close(): vo
       try {
         const type = q.get("type");
         const question = { name, ...(type ? { type } : {}), ...(from !== undefined ? { client: from } : {}) };
-        sendJson(res, 200, await parts.dns.explain(question, pod));
+        const explained = await parts.dns.explain(question, pod);
+        const endpoints = await endpointDetails(parts.client, explained);
+        sendJson(res, 200, endpoints.length ? { ...explained, endpoints } : explained);
       } catch (err) {
         if (err instanceof BadQuestionError) throw badRequest(err.message);
         throw err;

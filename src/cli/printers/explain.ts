@@ -1,9 +1,10 @@
 /** The text form of `kdns explain dns` and `kdns explain route` (pure). */
 import type { DnsExplainResult } from "../../dns/index.ts";
 import type { RouteExplanation } from "../../gateway/index.ts";
+import type { EndpointDetail } from "../console/endpoint-detail.ts";
 
 /** A DNS explanation as lines of text. */
-export function printDnsExplanation(e: DnsExplainResult): string {
+export function printDnsExplanation(e: DnsExplainResult & { endpoints?: EndpointDetail[] }): string {
   const out: string[] = [];
   if (e.search) {
     out.push(`Asked from a pod in namespace ${e.search.namespace} (search list, ndots:5):`);
@@ -27,6 +28,13 @@ export function printDnsExplanation(e: DnsExplainResult): string {
   for (const n of e.plugins) {
     out.push(`  ${n.plugin} ${n.verdict}${n.reasons.length ? `: ${n.reasons.filter(Boolean).join("; ")}` : ""}`);
     if (n.objects?.length) out.push(`    from ${n.objects.join(", ")}`);
+  }
+  if (e.endpoints?.length) {
+    out.push("Endpoints:");
+    for (const a of e.endpoints) {
+      const who = [a.hostname ? `hostname ${a.hostname}` : "", a.pod ? `pod ${a.pod}` : ""].filter(Boolean).join(", ");
+      out.push(`  ${a.endpoints}  ${a.ip}${who ? ` (${who})` : ""}  ${a.ready ? "ready" : "not ready"}`);
+    }
   }
   if (e.suggestion) out.push(`Hint: ${e.suggestion}`);
   return `${out.join("\n")}\n`;

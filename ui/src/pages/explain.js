@@ -39,6 +39,12 @@ function DnsResult({ e }) {
           ${n.cache ? html`<br /><small>cached ${n.cache.ageSeconds} s ago, ${n.cache.ttlSeconds} s left</small>` : ""}</li>`,
       )}
     </ul>
+    ${
+      e.endpoints?.length
+        ? html`<h3>Endpoints</h3>
+            <ul class="why">${e.endpoints.map((a) => html`<li><code>${a.ip}</code>${a.hostname ? ` (${a.hostname})` : ""}${a.pod ? ` pod ${a.pod}` : ""}: <span class=${a.ready ? "ok" : "bad"}>${a.ready ? "ready" : "not ready"}</span></li>`)}</ul>`
+        : ""
+    }
     ${e.suggestion ? html`<p class="hint"><${Words} text=${e.suggestion} /></p>` : ""}
   </div>`;
 }
