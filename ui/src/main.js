@@ -76,7 +76,13 @@ function App() {
   if (state === "unauthorized")
     return html`<${TokenForm} refused=${attempt > 0} onDone=${() => setAttempt((n) => n + 1)} />`;
   const Page = PAGES.find(([id]) => id === page)[2];
-  return html`<header>
+  // The hash names the page, so the skip link moves focus itself.
+  const skip = (e) => {
+    e.preventDefault();
+    document.getElementById("main").focus();
+  };
+  return html`<a class="skip" href="#main" onClick=${skip}>Skip to content</a>
+    <header>
       <a class="brand" href="#/overview">kdns</a>
       <nav aria-label="Pages">
         <ul>
@@ -85,7 +91,7 @@ function App() {
       </nav>
       <span class=${`state ${state}`} role="status">${state === "live" ? "● live" : state}</span>
     </header>
-    <main id="main">
+    <main id="main" tabindex="-1">
       <${Page} objects=${objects} history=${history} parts=${parts} />
     </main>`;
 }

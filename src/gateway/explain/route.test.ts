@@ -5,6 +5,7 @@ import { listenOrFail } from "../../../test/support/listen.ts";
 import { startTestCa, type TestCa, tlsSecret } from "../../../test/support/test-pki.ts";
 import type { DNSRecord, Endpoints, Service } from "../../api/types.ts";
 import { type BuiltinEngine, startBuiltinEngine } from "../builtin/engine.ts";
+import type { GatewayEngine } from "../engine.ts";
 import { buildRouteTable } from "../routes/build.ts";
 import type { RouteTable } from "../routes/model.ts";
 import { parseTlsSecret } from "../tls/certificate.ts";
@@ -173,6 +174,24 @@ test("explain route does not move the round-robin cursor, and names the backend 
   const after = await explainRoute(engine, two, "http://rr.test/");
   assert.notEqual(after.next, first.next);
   await engine.apply(table);
+});
+
+test("for nginx (no live lookup), the same table decides, and the balancing is nginx's", async () => {
+  const nginx: GatewayEngine = {
+    kind: "nginx",
+    listen: "127.0.0.1:1",
+    apply: async () => ({ type: "applied" }),
+    close: async () => undefined,
+  };
+  const got = await explainRoute(nginx, table, "http://site.test/api/x");
+  assert.equal(got.outcome, "proxied");
+  assert.equal(got.engine, "nginx");
+  assert.ok(
+    got.reasons.some((r) => /balanced round-robin by nginx/.test(r)),
+    got.reasons.join("\n"),
+  );
+  const https = await explainRoute(nginx, table, "https://site.test/api/x");
+  assert.deepEqual(https.reasons, ["the gateway has no HTTPS listener (--gateway-tls-listen none)"]);
 });
 
 test("a URL explain cannot read is refused with the value", async () => {
