@@ -120,6 +120,19 @@ test("the overview renders live, with no console errors", async () => {
   assert.deepEqual(errors, []);
 });
 
+test("keyboard: the skip link comes first, and Tab and Enter reach every page", async () => {
+  await page.goto(`${up!.server}/ui/#/overview`);
+  await page.getByRole("heading", { name: "Overview" }).waitFor({ timeout: 5000 });
+  const focused = () => page.locator(":focus").textContent();
+  await page.keyboard.press("Tab");
+  assert.equal(await focused(), "Skip to content");
+  for (const _ of ["kdns", "Overview", "Services"]) await page.keyboard.press("Tab");
+  assert.equal(await focused(), "Services");
+  await page.keyboard.press("Enter");
+  await page.getByRole("heading", { name: /Services/ }).waitFor({ timeout: 2000 });
+  assert.equal(await page.locator('nav a[aria-current="page"]').textContent(), "Services");
+});
+
 test("a Service created through the API appears within 2 s", async () => {
   await page.goto(`${up!.server}/ui/#/services`);
   await page.getByRole("heading", { name: /Services/ }).waitFor({ timeout: 5000 });
@@ -163,7 +176,7 @@ test("the resolve and route boxes show the explanations", async () => {
   const dns = page.getByTestId("dns-result");
   await dns.locator(".hint", { hasText: "did you mean web?" }).waitFor({ timeout: 5000 });
   await page.getByLabel("Name or IP").fill("web.shop.svc.cluster.local");
-  await page.getByRole("button", { name: "Resolve" }).click();
+  await page.getByLabel("Name or IP").press("Enter");
   await dns.getByText("Service shop/web is ClusterIP", { exact: false }).waitFor({ timeout: 5000 });
   await page.getByLabel("URL").fill("http://docs.example.com/guide/start");
   await page.getByRole("button", { name: "Explain route" }).click();
