@@ -11,6 +11,10 @@ if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.pack
   npm ci --no-audit --no-fund >&2
 fi
 
+# The console's page (served at /ui/ by `kdns up`) is bundled from ui/src with esbuild, from the
+# npm packages just installed: the page then needs nothing from the internet.
+node_modules/.bin/node scripts/build-ui.ts
+
 # The openssl command makes certificates: the API server's (`kdns up --token-file`), the gateway's
 # default one for its HTTPS listener, and the test CA of the TLS tests and the gateway benchmark.
 if ! command -v openssl >/dev/null 2>&1; then
@@ -24,7 +28,8 @@ declare -A tools=()
 case "${1:-}" in
   --test-tools)
     tools=([etcd]=etcd-server [etcdctl]=etcd-client [nginx]=nginx-light [dig]=bind9-dnsutils
-      [kubectl]=kubernetes-client [unshare]=util-linux [curl]=curl [prometheus]=prometheus) ;;
+      [kubectl]=kubernetes-client [unshare]=util-linux [curl]=curl [prometheus]=prometheus
+      [chromium]=chromium) ;;
   --bench-tools)
     tools=([dnsperf]=dnsperf [dnsmasq]=dnsmasq-base [unbound]=unbound [wrk]=wrk [nginx]=nginx-light
       [taskset]=util-linux [valgrind]=valgrind [callgrind_control]=valgrind) ;;

@@ -55,12 +55,20 @@ export interface ApiServerOptions {
   leaseTtlMs?: number;
 }
 
+/** Serves a request under a mounted prefix; a thrown ApiError becomes its Status response. */
+export type MountHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
+
 /** A started API server. */
 export interface RunningApiServer {
   /** `http://host:port` (or `https://…` with `tls`) actually bound. */
   url: string;
   /** Adds a check that `/readyz` requires to be true. */
   addReadyCheck(name: string, check: () => boolean): void;
+  /**
+   * Serves every path under `prefix` (e.g. `/ui/`) with `handler`, behind the API's token unless
+   * `public` (for static files that hold no data). Paths of the API itself cannot be taken.
+   */
+  mount(prefix: string, handler: MountHandler, options?: { public?: boolean }): void;
   /** Stops listening, ends open watches and connections. */
   close(): Promise<void>;
 }
@@ -96,20 +104,24 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   await ensureSystemNamespaces(ctx);
 
   const checks: ReadyCheck[] = [];
+  const mounts: { prefix: string; handler: MountHandler; public: boolean }[] = [];
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const path = url.pathname.replace(/\/+$/, "") || "/";
+    const mounted = mounts.find((m) => url.pathname.startsWith(m.prefix) || path === m.prefix.replace(/\/$/, ""));
     if (PUBLIC_PATHS.has(path) && (req.method === "GET" || req.method === "HEAD")) {
       if (path === "/version") return sendJson(res, 200, versionInfo());
       if (path === "/readyz") return await serveReady(res, ctx.storage, checks, url.searchParams.has("verbose"));
       return serveLive(res);
     }
+    if (mounted?.public) return await mounted.handler(req, res, url);
     if (authenticate && !authenticate(req.headers.authorization)) {
       return sendError(res, unauthorized(), { "www-authenticate": 'Bearer realm="kdns"' });
     }
     if (path === "/metrics" && options.metrics && (req.method === "GET" || req.method === "HEAD")) {
       return await serveMetrics(options.metrics, res);
     }
+    if (mounted) return await mounted.handler(req, res, url);
     await handleApi(ctx, req, res, url);
   };
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
@@ -145,6 +157,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     url,
     addReadyCheck(name, check) {
       checks.push({ name, check });
+    },
+    mount(prefix, handler, mountOptions) {
+      if (/^\/(api|apis|openapi|metrics|healthz|livez|readyz|version)(\/|$)/.test(prefix))
+        throw new Error(`cannot mount ${prefix}: the API serves it`);
+      mounts.push({ prefix, handler, public: mountOptions?.public ?? false });
     },
     async close() {
       await objectCounts?.stop();

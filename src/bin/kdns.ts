@@ -27,6 +27,7 @@ const commands: Record<string, Loader> = {
   get: async () => (await import("../cli/commands/get.ts")).getCommand(),
   delete: async () => (await import("../cli/commands/delete.ts")).deleteCommand(),
   describe: async () => (await import("../cli/commands/describe.ts")).describeCommand(),
+  explain: async () => (await import("../cli/commands/explain.ts")).explainCommand(),
   kubeconfig: async () => (await import("../cli/commands/kubeconfig.ts")).kubeconfigCommand(),
   "resolv-conf": async () => (await import("../cli/commands/resolv-conf.ts")).resolvConfCommand(),
   version: async () => (await import("../cli/commands/version.ts")).versionCommand(),

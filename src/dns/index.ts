@@ -8,16 +8,20 @@ import { collectOnFirstReady } from "../machinery/collect-after-load.ts";
 import { formatHostPort, type HostPort } from "../machinery/host-port.ts";
 import { logger } from "../machinery/log.ts";
 import { buildChain } from "./chain.ts";
+import { type DnsExplainResult, type DnsQuestion, explainDns } from "./explain/index.ts";
 import { checkLoopsAtStart } from "./loop-check.ts";
 import type { DnsServerLabels } from "./metric-labels.ts";
 import { DnsMetrics } from "./metrics.ts";
 import { DNS_DEFAULTS, type DnsOptions } from "./options.ts";
+import { QueryFeed } from "./query-feed.ts";
 import { QueryLog } from "./query-log.ts";
 import { allOf } from "./server/handler.ts";
 import { createHandler, startDnsServer } from "./server/index.ts";
 
+export { BadQuestionError, type DnsExplainResult, type DnsQuestion } from "./explain/index.ts";
 export { ForwardingLoopError } from "./loop-check.ts";
 export { DNS_DEFAULTS, type DnsOptions, POD_MODES, type PodMode } from "./options.ts";
+export type { QueryBatch, QueryEvent } from "./query-feed.ts";
 
 /** A running DNS server. */
 export interface RunningDns {
@@ -27,6 +31,10 @@ export interface RunningDns {
   ready(): boolean;
   /** Stops listening, the watches and the probes; resolves when all are closed. */
   close(): Promise<void>;
+  /** Asks the running chain `question` and says why it answers as it does; `pod`: as that pod's resolver would. */
+  explain(question: DnsQuestion, pod?: { namespace: string }): Promise<DnsExplainResult>;
+  /** The live stream of answered queries (free while nobody watches). */
+  queries: Pick<QueryFeed, "watch">;
 }
 
 /**
@@ -55,13 +63,14 @@ export async function startDns(options: DnsOptions, signal?: AbortSignal): Promi
   const metrics = options.metrics ? new DnsMetrics(options.metrics, labels, built.plugins) : undefined;
   const write = options.queryLog?.write ?? ((line: string) => void process.stdout.write(`${line}\n`));
   const queryLog = options.queryLog ? new QueryLog(options.queryLog.sample, write) : undefined;
-  const observer = metrics && queryLog ? allOf([metrics, queryLog]) : (metrics ?? queryLog);
+  const feed = new QueryFeed([...built.plugins.map((p) => p.name), "server"]);
+  const observer = allOf([metrics, queryLog, feed].filter((o) => o !== undefined));
   const handler = createHandler(built.next, {
     onError: (err) => {
       metrics?.recordPanic();
       log.error({ err }, "dns plugin failed; answered SERVFAIL");
     },
-    ...(observer ? { observe: { observer, trace: built.trace, server: built.plugins.length } } : {}),
+    observe: { observer, trace: built.trace, server: built.plugins.length },
   });
   let server: Awaited<ReturnType<typeof startDnsServer>>;
   try {
@@ -96,5 +105,12 @@ export async function startDns(options: DnsOptions, signal?: AbortSignal): Promi
   }
   if (signal?.aborted) await close();
   else signal?.addEventListener("abort", onAbort, { once: true });
-  return { address: server.address, ready: collectOnFirstReady(() => built.ready()), close };
+  const zone = options.clusterDomain ?? DNS_DEFAULTS.clusterDomain;
+  return {
+    address: server.address,
+    ready: collectOnFirstReady(() => built.ready()),
+    close,
+    explain: (question, pod) => explainDns({ plugins: built.plugins, next: built.next, zone }, question, pod),
+    queries: feed,
+  };
 }

@@ -14,6 +14,8 @@ export interface DnsRequest {
   transport: "udp" | "tcp";
   /** Client address (for recursion ACLs and logs). */
   clientAddress: string;
+  /** Set only by `explain`: told which upstream (`host:port`) a forwarded answer came from. */
+  onUpstream?: (upstream: string) => void;
 }
 
 /** What a plugin answers. */
@@ -61,6 +63,28 @@ export interface DnsPlugin {
    * the chain: a plugin that counts what it serves (the cache's hits) counts this too.
    */
   servedFromMemo?(response: Buffer): void;
+  /**
+   * What the plugin would do with `req` and why, read from the same state `serve` reads and
+   * changing nothing (`kdns explain dns`). Absent: the plugin passes every query it is not told of.
+   */
+  explain?(req: DnsRequest): PluginNote;
+}
+
+/** One plugin's account of a query, for `kdns explain dns`. */
+export interface PluginNote {
+  plugin: string;
+  /** Whether it answers the query or hands it to the next plugin. */
+  verdict: "answers" | "passes";
+  /** Why, in sentences. */
+  reasons: string[];
+  /** The objects the answer is read from, as `Kind namespace/name`. */
+  objects?: string[];
+  /** A close name that exists, for a name that does not. */
+  suggestion?: string;
+  /** A cached answer: its age and the seconds left (negative: expired, kept for serve-stale). */
+  cache?: { ageSeconds: number; ttlSeconds: number };
+  /** Upstreams in the order the next forwarded query tries them. */
+  upstreams?: string[];
 }
 
 /**

@@ -20,6 +20,7 @@ import { logger } from "../machinery/log.ts";
 import type { GatewayEngine } from "./engine.ts";
 import type { ConfigChanges } from "./metrics/config-changes.ts";
 import { buildRouteTable } from "./routes/build.ts";
+import type { RouteTable } from "./routes/model.ts";
 import type { SkydnsPublisher } from "./skydns/publisher.ts";
 import { desiredStatus, statusEqual, withTransitionTime } from "./status/desired.ts";
 import { parseTlsSecret, type TlsMaterial } from "./tls/certificate.ts";
@@ -56,6 +57,8 @@ export interface GatewayControllerOptions {
 /** A running controller. */
 export interface GatewayController {
   synced(): boolean;
+  /** The route table the engine serves now (the last one it applied), if any. */
+  served(): RouteTable | undefined;
   /** Passes completed (tests wait on it). */
   readonly passes: number;
   /** Resolves after `signal` aborted and the current pass has finished. */
@@ -96,6 +99,7 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     ? new LeaderElector({ client, ...options.statusLease, onChange: (leading) => leading && kick() })
     : undefined;
   const electing = leader?.run(signal);
+  let served: RouteTable | undefined;
 
   async function writeStatuses(
     table: ReturnType<typeof buildRouteTable>,
@@ -184,6 +188,7 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     else {
       live = specs;
       rejected = undefined;
+      served = table;
     }
     if (leader && !leader.isLeader()) return true;
     let ok = await writeStatuses(table, specs);
@@ -247,6 +252,7 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
 
   return {
     synced: () => synced,
+    served: () => served,
     get passes() {
       return passes;
     },

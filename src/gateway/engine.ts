@@ -1,4 +1,5 @@
 /** The contract both gateway engines (nginx, built-in) implement: serve a route table. */
+import type { Lookup } from "./builtin/lookup.ts";
 import type { RouteTable } from "./routes/model.ts";
 
 /** What applying a table did. */
@@ -18,6 +19,11 @@ export interface GatewayEngine {
   readonly tlsListen?: string;
   /** Serves `table` from now on (or reports why not). Calls are never concurrent. */
   apply(table: RouteTable): Promise<ApplyResult>;
+  /**
+   * The live host lookup of the plain (`secure` false) or HTTPS listener, round-robin cursors
+   * included, when the engine routes with one (the built-in engine; nginx keeps its own).
+   */
+  lookup?(secure: boolean): Lookup;
   /** Stops serving and releases the port. */
   close(): Promise<void>;
 }

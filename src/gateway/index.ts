@@ -10,6 +10,7 @@ import type { AccessLog } from "./access-log/writer.ts";
 import { startBuiltinEngine } from "./builtin/engine.ts";
 import { runGatewayController } from "./controller.ts";
 import type { GatewayEngine } from "./engine.ts";
+import { explainRoute, type RouteExplanation } from "./explain/index.ts";
 import { ConfigChanges } from "./metrics/config-changes.ts";
 import { GatewayMetrics } from "./metrics/gateway-metrics.ts";
 import { startNginxEngine } from "./nginx/engine.ts";
@@ -19,6 +20,7 @@ import { type SkydnsPublisher, startSkydnsPublisher } from "./skydns/publisher.t
 
 export { type AccessLog, openAccessLog } from "./access-log/writer.ts";
 export type { GatewayEngine } from "./engine.ts";
+export { BadUrlError, type RouteExplanation } from "./explain/index.ts";
 
 /** The Lease gateways elect their status writer with (as ingress-nginx's election id). */
 export const STATUS_LEASE = { namespace: "kube-system", name: "kdns-gateway" } as const;
@@ -61,6 +63,8 @@ export interface RunningGateway {
   synced(): boolean;
   /** Completed controller passes. */
   passes(): number;
+  /** What the gateway does with a request for `url`, and why (`kdns explain route`). */
+  explain(url: string): Promise<RouteExplanation>;
   /** Stops the controller, the publisher and the engine (once; later calls wait for the first). */
   close(): Promise<void>;
 }
@@ -126,6 +130,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     gatewayAddress,
     synced: () => controller.synced(),
     passes: () => controller.passes,
+    explain: (url) => explainRoute(engine, controller.served(), url),
     close() {
       closing ??= (async () => {
         stop.abort();

@@ -46,7 +46,8 @@ export function gatewayCommand(): Command {
       await runParts(async (stack) => {
         const registry = processRegistry();
         const counted = flags.metrics === "on" ? registry : undefined;
-        const synced = (await startGatewayPart(flags, client, stack, say, counted)) ?? (() => true);
+        const gateway = await startGatewayPart(flags, client, stack, say, counted);
+        const synced = gateway ? () => gateway.synced() : () => true;
         const health = await startHealthServer(flags.healthListen, synced, { part: "gateway", metrics: registry });
         stack.push({ name: "health", close: () => health.close() });
         const at = formatHostPort({ host: flags.healthListen.host, port: health.port });

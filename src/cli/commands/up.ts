@@ -2,6 +2,7 @@
 import { Command } from "commander";
 import { RestClient } from "../../client/rest-client.ts";
 import type { HostPort } from "../../machinery/host-port.ts";
+import { mountConsole } from "../console/index.ts";
 import { action } from "../errors.ts";
 import { type ApiFlags, addApiFlags, checkApiFlags } from "../options/api.ts";
 import { addDnsFlags, type DnsFlags, dnsListenFlag, dnsOptionsOf } from "../options/dns.ts";
@@ -50,14 +51,17 @@ async function startAll(flags: UpFlags, stack: PartStack, say: Say): Promise<voi
     say,
   );
   api.addReadyCheck("dns", dns.ready);
-  const gatewaySynced = await startGatewayPart(
-    flags,
+  const gateway = await startGatewayPart(flags, client, stack, say, flags.metrics === "on" ? registry : undefined);
+  if (gateway) api.addReadyCheck("gateway", () => gateway.synced());
+  const ui = mountConsole(api, {
     client,
-    stack,
-    say,
-    flags.metrics === "on" ? registry : undefined,
-  );
-  if (gatewaySynced) api.addReadyCheck("gateway", gatewaySynced);
+    registry,
+    zone: flags.clusterDomain,
+    dns,
+    ...(gateway ? { gateway } : {}),
+  });
+  stack.push({ name: "console", close: async () => ui.close() });
+  say(`kdns: console at ${api.url}/ui/`);
   await startMetricsListener(flags.metricsListen, registry, stack, say);
 }
 

@@ -44,6 +44,7 @@ export async function startApiPart(
   return {
     url: api.url,
     addReadyCheck: (name, check) => api.addReadyCheck(name, check),
+    mount: (prefix, handler, options) => api.mount(prefix, handler, options),
     trust: tls.trust,
     kubeconfigCa: tls.kubeconfigCa,
   };

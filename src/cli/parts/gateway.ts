@@ -1,24 +1,21 @@
 /** The gateway part: `kdns up --gateway builtin|nginx|none` in-process, or `kdns gateway` alone. */
 import type { Registry } from "prom-client";
 import type { RestClient } from "../../client/rest-client.ts";
-import type { AccessLog, startGateway } from "../../gateway/index.ts";
+import type { AccessLog, RunningGateway } from "../../gateway/index.ts";
 import { errnoText, formatHostPort } from "../../machinery/host-port.ts";
 import { CliError } from "../errors.ts";
 import { type GatewayFlags, gatewayAddressOf } from "../options/gateway.ts";
 import type { PartStack } from "../stack.ts";
 import type { Say } from "./types.ts";
 
-/**
- * Starts the gateway (unless `none`), counting into `metrics` when given; returns its `synced`
- * check.
- */
+/** Starts the gateway (unless `none`), counting into `metrics` when given. */
 export async function startGatewayPart(
   flags: GatewayFlags & { dataDir: string },
   client: RestClient,
   stack: PartStack,
   say: Say,
   metrics?: Registry,
-): Promise<(() => boolean) | undefined> {
+): Promise<RunningGateway | undefined> {
   if (flags.gateway === "none") return undefined;
   // Loaded here, not at the top: commands that never run a gateway do not load its engines.
   const { openAccessLog, startGateway } = await import("../../gateway/index.ts");
@@ -32,7 +29,7 @@ export async function startGatewayPart(
     const log = accessLog;
     stack.push({ name: "gateway access log", close: () => log.close() });
   }
-  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  let gateway: RunningGateway;
   try {
     gateway = await startGateway({
       client,
@@ -75,5 +72,5 @@ export async function startGatewayPart(
   say(
     `kdns: gateway (${flags.gateway}) listening on ${gateway.engine.listen}${https}, hosts resolve to ${gateway.gatewayAddress}${skydns}`,
   );
-  return () => gateway.synced();
+  return gateway;
 }

@@ -1,4 +1,5 @@
 /** What the started parts of a command hand each other. */
+import type { MountHandler } from "../../apiserver/index.ts";
 import type { TlsTrust } from "../../client/transport.ts";
 
 /** Where progress lines (`kdns: api server listening on …`) go. */
@@ -8,6 +9,8 @@ export type Say = (line: string) => void;
 export interface StartedApi {
   url: string;
   addReadyCheck(name: string, check: () => boolean): void;
+  /** Serves paths under `prefix` beside the API (the console). */
+  mount(prefix: string, handler: MountHandler, options?: { public?: boolean }): void;
   /** With https: how in-process clients trust the server, and the CA PEM for kubeconfigs. */
   trust?: TlsTrust;
   kubeconfigCa?: string;

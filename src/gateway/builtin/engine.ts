@@ -251,6 +251,7 @@ export async function startBuiltinEngine(options: BuiltinEngineOptions): Promise
       }
       return { type: "applied" };
     },
+    lookup: (secure) => (secure ? lookups.secure : lookups.plain),
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await tls?.close();

@@ -77,8 +77,11 @@ export function compileLookups(table: RouteTable, httpsPort?: number, metrics?: 
   return { plain, secure };
 }
 
-/** Routes a request to host `name` (as `routingName` gives it) and `url` (origin-form, query included). */
-export function route(lookup: Lookup, name: string, url: string): Routing {
+/**
+ * Routes a request to host `name` (as `routingName` gives it) and `url` (origin-form, query
+ * included). `advance` false leaves the round-robin cursor where it is (`kdns explain route`).
+ */
+export function route(lookup: Lookup, name: string, url: string, advance = true): Routing {
   const host = lookup.get(name);
   if (!host) return { type: "no-host" };
   if (host.redirect !== undefined) return { type: "redirect", location: host.redirect + url, host };
@@ -88,7 +91,7 @@ export function route(lookup: Lookup, name: string, url: string): Routing {
     if (!prefixMatches(r.prefix, path)) continue;
     if (r.backends.length === 0) return { type: "unavailable", reason: r.unavailable ?? "none", at: r };
     const start = r.next % r.backends.length;
-    r.next = (start + 1) % r.backends.length;
+    if (advance) r.next = (start + 1) % r.backends.length;
     const order = start === 0 ? r.backends : [...r.backends.slice(start), ...r.backends.slice(0, start)];
     const rest = stripPrefix(r.prefix, path) + (q < 0 ? "" : url.slice(q));
     return { type: "route", path: rest, backends: order, at: r };

@@ -3,7 +3,7 @@
  * chain (cache and forward), so kdns is not an open resolver (RFC 5358). Cluster and DNSRecord
  * names are answered before it, for every client.
  */
-import type { DnsPlugin, DnsReply, DnsRequest, Next, RecursionGate } from "../../plugin.ts";
+import type { DnsPlugin, DnsReply, DnsRequest, Next, PluginNote, RecursionGate } from "../../plugin.ts";
 import { RCODE } from "../../wire/constants.ts";
 import { udpLimit, writeAnswer } from "../../wire/response.ts";
 import { type CidrSet, cidrsContain, compileCidrs } from "./cidr.ts";
@@ -49,6 +49,17 @@ export class RecursionAclPlugin implements DnsPlugin, RecursionGate {
       this.#verdicts.set(address, verdict);
     }
     return verdict;
+  }
+
+  explain(req: DnsRequest): PluginNote {
+    const client = req.clientAddress;
+    return this.allows(client)
+      ? { plugin: "acl", verdict: "passes", reasons: [`client ${client} may use recursion (--allow-recursion)`] }
+      : {
+          plugin: "acl",
+          verdict: "answers",
+          reasons: [`client ${client} is outside --allow-recursion: names kdns does not own are REFUSED`],
+        };
   }
 
   serve(req: DnsRequest, next: Next): DnsReply | Promise<DnsReply> {

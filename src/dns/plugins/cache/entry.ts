@@ -10,7 +10,8 @@ import type { MessageLayout } from "../../wire/message.ts";
 export interface CacheEntry {
   bytes: Buffer;
   ttlOffsets: Uint16Array;
-  /** When the answer stops being fresh (ms, on the plugin's clock). */
+  /** When the answer was stored and when it stops being fresh (ms, on the plugin's clock). */
+  storedAt: number;
   expiresAt: number;
   /** Header bits and rcode, for a TC reply to a UDP client the answer does not fit. */
   rcode: number;
@@ -21,8 +22,9 @@ export interface CacheEntry {
 }
 
 /** Builds an entry from an answer and its layout, copying the bytes (the sender may reuse them). */
-export function makeEntry(bytes: Buffer, layout: MessageLayout, expiresAt: number): CacheEntry {
+export function makeEntry(bytes: Buffer, layout: MessageLayout, storedAt: number, expiresAt: number): CacheEntry {
   return {
+    storedAt,
     bytes: Buffer.from(bytes),
     ttlOffsets: Uint16Array.from(layout.ttlOffsets),
     expiresAt,

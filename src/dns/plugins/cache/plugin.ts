@@ -7,7 +7,7 @@
  */
 import type { Registry } from "prom-client";
 import type { DnsServerLabels } from "../../metric-labels.ts";
-import type { DnsPlugin, DnsReply, DnsRequest, Next } from "../../plugin.ts";
+import type { DnsPlugin, DnsReply, DnsRequest, Next, PluginNote } from "../../plugin.ts";
 import { CLASS_IN, RCODE } from "../../wire/constants.ts";
 import { readMessage } from "../../wire/message.ts";
 import type { ParsedQuery } from "../../wire/query.ts";
@@ -97,6 +97,31 @@ export class CachePlugin implements DnsPlugin {
     this.#metrics?.hit(isDenial(response));
   }
 
+  explain(req: DnsRequest): PluginNote {
+    const entry = this.#entries.get(req.query.name)?.get(subKey(req.query));
+    const now = this.#now();
+    if (!entry) return { plugin: "cache", verdict: "passes", reasons: ["no cached answer: asked upstream"] };
+    const cache = {
+      ageSeconds: Math.floor((now - entry.storedAt) / 1000),
+      ttlSeconds: Math.floor((entry.expiresAt - now) / 1000),
+    };
+    if (entry.expiresAt > now)
+      return {
+        plugin: "cache",
+        verdict: "answers",
+        reasons: [`a cached upstream answer, ${cache.ageSeconds} s old, ${cache.ttlSeconds} s left`],
+        cache,
+      };
+    return {
+      plugin: "cache",
+      verdict: "passes",
+      reasons: [
+        `the cached answer expired ${-cache.ttlSeconds} s ago: asked upstream again (served stale if that fails)`,
+      ],
+      cache,
+    };
+  }
+
   serve(req: DnsRequest, next: Next): DnsReply | Promise<DnsReply> {
     const q = req.query;
     // Only class IN is kept (the handler refuses the others before any plugin sees them).
@@ -147,7 +172,8 @@ export class CachePlugin implements DnsPlugin {
     }
     if (ttl === undefined) return reply;
     ttl = Math.max(ttl, this.#minTtl);
-    if (ttl > 0) this.#store(req.query.name, key, makeEntry(reply.bytes, layout, this.#now() + ttl * 1000));
+    const now = this.#now();
+    if (ttl > 0) this.#store(req.query.name, key, makeEntry(reply.bytes, layout, now, now + ttl * 1000));
     return reply;
   }
 

@@ -6,7 +6,8 @@
  */
 import { randomFillSync } from "node:crypto";
 import type { Registry } from "prom-client";
-import type { DnsPlugin, DnsReply, DnsRequest, Next } from "../../plugin.ts";
+import { formatHostPort } from "../../../machinery/host-port.ts";
+import type { DnsPlugin, DnsReply, DnsRequest, Next, PluginNote } from "../../plugin.ts";
 import { HEADER_LENGTH, RCODE } from "../../wire/constants.ts";
 import type { ParsedQuery } from "../../wire/query.ts";
 import { udpLimit, writeAnswer } from "../../wire/response.ts";
@@ -29,7 +30,8 @@ export interface ForwardOptions {
 /** However many upstreams there are, a client waits no longer than this for SERVFAIL. */
 export const MAX_FORWARD_MS = 5000;
 
-type Outcome = Extract<ExchangeResult, { type: "answer" }> | { type: "fail" };
+/** An upstream's answer (with the upstream it came from), or every upstream failed. */
+type Outcome = (Extract<ExchangeResult, { type: "answer" }> & { upstream: Upstream }) | { type: "fail" };
 
 const SERVFAIL: DnsReply = { type: "answer", rcode: RCODE.SERVFAIL, authoritative: false, sections: undefined };
 
@@ -95,7 +97,24 @@ export class ForwardPlugin implements DnsPlugin {
         if (this.#inflight.get(key) === started) this.#inflight.delete(key);
       });
     }
-    return shared.then((outcome) => this.#reply(req, outcome));
+    const told = req.onUpstream;
+    if (told === undefined) return shared.then((outcome) => this.#reply(req, outcome));
+    return shared.then((outcome) => {
+      if (outcome.type !== "fail") told(formatHostPort(outcome.upstream));
+      return this.#reply(req, outcome);
+    });
+  }
+
+  explain(_req: DnsRequest): PluginNote {
+    const order = this.#upstreams.order().map(formatHostPort);
+    const looped = this.#configured.map(formatHostPort).filter((u) => !order.includes(u));
+    const reasons = [
+      order.length
+        ? `forwarded to the upstream resolvers, tried in this order: ${order.join(", ")}`
+        : "no upstream left to forward to: SERVFAIL",
+    ];
+    if (looped.length) reasons.push(`not forwarded to ${looped.join(", ")}: they loop back to this server`);
+    return { plugin: "forward", verdict: "answers", reasons, upstreams: order };
   }
 
   async close(): Promise<void> {
@@ -131,10 +150,10 @@ export class ForwardPlugin implements DnsPlugin {
       // A resolver that cannot or will not answer: another one may (CoreDNS forward does the same).
       const rcode = result.layout.rcode;
       if (rcode === RCODE.SERVFAIL || rcode === RCODE.REFUSED) {
-        fallback = result;
+        fallback = { ...result, upstream: up };
         continue;
       }
-      return result;
+      return { ...result, upstream: up };
     }
     return fallback;
   }

@@ -16,7 +16,7 @@ import { labelCount } from "../../answers/encode.ts";
 import { Freshness } from "../../answers/freshness.ts";
 import { NegativeSections } from "../../answers/negative.ts";
 import { soaData, soaTtl } from "../../answers/soa.ts";
-import type { DnsPlugin, DnsReply, DnsRequest, Next } from "../../plugin.ts";
+import type { DnsPlugin, DnsReply, DnsRequest, Next, PluginNote } from "../../plugin.ts";
 import { QTYPE, RCODE } from "../../wire/constants.ts";
 import { encodeSections } from "../../wire/records.ts";
 import type { Sections } from "../../wire/response.ts";
@@ -140,6 +140,38 @@ export class HostsPlugin implements DnsPlugin {
     if (!host || !this.#hosts.remove(host)) return;
     this.#zones.delete(host);
     this.#freshness.bump();
+  }
+
+  explain(req: DnsRequest): PluginNote {
+    const plugin = "hosts";
+    if (!this.#informer.hasSynced())
+      return { plugin, verdict: "answers", reasons: ["DNSRecords have not synced yet: SERVFAIL"] };
+    const { name, qtype } = req.query;
+    const match = this.#zones.has(name) ? ({ type: "host", zone: name } as const) : this.#hosts.match(name);
+    if (match.type === "none")
+      return { plugin, verdict: "passes", reasons: ["no DNSRecord host is this name or above it"] };
+    const owners = this.#informer
+      .list()
+      .filter((r) => r.spec.host === match.zone)
+      .map((r) => `DNSRecord ${r.metadata.namespace}/${r.metadata.name}`);
+    const zone = `host ${match.zone} belongs to ${owners.join(", ")}`;
+    const objects = owners;
+    if (match.type === "host") {
+      const gives =
+        qtype === QTYPE.A && this.#a
+          ? "A: the gateway's IPv4 address(es)"
+          : qtype === QTYPE.AAAA && this.#aaaa
+            ? "AAAA: the gateway's IPv6 address(es)"
+            : qtype === QTYPE.SOA
+              ? "its SOA"
+              : "no records of this type (NODATA)";
+      return { plugin, verdict: "answers", reasons: [zone, `the host answers ${gives}`], objects };
+    }
+    const reason =
+      match.type === "empty"
+        ? "the name lies between two hosts: it exists with no records (NODATA)"
+        : `no DNSRecord defines ${name}, below host ${match.zone}: NXDOMAIN`;
+    return { plugin, verdict: "answers", reasons: [zone, reason], objects };
   }
 
   serve(req: DnsRequest, next: Next): DnsReply | Promise<DnsReply> {

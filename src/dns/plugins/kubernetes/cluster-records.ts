@@ -88,6 +88,13 @@ export class ClusterRecords implements ZoneSource {
     return this.#objects.hasPod(namespace, ip);
   }
 
+  /** `namespace/name` of the Services publishing a PTR for a reverse name (for `explain`). */
+  pointerOwners(name: string): string[] {
+    const ip = ipFromReverseName(name);
+    const owners = ip === undefined ? undefined : this.#pointers.get(ip);
+    return owners === undefined ? [] : typeof owners === "string" ? [owners] : [...owners];
+  }
+
   /** The `namespace/name` keys of the Services read since the last call (what an answer depends on). */
   takeRead(): string[] {
     const read = this.#read;

@@ -14,11 +14,12 @@ import { encodeAnswer, labelCount } from "../../answers/encode.ts";
 import { Freshness } from "../../answers/freshness.ts";
 import { NegativeSections } from "../../answers/negative.ts";
 import { soaTtl } from "../../answers/soa.ts";
-import type { DnsPlugin, DnsReply, DnsRequest, Next } from "../../plugin.ts";
+import type { DnsPlugin, DnsReply, DnsRequest, Next, PluginNote } from "../../plugin.ts";
 import { QTYPE, RCODE } from "../../wire/constants.ts";
 import { wireKey } from "../../wire/query.ts";
 import { chaseUpstream } from "./chase.ts";
 import { ClusterRecords, type ServiceState } from "./cluster-records.ts";
+import { explainCluster } from "./explain.ts";
 import { ProgrammingMetrics } from "./metrics.ts";
 import { type EndpointsInfo, type ServiceInfo, sameInfo, stripEndpoints, stripPod, stripService } from "./model.ts";
 import { dashedIP } from "./names.ts";
@@ -166,6 +167,22 @@ export class KubernetesPlugin implements DnsPlugin {
     // Only a name that was answered can be cached, so there is nothing to drop before the first query.
     if (this.#cache.size === 0 || touched.length === 0) return;
     this.#cache.invalidate(touched.map((ip) => wireKey(`${dashedIP(ip)}.${namespace}.pod.${this.#cfg.zone}`)));
+  }
+
+  explain(req: DnsRequest): PluginNote {
+    const { name, qtype } = req.query;
+    this.#records.takeRead();
+    const outcome = resolve(this.#records, this.#cfg, name, qtype);
+    this.#records.takeRead();
+    const view = {
+      cfg: this.#cfg,
+      services: () => this.#services.list(),
+      service: (ns: string, n: string) => this.#services.get(ns, n),
+      endpoints: (ns: string, n: string) => this.#endpoints.get(ns, n),
+      hasPod: (ns: string, ip: string) => this.#podAddresses.has(ns, ip),
+      pointerOwners: (n: string) => this.#records.pointerOwners(n),
+    };
+    return explainCluster(view, name, outcome, this.ready());
   }
 
   serve(req: DnsRequest, next: Next): DnsReply | Promise<DnsReply> {

@@ -6,7 +6,7 @@
  * the marker in the upstream's answer (when another worker process of this instance got it).
  * It sits first in the chain so a probe is caught before anything could forward it again.
  */
-import type { DnsPlugin, DnsReply, DnsRequest, Next } from "../../plugin.ts";
+import type { DnsPlugin, DnsReply, DnsRequest, Next, PluginNote } from "../../plugin.ts";
 import { RCODE } from "../../wire/constants.ts";
 import { encodeSections } from "../../wire/records.ts";
 import { answeredByUs, makeProbe, PROBE_MARKER, type ProbeQuery, probeOwner } from "./probe.ts";
@@ -66,6 +66,12 @@ export class LoopPlugin implements DnsPlugin {
     this.#options = options;
     this.#timeoutMs = options.timeoutMs ?? 2000;
     if (!(this.#timeoutMs > 0)) throw new Error(`loop: timeoutMs must be positive, got ${options.timeoutMs}`);
+  }
+
+  explain(req: DnsRequest): PluginNote {
+    return probeOwner(req.query.key, this.#options.token) === "mine"
+      ? { plugin: "loop", verdict: "answers", reasons: ["this is this server's own forwarding-loop probe"] }
+      : { plugin: "loop", verdict: "passes", reasons: ["not a forwarding-loop probe"] };
   }
 
   serve(req: DnsRequest, next: Next): DnsReply | Promise<DnsReply> {
