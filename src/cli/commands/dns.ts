@@ -10,6 +10,7 @@ import { formatHostPort, type HostPort } from "../../machinery/host-port.ts";
 import { addClientFlags, type ClientFlags, clientOf } from "../client-flags.ts";
 import { action, CliError, errorLine } from "../errors.ts";
 import { flag, hostPortFlag, intFlag } from "../flags.ts";
+import { addLogFormatFlag } from "../options/common.ts";
 import { addDnsFlags, type DnsFlags, dnsListenFlag, dnsOptionsOf } from "../options/dns.ts";
 import { gatewayAddressFlag } from "../options/gateway.ts";
 import { startDnsPart } from "../parts/dns.ts";
@@ -65,6 +66,7 @@ async function runWorker(flags: DnsCommandFlags): Promise<void> {
 export function dnsCommand(): Command {
   const cmd = new Command("dns").description("run the DNS server alone against an API server");
   addClientFlags(cmd);
+  addLogFormatFlag(cmd);
   cmd
     .addOption(dnsListenFlag("--listen"))
     .addOption(

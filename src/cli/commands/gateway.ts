@@ -2,7 +2,7 @@
 import { Command } from "commander";
 import { addClientFlags, type ClientFlags, clientOf } from "../client-flags.ts";
 import { action } from "../errors.ts";
-import { dataDirFlag } from "../options/common.ts";
+import { addLogFormatFlag, dataDirFlag } from "../options/common.ts";
 import { addGatewayFlags, type GatewayFlags } from "../options/gateway.ts";
 import { startGatewayPart } from "../parts/gateway.ts";
 import { runParts } from "../stack.ts";
@@ -13,6 +13,7 @@ export function gatewayCommand(): Command {
     "run the path gateway (built-in proxy or managed nginx) for DNSRecords against an API server",
   );
   addClientFlags(cmd);
+  addLogFormatFlag(cmd);
   addGatewayFlags(cmd, false);
   cmd.addOption(dataDirFlag("where the nginx engine keeps its runtime files (<dir>/nginx)"));
   return cmd.action(

@@ -4,6 +4,7 @@ import { RestClient } from "../../client/rest-client.ts";
 import type { HostPort } from "../../machinery/host-port.ts";
 import { action } from "../errors.ts";
 import { type ApiFlags, addApiFlags, checkApiFlags } from "../options/api.ts";
+import { addLogFormatFlag } from "../options/common.ts";
 import { addDnsFlags, type DnsFlags, dnsListenFlag, dnsOptionsOf } from "../options/dns.ts";
 import { addGatewayFlags, type GatewayFlags, gatewayAddressOf } from "../options/gateway.ts";
 import { firstToken, startApiPart } from "../parts/api.ts";
@@ -61,6 +62,7 @@ export function upCommand(): Command {
     "run storage, the API server, the controllers, DNS and the gateway in one process",
   );
   addApiFlags(cmd);
+  addLogFormatFlag(cmd);
   cmd.addOption(dnsListenFlag("--dns-listen"));
   addDnsFlags(cmd);
   addGatewayFlags(cmd, true);
