@@ -12,12 +12,14 @@
 import { type ResourceInfo, resourceByPath } from "../api/resources.ts";
 import type { DNSRecord, Endpoints, Secret, Service } from "../api/types.ts";
 import { Informer, objectKey } from "../client/informer.ts";
+import type { EventSink } from "../client/event-recorder.ts";
 import { ClientError, type RestClient } from "../client/rest-client.ts";
 import { logger } from "../machinery/log.ts";
 import type { GatewayEngine } from "./engine.ts";
 import { buildRouteTable } from "./routes/build.ts";
 import type { SkydnsPublisher } from "./skydns/publisher.ts";
 import { desiredStatus, statusEqual, withTransitionTime } from "./status/desired.ts";
+import { RecordEvents } from "./status/events.ts";
 import { parseTlsSecret, type TlsMaterial } from "./tls/certificate.ts";
 
 /** What the controller caches of a Secret. */
@@ -37,6 +39,8 @@ export interface GatewayControllerOptions {
   coalesceMs?: number;
   /** Delay before retrying after a failed pass (default 1 s). */
   retryMs?: number;
+  /** Where Warning Events about records it cannot serve go (default: none are reported). */
+  events?: EventSink;
 }
 
 /** A running controller. */
@@ -69,6 +73,7 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     }),
   });
   const informers = [records, services, endpoints, secrets] as const;
+  const recordEvents = options.events ? new RecordEvents(options.events) : undefined;
 
   let live = new Map<string, string>(); // record key → spec JSON in the serving configuration
   let rejected: string | undefined;
@@ -96,6 +101,7 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
       if (!rec) continue;
       const stale = rejected !== undefined && live.get(outcome.key) !== specs.get(outcome.key);
       const want = desiredStatus(outcome, stale && rejected !== undefined ? { ...ctx, rejected } : ctx);
+      recordEvents?.observe(rec, want);
       if (statusEqual(rec.status, want)) continue;
       const status = withTransitionTime(rec.status, want, new Date());
       try {
@@ -113,6 +119,7 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
         log.warn({ record: outcome.key, err: String(err) }, "status write failed; will retry");
       }
     }
+    recordEvents?.endPass();
     return ok;
   }
 

@@ -2,6 +2,7 @@
  * The gateway's public surface: start an engine (nginx or built-in) on a listen address, optionally
  * a SkyDNS publisher, and the controller feeding them from an API server.
  */
+import { EventRecorder } from "../client/event-recorder.ts";
 import type { RestClient } from "../client/rest-client.ts";
 import { formatHostPort, reachableAddress } from "../machinery/host-port.ts";
 import { startBuiltinEngine } from "./builtin/engine.ts";
@@ -81,9 +82,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     throw err;
   }
   const stop = new AbortController();
+  const events = new EventRecorder({ client: options.client, component: "kdns-gateway" });
   const controller = runGatewayController(
     {
       client: options.client,
+      events,
       engine,
       gatewayAddress,
       ...(skydns ? { skydns } : {}),
@@ -99,6 +102,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     async close() {
       stop.abort();
       await controller.stopped();
+      await events.close();
       await skydns?.close();
       await engine.close();
     },
