@@ -11,8 +11,8 @@
  */
 import { type ResourceInfo, resourceByPath } from "../api/resources.ts";
 import type { DNSRecord, Endpoints, Secret, Service } from "../api/types.ts";
-import { Informer, objectKey } from "../client/informer.ts";
 import type { EventSink } from "../client/event-recorder.ts";
+import { Informer, objectKey } from "../client/informer.ts";
 import { ClientError, type RestClient } from "../client/rest-client.ts";
 import { logger } from "../machinery/log.ts";
 import type { GatewayEngine } from "./engine.ts";
