@@ -13,7 +13,7 @@ import { flag, hostPortFlag, intFlag } from "../flags.ts";
 import { addLogFormatFlag } from "../options/common.ts";
 import { addDnsFlags, type DnsFlags, dnsListenFlag, dnsOptionsOf } from "../options/dns.ts";
 import { gatewayAddressFlag } from "../options/gateway.ts";
-import { startDnsPart } from "../parts/dns.ts";
+import { startDnsEvents, startDnsPart } from "../parts/dns.ts";
 import { startWorkerPool, tellPrimary } from "../parts/dns-workers.ts";
 import {
   metricsFlag,
@@ -43,8 +43,10 @@ function say(line: string): void {
 async function runWorker(flags: DnsCommandFlags): Promise<void> {
   try {
     await runParts(async (stack) => {
-      const options = dnsOptionsOf(flags, clientOf(flags), flags.listen, flags.gatewayAddress);
-      const dns = await startDnsPart({ ...options, reusePort: true }, stack, () => undefined);
+      const client = clientOf(flags);
+      const options = dnsOptionsOf(flags, client, flags.listen, flags.gatewayAddress);
+      const events = startDnsEvents(client, stack);
+      const dns = await startDnsPart({ ...options, events, reusePort: true }, stack, () => undefined);
       void tellPrimary({ kdns: "listening" });
       let last = false;
       const poll = setInterval(() => {
@@ -94,9 +96,11 @@ export function dnsCommand(): Command {
         const registry = processRegistry();
         if (flags.workers === 1) {
           registerDnsBuildInfo(registry);
-          const options = dnsOptionsOf(flags, clientOf(flags), flags.listen, flags.gatewayAddress);
+          const client = clientOf(flags);
+          const options = dnsOptionsOf(flags, client, flags.listen, flags.gatewayAddress);
           const counted = flags.metrics === "on" ? { metrics: registry } : {};
-          ready = (await startDnsPart({ ...options, ...counted }, stack, say)).ready;
+          const events = startDnsEvents(client, stack);
+          ready = (await startDnsPart({ ...options, ...counted, events }, stack, say)).ready;
         } else {
           if (flags.listen.port === 0)
             throw new CliError("--workers above 1 needs a fixed --listen port (workers share it)");

@@ -9,7 +9,7 @@ import { addDnsFlags, type DnsFlags, dnsListenFlag, dnsOptionsOf } from "../opti
 import { addGatewayFlags, type GatewayFlags, gatewayAddressOf } from "../options/gateway.ts";
 import { firstToken, startApiPart } from "../parts/api.ts";
 import { startControllerPart } from "../parts/controllers.ts";
-import { startDnsPart } from "../parts/dns.ts";
+import { startDnsEvents, startDnsPart } from "../parts/dns.ts";
 import { startGatewayPart } from "../parts/gateway.ts";
 import {
   metricsFlag,
@@ -45,8 +45,9 @@ async function startAll(flags: UpFlags, stack: PartStack, say: Say): Promise<voi
   api.addReadyCheck("controllers", await startControllerPart(client, stack, say, registry));
   registerDnsBuildInfo(registry);
   const dnsOptions = dnsOptionsOf(flags, client, flags.dnsListen, gatewayAddressOf(flags));
+  const events = startDnsEvents(client, stack);
   const dns = await startDnsPart(
-    { ...dnsOptions, ...(flags.metrics === "on" ? { metrics: registry } : {}) },
+    { ...dnsOptions, events, ...(flags.metrics === "on" ? { metrics: registry } : {}) },
     stack,
     say,
   );
