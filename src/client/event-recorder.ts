@@ -57,12 +57,15 @@ function time(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
+/** A PEM header followed by base64 text: key or certificate material, not a mere mention of the format. */
+const PEM_BODY = /-----BEGIN [A-Z0-9 ]+-----\s*[A-Za-z0-9+/=]{8,}/;
+
 /**
- * The message as written: key material never (a PEM block in an error text is replaced), and no
- * longer than {@link MAX_MESSAGE}.
+ * The message as written: key material never (an error text quoting a PEM block is replaced), and
+ * no longer than {@link MAX_MESSAGE}.
  */
 export function safeMessage(message: string): string {
-  if (message.includes("-----BEGIN")) return "(message withheld: it contained key or certificate material)";
+  if (PEM_BODY.test(message)) return "(message withheld: it contained key or certificate material)";
   return message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message;
 }
 

@@ -94,14 +94,22 @@ test("an Event deleted on the server is written again with its count", async () 
   assert.equal(again?.count, 2);
 });
 
-test("a message holding a PEM block is withheld; a long one is cut to 1024 characters", async () => {
+test("a message holding a PEM block is withheld (naming the format is not); a long one is cut to 1024 characters", async () => {
   const recorder = new EventRecorder({ client, component: "kdns-gateway" });
-  recorder.event(record("pem"), "Warning", "InvalidCertificate", "bad: -----BEGIN PRIVATE KEY-----\nMIIE...");
+  recorder.event(record("pem"), "Warning", "InvalidCertificate", "bad: -----BEGIN PRIVATE KEY-----\nMIIEvQIBADAN");
+  recorder.event(
+    record("mention"),
+    "Warning",
+    "InvalidCertificate",
+    "no PEM certificate (-----BEGIN CERTIFICATE-----)",
+  );
   recorder.event(record("long"), "Warning", "Conflict", "y".repeat(5000));
   await recorder.close(5_000);
   const [pem] = await eventsAbout("pem");
   assert.doesNotMatch(pem?.message ?? "", /BEGIN|MIIE/);
   assert.match(pem?.message ?? "", /withheld/);
+  const [mention] = await eventsAbout("mention");
+  assert.equal(mention?.message, "no PEM certificate (-----BEGIN CERTIFICATE-----)");
   const [long] = await eventsAbout("long");
   assert.equal(long?.message.length, 1024);
 });
