@@ -22,6 +22,7 @@ import {
   registerDnsBuildInfo,
   startMetricsListener,
 } from "../parts/metrics.ts";
+import { answerMetricRequests, workerPoolMetrics } from "../parts/worker-metrics.ts";
 import { runParts } from "../stack.ts";
 
 /** Every flag of `kdns dns`. */
@@ -46,7 +47,9 @@ async function runWorker(flags: DnsCommandFlags): Promise<void> {
       const client = clientOf(flags);
       const options = dnsOptionsOf(flags, client, flags.listen, flags.gatewayAddress);
       const events = startDnsEvents(client, stack);
-      const dns = await startDnsPart({ ...options, events, reusePort: true }, stack, () => undefined);
+      const counted = flags.metrics === "on" ? { metrics: processRegistry() } : {};
+      if (counted.metrics) answerMetricRequests(counted.metrics);
+      const dns = await startDnsPart({ ...options, ...counted, events, reusePort: true }, stack, () => undefined);
       void tellPrimary({ kdns: "listening" });
       let last = false;
       const poll = setInterval(() => {
@@ -92,10 +95,11 @@ export function dnsCommand(): Command {
       if (cluster.isWorker) return runWorker(flags);
       await runParts(async (stack) => {
         let ready: () => boolean;
-        // With workers, each counts in its own process: only the primary's process figures show.
         const registry = processRegistry();
+        registerDnsBuildInfo(registry);
+        // With workers, each counts in its own process; /metrics sums theirs and the primary's.
+        const metrics = flags.workers === 1 ? registry : workerPoolMetrics(registry);
         if (flags.workers === 1) {
-          registerDnsBuildInfo(registry);
           const client = clientOf(flags);
           const options = dnsOptionsOf(flags, client, flags.listen, flags.gatewayAddress);
           const counted = flags.metrics === "on" ? { metrics: registry } : {};
@@ -111,9 +115,9 @@ export function dnsCommand(): Command {
           );
           ready = pool.ready;
         }
-        const health = await startHealthServer(flags.healthListen, ready, { metrics: registry });
+        const health = await startHealthServer(flags.healthListen, ready, { metrics });
         stack.push({ name: "health", close: () => health.close() });
-        await startMetricsListener(flags.metricsListen, registry, stack, say);
+        await startMetricsListener(flags.metricsListen, metrics, stack, say);
       });
     }),
   );
