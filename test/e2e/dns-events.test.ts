@@ -1,8 +1,9 @@
 /**
  * Events the DNS server records, on `kube-system/kube-dns` (the Service clusters give their DNS):
  * an upstream that stops answering (`UpstreamDown`) and answers again (`UpstreamUp`), under
- * `kdns up`; and a forwarding loop found by `kdns dns` as it refuses to start (`ForwardingLoop`,
- * written before it exits). Read with the real kubectl.
+ * `kdns up`; and a forwarding loop found by `kdns dns` (alone, and with worker processes, whose
+ * Events the primary writes) as it refuses to start (`ForwardingLoop`, written before it exits).
+ * Read with the real kubectl.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -84,30 +85,35 @@ test("an upstream that stops answering is UpstreamDown, and UpstreamUp when it a
   assert.equal((await dnsEvents()).filter((e) => e.reason === "UpstreamDown").length, 1);
 });
 
-test("kdns dns refusing to start over a forwarding loop leaves a ForwardingLoop Event", async () => {
-  const port = await freePort();
-  const stub = await startForwardingStub({ target: { host: "127.0.0.1", port } });
-  try {
-    const r = await c.kdns([
-      "dns",
-      "--server",
-      c.server,
-      "--listen",
-      `127.0.0.1:${port}`,
-      "--health-listen",
-      `127.0.0.1:${await freePort()}`,
-      "--upstream",
-      `127.0.0.1:${stub.port}`,
-    ]);
-    assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /forwarding loop/);
-  } finally {
-    await stub.close();
-  }
-  const loop = byReason(await dnsEvents(), "ForwardingLoop");
-  assert.equal(loop?.type, "Warning");
-  assert.match(
-    loop?.message ?? "",
-    /forwarding loop through upstream 127\.0\.0\.1:\d+: .*; kdns does not forward to it/,
-  );
-});
+for (const workers of ["1", "2"]) {
+  test(`kdns dns --workers ${workers} refusing to start over a forwarding loop leaves a ForwardingLoop Event`, async () => {
+    const port = await freePort();
+    const stub = await startForwardingStub({ target: { host: "127.0.0.1", port } });
+    try {
+      const r = await c.kdns([
+        "dns",
+        "--server",
+        c.server,
+        "--listen",
+        `127.0.0.1:${port}`,
+        "--health-listen",
+        `127.0.0.1:${await freePort()}`,
+        "--upstream",
+        `127.0.0.1:${stub.port}`,
+        "--workers",
+        workers,
+      ]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /forwarding loop/);
+    } finally {
+      await stub.close();
+    }
+    // With workers, the worker hands the Event to the primary, whose recorder writes it as it exits.
+    const loops = (await dnsEvents()).filter(
+      (e) => e.reason === "ForwardingLoop" && e.message.includes(`upstream 127.0.0.1:${stub.port}:`),
+    );
+    assert.equal(loops.length, 1);
+    assert.equal(loops[0]?.type, "Warning");
+    assert.match(loops[0]?.message ?? "", /; kdns does not forward to it$/);
+  });
+}

@@ -22,6 +22,7 @@ import {
   registerDnsBuildInfo,
   startMetricsListener,
 } from "../parts/metrics.ts";
+import { forwardWorkerEvents, primaryEventSink } from "../parts/worker-events.ts";
 import { answerMetricRequests, workerPoolMetrics } from "../parts/worker-metrics.ts";
 import { runParts } from "../stack.ts";
 
@@ -44,11 +45,10 @@ function say(line: string): void {
 async function runWorker(flags: DnsCommandFlags): Promise<void> {
   try {
     await runParts(async (stack) => {
-      const client = clientOf(flags);
-      const options = dnsOptionsOf(flags, client, flags.listen, flags.gatewayAddress);
-      const events = startDnsEvents(client, stack);
+      const options = dnsOptionsOf(flags, clientOf(flags), flags.listen, flags.gatewayAddress);
       const counted = flags.metrics === "on" ? { metrics: processRegistry() } : {};
       if (counted.metrics) answerMetricRequests(counted.metrics);
+      const events = primaryEventSink();
       const dns = await startDnsPart({ ...options, ...counted, events, reusePort: true }, stack, () => undefined);
       void tellPrimary({ kdns: "listening" });
       let last = false;
@@ -108,6 +108,7 @@ export function dnsCommand(): Command {
         } else {
           if (flags.listen.port === 0)
             throw new CliError("--workers above 1 needs a fixed --listen port (workers share it)");
+          forwardWorkerEvents(startDnsEvents(clientOf(flags), stack));
           const pool = await startWorkerPool(flags.workers, say);
           stack.push({ name: "dns workers", close: () => pool.close() });
           say(
