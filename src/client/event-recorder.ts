@@ -3,8 +3,8 @@
  * went wrong (`recorder.event(object, "Warning", "Conflict", message)`) and go on at once. The
  * {@link EventCorrelator} turns repeats into one Event whose `count` rises and drops storms; the
  * writes happen later, one at a time, from a bounded queue in which a repeat still waiting merges
- * into its earlier entry. A write that fails is dropped (logged at debug): Events are a help to
- * people, never something a component waits for or retries hard.
+ * into its earlier entry. A write that fails is dropped (logged, at warn only after a success):
+ * Events are a help to people, never something a component waits for or retries hard.
  */
 import { hostname } from "node:os";
 import { resourceByPath } from "../api/resources.ts";
@@ -82,6 +82,7 @@ export class EventRecorder implements EventSink {
   #draining: Promise<void> | undefined;
   #dropped = 0;
   #closed = false;
+  #failing = false;
 
   constructor(options: EventRecorderOptions) {
     this.#client = options.client;
@@ -135,8 +136,12 @@ export class EventRecorder implements EventSink {
     for (let next = this.#shift(); next; next = this.#shift()) {
       try {
         await this.#write(next);
+        this.#failing = false;
       } catch (err) {
-        this.#log.debug({ err: String(err), reason: next.occurrence.reason }, "event write failed; dropped");
+        // The first failure after a success is a warning; more of the same (the API server is down) are not.
+        const level = this.#failing ? "debug" : "warn";
+        this.#failing = true;
+        this.#log[level]({ err: String(err), reason: next.occurrence.reason }, "event write failed; dropped");
       }
     }
     this.#draining = undefined;
