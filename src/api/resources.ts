@@ -219,7 +219,8 @@ export const RESOURCES: readonly ResourceInfo[] = [
 
 /**
  * core/v1 Event: stored and served so `kubectl describe` (which lists events by involvedObject)
- * works; kdns itself records none yet. Only the metadata and the shape of `involvedObject` are checked.
+ * works; the gateway and DNS server record their own. Only the metadata and the shape of
+ * `involvedObject` are checked.
  */
 function validateEvent(obj: KubeObject): StatusCause[] {
   const causes = validateObjectMeta(obj, { nameRule: isDNS1123Subdomain, namespaced: true });

@@ -28,6 +28,8 @@ export function registerInformer(registry: Registry, state: InformerState): () =
       help: "Whether the informer's first list has been loaded into its cache (1) or not yet (0).",
       labelNames,
       registers: [registry],
+      // Over `kdns dns --workers`: synced only when every worker is; objects as one cache holds them.
+      aggregator: "min",
       collect() {
         this.reset();
         for (const i of all) this.set({ component: i.component, resource: i.resource }, i.synced() ? 1 : 0);
@@ -38,6 +40,7 @@ export function registerInformer(registry: Registry, state: InformerState): () =
       help: "Objects in the informer's cache.",
       labelNames,
       registers: [registry],
+      aggregator: "max",
       collect() {
         this.reset();
         for (const i of all) this.set({ component: i.component, resource: i.resource }, i.size());

@@ -7,6 +7,7 @@ import { isIP } from "node:net";
 import type { Registry } from "prom-client";
 import type { InformerSource } from "../client/informer.ts";
 import { type HostPort, isWildcard } from "../machinery/host-port.ts";
+import type { DnsEvents } from "./events.ts";
 import type { DnsServerLabels } from "./metric-labels.ts";
 import type { PodMode } from "./options.ts";
 import { type ChainTrace, chain, type DnsPlugin, type Next } from "./plugin.ts";
@@ -35,6 +36,8 @@ export interface ChainConfig {
   forwardTimeoutMs?: number;
   /** Where plugins that count things register their families. */
   metrics?: { registry: Registry; labels: DnsServerLabels };
+  /** Where forwarding loops and upstreams going down or up are reported. */
+  events?: DnsEvents;
 }
 
 /** The built chain and its plugins. */
@@ -89,13 +92,17 @@ export function buildChain(config: ChainConfig): DnsChain {
       selfAddresses: config.listen.port !== 0 ? [config.listen] : [],
       ...timeout,
       ...(config.metrics ? { metrics: config.metrics.registry } : {}),
+      ...(config.events ? { onHealthChange: config.events.upstreamHealth.bind(config.events) } : {}),
     });
     // The loop plugin probes through forward's own exchange and tells forward what loops.
     loop = new LoopPlugin({
       upstreams,
       exchange: exchangeUdp,
       token: instanceToken(config.listen.port),
-      onLoop: (found) => void forward.markLooped(found.upstream),
+      onLoop: (found) => {
+        forward.markLooped(found.upstream);
+        config.events?.forwardingLoop(found.upstream, found.how);
+      },
       ...timeout,
     });
     const cacheMetrics = config.metrics ? { metrics: config.metrics } : {};

@@ -8,6 +8,7 @@ import { collectOnFirstReady } from "../machinery/collect-after-load.ts";
 import { formatHostPort, type HostPort } from "../machinery/host-port.ts";
 import { logger } from "../machinery/log.ts";
 import { buildChain } from "./chain.ts";
+import { DnsEvents } from "./events.ts";
 import { type DnsExplainResult, type DnsQuestion, explainDns } from "./explain/index.ts";
 import { checkLoopsAtStart } from "./loop-check.ts";
 import type { DnsServerLabels } from "./metric-labels.ts";
@@ -58,6 +59,7 @@ export async function startDns(options: DnsOptions, signal?: AbortSignal): Promi
     gatewayAddresses: options.gatewayAddresses ?? [],
     ...(options.forwardTimeoutMs !== undefined ? { forwardTimeoutMs: options.forwardTimeoutMs } : {}),
     ...(options.metrics ? { metrics: { registry: options.metrics, labels } } : {}),
+    ...(options.events ? { events: new DnsEvents(options.events) } : {}),
   });
   const stop = new AbortController();
   const metrics = options.metrics ? new DnsMetrics(options.metrics, labels, built.plugins) : undefined;

@@ -131,7 +131,9 @@ export class DnsMetrics implements QueryObserver {
       "A metric that indicates whether a plugin is enabled on per server and zone basis.",
       { fixed: base, dims: [["name", names]] },
       "gauge",
-    ).registerIn(registry);
+    )
+      .maxOverWorkers()
+      .registerIn(registry);
     for (let i = 0; i < names.length; i++) enabled.set(i, 1);
   }
 

@@ -3,6 +3,7 @@
  * holds its defaults): the CLI's flags show these values and the tests start from them.
  */
 import type { Registry } from "prom-client";
+import type { EventSink } from "../client/event-recorder.ts";
 import type { InformerSource } from "../client/informer.ts";
 import type { HostPort } from "../machinery/host-port.ts";
 import { DEFAULT_RECURSION_ALLOW } from "./plugins/acl/plugin.ts";
@@ -54,6 +55,8 @@ export interface DnsOptions {
   loopCheckWaitMs?: number;
   /** Where the CoreDNS-named metrics go (none: nothing is counted, and the hot path pays nothing). */
   metrics?: Registry;
+  /** Where forwarding loops and upstreams going down or up are reported as Events (default: nowhere). */
+  events?: EventSink;
   /** Log every `sample`th answered query in CoreDNS's `log` format to `write` (default stdout). */
   queryLog?: { sample: number; write?: (line: string) => void };
 }

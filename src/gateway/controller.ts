@@ -13,6 +13,7 @@
 import type { Registry } from "prom-client";
 import { type ResourceInfo, resourceByPath } from "../api/resources.ts";
 import type { DNSRecord, Endpoints, Secret, Service } from "../api/types.ts";
+import type { EventSink } from "../client/event-recorder.ts";
 import { Informer, objectKey } from "../client/informer.ts";
 import { LeaderElector } from "../client/leader-election.ts";
 import { ClientError, type RestClient } from "../client/rest-client.ts";
@@ -23,6 +24,7 @@ import { buildRouteTable } from "./routes/build.ts";
 import type { RouteTable } from "./routes/model.ts";
 import type { SkydnsPublisher } from "./skydns/publisher.ts";
 import { desiredStatus, statusEqual, withTransitionTime } from "./status/desired.ts";
+import { RecordEvents } from "./status/events.ts";
 import { parseTlsSecret, type TlsMaterial } from "./tls/certificate.ts";
 
 /** What the controller caches of a Secret. */
@@ -52,6 +54,8 @@ export interface GatewayControllerOptions {
   changes?: ConfigChanges;
   /** Registry of the informers' `kdns_informer_*` figures (component `gateway`). */
   metrics?: Registry;
+  /** Where Warning Events about records it cannot serve go (default: none are reported). */
+  events?: EventSink;
 }
 
 /** A running controller. */
@@ -88,6 +92,7 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     }),
   });
   const informers = [records, services, endpoints, secrets] as const;
+  const recordEvents = options.events ? new RecordEvents(options.events) : undefined;
 
   let live = new Map<string, string>(); // record key → spec JSON in the serving configuration
   let rejected: string | undefined;
@@ -120,6 +125,7 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
       if (!rec) continue;
       const stale = rejected !== undefined && live.get(outcome.key) !== specs.get(outcome.key);
       const want = desiredStatus(outcome, stale && rejected !== undefined ? { ...ctx, rejected } : ctx);
+      recordEvents?.observe(rec, want);
       if (statusEqual(rec.status, want)) continue;
       const status = withTransitionTime(rec.status, want, new Date());
       try {
@@ -137,6 +143,7 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
         log.warn({ record: outcome.key, err: String(err) }, "status write failed; will retry");
       }
     }
+    recordEvents?.endPass();
     return ok;
   }
 

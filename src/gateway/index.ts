@@ -4,6 +4,7 @@
  */
 import { hostname } from "node:os";
 import type { Registry } from "prom-client";
+import { EventRecorder } from "../client/event-recorder.ts";
 import type { RestClient } from "../client/rest-client.ts";
 import { formatHostPort, reachableAddress } from "../machinery/host-port.ts";
 import type { AccessLog } from "./access-log/writer.ts";
@@ -107,9 +108,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     throw err;
   }
   const stop = new AbortController();
+  const events = new EventRecorder({ client: options.client, component: "kdns-gateway" });
   const controller = runGatewayController(
     {
       client: options.client,
+      events,
       engine,
       gatewayAddress,
       ...(skydns ? { skydns } : {}),
@@ -135,6 +138,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       closing ??= (async () => {
         stop.abort();
         await controller.stopped();
+        await events.close();
         await skydns?.close();
         await engine.close();
       })();

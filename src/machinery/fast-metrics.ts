@@ -74,7 +74,8 @@ function stridesOf(space: LabelSpace): Strides {
 
 /** The shape prom-client's registry reads from a metric (learned-metrics.ts builds on it too). */
 export abstract class FastMetric {
-  readonly aggregator = "sum" as const;
+  /** How `kdns dns --workers` combines the workers' values (prom-client's AggregatorRegistry). */
+  aggregator: "sum" | "max" = "sum";
   abstract readonly type: "counter" | "gauge" | "histogram";
   readonly name: string;
   readonly help: string;
@@ -86,6 +87,11 @@ export abstract class FastMetric {
   /** What the registry calls at scrape time. */
   async get(): Promise<{ name: string; help: string; type: string; aggregator: string; values: Sample[] }> {
     return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values: this.samples() };
+  }
+  /** Combined over worker processes by their greatest value instead of their sum (a gauge that is the same in each). */
+  maxOverWorkers(): this {
+    this.aggregator = "max";
+    return this;
   }
   /** Adds it to `registry` (prom-client accepts any object with this shape). */
   registerIn(registry: Registry): this {

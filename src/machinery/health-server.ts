@@ -4,9 +4,8 @@
  * balancer sends traffic only to replicas that answer from a full cache.
  */
 import { createServer } from "node:http";
-import type { Registry } from "prom-client";
 import { type HostPort, ListenError } from "./host-port.ts";
-import { serveMetrics } from "./metrics-endpoint.ts";
+import { type MetricsSource, serveMetrics } from "./metrics-endpoint.ts";
 
 /** A running health endpoint. */
 export interface HealthServer {
@@ -19,7 +18,7 @@ export interface HealthOptions {
   /** Names the component in the `/readyz` text (default `dns`). */
   part?: string;
   /** Serve it at `/metrics` too. */
-  metrics?: Registry;
+  metrics?: MetricsSource;
 }
 
 /**

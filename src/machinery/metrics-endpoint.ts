@@ -2,8 +2,11 @@
 import type { ServerResponse } from "node:http";
 import type { Registry } from "prom-client";
 
+/** What `/metrics` is read from: a registry, or anything that renders one (a sum over processes). */
+export type MetricsSource = Pick<Registry, "metrics" | "contentType">;
+
 /** Answers with every metric of `registry` (a failing collector is a 500 naming it). */
-export async function serveMetrics(registry: Registry, res: ServerResponse): Promise<void> {
+export async function serveMetrics(registry: MetricsSource, res: ServerResponse): Promise<void> {
   let text: string;
   try {
     text = await registry.metrics();

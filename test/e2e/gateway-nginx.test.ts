@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { Registry } from "prom-client";
 import { resourceByPath } from "../../src/api/resources.ts";
-import type { DNSRecord, Secret } from "../../src/api/types.ts";
+import type { DNSRecord, KubeObject, Secret } from "../../src/api/types.ts";
 import type { NginxEngine } from "../../src/gateway/nginx/engine.ts";
 import { renderNginxConfig } from "../../src/gateway/nginx/render.ts";
 import { freePort } from "../support/free-port.ts";
@@ -21,6 +21,7 @@ import { waitFor } from "../support/wait-for.ts";
 import { DNSRECORDS, dnsRecord, type GatewayHarness, http, startEcho, startGatewayHarness } from "./gateway-harness.ts";
 
 const SECRETS = resourceByPath("", "secrets")!;
+const EVENTS = resourceByPath("", "events")!;
 let h: GatewayHarness;
 let echo: Awaited<ReturnType<typeof startEcho>>;
 const registry = new Registry();
@@ -159,6 +160,16 @@ test("a configuration nginx -t rejects is never applied; the last good one serve
   );
   assert.equal(rec.status?.conditions?.[0]?.status, "False");
   assert.match(rec.status?.conditions?.[0]?.message ?? "", /no_such_directive/);
+  const event = await waitFor(
+    async () =>
+      (
+        await h.client.list<KubeObject & { reason?: string; message?: string }>(EVENTS, "default", {
+          fieldSelector: "involvedObject.name=break-nginx,reason=ConfigRejected",
+        })
+      ).items[0],
+    { what: "a ConfigRejected Event" },
+  );
+  assert.match(event.message ?? "", /no_such_directive/);
   assert.equal(await conf(), good);
   assert.equal((h.gateway.engine as NginxEngine).reloads, reloads);
   assert.equal(await reloadOk(), 0, "nginx_ingress_controller_config_last_reload_successful says so");

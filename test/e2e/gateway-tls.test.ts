@@ -13,7 +13,7 @@ import { Agent, request as httpsRequest } from "node:https";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { resourceByPath } from "../../src/api/resources.ts";
-import type { DNSRecord, Secret } from "../../src/api/types.ts";
+import type { DNSRecord, KubeObject, Secret } from "../../src/api/types.ts";
 import { ClientError } from "../../src/client/rest-client.ts";
 import { TEXT } from "../../src/gateway/texts.ts";
 import { freePort } from "../support/free-port.ts";
@@ -32,6 +32,7 @@ import {
 } from "./gateway-harness.ts";
 
 const SECRETS = resourceByPath("", "secrets")!;
+const EVENTS = resourceByPath("", "events")!;
 const LOOPBACK = "127.0.0.1";
 const DEFAULT_SUBJECT = "O = kdns, CN = kdns gateway default certificate";
 
@@ -203,6 +204,20 @@ for (const engine of ["builtin", "nginx"] as const) {
         assert.equal(c.status, "False");
         assert.match(c.message ?? "", message, name);
         assert.doesNotMatch(c.message ?? "", /PRIVATE|MII/, `${name}: no key material`);
+      }
+      for (const [name, , , message] of cases) {
+        const event = await waitFor(
+          async () =>
+            (
+              await h.client.list<KubeObject & { type?: string; message?: string }>(EVENTS, "default", {
+                fieldSelector: `involvedObject.name=${name},reason=InvalidCertificate`,
+              })
+            ).items[0],
+          { what: `${name}: an InvalidCertificate Event` },
+        );
+        assert.equal(event.type, "Warning");
+        assert.match(event.message ?? "", message, name);
+        assert.doesNotMatch(event.message ?? "", /PRIVATE|MII/, `${name}: no key material in the Event`);
       }
       assert.equal((await https("a.test", "/still")).status, 200, "another host keeps serving over HTTPS");
       assert.equal((await plain("c.test", "/still")).status, 200, "and over HTTP");

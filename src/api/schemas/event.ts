@@ -10,7 +10,7 @@ export const EVENT_SCHEMA: KindSchema = {
   definitions: {
     ...OBJECT_REFERENCE_DEFINITIONS,
     [`${CORE}Event`]: object(
-      "A report of something that happened to an object. kdns stores and serves Events so kubectl describe can list an object's events; it records none itself yet.",
+      "A report of something that happened to an object. kubectl describe lists an object's events; kdns's gateway and DNS server record Warning events about the problems they find (see the README).",
       {
         ...TYPE_META,
         metadata: objectMetaField(),

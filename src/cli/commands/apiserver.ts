@@ -3,6 +3,7 @@ import { Command } from "commander";
 import type { HostPort } from "../../machinery/host-port.ts";
 import { action } from "../errors.ts";
 import { type ApiFlags, addApiFlags, checkApiFlags } from "../options/api.ts";
+import { addLogFormatFlag } from "../options/common.ts";
 import { startApiPart } from "../parts/api.ts";
 import { metricsListenFlag, processRegistry, startMetricsListener } from "../parts/metrics.ts";
 import { runParts } from "../stack.ts";
@@ -11,6 +12,7 @@ import { runParts } from "../stack.ts";
 export function apiserverCommand(): Command {
   const cmd = new Command("apiserver").description("run storage and the API server");
   addApiFlags(cmd);
+  addLogFormatFlag(cmd);
   cmd.addOption(metricsListenFlag());
   return cmd.action(
     action(async (flags: ApiFlags & { metricsListen?: HostPort }) => {

@@ -8,6 +8,7 @@ import { formatHostPort, type HostPort } from "../../machinery/host-port.ts";
 import { addClientFlags, type ClientFlags, clientOf } from "../client-flags.ts";
 import { action } from "../errors.ts";
 import { flag, hostPortFlag } from "../flags.ts";
+import { addLogFormatFlag } from "../options/common.ts";
 import { startControllerPart } from "../parts/controllers.ts";
 import { metricsListenFlag, processRegistry, startMetricsListener } from "../parts/metrics.ts";
 import { runParts } from "../stack.ts";
@@ -25,6 +26,7 @@ export function controllersCommand(): Command {
     "run the endpoints and EndpointSlice controllers against an API server",
   );
   addClientFlags(cmd);
+  addLogFormatFlag(cmd);
   cmd
     .addOption(
       // Beside kdns dns's 8181, so both run on one host with their defaults.

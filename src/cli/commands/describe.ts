@@ -15,6 +15,7 @@ import {
   describeSecret,
   describeService,
 } from "../printers/describe.ts";
+import { type DescribedEvent, describeEvents } from "../printers/events.ts";
 
 interface DescribeFlags extends ClientFlags {
   namespace: string;
@@ -42,6 +43,24 @@ async function describeOne(client: RestClient, resource: string, obj: KubeObject
   }
 }
 
+/**
+ * The Events about `obj`, found as kubectl finds them (by the involved object's name, kind and
+ * uid); a server that will not list them leaves the section out rather than failing the describe.
+ */
+async function eventsSection(client: RestClient, obj: KubeObject): Promise<string> {
+  const info = resourceByName("events");
+  if (!info) return "";
+  const terms = [`involvedObject.name=${obj.metadata.name ?? ""}`, `involvedObject.kind=${obj.kind}`];
+  if (obj.metadata.uid) terms.push(`involvedObject.uid=${obj.metadata.uid}`);
+  const namespace = obj.metadata.namespace ?? "default";
+  try {
+    const list = await client.list<DescribedEvent>(info, namespace, { fieldSelector: terms.join(",") });
+    return describeEvents(list.items, Date.now());
+  } catch {
+    return "";
+  }
+}
+
 /** The `describe` command. */
 export function describeCommand(): Command {
   const cmd = new Command("describe")
@@ -58,7 +77,7 @@ export function describeCommand(): Command {
       for (const name of names) {
         try {
           const obj = await client.get(info, info.namespaced ? flags.namespace : undefined, name);
-          texts.push(await describeOne(client, info.resource, obj));
+          texts.push((await describeOne(client, info.resource, obj)) + (await eventsSection(client, obj)));
         } catch (err) {
           process.exitCode = 1;
           process.stderr.write(`${errorLine(err)}\n`);

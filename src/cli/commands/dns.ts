@@ -10,9 +10,10 @@ import { formatHostPort, type HostPort } from "../../machinery/host-port.ts";
 import { addClientFlags, type ClientFlags, clientOf } from "../client-flags.ts";
 import { action, CliError, errorLine } from "../errors.ts";
 import { flag, hostPortFlag, intFlag } from "../flags.ts";
+import { addLogFormatFlag } from "../options/common.ts";
 import { addDnsFlags, type DnsFlags, dnsListenFlag, dnsOptionsOf } from "../options/dns.ts";
 import { gatewayAddressFlag } from "../options/gateway.ts";
-import { startDnsPart } from "../parts/dns.ts";
+import { startDnsEvents, startDnsPart } from "../parts/dns.ts";
 import { startWorkerPool, tellPrimary } from "../parts/dns-workers.ts";
 import {
   metricsFlag,
@@ -21,6 +22,8 @@ import {
   registerDnsBuildInfo,
   startMetricsListener,
 } from "../parts/metrics.ts";
+import { forwardWorkerEvents, primaryEventSink } from "../parts/worker-events.ts";
+import { answerMetricRequests, workerPoolMetrics } from "../parts/worker-metrics.ts";
 import { runParts } from "../stack.ts";
 
 /** Every flag of `kdns dns`. */
@@ -43,7 +46,10 @@ async function runWorker(flags: DnsCommandFlags): Promise<void> {
   try {
     await runParts(async (stack) => {
       const options = dnsOptionsOf(flags, clientOf(flags), flags.listen, flags.gatewayAddress);
-      const dns = await startDnsPart({ ...options, reusePort: true }, stack, () => undefined);
+      const counted = flags.metrics === "on" ? { metrics: processRegistry() } : {};
+      if (counted.metrics) answerMetricRequests(counted.metrics);
+      const events = primaryEventSink();
+      const dns = await startDnsPart({ ...options, ...counted, events, reusePort: true }, stack, () => undefined);
       void tellPrimary({ kdns: "listening" });
       let last = false;
       const poll = setInterval(() => {
@@ -65,6 +71,7 @@ async function runWorker(flags: DnsCommandFlags): Promise<void> {
 export function dnsCommand(): Command {
   const cmd = new Command("dns").description("run the DNS server alone against an API server");
   addClientFlags(cmd);
+  addLogFormatFlag(cmd);
   cmd
     .addOption(dnsListenFlag("--listen"))
     .addOption(
@@ -88,16 +95,20 @@ export function dnsCommand(): Command {
       if (cluster.isWorker) return runWorker(flags);
       await runParts(async (stack) => {
         let ready: () => boolean;
-        // With workers, each counts in its own process: only the primary's process figures show.
         const registry = processRegistry();
+        registerDnsBuildInfo(registry);
+        // With workers, each counts in its own process; /metrics sums theirs and the primary's.
+        const metrics = flags.workers === 1 ? registry : workerPoolMetrics(registry);
         if (flags.workers === 1) {
-          registerDnsBuildInfo(registry);
-          const options = dnsOptionsOf(flags, clientOf(flags), flags.listen, flags.gatewayAddress);
+          const client = clientOf(flags);
+          const options = dnsOptionsOf(flags, client, flags.listen, flags.gatewayAddress);
           const counted = flags.metrics === "on" ? { metrics: registry } : {};
-          ready = (await startDnsPart({ ...options, ...counted }, stack, say)).ready;
+          const events = startDnsEvents(client, stack);
+          ready = (await startDnsPart({ ...options, ...counted, events }, stack, say)).ready;
         } else {
           if (flags.listen.port === 0)
             throw new CliError("--workers above 1 needs a fixed --listen port (workers share it)");
+          forwardWorkerEvents(startDnsEvents(clientOf(flags), stack));
           const pool = await startWorkerPool(flags.workers, say);
           stack.push({ name: "dns workers", close: () => pool.close() });
           say(
@@ -105,9 +116,9 @@ export function dnsCommand(): Command {
           );
           ready = pool.ready;
         }
-        const health = await startHealthServer(flags.healthListen, ready, { metrics: registry });
+        const health = await startHealthServer(flags.healthListen, ready, { metrics });
         stack.push({ name: "health", close: () => health.close() });
-        await startMetricsListener(flags.metricsListen, registry, stack, say);
+        await startMetricsListener(flags.metricsListen, metrics, stack, say);
       });
     }),
   );

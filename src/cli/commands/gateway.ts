@@ -8,7 +8,7 @@ import { formatHostPort, type HostPort } from "../../machinery/host-port.ts";
 import { addClientFlags, type ClientFlags, clientOf } from "../client-flags.ts";
 import { action } from "../errors.ts";
 import { flag, hostPortFlag } from "../flags.ts";
-import { dataDirFlag } from "../options/common.ts";
+import { addLogFormatFlag, dataDirFlag } from "../options/common.ts";
 import { addGatewayFlags, type GatewayFlags } from "../options/gateway.ts";
 import { startGatewayPart } from "../parts/gateway.ts";
 import { metricsFlag, metricsListenFlag, processRegistry, startMetricsListener } from "../parts/metrics.ts";
@@ -28,6 +28,7 @@ export function gatewayCommand(): Command {
     "run the path gateway (built-in proxy or managed nginx) for DNSRecords against an API server",
   );
   addClientFlags(cmd);
+  addLogFormatFlag(cmd);
   addGatewayFlags(cmd, false);
   cmd.addOption(dataDirFlag("where the nginx engine keeps its runtime files (<dir>/nginx)"));
   cmd

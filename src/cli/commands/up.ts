@@ -5,11 +5,12 @@ import type { HostPort } from "../../machinery/host-port.ts";
 import { mountConsole } from "../console/index.ts";
 import { action } from "../errors.ts";
 import { type ApiFlags, addApiFlags, checkApiFlags } from "../options/api.ts";
+import { addLogFormatFlag } from "../options/common.ts";
 import { addDnsFlags, type DnsFlags, dnsListenFlag, dnsOptionsOf } from "../options/dns.ts";
 import { addGatewayFlags, type GatewayFlags, gatewayAddressOf } from "../options/gateway.ts";
 import { firstToken, startApiPart } from "../parts/api.ts";
 import { startControllerPart } from "../parts/controllers.ts";
-import { startDnsPart } from "../parts/dns.ts";
+import { startDnsEvents, startDnsPart } from "../parts/dns.ts";
 import { startGatewayPart } from "../parts/gateway.ts";
 import {
   metricsFlag,
@@ -45,8 +46,9 @@ async function startAll(flags: UpFlags, stack: PartStack, say: Say): Promise<voi
   api.addReadyCheck("controllers", await startControllerPart(client, stack, say, registry));
   registerDnsBuildInfo(registry);
   const dnsOptions = dnsOptionsOf(flags, client, flags.dnsListen, gatewayAddressOf(flags));
+  const events = startDnsEvents(client, stack);
   const dns = await startDnsPart(
-    { ...dnsOptions, ...(flags.metrics === "on" ? { metrics: registry } : {}) },
+    { ...dnsOptions, events, ...(flags.metrics === "on" ? { metrics: registry } : {}) },
     stack,
     say,
   );
@@ -71,6 +73,7 @@ export function upCommand(): Command {
     "run storage, the API server, the controllers, DNS and the gateway in one process",
   );
   addApiFlags(cmd);
+  addLogFormatFlag(cmd);
   cmd.addOption(dnsListenFlag("--dns-listen"));
   addDnsFlags(cmd);
   addGatewayFlags(cmd, true);

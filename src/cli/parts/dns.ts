@@ -1,4 +1,6 @@
 /** The DNS part (`kdns up`, `kdns dns`): {@link startDns} pushed on the stack with its start-up line. */
+import { EventRecorder } from "../../client/event-recorder.ts";
+import type { RestClient } from "../../client/rest-client.ts";
 import { DNS_DEFAULTS, type DnsOptions, type RunningDns, startDns } from "../../dns/index.ts";
 import { formatHostPort } from "../../machinery/host-port.ts";
 import type { PartStack } from "../stack.ts";
@@ -12,4 +14,11 @@ export async function startDnsPart(options: DnsOptions, stack: PartStack, say: S
     `kdns: dns server listening on ${formatHostPort(dns.address)} (udp, tcp) for ${options.clusterDomain ?? DNS_DEFAULTS.clusterDomain}`,
   );
   return dns;
+}
+
+/** The DNS server's Event recorder; pushed before DNS, so it writes what DNS reported as it stopped. */
+export function startDnsEvents(client: RestClient, stack: PartStack): EventRecorder {
+  const events = new EventRecorder({ client, component: "kdns-dns" });
+  stack.push({ name: "dns events", close: () => events.close() });
+  return events;
 }

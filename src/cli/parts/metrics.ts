@@ -6,6 +6,7 @@
 import { collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import { startHealthServer } from "../../machinery/health-server.ts";
 import { formatHostPort, type HostPort } from "../../machinery/host-port.ts";
+import type { MetricsSource } from "../../machinery/metrics-endpoint.ts";
 import { flag, hostPortFlag } from "../flags.ts";
 import type { PartStack } from "../stack.ts";
 import { clientVersion } from "../version-info.ts";
@@ -48,7 +49,7 @@ export function metricsListenFlag() {
 /** Starts the `--metrics-listen` server when the flag is given. */
 export async function startMetricsListener(
   listen: HostPort | undefined,
-  registry: Registry,
+  registry: MetricsSource,
   stack: PartStack,
   say: Say,
 ): Promise<void> {

@@ -25,6 +25,8 @@ export interface ForwardOptions {
   selfAddresses?: Upstream[];
   /** Count exchanges and failures with CoreDNS's forward metrics (default: not counted). */
   metrics?: Registry;
+  /** Hears each time an upstream is marked down (it failed) or up again (it answered). */
+  onHealthChange?: (up: Upstream, healthy: boolean) => void;
 }
 
 /** However many upstreams there are, a client waits no longer than this for SERVFAIL. */
@@ -66,7 +68,7 @@ export class ForwardPlugin implements DnsPlugin {
   constructor(options: ForwardOptions) {
     assertNoLoop(options.upstreams, options.selfAddresses ?? []);
     this.#configured = options.upstreams.map((u) => ({ host: u.host, port: u.port }));
-    this.#upstreams = new UpstreamSet(this.#configured);
+    this.#upstreams = new UpstreamSet(this.#configured, options.onHealthChange);
     this.#metrics = options.metrics ? new ForwardMetrics(options.metrics, this.#configured) : undefined;
     this.#timeoutMs = options.timeoutMs ?? 2000;
     if (!(this.#timeoutMs > 0)) throw new Error(`forward: timeoutMs must be positive, got ${options.timeoutMs}`);

@@ -28,13 +28,16 @@ export class UpstreamSet {
   /** Upstreams that forward back to this server: never tried again. */
   readonly #looped: boolean[];
   #order: readonly Upstream[];
+  readonly #onChange: ((up: Upstream, healthy: boolean) => void) | undefined;
 
-  constructor(upstreams: readonly Upstream[]) {
+  /** `onChange` hears each time an upstream goes down or comes back. */
+  constructor(upstreams: readonly Upstream[], onChange?: (up: Upstream, healthy: boolean) => void) {
     if (upstreams.length === 0) throw new Error("forward: at least one upstream is needed");
     this.#all = upstreams;
     this.#failed = upstreams.map(() => false);
     this.#looped = upstreams.map(() => false);
     this.#order = upstreams;
+    this.#onChange = onChange;
   }
 
   /** Healthy upstreams first (in the configured order), then the failed ones; never a looped one. */
@@ -48,6 +51,7 @@ export class UpstreamSet {
     if (i < 0 || this.#failed[i] === !ok) return;
     this.#failed[i] = !ok;
     this.#reorder();
+    this.#onChange?.(up, ok);
   }
 
   /** Takes the upstream at `host:port` out of the order for good; false when unknown or already out. */
