@@ -64,31 +64,21 @@ function redirect(res: ClientResponse, location: string, status = 308): void {
   res.end(body);
 }
 
-/** The port in a Host value (`name:port`, `[v6]:port`), if any. */
-function hostPort(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const colon = value.lastIndexOf(":");
-  if (colon < 0 || colon < value.lastIndexOf("]")) return undefined;
-  const port = Number(value.slice(colon + 1));
-  return Number.isInteger(port) && port > 0 ? port : undefined;
-}
-
 /** What routing reads of a request. */
 function view(
   name: string,
   url: string,
   method: string,
   headers: Record<string, string | string[] | undefined>,
-  authority: string | undefined,
   scheme: "http" | "https",
+  port: number | undefined,
 ): RequestView {
-  const hostValue = authority ?? (headers.host as string | undefined) ?? (headers[":authority"] as string | undefined);
   return {
     name,
     url,
     method,
     scheme,
-    port: hostPort(hostValue),
+    port,
     header(n) {
       const v = headers[n];
       return Array.isArray(v) ? v.join(", ") : v;
@@ -174,7 +164,7 @@ export async function startBuiltinEngine(options: BuiltinEngineOptions): Promise
     const scheme = secure ? "https" : "http";
     const r = route(
       secure ? lookups.secure : lookups.plain,
-      view(c.name, c.url, method, req.headers, c.authority, scheme),
+      view(c.name, c.url, method, req.headers, scheme, req.socket.localPort),
     );
     if (r.type !== "route") return answer(res, r);
     const mode = bodyOf(req);
@@ -190,7 +180,10 @@ export async function startBuiltinEngine(options: BuiltinEngineOptions): Promise
     const c = checkH2Request(req.headers, req.rawHeaders, limits);
     if (c.type === "reject") return plain(res, c.status, `kdns gateway: ${c.reason}`);
     if (expectContinue) res.writeContinue();
-    const r = route(lookups.secure, view(c.name, c.url, c.method, req.headers, c.authority, "https"));
+    const r = route(
+      lookups.secure,
+      view(c.name, c.url, c.method, req.headers, "https", req.stream.session?.socket?.localPort),
+    );
     if (r.type !== "route") return answer(res, r);
     const mode = h2Body(req.headers, req.stream.endAfterHeaders);
     const streamBody = mode === "chunked" || (mode === "length" && req.headers["content-length"] !== "0");
@@ -212,7 +205,7 @@ export async function startBuiltinEngine(options: BuiltinEngineOptions): Promise
     const method = req.method ?? "GET";
     const r = route(
       secure ? lookups.secure : lookups.plain,
-      view(c.name, c.url, method, req.headers, c.authority, proto),
+      view(c.name, c.url, method, req.headers, proto, req.socket.localPort),
     );
     if (r.type === "no-host") return rejectUpgrade(socket, 404, TEXT.noHost);
     if (r.type === "no-path") return rejectUpgrade(socket, 404, TEXT.noPath);

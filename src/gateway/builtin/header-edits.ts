@@ -1,7 +1,9 @@
 /**
  * Gateway API header filters (HTTPHeaderFilter) on a flat `[name, value, …]` field list, as Node
  * gives request headers and the response parser gives response headers: `remove` and `set` drop
- * every field of the name (case-insensitively), then `set` and `add` append theirs. The lookup
+ * every field of the name (case-insensitively), then `set` appends its field, and `add` appends
+ * `,value` to the first field of the name or a field of its own when there is none (the nginx
+ * engine renders the same). The lookup
  * has checked names and values to be tokens and field values, so nothing here can break a head.
  */
 import type { HeaderEdits } from "../routes/model.ts";
@@ -17,7 +19,13 @@ export function editHeaders(flat: readonly string[], edits: readonly HeaderEdits
       out = kept;
     }
     for (const h of e.set) out.push(h.name, h.value);
-    for (const h of e.add) out.push(h.name, h.value);
+    for (const h of e.add) {
+      const lower = h.name.toLowerCase();
+      let at = -1;
+      for (let i = 0; i + 1 < out.length && at < 0; i += 2) if (out[i]!.toLowerCase() === lower) at = i;
+      if (at < 0) out.push(h.name, h.value);
+      else out[at + 1] = `${out[at + 1]},${h.value}`;
+    }
   }
   return out;
 }

@@ -50,7 +50,7 @@ export interface RequestView {
   method: string;
   /** A request header's value (lower-case name); repeated fields joined with `, `. */
   header(name: string): string | undefined;
-  /** The port the client named in Host (or the listener's), for redirects. */
+  /** The port of the listener the request came in on (Gateway API: a redirect keeps it). */
   port: number | undefined;
   scheme: "http" | "https";
   /** The routing name (lower case, no port). */

@@ -5,7 +5,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { test } from "node:test";
 import { dnsRoute } from "../../../test/support/routes.ts";
 import { clientLimits } from "../client-limits.ts";
-import type { RouteTable } from "../routes/model.ts";
+import type { Route, RouteTable } from "../routes/model.ts";
 import type { ServingCertificate } from "../tls/certificate.ts";
 import { atLeast, findNginx, nginxVersion, parseNginxVersion } from "./binary.ts";
 import { quote, UnsafeValueError } from "./quote.ts";
@@ -156,4 +156,43 @@ test("with a TLS listener: a TLS server per host with a certificate, the default
     renderNginxConfig(tlsTable, { listen: "127.0.0.1:8080" }),
     renderNginxConfig(table, { listen: "127.0.0.1:8080" }),
   );
+});
+
+test("hostile values in matches and filters are refused before they reach nginx.conf", () => {
+  const route = (extra: Partial<Route>): RouteTable => ({
+    hosts: [
+      {
+        host: "a.com",
+        routes: [
+          {
+            match: { path: { type: "PathPrefix", value: "/" } },
+            owner: { kind: "HTTPRoute", namespace: "d", name: "r" },
+            filters: [],
+            groups: [{ weight: 1, target: "t", backends: [{ ip: "10.0.0.1", port: 1 }] }],
+            ...extra,
+          },
+        ],
+      },
+    ],
+    outcomes: [],
+  });
+  const edits = (set: { name: string; value: string }[]) =>
+    route({ filters: [{ type: "RequestHeaderModifier", set, add: [], remove: [] }] });
+  const bad: RouteTable[] = [
+    edits([{ name: "x", value: "$host" }]),
+    edits([{ name: "x", value: "a\nb" }]),
+    edits([{ name: "x y", value: "1" }]),
+    edits([{ name: 'x"; include /etc/passwd; "', value: "1" }]),
+    route({ match: { path: { type: "PathPrefix", value: "/" }, headers: [{ name: "x_y", value: "1" }] } }),
+    route({ match: { path: { type: "PathPrefix", value: "/" }, headers: [{ name: "x", value: "${uri}" }] } }),
+    route({ filters: [{ type: "RequestRedirect", hostname: "a.com$request_uri", statusCode: 302 }], groups: [] }),
+    route({ filters: [{ type: "URLRewrite", path: { type: "ReplaceFullPath", value: "/x\r\n" } }] }),
+  ];
+  for (const t of bad) assert.throws(() => renderNginxConfig(t, { listen: "127.0.0.1:8080" }), UnsafeValueError);
+  // A regex metacharacter in a matched value matches only itself.
+  const text = renderNginxConfig(
+    route({ match: { path: { type: "PathPrefix", value: "/" }, headers: [{ name: "x", value: "a.*|(b)" }] } }),
+    { listen: "127.0.0.1:8080" },
+  );
+  assert.match(text, /"~\^a\\\\\.\\\\\*\\\\\|\\\\\(b\\\\\)\\\\z" 1;/);
 });
