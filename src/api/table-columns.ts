@@ -15,6 +15,7 @@ import type {
   Ingress,
   IngressClass,
   KubeObject,
+  Lease,
   Namespace,
   Pod,
   Secret,
@@ -182,6 +183,7 @@ const BY_RESOURCE: Record<string, Column[]> = {
     AGE,
   ],
   configmaps: [NAME, { name: "DATA", cell: (o) => keyCount((o as ConfigMap).data, (o as ConfigMap).binaryData) }, AGE],
+  leases: [NAME, { name: "HOLDER", cell: (o) => (o as Lease).spec?.holderIdentity ?? "" }, AGE],
 };
 
 /** kubectl's HOSTS: the rules' hosts (`*` for a rule without one), at most three then `+ N more...`. */

@@ -227,6 +227,18 @@ export interface Secret extends KubeObject {
   immutable?: boolean;
 }
 
+/** coordination.k8s.io/v1 Lease: who holds a leader election, until when. */
+export interface Lease extends KubeObject {
+  spec?: {
+    holderIdentity?: string;
+    leaseDurationSeconds?: number;
+    /** RFC 3339 with microseconds. */
+    acquireTime?: string;
+    renewTime?: string;
+    leaseTransitions?: number;
+  };
+}
+
 /** corev1.ConfigMap: UTF-8 `data` and base64 `binaryData`, with no key in both. */
 export interface ConfigMap extends KubeObject {
   data?: Record<string, string>;

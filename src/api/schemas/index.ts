@@ -15,6 +15,7 @@ export { ENDPOINTS_SCHEMA } from "./endpoints.ts";
 export { EVENT_SCHEMA } from "./event.ts";
 export { INGRESS_SCHEMA } from "./ingress.ts";
 export { INGRESS_CLASS_SCHEMA } from "./ingress-class.ts";
+export { LEASE_SCHEMA } from "./lease.ts";
 export { NAMESPACE_SCHEMA } from "./namespace.ts";
 export { POD_SCHEMA } from "./pod.ts";
 export { SECRET_SCHEMA } from "./secret.ts";
