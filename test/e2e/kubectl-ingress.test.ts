@@ -170,7 +170,7 @@ test("kubectl get ingressclass shows kdns's default class", async () => {
 test("kubectl apply -f of the upstream examples: served, listed, answered by DNS, reachable with curl", async () => {
   const services = await c.file(
     "services.yaml",
-    serviceYaml("service1", echos[0]!.port) + "---\n" + serviceYaml("service2", echos[1]!.port),
+    `${serviceYaml("service1", echos[0]!.port)}---\n${serviceYaml("service2", echos[1]!.port)}`,
   );
   ok(await c.kubectl(["apply", "-f", services]), "apply services");
   ok(await c.kubectl(["apply", "-f", await c.file("virtual.yaml", VIRTUAL_HOSTS)]), "apply virtual hosts");
