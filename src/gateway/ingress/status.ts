@@ -16,7 +16,8 @@ export function desiredLoadBalancer(
 ): { ingress: { ip: string }[] } | Record<string, never> | undefined {
   const current = ingress.status?.loadBalancer?.ingress ?? [];
   if (served) {
-    if (current.length === 1 && current[0]?.ip === gatewayAddress && current[0].hostname === undefined) return undefined;
+    if (current.length === 1 && current[0]?.ip === gatewayAddress && current[0].hostname === undefined)
+      return undefined;
     return { ingress: [{ ip: gatewayAddress }] };
   }
   return current.some((i) => i.ip === gatewayAddress) ? {} : undefined;
