@@ -1,7 +1,7 @@
 /**
  * docs/grafana-dashboard.json reads only what kdns exports: every metric name in every panel's
  * PromQL is a family the parts register (DNS with cache and forward, the API server and its
- * storage, the controllers, the process), as `kdns up` starts them in one registry.
+ * storage, the controllers, the gateway, the process), as `kdns up` starts them in one registry.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -12,6 +12,7 @@ import { PartStack } from "../src/cli/stack.ts";
 import { RestClient } from "../src/client/rest-client.ts";
 import { startControllers } from "../src/controllers/index.ts";
 import { startDns } from "../src/dns/index.ts";
+import { startGateway } from "../src/gateway/index.ts";
 import { openStorage } from "../src/storage/index.ts";
 import { dashboardExprs, metricNames } from "./support/dashboard.ts";
 import { startFakeUpstream } from "./support/fake-upstream.ts";
@@ -48,6 +49,15 @@ before(async () => {
     metrics: registry,
   });
   stack.push({ name: "dns", close: () => dns.close() });
+  const gateway = await startGateway({
+    client,
+    engine: "builtin",
+    host: "127.0.0.1",
+    port: 0,
+    dataDir: "/nonexistent",
+    metrics: registry,
+  });
+  stack.push({ name: "gateway", close: () => gateway.close() });
   registered = await exportedNames(registry);
 });
 after(() => stack.close());
@@ -88,6 +98,8 @@ test("every metric the dashboard reads is one kdns registers", async () => {
     "apiserver_request_total",
     "apiserver_request_duration_seconds_bucket",
     "workqueue_depth",
+    "nginx_ingress_controller_requests",
+    "nginx_ingress_controller_request_duration_seconds_bucket",
   ])
     assert.ok(used.has(name), `the dashboard shows ${name}`);
 });

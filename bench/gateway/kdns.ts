@@ -32,6 +32,9 @@ export function startKdnsGateway(
     tlsPort !== undefined ? `127.0.0.1:${tlsPort}` : "none",
     "--data-dir",
     dataDir,
+    // Two gateways run at once: each takes a free port for /healthz and /metrics.
+    "--health-listen",
+    "127.0.0.1:0",
     ...(engine === "nginx" ? ["--nginx", nginx] : []),
   ]);
 }

@@ -12,6 +12,7 @@
  * reason it cannot be served, and no other data), so a pass reads certificates without parsing
  * them, and a Secret no record names schedules no pass.
  */
+import type { Registry } from "prom-client";
 import { type ResourceInfo, resourceByPath } from "../api/resources.ts";
 import type { DNSRecord, Endpoints, Ingress, IngressClass, Secret, Service } from "../api/types.ts";
 import { Informer, objectKey } from "../client/informer.ts";
@@ -23,6 +24,7 @@ import { kdnsClasses, servesIngress } from "./ingress/class.ts";
 import { ensureDefaultIngressClass } from "./ingress/default-class.ts";
 import { IngressEventSink } from "./ingress/events.ts";
 import { writeIngressStatuses } from "./ingress/status-writer.ts";
+import type { ConfigChanges } from "./metrics/config-changes.ts";
 import { buildRouteTable } from "./routes/build.ts";
 import { dnsRecordRoutes } from "./routes/from-dns-record.ts";
 import { ingressRoutes } from "./routes/from-ingress.ts";
@@ -54,6 +56,10 @@ export interface GatewayControllerOptions {
    * or address) do not overwrite each other's status in a loop. Without it, this gateway writes.
    */
   statusLease?: { namespace: string; name: string; identity: string };
+  /** Told of every change and of what each pass made of them (metrics). */
+  changes?: ConfigChanges;
+  /** Registry of the informers' `kdns_informer_*` figures (component `gateway`). */
+  metrics?: Registry;
 }
 
 /** A running controller. */
@@ -76,10 +82,12 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
   const log = logger("gateway");
   const { client, engine } = options;
   const recordInfo = resource("kdns.dev", "dnsrecords");
-  const records = new Informer<DNSRecord>(client, recordInfo);
-  const services = new Informer<Service>(client, resource("", "services"));
-  const endpoints = new Informer<Endpoints>(client, resource("", "endpoints"));
+  const measured = options.metrics ? { metrics: { registry: options.metrics, component: "gateway" } } : {};
+  const records = new Informer<DNSRecord>(client, recordInfo, measured);
+  const services = new Informer<Service>(client, resource("", "services"), measured);
+  const endpoints = new Informer<Endpoints>(client, resource("", "endpoints"), measured);
   const secrets = new Informer<Secret, WatchedSecret>(client, resource("", "secrets"), {
+    ...measured,
     transform: (s) => ({
       metadata: s.metadata.resourceVersion !== undefined ? { resourceVersion: s.metadata.resourceVersion } : {},
       material: parseTlsSecret(s),
@@ -209,7 +217,9 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
         return [key, JSON.stringify(rawSpecs.get(key)) + certificatesOf(src, named)];
       }),
     );
+    const since = options.changes?.passStarts();
     const result = await options.engine.apply(table);
+    options.changes?.applied(since, result);
     if (result.type === "rejected") rejected = result.error;
     else {
       live = specs;
@@ -270,13 +280,18 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     running ??= loop();
   }
 
+  /** A change to `object` (stamped for the metrics once synced; the initial list is no change). */
+  const changed = (object?: { metadata?: { annotations?: Record<string, string> } }): void => {
+    if (synced) options.changes?.changed(object);
+    kick();
+  };
   for (const inf of [records, services, endpoints, ingresses, ingressClasses] as const) {
-    inf.on("add", kick);
-    inf.on("update", kick);
-    inf.on("delete", kick);
+    inf.on("add", (o) => changed(o));
+    inf.on("update", (_old, o) => changed(o));
+    inf.on("delete", () => changed());
   }
   const secretChanged = (namespace: string, name: string): void => {
-    if (namesSecret(namespace, name)) kick();
+    if (namesSecret(namespace, name)) changed();
   };
   secrets.on("add", (_s, namespace, name) => secretChanged(namespace, name));
   secrets.on("update", (_old, _s, namespace, name) => secretChanged(namespace, name));

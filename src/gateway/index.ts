@@ -3,15 +3,21 @@
  * a SkyDNS publisher, and the controller feeding them from an API server.
  */
 import { hostname } from "node:os";
+import type { Registry } from "prom-client";
 import type { RestClient } from "../client/rest-client.ts";
 import { formatHostPort, reachableAddress } from "../machinery/host-port.ts";
+import type { AccessLog } from "./access-log/writer.ts";
 import { startBuiltinEngine } from "./builtin/engine.ts";
 import { runGatewayController } from "./controller.ts";
 import type { GatewayEngine } from "./engine.ts";
+import { ConfigChanges } from "./metrics/config-changes.ts";
+import { GatewayMetrics } from "./metrics/gateway-metrics.ts";
 import { startNginxEngine } from "./nginx/engine.ts";
+import type { RequestObservers } from "./observers.ts";
 import type { RouteTable } from "./routes/model.ts";
 import { type SkydnsPublisher, startSkydnsPublisher } from "./skydns/publisher.ts";
 
+export { type AccessLog, openAccessLog } from "./access-log/writer.ts";
 export type { GatewayEngine } from "./engine.ts";
 
 /** The Lease gateways elect their status writer with (as ingress-nginx's election id). */
@@ -41,6 +47,10 @@ export interface GatewayOptions {
   nginxRender?: (table: RouteTable, listen: string) => string;
   /** Delay gathering bursts of changes into one apply (default: 0 built-in, 50 ms nginx). */
   coalesceMs?: number;
+  /** Count requests and configuration changes into this registry (ingress-nginx's families). */
+  metrics?: Registry;
+  /** Write one JSON line per request here; the gateway does not close it. */
+  accessLog?: AccessLog;
 }
 
 /** A running gateway. */
@@ -60,6 +70,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const gatewayAddress = options.gatewayAddress ?? reachableAddress(options.host);
   const listen = formatHostPort({ host: options.host, port: options.port });
   const tls = options.tls;
+  const metrics = options.metrics ? new GatewayMetrics(options.metrics) : undefined;
+  const observers: RequestObservers = {
+    ...(metrics ? { metrics } : {}),
+    ...(options.accessLog ? { accessLog: options.accessLog } : {}),
+  };
   const engine: GatewayEngine =
     options.engine === "nginx"
       ? await startNginxEngine({
@@ -75,8 +90,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
                 },
               }
             : {}),
+          observers,
         })
-      : await startBuiltinEngine({ host: options.host, port: options.port, ...(tls ? { tls } : {}) });
+      : await startBuiltinEngine({ host: options.host, port: options.port, ...(tls ? { tls } : {}), observers });
+  // The engine serves its first (empty) configuration.
+  metrics?.reloaded(true, Date.now());
   let skydns: SkydnsPublisher | undefined;
   try {
     if (options.skydns) skydns = await startSkydnsPublisher({ ...options.skydns, address: gatewayAddress });
@@ -98,6 +116,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         name: STATUS_LEASE.name,
         identity: `${hostname()}_${engine.kind}_${engine.listen}`,
       },
+      ...(metrics && options.metrics ? { changes: new ConfigChanges(metrics), metrics: options.metrics } : {}),
     },
     stop.signal,
   );

@@ -22,7 +22,8 @@ export interface LabelSpace {
   dims?: readonly Dim[];
 }
 
-interface Sample {
+/** One sample as prom-client's registry reads it. */
+export interface Sample {
   metricName?: string;
   labels: Record<string, string | number>;
   value: number;
@@ -71,8 +72,8 @@ function stridesOf(space: LabelSpace): Strides {
   return [strides[0] ?? 0, strides[1] ?? 0, strides[2] ?? 0, strides[3] ?? 0, strides[4] ?? 0];
 }
 
-/** The shape prom-client's registry reads from a metric. */
-abstract class FastMetric {
+/** The shape prom-client's registry reads from a metric (learned-metrics.ts builds on it too). */
+export abstract class FastMetric {
   readonly aggregator = "sum" as const;
   abstract readonly type: "counter" | "gauge" | "histogram";
   readonly name: string;

@@ -453,6 +453,8 @@ test("gateway --nginx runs that nginx binary, and a wrong path exits with one li
     `127.0.0.1:${await freePort()}`,
     "--gateway-tls-listen",
     "none",
+    "--health-listen",
+    `127.0.0.1:${await freePort()}`,
     "--data-dir",
     join(dir, "gw-data"),
   ]);
@@ -489,11 +491,82 @@ test("gateway --nginx runs that nginx binary, and a wrong path exits with one li
     `127.0.0.1:${await freePort()}`,
     "--gateway-tls-listen",
     "none",
+    "--health-listen",
+    "127.0.0.1:0",
     "--data-dir",
     join(dir, "gw-data2"),
   ]);
   assert.equal(r.code, 1);
   assert.equal(r.stderr, `error: gateway: nginx binary ${join(dir, "no-such-nginx")} is not an executable file\n`);
+});
+
+test("gateway --gateway-access-log to a file that cannot be opened exits with one line naming it", async () => {
+  const path = join(dir, "no-such-dir", "access.log");
+  const r = await kdns([
+    "gateway",
+    "--server",
+    server,
+    "--gateway-listen",
+    `127.0.0.1:${await freePort()}`,
+    "--gateway-tls-listen",
+    "none",
+    "--health-listen",
+    "127.0.0.1:0",
+    "--gateway-access-log",
+    path,
+    "--data-dir",
+    join(dir, "gw-data3"),
+  ]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, new RegExp(`^error: gateway: cannot open access log ${path}: ENOENT.*\\n$`));
+  assert.equal(r.stderr.split("\n").length, 2, r.stderr);
+});
+
+test("gateway alone serves /healthz, /readyz and /metrics on --health-listen, and /metrics on --metrics-listen", async () => {
+  const health = await freePort();
+  const metrics = await freePort();
+  const gw = startDaemon([
+    "gateway",
+    "--server",
+    server,
+    "--gateway-listen",
+    `127.0.0.1:${await freePort()}`,
+    "--gateway-tls-listen",
+    "none",
+    "--health-listen",
+    `127.0.0.1:${health}`,
+    "--metrics-listen",
+    `127.0.0.1:${metrics}`,
+    "--data-dir",
+    join(dir, "gw-data4"),
+  ]);
+  try {
+    await waitFor(
+      async () => {
+        stillRunning(gw.child, "kdns gateway", gw.output);
+        return (await fetch(`http://127.0.0.1:${health}/readyz`).catch(() => undefined))?.ok === true;
+      },
+      { timeoutMs: 30_000, what: "kdns gateway /readyz" },
+    );
+    assert.match(
+      gw.output(),
+      new RegExp(`kdns: gateway health at http://127\\.0\\.0\\.1:${health} \\(/healthz, /readyz, /metrics\\)\\n`),
+    );
+    assert.equal(await (await fetch(`http://127.0.0.1:${health}/healthz`)).text(), "ok");
+    for (const port of [health, metrics]) {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      assert.match(text, /^process_cpu_user_seconds_total \d/m);
+      assert.match(
+        text,
+        /^nginx_ingress_controller_config_last_reload_successful\{.*controller_class="kdns\.dev\/gateway".*\} 1$/m,
+      );
+      assert.match(text, /^# TYPE nginx_ingress_controller_requests counter$/m);
+      assert.match(text, /^kdns_informer_synced\{component="gateway",resource="dnsrecords"\} 1$/m);
+    }
+  } finally {
+    gw.child.kill("SIGTERM");
+    await gw.exited;
+  }
 });
 
 test("controllers alone serve /healthz, /readyz and /metrics on --health-listen, and /metrics on --metrics-listen", async () => {

@@ -9,11 +9,13 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { Registry } from "prom-client";
 import { resourceByPath } from "../../src/api/resources.ts";
 import type { DNSRecord, Secret } from "../../src/api/types.ts";
 import type { NginxEngine } from "../../src/gateway/nginx/engine.ts";
 import { renderNginxConfig } from "../../src/gateway/nginx/render.ts";
 import { freePort } from "../support/free-port.ts";
+import { parseSamples, sumOf } from "../support/prom-text.ts";
 import { startTestCa, tlsSecret } from "../support/test-pki.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { DNSRECORDS, dnsRecord, type GatewayHarness, http, startEcho, startGatewayHarness } from "./gateway-harness.ts";
@@ -21,12 +23,17 @@ import { DNSRECORDS, dnsRecord, type GatewayHarness, http, startEcho, startGatew
 const SECRETS = resourceByPath("", "secrets")!;
 let h: GatewayHarness;
 let echo: Awaited<ReturnType<typeof startEcho>>;
+const registry = new Registry();
+/** ingress-nginx's gauge: whether the last configuration was taken. */
+const reloadOk = async (): Promise<number> =>
+  sumOf(parseSamples(await registry.metrics()), "nginx_ingress_controller_config_last_reload_successful");
 const conf = (): Promise<string> => readFile(join(h.dataDir, "nginx", "nginx.conf"), "utf8");
 
 before(async () => {
   echo = await startEcho("E");
   // A renderer that breaks the config whenever a record is named "break-nginx", to provoke `nginx -t`.
   h = await startGatewayHarness("nginx", {
+    metrics: registry,
     nginxRender: (table, listen) => {
       const text = renderNginxConfig(table, { listen });
       return table.outcomes.some((o) => o.owner.kind === "DNSRecord" && o.owner.name === "break-nginx")
@@ -154,6 +161,7 @@ test("a configuration nginx -t rejects is never applied; the last good one serve
   assert.match(rec.status?.conditions?.[0]?.message ?? "", /no_such_directive/);
   assert.equal(await conf(), good);
   assert.equal((h.gateway.engine as NginxEngine).reloads, reloads);
+  assert.equal(await reloadOk(), 0, "nginx_ingress_controller_config_last_reload_successful says so");
   assert.equal((await http(h.port, "good.test", "/g")).status, 200, "last good config keeps serving");
   assert.equal((await http(h.port, "broken.test", "/b")).status, 404);
   const goodStatus = await h.client.get<DNSRecord>(DNSRECORDS, "default", "good");
@@ -172,6 +180,7 @@ test("a configuration nginx -t rejects is never applied; the last good one serve
       (await h.client.get<DNSRecord>(DNSRECORDS, "default", "after")).status?.conditions?.[0]?.status === "True",
     { what: "after Served" },
   );
+  assert.equal(await reloadOk(), 1);
 });
 
 test("an unchanged rendering causes no reload; nginx is restarted when it dies", async () => {

@@ -1,11 +1,26 @@
-/** `kdns gateway --server URL`: the path gateway alone, against a running API server. */
+/**
+ * `kdns gateway --server URL`: the path gateway alone, against a running API server, with
+ * `/healthz`, `/readyz` (ready once its caches synced) and `/metrics` on `--health-listen`.
+ */
 import { Command } from "commander";
+import { startHealthServer } from "../../machinery/health-server.ts";
+import { formatHostPort, type HostPort } from "../../machinery/host-port.ts";
 import { addClientFlags, type ClientFlags, clientOf } from "../client-flags.ts";
 import { action } from "../errors.ts";
+import { flag, hostPortFlag } from "../flags.ts";
 import { dataDirFlag } from "../options/common.ts";
 import { addGatewayFlags, type GatewayFlags } from "../options/gateway.ts";
 import { startGatewayPart } from "../parts/gateway.ts";
+import { metricsFlag, metricsListenFlag, processRegistry, startMetricsListener } from "../parts/metrics.ts";
 import { runParts } from "../stack.ts";
+
+/** Every flag of `kdns gateway`. */
+type GatewayCommandFlags = ClientFlags &
+  GatewayFlags & { dataDir: string; healthListen: HostPort; metricsListen?: HostPort; metrics: "on" | "off" };
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
 
 /** The `gateway` command. */
 export function gatewayCommand(): Command {
@@ -15,11 +30,28 @@ export function gatewayCommand(): Command {
   addClientFlags(cmd);
   addGatewayFlags(cmd, false);
   cmd.addOption(dataDirFlag("where the nginx engine keeps its runtime files (<dir>/nginx)"));
+  cmd
+    .addOption(
+      // Beside kdns dns's 8181 and kdns controllers' 8282, so all run on one host with their defaults.
+      flag("--health-listen <host:port>", "address of /healthz, /readyz and /metrics", {
+        default: "127.0.0.1:8383",
+        parse: hostPortFlag,
+      }),
+    )
+    .addOption(metricsFlag())
+    .addOption(metricsListenFlag());
   return cmd.action(
-    action(async (flags: ClientFlags & GatewayFlags & { dataDir: string }) => {
+    action(async (flags: GatewayCommandFlags) => {
       const client = clientOf(flags);
       await runParts(async (stack) => {
-        await startGatewayPart(flags, client, stack, (line) => process.stdout.write(`${line}\n`));
+        const registry = processRegistry();
+        const counted = flags.metrics === "on" ? registry : undefined;
+        const synced = (await startGatewayPart(flags, client, stack, say, counted)) ?? (() => true);
+        const health = await startHealthServer(flags.healthListen, synced, { part: "gateway", metrics: registry });
+        stack.push({ name: "health", close: () => health.close() });
+        const at = formatHostPort({ host: flags.healthListen.host, port: health.port });
+        say(`kdns: gateway health at http://${at} (/healthz, /readyz, /metrics)`);
+        await startMetricsListener(flags.metricsListen, registry, stack, say);
       });
     }),
   );

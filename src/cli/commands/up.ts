@@ -50,7 +50,13 @@ async function startAll(flags: UpFlags, stack: PartStack, say: Say): Promise<voi
     say,
   );
   api.addReadyCheck("dns", dns.ready);
-  const gatewaySynced = await startGatewayPart(flags, client, stack, say);
+  const gatewaySynced = await startGatewayPart(
+    flags,
+    client,
+    stack,
+    say,
+    flags.metrics === "on" ? registry : undefined,
+  );
   if (gatewaySynced) api.addReadyCheck("gateway", gatewaySynced);
   await startMetricsListener(flags.metricsListen, registry, stack, say);
 }

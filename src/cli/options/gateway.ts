@@ -26,6 +26,8 @@ export interface GatewayFlags {
   nginx?: string;
   skydnsEtcdEndpoints?: string[];
   skydnsPrefix: string;
+  /** `--gateway-access-log`: a file, or `-` for standard output. */
+  gatewayAccessLog?: string;
 }
 
 /** `--gateway-address`: shared with `kdns dns`, which has no gateway of its own to default from. */
@@ -67,6 +69,18 @@ export function addGatewayFlags(cmd: Command, withNone: boolean): Command {
       ),
     )
     .addOption(gatewayAddressFlag())
+    .addOption(
+      flag(
+        "--gateway-access-log <file|->",
+        "write one JSON line per gateway request (time, client, host, method, path, status, bytes, duration, upstream, route) to this file, appending, or to standard output for - (default: off)",
+        {
+          parse: (v) => {
+            if (v === "") throw new Error("--gateway-access-log needs a file path, or - for standard output");
+            return v;
+          },
+        },
+      ),
+    )
     .addOption(
       flag(
         "--nginx <path>",

@@ -1,24 +1,39 @@
 /** The gateway part: `kdns up --gateway builtin|nginx|none` in-process, or `kdns gateway` alone. */
+import type { Registry } from "prom-client";
 import type { RestClient } from "../../client/rest-client.ts";
-import type { startGateway } from "../../gateway/index.ts";
+import type { AccessLog, startGateway } from "../../gateway/index.ts";
 import { errnoText, formatHostPort } from "../../machinery/host-port.ts";
 import { CliError } from "../errors.ts";
 import { type GatewayFlags, gatewayAddressOf } from "../options/gateway.ts";
 import type { PartStack } from "../stack.ts";
 import type { Say } from "./types.ts";
 
-/** Starts the gateway (unless `none`); returns its `synced` check. */
+/**
+ * Starts the gateway (unless `none`), counting into `metrics` when given; returns its `synced`
+ * check.
+ */
 export async function startGatewayPart(
   flags: GatewayFlags & { dataDir: string },
   client: RestClient,
   stack: PartStack,
   say: Say,
+  metrics?: Registry,
 ): Promise<(() => boolean) | undefined> {
   if (flags.gateway === "none") return undefined;
+  // Loaded here, not at the top: commands that never run a gateway do not load its engines.
+  const { openAccessLog, startGateway } = await import("../../gateway/index.ts");
+  let accessLog: AccessLog | undefined;
+  if (flags.gatewayAccessLog !== undefined) {
+    try {
+      accessLog = await openAccessLog(flags.gatewayAccessLog);
+    } catch (err) {
+      throw new CliError(`gateway: ${(err as Error).message}`);
+    }
+    const log = accessLog;
+    stack.push({ name: "gateway access log", close: () => log.close() });
+  }
   let gateway: Awaited<ReturnType<typeof startGateway>>;
   try {
-    // Loaded here, not at the top: commands that never run a gateway do not load its engines.
-    const { startGateway } = await import("../../gateway/index.ts");
     gateway = await startGateway({
       client,
       engine: flags.gateway,
@@ -38,6 +53,8 @@ export async function startGatewayPart(
       ...(flags.skydnsEtcdEndpoints
         ? { skydns: { endpoints: flags.skydnsEtcdEndpoints, prefix: flags.skydnsPrefix } }
         : {}),
+      ...(metrics ? { metrics } : {}),
+      ...(accessLog ? { accessLog } : {}),
     });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;

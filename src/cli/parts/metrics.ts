@@ -1,7 +1,7 @@
 /**
  * The process's metrics registry: Node's process figures (prom-client's defaults) plus whatever
  * the parts register, served at the API server's `/metrics` (`kdns up`, `kdns apiserver`), on
- * `--health-listen` (`kdns dns`, `kdns controllers`) and on `--metrics-listen` when given.
+ * `--health-listen` (`kdns dns`, `kdns controllers`, `kdns gateway`) and on `--metrics-listen` when given.
  */
 import { collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import { startHealthServer } from "../../machinery/health-server.ts";
@@ -29,9 +29,12 @@ export function registerDnsBuildInfo(registry: Registry): void {
   info.set({ version: `kdns-${clientVersion()}`, revision: "", goversion: process.version }, 1);
 }
 
-/** `--metrics on|off`: whether DNS counts queries at all (off: no DNS families; the other parts still count). */
+/**
+ * `--metrics on|off`: whether DNS counts queries and the gateway requests at all (off: no DNS or
+ * gateway families; the other parts still count).
+ */
 export function metricsFlag() {
-  return flag("--metrics <on|off>", "count DNS queries into /metrics (off: DNS is not counted)", {
+  return flag("--metrics <on|off>", "count DNS queries and gateway requests into /metrics (off: neither is counted)", {
     default: "on",
     choices: ["on", "off"],
   });

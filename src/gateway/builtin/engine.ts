@@ -16,6 +16,7 @@ import type { TLSSocket } from "node:tls";
 import { formatHostPort } from "../../machinery/host-port.ts";
 import { type ClientLimits, clientLimits } from "../client-limits.ts";
 import type { ApplyResult, GatewayEngine } from "../engine.ts";
+import type { RequestObservers } from "../observers.ts";
 import type { RouteTable } from "../routes/model.ts";
 import { TEXT } from "../texts.ts";
 import type { ServingCertificate } from "../tls/certificate.ts";
@@ -27,6 +28,7 @@ import { editHeaders } from "./header-edits.ts";
 import { compileLookups, type Lookups, type RequestView, type Routing, route } from "./lookup.ts";
 import { checkRequest } from "./request-check.ts";
 import { type RequestBody, requestHead } from "./request-head.ts";
+import { RequestWatch } from "./request-watch.ts";
 import { startTlsListener, type TlsListener } from "./tls-listener.ts";
 import { forwardUpgrade, rejectUpgrade } from "./upgrade.ts";
 import { UpstreamPool } from "./upstream-pool.ts";
@@ -43,6 +45,8 @@ export interface BuiltinEngineOptions {
    * (default: the bound port).
    */
   tls?: { host: string; port: number; publicPort?: number };
+  /** Request metrics and the access log (none: no per-request work for them). */
+  observers?: RequestObservers;
 }
 
 /** The running built-in engine. */
@@ -130,6 +134,7 @@ export async function startBuiltinEngine(options: BuiltinEngineOptions): Promise
   const upstreams: Upstreams = { pool, timeouts, bodyTimeoutMs: limits.bodyTimeoutMs };
   let lookups: Lookups = { plain: new Map(), secure: new Map() };
   let lastTable = "";
+  const observers = options.observers?.metrics || options.observers?.accessLog ? options.observers : undefined;
 
   const server: Server = createServer(
     {
@@ -156,6 +161,7 @@ export async function startBuiltinEngine(options: BuiltinEngineOptions): Promise
     // connection open (and answers 503 to what follows); nginx closes it after that response.
     if ((res as ServerResponse & { maxRequestsOnConnectionReached?: boolean }).maxRequestsOnConnectionReached)
       res.shouldKeepAlive = false;
+    const watch = observers && new RequestWatch(observers, req, res, req.socket.remoteAddress ?? "", req.socket);
     const secure = (req.socket as TLSSocket).encrypted === true;
     const c = checkRequest(req, limits, secure ? "https" : "http");
     if (c.type === "reject") return refuse(res, c.status, c.reason);
@@ -166,17 +172,20 @@ export async function startBuiltinEngine(options: BuiltinEngineOptions): Promise
       secure ? lookups.secure : lookups.plain,
       view(c.name, c.url, method, req.headers, scheme, req.socket.localPort),
     );
+    watch?.routed(c.name, r);
     if (r.type !== "route") return answer(res, r);
     const mode = bodyOf(req);
     const streamBody = mode === "chunked" || (mode === "length" && req.headers["content-length"] !== "0");
     const remote = req.socket.remoteAddress ?? "";
     const raw = r.request ? editHeaders(req.rawHeaders, r.request) : req.rawHeaders;
     const head = requestHead(method, r.path, raw, remote, mode, r.host ?? c.authority, scheme);
-    forward(req, res, method, head, mode, streamBody, r.backends, upstreams, req.socket, false, r.response);
+    forward(req, res, method, head, mode, streamBody, r.backends, upstreams, req.socket, false, watch, r.response);
   }
 
   /** One HTTP/2 request (always over TLS); as {@link handle}. */
   function handleH2(req: Http2ServerRequest, res: Http2ServerResponse, expectContinue: boolean): void {
+    const remote = req.stream.session?.socket?.remoteAddress ?? "";
+    const watch = observers && new RequestWatch(observers, req, res, remote);
     const c = checkH2Request(req.headers, req.rawHeaders, limits);
     if (c.type === "reject") return plain(res, c.status, `kdns gateway: ${c.reason}`);
     if (expectContinue) res.writeContinue();
@@ -184,13 +193,13 @@ export async function startBuiltinEngine(options: BuiltinEngineOptions): Promise
       lookups.secure,
       view(c.name, c.url, c.method, req.headers, "https", req.stream.session?.socket?.localPort),
     );
+    watch?.routed(c.name, r);
     if (r.type !== "route") return answer(res, r);
     const mode = h2Body(req.headers, req.stream.endAfterHeaders);
     const streamBody = mode === "chunked" || (mode === "length" && req.headers["content-length"] !== "0");
-    const remote = req.stream.session?.socket?.remoteAddress ?? "";
     const raw = r.request ? editHeaders(req.rawHeaders, r.request) : req.rawHeaders;
     const head = h2RequestHead(c.method, r.path, raw, remote, mode, r.host ?? c.authority);
-    forward(req, res, c.method, head, mode, streamBody, r.backends, upstreams, req.stream, true, r.response);
+    forward(req, res, c.method, head, mode, streamBody, r.backends, upstreams, req.stream, true, watch, r.response);
   }
   server.on("checkContinue", (req, res) => handle(req, res, true));
   server.maxRequestsPerSocket = limits.keepAliveRequests;
@@ -275,7 +284,8 @@ export async function startBuiltinEngine(options: BuiltinEngineOptions): Promise
       );
       if (fingerprint === lastTable) return { type: "unchanged" };
       lastTable = fingerprint;
-      lookups = compileLookups(table, tls ? publicPort : undefined);
+      options.observers?.metrics?.adopt(table);
+      lookups = compileLookups(table, tls ? publicPort : undefined, options.observers?.metrics);
       if (tls) {
         const certificates = new Map<string, ServingCertificate>();
         for (const h of table.hosts) if (h.tls) certificates.set(h.host, h.tls.certificate);

@@ -28,6 +28,14 @@ export interface Upstreams {
   bodyTimeoutMs: number;
 }
 
+/** What `forward` tells the request's watcher (metrics, access log), when there is one. */
+export interface ForwardTrace {
+  /** The backend being tried, then the one that answered. */
+  upstream: Backend | undefined;
+  /** Response body bytes passed to the client. */
+  bytes: number;
+}
+
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "DELETE", "PUT", "TRACE"]);
 const CONNECT_ERRORS = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL", "ECONNECTTIMEOUT"]);
 const TIMEOUTS = new Set(["ETIMEDOUT", "ECONNECTTIMEOUT"]);
@@ -71,8 +79,9 @@ export interface ClientResponse {
  * requestHead) is written, then the body (`streamBody`) read from `req` as `mode` says. A body
  * that pauses for the body timeout destroys `clientConnection` (the client's socket, or for
  * HTTP/2 its stream) and the backend connection under it. `h2` sends the response without a
- * reason phrase, which HTTP/2 does not have (RFC 9113 §8.3.2). `responseEdits` (a route's
- * ResponseHeaderModifier filters) change the response fields before they are relayed.
+ * reason phrase, which HTTP/2 does not have (RFC 9113 §8.3.2). `trace`, when given, learns the
+ * backend and the body bytes. `responseEdits` (a route's ResponseHeaderModifier filters) change
+ * the response fields before they are relayed.
  */
 export function forward(
   req: ClientBody,
@@ -85,6 +94,7 @@ export function forward(
   upstreams: Upstreams,
   clientConnection: { destroy(): unknown },
   h2: boolean,
+  trace?: ForwardTrace,
   responseEdits?: readonly HeaderEdits[],
 ): void {
   const { pool, timeouts, bodyTimeoutMs } = upstreams;
@@ -143,6 +153,7 @@ export function forward(
       if (TIMEOUTS.has(lastError)) return plain(res, 504, `kdns gateway: every backend timed out (${lastError})`);
       return plain(res, 502, "kdns gateway: every backend refused the connection");
     }
+    if (trace) trace.upstream = b;
     let pending: Buffer | undefined;
     let headBuf: Buffer | undefined;
     let reader: BodyReader | undefined;
@@ -159,6 +170,7 @@ export function forward(
       plain(res, code, text);
     };
     const write = (data: Buffer): void => {
+      if (trace) trace.bytes += data.length;
       if (!res.write(data) && !paused) {
         paused = true;
         up.socket.pause();
@@ -187,8 +199,12 @@ export function forward(
         res.destroy();
         return;
       }
-      if (pending) res.end(pending);
-      else res.end();
+      // `emit` (called by feed) may have set it since the reset above.
+      const last = pending as Buffer | undefined;
+      if (last) {
+        if (trace) trace.bytes += last.length;
+        res.end(last);
+      } else res.end();
       if (keepAlive && r.rest === 0 && requestSent) pool.release(up);
       else up.socket.destroy();
     };

@@ -5,6 +5,8 @@
  * one map lookup (then wildcard suffixes, then `*`) and a few string compares. On the plain
  * listener a host served over HTTPS with `redirect` answers every request with a redirect.
  */
+import type { GatewayMetrics } from "../metrics/gateway-metrics.ts";
+import type { RouteSeries } from "../metrics/route-series.ts";
 import type { Backend, HeaderEdits, PathModifier, Route, RouteFilter, RouteTable } from "../routes/model.ts";
 import { prefixMatches } from "../routes/prefix.ts";
 import { modifyPath } from "../routes/rewrite.ts";
@@ -26,6 +28,10 @@ export interface LiveRoute {
   broken: string | undefined;
   /** Set when every group with weight lacks backends: the first one's reason (a 503). */
   unavailable: string | undefined;
+  /** `namespace/name` of the route's owner (the access log's `route`). */
+  record: string;
+  /** Its request metrics, when counted. */
+  series: RouteSeries | undefined;
 }
 
 /** One host on one listener. */
@@ -33,6 +39,8 @@ export interface LiveHost {
   routes: LiveRoute[];
   /** `https://host[:port]` when plain HTTP requests are redirected there. */
   redirect: string | undefined;
+  /** Metrics of the host's requests no route took, when counted. */
+  series: RouteSeries | undefined;
 }
 
 /** Host → its routes; wildcard hosts are keyed `*.suffix`, the catch-all `*`. */
@@ -62,17 +70,18 @@ export interface RequestView {
 /** Result of routing one request. */
 export type Routing =
   | { type: "no-host" }
-  | { type: "no-path" }
-  | { type: "unavailable"; reason: string }
+  | { type: "no-path"; host: LiveHost }
+  | { type: "unavailable"; reason: string; at: LiveRoute }
   /** A redirect: the TLS one is 308 (RFC 9110 §15.4.9: method and body kept), a RequestRedirect its own code. */
-  | { type: "redirect"; location: string; status?: number }
+  | { type: "redirect"; location: string; status?: number; host: LiveHost }
   /** The route cannot serve (Gateway API: 500 for a rule without usable backends). */
-  | { type: "error"; reason: string }
+  | { type: "error"; reason: string; at: LiveRoute }
   /** `backends` is rotated for round-robin: try them in this order. */
   | {
       type: "route";
       path: string;
       backends: Backend[];
+      at: LiveRoute;
       /** Host to send instead of the client's, from URLRewrite. */
       host?: string;
       request?: HeaderEdits[];
@@ -100,7 +109,7 @@ function badFilter(f: RouteFilter): string | undefined {
  * A route compiled: groups without ready backends take no share while another group has some (as
  * nginx's upstream lists only ready servers); when none has, the route is unavailable.
  */
-function compileRoute(route: Route): LiveRoute {
+function compileRoute(route: Route, series: RouteSeries | undefined): LiveRoute {
   const groups = route.groups.map((g) => ({ backends: g.backends, unavailable: g.unavailable, next: 0 }));
   let broken: string | undefined;
   for (const f of route.filters) broken ??= badFilter(f);
@@ -108,23 +117,26 @@ function compileRoute(route: Route): LiveRoute {
   const ready = weighted.some((g) => g.backends.length > 0);
   const weights = route.groups.map((g) => (ready && g.backends.length === 0 ? 0 : g.weight));
   const unavailable = !ready && weighted.length > 0 ? (weighted[0]?.unavailable ?? "none") : undefined;
-  return { route, groups, pick: new WeightedPick(weights), broken, unavailable };
+  const record = `${route.owner.namespace}/${route.owner.name}`;
+  return { route, groups, pick: new WeightedPick(weights), broken, unavailable, record, series };
 }
 
 /**
  * Builds the lookups for a table; `httpsPort` is the port redirects name (none when 443, the
- * https default, RFC 9110 §4.2.2), undefined when there is no TLS listener.
+ * https default, RFC 9110 §4.2.2), undefined when there is no TLS listener. With `metrics` (which
+ * has adopted `table`) each host and route carries its series (a route's by its path).
  */
-export function compileLookups(table: RouteTable, httpsPort?: number): Lookups {
+export function compileLookups(table: RouteTable, httpsPort?: number, metrics?: GatewayMetrics): Lookups {
   const plain: Lookup = new Map();
   const secure: Lookup = new Map();
   const port = httpsPort === 443 ? "" : `:${httpsPort}`;
   for (const h of table.hosts) {
-    const routes = h.routes.map(compileRoute);
+    const routes = h.routes.map((r) => compileRoute(r, metrics?.series(h.host, r.match.path.value)));
     const tls = httpsPort !== undefined ? h.tls : undefined;
     const wild = h.host.startsWith("*");
-    plain.set(h.host, { routes, redirect: tls?.redirect && !wild ? `https://${h.host}${port}` : undefined });
-    if (tls) secure.set(h.host, { routes, redirect: undefined });
+    const series = metrics?.series(h.host, "");
+    plain.set(h.host, { routes, redirect: tls?.redirect && !wild ? `https://${h.host}${port}` : undefined, series });
+    if (tls) secure.set(h.host, { routes, redirect: undefined, series });
   }
   return { plain, secure };
 }
@@ -191,38 +203,39 @@ function redirectLocation(
 export function route(lookup: Lookup, req: RequestView): Routing {
   const host = findHost(lookup, req.name);
   if (!host) return { type: "no-host" };
-  if (host.redirect !== undefined) return { type: "redirect", location: host.redirect + req.url };
+  if (host.redirect !== undefined) return { type: "redirect", location: host.redirect + req.url, host };
   const q = req.url.indexOf("?");
   const path = q < 0 ? req.url : req.url.slice(0, q);
   const query = q < 0 ? "" : req.url.slice(q + 1);
   for (const live of host.routes) {
     const r = live.route;
     if (!matches(r, path, query, req)) continue;
-    if (live.broken !== undefined) return { type: "error", reason: live.broken };
+    if (live.broken !== undefined) return { type: "error", reason: live.broken, at: live };
     let target = path;
     let rewriteHost: string | undefined;
     let request: HeaderEdits[] | undefined;
     let response: HeaderEdits[] | undefined;
     for (const f of r.filters) {
       if (f.type === "RequestRedirect")
-        return { type: "redirect", location: redirectLocation(f, r, path, query, req), status: f.statusCode };
+        return { type: "redirect", location: redirectLocation(f, r, path, query, req), status: f.statusCode, host };
       if (f.type === "URLRewrite") {
         target = rewritten(f.path, r, path);
         rewriteHost = f.hostname;
       } else if (f.type === "RequestHeaderModifier") (request ??= []).push(f);
       else (response ??= []).push(f);
     }
-    if (live.unavailable !== undefined) return { type: "unavailable", reason: live.unavailable };
+    if (live.unavailable !== undefined) return { type: "unavailable", reason: live.unavailable, at: live };
     const g = live.groups[live.pick.next()];
-    if (!g || g.backends.length === 0) return { type: "error", reason: "no backend takes traffic on this route" };
+    if (!g || g.backends.length === 0)
+      return { type: "error", reason: "no backend takes traffic on this route", at: live };
     const start = g.next % g.backends.length;
     g.next = (start + 1) % g.backends.length;
     const order = start === 0 ? g.backends : [...g.backends.slice(start), ...g.backends.slice(0, start)];
-    const out: Routing = { type: "route", path: target + (q < 0 ? "" : req.url.slice(q)), backends: order };
+    const out: Routing = { type: "route", path: target + (q < 0 ? "" : req.url.slice(q)), backends: order, at: live };
     if (rewriteHost !== undefined) out.host = rewriteHost;
     if (request) out.request = request;
     if (response) out.response = response;
     return out;
   }
-  return { type: "no-path" };
+  return { type: "no-path", host };
 }

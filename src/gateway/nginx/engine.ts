@@ -9,13 +9,16 @@ import { parseHostPort } from "../../machinery/host-port.ts";
 import { logger } from "../../machinery/log.ts";
 import { type ClientLimits, clientLimits } from "../client-limits.ts";
 import type { ApplyResult, GatewayEngine } from "../engine.ts";
+import type { RequestObservers } from "../observers.ts";
 import type { RouteTable } from "../routes/model.ts";
 import type { ServingCertificate } from "../tls/certificate.ts";
 import { makeDefaultCertificate } from "../tls/default-certificate.ts";
 import { findNginx, hasHttp2Directive, hasKeepaliveMinTimeout, nginxVersion } from "./binary.ts";
 import { prepareCertificateDir, pruneCertificates, writeCertificates } from "./certificate-files.ts";
 import { renderNginxConfig, type TlsOptions } from "./render.ts";
+import { observeNginxLines } from "./request-log.ts";
 import { NginxSupervisor } from "./supervisor.ts";
+import { type SyslogReceiver, startSyslogReceiver } from "./syslog-receiver.ts";
 
 /** Options of {@link startNginxEngine}. */
 export interface NginxEngineOptions {
@@ -33,6 +36,8 @@ export interface NginxEngineOptions {
   workers?: number | "auto";
   /** The HTTPS listener, `host:port`; `publicPort` is the port redirects name (default: the listener's). */
   tls?: { listen: string; publicPort?: number };
+  /** Request metrics and the access log; with either, nginx sends each request to kdns as syslog. */
+  observers?: RequestObservers;
 }
 
 /** The running nginx engine, with counters tests read. */
@@ -77,6 +82,9 @@ export async function startNginxEngine(options: NginxEngineOptions): Promise<Ngi
       http2Directive: hasHttp2Directive(version),
     };
   }
+  const observers = options.observers;
+  const receiver: SyslogReceiver | undefined =
+    observers?.metrics || observers?.accessLog ? await startSyslogReceiver(observeNginxLines(observers)) : undefined;
   const render = (table: RouteTable): string =>
     options.render
       ? options.render(table, options.listen)
@@ -86,6 +94,7 @@ export async function startNginxEngine(options: NginxEngineOptions): Promise<Ngi
           limits,
           ...(options.workers !== undefined ? { workers: options.workers } : {}),
           ...(tls ? { tls } : {}),
+          ...(receiver ? { accessLog: receiver.target } : {}),
         });
   /** The certificates `table` serves (with the default one), by id. */
   const certificatesOf = (table: RouteTable): Map<string, ServingCertificate> => {
@@ -96,10 +105,15 @@ export async function startNginxEngine(options: NginxEngineOptions): Promise<Ngi
     return out;
   };
   let current = render({ hosts: [], outcomes: [] });
-  const first = await supervisor.test(current);
-  if (first.type === "failed") throw new Error(`nginx rejected kdns's empty configuration: ${first.error}`);
-  await supervisor.install();
-  await supervisor.start();
+  try {
+    const first = await supervisor.test(current);
+    if (first.type === "failed") throw new Error(`nginx rejected kdns's empty configuration: ${first.error}`);
+    await supervisor.install();
+    await supervisor.start();
+  } catch (err) {
+    await receiver?.close();
+    throw err;
+  }
   let reloads = 0;
   let rejected: { text: string; error: string } | undefined;
 
@@ -130,6 +144,8 @@ export async function startNginxEngine(options: NginxEngineOptions): Promise<Ngi
         if (tls) written = await pruneCertificates(dir, installedIds);
         return { type: "rejected", error: rejected.error };
       }
+      // Lines of the new configuration name its routes: their series must exist first.
+      observers?.metrics?.adopt(table);
       await supervisor.install();
       current = text;
       await supervisor.reload();
@@ -140,6 +156,9 @@ export async function startNginxEngine(options: NginxEngineOptions): Promise<Ngi
       }
       return { type: "applied" };
     },
-    close: () => supervisor.close(),
+    async close() {
+      await supervisor.close();
+      await receiver?.close();
+    },
   };
 }

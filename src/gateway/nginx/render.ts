@@ -12,6 +12,7 @@
 import { type ClientLimits, DEFAULT_CLIENT_LIMITS } from "../client-limits.ts";
 import type { HostRoutes, RouteTable } from "../routes/model.ts";
 import { TEXT } from "../texts.ts";
+import { accessLogLines, DECLARE_ROUTE_VARIABLES, type SyslogTarget } from "./access-log-render.ts";
 import { certificatePaths } from "./certificate-files.ts";
 import { hostLocations } from "./host-locations.ts";
 import { quote, quoteBody } from "./quote.ts";
@@ -33,6 +34,8 @@ export interface RenderOptions {
   limits?: ClientLimits;
   /** The TLS listener; without it every host is served over plain HTTP only. */
   tls?: TlsOptions;
+  /** Send each request to kdns (metrics, access log); without it nginx logs no requests. */
+  accessLog?: SyslogTarget;
 }
 
 /** The TLS listener of {@link RenderOptions}. */
@@ -167,12 +170,14 @@ function serverBlocks(listen: string, tls: TlsListen | undefined, host: HostRout
 function defaultServer(
   listen: string,
   catchAll: string[] | undefined,
+  marked: boolean,
   tls?: { certificate: string; http2: string[] },
 ): string[] {
   return [
     "    server {",
     `        listen ${listen} default_server;`,
     ...(tls ? [...tls.http2, ...certificateLines(tls.certificate)] : []),
+    ...(marked ? DECLARE_ROUTE_VARIABLES : []),
     ...FOREIGN_SCHEME,
     ...(catchAll ?? [`        return 404 ${quoteBody(TEXT.noHost)};`]),
     "    }",
@@ -188,7 +193,8 @@ export function renderNginxConfig(table: RouteTable, options: RenderOptions): st
     port: options.tls.publicPort === 443 ? "" : `:${options.tls.publicPort}`,
     http2: options.tls.http2Directive ? ["        http2 on;"] : [],
   };
-  const sink: RenderSink = { upstreams: [], upstreamNames: new Set(), maps: [], ids: 0 };
+  const marked = options.accessLog !== undefined;
+  const sink: RenderSink = { upstreams: [], upstreamNames: new Set(), maps: [], ids: 0, marked };
   const servers: string[] = [];
   let catchAll: string[] | undefined;
   table.hosts.forEach((host, i) => {
@@ -205,7 +211,7 @@ export function renderNginxConfig(table: RouteTable, options: RenderOptions): st
     "    worker_connections 4096;",
     "}",
     "http {",
-    "    access_log off;",
+    ...(options.accessLog ? accessLogLines(options.accessLog) : ["    access_log off;"]),
     "    server_tokens off;",
     ...(options.keepaliveMinTimeout ? ["    keepalive_min_timeout 1s;"] : []),
     ...limitLines(options.limits ?? DEFAULT_CLIENT_LIMITS),
@@ -233,9 +239,9 @@ export function renderNginxConfig(table: RouteTable, options: RenderOptions): st
     ...(sink.maps.length > 0 ? [...LISTENER_PORT_MAP, ...sink.maps] : []),
     ...(options.tls ? TLS_LINES : []),
     ...sink.upstreams,
-    ...defaultServer(listen, catchAll),
+    ...defaultServer(listen, catchAll, marked),
     ...(tls && options.tls
-      ? defaultServer(tls.listen, catchAll, { certificate: options.tls.defaultCertificate, http2: tls.http2 })
+      ? defaultServer(tls.listen, catchAll, marked, { certificate: options.tls.defaultCertificate, http2: tls.http2 })
       : []),
     ...servers,
     "}",

@@ -9,6 +9,7 @@
 import { formatHostPort } from "../../machinery/host-port.ts";
 import type { HeaderEdits, Route, RouteFilter } from "../routes/model.ts";
 import { TEXT } from "../texts.ts";
+import { routeMarker } from "./access-log-render.ts";
 import { quote, quoteBody, UnsafeValueError } from "./quote.ts";
 import { regexLiteral } from "./regex.ts";
 
@@ -23,6 +24,8 @@ export interface RenderSink {
   maps: string[];
   /** Counter for generated variable names. */
   ids: number;
+  /** Each route's location says which route it is (`$kdns_path`, `$kdns_route`), for the access log. */
+  marked: boolean;
 }
 
 /** The request headers every proxied request gets (http level), repeated where a location sets its own. */
@@ -192,6 +195,12 @@ function proxyPass(name: string, route: Route, place: ActionPlace, sink: RenderS
 
 /** The body lines of a location serving `route` (its upstream is added to the sink). */
 export function actionLines(name: string, route: Route, place: ActionPlace, sink: RenderSink): string[] {
+  const marker = sink.marked ? routeMarker(route.match.path.value, `${route.owner.namespace}/${route.owner.name}`) : [];
+  return [...marker, ...actionBody(name, route, place, sink)];
+}
+
+/** {@link actionLines} without the route marker. */
+function actionBody(name: string, route: Route, place: ActionPlace, sink: RenderSink): string[] {
   const redirect = route.filters.find((f) => f.type === "RequestRedirect");
   if (redirect?.type === "RequestRedirect") return redirectLines(redirect, route, sink);
   const upstream = upstreamBlock(name, route);

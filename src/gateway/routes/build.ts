@@ -101,6 +101,7 @@ function groupsOf(
     const group: BackendGroup = {
       weight: ref.weight,
       target: `service ${id} port ${ref.port}`,
+      service: id,
       backends: resolved.type === "ok" ? resolved.backends : [],
     };
     if (resolved.type === "unavailable") group.unavailable = resolved.reason;

@@ -120,6 +120,8 @@ export interface BackendGroup {
   weight: number;
   /** Human description for messages (`10.0.0.1:80`, `service default/web port 80`). */
   target: string;
+  /** `namespace/name` of the Service behind the group, when it is one (metrics' `service`). */
+  service?: string;
   /** Ready backends, in a stable order (round-robin starts at the first). */
   backends: Backend[];
   /** Why `backends` is empty; a request the group is picked for gets 503 with this text. */
