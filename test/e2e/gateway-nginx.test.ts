@@ -37,7 +37,7 @@ before(async () => {
     metrics: registry,
     nginxRender: (table, listen) => {
       const text = renderNginxConfig(table, { listen });
-      return table.records.some((r) => r.key === "default/break-nginx")
+      return table.outcomes.some((o) => o.owner.kind === "DNSRecord" && o.owner.name === "break-nginx")
         ? text.replace("http {", "http {\n    no_such_directive on;")
         : text;
     },

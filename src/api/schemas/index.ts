@@ -13,6 +13,8 @@ export { DNS_RECORD_SCHEMA } from "./dns-record.ts";
 export { ENDPOINT_SLICE_SCHEMA } from "./endpoint-slice.ts";
 export { ENDPOINTS_SCHEMA } from "./endpoints.ts";
 export { EVENT_SCHEMA } from "./event.ts";
+export { INGRESS_SCHEMA } from "./ingress.ts";
+export { INGRESS_CLASS_SCHEMA } from "./ingress-class.ts";
 export { LEASE_SCHEMA } from "./lease.ts";
 export { NAMESPACE_SCHEMA } from "./namespace.ts";
 export { POD_SCHEMA } from "./pod.ts";

@@ -232,7 +232,7 @@ const cases: Case[] = [
     ask: ["x.site.test"],
     by: "hosts",
     rcode: "NXDOMAIN",
-    reason: /no DNSRecord defines x\.site\.test/,
+    reason: /no host defines x\.site\.test, below host site\.test/,
   },
   {
     name: "NXDOMAIN with a suggestion",

@@ -71,6 +71,7 @@ export class RequestWatch implements ForwardTrace {
     switch (r.type) {
       case "route":
       case "unavailable":
+      case "error":
         this.#series = r.at.series;
         this.#record = r.at.record;
         return;

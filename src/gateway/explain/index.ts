@@ -53,7 +53,7 @@ export async function explainRoute(
       engine: engine.kind,
     };
   }
-  const served = table ?? { hosts: [], records: [] };
+  const served: RouteTable = table ?? { hosts: [], outcomes: [] };
   const tls = engine.tlsListen;
   const lookups = compileLookups(served, tls === undefined ? undefined : Number(tls.slice(tls.lastIndexOf(":") + 1)));
   const lookup = engine.lookup?.(secure) ?? (secure ? lookups.secure : lookups.plain);

@@ -7,6 +7,7 @@ import type { DNSRecord, Endpoints, Service } from "../../api/types.ts";
 import { type BuiltinEngine, startBuiltinEngine } from "../builtin/engine.ts";
 import type { GatewayEngine } from "../engine.ts";
 import { buildRouteTable } from "../routes/build.ts";
+import { dnsRecordRoutes } from "../routes/from-dns-record.ts";
 import type { RouteTable } from "../routes/model.ts";
 import { parseTlsSecret } from "../tls/certificate.ts";
 import { explainRoute, type RouteExplanation } from "./index.ts";
@@ -56,14 +57,14 @@ before(async () => {
   const cert = await ca.issue(["secure.test"]);
   engine = await startBuiltinEngine({ host: "127.0.0.1", port: 0, tls: { host: "127.0.0.1", port: 0 } });
   table = buildRouteTable({
-    records: [
+    sources: [
       record("site", "site.test", [
         { path: "/api", address: "127.0.0.1", port },
         { path: "/down", address: "127.0.0.1", port: closedPort },
         { path: "/empty", service: "empty", port: 80 },
       ]),
       record("secure", "secure.test", [{ path: "/", address: "127.0.0.1", port }], { secretName: "secure-tls" }),
-    ],
+    ].map(dnsRecordRoutes),
     services: [empty],
     endpoints: [emptyEndpoints],
     secrets: new Map([
@@ -91,13 +92,13 @@ const cases: { name: string; url: string; want: Partial<RouteExplanation>; reaso
     name: "an unknown host is 404",
     url: "http://nowhere.test/",
     want: { outcome: "no-host", status: 404 },
-    reason: /no DNSRecord serves host nowhere\.test/,
+    reason: /no DNSRecord, Ingress or HTTPRoute serves host nowhere\.test/,
   },
   {
     name: "a path no prefix matches is 404",
     url: "http://site.test/apix",
     want: { outcome: "no-path", status: 404 },
-    reason: /serves only \/empty, \/down, \/api; none matches \/apix/,
+    reason: /serves only prefix \/empty; prefix \/down; prefix \/api; none matches \/apix/,
   },
   {
     name: "a service with no ready endpoints is 503",
@@ -127,7 +128,7 @@ const cases: { name: string; url: string; want: Partial<RouteExplanation>; reaso
     name: "https to a host without a certificate is 404",
     url: "https://site.test/api",
     want: { outcome: "no-host", status: 404 },
-    reason: /has no certificate \(spec\.tls\)/,
+    reason: /has no certificate, so it is not served over HTTPS/,
   },
 ];
 
@@ -148,7 +149,7 @@ for (const c of cases) {
 
 test("explain route does not move the round-robin cursor, and names the backend the next request takes", async () => {
   const two = buildRouteTable({
-    records: [record("rr", "rr.test", [{ path: "/", service: "pair", port: 80 }])],
+    sources: [dnsRecordRoutes(record("rr", "rr.test", [{ path: "/", service: "pair", port: 80 }]))],
     services: [{ ...empty, metadata: { name: "pair", namespace: "shop" } }],
     endpoints: [
       {

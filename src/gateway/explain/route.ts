@@ -3,9 +3,8 @@
  * table a URL gets, decided by the built-in engine's own {@link route} (nginx serves the same
  * table with the same prefix rules, pinned by the shared engine conformance suite).
  */
-import { type Lookup, route } from "../builtin/lookup.ts";
-import type { HostRoutes, Route, RouteTable } from "../routes/model.ts";
-import { prefixMatches } from "../routes/prefix.ts";
+import { type Lookup, type RequestView, route } from "../builtin/lookup.ts";
+import type { Backend, HostRoutes, Route, RouteOwner, RouteTable } from "../routes/model.ts";
 import { TEXT } from "../texts.ts";
 
 /** What the gateway does with a URL, and why. */
@@ -22,7 +21,7 @@ export interface RouteExplanation {
   reasons: string[];
   /** `Kind namespace/name` of the object owning the route. */
   object?: string;
-  /** The matched path prefix and what it routes to. */
+  /** The matched path (prefix or exact) and what it routes to. */
   prefix?: string;
   target?: string;
   /** Ready backends, `ip:port`, and the one the next request takes. */
@@ -35,13 +34,33 @@ export interface RouteExplanation {
   engine: "builtin" | "nginx";
 }
 
-/** The served host entry of `name` (reads the routes model through this one function). */
+/** The served host entry of `name`: exact, then the longest wildcard above it, then `*`. */
 export function servedHost(table: RouteTable, name: string): HostRoutes | undefined {
-  return table.hosts.find((h) => h.host === name);
+  const byName = new Map(table.hosts.map((h) => [h.host, h]));
+  const exact = byName.get(name);
+  if (exact) return exact;
+  for (let i = name.indexOf("."); i >= 0; i = name.indexOf(".", i + 1)) {
+    const wild = byName.get(`*${name.slice(i)}`);
+    if (wild) return wild;
+  }
+  return byName.get("*");
 }
 
-function owner(r: Route): string {
-  return `DNSRecord ${r.record}`;
+function ownerText(o: RouteOwner): string {
+  return `${o.kind} ${o.namespace}/${o.name}`;
+}
+
+function matchText(r: Route): string {
+  const m = r.match;
+  const parts = [`${m.path.type === "Exact" ? "path" : "prefix"} ${m.path.value}`];
+  if (m.method) parts.push(`method ${m.method}`);
+  for (const h of m.headers ?? []) parts.push(`header ${h.name}: ${h.value}`);
+  for (const q of m.queryParams ?? []) parts.push(`query ${q.name}=${q.value}`);
+  return parts.join(", ");
+}
+
+function address(b: Backend): string {
+  return `${b.ip.includes(":") ? `[${b.ip}]` : b.ip}:${b.port}`;
 }
 
 /** The certificate a host is served with. */
@@ -55,7 +74,7 @@ function certificateOf(host: HostRoutes): RouteExplanation["certificate"] {
     .map((n) => n.slice(4));
   return {
     secret: tls.secret,
-    object: `DNSRecord ${tls.record}`,
+    object: ownerText(tls.owner),
     subject: leaf.subject,
     names,
     notAfter: leaf.validTo,
@@ -73,39 +92,51 @@ export function explainRouteIn(
   const origin = `${url.pathname}${url.search}`;
   const base = { url: url.href, host, path: url.pathname, engine };
   const served = servedHost(table, host);
-  const routing = route(lookup, host, origin, false);
   const secure = url.protocol === "https:";
+  const port = url.port === "" ? (secure ? 443 : 80) : Number(url.port);
+  const request: RequestView = {
+    url: origin,
+    method: "GET",
+    header: (name) => (name === "host" ? url.host : undefined),
+    port,
+    scheme: secure ? "https" : "http",
+    name: host,
+  };
+  const routing = route(lookup, request, false);
   const certificate = secure && served ? certificateOf(served) : undefined;
   const cert = certificate ? { certificate } : {};
   if (routing.type === "no-host") {
     const reasons =
       served && secure
-        ? [`host ${host} has no certificate (spec.tls), so it is not served over HTTPS`]
-        : [`no DNSRecord serves host ${host}: ${TEXT.noHost}`];
+        ? [`host ${host} has no certificate, so it is not served over HTTPS`]
+        : [`no DNSRecord, Ingress or HTTPRoute serves host ${host}: ${TEXT.noHost}`];
     const known = table.hosts.map((h) => h.host);
     if (!served && known.length) reasons.push(`served hosts: ${known.slice(0, 10).join(", ")}`);
     return { ...base, outcome: "no-host", status: 404, reasons };
   }
-  if (routing.type === "redirect")
-    return {
-      ...base,
-      outcome: "redirect",
-      status: 308,
-      location: routing.location,
-      reasons: [`host ${host} is served over HTTPS with a redirect: plain HTTP gets 308 to ${routing.location}`],
-    };
-  const matched = served?.routes.find((r) => prefixMatches(r.prefix, url.pathname));
-  const where = matched ? { object: owner(matched), prefix: matched.prefix, target: matched.target } : {};
+  if (routing.type === "redirect") {
+    const status = routing.status ?? 308;
+    const why =
+      routing.status === undefined
+        ? `host ${host} is served over HTTPS with a redirect: plain HTTP gets 308 to ${routing.location}`
+        : `a RequestRedirect filter answers ${status} to ${routing.location}`;
+    return { ...base, outcome: "redirect", status, location: routing.location, reasons: [why] };
+  }
   if (routing.type === "no-path") {
-    const prefixes = served?.routes.map((r) => r.prefix) ?? [];
+    const matches = served?.routes.map(matchText) ?? [];
     return {
       ...base,
       ...cert,
       outcome: "no-path",
       status: 404,
-      reasons: [`host ${host} serves only ${prefixes.join(", ")}; none matches ${url.pathname}: ${TEXT.noPath}`],
+      reasons: [`host ${host} serves only ${matches.join("; ")}; none matches ${url.pathname}: ${TEXT.noPath}`],
     };
   }
+  const matched = routing.at.route;
+  const targets = matched.groups.map((g) =>
+    matched.groups.length > 1 ? `${g.target} (weight ${g.weight})` : g.target,
+  );
+  const where = { object: ownerText(matched.owner), prefix: matched.match.path.value, target: targets.join(", ") };
   if (routing.type === "unavailable")
     return {
       ...base,
@@ -113,11 +144,14 @@ export function explainRouteIn(
       ...cert,
       outcome: "unavailable",
       status: 503,
-      reasons: [`prefix ${matched?.prefix ?? "?"} has no ready backend: ${routing.reason}`],
+      reasons: [`${matchText(matched)} has no ready backend: ${routing.reason}`],
     };
-  const backends = (matched?.backends ?? []).map((b) => `${b.ip.includes(":") ? `[${b.ip}]` : b.ip}:${b.port}`);
+  if (routing.type === "error")
+    return { ...base, ...where, ...cert, outcome: "unavailable", status: 500, reasons: [routing.reason] };
+  const backends = matched.groups.flatMap((g) => g.backends.map(address));
   const next = routing.backends[0];
-  const nextText = next ? `${next.ip.includes(":") ? `[${next.ip}]` : next.ip}:${next.port}` : undefined;
+  const nextText = next ? address(next) : undefined;
+  const rewritten = routing.path !== origin;
   return {
     ...base,
     ...where,
@@ -127,8 +161,8 @@ export function explainRouteIn(
     backends,
     ...(nextText ? { next: nextText } : {}),
     reasons: [
-      `prefix ${matched?.prefix} of host ${host} (${matched ? owner(matched) : "?"}) routes to ${matched?.target}`,
-      `the backend sees ${routing.path}${matched?.prefix !== "/" ? ` (the prefix ${matched?.prefix} removed)` : ""}`,
+      `${matchText(matched)} of host ${served?.host ?? host} (${ownerText(matched.owner)}) routes to ${where.target}`,
+      `the backend sees ${routing.path}${rewritten ? " (rewritten)" : " (unchanged)"}`,
       engine === "builtin"
         ? `${backends.length} ready backend${backends.length === 1 ? "" : "s"}, round-robin; the next request goes to ${nextText}`
         : `${backends.length} ready backend${backends.length === 1 ? "" : "s"}, balanced round-robin by nginx`,

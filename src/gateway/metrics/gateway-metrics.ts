@@ -118,9 +118,17 @@ export class GatewayMetrics {
       const own = reuse({ host: h.host, path: "", namespace: "", ingress: "", service: "" }, undefined);
       const routes = new Map<string, RouteSeries>();
       for (const r of h.routes) {
-        const [namespace, ingress] = splitKey(r.record);
-        const service = r.service === undefined ? "" : splitKey(r.service)[1];
-        routes.set(r.prefix, reuse({ host: h.host, path: r.prefix, namespace, ingress, service }, r.record));
+        // Routes sharing a path (different header, query or method matches) share its series:
+        // the `path` label is the path, as ingress-nginx's is the location.
+        const path = r.match.path.value;
+        if (routes.has(path)) continue;
+        const record = `${r.owner.namespace}/${r.owner.name}`;
+        const svc = r.groups.find((g) => g.service !== undefined)?.service;
+        const service = svc === undefined ? "" : splitKey(svc)[1];
+        routes.set(
+          path,
+          reuse({ host: h.host, path, namespace: r.owner.namespace, ingress: r.owner.name, service }, record),
+        );
       }
       next.set(h.host, { own, routes });
     }
