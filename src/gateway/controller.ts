@@ -15,6 +15,7 @@ import { Informer, objectKey } from "../client/informer.ts";
 import { ClientError, type RestClient } from "../client/rest-client.ts";
 import { logger } from "../machinery/log.ts";
 import type { GatewayEngine } from "./engine.ts";
+import { gatewayApiWatch } from "./gateway-api/watch.ts";
 import { buildRouteTable } from "./routes/build.ts";
 import type { SkydnsPublisher } from "./skydns/publisher.ts";
 import { desiredStatus, statusEqual, withTransitionTime } from "./status/desired.ts";
@@ -68,7 +69,16 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
       material: parseTlsSecret(s),
     }),
   });
-  const informers = [records, services, endpoints, secrets] as const;
+  const gatewayApi = gatewayApiWatch({
+    client,
+    changed: () => kick(),
+    serviceExists: (namespace, name) => services.get(namespace, name) !== undefined,
+    secretProblem: (namespace, name) => {
+      const material = secrets.get(namespace, name)?.material;
+      return material === undefined ? "not found" : material.type === "invalid" ? material.reason : undefined;
+    },
+  });
+  const informers = [records, services, endpoints, secrets, ...gatewayApi.informers] as const;
 
   let live = new Map<string, string>(); // record key → spec JSON in the serving configuration
   let rejected: string | undefined;
@@ -157,6 +167,7 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     // A record's part of the configuration: its spec and the certificate it names, so a rotation
     // the engine rejects marks the record as a spec change would.
     const specs = new Map(list.map((r) => [objectKey(r), JSON.stringify(r.spec) + certificateOf(r, named)]));
+    const attachments = gatewayApi.attach();
     const result = await options.engine.apply(table);
     if (result.type === "rejected") rejected = result.error;
     else {
@@ -164,6 +175,8 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
       rejected = undefined;
     }
     let ok = await writeStatuses(table, specs);
+    const programmed = { gatewayAddress: options.gatewayAddress, ...(rejected !== undefined ? { rejected } : {}) };
+    ok = (await gatewayApi.writeStatuses(attachments, programmed)) && ok;
     if (options.skydns) {
       try {
         await options.skydns.sync(table.hosts.map((h) => h.host));
@@ -203,7 +216,7 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     inf.on("delete", kick);
   }
   const secretChanged = (namespace: string, name: string): void => {
-    if (namesSecret(namespace, name)) kick();
+    if (namesSecret(namespace, name) || gatewayApi.namesSecret(namespace, name)) kick();
   };
   secrets.on("add", (_s, namespace, name) => secretChanged(namespace, name));
   secrets.on("update", (_old, _s, namespace, name) => secretChanged(namespace, name));
