@@ -17,6 +17,7 @@ import { logger } from "../machinery/log.ts";
 import type { GatewayEngine } from "./engine.ts";
 import { gatewayApiWatch } from "./gateway-api/watch.ts";
 import { buildRouteTable } from "./routes/build.ts";
+import { dnsRecordRoutes } from "./routes/from-dns-record.ts";
 import type { SkydnsPublisher } from "./skydns/publisher.ts";
 import { desiredStatus, statusEqual, withTransitionTime } from "./status/desired.ts";
 import { parseTlsSecret, type TlsMaterial } from "./tls/certificate.ts";
@@ -98,13 +99,13 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
       listen: engine.listen,
       ...(engine.tlsListen !== undefined ? { tlsListen: engine.tlsListen } : {}),
     };
-    for (const outcome of table.records) {
-      const slash = outcome.key.indexOf("/");
-      const ns = outcome.key.slice(0, slash);
-      const name = outcome.key.slice(slash + 1);
+    for (const outcome of table.outcomes) {
+      if (outcome.owner.kind !== "DNSRecord") continue;
+      const { namespace: ns, name } = outcome.owner;
+      const key = `${ns}/${name}`;
       const rec = records.get(ns, name);
       if (!rec) continue;
-      const stale = rejected !== undefined && live.get(outcome.key) !== specs.get(outcome.key);
+      const stale = rejected !== undefined && live.get(key) !== specs.get(key);
       const want = desiredStatus(outcome, stale && rejected !== undefined ? { ...ctx, rejected } : ctx);
       if (statusEqual(rec.status, want)) continue;
       const status = withTransitionTime(rec.status, want, new Date());
@@ -120,7 +121,7 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
       } catch (err) {
         if (err instanceof ClientError && err.code === 404) continue;
         ok = false;
-        log.warn({ record: outcome.key, err: String(err) }, "status write failed; will retry");
+        log.warn({ record: key, err: String(err) }, "status write failed; will retry");
       }
     }
     return ok;
@@ -158,7 +159,7 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     const list = records.list();
     const named = namedSecrets(list);
     const table = buildRouteTable({
-      records: list,
+      sources: list.map(dnsRecordRoutes),
       services: services.list(),
       endpoints: endpoints.list(),
       secrets: named,

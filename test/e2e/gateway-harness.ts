@@ -99,16 +99,23 @@ export interface Reply {
   body: string;
 }
 
-/** One request to `127.0.0.1:port` with the given Host header; a fresh connection each time. */
+/** One request to `127.0.0.1:port` (or `init.address`) with the given Host header; a fresh connection each time. */
 export function http(
   port: number,
   host: string,
   path: string,
-  init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
+  init: { method?: string; headers?: Record<string, string>; body?: string | Buffer; address?: string } = {},
 ): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: "127.0.0.1", port, path, method: init.method ?? "GET", headers: { host, ...init.headers }, agent: false },
+      {
+        host: init.address ?? "127.0.0.1",
+        port,
+        path,
+        method: init.method ?? "GET",
+        headers: { host, ...init.headers },
+        agent: false,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));

@@ -29,7 +29,7 @@ before(async () => {
   h = await startGatewayHarness("nginx", {
     nginxRender: (table, listen) => {
       const text = renderNginxConfig(table, { listen });
-      return table.records.some((r) => r.key === "default/break-nginx")
+      return table.outcomes.some((o) => o.owner.kind === "DNSRecord" && o.owner.name === "break-nginx")
         ? text.replace("http {", "http {\n    no_such_directive on;")
         : text;
     },

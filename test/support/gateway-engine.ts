@@ -14,6 +14,7 @@ import { startNginxEngine } from "../../src/gateway/nginx/engine.ts";
 import type { RouteTable } from "../../src/gateway/routes/model.ts";
 import { makeDefaultCertificate } from "../../src/gateway/tls/default-certificate.ts";
 import { type LoggingBackend, startLoggingBackend } from "./logging-backend.ts";
+import { dnsRoute, recordOwner } from "./routes.ts";
 
 /** A running engine and where to reach it. */
 export interface TestEngine {
@@ -106,10 +107,12 @@ export async function startTwoHosts(kind: "builtin" | "nginx", limits: Partial<C
     const certificate = await makeDefaultCertificate();
     const route = (host: string, port: number) => ({
       host,
-      routes: [{ prefix: "/", record: `default/${host}`, target: host, backends: [{ ip: "127.0.0.1", port }] }],
-      tls: { secret: "default/hostile", record: `default/${host}`, certificate, redirect: false },
+      routes: [
+        dnsRoute({ prefix: "/", record: `default/${host}`, target: host, backends: [{ ip: "127.0.0.1", port }] }),
+      ],
+      tls: { secret: "default/hostile", owner: recordOwner(`default/${host}`), certificate, redirect: false },
     });
-    const table: RouteTable = { hosts: [route("evil.test", evil.port), route("smug.test", smug.port)], records: [] };
+    const table: RouteTable = { hosts: [route("evil.test", evil.port), route("smug.test", smug.port)], outcomes: [] };
     const gw = await startTestEngine(kind, table, limits, true);
     started.push(gw);
     return { gw, smug, evil, close };

@@ -23,7 +23,8 @@ import { makeDefaultCertificate } from "../tls/default-certificate.ts";
 import { type ClientResponse, type ForwardTimeouts, forward, plain, type Upstreams } from "./forward.ts";
 import { checkH2Request, h2Body, h2RequestHead } from "./h2-request.ts";
 import { createH2Side, type H2Side } from "./h2-server.ts";
-import { compileLookups, type Lookups, type Routing, route } from "./lookup.ts";
+import { editHeaders } from "./header-edits.ts";
+import { compileLookups, type Lookups, type RequestView, type Routing, route } from "./lookup.ts";
 import { checkRequest } from "./request-check.ts";
 import { type RequestBody, requestHead } from "./request-head.ts";
 import { startTlsListener, type TlsListener } from "./tls-listener.ts";
@@ -53,11 +54,36 @@ export interface BuiltinEngine extends GatewayEngine {
   readonly tlsPort: number | undefined;
 }
 
-/** A 308 to the https URL of a host served over HTTPS (RFC 9110 §15.4.9: method and body kept). */
-function redirect(res: ClientResponse, location: string): void {
+/**
+ * A redirect: by default the 308 to the https URL of a host served over HTTPS (RFC 9110 §15.4.9:
+ * method and body kept), else a RequestRedirect filter's own code.
+ */
+function redirect(res: ClientResponse, location: string, status = 308): void {
   const body = `${TEXT.redirect(location)}\n`;
-  res.writeHead(308, { location, "content-type": "text/plain", "content-length": Buffer.byteLength(body) });
+  res.writeHead(status, { location, "content-type": "text/plain", "content-length": Buffer.byteLength(body) });
   res.end(body);
+}
+
+/** What routing reads of a request. */
+function view(
+  name: string,
+  url: string,
+  method: string,
+  headers: Record<string, string | string[] | undefined>,
+  scheme: "http" | "https",
+  port: number | undefined,
+): RequestView {
+  return {
+    name,
+    url,
+    method,
+    scheme,
+    port,
+    header(n) {
+      const v = headers[n];
+      return Array.isArray(v) ? v.join(", ") : v;
+    },
+  };
 }
 
 /** The gateway's own answer to a request routing sent to no backend. */
@@ -70,7 +96,9 @@ function answer(res: ClientResponse, r: Exclude<Routing, { type: "route" }>): vo
     case "unavailable":
       return plain(res, 503, TEXT.unavailable(r.reason));
     case "redirect":
-      return redirect(res, r.location);
+      return redirect(res, r.location, r.status);
+    case "error":
+      return plain(res, 500, TEXT.routeError(r.reason));
   }
 }
 
@@ -132,14 +160,19 @@ export async function startBuiltinEngine(options: BuiltinEngineOptions): Promise
     const c = checkRequest(req, limits, secure ? "https" : "http");
     if (c.type === "reject") return refuse(res, c.status, c.reason);
     if (expectContinue) res.writeContinue();
-    const r = route(secure ? lookups.secure : lookups.plain, c.name, c.url);
-    if (r.type !== "route") return answer(res, r);
     const method = req.method ?? "GET";
+    const scheme = secure ? "https" : "http";
+    const r = route(
+      secure ? lookups.secure : lookups.plain,
+      view(c.name, c.url, method, req.headers, scheme, req.socket.localPort),
+    );
+    if (r.type !== "route") return answer(res, r);
     const mode = bodyOf(req);
     const streamBody = mode === "chunked" || (mode === "length" && req.headers["content-length"] !== "0");
     const remote = req.socket.remoteAddress ?? "";
-    const head = requestHead(method, r.path, req.rawHeaders, remote, mode, c.authority, secure ? "https" : "http");
-    forward(req, res, method, head, mode, streamBody, r.backends, upstreams, req.socket, false);
+    const raw = r.request ? editHeaders(req.rawHeaders, r.request) : req.rawHeaders;
+    const head = requestHead(method, r.path, raw, remote, mode, r.host ?? c.authority, scheme);
+    forward(req, res, method, head, mode, streamBody, r.backends, upstreams, req.socket, false, r.response);
   }
 
   /** One HTTP/2 request (always over TLS); as {@link handle}. */
@@ -147,13 +180,17 @@ export async function startBuiltinEngine(options: BuiltinEngineOptions): Promise
     const c = checkH2Request(req.headers, req.rawHeaders, limits);
     if (c.type === "reject") return plain(res, c.status, `kdns gateway: ${c.reason}`);
     if (expectContinue) res.writeContinue();
-    const r = route(lookups.secure, c.name, c.url);
+    const r = route(
+      lookups.secure,
+      view(c.name, c.url, c.method, req.headers, "https", req.stream.session?.socket?.localPort),
+    );
     if (r.type !== "route") return answer(res, r);
     const mode = h2Body(req.headers, req.stream.endAfterHeaders);
     const streamBody = mode === "chunked" || (mode === "length" && req.headers["content-length"] !== "0");
     const remote = req.stream.session?.socket?.remoteAddress ?? "";
-    const head = h2RequestHead(c.method, r.path, req.rawHeaders, remote, mode, c.authority);
-    forward(req, res, c.method, head, mode, streamBody, r.backends, upstreams, req.stream, true);
+    const raw = r.request ? editHeaders(req.rawHeaders, r.request) : req.rawHeaders;
+    const head = h2RequestHead(c.method, r.path, raw, remote, mode, r.host ?? c.authority);
+    forward(req, res, c.method, head, mode, streamBody, r.backends, upstreams, req.stream, true, r.response);
   }
   server.on("checkContinue", (req, res) => handle(req, res, true));
   server.maxRequestsPerSocket = limits.keepAliveRequests;
@@ -164,14 +201,19 @@ export async function startBuiltinEngine(options: BuiltinEngineOptions): Promise
     const secure = (req.socket as TLSSocket).encrypted === true;
     const c = checkRequest(req, limits, secure ? "https" : "http");
     if (c.type === "reject") return rejectUpgrade(socket, c.status, `kdns gateway: ${c.reason}`);
-    const r = route(secure ? lookups.secure : lookups.plain, c.name, c.url);
+    const proto = secure ? "https" : "http";
+    const method = req.method ?? "GET";
+    const r = route(
+      secure ? lookups.secure : lookups.plain,
+      view(c.name, c.url, method, req.headers, proto, req.socket.localPort),
+    );
     if (r.type === "no-host") return rejectUpgrade(socket, 404, TEXT.noHost);
     if (r.type === "no-path") return rejectUpgrade(socket, 404, TEXT.noPath);
     if (r.type === "unavailable") return rejectUpgrade(socket, 503, TEXT.unavailable(r.reason));
-    if (r.type === "redirect") return rejectUpgrade(socket, 308, TEXT.redirect(r.location), r.location);
+    if (r.type === "error") return rejectUpgrade(socket, 500, TEXT.routeError(r.reason));
+    if (r.type === "redirect") return rejectUpgrade(socket, r.status ?? 308, TEXT.redirect(r.location), r.location);
     const backend = r.backends[0];
-    const proto = secure ? "https" : "http";
-    if (backend) forwardUpgrade(req, socket, head, backend, r.path, c.authority, proto, timeouts.connectMs);
+    if (backend) forwardUpgrade(req, socket, head, backend, r.path, r.host ?? c.authority, proto, timeouts.connectMs);
   });
   // A gateway does not tunnel; nginx 1.22 answers CONNECT with 400.
   server.on("connect", (_req, socket) => rejectUpgrade(socket, 400, "kdns gateway: CONNECT is not served"));

@@ -9,6 +9,7 @@ import { createServer as createHttpServer, request } from "node:http";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { after, before, test } from "node:test";
 import { closeServer, listenOrFail } from "../../../test/support/listen.ts";
+import { dnsRoute } from "../../../test/support/routes.ts";
 import { type BuiltinEngine, startBuiltinEngine } from "./engine.ts";
 
 /** A backend that answers each request head (bodies ignored) with `script(path)`; `null` = stay silent. */
@@ -98,12 +99,12 @@ before(async () => {
       {
         host: "t.test",
         routes: [
-          { prefix: "/echo", record: "d/e", target: "e", backends: [{ ip: "127.0.0.1", port: echoPort }] },
-          { prefix: "/", record: "d/r", target: "t", backends: [{ ip: "127.0.0.1", port: backend.port }] },
+          dnsRoute({ prefix: "/echo", record: "d/e", target: "e", backends: [{ ip: "127.0.0.1", port: echoPort }] }),
+          dnsRoute({ prefix: "/", record: "d/r", target: "t", backends: [{ ip: "127.0.0.1", port: backend.port }] }),
         ],
       },
     ],
-    records: [],
+    outcomes: [],
   });
 });
 after(async () => {

@@ -6,8 +6,9 @@
  * already closed — is skipped for the next one when the request is idempotent and has no body, as
  * nginx's `proxy_next_upstream error` does; when none is left the client gets 502 (504 on timeout).
  */
-import type { Backend } from "../routes/model.ts";
+import type { Backend, HeaderEdits } from "../routes/model.ts";
 import { type BodyReader, bodyReader } from "./body-reader.ts";
+import { editHeaders } from "./header-edits.ts";
 import { clientResponseHeaderList } from "./headers.ts";
 import type { RequestBody } from "./request-head.ts";
 import { parseResponseHead } from "./response-head.ts";
@@ -70,7 +71,8 @@ export interface ClientResponse {
  * requestHead) is written, then the body (`streamBody`) read from `req` as `mode` says. A body
  * that pauses for the body timeout destroys `clientConnection` (the client's socket, or for
  * HTTP/2 its stream) and the backend connection under it. `h2` sends the response without a
- * reason phrase, which HTTP/2 does not have (RFC 9113 §8.3.2).
+ * reason phrase, which HTTP/2 does not have (RFC 9113 §8.3.2). `responseEdits` (a route's
+ * ResponseHeaderModifier filters) change the response fields before they are relayed.
  */
 export function forward(
   req: ClientBody,
@@ -83,6 +85,7 @@ export function forward(
   upstreams: Upstreams,
   clientConnection: { destroy(): unknown },
   h2: boolean,
+  responseEdits?: readonly HeaderEdits[],
 ): void {
   const { pool, timeouts, bodyTimeoutMs } = upstreams;
   const retryable = IDEMPOTENT.has(method) && !streamBody;
@@ -214,7 +217,8 @@ export function forward(
             closeDelimited = p.body.type === "close";
             reader = bodyReader(p.body);
             try {
-              const fields = clientResponseHeaderList(p.headers, p.body.type === "chunked");
+              const relayed = clientResponseHeaderList(p.headers, p.body.type === "chunked");
+              const fields = responseEdits ? editHeaders(relayed, responseEdits) : relayed;
               if (h2) res.writeHead(p.status, fields);
               else res.writeHead(p.status, p.reason, fields);
             } catch (err) {

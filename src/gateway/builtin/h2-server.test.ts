@@ -5,6 +5,7 @@ import { createServer } from "node:http";
 import { connect } from "node:http2";
 import { after, before, test } from "node:test";
 import { closeServer, listenOrFail } from "../../../test/support/listen.ts";
+import { dnsRoute, recordOwner } from "../../../test/support/routes.ts";
 import { makeDefaultCertificate } from "../tls/default-certificate.ts";
 import { type BuiltinEngine, startBuiltinEngine } from "./engine.ts";
 
@@ -23,11 +24,11 @@ before(async () => {
     hosts: [
       {
         host: "h2.test",
-        routes: [{ prefix: "/", record: "d/r", target: "t", backends: [{ ip: "127.0.0.1", port }] }],
-        tls: { secret: "d/s", record: "d/r", certificate, redirect: false },
+        routes: [dnsRoute({ prefix: "/", record: "d/r", target: "t", backends: [{ ip: "127.0.0.1", port }] })],
+        tls: { secret: "d/s", owner: recordOwner("d/r"), certificate, redirect: false },
       },
     ],
-    records: [],
+    outcomes: [],
   });
 });
 after(async () => {

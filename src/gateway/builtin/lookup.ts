@@ -1,29 +1,39 @@
 /**
  * The built-in engine's view of a route table: per listener a host map and, per host, the routes
- * longest prefix first, each with its round-robin cursor (shared by both listeners). Built once
- * per table change, so a request does one map lookup and a few string compares. On the plain
- * listener a host served over HTTPS with `httpRedirect` answers every request with a redirect.
+ * in precedence order, each with its match compiled, its weighted pick and its groups'
+ * round-robin cursors (shared by both listeners). Built once per table change, so a request does
+ * one map lookup (then wildcard suffixes, then `*`) and a few string compares. On the plain
+ * listener a host served over HTTPS with `redirect` answers every request with a redirect.
  */
-import type { Backend, RouteTable } from "../routes/model.ts";
-import { prefixMatches, stripPrefix } from "../routes/prefix.ts";
+import type { Backend, HeaderEdits, PathModifier, Route, RouteFilter, RouteTable } from "../routes/model.ts";
+import { prefixMatches } from "../routes/prefix.ts";
+import { modifyPath } from "../routes/rewrite.ts";
+import { WeightedPick } from "./weighted-pick.ts";
 
-/** A route with its round-robin cursor. */
-export interface LiveRoute {
-  prefix: string;
+/** A backend group with its round-robin cursor. */
+interface LiveGroup {
   backends: Backend[];
   unavailable: string | undefined;
   next: number;
 }
 
+/** A route compiled for matching. */
+export interface LiveRoute {
+  route: Route;
+  groups: LiveGroup[];
+  pick: WeightedPick;
+  /** Why the route cannot serve at all (bad filter values that slipped past validation), else undefined. */
+  broken: string | undefined;
+}
+
 /** One host on one listener. */
 export interface LiveHost {
-  /** Longest prefix first. */
   routes: LiveRoute[];
   /** `https://host[:port]` when plain HTTP requests are redirected there. */
   redirect: string | undefined;
 }
 
-/** Host → its routes. */
+/** Host → its routes; wildcard hosts are keyed `*.suffix`, the catch-all `*`. */
 export type Lookup = Map<string, LiveHost>;
 
 /** The lookups of both listeners. */
@@ -33,15 +43,63 @@ export interface Lookups {
   secure: Lookup;
 }
 
+/** What a request brings to routing besides its host. */
+export interface RequestView {
+  /** Origin-form target, query included. */
+  url: string;
+  method: string;
+  /** A request header's value (lower-case name); repeated fields joined with `, `. */
+  header(name: string): string | undefined;
+  /** The port of the listener the request came in on (Gateway API: a redirect keeps it). */
+  port: number | undefined;
+  scheme: "http" | "https";
+  /** The routing name (lower case, no port). */
+  name: string;
+}
+
 /** Result of routing one request. */
 export type Routing =
   | { type: "no-host" }
   | { type: "no-path" }
   | { type: "unavailable"; reason: string }
-  /** RFC 9110 §15.4.9: 308 keeps the method and body, unlike 301. */
-  | { type: "redirect"; location: string }
+  /** A redirect: the TLS one is 308 (RFC 9110 §15.4.9: method and body kept), a RequestRedirect its own code. */
+  | { type: "redirect"; location: string; status?: number }
+  /** The route cannot serve (Gateway API: 500 for a rule without usable backends). */
+  | { type: "error"; reason: string }
   /** `backends` is rotated for round-robin: try them in this order. */
-  | { type: "route"; path: string; backends: Backend[] };
+  | {
+      type: "route";
+      path: string;
+      backends: Backend[];
+      /** Host to send instead of the client's, from URLRewrite. */
+      host?: string;
+      request?: HeaderEdits[];
+      response?: HeaderEdits[];
+    };
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/** Why a filter's values cannot be written into a request head, or undefined. */
+function badFilter(f: RouteFilter): string | undefined {
+  if (f.type === "RequestHeaderModifier" || f.type === "ResponseHeaderModifier") {
+    for (const h of [...f.set, ...f.add])
+      if (!TOKEN.test(h.name) || !FIELD_VALUE.test(h.value)) return `invalid header ${JSON.stringify(h.name)}`;
+    for (const n of f.remove) if (!TOKEN.test(n)) return `invalid header name ${JSON.stringify(n)}`;
+  }
+  if ((f.type === "URLRewrite" || f.type === "RequestRedirect") && f.hostname !== undefined)
+    if (!/^[a-z0-9.-]+$/i.test(f.hostname)) return `invalid hostname ${JSON.stringify(f.hostname)}`;
+  if ((f.type === "URLRewrite" || f.type === "RequestRedirect") && f.path !== undefined)
+    if (!/^\/[\x21-\x7e]*$/.test(f.path.value)) return `invalid path ${JSON.stringify(f.path.value)}`;
+  return undefined;
+}
+
+function compileRoute(route: Route): LiveRoute {
+  const groups = route.groups.map((g) => ({ backends: g.backends, unavailable: g.unavailable, next: 0 }));
+  let broken: string | undefined;
+  for (const f of route.filters) broken ??= badFilter(f);
+  return { route, groups, pick: new WeightedPick(route.groups.map((g) => g.weight)), broken };
+}
 
 /**
  * Builds the lookups for a table; `httpsPort` is the port redirects name (none when 443, the
@@ -52,33 +110,109 @@ export function compileLookups(table: RouteTable, httpsPort?: number): Lookups {
   const secure: Lookup = new Map();
   const port = httpsPort === 443 ? "" : `:${httpsPort}`;
   for (const h of table.hosts) {
-    const routes = h.routes.map((r) => ({
-      prefix: r.prefix,
-      backends: r.backends,
-      unavailable: r.unavailable,
-      next: 0,
-    }));
+    const routes = h.routes.map(compileRoute);
     const tls = httpsPort !== undefined ? h.tls : undefined;
-    plain.set(h.host, { routes, redirect: tls?.redirect ? `https://${h.host}${port}` : undefined });
+    const wild = h.host.startsWith("*");
+    plain.set(h.host, { routes, redirect: tls?.redirect && !wild ? `https://${h.host}${port}` : undefined });
     if (tls) secure.set(h.host, { routes, redirect: undefined });
   }
   return { plain, secure };
 }
 
-/** Routes a request to host `name` (as `routingName` gives it) and `url` (origin-form, query included). */
-export function route(lookup: Lookup, name: string, url: string): Routing {
-  const host = lookup.get(name);
+/** The host entry for `name`: exact, then the longest wildcard suffix, then `*`. */
+function findHost(lookup: Lookup, name: string): LiveHost | undefined {
+  const exact = lookup.get(name);
+  if (exact) return exact;
+  for (let i = name.indexOf("."); i >= 0; i = name.indexOf(".", i + 1)) {
+    const wild = lookup.get(`*${name.slice(i)}`);
+    if (wild) return wild;
+  }
+  return lookup.get("*");
+}
+
+/** The first value of query parameter `name` in `query` (no `?`), decoded; undefined when absent. */
+function queryParam(query: string, name: string): string | undefined {
+  for (const part of query.split("&")) {
+    const eq = part.indexOf("=");
+    const raw = eq < 0 ? part : part.slice(0, eq);
+    let key: string;
+    let value: string;
+    try {
+      key = decodeURIComponent(raw.replace(/\+/g, " "));
+      value = eq < 0 ? "" : decodeURIComponent(part.slice(eq + 1).replace(/\+/g, " "));
+    } catch {
+      continue;
+    }
+    if (key === name) return value;
+  }
+  return undefined;
+}
+
+function matches(r: Route, path: string, query: string, req: RequestView): boolean {
+  const m = r.match;
+  if (m.path.type === "Exact" ? path !== m.path.value : !prefixMatches(m.path.value, path)) return false;
+  if (m.method !== undefined && m.method !== req.method) return false;
+  if (m.headers) for (const h of m.headers) if (req.header(h.name) !== h.value) return false;
+  if (m.queryParams) for (const q of m.queryParams) if (queryParam(query, q.name) !== q.value) return false;
+  return true;
+}
+
+function rewritten(modifier: PathModifier | undefined, r: Route, path: string): string {
+  return modifier === undefined ? path : modifyPath(modifier, r.match.path.value, path);
+}
+
+/** The Location of a RequestRedirect (Gateway API HTTPRequestRedirectFilter). */
+function redirectLocation(
+  f: Extract<RouteFilter, { type: "RequestRedirect" }>,
+  r: Route,
+  path: string,
+  query: string,
+  req: RequestView,
+): string {
+  const scheme = f.scheme ?? req.scheme;
+  const host = f.hostname ?? req.name;
+  const port = f.port ?? (f.scheme !== undefined ? undefined : req.port);
+  const wellKnown = port === undefined || (scheme === "http" && port === 80) || (scheme === "https" && port === 443);
+  const authority = wellKnown ? host : `${host}:${port}`;
+  return `${scheme}://${authority}${rewritten(f.path, r, path)}${query === "" ? "" : `?${query}`}`;
+}
+
+/** Routes a request by its host, path, method, headers and query. */
+export function route(lookup: Lookup, req: RequestView): Routing {
+  const host = findHost(lookup, req.name);
   if (!host) return { type: "no-host" };
-  if (host.redirect !== undefined) return { type: "redirect", location: host.redirect + url };
-  const q = url.indexOf("?");
-  const path = q < 0 ? url : url.slice(0, q);
-  for (const r of host.routes) {
-    if (!prefixMatches(r.prefix, path)) continue;
-    if (r.backends.length === 0) return { type: "unavailable", reason: r.unavailable ?? "none" };
-    const start = r.next % r.backends.length;
-    r.next = (start + 1) % r.backends.length;
-    const order = start === 0 ? r.backends : [...r.backends.slice(start), ...r.backends.slice(0, start)];
-    return { type: "route", path: stripPrefix(r.prefix, path) + (q < 0 ? "" : url.slice(q)), backends: order };
+  if (host.redirect !== undefined) return { type: "redirect", location: host.redirect + req.url };
+  const q = req.url.indexOf("?");
+  const path = q < 0 ? req.url : req.url.slice(0, q);
+  const query = q < 0 ? "" : req.url.slice(q + 1);
+  for (const live of host.routes) {
+    const r = live.route;
+    if (!matches(r, path, query, req)) continue;
+    if (live.broken !== undefined) return { type: "error", reason: live.broken };
+    let target = path;
+    let rewriteHost: string | undefined;
+    let request: HeaderEdits[] | undefined;
+    let response: HeaderEdits[] | undefined;
+    for (const f of r.filters) {
+      if (f.type === "RequestRedirect")
+        return { type: "redirect", location: redirectLocation(f, r, path, query, req), status: f.statusCode };
+      if (f.type === "URLRewrite") {
+        target = rewritten(f.path, r, path);
+        rewriteHost = f.hostname;
+      } else if (f.type === "RequestHeaderModifier") (request ??= []).push(f);
+      else (response ??= []).push(f);
+    }
+    const g = live.groups[live.pick.next()];
+    if (!g) return { type: "error", reason: "no backend takes traffic on this route" };
+    if (g.backends.length === 0) return { type: "unavailable", reason: g.unavailable ?? "none" };
+    const start = g.next % g.backends.length;
+    g.next = (start + 1) % g.backends.length;
+    const order = start === 0 ? g.backends : [...g.backends.slice(start), ...g.backends.slice(0, start)];
+    const out: Routing = { type: "route", path: target + (q < 0 ? "" : req.url.slice(q)), backends: order };
+    if (rewriteHost !== undefined) out.host = rewriteHost;
+    if (request) out.request = request;
+    if (response) out.response = response;
+    return out;
   }
   return { type: "no-path" };
 }

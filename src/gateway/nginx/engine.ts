@@ -95,7 +95,7 @@ export async function startNginxEngine(options: NginxEngineOptions): Promise<Ngi
     for (const h of table.hosts) if (h.tls) out.set(h.tls.certificate.id, h.tls.certificate);
     return out;
   };
-  let current = render({ hosts: [], records: [] });
+  let current = render({ hosts: [], outcomes: [] });
   const first = await supervisor.test(current);
   if (first.type === "failed") throw new Error(`nginx rejected kdns's empty configuration: ${first.error}`);
   await supervisor.install();

@@ -6,8 +6,8 @@
 
 /** Thrown when a value cannot be written safely; the renderer never emits it. */
 export class UnsafeValueError extends Error {
-  constructor(what: string, value: string) {
-    super(`refusing to write ${what} ${JSON.stringify(value)} into nginx.conf: it contains a control character or '$'`);
+  constructor(what: string, value: string, why = "it contains a control character or '$'") {
+    super(`refusing to write ${what} ${JSON.stringify(value)} into nginx.conf: ${why}`);
     this.name = "UnsafeValueError";
   }
 }

@@ -3,8 +3,9 @@
 import assert from "node:assert/strict";
 import { readFile, writeFile } from "node:fs/promises";
 import { test } from "node:test";
+import { dnsRoute } from "../../../test/support/routes.ts";
 import { clientLimits } from "../client-limits.ts";
-import type { RouteTable } from "../routes/model.ts";
+import type { Route, RouteTable } from "../routes/model.ts";
 import type { ServingCertificate } from "../tls/certificate.ts";
 import { atLeast, findNginx, nginxVersion, parseNginxVersion } from "./binary.ts";
 import { quote, UnsafeValueError } from "./quote.ts";
@@ -18,24 +19,24 @@ const table: RouteTable = {
     {
       host: "node1.com",
       routes: [
-        {
+        dnsRoute({
           prefix: "/service1",
           record: "default/dns-test1",
           target: "127.1.1.10:8010",
           backends: [{ ip: "127.1.1.10", port: 8010 }],
-        },
-        {
+        }),
+        dnsRoute({
           prefix: "/service2",
           record: "default/dns-test1",
           target: "127.1.1.11:8011",
           backends: [{ ip: "127.1.1.11", port: 8011 }],
-        },
+        }),
       ],
     },
     {
       host: "shop.example.com",
       routes: [
-        {
+        dnsRoute({
           prefix: "/api/v1",
           record: "shop/site",
           target: "service shop/web port 80",
@@ -43,19 +44,19 @@ const table: RouteTable = {
             { ip: "10.1.0.5", port: 8080 },
             { ip: "fd00::5", port: 8080 },
           ],
-        },
-        {
+        }),
+        dnsRoute({
           prefix: "/static",
           record: "shop/site",
           target: "service shop/files port 80",
           backends: [],
           unavailable: "service shop/files has no ready endpoints for port 80",
-        },
-        { prefix: "/", record: "shop/root", target: "10.1.0.9:80", backends: [{ ip: "10.1.0.9", port: 80 }] },
+        }),
+        dnsRoute({ prefix: "/", record: "shop/root", target: "10.1.0.9:80", backends: [{ ip: "10.1.0.9", port: 80 }] }),
       ],
     },
   ],
-  records: [],
+  outcomes: [],
 };
 
 test("rendering matches the golden file", async () => {
@@ -82,10 +83,10 @@ test("values that could break out of a quoted nginx string are refused or escape
     hosts: [
       {
         host: "a.com",
-        routes: [{ prefix: "/x$host", record: "d/r", target: "t", backends: [{ ip: "10.0.0.1", port: 1 }] }],
+        routes: [dnsRoute({ prefix: "/x$host", record: "d/r", target: "t", backends: [{ ip: "10.0.0.1", port: 1 }] })],
       },
     ],
-    records: [],
+    outcomes: [],
   };
   assert.throws(() => renderNginxConfig(hostile, { listen: "127.0.0.1:8080" }), UnsafeValueError);
 });
@@ -128,7 +129,7 @@ const tlsTable: RouteTable = {
     ...h,
     tls: {
       secret: `ns/secret-${i}`,
-      record: h.routes[0]!.record,
+      owner: h.routes[0]!.owner,
       certificate: { id: `0123456789abcdef000000000000000${i}` } as ServingCertificate,
       redirect: i === 0,
     },
@@ -155,4 +156,43 @@ test("with a TLS listener: a TLS server per host with a certificate, the default
     renderNginxConfig(tlsTable, { listen: "127.0.0.1:8080" }),
     renderNginxConfig(table, { listen: "127.0.0.1:8080" }),
   );
+});
+
+test("hostile values in matches and filters are refused before they reach nginx.conf", () => {
+  const route = (extra: Partial<Route>): RouteTable => ({
+    hosts: [
+      {
+        host: "a.com",
+        routes: [
+          {
+            match: { path: { type: "PathPrefix", value: "/" } },
+            owner: { kind: "HTTPRoute", namespace: "d", name: "r" },
+            filters: [],
+            groups: [{ weight: 1, target: "t", backends: [{ ip: "10.0.0.1", port: 1 }] }],
+            ...extra,
+          },
+        ],
+      },
+    ],
+    outcomes: [],
+  });
+  const edits = (set: { name: string; value: string }[]) =>
+    route({ filters: [{ type: "RequestHeaderModifier", set, add: [], remove: [] }] });
+  const bad: RouteTable[] = [
+    edits([{ name: "x", value: "$host" }]),
+    edits([{ name: "x", value: "a\nb" }]),
+    edits([{ name: "x y", value: "1" }]),
+    edits([{ name: 'x"; include /etc/passwd; "', value: "1" }]),
+    route({ match: { path: { type: "PathPrefix", value: "/" }, headers: [{ name: "x_y", value: "1" }] } }),
+    route({ match: { path: { type: "PathPrefix", value: "/" }, headers: [{ name: "x", value: "${uri}" }] } }),
+    route({ filters: [{ type: "RequestRedirect", hostname: "a.com$request_uri", statusCode: 302 }], groups: [] }),
+    route({ filters: [{ type: "URLRewrite", path: { type: "ReplaceFullPath", value: "/x\r\n" } }] }),
+  ];
+  for (const t of bad) assert.throws(() => renderNginxConfig(t, { listen: "127.0.0.1:8080" }), UnsafeValueError);
+  // A regex metacharacter in a matched value matches only itself.
+  const text = renderNginxConfig(
+    route({ match: { path: { type: "PathPrefix", value: "/" }, headers: [{ name: "x", value: "a.*|(b)" }] } }),
+    { listen: "127.0.0.1:8080" },
+  );
+  assert.match(text, /"~\^a\\\\\.\\\\\*\\\\\|\\\\\(b\\\\\)\\\\z" 1;/);
 });

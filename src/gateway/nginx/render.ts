@@ -3,17 +3,19 @@
  * relative, resolved by nginx against the runtime directory given with `-p`, so the same table
  * renders the same bytes wherever kdns keeps its data, and an unchanged rendering means no reload.
  *
- * Each Ingress `Prefix` becomes the pair ingress-nginx emits: `location = "/p"` (the bare path)
- * and `location "/p/"` (everything below it); `proxy_pass http://upstream/` replaces the matched
- * part with `/`, which strips the prefix. Each route has its own `upstream` listing its ready
- * endpoints, so round-robin, keep-alive and "next upstream on error" are nginx's own (README).
+ * Each host is a server block whose locations host-locations.ts derives from the routes, each
+ * route's action (upstream, filters, rewrite or redirect) from route-action.ts. Each route has its
+ * own `upstream` listing its ready endpoints, so round-robin, weights, keep-alive and "next
+ * upstream on error" are nginx's own (README). A `*.suffix` host is a wildcard server_name; the
+ * catch-all host `*` is served by the default server.
  */
-import { formatHostPort } from "../../machinery/host-port.ts";
 import { type ClientLimits, DEFAULT_CLIENT_LIMITS } from "../client-limits.ts";
-import type { Backend, HostRoutes, Route, RouteTable } from "../routes/model.ts";
+import type { HostRoutes, RouteTable } from "../routes/model.ts";
 import { TEXT } from "../texts.ts";
 import { certificatePaths } from "./certificate-files.ts";
+import { hostLocations } from "./host-locations.ts";
 import { quote, quoteBody } from "./quote.ts";
+import { BASE_PROXY_HEADERS, type RenderSink } from "./route-action.ts";
 
 /** Where nginx listens and how it behaves. */
 export interface RenderOptions {
@@ -98,55 +100,20 @@ const TARGET_HOST_MAP = [
   "    }",
 ];
 
+/** `:port` of the listener a request came in on, nothing for its scheme's default (redirects name it). */
+const LISTENER_PORT_MAP = [
+  '    map "$scheme:$server_port" $kdns_listener_port {',
+  '        "http:80" "";',
+  '        "https:443" "";',
+  '        default ":$server_port";',
+  "    }",
+];
+
 /** The first lines of every server block: read a target that is not origin-form (see {@link TARGET_HOST_MAP}). */
 const FOREIGN_SCHEME = [
   '        if ($request != "$request_method $request_uri $server_protocol") { set $kdns_absolute $kdns_target_host; }',
   '        if ($kdns_absolute = "/") { return 400; }',
 ];
-
-function backendAddress(b: Backend): string {
-  return formatHostPort({ host: b.ip, port: b.port });
-}
-
-function upstreamBlock(name: string, route: Route): string[] {
-  const lines = [`    upstream ${name} {`];
-  // max_fails=0: a refused backend is skipped per request (proxy_next_upstream) but never parked
-  // for fail_timeout, so a restarted backend serves at once, as in the built-in engine.
-  for (const b of route.backends) lines.push(`        server ${quote("backend", backendAddress(b))} max_fails=0;`);
-  lines.push("        keepalive 32;", "    }");
-  return lines;
-}
-
-function locationBody(name: string, route: Route, keepPath: boolean): string[] {
-  if (route.backends.length === 0)
-    return [`            return 503 ${quoteBody(TEXT.unavailable(route.unavailable ?? "none"))};`];
-  return [`            proxy_pass http://${name}${keepPath ? "" : "/"};`];
-}
-
-/** The routes of `host` as locations (and their upstreams). */
-function locations(host: HostRoutes, hostIndex: number): { upstreams: string[]; lines: string[] } {
-  const upstreams: string[] = [];
-  const lines: string[] = [];
-  let hasRoot = false;
-  host.routes.forEach((route, i) => {
-    const name = `kdns_${hostIndex}_${i}`;
-    if (route.backends.length > 0) upstreams.push(...upstreamBlock(name, route));
-    lines.push(`        # ${quote("record", route.record)} -> ${quote("target", route.target)}`);
-    if (route.prefix === "/") {
-      hasRoot = true;
-      lines.push(`        location / {`, ...locationBody(name, route, true), "        }");
-      return;
-    }
-    lines.push(`        location = ${quote("path", route.prefix)} {`, ...locationBody(name, route, false), "        }");
-    lines.push(
-      `        location ${quote("path", `${route.prefix}/`)} {`,
-      ...locationBody(name, route, false),
-      "        }",
-    );
-  });
-  if (!hasRoot) lines.push("        location / {", `            return 404 ${quoteBody(TEXT.noPath)};`, "        }");
-  return { upstreams, lines };
-}
 
 /** The TLS listener as rendered. */
 interface TlsListen {
@@ -173,17 +140,11 @@ function certificateLines(id: string): string[] {
  * `return`, so no `if`). Separate blocks, so `http2 on` (nginx 1.25.1+) never reaches the plain
  * listener, where it would take HTTP/2 without TLS.
  */
-function serverBlocks(
-  listen: string,
-  tls: TlsListen | undefined,
-  host: HostRoutes,
-  hostIndex: number,
-): { upstreams: string[]; server: string[] } {
-  const { upstreams, lines } = locations(host, hostIndex);
+function serverBlocks(listen: string, tls: TlsListen | undefined, host: HostRoutes, lines: string[]): string[] {
   const name = `        server_name ${quote("host", host.host)};`;
   const plain = ["    server {", `        listen ${listen};`, name, ...FOREIGN_SCHEME];
   const certificate = tls !== undefined ? host.tls?.certificate.id : undefined;
-  if (tls === undefined || certificate === undefined) return { upstreams, server: [...plain, ...lines, "    }"] };
+  if (tls === undefined || certificate === undefined) return [...plain, ...lines, "    }"];
   const secure = [
     "    server {",
     `        listen ${tls.listen};`,
@@ -196,17 +157,24 @@ function serverBlocks(
   ];
   // RFC 9110 §15.4.9: 308 keeps the method and body. $host is the name server_name matched.
   const redirect = [`        return 308 https://$host${tls.port}$request_uri;`, "    }"];
-  return { upstreams, server: [...plain, ...(host.tls?.redirect ? redirect : [...lines, "    }"]), ...secure] };
+  return [...plain, ...(host.tls?.redirect ? redirect : [...lines, "    }"]), ...secure];
 }
 
-/** The default server of a listener: every name no host block takes is 404 (with kdns's certificate on TLS). */
-function defaultServer(listen: string, tls?: { certificate: string; http2: string[] }): string[] {
+/**
+ * The default server of a listener: every name no host block takes is 404 (with kdns's certificate
+ * on TLS), or served by the catch-all host's locations when there is one.
+ */
+function defaultServer(
+  listen: string,
+  catchAll: string[] | undefined,
+  tls?: { certificate: string; http2: string[] },
+): string[] {
   return [
     "    server {",
     `        listen ${listen} default_server;`,
     ...(tls ? [...tls.http2, ...certificateLines(tls.certificate)] : []),
     ...FOREIGN_SCHEME,
-    `        return 404 ${quoteBody(TEXT.noHost)};`,
+    ...(catchAll ?? [`        return 404 ${quoteBody(TEXT.noHost)};`]),
     "    }",
   ];
 }
@@ -220,15 +188,16 @@ export function renderNginxConfig(table: RouteTable, options: RenderOptions): st
     port: options.tls.publicPort === 443 ? "" : `:${options.tls.publicPort}`,
     http2: options.tls.http2Directive ? ["        http2 on;"] : [],
   };
-  const upstreams: string[] = [];
+  const sink: RenderSink = { upstreams: [], upstreamNames: new Set(), maps: [], ids: 0 };
   const servers: string[] = [];
+  let catchAll: string[] | undefined;
   table.hosts.forEach((host, i) => {
-    const block = serverBlocks(listen, tls, host, i);
-    upstreams.push(...block.upstreams);
-    servers.push(...block.server);
+    const lines = hostLocations(host, i, sink);
+    if (host.host === "*") catchAll = lines;
+    else servers.push(...serverBlocks(listen, tls, host, lines));
   });
   return [
-    "# Generated by kdns from DNSRecords; edits are overwritten.",
+    "# Generated by kdns from its routes (DNSRecord, Ingress, HTTPRoute); edits are overwritten.",
     `worker_processes ${options.workers ?? "auto"};`,
     "pid nginx.pid;",
     "error_log logs/error.log warn;",
@@ -260,18 +229,13 @@ export function renderNginxConfig(table: RouteTable, options: RenderOptions): st
     '        "" "";',
     "    }",
     ...TARGET_HOST_MAP,
-    "    proxy_set_header Host $kdns_host;",
-    "    proxy_set_header Upgrade $http_upgrade;",
-    "    proxy_set_header Connection $connection_upgrade;",
-    "    proxy_set_header X-Real-IP $remote_addr;",
-    "    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
-    "    proxy_set_header X-Forwarded-Host $kdns_host;",
-    "    proxy_set_header X-Forwarded-Proto $scheme;",
+    ...BASE_PROXY_HEADERS.map(([name, value]) => `    proxy_set_header ${name} ${value};`),
+    ...(sink.maps.length > 0 ? [...LISTENER_PORT_MAP, ...sink.maps] : []),
     ...(options.tls ? TLS_LINES : []),
-    ...upstreams,
-    ...defaultServer(listen),
+    ...sink.upstreams,
+    ...defaultServer(listen, catchAll),
     ...(tls && options.tls
-      ? defaultServer(tls.listen, { certificate: options.tls.defaultCertificate, http2: tls.http2 })
+      ? defaultServer(tls.listen, catchAll, { certificate: options.tls.defaultCertificate, http2: tls.http2 })
       : []),
     ...servers,
     "}",

@@ -9,16 +9,18 @@ import type { Backend } from "./model.ts";
 /** Backends of a service port, or why there are none. */
 export type ServiceBackends = { type: "ok"; backends: Backend[] } | { type: "unavailable"; reason: string };
 
-/** Resolves `port` (a Service port number) of `service` to the ready addresses of `endpoints`. */
+/** Resolves `port` (a Service port number or name) of `service` to the ready addresses of `endpoints`. */
 export function serviceBackends(
   id: string,
-  port: number,
+  port: number | string,
   service: Service | undefined,
   endpoints: Endpoints | undefined,
 ): ServiceBackends {
   if (!service) return { type: "unavailable", reason: `service ${id} does not exist` };
   const ports = service.spec.ports ?? [];
-  const svcPort = ports.find((p) => p.port === port && (p.protocol ?? "TCP") === "TCP");
+  const svcPort = ports.find(
+    (p) => (typeof port === "number" ? p.port === port : p.name === port) && (p.protocol ?? "TCP") === "TCP",
+  );
   if (!svcPort) return { type: "unavailable", reason: `service ${id} has no TCP port ${port}` };
   const wanted = svcPort.name ?? "";
   const seen = new Set<string>();

@@ -3,7 +3,21 @@ import { after, before, describe, test } from "node:test";
 import { startTestCa, type TestCa, tlsSecret } from "../../../test/support/test-pki.ts";
 import type { DNSRecord, Endpoints, Service } from "../../api/types.ts";
 import { parseTlsSecret, type TlsMaterial } from "../tls/certificate.ts";
-import { buildRouteTable } from "./build.ts";
+import { buildRouteTable as buildFromSources, type RouteInputs } from "./build.ts";
+import { dnsRecordRoutes } from "./from-dns-record.ts";
+import { type OwnerOutcome, ownerKey, type Route } from "./model.ts";
+
+/** The table of DNSRecords, with each outcome's `namespace/name` as `key`. */
+function buildRouteTable(inputs: Omit<RouteInputs, "sources"> & { records: DNSRecord[] }) {
+  const { records, ...rest } = inputs;
+  const table = buildFromSources({ ...rest, sources: records.map(dnsRecordRoutes) });
+  return { ...table, records: table.outcomes.map((o) => ({ ...o, key: ownerKey(o.owner) })) };
+}
+const prefixOf = (r: Route): string => r.match.path.value;
+const backendsOf = (r: Route) => r.groups[0]!.backends;
+const unavailableOf = (r: Route) => r.groups[0]!.unavailable;
+const recordOf = (r: Route): string => ownerKey(r.owner);
+type _Outcome = OwnerOutcome;
 
 function record(name: string, created: string, host: string, paths: DNSRecord["spec"]["paths"]): DNSRecord {
   return {
@@ -55,20 +69,17 @@ test("literal addresses and service endpoints become backends; longest prefix fi
   });
   assert.equal(table.hosts.length, 1);
   const routes = table.hosts[0]!.routes;
-  assert.deepEqual(
-    routes.map((r) => r.prefix),
-    ["/service1/deeper", "/service1", "/admin"],
-  );
-  assert.deepEqual(routes[0]!.backends, [
+  assert.deepEqual(routes.map(prefixOf), ["/service1/deeper", "/service1", "/admin"]);
+  assert.deepEqual(backendsOf(routes[0]!), [
     { ip: "10.1.0.5", port: 8080 },
     { ip: "10.1.0.6", port: 8080 },
   ]);
-  assert.deepEqual(routes[1]!.backends, [{ ip: "127.1.1.10", port: 8010 }]);
-  assert.deepEqual(routes[2]!.backends, [
+  assert.deepEqual(backendsOf(routes[1]!), [{ ip: "127.1.1.10", port: 8010 }]);
+  assert.deepEqual(backendsOf(routes[2]!), [
     { ip: "10.1.0.5", port: 9090 },
     { ip: "10.1.0.6", port: 9090 },
   ]);
-  assert.deepEqual(table.records[0]!.served.sort(), ["/admin", "/service1", "/service1/deeper"]);
+  assert.deepEqual(table.records[0]!.served.sort(), ["/admin", "/service1", "/service1/deeper/"]);
 });
 
 test("a missing service, port or endpoint leaves the route with a reason instead of backends", () => {
@@ -83,7 +94,7 @@ test("a missing service, port or endpoint leaves the route with a reason instead
     services: [web],
     endpoints: [],
   });
-  const reasons = Object.fromEntries(table.hosts[0]!.routes.map((r) => [r.prefix, r.unavailable]));
+  const reasons = Object.fromEntries(table.hosts[0]!.routes.map((r) => [prefixOf(r), unavailableOf(r)]));
   assert.equal(reasons["/gone"], "service default/nope does not exist");
   assert.equal(reasons["/port"], "service default/web has no TCP port 81");
   assert.equal(reasons["/noeps"], "service default/web has no ready endpoints for port 80");
@@ -97,10 +108,12 @@ test("the older record wins a host+path conflict (trailing slash is the same pat
     { path: "/b", address: "10.0.0.2", port: 80 },
   ]);
   const table = buildRouteTable({ records: [newer, older], services: [], endpoints: [] });
-  const a = table.hosts[0]!.routes.find((r) => r.prefix === "/a")!;
-  assert.equal(a.record, "default/b-older");
+  const a = table.hosts[0]!.routes.find((r) => prefixOf(r) === "/a")!;
+  assert.equal(recordOf(a), "default/b-older");
   const lost = table.records.find((r) => r.key === "default/a-newer")!;
-  assert.deepEqual(lost.lost, [{ path: "/a/", winner: "default/b-older" }]);
+  assert.deepEqual(lost.lost, [
+    { host: "x.com", path: "/a/", winner: { kind: "DNSRecord", namespace: "default", name: "b-older" } },
+  ]);
   assert.deepEqual(lost.served, ["/b"]);
   // same creationTimestamp: the name decides
   const tie = buildRouteTable({
@@ -108,7 +121,7 @@ test("the older record wins a host+path conflict (trailing slash is the same pat
     services: [],
     endpoints: [],
   });
-  assert.equal(tie.hosts[0]!.routes.find((r) => r.prefix === "/a")!.record, "default/a-newer");
+  assert.equal(tie.hosts[0]!.routes.find((r) => prefixOf(r) === "/a")!.owner.name, "a-newer");
 });
 
 test("records that slipped past API validation are never routed", () => {
@@ -161,7 +174,10 @@ describe("HTTPS from spec.tls", () => {
       https: true,
     });
     const a = table.hosts.find((h) => h.host === "a.test")!;
-    assert.deepEqual([a.tls?.secret, a.tls?.record, a.tls?.redirect], ["default/a", "default/old", false]);
+    assert.deepEqual(
+      [a.tls?.secret, a.tls && ownerKey(a.tls.owner), a.tls?.redirect],
+      ["default/a", "default/old", false],
+    );
     assert.equal(a.tls?.certificate.leaf.serialNumber, "AA");
     assert.equal(a.routes.length, 3);
     assert.equal(table.hosts.find((h) => h.host === "c.test")!.tls, undefined);

@@ -1,193 +1,206 @@
 /**
- * DNSRecords + Services + Endpoints → {@link RouteTable}. Pure: the gateway controller calls it
- * with its informer caches on every change and hands the result to an engine.
+ * Route sources + Services + Endpoints + Secrets → {@link RouteTable}. Pure: the gateway
+ * controller calls it with its informer caches on every change and hands the result to an engine.
  *
- * Conflicts follow ingress-nginx: when two records claim the same host and prefix, the older one
- * (creationTimestamp, then namespace/name) serves it and the newer one is told why not.
- * Records are re-checked against the API's allow-list, so a record that slipped past validation
- * (an older server, a direct storage write) never reaches an engine.
+ * Conflicts follow ingress-nginx across every kind: when two owners claim the same host and the
+ * same match, the older one (creationTimestamp, then kind and namespace/name) serves it and the
+ * newer one is told why not. Each host's routes are then ordered by {@link compareRoutes}.
  *
- * HTTPS is per host, as SNI picks a certificate by host name: the oldest served record of a host
- * that has `spec.tls` gives the host its certificate and its redirect choice, and every route of
- * the host is served on both listeners (ingress-nginx does the same with the `tls` sections of
- * several Ingresses for one host). A record whose Secret cannot be served (missing, another type,
- * unparsable, a key that is not the certificate's, a certificate not covering the host) is not
- * routed at all: serving its paths over plain HTTP would downgrade a host that asked for HTTPS.
+ * HTTPS is per host, as SNI picks a certificate by host name: the oldest served owner of a host
+ * whose TLS section covers it gives the host its certificate and its redirect choice, and every
+ * route of the host is served on both listeners (ingress-nginx does the same with the `tls`
+ * sections of several Ingresses for one host). An owner whose Secret cannot be served (missing,
+ * another type, unparsable, a key that is not the certificate's, a certificate not covering the
+ * host) is not routed at all: serving its paths over plain HTTP would downgrade a host that asked
+ * for HTTPS.
  */
-import { isIP } from "node:net";
-import type { DNSRecord, Endpoints, Service } from "../../api/types.ts";
-import { hostErrors, pathErrors } from "../../api/validation/dns-record.ts";
+import type { Endpoints, Service } from "../../api/types.ts";
 import { formatHostPort } from "../../machinery/host-port.ts";
-import { isDNS1035Label, isDNS1123Subdomain } from "../../machinery/validate-names.ts";
 import { notCovering, type TlsMaterial } from "../tls/certificate.ts";
 import { serviceBackends } from "./backends.ts";
-import type { HostRoutes, HostTLS, RecordOutcome, Route, RouteTable } from "./model.ts";
-import { normalizePrefix } from "./prefix.ts";
+import type { BackendGroup, HostRoutes, HostTLS, OwnerOutcome, Route, RouteTable } from "./model.ts";
+import { ownerKey, ownerName } from "./model.ts";
+import { compareRoutes, type Ranked } from "./precedence.ts";
+import { type BackendRef, claimKey, type OwnerRoutes, type SourceTLS } from "./source.ts";
 
 /** The caches the table is computed from. */
 export interface RouteInputs {
-  records: readonly DNSRecord[];
+  /** Every route owner, translated (from-dns-record.ts, from-ingress.ts, …). */
+  sources: readonly OwnerRoutes[];
   services: readonly Service[];
   endpoints: readonly Endpoints[];
-  /** Secrets by `namespace/name`, parsed (see parseTlsSecret); those `spec.tls` names are looked up here. */
+  /** Secrets by `namespace/name`, parsed (see parseTlsSecret); TLS sections' names are looked up here. */
   secrets?: ReadonlyMap<string, TlsMaterial>;
-  /** Whether the gateway has a TLS listener; without one `spec.tls` is noted in the status and not used. */
+  /** Whether the gateway has a TLS listener; without one TLS sections are noted in the status and not used. */
   https?: boolean;
 }
 
 const keyOf = (o: { metadata: { namespace?: string; name?: string } }): string =>
   `${o.metadata.namespace ?? ""}/${o.metadata.name ?? ""}`;
 
-function olderFirst(a: DNSRecord, b: DNSRecord): number {
-  const ta = a.metadata.creationTimestamp ?? "";
-  const tb = b.metadata.creationTimestamp ?? "";
-  if (ta !== tb) return ta < tb ? -1 : 1;
-  const ka = keyOf(a);
-  const kb = keyOf(b);
+const sortKey = (o: OwnerRoutes): string => `${o.owner.kind} ${ownerKey(o.owner)}`;
+
+function olderFirst(a: OwnerRoutes, b: OwnerRoutes): number {
+  if (a.created !== b.created) return a.created < b.created ? -1 : 1;
+  const ka = sortKey(a);
+  const kb = sortKey(b);
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
-/** Why a record cannot be routed at all, or undefined when its spec is well-formed. */
-function invalidReason(record: DNSRecord): string | undefined {
-  const spec = record.spec as Partial<DNSRecord["spec"]> | undefined;
-  if (typeof spec?.host !== "string" || hostErrors(spec.host).length > 0)
-    return `invalid host ${JSON.stringify(spec?.host)}`;
-  if (!Array.isArray(spec.paths) || spec.paths.length === 0) return "no paths";
-  for (const p of spec.paths) {
-    if (typeof p?.path !== "string" || pathErrors(p.path).length > 0) return `invalid path ${JSON.stringify(p?.path)}`;
-    if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) return `invalid port ${JSON.stringify(p.port)}`;
-    if (p.address !== undefined && p.address !== "" && isIP(p.address) === 0)
-      return `invalid address ${JSON.stringify(p.address)}`;
-    const hasAddress = typeof p.address === "string" && p.address !== "";
-    if (!hasAddress && (typeof p.service !== "string" || isDNS1035Label(p.service).length > 0))
-      return `invalid service ${JSON.stringify(p.service)}`;
-  }
-  const tls = spec.tls as Partial<NonNullable<DNSRecord["spec"]["tls"]>> | null | undefined;
-  if (tls !== undefined && tls !== null) {
-    if (typeof tls.secretName !== "string" || isDNS1123Subdomain(tls.secretName).length > 0)
-      return `invalid spec.tls.secretName ${JSON.stringify(tls.secretName)}`;
-    if (tls.httpRedirect !== undefined && typeof tls.httpRedirect !== "boolean")
-      return `invalid spec.tls.httpRedirect ${JSON.stringify(tls.httpRedirect)}`;
-  }
-  return undefined;
+/** A name a certificate for `host` must cover (a wildcard host needs the wildcard certificate). */
+function coverName(host: string): string {
+  return host.startsWith("*.") ? `kdns-wildcard-check${host.slice(1)}` : host;
 }
 
-/** The record's HTTPS for its host, or why its Secret cannot be served. */
-function recordTLS(record: DNSRecord, key: string, inputs: RouteInputs): HostTLS | { invalid: string } {
-  const tls = record.spec.tls!;
-  const secret = `${record.metadata.namespace ?? "default"}/${tls.secretName}`;
-  const material = inputs.secrets?.get(secret);
-  if (material === undefined) return { invalid: `secret ${secret} does not exist` };
-  if (material.type === "invalid") return { invalid: `secret ${secret}: ${material.reason}` };
-  const uncovered = notCovering(material.leaf, record.spec.host);
-  if (uncovered !== undefined) return { invalid: `secret ${secret}: ${uncovered}` };
+/** The host's HTTPS from one TLS section, or why its Secret cannot be served. */
+function sectionTLS(
+  section: SourceTLS,
+  source: OwnerRoutes,
+  hosts: readonly string[],
+  inputs: RouteInputs,
+): Map<string, HostTLS> | { invalid: string } {
+  const material = inputs.secrets?.get(section.secret);
+  if (material === undefined) return { invalid: `secret ${section.secret} does not exist` };
+  if (material.type === "invalid") return { invalid: `secret ${section.secret}: ${material.reason}` };
   const { type: _, ...certificate } = material;
-  return { secret, record: key, certificate, redirect: tls.httpRedirect !== false };
+  const out = new Map<string, HostTLS>();
+  for (const host of section.hosts.length > 0 ? section.hosts : hosts) {
+    if (host === "*") continue; // no SNI name: the default certificate answers
+    const uncovered = notCovering(material.leaf, coverName(host));
+    if (uncovered !== undefined) return { invalid: `secret ${section.secret}: ${uncovered}` };
+    out.set(host, { secret: section.secret, owner: source.owner, certificate, redirect: section.redirect });
+  }
+  return out;
 }
 
-/** What a record's status says about HTTPS on a host served with `tls`. */
-function httpsNote(tls: HostTLS, key: string, own: string | undefined): string {
+/** What an owner's status says about HTTPS on a host served with `tls`. */
+function httpsNote(tls: HostTLS, source: OwnerRoutes, own: string | undefined): string {
   const leaf = tls.certificate.leaf;
   const served = `HTTPS with secret ${tls.secret} (certificate serial ${leaf.serialNumber}, valid until ${leaf.validTo})`;
-  if (tls.record === key) return served;
+  if (ownerName(tls.owner) === ownerName(source.owner)) return served;
   const unused = own !== undefined && own !== tls.secret ? `; its own secret ${own} is not used` : "";
-  return `${served} from ${tls.record}, the host's oldest record with spec.tls${unused}`;
+  const from = tls.owner.kind === "DNSRecord" ? ownerKey(tls.owner) : ownerName(tls.owner);
+  return `${served} from ${from}, the host's oldest ${tls.owner.kind === "DNSRecord" ? "record with spec.tls" : "owner with tls"}${unused}`;
+}
+
+/** Resolves the groups of a route. */
+function groupsOf(
+  refs: readonly BackendRef[],
+  services: Map<string, Service>,
+  endpoints: Map<string, Endpoints>,
+): BackendGroup[] {
+  return refs.map((ref) => {
+    if (ref.type === "address")
+      return {
+        weight: ref.weight,
+        target: formatHostPort({ host: ref.ip, port: ref.port }),
+        backends: [{ ip: ref.ip, port: ref.port }],
+      };
+    const id = `${ref.namespace}/${ref.name}`;
+    const resolved = serviceBackends(id, ref.port, services.get(id), endpoints.get(id));
+    const group: BackendGroup = {
+      weight: ref.weight,
+      target: `service ${id} port ${ref.port}`,
+      backends: resolved.type === "ok" ? resolved.backends : [],
+    };
+    if (resolved.type === "unavailable") group.unavailable = resolved.reason;
+    return group;
+  });
 }
 
 /** Computes the route table. */
 export function buildRouteTable(inputs: RouteInputs): RouteTable {
   const services = new Map(inputs.services.map((s) => [keyOf(s), s]));
   const endpoints = new Map(inputs.endpoints.map((e) => [keyOf(e), e]));
-  const claims = new Map<string, string>(); // "host prefix" → record key
-  const hosts = new Map<string, Route[]>();
+  const claims = new Map<string, OwnerRoutes>(); // claimKey → owner
+  const hosts = new Map<string, (Route & Ranked)[]>();
   const hostTLS = new Map<string, HostTLS>();
-  const ownSecret = new Map<string, string>(); // record key → namespace/name of its spec.tls Secret
-  const records: RecordOutcome[] = [];
+  const ownSecret = new Map<OwnerRoutes, string>();
+  const outcomes: [OwnerRoutes, OwnerOutcome][] = [];
 
-  for (const record of [...inputs.records].sort(olderFirst)) {
-    const key = keyOf(record);
-    const outcome: RecordOutcome = {
-      key,
-      host: String(record.spec?.host ?? ""),
-      served: [],
-      lost: [],
-      unavailable: [],
-    };
-    records.push(outcome);
-    const invalid = invalidReason(record);
-    if (invalid !== undefined) {
-      outcome.invalid = invalid;
+  for (const source of [...inputs.sources].sort(olderFirst)) {
+    const outcome: OwnerOutcome = { owner: source.owner, hosts: [], served: [], lost: [], unavailable: [] };
+    outcomes.push([source, outcome]);
+    if (source.invalid !== undefined) {
+      outcome.invalid = source.invalid;
       continue;
     }
-    const host = record.spec.host;
-    const ns = record.metadata.namespace ?? "default";
-    let tls: HostTLS | undefined;
-    if (record.spec.tls) ownSecret.set(key, `${ns}/${record.spec.tls.secretName}`);
-    if (record.spec.tls && !inputs.https) {
-      outcome.https = { served: false, note: "spec.tls is not used: the gateway has no TLS listener" };
-    } else if (record.spec.tls) {
-      const t = recordTLS(record, key, inputs);
-      if ("invalid" in t) {
-        outcome.invalidCertificate = t.invalid;
-        continue;
-      }
-      tls = t;
-    }
-    for (const p of record.spec.paths) {
-      const prefix = normalizePrefix(p.path);
-      const claim = `${host} ${prefix}`;
-      const winner = claims.get(claim);
-      if (winner !== undefined) {
-        outcome.lost.push({ path: p.path, winner });
-        continue;
-      }
-      claims.set(claim, key);
-      let route: Route;
-      if (p.address !== undefined && p.address !== "") {
-        route = {
-          prefix,
-          record: key,
-          target: formatHostPort({ host: p.address, port: p.port }),
-          backends: [{ ip: p.address, port: p.port }],
-        };
-      } else {
-        const id = `${ns}/${p.service ?? ""}`;
-        const resolved = serviceBackends(id, p.port, services.get(id), endpoints.get(id));
-        route = {
-          prefix,
-          record: key,
-          target: `service ${id} port ${p.port}`,
-          backends: resolved.type === "ok" ? resolved.backends : [],
-        };
-        if (resolved.type === "unavailable") {
-          route.unavailable = resolved.reason;
-          outcome.unavailable.push({ path: p.path, reason: resolved.reason });
+    const ownHosts = [...new Set(source.routes.map((r) => r.host))];
+    const tls = new Map<string, HostTLS>();
+    const first = source.tls[0];
+    if (first) ownSecret.set(source, first.secret);
+    if (first && !inputs.https) {
+      const what = source.owner.kind === "DNSRecord" ? "spec.tls" : "tls";
+      outcome.https = { served: false, note: `${what} is not used: the gateway has no TLS listener` };
+    } else if (first) {
+      let invalid: string | undefined;
+      for (const section of source.tls) {
+        const t = sectionTLS(section, source, ownHosts, inputs);
+        if ("invalid" in t) {
+          invalid = t.invalid;
+          break;
         }
+        for (const [h, v] of t) if (!tls.has(h)) tls.set(h, v);
       }
-      outcome.served.push(prefix);
-      const list = hosts.get(host) ?? [];
-      list.push(route);
-      hosts.set(host, list);
+      if (invalid !== undefined) {
+        outcome.invalidCertificate = invalid;
+        continue;
+      }
     }
-    if (tls && outcome.served.length > 0 && !hostTLS.has(host)) hostTLS.set(host, tls);
+    const servedHosts = new Set<string>();
+    source.routes.forEach((r, index) => {
+      const claim = claimKey(r.host, r.match);
+      const winner = claims.get(claim);
+      if (winner === source) return; // the same match twice in one object: the first serves
+      if (winner !== undefined) {
+        outcome.lost.push({ host: r.host, path: r.path, winner: winner.owner });
+        return;
+      }
+      claims.set(claim, source);
+      const groups = groupsOf(r.backends, services, endpoints);
+      const live = groups.filter((g) => g.weight > 0);
+      const redirect = r.filters.some((f) => f.type === "RequestRedirect");
+      if (!redirect && live.length > 0 && live.every((g) => g.unavailable !== undefined))
+        outcome.unavailable.push({ path: r.path, reason: live.map((g) => g.unavailable).join("; ") });
+      outcome.served.push(r.path);
+      servedHosts.add(r.host);
+      const list = hosts.get(r.host) ?? [];
+      list.push({
+        match: r.match,
+        owner: source.owner,
+        filters: r.filters,
+        groups,
+        created: source.created,
+        ownerKey: sortKey(source),
+        index,
+      });
+      hosts.set(r.host, list);
+    });
+    outcome.hosts = [...servedHosts].sort();
+    for (const h of servedHosts) {
+      const t = tls.get(h);
+      if (t && !hostTLS.has(h)) hostTLS.set(h, t);
+    }
   }
-  for (const outcome of records) {
-    const tls = hostTLS.get(outcome.host);
-    if (!tls || outcome.served.length === 0) continue;
-    outcome.https = { served: true, note: httpsNote(tls, outcome.key, ownSecret.get(outcome.key)) };
+  for (const [source, outcome] of outcomes) {
+    const t = outcome.hosts.map((h) => hostTLS.get(h)).find((x) => x !== undefined);
+    if (!t) continue;
+    outcome.https = { served: true, note: httpsNote(t, source, ownSecret.get(source)) };
   }
 
   const hostList: HostRoutes[] = [...hosts.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([host, routes]) => {
-      const entry: HostRoutes = {
-        host,
-        routes: routes.sort((a, b) => b.prefix.length - a.prefix.length || (a.prefix < b.prefix ? -1 : 1)),
-      };
+    .map(([host, ranked]) => {
+      const routes: Route[] = ranked
+        .sort(compareRoutes)
+        .map(({ match, owner, filters, groups }) => ({ match, owner, filters, groups }));
+      const entry: HostRoutes = { host, routes };
       const tls = hostTLS.get(host);
       if (tls) entry.tls = tls;
       return entry;
     });
-  records.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return { hosts: hostList, records };
+  const list = outcomes
+    .sort(([a], [b]) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0))
+    .map(([, o]) => o);
+  return { hosts: hostList, outcomes: list };
 }

@@ -4,7 +4,7 @@
  * reason, a message a person can act on.
  */
 import type { DNSRecord } from "../../api/types.ts";
-import type { RecordOutcome } from "../routes/model.ts";
+import { type OwnerOutcome, ownerKey, ownerName, type RouteOwner } from "../routes/model.ts";
 
 /** The status block the gateway writes. */
 export type RecordStatus = NonNullable<DNSRecord["status"]>;
@@ -22,10 +22,15 @@ export interface StatusContext {
   rejected?: string;
 }
 
-function served(outcome: RecordOutcome, ctx: StatusContext): Condition {
+/** How a DNSRecord's status names another owner: a record by `namespace/name`, another kind with its kind. */
+export function describeOwner(owner: RouteOwner): string {
+  return owner.kind === "DNSRecord" ? ownerKey(owner) : ownerName(owner);
+}
+
+function served(outcome: OwnerOutcome, ctx: StatusContext): Condition {
   const notes: string[] = [];
   for (const l of outcome.lost)
-    notes.push(`path ${l.path} is not served: ${l.winner} is older and claims the same host and path`);
+    notes.push(`path ${l.path} is not served: ${describeOwner(l.winner)} is older and claims the same host and path`);
   for (const u of outcome.unavailable) notes.push(`path ${u.path}: ${u.reason}`);
   if (outcome.https) notes.push(outcome.https.note);
   const https = outcome.https?.served && ctx.tlsListen !== undefined ? ` and ${ctx.tlsListen} (HTTPS)` : "";
@@ -36,7 +41,7 @@ function served(outcome: RecordOutcome, ctx: StatusContext): Condition {
 }
 
 /** The desired status of one record (without lastTransitionTime; see {@link withTransitionTime}). */
-export function desiredStatus(outcome: RecordOutcome, ctx: StatusContext): RecordStatus {
+export function desiredStatus(outcome: OwnerOutcome, ctx: StatusContext): RecordStatus {
   let condition: Condition;
   if (outcome.invalid !== undefined) {
     condition = { type: "Served", status: "False", reason: "Invalid", message: `not routed: ${outcome.invalid}` };
@@ -57,7 +62,7 @@ export function desiredStatus(outcome: RecordOutcome, ctx: StatusContext): Recor
   } else if (outcome.served.length === 0) {
     const l = outcome.lost[0];
     const message = l
-      ? `not served: ${l.winner} is older and claims host ${outcome.host} path ${l.path}`
+      ? `not served: ${describeOwner(l.winner)} is older and claims host ${l.host} path ${l.path}`
       : "not served: no paths";
     condition = { type: "Served", status: "False", reason: "Conflict", message };
   } else {

@@ -1,0 +1,205 @@
+/**
+ * One route's action in nginx.conf: its upstream (the groups' ready endpoints, each server
+ * weighted so a group's share of requests is its weight, nginx's smooth weighted round-robin
+ * spreading them), the header filters, the path and host rewrites, or the redirect. The same
+ * lines serve a route inline in its path's location, or in the internal location a header /
+ * query / method dispatch rewrites to (dispatch.ts); `internal` says which, since there the URI
+ * has been rewritten and the original must be read from `$request_uri`.
+ */
+import { formatHostPort } from "../../machinery/host-port.ts";
+import type { HeaderEdits, Route, RouteFilter } from "../routes/model.ts";
+import { TEXT } from "../texts.ts";
+import { quote, quoteBody, UnsafeValueError } from "./quote.ts";
+import { regexLiteral } from "./regex.ts";
+
+/** Where an action is rendered. */
+export type ActionPlace = "exact" | "prefix" | "root" | "internal";
+
+/** Shared state of one rendering: extra http-level blocks, ids. */
+export interface RenderSink {
+  upstreams: string[];
+  /** Upstream names already in `upstreams` (a route served in several locations has one). */
+  upstreamNames: Set<string>;
+  maps: string[];
+  /** Counter for generated variable names. */
+  ids: number;
+}
+
+/** The request headers every proxied request gets (http level), repeated where a location sets its own. */
+export const BASE_PROXY_HEADERS: readonly [string, string][] = [
+  ["Host", "$kdns_host"],
+  ["Upgrade", "$http_upgrade"],
+  ["Connection", "$connection_upgrade"],
+  ["X-Real-IP", "$remote_addr"],
+  ["X-Forwarded-For", "$proxy_add_x_forwarded_for"],
+  ["X-Forwarded-Host", "$kdns_host"],
+  ["X-Forwarded-Proto", "$scheme"],
+];
+
+/** A quoted nginx string whose user parts are quoted and whose `$vars` are kdns's own. */
+function inner(what: string, value: string): string {
+  return quote(what, value).slice(1, -1);
+}
+
+const greatestCommonDivisor = (a: number, b: number): number => (b === 0 ? a : greatestCommonDivisor(b, a % b));
+
+/** The upstream block of a route, or undefined when no group with weight has backends. */
+function upstreamBlock(name: string, route: Route): string[] | undefined {
+  const live = route.groups.filter((g) => g.weight > 0 && g.backends.length > 0);
+  if (live.length === 0) return undefined;
+  // Per-server weight = group weight × (L / servers in group), L the lcm of the group sizes.
+  const lcm = live.reduce((l, g) => (l * g.backends.length) / greatestCommonDivisor(l, g.backends.length), 1);
+  const lines = [`    upstream ${name} {`];
+  // max_fails=0: a refused backend is skipped per request (proxy_next_upstream) but never parked
+  // for fail_timeout, so a restarted backend serves at once, as in the built-in engine.
+  for (const g of live) {
+    const w = live.length === 1 ? 1 : (g.weight * lcm) / g.backends.length;
+    const weight = w === 1 ? "" : ` weight=${w}`;
+    for (const b of g.backends)
+      lines.push(
+        `        server ${quote("backend", formatHostPort({ host: b.ip, port: b.port }))}${weight} max_fails=0;`,
+      );
+  }
+  lines.push("        keepalive 32;", "    }");
+  return lines;
+}
+
+/** The lines of request header edits: proxy_set_header replaces the inherited ones, so those are repeated. */
+function requestHeaderLines(edits: HeaderEdits[], hostOverride: string | undefined, sink: RenderSink): string[] {
+  const values = new Map<string, string>(BASE_PROXY_HEADERS.map(([n, v]) => [n.toLowerCase(), v]));
+  const names = new Map<string, string>(BASE_PROXY_HEADERS.map(([n]) => [n.toLowerCase(), n]));
+  if (hostOverride !== undefined) values.set("host", inner("hostname", hostOverride));
+  for (const e of edits) {
+    for (const n of e.remove) {
+      names.set(n, n);
+      values.set(n, "");
+    }
+    for (const h of e.set) {
+      names.set(h.name, h.name);
+      values.set(h.name, inner("header value", h.value));
+    }
+    for (const h of e.add) {
+      // Appends to the client's value when it sent one (Gateway API: add appends).
+      const id = `$kdns_add_${sink.ids++}`;
+      const source = `$http_${variableName(h.name)}`;
+      const value = inner("header value", h.value);
+      sink.maps.push(
+        `    map ${source} ${id} {`,
+        `        "" "${value}";`,
+        `        default "${source},${value}";`,
+        "    }",
+      );
+      names.set(h.name, h.name);
+      values.set(h.name, id);
+    }
+  }
+  return [...values].map(([n, v]) => `            proxy_set_header ${headerName(names.get(n) ?? n)} "${v}";`);
+}
+
+/** A header name, checked to be an HTTP token (RFC 9110 §5.1) and quoted. */
+function headerName(name: string): string {
+  if (!/^[!#%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name))
+    throw new UnsafeValueError("header name", name, "it is not an HTTP token");
+  return quote("header name", name);
+}
+
+/** Response header edits: hidden from the backend's response, then added by nginx. */
+function responseHeaderLines(edits: HeaderEdits[]): string[] {
+  const lines: string[] = [];
+  for (const e of edits) {
+    for (const n of [...e.remove, ...e.set.map((h) => h.name)])
+      lines.push(`            proxy_hide_header ${headerName(n)};`);
+    for (const h of [...e.set, ...e.add])
+      lines.push(`            add_header ${headerName(h.name)} ${quote("header value", h.value)} always;`);
+  }
+  return lines;
+}
+
+/** A header name as nginx's `$http_` variable suffix. */
+export function variableName(header: string): string {
+  if (!/^[A-Za-z0-9-]+$/.test(header))
+    throw new UnsafeValueError("matched header name", header, "nginx matches only names of letters, digits and '-'");
+  return header.toLowerCase().replace(/-/g, "_");
+}
+
+/**
+ * The path after the route's prefix, from the raw `$request_uri` (used where the URI was rewritten
+ * for a dispatch, or for redirects): a map with a named capture.
+ */
+function restOfPath(route: Route, sink: RenderSink, whenEmpty: string): string {
+  const id = sink.ids++;
+  const prefix = route.match.path.value === "/" ? "" : regexLiteral(route.match.path.value);
+  sink.maps.push(
+    `    map $request_uri $kdns_rest_${id} {`,
+    `        "~^${inner("path", prefix)}(?<kdns_r${id}>/[^?]*)" $kdns_r${id};`,
+    `        default "${inner("path", whenEmpty)}";`,
+    "    }",
+  );
+  return `$kdns_rest_${id}`;
+}
+
+/** The redirect's `return` (Gateway API HTTPRequestRedirectFilter). */
+function redirectLines(f: Extract<RouteFilter, { type: "RequestRedirect" }>, route: Route, sink: RenderSink): string[] {
+  const scheme = f.scheme ?? "$scheme";
+  const host = f.hostname !== undefined ? inner("hostname", f.hostname) : "$host";
+  let port: string;
+  if (f.port !== undefined) {
+    const known = (f.scheme === "http" && f.port === 80) || (f.scheme === "https" && f.port === 443);
+    port = known ? "" : `:${f.port}`;
+  } else port = f.scheme !== undefined ? "" : "$kdns_listener_port";
+  let path: string;
+  if (f.path === undefined) path = "$request_uri";
+  else if (f.path.type === "ReplaceFullPath") path = `${inner("path", f.path.value)}$is_args$args`;
+  else {
+    const base = f.path.value.endsWith("/") ? f.path.value.slice(0, -1) : f.path.value;
+    path = `${inner("path", base)}${restOfPath(route, sink, base === "" ? "/" : "")}$is_args$args`;
+  }
+  return [`            return ${f.statusCode} "${scheme}://${host}${port}${path}";`];
+}
+
+/** `proxy_pass` of `url`: bare when it is plain characters (the common case), else quoted. */
+function pass(url: string): string {
+  return /^[A-Za-z0-9/._~:-]*$/.test(url) ? `proxy_pass ${url};` : `proxy_pass "${url}";`;
+}
+
+/** The proxy_pass of a route with upstream `name`, by place and path rewrite. */
+function proxyPass(name: string, route: Route, place: ActionPlace, sink: RenderSink): string {
+  const rewrite = route.filters.find((f) => f.type === "URLRewrite");
+  let modifier = rewrite?.type === "URLRewrite" ? rewrite.path : undefined;
+  // Replacing the prefix `/` with `/` changes nothing.
+  if (modifier?.type === "ReplacePrefixMatch" && route.match.path.value === "/" && /^\/*$/.test(modifier.value))
+    modifier = undefined;
+  if (modifier === undefined) return place === "internal" ? pass(`http://${name}$request_uri`) : pass(`http://${name}`);
+  if (modifier.type === "ReplaceFullPath") return pass(`http://${name}${inner("path", modifier.value)}$is_args$args`);
+  const base = modifier.value.endsWith("/") ? modifier.value.slice(0, -1) : modifier.value;
+  // proxy_pass with a URI replaces the part of the normalised URI the location matched.
+  if (place === "exact") return pass(`http://${name}${inner("path", base === "" ? "/" : base)}`);
+  if (place === "prefix" || place === "root") return pass(`http://${name}${inner("path", `${base}/`)}`);
+  return pass(`http://${name}${inner("path", base)}${restOfPath(route, sink, base === "" ? "/" : "")}$is_args$args`);
+}
+
+/** The body lines of a location serving `route` (its upstream is added to the sink). */
+export function actionLines(name: string, route: Route, place: ActionPlace, sink: RenderSink): string[] {
+  const redirect = route.filters.find((f) => f.type === "RequestRedirect");
+  if (redirect?.type === "RequestRedirect") return redirectLines(redirect, route, sink);
+  const upstream = upstreamBlock(name, route);
+  if (!upstream) {
+    const weighted = route.groups.filter((g) => g.weight > 0);
+    if (weighted.length === 0)
+      return [`            return 500 ${quoteBody(TEXT.routeError("no backend takes traffic on this route"))};`];
+    return [`            return 503 ${quoteBody(TEXT.unavailable(weighted[0]?.unavailable ?? "none"))};`];
+  }
+  if (!sink.upstreamNames.has(name)) {
+    sink.upstreamNames.add(name);
+    sink.upstreams.push(...upstream);
+  }
+  const lines: string[] = [];
+  const rewrite = route.filters.find((f) => f.type === "URLRewrite");
+  const hostOverride = rewrite?.type === "URLRewrite" ? rewrite.hostname : undefined;
+  const requestEdits = route.filters.filter((f) => f.type === "RequestHeaderModifier");
+  if (requestEdits.length > 0 || hostOverride !== undefined)
+    lines.push(...requestHeaderLines(requestEdits, hostOverride, sink));
+  lines.push(...responseHeaderLines(route.filters.filter((f) => f.type === "ResponseHeaderModifier")));
+  lines.push(`            ${proxyPass(name, route, place, sink)}`);
+  return lines;
+}
