@@ -15,6 +15,7 @@ import { Informer, objectKey } from "../client/informer.ts";
 import { ClientError, type RestClient } from "../client/rest-client.ts";
 import { logger } from "../machinery/log.ts";
 import type { GatewayEngine } from "./engine.ts";
+import { httpRouteSources } from "./gateway-api/translate.ts";
 import { gatewayApiWatch } from "./gateway-api/watch.ts";
 import { buildRouteTable } from "./routes/build.ts";
 import { dnsRecordRoutes } from "./routes/from-dns-record.ts";
@@ -158,8 +159,15 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
   async function pass(): Promise<boolean> {
     const list = records.list();
     const named = namedSecrets(list);
+    const attachments = gatewayApi.attach();
+    for (const key of gatewayApi.secretKeys(attachments)) {
+      const slash = key.indexOf("/");
+      const s = secrets.get(key.slice(0, slash), key.slice(slash + 1));
+      if (s) named.set(key, s.material);
+    }
+    const httpRoutes = attachments.routes.flatMap((r) => httpRouteSources(r) ?? []);
     const table = buildRouteTable({
-      sources: list.map(dnsRecordRoutes),
+      sources: [...list.map(dnsRecordRoutes), ...httpRoutes],
       services: services.list(),
       endpoints: endpoints.list(),
       secrets: named,
@@ -168,7 +176,6 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     // A record's part of the configuration: its spec and the certificate it names, so a rotation
     // the engine rejects marks the record as a spec change would.
     const specs = new Map(list.map((r) => [objectKey(r), JSON.stringify(r.spec) + certificateOf(r, named)]));
-    const attachments = gatewayApi.attach();
     const result = await options.engine.apply(table);
     if (result.type === "rejected") rejected = result.error;
     else {
