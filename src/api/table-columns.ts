@@ -13,7 +13,10 @@ import type {
   EndpointPort,
   EndpointSlice,
   Endpoints,
+  Ingress,
+  IngressClass,
   KubeObject,
+  Lease,
   Namespace,
   Pod,
   Secret,
@@ -166,9 +169,45 @@ const BY_RESOURCE: Record<string, Column[]> = {
     { name: "DATA", cell: (o) => keyCount((o as Secret).data) },
     AGE,
   ],
+  ingresses: [
+    NAME,
+    { name: "CLASS", cell: (o) => (o as Ingress).spec?.ingressClassName || "<none>" },
+    { name: "HOSTS", cell: (o) => ingressHosts(o as Ingress) },
+    { name: "ADDRESS", cell: (o) => ingressAddress(o as Ingress) },
+    { name: "PORTS", cell: (o) => ((o as Ingress).spec?.tls?.length ? "80, 443" : "80") },
+    AGE,
+  ],
+  ingressclasses: [
+    NAME,
+    { name: "CONTROLLER", cell: (o) => (o as IngressClass).spec?.controller ?? "" },
+    { name: "PARAMETERS", cell: (o) => ingressClassParameters(o as IngressClass) },
+    AGE,
+  ],
   configmaps: [NAME, { name: "DATA", cell: (o) => keyCount((o as ConfigMap).data, (o as ConfigMap).binaryData) }, AGE],
   ...GATEWAY_API_COLUMNS,
+  leases: [NAME, { name: "HOLDER", cell: (o) => (o as Lease).spec?.holderIdentity ?? "" }, AGE],
 };
+
+/** kubectl's HOSTS: the rules' hosts (`*` for a rule without one), at most three then `+ N more...`. */
+function ingressHosts(ing: Ingress): string {
+  const hosts = (ing.spec?.rules ?? []).map((r) => r.host || "*");
+  return hosts.length === 0 ? "*" : truncated(hosts, "*");
+}
+
+/** kubectl's ADDRESS: the load balancer's IPs or host names. */
+function ingressAddress(ing: Ingress): string {
+  return (ing.status?.loadBalancer?.ingress ?? [])
+    .map((i) => i.ip || i.hostname || "")
+    .filter((s) => s !== "")
+    .join(",");
+}
+
+/** kubectl's PARAMETERS: `Kind.group/name`, or `<none>`. */
+function ingressClassParameters(c: IngressClass): string {
+  const p = c.spec?.parameters;
+  if (!p) return "<none>";
+  return `${p.kind}${p.apiGroup ? `.${p.apiGroup}` : ""}/${p.name}`;
+}
 
 /** The columns of a resource (by plural name); unknown resources get NAME and AGE. */
 export function columnsFor(resource: string, wide: boolean): Column[] {

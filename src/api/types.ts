@@ -227,9 +227,74 @@ export interface Secret extends KubeObject {
   immutable?: boolean;
 }
 
+/** coordination.k8s.io/v1 Lease: who holds a leader election, until when. */
+export interface Lease extends KubeObject {
+  spec?: {
+    holderIdentity?: string;
+    leaseDurationSeconds?: number;
+    /** RFC 3339 with microseconds. */
+    acquireTime?: string;
+    renewTime?: string;
+    leaseTransitions?: number;
+  };
+}
+
 /** corev1.ConfigMap: UTF-8 `data` and base64 `binaryData`, with no key in both. */
 export interface ConfigMap extends KubeObject {
   data?: Record<string, string>;
   binaryData?: Record<string, string>;
   immutable?: boolean;
+}
+
+/** networkingv1.IngressServiceBackend: a Service in the Ingress's namespace, port by number or name. */
+export interface IngressServiceBackend {
+  name: string;
+  port: { number?: number; name?: string };
+}
+
+/** networkingv1.IngressBackend (kdns serves `service` backends; `resource` is accepted and not routed). */
+export interface IngressBackend {
+  service?: IngressServiceBackend;
+  resource?: { apiGroup?: string; kind: string; name: string };
+}
+
+/** networkingv1.HTTPIngressPath. */
+export interface HTTPIngressPath {
+  path?: string;
+  pathType: "Exact" | "Prefix" | "ImplementationSpecific";
+  backend: IngressBackend;
+}
+
+/** networkingv1.IngressRule. */
+export interface IngressRule {
+  host?: string;
+  http?: { paths: HTTPIngressPath[] };
+}
+
+/** networkingv1.IngressTLS. */
+export interface IngressTLS {
+  hosts?: string[];
+  secretName?: string;
+}
+
+/** networkingv1.Ingress. */
+export interface Ingress extends KubeObject {
+  spec?: {
+    ingressClassName?: string;
+    defaultBackend?: IngressBackend;
+    tls?: IngressTLS[];
+    rules?: IngressRule[];
+  };
+  status?: {
+    loadBalancer?: { ingress?: { ip?: string; hostname?: string; ports?: unknown[] }[] };
+    [field: string]: unknown;
+  };
+}
+
+/** networkingv1.IngressClass. */
+export interface IngressClass extends KubeObject {
+  spec?: {
+    controller?: string;
+    parameters?: { apiGroup?: string; kind: string; name: string; scope?: string; namespace?: string };
+  };
 }

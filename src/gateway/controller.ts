@@ -3,7 +3,8 @@
  * one pass that rebuilds the whole route table from the caches (level-triggered, like
  * ingress-nginx's sync), hands it to the engine, then writes DNSRecord statuses that differ and
  * syncs SkyDNS keys. Passes never overlap; changes arriving during a pass (a burst) are coalesced
- * into one more pass. A failed write is retried by a later pass.
+ * into one more pass. A failed write is retried by a later pass. With several gateways on one API,
+ * the one holding the status Lease writes statuses and SkyDNS keys (see `statusLease`).
  *
  * Secrets are cached parsed (the informer's transform keeps a certificate and a KeyObject, or the
  * reason it cannot be served, and no other data), so a pass reads certificates without parsing
@@ -12,6 +13,7 @@
 import { type ResourceInfo, resourceByPath } from "../api/resources.ts";
 import type { DNSRecord, Endpoints, Secret, Service } from "../api/types.ts";
 import { Informer, objectKey } from "../client/informer.ts";
+import { LeaderElector } from "../client/leader-election.ts";
 import { ClientError, type RestClient } from "../client/rest-client.ts";
 import { logger } from "../machinery/log.ts";
 import type { GatewayEngine } from "./engine.ts";
@@ -40,6 +42,12 @@ export interface GatewayControllerOptions {
   coalesceMs?: number;
   /** Delay before retrying after a failed pass (default 1 s). */
   retryMs?: number;
+  /**
+   * The Lease gateways elect a status writer with: every gateway serves, only the leader writes
+   * statuses and SkyDNS keys, so gateways that see a record differently (another engine, listener
+   * or address) do not overwrite each other's status in a loop. Without it, this gateway writes.
+   */
+  statusLease?: { namespace: string; name: string; identity: string };
 }
 
 /** A running controller. */
@@ -88,6 +96,10 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
   let dirty = false;
   let running: Promise<void> | undefined;
   let synced = false;
+  const leader = options.statusLease
+    ? new LeaderElector({ client, ...options.statusLease, onChange: (leading) => leading && kick() })
+    : undefined;
+  const electing = leader?.run(signal);
 
   async function writeStatuses(
     table: ReturnType<typeof buildRouteTable>,
@@ -182,6 +194,7 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
       live = specs;
       rejected = undefined;
     }
+    if (leader && !leader.isLeader()) return true;
     let ok = await writeStatuses(table, specs);
     const programmed = { gatewayAddress: options.gatewayAddress, ...(rejected !== undefined ? { rejected } : {}) };
     ok = (await gatewayApi.writeStatuses(attachments, programmed)) && ok;
@@ -246,6 +259,7 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     stopped: async () => {
       await ready;
       await running;
+      await electing;
       await Promise.all(informers.map((inf) => inf.stopped()));
     },
   };

@@ -2,6 +2,7 @@
  * The gateway's public surface: start an engine (nginx or built-in) on a listen address, optionally
  * a SkyDNS publisher, and the controller feeding them from an API server.
  */
+import { hostname } from "node:os";
 import type { RestClient } from "../client/rest-client.ts";
 import { formatHostPort, reachableAddress } from "../machinery/host-port.ts";
 import { startBuiltinEngine } from "./builtin/engine.ts";
@@ -12,6 +13,9 @@ import type { RouteTable } from "./routes/model.ts";
 import { type SkydnsPublisher, startSkydnsPublisher } from "./skydns/publisher.ts";
 
 export type { GatewayEngine } from "./engine.ts";
+
+/** The Lease gateways elect their status writer with (as ingress-nginx's election id). */
+export const STATUS_LEASE = { namespace: "kube-system", name: "kdns-gateway" } as const;
 
 /** Options of {@link startGateway}. */
 export interface GatewayOptions {
@@ -47,7 +51,7 @@ export interface RunningGateway {
   synced(): boolean;
   /** Completed controller passes. */
   passes(): number;
-  /** Stops the controller, the publisher and the engine. */
+  /** Stops the controller, the publisher and the engine (once; later calls wait for the first). */
   close(): Promise<void>;
 }
 
@@ -88,19 +92,29 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       gatewayAddress,
       ...(skydns ? { skydns } : {}),
       coalesceMs: options.coalesceMs ?? (options.engine === "nginx" ? 50 : 0),
+      // The same identity after a restart, so a gateway that crashed takes its lease back at once.
+      statusLease: {
+        namespace: STATUS_LEASE.namespace,
+        name: STATUS_LEASE.name,
+        identity: `${hostname()}_${engine.kind}_${engine.listen}`,
+      },
     },
     stop.signal,
   );
+  let closing: Promise<void> | undefined;
   return {
     engine,
     gatewayAddress,
     synced: () => controller.synced(),
     passes: () => controller.passes,
-    async close() {
-      stop.abort();
-      await controller.stopped();
-      await skydns?.close();
-      await engine.close();
+    close() {
+      closing ??= (async () => {
+        stop.abort();
+        await controller.stopped();
+        await skydns?.close();
+        await engine.close();
+      })();
+      return closing;
     },
   };
 }

@@ -5,6 +5,7 @@ import type { ListMerge, ObjectSchema, Schema } from "./types.ts";
 export const META = "io.k8s.apimachinery.pkg.apis.meta.v1.";
 export const CORE = "io.k8s.api.core.v1.";
 export const DISCOVERY = "io.k8s.api.discovery.v1.";
+export const NETWORKING = "io.k8s.api.networking.v1.";
 /** A kind of a non-Kubernetes group is named after the reversed group (kdns.dev → dev.kdns), as for custom resources. */
 export const KDNS = "dev.kdns.v1.";
 /** The one name of IntOrString. */
