@@ -8,12 +8,18 @@
  * 422s for hostile values.
  */
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { after, before, test } from "node:test";
+import { promisify } from "node:util";
 import { freePort } from "../support/free-port.ts";
 import { waitFor } from "../support/wait-for.ts";
+import { type Echo, startEcho } from "./gateway-harness.ts";
 import { type Cluster, type Result, requireKubectl, startCluster } from "./kubectl-harness.ts";
 
+const run = promisify(execFile);
 let c: Cluster;
+let gatewayPort: number;
+let echo: Awaited<ReturnType<typeof startEcho>>;
 
 function ok(r: Result, what: string): string {
   assert.equal(r.code, 0, `${what} failed (${r.code}): ${r.stderr}${r.stdout}`);
@@ -239,12 +245,13 @@ async function reasons(ns: string, name: string, want: string): Promise<string> 
 
 before(async () => {
   requireKubectl();
-  const port = await freePort();
+  gatewayPort = await freePort();
+  echo = await startEcho("foo-backend");
   c = await startCluster([
     "--gateway",
     "builtin",
     "--gateway-listen",
-    `127.0.0.1:${port}`,
+    `127.0.0.1:${gatewayPort}`,
     "--gateway-tls-listen",
     "none",
   ]);
@@ -252,7 +259,16 @@ before(async () => {
 
 after(async () => {
   await c?.stop();
+  await echo?.close();
 });
+
+/** `curl` through kdns's gateway with a Host header. */
+async function curl(host: string, path: string): Promise<{ status: number; body: string }> {
+  const url = `http://127.0.0.1:${gatewayPort}${path}`;
+  const { stdout } = await run("curl", ["-sS", "--max-time", "5", "-H", `Host: ${host}`, "-w", "\\n%{http_code}", url]);
+  const cut = stdout.lastIndexOf("\n");
+  return { status: Number(stdout.slice(cut + 1)), body: stdout.slice(0, cut) };
+}
 
 test("discovery lists the four kinds and kubectl get reads them all", async () => {
   const r = ok(await c.kubectl(["api-resources", "--api-group=gateway.networking.k8s.io"]), "api-resources");
@@ -284,6 +300,25 @@ test("kdns accepts its GatewayClass, programs the Gateway with its address, and 
   assert.match(routes, /^NAME\s+HOSTNAMES\s+AGE\n/);
   assert.match(routes, /\nfoo\s+\["foo\.example\.com"\]\s+\S+\n/);
   await reasons("infra", "foo", "Accepted=True/Accepted ResolvedRefs=True/ResolvedRefs");
+  // The route serves through kdns's gateway once the Service has endpoints (written by hand: no selector).
+  const endpoints = `apiVersion: v1
+kind: Endpoints
+metadata: {name: foo-svc, namespace: infra}
+subsets:
+- addresses: [{ip: 127.0.0.1}]
+  ports: [{port: ${echo.port}}]
+`;
+  ok(await c.kubectl(["apply", "-f", "-"], { stdin: endpoints }), "apply endpoints");
+  const served = await waitFor(
+    async () => {
+      const r = await curl("foo.example.com", "/login/x?a=1");
+      return r.status === 200 ? (JSON.parse(r.body) as Echo) : undefined;
+    },
+    { what: "foo.example.com/login served", timeoutMs: 20_000, intervalMs: 200 },
+  );
+  assert.deepEqual([served.name, served.url], ["foo-backend", "/login/x?a=1"]);
+  assert.equal((await curl("foo.example.com", "/logout")).status, 404);
+  assert.equal((await curl("bar.example.com", "/login")).status, 404);
   const gw = JSON.parse(
     ok(await c.kubectl(["get", "gateway", "prod-web", "-n", "infra", "-o", "json"]), "gw json"),
   ) as {
