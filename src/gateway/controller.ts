@@ -1,8 +1,10 @@
 /**
- * The gateway controller: informers on DNSRecords, Services, Endpoints and Secrets; any change schedules
- * one pass that rebuilds the whole route table from the caches (level-triggered, like
- * ingress-nginx's sync), hands it to the engine, then writes DNSRecord statuses that differ and
- * syncs SkyDNS keys. Passes never overlap; changes arriving during a pass (a burst) are coalesced
+ * The gateway controller: informers on the route sources (DNSRecords, Ingresses and their
+ * IngressClasses), Services, Endpoints and Secrets; any change schedules one pass that translates
+ * every source it serves into routes, rebuilds the whole route table from the caches
+ * (level-triggered, like ingress-nginx's sync), hands it to the engine, then writes DNSRecord and
+ * Ingress statuses that differ and syncs SkyDNS keys. The first pass also creates kdns's default
+ * IngressClass (ingress/default-class.ts). Passes never overlap; changes arriving during a pass (a burst) are coalesced
  * into one more pass. A failed write is retried by a later pass. With several gateways on one API,
  * the one holding the status Lease writes statuses and SkyDNS keys (see `statusLease`).
  *
@@ -11,16 +13,23 @@
  * them, and a Secret no record names schedules no pass.
  */
 import { type ResourceInfo, resourceByPath } from "../api/resources.ts";
-import type { DNSRecord, Endpoints, Secret, Service } from "../api/types.ts";
+import type { DNSRecord, Endpoints, Ingress, IngressClass, Secret, Service } from "../api/types.ts";
 import { Informer, objectKey } from "../client/informer.ts";
 import { LeaderElector } from "../client/leader-election.ts";
 import { ClientError, type RestClient } from "../client/rest-client.ts";
 import { logger } from "../machinery/log.ts";
 import type { GatewayEngine } from "./engine.ts";
+import type { Attachments } from "./gateway-api/attach.ts";
 import { httpRouteSources } from "./gateway-api/translate.ts";
 import { gatewayApiWatch } from "./gateway-api/watch.ts";
+import { kdnsClasses, servesIngress } from "./ingress/class.ts";
+import { ensureDefaultIngressClass } from "./ingress/default-class.ts";
+import { IngressEventSink } from "./ingress/events.ts";
+import { writeIngressStatuses } from "./ingress/status-writer.ts";
 import { buildRouteTable } from "./routes/build.ts";
 import { dnsRecordRoutes } from "./routes/from-dns-record.ts";
+import { ingressRoutes } from "./routes/from-ingress.ts";
+import type { OwnerRoutes } from "./routes/source.ts";
 import type { SkydnsPublisher } from "./skydns/publisher.ts";
 import { desiredStatus, statusEqual, withTransitionTime } from "./status/desired.ts";
 import { parseTlsSecret, type TlsMaterial } from "./tls/certificate.ts";
@@ -88,9 +97,21 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
       return material === undefined ? "not found" : material.type === "invalid" ? material.reason : undefined;
     },
   });
-  const informers = [records, services, endpoints, secrets, ...gatewayApi.informers] as const;
+  const ingresses = new Informer<Ingress>(client, resource("networking.k8s.io", "ingresses"));
+  const ingressClasses = new Informer<IngressClass>(client, resource("networking.k8s.io", "ingressclasses"));
+  const informers = [
+    records,
+    services,
+    endpoints,
+    secrets,
+    ingresses,
+    ingressClasses,
+    ...gatewayApi.informers,
+  ] as const;
+  const ingressEvents = new IngressEventSink(client);
+  let defaultClassEnsured = false;
 
-  let live = new Map<string, string>(); // record key → spec JSON in the serving configuration
+  let live = new Map<string, string>(); // "Kind namespace/name" → spec JSON in the serving configuration
   let rejected: string | undefined;
   let passes = 0;
   let dirty = false;
@@ -118,7 +139,7 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
       const key = `${ns}/${name}`;
       const rec = records.get(ns, name);
       if (!rec) continue;
-      const stale = rejected !== undefined && live.get(key) !== specs.get(key);
+      const stale = rejected !== undefined && live.get(`DNSRecord ${key}`) !== specs.get(`DNSRecord ${key}`);
       const want = desiredStatus(outcome, stale && rejected !== undefined ? { ...ctx, rejected } : ctx);
       if (statusEqual(rec.status, want)) continue;
       const status = withTransitionTime(rec.status, want, new Date());
@@ -140,54 +161,84 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     return ok;
   }
 
-  /** The parsed Secrets `list` names in `spec.tls`, by `namespace/name`. */
-  function namedSecrets(list: readonly DNSRecord[]): Map<string, TlsMaterial> {
+  /** The parsed Secrets the sources' TLS sections name, by `namespace/name`. */
+  function namedSecrets(sources: readonly OwnerRoutes[]): Map<string, TlsMaterial> {
     const out = new Map<string, TlsMaterial>();
-    for (const r of list) {
-      const name = r.spec?.tls?.secretName;
-      if (typeof name !== "string") continue;
-      const ns = r.metadata.namespace ?? "default";
-      const s = secrets.get(ns, name);
-      if (s) out.set(`${ns}/${name}`, s.material);
-    }
+    for (const src of sources)
+      for (const t of src.tls) {
+        const slash = t.secret.indexOf("/");
+        const s = secrets.get(t.secret.slice(0, slash), t.secret.slice(slash + 1));
+        if (s) out.set(t.secret, s.material);
+      }
     return out;
   }
 
-  /** What identifies the certificate `record` names: its id, or why there is none. */
-  function certificateOf(record: DNSRecord, named: Map<string, TlsMaterial>): string {
-    const name = record.spec?.tls?.secretName;
-    if (typeof name !== "string") return "";
-    const m = named.get(`${record.metadata.namespace ?? "default"}/${name}`);
-    return m === undefined ? " no secret" : m.type === "ok" ? ` ${m.id}` : ` ${m.reason}`;
+  /** What identifies the certificates a source names: their ids, or why there are none. */
+  function certificatesOf(src: OwnerRoutes, named: Map<string, TlsMaterial>): string {
+    return src.tls
+      .map((t) => {
+        const m = named.get(t.secret);
+        return m === undefined ? " no secret" : m.type === "ok" ? ` ${m.id}` : ` ${m.reason}`;
+      })
+      .join("");
   }
 
-  /** Whether a record names Secret `namespace/name` (only then does its change matter). */
+  /** Whether a record or an Ingress names Secret `namespace/name` (only then does its change matter). */
   function namesSecret(namespace: string, name: string): boolean {
-    return records
-      .list()
-      .some((r) => r.spec?.tls?.secretName === name && (r.metadata.namespace ?? "default") === namespace);
+    const inNamespace = (o: { metadata: { namespace?: string } }): boolean =>
+      (o.metadata.namespace ?? "default") === namespace;
+    return (
+      records.list().some((r) => r.spec?.tls?.secretName === name && inNamespace(r)) ||
+      ingresses.list().some((i) => inNamespace(i) && (i.spec?.tls ?? []).some((t) => t.secretName === name))
+    );
+  }
+
+  /** Every route source the gateway serves, translated. */
+  function routeSources(
+    served: (i: Ingress) => boolean,
+    attachments: Attachments,
+  ): { sources: OwnerRoutes[]; specs: Map<string, unknown> } {
+    const sources: OwnerRoutes[] = [];
+    const specs = new Map<string, unknown>();
+    for (const r of records.list()) {
+      sources.push(dnsRecordRoutes(r));
+      specs.set(`DNSRecord ${objectKey(r)}`, r.spec);
+    }
+    for (const i of ingresses.list()) {
+      if (!served(i)) continue;
+      sources.push(ingressRoutes(i));
+      specs.set(`Ingress ${objectKey(i)}`, i.spec);
+    }
+    for (const state of attachments.routes) {
+      const src = httpRouteSources(state);
+      if (src === undefined) continue;
+      sources.push(src);
+      specs.set(`HTTPRoute ${objectKey(state.route)}`, state.route.spec);
+    }
+    return { sources, specs };
   }
 
   async function pass(): Promise<boolean> {
-    const list = records.list();
-    const named = namedSecrets(list);
+    const classes = kdnsClasses(ingressClasses.list());
+    const served = (i: Ingress): boolean => servesIngress(i, classes);
     const attachments = gatewayApi.attach();
-    for (const key of gatewayApi.secretKeys(attachments)) {
-      const slash = key.indexOf("/");
-      const s = secrets.get(key.slice(0, slash), key.slice(slash + 1));
-      if (s) named.set(key, s.material);
-    }
-    const httpRoutes = attachments.routes.flatMap((r) => httpRouteSources(r) ?? []);
+    const { sources, specs: rawSpecs } = routeSources(served, attachments);
+    const named = namedSecrets(sources);
     const table = buildRouteTable({
-      sources: [...list.map(dnsRecordRoutes), ...httpRoutes],
+      sources,
       services: services.list(),
       endpoints: endpoints.list(),
       secrets: named,
       https: engine.tlsListen !== undefined,
     });
-    // A record's part of the configuration: its spec and the certificate it names, so a rotation
-    // the engine rejects marks the record as a spec change would.
-    const specs = new Map(list.map((r) => [objectKey(r), JSON.stringify(r.spec) + certificateOf(r, named)]));
+    // A source's part of the configuration: its spec and the certificates it names, so a rotation
+    // the engine rejects marks the source as a spec change would.
+    const specs = new Map(
+      sources.map((src) => {
+        const key = `${src.owner.kind} ${src.owner.namespace}/${src.owner.name}`;
+        return [key, JSON.stringify(rawSpecs.get(key)) + certificatesOf(src, named)];
+      }),
+    );
     const result = await options.engine.apply(table);
     if (result.type === "rejected") rejected = result.error;
     else {
@@ -198,9 +249,29 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     let ok = await writeStatuses(table, specs);
     const programmed = { gatewayAddress: options.gatewayAddress, ...(rejected !== undefined ? { rejected } : {}) };
     ok = (await gatewayApi.writeStatuses(attachments, programmed)) && ok;
+    const ingressOk = await writeIngressStatuses(
+      client,
+      ingresses.list(),
+      served,
+      table.outcomes,
+      options.gatewayAddress,
+      ingressEvents,
+      log,
+    );
+    ok &&= ingressOk;
+    if (!defaultClassEnsured) {
+      try {
+        await ensureDefaultIngressClass(client);
+        defaultClassEnsured = true;
+      } catch (err) {
+        ok = false;
+        log.warn({ err: String(err) }, "creating the default IngressClass failed; will retry");
+      }
+    }
     if (options.skydns) {
       try {
-        await options.skydns.sync(table.hosts.map((h) => h.host));
+        // SkyDNS keys name exact hosts; wildcard and catch-all hosts are answered by kdns's own DNS.
+        await options.skydns.sync(table.hosts.map((h) => h.host).filter((h) => !h.startsWith("*")));
       } catch (err) {
         ok = false;
         log.warn({ err: String(err) }, "SkyDNS publish failed; will retry");
@@ -231,7 +302,7 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     running ??= loop();
   }
 
-  for (const inf of [records, services, endpoints]) {
+  for (const inf of [records, services, endpoints, ingresses, ingressClasses] as const) {
     inf.on("add", kick);
     inf.on("update", kick);
     inf.on("delete", kick);

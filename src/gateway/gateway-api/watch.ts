@@ -35,8 +35,6 @@ export interface GatewayApiWatch {
   readonly informers: readonly Informer<KubeObject>[];
   /** The attachment picture from the caches now. */
   attach(): Attachments;
-  /** `namespace/name` of every Secret an HTTPS listener serves, for the route table's secrets. */
-  secretKeys(attachments: Attachments): Set<string>;
   /** Whether a listener of any Gateway names Secret `namespace/name` (only then does its change matter). */
   namesSecret(namespace: string, name: string): boolean;
   /** Writes the statuses that differ; resolves false when a write failed (retry later). */
@@ -113,12 +111,6 @@ export function gatewayApiWatch(options: GatewayApiWatchOptions): GatewayApiWatc
         serviceExists: options.serviceExists,
         secretProblem: options.secretProblem,
       }),
-    secretKeys: (attachments) =>
-      new Set(
-        attachments.gateways.flatMap((g) =>
-          g.listeners.flatMap((l) => (l.tlsSecret !== undefined ? [l.tlsSecret] : [])),
-        ),
-      ),
     namesSecret: (namespace, name) =>
       gateways
         .list()

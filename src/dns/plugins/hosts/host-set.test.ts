@@ -44,3 +44,16 @@ test("normalizeHost lower-cases and drops the root dot", () => {
   assert.equal(normalizeHost("Node1.COM."), "node1.com");
   assert.equal(normalizeHost("node1.com"), "node1.com");
 });
+
+test("a wildcard host stands for names under its suffix at any depth, unless a closer host holds them", () => {
+  const set = new HostSet();
+  set.add("*.apps.test");
+  set.add("db.apps.test");
+  assert.deepEqual(set.match("web.apps.test"), { type: "wildcard", zone: "*.apps.test" });
+  assert.deepEqual(set.match("a.b.apps.test"), { type: "wildcard", zone: "*.apps.test" });
+  assert.deepEqual(set.match("db.apps.test"), { type: "host", zone: "db.apps.test" });
+  assert.deepEqual(set.match("x.db.apps.test"), { type: "missing", zone: "db.apps.test" });
+  assert.deepEqual(set.match("apps.test"), { type: "none" }, "not the suffix itself");
+  set.remove("*.apps.test");
+  assert.deepEqual(set.match("web.apps.test"), { type: "none" });
+});

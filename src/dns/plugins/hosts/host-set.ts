@@ -2,13 +2,16 @@
  * The DNSRecord hosts as a set of zones, each host its own apex. Counted, because several
  * DNSRecords (in different namespaces) may name the same host and it must live until the last
  * one goes. Names between a host and an enclosing host are empty non-terminals: they exist
- * (NODATA, never NXDOMAIN, RFC 8020), so their count is kept too.
+ * (NODATA, never NXDOMAIN, RFC 8020), so their count is kept too. A host `*.suffix` is a wildcard:
+ * it stands for every name under the suffix that no closer host holds (RFC 4592's closest encloser).
  */
 
 /** Where a name stands relative to the hosts. `zone` is the closest host at or above the name. */
 export type HostMatch =
   /** The name is a host. */
   | { type: "host"; zone: string }
+  /** The name is under the wildcard host `zone` (`*.suffix`) and no closer host. */
+  | { type: "wildcard"; zone: string }
   /** Below a host, and another host lies below the name: it exists without records. */
   | { type: "empty"; zone: string }
   /** Below a host, and nothing is there. */
@@ -75,6 +78,8 @@ export class HostSet {
     if (this.#hosts.has(name)) return { type: "host", zone: name };
     for (let i = name.indexOf("."); i >= 0; i = name.indexOf(".", i + 1)) {
       const suffix = name.slice(i + 1);
+      const wildcard = `*.${suffix}`;
+      if (this.#hosts.has(wildcard) && !this.#above.has(name)) return { type: "wildcard", zone: wildcard };
       if (this.#hosts.has(suffix)) return { type: this.#above.has(name) ? "empty" : "missing", zone: suffix };
     }
     return NONE;

@@ -18,48 +18,50 @@ function dnsRecord(namespace: string, name: string, host: string, rv: string): K
   };
 }
 
-/** A fake list + watch: the list waits until `release`, then the test pushes watch events. */
+/** A fake list + watch per kind: the lists wait until `release`, then the test pushes watch events. */
 class FakeSource {
   items: KubeObject[] = [];
   #released: () => void = () => {};
   readonly #listGate = new Promise<void>((r) => (this.#released = r));
-  readonly #events: WatchEvent[] = [];
-  #wake: (() => void) | undefined;
+  readonly #events = new Map<string, WatchEvent[]>();
+  readonly #wake = new Map<string, () => void>();
 
   release(): void {
     this.#released();
   }
   push(type: "ADDED" | "MODIFIED" | "DELETED", object: KubeObject): void {
-    this.#events.push({ type, object });
-    this.#wake?.();
+    const queue = this.#events.get(object.kind) ?? [];
+    queue.push({ type, object });
+    this.#events.set(object.kind, queue);
+    this.#wake.get(object.kind)?.();
   }
   asSource(): InformerSource {
     const self = this;
     return {
-      list: async (): Promise<KubeList> => {
+      list: async (info: { kind: string }): Promise<KubeList> => {
         await self.#listGate;
         return {
-          apiVersion: "kdns.dev/v1",
-          kind: "DNSRecordList",
+          apiVersion: "v1",
+          kind: `${info.kind}List`,
           metadata: { resourceVersion: "1" },
-          items: structuredClone(self.items),
+          items: structuredClone(self.items.filter((i) => i.kind === info.kind)),
         };
       },
       watch: async function* (
-        _info: unknown,
+        info: { kind: string },
         _ns: unknown,
         _q: unknown,
         signal: AbortSignal,
       ): AsyncGenerator<WatchEvent> {
         for (;;) {
-          while (self.#events.length === 0) {
+          while ((self.#events.get(info.kind) ?? []).length === 0) {
             if (signal.aborted) return;
             await new Promise<void>((r) => {
-              self.#wake = r;
+              self.#wake.set(info.kind, r);
               signal.addEventListener("abort", () => r(), { once: true });
             });
           }
-          yield self.#events.shift()!;
+          yield self.#events.get(info.kind)!.shift()!;
         }
       },
     } as unknown as InformerSource;
@@ -286,8 +288,46 @@ test("stripDNSRecord keeps only identity and the normalised host", () => {
     apiVersion: "kdns.dev/v1",
     kind: "DNSRecord",
     metadata: { namespace: "default", name: "r", resourceVersion: "7" },
-    spec: { host: "node1.com" },
+    hosts: ["node1.com"],
   });
+});
+
+function ingress(name: string, hosts: string[], lbIp: string | undefined, rv: string): KubeObject {
+  return {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "Ingress",
+    metadata: { namespace: "default", name, resourceVersion: rv },
+    spec: { rules: hosts.map((host) => ({ host, http: { paths: [] } })) },
+    ...(lbIp !== undefined ? { status: { loadBalancer: { ingress: [{ ip: lbIp }] } } } : {}),
+  };
+}
+
+test("Ingress hosts are answered once the gateway serves them (its address in the status); wildcards answer names under them", async () => {
+  const s = setup(["10.0.0.1"]);
+  try {
+    s.source.items = [ingress("elsewhere", ["other.test"], "192.0.2.1", "1")];
+    s.source.release();
+    await waitFor(() => s.plugin.ready(), { what: "synced" });
+    assert.equal(s.plugin.hosts, 0, "an Ingress another controller serves is not answered");
+    s.source.push("ADDED", ingress("web", ["web.test", "*.apps.test"], undefined, "2"));
+    s.source.push("MODIFIED", ingress("web", ["web.test", "*.apps.test"], "10.0.0.1", "3"));
+    await waitFor(() => s.plugin.hosts === 2, { what: "ingress hosts added" });
+    const a = await s.ask("web.test");
+    assert.deepEqual([a.rcode, (a.answers?.[0] as { data?: unknown } | undefined)?.data], ["NOERROR", "10.0.0.1"]);
+    const deep = await s.ask("x.y.apps.test");
+    assert.deepEqual(
+      [deep.rcode, deep.answers?.[0]?.name, (deep.answers?.[0] as { data?: unknown } | undefined)?.data],
+      ["NOERROR", "x.y.apps.test", "10.0.0.1"],
+    );
+    const txt = await s.ask("x.apps.test", "TXT");
+    assert.deepEqual([txt.rcode, txt.answers?.length, txt.authorities?.[0]?.name], ["NOERROR", 0, "apps.test"]);
+    s.source.push("DELETED", ingress("web", ["web.test", "*.apps.test"], "10.0.0.1", "4"));
+    await waitFor(() => s.plugin.hosts === 0, { what: "ingress hosts removed" });
+    await s.ask("web.test");
+    assert.ok(s.forwarded.includes("web.test"), "a removed host goes on down the chain");
+  } finally {
+    s.stop();
+  }
 });
 
 test("a gateway address that is not an IP is refused at construction", () => {

@@ -1,6 +1,8 @@
 /**
- * The hosts plugin: every DNSRecord's `spec.host` is a small authoritative zone whose apex answers
- * A/AAAA with the gateway address(es), so clients reach the path gateway by name. Names below a
+ * The hosts plugin: every host a route source publishes (a DNSRecord's `spec.host`, the hosts of a
+ * served Ingress, see sources.ts) is a small authoritative zone whose apex answers A/AAAA with the
+ * gateway address(es), so clients reach the path gateway by name. A wildcard host `*.suffix`
+ * answers every name under the suffix no other host holds (RFC 4592). Names below a
  * host that no record defines get NXDOMAIN; every other name goes on down the chain (forwarding).
  * Answers are built when a host appears, never per query. Until the first list has arrived the
  * set of hosts is unknown, so every name that reaches the plugin gets SERVFAIL rather than a
@@ -9,7 +11,6 @@
 
 import { isIP } from "node:net";
 import type { Registry } from "prom-client";
-import { resourceByPath } from "../../../api/resources.ts";
 import type { KubeObject } from "../../../api/types.ts";
 import { Informer, type InformerSource } from "../../../client/informer.ts";
 import { labelCount } from "../../answers/encode.ts";
@@ -20,7 +21,8 @@ import type { DnsPlugin, DnsReply, DnsRequest, Next } from "../../plugin.ts";
 import { QTYPE, RCODE } from "../../wire/constants.ts";
 import { encodeSections } from "../../wire/records.ts";
 import type { Sections } from "../../wire/response.ts";
-import { HostSet, normalizeHost } from "./host-set.ts";
+import { HostSet } from "./host-set.ts";
+import { DEFAULT_HOST_SOURCES, DNS_RECORD_HOSTS, type HostSource } from "./sources.ts";
 
 /** Settings of the plugin. */
 export interface HostsPluginOptions {
@@ -30,19 +32,19 @@ export interface HostsPluginOptions {
   addresses: string[];
   /** TTL of the answers (the SOA's minimum too, so negative answers are cached as long). */
   ttl: number;
-  /** Shows the informer in this registry's `kdns_informer_*` gauges (component `dns`). */
+  /** Shows the informers in this registry's `kdns_informer_*` gauges (component `dns`). */
   metrics?: Registry;
+  /** The kinds whose hosts are answered (default: DNSRecords and Ingresses, sources.ts). */
+  sources?: readonly HostSource[];
 }
 
-/** A DNSRecord reduced to what answering needs (the informer keeps nothing else). */
+/** An object reduced to what answering needs: its identity and the hosts it publishes. */
 export interface HostRecord extends KubeObject {
-  spec: { host: string };
+  hosts: string[];
 }
 
-/** Keeps name, namespace, resourceVersion and `spec.host` only. */
-export function stripDNSRecord(obj: KubeObject): HostRecord {
-  const spec = obj["spec"] as { host?: unknown } | undefined;
-  const host = typeof spec?.host === "string" ? normalizeHost(spec.host) : "";
+/** Keeps name, namespace, resourceVersion and the hosts `source` reads from `obj`. */
+export function stripToHosts(obj: KubeObject, source: HostSource, gateway: ReadonlySet<string>): HostRecord {
   const meta = obj.metadata;
   return {
     apiVersion: obj.apiVersion,
@@ -52,8 +54,13 @@ export function stripDNSRecord(obj: KubeObject): HostRecord {
       ...(meta.namespace !== undefined ? { namespace: meta.namespace } : {}),
       ...(meta.resourceVersion !== undefined ? { resourceVersion: meta.resourceVersion } : {}),
     },
-    spec: { host },
+    hosts: [...new Set(source.hosts(obj, gateway))],
   };
+}
+
+/** A DNSRecord reduced to its identity and host. */
+export function stripDNSRecord(obj: KubeObject): HostRecord {
+  return stripToHosts(obj, DNS_RECORD_HOSTS, new Set());
 }
 
 /** Built answers of one host zone. */
@@ -74,7 +81,7 @@ export class HostsPlugin implements DnsPlugin {
   readonly name = "hosts";
   readonly #hosts = new HostSet();
   readonly #zones = new Map<string, HostZone>();
-  readonly #informer: Informer<HostRecord>;
+  readonly #informers: Informer<HostRecord>[];
   /** Names it passes on may become its own with the next DNSRecord: memoized forwards must know. */
   readonly #freshness = new Freshness();
   readonly #ttl: number;
@@ -95,29 +102,33 @@ export class HostsPlugin implements DnsPlugin {
         : undefined;
     this.#a = records("A", v4);
     this.#aaaa = records("AAAA", v6);
-    const info = resourceByPath("kdns.dev", "dnsrecords");
-    if (!info) throw new Error("resource dnsrecords missing from the resource table");
-    this.#informer = new Informer<HostRecord>(options.source, info, {
-      transform: stripDNSRecord,
-      ...(options.metrics ? { metrics: { registry: options.metrics, component: "dns" } } : {}),
+    const gateway = new Set(options.addresses);
+    this.#informers = (options.sources ?? DEFAULT_HOST_SOURCES).map((source) => {
+      const informer = new Informer<HostRecord>(options.source, source.resource, {
+        transform: (obj) => stripToHosts(obj, source, gateway),
+        ...(options.metrics ? { metrics: { registry: options.metrics, component: "dns" } } : {}),
+      });
+      informer.on("add", (r) => this.#change([], r.hosts));
+      informer.on("update", (old, r) => this.#change(old.hosts, r.hosts));
+      informer.on("delete", (r) => this.#change(r.hosts, []));
+      return informer;
     });
-    this.#informer.on("add", (r) => this.#add(r.spec.host));
-    this.#informer.on("update", (old, r) => {
-      if (old.spec.host === r.spec.host) return;
-      this.#add(r.spec.host);
-      this.#remove(old.spec.host);
-    });
-    this.#informer.on("delete", (r) => this.#remove(r.spec.host));
   }
 
-  /** Starts listing and watching DNSRecords in every namespace until `signal` aborts. */
+  /** Adds the hosts only `now` has and removes those only `before` had. */
+  #change(before: readonly string[], now: readonly string[]): void {
+    for (const h of now) if (!before.includes(h)) this.#add(h);
+    for (const h of before) if (!now.includes(h)) this.#remove(h);
+  }
+
+  /** Starts listing and watching the sources in every namespace until `signal` aborts. */
   start(signal: AbortSignal): void {
-    this.#informer.start(signal);
+    for (const informer of this.#informers) informer.start(signal);
   }
 
-  /** Synced: the first list of DNSRecords is in. */
+  /** Synced: the first list of every source is in. */
   ready(): boolean {
-    return this.#informer.hasSynced();
+    return this.#informers.every((i) => i.hasSynced());
   }
 
   /** Number of distinct hosts served (for tests and metrics). */
@@ -128,10 +139,12 @@ export class HostsPlugin implements DnsPlugin {
   #add(host: string): void {
     if (!host || !this.#hosts.add(host)) return;
     this.#freshness.bump();
-    const data = soaData(host, this.#ttl, this.#serial);
+    // A wildcard's negative answers carry the SOA of the suffix it stands under.
+    const apex = host.startsWith("*.") ? host.slice(2) : host;
+    const data = soaData(apex, this.#ttl, this.#serial);
     const ttl = soaTtl(this.#ttl);
     this.#zones.set(host, {
-      negative: new NegativeSections(labelCount(host), ttl, data),
+      negative: new NegativeSections(labelCount(apex), ttl, data),
       soa: answer(encodeSections([{ owner: 12, ttl, data }])),
     });
   }
@@ -143,7 +156,7 @@ export class HostsPlugin implements DnsPlugin {
   }
 
   serve(req: DnsRequest, next: Next): DnsReply | Promise<DnsReply> {
-    if (!this.#informer.hasSynced()) return SERVFAIL;
+    if (!this.ready()) return SERVFAIL;
     const { name, qtype } = req.query;
     const apex = this.#zones.get(name);
     if (apex) {
@@ -156,6 +169,11 @@ export class HostsPlugin implements DnsPlugin {
     if (match.type === "none") return this.#freshness.tag(next(req));
     const zone = this.#zones.get(match.zone);
     if (!zone) return next(req); // unreachable: zones and hosts change together
+    if (match.type === "wildcard") {
+      if (qtype === QTYPE.A && this.#a) return this.#a;
+      if (qtype === QTYPE.AAAA && this.#aaaa) return this.#aaaa;
+      return { type: "answer", rcode: RCODE.NOERROR, authoritative: true, sections: zone.negative.get(req.query) };
+    }
     const rcode = match.type === "empty" ? RCODE.NOERROR : RCODE.NXDOMAIN;
     return { type: "answer", rcode, authoritative: true, sections: zone.negative.get(req.query) };
   }
