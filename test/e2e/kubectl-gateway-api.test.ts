@@ -11,6 +11,7 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { after, before, test } from "node:test";
 import { promisify } from "node:util";
+import { dig, requireDig } from "../support/dig.ts";
 import { freePort } from "../support/free-port.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { type Echo, startEcho } from "./gateway-harness.ts";
@@ -245,6 +246,7 @@ async function reasons(ns: string, name: string, want: string): Promise<string> 
 
 before(async () => {
   requireKubectl();
+  requireDig();
   gatewayPort = await freePort();
   echo = await startEcho("foo-backend");
   c = await startCluster([
@@ -318,6 +320,18 @@ subsets:
   );
   assert.deepEqual([served.name, served.url], ["foo-backend", "/login/x?a=1"]);
   assert.equal((await curl("foo.example.com", "/logout")).status, 404);
+  // DNS answers the accepted route's hostname with the gateway address.
+  const answer = await waitFor(
+    async () => {
+      const r = await dig("127.0.0.1", c.dnsPort, ["foo.example.com", "A"]);
+      return r.status === "NOERROR" && r.answer.length > 0 ? r : undefined;
+    },
+    { what: "foo.example.com answered", timeoutMs: 20_000, intervalMs: 200 },
+  );
+  assert.deepEqual(
+    answer.answer.map((a) => [a.type, a.data]),
+    [["A", "127.0.0.1"]],
+  );
   assert.equal((await curl("bar.example.com", "/login")).status, 404);
   const gw = JSON.parse(
     ok(await c.kubectl(["get", "gateway", "prod-web", "-n", "infra", "-o", "json"]), "gw json"),
