@@ -50,18 +50,27 @@ const CLASS: GatewayClass = {
   spec: { controllerName: "kdns.dev/gateway" },
 };
 
-function gateway(name: string, allowed: Record<string, unknown>): Gateway {
+function gateway(name: string, allowed: Record<string, unknown>, listeners?: unknown[]): Gateway {
   const gw = {
     apiVersion: "gateway.networking.k8s.io/v1",
     kind: "Gateway",
     metadata: meta(INFRA, name),
     spec: {
       gatewayClassName: "kdns",
-      listeners: [{ name: "http", port: 80, protocol: "HTTP", allowedRoutes: allowed }],
+      listeners: listeners ?? [{ name: "http", port: 80, protocol: "HTTP", allowedRoutes: allowed }],
     },
   } as Gateway;
   defaultGateway(gw);
   return gw;
+}
+
+/** A Gateway whose HTTP listeners each serve one hostname. */
+function hostnameGateway(name: string, hostnames: string[]): Gateway {
+  return gateway(
+    name,
+    {},
+    hostnames.map((hostname, i) => ({ name: `listener-${i + 1}`, port: 80, protocol: "HTTP", hostname })),
+  );
 }
 
 const GATEWAYS = [
@@ -118,6 +127,8 @@ interface Check {
 
 interface Scenario {
   name: string;
+  /** Gateways of this scenario besides the shared ones. */
+  gateways?: Gateway[];
   routes: HTTPRoute[];
   grants?: ReferenceGrant[];
   checks: Check[];
@@ -612,6 +623,82 @@ export const SCENARIOS: Scenario[] = [
     ],
   },
   {
+    name: "HTTPRouteListenerHostnameMatching",
+    gateways: [
+      hostnameGateway("httproute-listener-hostname-matching", ["bar.com", "foo.bar.com", "*.bar.com", "*.foo.com"]),
+    ],
+    routes: [
+      ["backend-v1", V1, ["listener-1"]],
+      ["backend-v2", V2, ["listener-2"]],
+      ["backend-v3", V3, ["listener-3", "listener-4"]],
+    ].map(([name, backend, sections]) =>
+      route(INFRA, name as string, {
+        parentRefs: (sections as string[]).map((sectionName) => ({
+          name: "httproute-listener-hostname-matching",
+          sectionName,
+        })),
+        rules: [{ backendRefs: [to(backend as string)] }],
+      }),
+    ),
+    checks: [
+      { path: "/", host: "bar.com", backend: V1 },
+      { path: "/", host: "foo.bar.com", backend: V2 },
+      { path: "/", host: "baz.bar.com", backend: V3 },
+      { path: "/", host: "boo.bar.com", backend: V3 },
+      { path: "/", host: "multiple.prefixes.bar.com", backend: V3 },
+      { path: "/", host: "multiple.prefixes.foo.com", backend: V3 },
+      { path: "/", host: "foo.com", status: 404 },
+      { path: "/", host: "no.matching.host", status: 404 },
+    ],
+  },
+  {
+    name: "HTTPRouteHostnameIntersection",
+    gateways: [
+      hostnameGateway("httproute-hostname-intersection", [
+        "very.specific.com",
+        "*.wildcard.io",
+        "*.anotherwildcard.io",
+      ]),
+    ],
+    routes: [
+      [
+        "specific-host-matches-listener-specific-host",
+        ["non.matching.com", "*.nonmatchingwildcard.io", "very.specific.com"],
+        "/s1",
+        V1,
+      ],
+      [
+        "specific-host-matches-listener-wildcard-host",
+        ["non.matching.com", "wildcard.io", "foo.wildcard.io", "bar.wildcard.io", "foo.bar.wildcard.io"],
+        "/s2",
+        V2,
+      ],
+      ["wildcard-host-matches-listener-specific-host", ["non.matching.com", "*.specific.com"], "/s3", V3],
+      ["wildcard-host-matches-listener-wildcard-host", ["*.anotherwildcard.io"], "/s4", V1],
+    ].map(([name, hostnames, path, backend]) =>
+      route(INFRA, name as string, {
+        parentRefs: [{ name: "httproute-hostname-intersection" }],
+        hostnames,
+        rules: [{ matches: [prefix(path as string)], backendRefs: [to(backend as string)] }],
+      }),
+    ),
+    checks: [
+      { path: "/s1", host: "very.specific.com", backend: V1 },
+      { path: "/s1", host: "non.matching.com", status: 404 },
+      { path: "/s1", host: "foo.nonmatchingwildcard.io", status: 404 },
+      { path: "/s2", host: "foo.wildcard.io", backend: V2 },
+      { path: "/s2", host: "bar.wildcard.io", backend: V2 },
+      { path: "/s2", host: "foo.bar.wildcard.io", backend: V2 },
+      { path: "/s2", host: "wildcard.io", status: 404 },
+      { path: "/s2", host: "baz.wildcard.io", status: 404 },
+      { path: "/s3", host: "very.specific.com", backend: V3 },
+      { path: "/s3", host: "anotherhost.specific.com", status: 404 },
+      { path: "/s4", host: "foo.anotherwildcard.io", backend: V1 },
+      { path: "/s4", host: "foo.bar.anotherwildcard.io", backend: V1 },
+      { path: "/s4", host: "anotherwildcard.io", status: 404 },
+    ],
+  },
+  {
     name: "HTTPRouteNoBackendRefs",
     routes: [route(INFRA, "no-backends", { parentRefs: same, rules: [{ matches: [prefix("/")] }] })],
     checks: [{ path: "/", status: 500 }],
@@ -729,7 +816,7 @@ for (const kind of ["builtin", "nginx"] as const) {
       const { services: svcs, endpoints } = services(ports);
       const attachments = attachRoutes({
         classes: [CLASS],
-        gateways: GATEWAYS,
+        gateways: [...GATEWAYS, ...(s.gateways ?? [])],
         routes: s.routes,
         grants: s.grants ?? [],
         namespaceLabels: (ns) => NAMESPACE_LABELS[ns],
