@@ -9,6 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { resolve } from "node:path";
 import { after, before, test } from "node:test";
 import { promisify } from "node:util";
 import { dig, requireDig } from "../support/dig.ts";
@@ -398,4 +399,25 @@ ${spec}`;
   });
   assert.notEqual(gw.code, 0);
   assert.match(gw.stderr, /tls must not be specified for protocols/);
+});
+
+test("kubectl apply -f examples/gateway-api: every route is accepted and resolves; the HTTPS listener waits for its Secret", async () => {
+  const dir = resolve(import.meta.dirname, "../../examples/gateway-api");
+  ok(await c.kubectl(["apply", "-f", dir]), "apply examples");
+  for (const [ns, name] of [
+    ["default", "foo-route"],
+    ["default", "bar-route"],
+    ["default", "simple-split"],
+    ["default", "http-to-https"],
+    ["default", "rewrite"],
+    ["store", "store"],
+  ] as const)
+    await reasons(ns, name, "Accepted=True/Accepted ResolvedRefs=True/ResolvedRefs");
+  const gw = JSON.parse(ok(await c.kubectl(["get", "gateway", "example-gateway", "-o", "json"]), "gw")) as {
+    status: { listeners: { name: string; conditions: Cond[] }[] };
+  };
+  const https = gw.status.listeners.find((l) => l.name === "https");
+  assert.equal(https?.conditions.find((x) => x.type === "ResolvedRefs")?.reason, "InvalidCertificateRef");
+  const routes = ok(await c.kubectl(["get", "httproute", "-n", "default"]), "get routes");
+  assert.match(routes, /\nsimple-split\s+\["split\.example\.com"\]\s+/);
 });
