@@ -18,7 +18,10 @@ import { validateHTTPRoute } from "../../src/api/validation/http-route.ts";
 import { attachRoutes } from "../../src/gateway/gateway-api/attach.ts";
 import { httpRouteSources } from "../../src/gateway/gateway-api/translate.ts";
 import { buildRouteTable } from "../../src/gateway/routes/build.ts";
+import { parseTlsSecret } from "../../src/gateway/tls/certificate.ts";
 import { startTestEngine, type TestEngine } from "../support/gateway-engine.ts";
+import { startTestCa, type TestCa, tlsSecret } from "../support/test-pki.ts";
+import { presentedSerial, curl as tlsCurl } from "../support/tls-clients.ts";
 import { type Echo, startEcho } from "./gateway-harness.ts";
 
 const run = promisify(execFile);
@@ -873,6 +876,76 @@ for (const kind of ["builtin", "nginx"] as const) {
       assert.ok(Math.abs((counts[V1] ?? 0) / 10 - 70) <= 5, `v1 got ${counts[V1]} of 1000`);
       assert.ok(Math.abs((counts[V2] ?? 0) / 10 - 30) <= 5, `v2 got ${counts[V2]} of 1000`);
       assert.equal(counts[V3], undefined, "weight 0 takes no request");
+    });
+  });
+}
+
+for (const kind of ["builtin", "nginx"] as const) {
+  describe(`Gateway API conformance, HTTPS: ${kind}`, () => {
+    let gw: TestEngine;
+    let ca: TestCa;
+    let echo: { port: number; close(): Promise<void> };
+
+    before(async () => {
+      ca = await startTestCa();
+      echo = await startEcho(V1);
+      gw = await startTestEngine(kind, { hosts: [], outcomes: [] }, {}, true);
+    });
+    after(async () => {
+      await gw?.close();
+      await echo?.close();
+      await ca?.close();
+    });
+
+    test("HTTPRouteHTTPSListener: a route on an HTTPS listener is served with the listener's certificate", async () => {
+      const issued = await ca.issue(["example.org", "second-example.org"]);
+      const secret = tlsSecret("tls-validity-checks-certificate", issued.cert, issued.key, { namespace: INFRA });
+      const material = parseTlsSecret(secret);
+      const https = gateway("same-namespace-with-https-listener", {}, [
+        {
+          name: "https",
+          port: 443,
+          protocol: "HTTPS",
+          tls: { certificateRefs: [{ name: "tls-validity-checks-certificate" }] },
+        },
+      ]);
+      const routes = [
+        route(INFRA, "https-route", {
+          parentRefs: [{ name: "same-namespace-with-https-listener" }],
+          hostnames: ["example.org"],
+          rules: [{ backendRefs: [to(V1)] }],
+        }),
+      ];
+      const attachments = attachRoutes({
+        classes: [CLASS],
+        gateways: [https],
+        routes,
+        grants: [],
+        namespaceLabels: (ns) => NAMESPACE_LABELS[ns],
+        serviceExists: () => true,
+        secretProblem: (ns, name) =>
+          ns === INFRA && name === "tls-validity-checks-certificate" && material.type === "ok"
+            ? undefined
+            : "not found",
+      });
+      assert.equal(attachments.routes[0]?.parents[0]?.accepted.reason, "Accepted");
+      const { services: svcs, endpoints } = services(new Map([[V1, echo.port]]));
+      const table = buildRouteTable({
+        sources: attachments.routes.flatMap((r) => httpRouteSources(r) ?? []),
+        services: svcs,
+        endpoints,
+        secrets: new Map([[`${INFRA}/tls-validity-checks-certificate`, material]]),
+        https: true,
+      });
+      assert.notEqual((await gw.engine.apply(table)).type, "rejected");
+      const tlsPort = gw.tlsPort ?? 0;
+      const ok = await tlsCurl("https", "example.org", tlsPort, gw.host, "/", { cacert: ca.caPath });
+      assert.deepEqual([ok.exit, ok.status], [0, 200], ok.body);
+      assert.equal((JSON.parse(ok.body) as Echo).name, V1);
+      assert.equal(await presentedSerial(gw.host, tlsPort, "example.org", ca.caPem), issued.serial);
+      // No route names it: kdns's own certificate answers (so not verified here) and a 404.
+      const other = await tlsCurl("https", "second-example.org", tlsPort, gw.host, "/");
+      assert.deepEqual([other.exit, other.status], [0, 404], "a hostname the route does not name is not served");
     });
   });
 }
