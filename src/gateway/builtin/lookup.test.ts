@@ -162,6 +162,27 @@ test("weights split traffic in proportion; weight 0 takes none; no weight at all
   assert.equal(route(plain, req("w.test", "/none")).type, "error");
 });
 
+test("a group without ready backends takes no share while another has some; with none left the route is 503", () => {
+  const down = (reason: string) => ({ weight: 50, target: reason, backends: [], unavailable: reason });
+  const { plain } = compileLookups({
+    hosts: [
+      {
+        host: "d.test",
+        routes: [
+          gw({ match: { path: { type: "Exact", value: "/some" } }, groups: [down("first"), to(7, 50)] }),
+          gw({ match: { path: { type: "Exact", value: "/none" } }, groups: [down("first"), down("second")] }),
+        ],
+      },
+    ],
+    outcomes: [],
+  });
+  for (let i = 0; i < 4; i++) {
+    const r = route(plain, req("d.test", "/some"));
+    assert.ok(r.type === "route" && r.backends[0]!.port === 7);
+  }
+  assert.deepEqual(route(plain, req("d.test", "/none")), { type: "unavailable", reason: "first" });
+});
+
 test("filters: header edits, URL rewrites and redirects", () => {
   const { plain } = compileLookups({
     hosts: [

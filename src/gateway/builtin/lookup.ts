@@ -24,6 +24,8 @@ export interface LiveRoute {
   pick: WeightedPick;
   /** Why the route cannot serve at all (bad filter values that slipped past validation), else undefined. */
   broken: string | undefined;
+  /** Set when every group with weight lacks backends: the first one's reason (a 503). */
+  unavailable: string | undefined;
 }
 
 /** One host on one listener. */
@@ -94,11 +96,19 @@ function badFilter(f: RouteFilter): string | undefined {
   return undefined;
 }
 
+/**
+ * A route compiled: groups without ready backends take no share while another group has some (as
+ * nginx's upstream lists only ready servers); when none has, the route is unavailable.
+ */
 function compileRoute(route: Route): LiveRoute {
   const groups = route.groups.map((g) => ({ backends: g.backends, unavailable: g.unavailable, next: 0 }));
   let broken: string | undefined;
   for (const f of route.filters) broken ??= badFilter(f);
-  return { route, groups, pick: new WeightedPick(route.groups.map((g) => g.weight)), broken };
+  const weighted = route.groups.filter((g) => g.weight > 0);
+  const ready = weighted.some((g) => g.backends.length > 0);
+  const weights = route.groups.map((g) => (ready && g.backends.length === 0 ? 0 : g.weight));
+  const unavailable = !ready && weighted.length > 0 ? (weighted[0]?.unavailable ?? "none") : undefined;
+  return { route, groups, pick: new WeightedPick(weights), broken, unavailable };
 }
 
 /**
@@ -202,9 +212,9 @@ export function route(lookup: Lookup, req: RequestView): Routing {
       } else if (f.type === "RequestHeaderModifier") (request ??= []).push(f);
       else (response ??= []).push(f);
     }
+    if (live.unavailable !== undefined) return { type: "unavailable", reason: live.unavailable };
     const g = live.groups[live.pick.next()];
-    if (!g) return { type: "error", reason: "no backend takes traffic on this route" };
-    if (g.backends.length === 0) return { type: "unavailable", reason: g.unavailable ?? "none" };
+    if (!g || g.backends.length === 0) return { type: "error", reason: "no backend takes traffic on this route" };
     const start = g.next % g.backends.length;
     g.next = (start + 1) % g.backends.length;
     const order = start === 0 ? g.backends : [...g.backends.slice(start), ...g.backends.slice(0, start)];
