@@ -96,6 +96,7 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
       const material = secrets.get(namespace, name)?.material;
       return material === undefined ? "not found" : material.type === "invalid" ? material.reason : undefined;
     },
+    tlsListener: engine.tlsListen !== undefined,
   });
   const ingresses = new Informer<Ingress>(client, resource("networking.k8s.io", "ingresses"));
   const ingressClasses = new Informer<IngressClass>(client, resource("networking.k8s.io", "ingressclasses"));

@@ -103,6 +103,9 @@ test("only kdns's classes and their Gateways are taken; listeners are judged one
 test("a missing certificate or one in another namespace without a grant makes the HTTPS listener unready", () => {
   const missing = attachRoutes(inputs([], { secretProblem: () => "not found" })).gateways[0]!.listeners[2]!;
   assert.deepEqual([missing.attachable, missing.conditions[1]?.reason], [false, "InvalidCertificateRef"]);
+  const noTls = attachRoutes(inputs([], { tlsListener: false })).gateways[0]!.listeners[2]!;
+  assert.deepEqual([noTls.attachable, noTls.conditions[1]?.reason], [false, "ResolvedRefs"]);
+  assert.match(noTls.problem ?? "", /without a TLS listener/);
   const g = inputs([]);
   const other = gw("x", "kdns", [
     { name: "tls", port: 443, protocol: "HTTPS", tls: { certificateRefs: [{ name: "cert", namespace: "certs" }] } },

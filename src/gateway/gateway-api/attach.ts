@@ -33,6 +33,8 @@ export interface GatewayApiInputs {
   namespaceLabels(namespace: string): Record<string, string> | undefined;
   serviceExists(namespace: string, name: string): boolean;
   secretProblem: SecretProblem;
+  /** Whether kdns's gateway has a TLS listener for HTTPS listeners (default true). */
+  tlsListener?: boolean;
 }
 
 /** One of kdns's Gateways and its listeners. */
@@ -113,7 +115,13 @@ function admits(gw: Gateway, ls: ListenerState, routeNs: string, inputs: Gateway
 }
 
 function evaluateGateway(gw: Gateway, inputs: GatewayApiInputs): GatewayState {
-  const listeners = (gw.spec?.listeners ?? []).map((l) => evaluateListener(gw, l, inputs.grants, inputs.secretProblem));
+  const listeners = (gw.spec?.listeners ?? []).map((l) =>
+    evaluateListener(gw, l, {
+      grants: inputs.grants,
+      secretProblem: inputs.secretProblem,
+      tlsListener: inputs.tlsListener ?? true,
+    }),
+  );
   const usable = listeners.filter((l) => l.attachable).length;
   const accepted =
     usable === listeners.length

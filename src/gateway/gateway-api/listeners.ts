@@ -33,6 +33,14 @@ export interface ListenerState {
 /** Why a Secret cannot be served (`undefined` when it can). */
 export type SecretProblem = (namespace: string, name: string) => string | undefined;
 
+/** What judging a listener needs besides the listener. */
+export interface ListenerContext {
+  grants: readonly ReferenceGrant[];
+  secretProblem: SecretProblem;
+  /** Whether kdns's gateway has a TLS listener (false: `--gateway-tls-listen none`). */
+  tlsListener: boolean;
+}
+
 const HTTP_ROUTE = { group: GATEWAY_API_GROUP, kind: "HTTPRoute" };
 
 function condition(type: string, ok: boolean, reason: string, message: string): ConditionSpec {
@@ -64,12 +72,7 @@ function certificate(
 }
 
 /** Evaluates one listener of `gw`. */
-export function evaluateListener(
-  gw: Gateway,
-  l: Listener,
-  grants: readonly ReferenceGrant[],
-  secretProblem: SecretProblem,
-): ListenerState {
+export function evaluateListener(gw: Gateway, l: Listener, ctx: ListenerContext): ListenerState {
   if (l.protocol !== "HTTP" && l.protocol !== "HTTPS") {
     const message = `protocol ${l.protocol} is not served by kdns (HTTP and HTTPS are)`;
     return {
@@ -100,8 +103,10 @@ export function evaluateListener(
     refs = condition("ResolvedRefs", false, "InvalidRouteKinds", problem);
   }
   if (l.protocol === "HTTPS") {
-    const cert = certificate(gw, l, grants, secretProblem);
-    if ("secret" in cert) tlsSecret = cert.secret;
+    const cert = certificate(gw, l, ctx.grants, ctx.secretProblem);
+    if ("secret" in cert && !ctx.tlsListener)
+      problem = "kdns's gateway runs without a TLS listener (--gateway-tls-listen none)";
+    else if ("secret" in cert) tlsSecret = cert.secret;
     else {
       problem = cert.message;
       refs = condition("ResolvedRefs", false, cert.reason, cert.message);

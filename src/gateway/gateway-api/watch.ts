@@ -27,6 +27,8 @@ export interface GatewayApiWatchOptions {
   changed(): void;
   serviceExists(namespace: string, name: string): boolean;
   secretProblem: SecretProblem;
+  /** Whether the engine has a TLS listener. */
+  tlsListener: boolean;
 }
 
 /** The running Gateway API part. */
@@ -106,10 +108,13 @@ export function gatewayApiWatch(options: GatewayApiWatchOptions): GatewayApiWatc
         gateways: gateways.list(),
         routes: routes.list(),
         grants: grants.list(),
-        namespaceLabels: (ns) =>
-          namespaces.get(undefined, ns)?.metadata.labels ?? (namespaces.get(undefined, ns) ? {} : undefined),
+        namespaceLabels: (ns) => {
+          const found = namespaces.get(undefined, ns);
+          return found === undefined ? undefined : (found.metadata.labels ?? {});
+        },
         serviceExists: options.serviceExists,
         secretProblem: options.secretProblem,
+        tlsListener: options.tlsListener,
       }),
     namesSecret: (namespace, name) =>
       gateways
