@@ -124,3 +124,40 @@ test("secrets and configmaps: kubectl's columns, key counts and never a value", 
     ["settings", "3", "60s"],
   );
 });
+
+test("ingress and ingressclass columns as kubectl prints them", () => {
+  const row = (resource: string, obj: KubeObject) => columnsFor(resource, false).map((c) => [c.name, c.cell(obj, now)]);
+  const ing: KubeObject = {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "Ingress",
+    metadata: { name: "site", creationTimestamp: created },
+    spec: {
+      tls: [{ hosts: ["a.test"], secretName: "s" }],
+      rules: [{ host: "a.test" }, { host: "b.test" }, {}, { host: "d.test" }],
+    },
+    status: { loadBalancer: { ingress: [{ ip: "127.0.0.1" }] } },
+  };
+  assert.deepEqual(row("ingresses", ing), [
+    ["NAME", "site"],
+    ["CLASS", "<none>"],
+    ["HOSTS", "a.test,b.test,* + 1 more..."],
+    ["ADDRESS", "127.0.0.1"],
+    ["PORTS", "80, 443"],
+    ["AGE", "60s"],
+  ]);
+  const bare: KubeObject = { ...ing, spec: { ingressClassName: "kdns", defaultBackend: {} }, status: {} };
+  assert.deepEqual(
+    row("ingresses", bare).map(([, v]) => v),
+    ["site", "kdns", "*", "", "80", "60s"],
+  );
+  const cls: KubeObject = {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "IngressClass",
+    metadata: { name: "kdns", creationTimestamp: created },
+    spec: { controller: "kdns.dev/gateway" },
+  };
+  assert.deepEqual(
+    row("ingressclasses", cls).map(([, v]) => v),
+    ["kdns", "kdns.dev/gateway", "<none>", "60s"],
+  );
+});

@@ -1,7 +1,9 @@
 /**
  * One conformance suite, run against both gateway engines (the Hono router pattern): the same
  * requests must give the same statuses, paths, headers and bodies through the built-in proxy and
- * through kdns-managed nginx.
+ * through kdns-managed nginx. This file drives them through the API with DNSRecords; the routes
+ * model's matches, weights and filters are driven from route sources in
+ * gateway-routes-conformance.test.ts, and Ingresses in gateway-ingress.test.ts.
  */
 
 import assert from "node:assert/strict";

@@ -105,6 +105,13 @@ for (const kind of ["builtin", "nginx"] as const) {
             [],
             [{ type: "RequestRedirect", path: { type: "ReplacePrefixMatch", value: "/new" }, statusCode: 302 }],
           ),
+          r("m.test", { path: prefix("/port80") }, [], [{ type: "RequestRedirect", port: 80, statusCode: 307 }]),
+          r(
+            "m.test",
+            { path: prefix("/port8080") },
+            [],
+            [{ type: "RequestRedirect", hostname: "other.example", port: 8080, statusCode: 308 }],
+          ),
           r("*.wild.test", { path: prefix("/") }, [to("A")]),
           r("*", { path: prefix("/") }, [to("C")]),
         ],
@@ -191,6 +198,14 @@ for (const kind of ["builtin", "nginx"] as const) {
       assert.deepEqual([redir.status, redir.headers.location], [301, "https://example.org/redir/x?y=1"]);
       const moved = await get("m.test", "/moved/a");
       assert.deepEqual([moved.status, moved.headers.location], [302, `http://m.test:${gw.port}/new/a`]);
+      const to80 = await get("m.test", "/port80?x=1");
+      assert.deepEqual(
+        [to80.status, to80.headers.location],
+        [307, "http://m.test/port80?x=1"],
+        "port 80 is http's default",
+      );
+      const to8080 = await get("m.test", "/port8080");
+      assert.deepEqual([to8080.status, to8080.headers.location], [308, "http://other.example:8080/port8080"]);
     });
 
     test("a wildcard host serves names under it at any depth; the catch-all host serves the rest", async () => {

@@ -144,8 +144,20 @@ function redirectLines(f: Extract<RouteFilter, { type: "RequestRedirect" }>, rou
   const host = f.hostname !== undefined ? inner("hostname", f.hostname) : "$host";
   let port: string;
   if (f.port !== undefined) {
-    const known = (f.scheme === "http" && f.port === 80) || (f.scheme === "https" && f.port === 443);
-    port = known ? "" : `:${f.port}`;
+    // A scheme's default port is left out of the URL (RFC 9110 §4.2); without a scheme that is the request's.
+    const forScheme = (s: string): string =>
+      (s === "http" && f.port === 80) || (s === "https" && f.port === 443) ? "" : `:${f.port}`;
+    if (f.scheme !== undefined) port = forScheme(f.scheme);
+    else {
+      const id = `$kdns_port_${sink.ids++}`;
+      sink.maps.push(
+        `    map $scheme ${id} {`,
+        `        https "${forScheme("https")}";`,
+        `        default "${forScheme("http")}";`,
+        "    }",
+      );
+      port = id;
+    }
   } else port = f.scheme !== undefined ? "" : "$kdns_listener_port";
   let path: string;
   if (f.path === undefined) path = "$request_uri";
