@@ -16,6 +16,7 @@ import {
   defaultService,
 } from "./defaults/index.ts";
 import { convertFlatDNSRecord } from "./dnsrecord-flat.ts";
+import { GATEWAY_API_RESOURCES } from "./gateway-api-resources.ts";
 import {
   CONFIG_MAP_SCHEMA,
   DNS_RECORD_SCHEMA,
@@ -206,6 +207,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
     validate: validateEvent,
     schema: EVENT_SCHEMA,
   },
+  ...GATEWAY_API_RESOURCES,
   {
     group: "networking.k8s.io",
     version: "v1",

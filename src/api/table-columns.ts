@@ -6,6 +6,7 @@
  */
 import { age } from "../machinery/age.ts";
 import { formatHostPort } from "../machinery/host-port.ts";
+import { GATEWAY_API_COLUMNS } from "./gateway-api-columns.ts";
 import type {
   ConfigMap,
   DNSRecord,
@@ -183,6 +184,7 @@ const BY_RESOURCE: Record<string, Column[]> = {
     AGE,
   ],
   configmaps: [NAME, { name: "DATA", cell: (o) => keyCount((o as ConfigMap).data, (o as ConfigMap).binaryData) }, AGE],
+  ...GATEWAY_API_COLUMNS,
   leases: [NAME, { name: "HOLDER", cell: (o) => (o as Lease).spec?.holderIdentity ?? "" }, AGE],
 };
 

@@ -21,6 +21,9 @@ import { LeaderElector } from "../client/leader-election.ts";
 import { ClientError, type RestClient } from "../client/rest-client.ts";
 import { logger } from "../machinery/log.ts";
 import type { GatewayEngine } from "./engine.ts";
+import type { Attachments } from "./gateway-api/attach.ts";
+import { httpRouteSources } from "./gateway-api/translate.ts";
+import { gatewayApiWatch } from "./gateway-api/watch.ts";
 import { kdnsClasses, servesIngress } from "./ingress/class.ts";
 import { ensureDefaultIngressClass } from "./ingress/default-class.ts";
 import { IngressEventSink } from "./ingress/events.ts";
@@ -100,9 +103,27 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
       material: parseTlsSecret(s),
     }),
   });
+  const gatewayApi = gatewayApiWatch({
+    client,
+    changed: () => kick(),
+    serviceExists: (namespace, name) => services.get(namespace, name) !== undefined,
+    secretProblem: (namespace, name) => {
+      const material = secrets.get(namespace, name)?.material;
+      return material === undefined ? "not found" : material.type === "invalid" ? material.reason : undefined;
+    },
+    tlsListener: engine.tlsListen !== undefined,
+  });
   const ingresses = new Informer<Ingress>(client, resource("networking.k8s.io", "ingresses"));
   const ingressClasses = new Informer<IngressClass>(client, resource("networking.k8s.io", "ingressclasses"));
-  const informers = [records, services, endpoints, secrets, ingresses, ingressClasses] as const;
+  const informers = [
+    records,
+    services,
+    endpoints,
+    secrets,
+    ingresses,
+    ingressClasses,
+    ...gatewayApi.informers,
+  ] as const;
   const recordEvents = options.events ? new RecordEvents(options.events) : undefined;
   const ingressEvents = new IngressEventSink(client);
   let defaultClassEnsured = false;
@@ -193,7 +214,10 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
   }
 
   /** Every route source the gateway serves, translated. */
-  function routeSources(served: (i: Ingress) => boolean): { sources: OwnerRoutes[]; specs: Map<string, unknown> } {
+  function routeSources(
+    served: (i: Ingress) => boolean,
+    attachments: Attachments,
+  ): { sources: OwnerRoutes[]; specs: Map<string, unknown> } {
     const sources: OwnerRoutes[] = [];
     const specs = new Map<string, unknown>();
     for (const r of records.list()) {
@@ -205,13 +229,20 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
       sources.push(ingressRoutes(i));
       specs.set(`Ingress ${objectKey(i)}`, i.spec);
     }
+    for (const state of attachments.routes) {
+      const src = httpRouteSources(state);
+      if (src === undefined) continue;
+      sources.push(src);
+      specs.set(`HTTPRoute ${objectKey(state.route)}`, state.route.spec);
+    }
     return { sources, specs };
   }
 
   async function pass(): Promise<boolean> {
     const classes = kdnsClasses(ingressClasses.list());
     const served = (i: Ingress): boolean => servesIngress(i, classes);
-    const { sources, specs: rawSpecs } = routeSources(served);
+    const attachments = gatewayApi.attach();
+    const { sources, specs: rawSpecs } = routeSources(served, attachments);
     const named = namedSecrets(sources);
     const table = buildRouteTable({
       sources,
@@ -239,6 +270,8 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     }
     if (leader && !leader.isLeader()) return true;
     let ok = await writeStatuses(table, specs);
+    const programmed = { gatewayAddress: options.gatewayAddress, ...(rejected !== undefined ? { rejected } : {}) };
+    ok = (await gatewayApi.writeStatuses(attachments, programmed)) && ok;
     const ingressOk = await writeIngressStatuses(
       client,
       ingresses.list(),
@@ -303,7 +336,7 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     inf.on("delete", () => changed());
   }
   const secretChanged = (namespace: string, name: string): void => {
-    if (namesSecret(namespace, name)) changed();
+    if (namesSecret(namespace, name) || gatewayApi.namesSecret(namespace, name)) changed();
   };
   secrets.on("add", (_s, namespace, name) => secretChanged(namespace, name));
   secrets.on("update", (_old, _s, namespace, name) => secretChanged(namespace, name));

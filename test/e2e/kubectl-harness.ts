@@ -56,6 +56,8 @@ export interface Cluster {
   /** The API server URL `kdns up` printed (https when it serves TLS). */
   server: string;
   kubeconfig: string;
+  /** The port `kdns up` answers DNS on (127.0.0.1, UDP and TCP). */
+  dnsPort: number;
   /** With https: the CA PEM `kdns up` generated (`<data-dir>/pki/ca.crt`), and its path. */
   ca?: string;
   caPath?: string;
@@ -139,6 +141,7 @@ export async function startCluster(
     dir,
     server,
     kubeconfig,
+    dnsPort,
     ...(ca !== undefined ? { ca, caPath } : {}),
     kubectl: (a, o = {}) => run(kubectl.command, a, dir, { ...kubectlEnv, ...(o.env ?? {}) }, o.stdin),
     spawnKubectl: (a) => {

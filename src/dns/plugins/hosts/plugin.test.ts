@@ -362,3 +362,50 @@ test("a passed-on cached reply is tagged, and the tag goes stale when a DNSRecor
     controller.abort();
   }
 });
+
+function httpRoute(name: string, hostnames: string[], accepted: "True" | "False" | undefined, rv: string): KubeObject {
+  return {
+    apiVersion: "gateway.networking.k8s.io/v1",
+    kind: "HTTPRoute",
+    metadata: { namespace: "default", name, resourceVersion: rv },
+    spec: { parentRefs: [{ name: "gw" }], hostnames },
+    ...(accepted !== undefined
+      ? {
+          status: {
+            parents: [
+              {
+                parentRef: { name: "gw" },
+                controllerName: "kdns.dev/gateway",
+                conditions: [{ type: "Accepted", status: accepted, reason: "x", message: "", lastTransitionTime: "" }],
+              },
+            ],
+          },
+        }
+      : {}),
+  };
+}
+
+test("HTTPRoute hostnames are answered once a kdns Gateway accepted the route; a wildcard answers names under it", async () => {
+  const s = setup(["10.0.0.1"]);
+  try {
+    s.source.items = [
+      httpRoute("pending", ["pending.test"], undefined, "1"),
+      httpRoute("refused", ["no.test"], "False", "1"),
+    ];
+    await synced(s);
+    assert.equal(s.plugin.hosts, 0, "a route kdns has not accepted is not answered");
+    s.source.push("MODIFIED", httpRoute("pending", ["pending.test", "*.routes.test"], "True", "2"));
+    await waitFor(() => s.plugin.hosts === 2, { what: "route hosts added" });
+    const a = await s.ask("pending.test");
+    assert.deepEqual([a.rcode, (a.answers?.[0] as { data?: unknown } | undefined)?.data], ["NOERROR", "10.0.0.1"]);
+    const deep = await s.ask("a.b.routes.test");
+    assert.deepEqual(
+      [deep.rcode, (deep.answers?.[0] as { data?: unknown } | undefined)?.data],
+      ["NOERROR", "10.0.0.1"],
+    );
+    s.source.push("MODIFIED", httpRoute("pending", ["pending.test", "*.routes.test"], "False", "3"));
+    await waitFor(() => s.plugin.hosts === 0, { what: "route hosts removed when no longer accepted" });
+  } finally {
+    s.stop();
+  }
+});

@@ -3,9 +3,11 @@
  * its objects to the host names it publishes (lower case, no trailing dot; `*.suffix` for a
  * wildcard). DNSRecords publish `spec.host`; Ingresses the hosts of their rules once the gateway
  * serves them, i.e. once their `status.loadBalancer.ingress` names one of the gateway addresses
- * (an Ingress another controller serves is not answered with kdns's address). Another route kind
- * (HTTPRoute) adds a source here.
+ * (an Ingress another controller serves is not answered with kdns's address); HTTPRoutes their
+ * hostnames once a kdns Gateway accepted them.
  */
+
+import { type HTTPRoute, KDNS_GATEWAY_CONTROLLER } from "../../../api/gateway-api-types.ts";
 import { type ResourceInfo, resourceByPath } from "../../../api/resources.ts";
 import type { Ingress, KubeObject } from "../../../api/types.ts";
 import { normalizeHost } from "./host-set.ts";
@@ -46,5 +48,25 @@ export const INGRESS_HOSTS: HostSource = {
   },
 };
 
+/**
+ * The hostnames of an HTTPRoute attached to one of kdns's Gateways: once the gateway's status
+ * names controller kdns.dev/gateway with Accepted True for a parent (a route of another
+ * implementation, or one no listener accepts, is not answered). A route without hostnames takes
+ * its listeners' and publishes none of its own.
+ */
+export const HTTP_ROUTE_HOSTS: HostSource = {
+  resource: resource("gateway.networking.k8s.io", "httproutes"),
+  hosts(obj) {
+    const route = obj as HTTPRoute;
+    const attached = (route.status?.parents ?? []).some(
+      (p) =>
+        p.controllerName === KDNS_GATEWAY_CONTROLLER &&
+        (p.conditions ?? []).some((c) => c.type === "Accepted" && c.status === "True"),
+    );
+    if (!attached) return [];
+    return (route.spec?.hostnames ?? []).filter((h) => typeof h === "string" && h !== "").map(normalizeHost);
+  },
+};
+
 /** The sources the plugin reads unless told otherwise. */
-export const DEFAULT_HOST_SOURCES: readonly HostSource[] = [DNS_RECORD_HOSTS, INGRESS_HOSTS];
+export const DEFAULT_HOST_SOURCES: readonly HostSource[] = [DNS_RECORD_HOSTS, INGRESS_HOSTS, HTTP_ROUTE_HOSTS];

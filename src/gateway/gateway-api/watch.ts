@@ -1,0 +1,149 @@
+/**
+ * The Gateway API part of the gateway controller: informers on GatewayClasses, Gateways,
+ * HTTPRoutes, ReferenceGrants and Namespaces (for `allowedRoutes` selectors), the attachment
+ * picture computed from them on each pass, and the status writes. The controller owns the pass:
+ * it asks {@link GatewayApiWatch.attach} for the picture, builds its route table with the
+ * HTTPRoutes' sources, applies it, then calls {@link GatewayApiWatch.writeStatuses}.
+ *
+ * A status write comes back as an update event; only a change of generation (the spec), labels
+ * or existence schedules a pass, so writes do not loop.
+ */
+import type { Gateway, GatewayClass, HTTPRoute, ReferenceGrant } from "../../api/gateway-api-types.ts";
+import { type ResourceInfo, resourceByPath } from "../../api/resources.ts";
+import type { KubeObject, Namespace } from "../../api/types.ts";
+import { Informer } from "../../client/informer.ts";
+import { ClientError, type RestClient } from "../../client/rest-client.ts";
+import { logger } from "../../machinery/log.ts";
+import { type Attachments, attachRoutes } from "./attach.ts";
+import type { SecretProblem } from "./listeners.ts";
+import { gatewayClassStatus, gatewayStatus, type ProgramContext, routeStatus, statusChanged } from "./status.ts";
+
+const GROUP = "gateway.networking.k8s.io";
+
+/** What the Gateway API part needs from the rest of the controller. */
+export interface GatewayApiWatchOptions {
+  client: RestClient;
+  /** Schedules a pass. */
+  changed(): void;
+  serviceExists(namespace: string, name: string): boolean;
+  secretProblem: SecretProblem;
+  /** Whether the engine has a TLS listener. */
+  tlsListener: boolean;
+}
+
+/** The running Gateway API part. */
+export interface GatewayApiWatch {
+  /** Every informer, for the controller's sync and stop. */
+  readonly informers: readonly Informer<KubeObject>[];
+  /** The attachment picture from the caches now. */
+  attach(): Attachments;
+  /** Whether a listener of any Gateway names Secret `namespace/name` (only then does its change matter). */
+  namesSecret(namespace: string, name: string): boolean;
+  /** Writes the statuses that differ; resolves false when a write failed (retry later). */
+  writeStatuses(attachments: Attachments, ctx: Omit<ProgramContext, "now">): Promise<boolean>;
+}
+
+function info(plural: string, group = GROUP): ResourceInfo {
+  const found = resourceByPath(group, plural);
+  if (!found) throw new Error(`resource ${plural} is not in the resource table`);
+  return found;
+}
+
+/** Whether an update matters to routing: the spec (generation), labels, or a different object. */
+function specChanged(a: KubeObject, b: KubeObject): boolean {
+  return (
+    a.metadata.generation !== b.metadata.generation ||
+    a.metadata.uid !== b.metadata.uid ||
+    JSON.stringify(a.metadata.labels) !== JSON.stringify(b.metadata.labels)
+  );
+}
+
+/** Creates the informers and hooks them to `options.changed`; the controller starts them. */
+export function gatewayApiWatch(options: GatewayApiWatchOptions): GatewayApiWatch {
+  const log = logger("gateway");
+  const { client } = options;
+  const classInfo = info("gatewayclasses");
+  const gatewayInfo = info("gateways");
+  const routeInfo = info("httproutes");
+  const classes = new Informer<GatewayClass>(client, classInfo);
+  const gateways = new Informer<Gateway>(client, gatewayInfo);
+  const routes = new Informer<HTTPRoute>(client, routeInfo);
+  const grants = new Informer<ReferenceGrant>(client, info("referencegrants"));
+  const namespaces = new Informer<Namespace>(client, info("namespaces", ""));
+  const all = [classes, gateways, routes, grants, namespaces] as unknown as Informer<KubeObject>[];
+  for (const inf of all) {
+    inf.on("add", options.changed);
+    inf.on("delete", options.changed);
+    // A ReferenceGrant has no generation (no status): every update of one matters.
+    const always = inf === all[3];
+    inf.on("update", (a, b) => {
+      if (always || specChanged(a, b)) options.changed();
+    });
+  }
+
+  async function write(resource: ResourceInfo, obj: KubeObject, status: unknown): Promise<boolean> {
+    if (!statusChanged(obj["status"], status)) return true;
+    try {
+      await client.patch(
+        resource,
+        obj.metadata.namespace,
+        obj.metadata.name ?? "",
+        { status },
+        "application/merge-patch+json",
+        "status",
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ClientError && err.code === 404) return true;
+      log.warn({ kind: resource.kind, name: obj.metadata.name, err: String(err) }, "status write failed; will retry");
+      return false;
+    }
+  }
+
+  return {
+    informers: all,
+    attach: () =>
+      attachRoutes({
+        classes: classes.list(),
+        gateways: gateways.list(),
+        routes: routes.list(),
+        grants: grants.list(),
+        namespaceLabels: (ns) => {
+          const found = namespaces.get(undefined, ns);
+          return found === undefined ? undefined : (found.metadata.labels ?? {});
+        },
+        serviceExists: options.serviceExists,
+        secretProblem: options.secretProblem,
+        tlsListener: options.tlsListener,
+      }),
+    namesSecret: (namespace, name) =>
+      gateways
+        .list()
+        .some((g) =>
+          (g.spec?.listeners ?? []).some((l) =>
+            (l.tls?.certificateRefs ?? []).some(
+              (r) => r.name === name && (r.namespace ?? g.metadata.namespace ?? "default") === namespace,
+            ),
+          ),
+        ),
+    writeStatuses: async (attachments, ctx) => {
+      const now = new Date();
+      let ok = true;
+      for (const name of attachments.classes) {
+        const gc = classes.get(undefined, name);
+        if (gc) ok = (await write(classInfo, gc, gatewayClassStatus(gc.status, gc.metadata.generation, now))) && ok;
+      }
+      for (const gw of attachments.gateways)
+        ok = (await write(gatewayInfo, gw.gateway, gatewayStatus(gw, { ...ctx, now }))) && ok;
+      for (const r of attachments.routes) {
+        if (
+          r.parents.length === 0 &&
+          !(r.route.status?.parents ?? []).some((p) => p.controllerName === "kdns.dev/gateway")
+        )
+          continue;
+        ok = (await write(routeInfo, r.route, routeStatus(r, now))) && ok;
+      }
+      return ok;
+    },
+  };
+}
