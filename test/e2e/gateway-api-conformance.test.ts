@@ -778,17 +778,6 @@ async function check(gw: TestEngine, c: Check): Promise<void> {
   }
 }
 
-/**
- * Scenarios an engine does not pass yet, with the reason; they run as `todo` (reported, not
- * failing the suite) so the README's list of what passes stays honest.
- */
-const KNOWN_FAILING: Record<string, string> = {
-  "nginx HTTPRouteRedirectHostAndStatus":
-    "nginx render: a redirect keeping the listener port names $kdns_listener_port, whose map is only rendered when some route needs a map",
-  "nginx HTTPRouteRedirectPortAndScheme":
-    "nginx render: a redirect keeping the listener port names $kdns_listener_port, whose map is only rendered when some route needs a map",
-};
-
 const curlMissing = spawnSync("curl", ["--version"]).error !== undefined;
 
 for (const kind of ["builtin", "nginx"] as const) {
@@ -833,8 +822,7 @@ for (const kind of ["builtin", "nginx"] as const) {
     }
 
     for (const s of SCENARIOS) {
-      const todo = KNOWN_FAILING[`${kind} ${s.name}`];
-      test(s.name, todo !== undefined ? { todo } : {}, async () => {
+      test(s.name, async () => {
         await serve(s);
         for (const c of s.checks) await check(gw, c);
       });

@@ -112,6 +112,12 @@ const LISTENER_PORT_MAP = [
   "    }",
 ];
 
+/** Whether a rendered location names `$kdns_listener_port` (a redirect that keeps the listener's port). */
+function usesListenerPort(servers: readonly string[], catchAll: readonly string[] | undefined): boolean {
+  const names = (line: string): boolean => line.includes("$kdns_listener_port");
+  return servers.some(names) || (catchAll?.some(names) ?? false);
+}
+
 /** The first lines of every server block: read a target that is not origin-form (see {@link TARGET_HOST_MAP}). */
 const FOREIGN_SCHEME = [
   '        if ($request != "$request_method $request_uri $server_protocol") { set $kdns_absolute $kdns_target_host; }',
@@ -236,7 +242,8 @@ export function renderNginxConfig(table: RouteTable, options: RenderOptions): st
     "    }",
     ...TARGET_HOST_MAP,
     ...BASE_PROXY_HEADERS.map(([name, value]) => `    proxy_set_header ${name} ${value};`),
-    ...(sink.maps.length > 0 ? [...LISTENER_PORT_MAP, ...sink.maps] : []),
+    // Only when something names it, so tables without matches or redirects render as they did.
+    ...(sink.maps.length > 0 || usesListenerPort(servers, catchAll) ? [...LISTENER_PORT_MAP, ...sink.maps] : []),
     ...(options.tls ? TLS_LINES : []),
     ...sink.upstreams,
     ...defaultServer(listen, catchAll, marked),
