@@ -5,6 +5,7 @@
  * reported as a number dropped, never buffered).
  */
 import type { QueryObserver } from "./server/handler.ts";
+import { rcodeName, typeName } from "./wire/names.ts";
 import { parseQuery } from "./wire/query.ts";
 
 /** One answered query. */
@@ -31,21 +32,6 @@ export interface QueryBatch {
 
 /** Events per batch at most. */
 export const MAX_BATCH = 200;
-
-const TYPE_NAMES: Record<number, string> = {
-  1: "A",
-  2: "NS",
-  5: "CNAME",
-  6: "SOA",
-  12: "PTR",
-  15: "MX",
-  16: "TXT",
-  28: "AAAA",
-  33: "SRV",
-  65: "HTTPS",
-  255: "ANY",
-};
-const RCODES = ["NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"];
 
 /** The feed; `pluginNames` names the plugin indexes the handler reports (the chain's length: the server). */
 export class QueryFeed implements QueryObserver {
@@ -96,8 +82,8 @@ export class QueryFeed implements QueryObserver {
       at: Date.now(),
       client: clientAddress,
       name: q.type === "query" ? q.name : "",
-      type: TYPE_NAMES[qtype] ?? `TYPE${qtype}`,
-      rcode: RCODES[rcode] ?? String(rcode),
+      type: typeName(qtype),
+      rcode: rcodeName(rcode),
       ms: Math.round(seconds * 100_000) / 100,
       plugin: this.#plugins[plugin] ?? "server",
       transport: udp ? "udp" : "tcp",

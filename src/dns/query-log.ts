@@ -8,33 +8,10 @@
 import { formatHostPort } from "../machinery/host-port.ts";
 import type { QueryObserver } from "./server/handler.ts";
 import { CLASSIC_UDP_PAYLOAD } from "./wire/constants.ts";
+import { rcodeName, typeName } from "./wire/names.ts";
 import { parseQuery } from "./wire/query.ts";
 
-const TYPE_NAMES: Record<number, string> = {
-  1: "A",
-  2: "NS",
-  5: "CNAME",
-  6: "SOA",
-  12: "PTR",
-  13: "HINFO",
-  15: "MX",
-  16: "TXT",
-  28: "AAAA",
-  33: "SRV",
-  35: "NAPTR",
-  43: "DS",
-  46: "RRSIG",
-  47: "NSEC",
-  48: "DNSKEY",
-  50: "NSEC3",
-  64: "SVCB",
-  65: "HTTPS",
-  251: "IXFR",
-  252: "AXFR",
-  255: "ANY",
-};
 const CLASS_NAMES: Record<number, string> = { 1: "IN", 3: "CH", 4: "HS", 254: "NONE", 255: "ANY" };
-const RCODE_NAMES = ["NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "YXDOMAIN", "YXRRSET"];
 /** Header flag bits in the order the log writes them. */
 const FLAGS: [string, number, number][] = [
   ["qr", 2, 0x80],
@@ -59,14 +36,14 @@ export function queryLogLine(
   const id = request.readUInt16BE(0);
   const question =
     query.type === "query"
-      ? `${TYPE_NAMES[query.qtype] ?? `TYPE${query.qtype}`} ${CLASS_NAMES[query.qclass] ?? `CLASS${query.qclass}`} ${query.name === "" ? "" : query.name}.`
+      ? `${typeName(query.qtype)} ${CLASS_NAMES[query.qclass] ?? `CLASS${query.qclass}`} ${query.name === "" ? "" : query.name}.`
       : "- - -";
   const edns = query.type === "drop" ? undefined : query.edns;
   const bufsize = edns ? edns.udpSize : CLASSIC_UDP_PAYLOAD;
   const rcode = response[3]! & 0x0f;
   const flags = FLAGS.filter(([, byte, bit]) => (response[byte]! & bit) !== 0).map(([name]) => name);
   const client = formatHostPort({ host: clientAddress, port: clientPort });
-  return `[INFO] ${client} - ${id} "${question} ${udp ? "udp" : "tcp"} ${request.length} ${edns?.dnssecOk ?? false} ${bufsize}" ${RCODE_NAMES[rcode] ?? String(rcode)} ${flags.join(",")} ${response.length} ${seconds.toFixed(9).replace(/0+$/, "").replace(/\.$/, ".0")}s`;
+  return `[INFO] ${client} - ${id} "${question} ${udp ? "udp" : "tcp"} ${request.length} ${edns?.dnssecOk ?? false} ${bufsize}" ${rcodeName(rcode)} ${flags.join(",")} ${response.length} ${seconds.toFixed(9).replace(/0+$/, "").replace(/\.$/, ".0")}s`;
 }
 
 /** Writes every `sample`th answered query's line to `write`. */
