@@ -4,15 +4,15 @@
  */
 
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { after, before, test } from "node:test";
-import { childEnv, stillRunning } from "../support/child.ts";
+import { childEnv } from "../support/child.ts";
 import { dig } from "../support/dig.ts";
 import { type FakeUpstream, startFakeUpstream } from "../support/fake-upstream.ts";
 import { freePort } from "../support/free-port.ts";
 import { BIN, NODE } from "../support/kdns-up.ts";
 import { waitFor } from "../support/wait-for.ts";
-import { type KdnsUp, startKdnsUp } from "./kdns-dns-harness.ts";
+import { type KdnsUp, startKdnsDns, startKdnsUp } from "./kdns-dns-harness.ts";
 
 let upstream: FakeUpstream;
 let up: KdnsUp | undefined;
@@ -45,37 +45,16 @@ function children(pid: number): number[] {
 test("kdns dns --workers 2: answers from the API, readyz, survives a killed worker, exits cleanly", async () => {
   const port = await freePort();
   const health = await freePort();
-  const child: ChildProcess = spawn(
-    NODE,
-    [
-      BIN,
-      "dns",
-      "--server",
-      up!.server,
-      "--listen",
-      `127.0.0.1:${port}`,
-      "--health-listen",
-      `127.0.0.1:${health}`,
-      "--workers",
-      "2",
-      "--upstream",
-      `127.0.0.1:${upstream.port}`,
-    ],
-    { env: childEnv(), stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let out = "";
-  child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((r) => child.once("close", (code) => r(code)));
+  const { child, output, exited } = await startKdnsDns(up!.server, health, [
+    "--listen",
+    `127.0.0.1:${port}`,
+    "--workers",
+    "2",
+    "--upstream",
+    `127.0.0.1:${upstream.port}`,
+  ]);
   try {
-    await waitFor(
-      async () => {
-        stillRunning(child, "kdns dns", () => out);
-        return (await fetch(`http://127.0.0.1:${health}/readyz`)).ok;
-      },
-      { timeoutMs: 20_000, what: `readyz (${out})` },
-    );
-    assert.match(out, /with 2 workers/);
+    assert.match(output(), /with 2 workers/);
     const created = await fetch(`${up!.server}/api/v1/namespaces/default/services`, {
       method: "POST",
       headers: { "content-type": "application/json" },

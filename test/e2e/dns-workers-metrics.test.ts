@@ -5,16 +5,12 @@
  * build info), in valid exposition text (each family once).
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
 import { after, before, test } from "node:test";
-import { childEnv, stillRunning } from "../support/child.ts";
 import { dig } from "../support/dig.ts";
 import { type FakeUpstream, startFakeUpstream } from "../support/fake-upstream.ts";
 import { freePort } from "../support/free-port.ts";
-import { BIN, NODE } from "../support/kdns-up.ts";
 import { parseSamples, sumOf } from "../support/prom-text.ts";
-import { waitFor } from "../support/wait-for.ts";
-import { type KdnsUp, startKdnsUp } from "./kdns-dns-harness.ts";
+import { type KdnsUp, startKdnsDns, startKdnsUp } from "./kdns-dns-harness.ts";
 
 let upstream: FakeUpstream;
 let up: KdnsUp | undefined;
@@ -39,38 +35,17 @@ after(async () => {
 
 test("/metrics of kdns dns --workers 2 sums the workers' counts", async () => {
   const [port, health, metricsPort] = [await freePort(), await freePort(), await freePort()];
-  const child: ChildProcess = spawn(
-    NODE,
-    [
-      BIN,
-      "dns",
-      "--server",
-      up!.server,
-      "--listen",
-      `127.0.0.1:${port}`,
-      "--health-listen",
-      `127.0.0.1:${health}`,
-      "--metrics-listen",
-      `127.0.0.1:${metricsPort}`,
-      "--workers",
-      "2",
-      "--upstream",
-      `127.0.0.1:${upstream.port}`,
-    ],
-    { env: childEnv(), stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let out = "";
-  child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<void>((r) => child.once("close", () => r()));
+  const { child, exited } = await startKdnsDns(up!.server, health, [
+    "--listen",
+    `127.0.0.1:${port}`,
+    "--metrics-listen",
+    `127.0.0.1:${metricsPort}`,
+    "--workers",
+    "2",
+    "--upstream",
+    `127.0.0.1:${upstream.port}`,
+  ]);
   try {
-    await waitFor(
-      async () => {
-        stillRunning(child, "kdns dns", () => out);
-        return (await fetch(`http://127.0.0.1:${health}/readyz`)).ok;
-      },
-      { timeoutMs: 30_000, what: "readyz" },
-    );
     // Each dig sends from a port of its own, so SO_REUSEPORT spreads the queries over both workers;
     // were only one process counted, 20 queries would all have to land on it (odds 2 in a million).
     const queries = 20;

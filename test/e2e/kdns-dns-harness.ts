@@ -3,10 +3,13 @@
  * loopback, ready once /readyz says so (every DNS plugin synced); plus `dig` and a raw UDP query
  * for measuring how fast an answer changes.
  */
+import { type ChildProcess, spawn } from "node:child_process";
 import { createSocket } from "node:dgram";
 import * as dnsPacket from "dns-packet";
+import { childEnv, stillRunning } from "../support/child.ts";
 import { type DigRecord, dig as runDig } from "../support/dig.ts";
-import { type KdnsUp, startKdnsUp as startUp } from "../support/kdns-up.ts";
+import { BIN, type KdnsUp, NODE, startKdnsUp as startUp } from "../support/kdns-up.ts";
+import { waitFor } from "../support/wait-for.ts";
 
 export type { KdnsUp } from "../support/kdns-up.ts";
 
@@ -16,6 +19,41 @@ export function startKdnsUp(apiPort: number, args: string[]): Promise<KdnsUp> {
     args: ["--store", "memory", "--api-listen", `127.0.0.1:${apiPort}`, ...args],
     readyLine: /dns server listening on /,
   });
+}
+
+/** A running `kdns dns` child: its process, what it printed so far, and its exit code once it closes. */
+export interface KdnsDns {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/**
+ * Starts `kdns dns --server <server> --health-listen 127.0.0.1:<health>` with `args` added;
+ * resolves once its /readyz is ok (fails at once, with its output, if it exits first).
+ */
+export async function startKdnsDns(server: string, health: number, args: string[]): Promise<KdnsDns> {
+  const child = spawn(NODE, [BIN, "dns", "--server", server, "--health-listen", `127.0.0.1:${health}`, ...args], {
+    env: childEnv(),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((r) => child.once("close", (code) => r(code)));
+  try {
+    await waitFor(
+      async () => {
+        stillRunning(child, "kdns dns", () => out);
+        return (await fetch(`http://127.0.0.1:${health}/readyz`)).ok;
+      },
+      { timeoutMs: 30_000, what: "kdns dns /readyz" },
+    );
+  } catch (e) {
+    if (child.exitCode === null) child.kill("SIGKILL");
+    throw e;
+  }
+  return { child, output: () => out, exited };
 }
 
 /** Sends a JSON request to the API; returns status and parsed body. */
