@@ -12,7 +12,7 @@ import { launchChromium } from "../test/support/browser.ts";
 import { childEnv } from "../test/support/child.ts";
 import { startFakeUpstream } from "../test/support/fake-upstream.ts";
 import { freePort } from "../test/support/free-port.ts";
-import { BIN, NODE, startKdnsUp } from "../test/support/kdns-up.ts";
+import { BIN, gatewayArgs, NODE, startKdnsUp } from "../test/support/kdns-up.ts";
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, "..");
@@ -32,12 +32,7 @@ const up = await startKdnsUp({
     `127.0.0.1:${dnsPort}`,
     "--upstream",
     `127.0.0.1:${upstream.port}`,
-    "--gateway",
-    "builtin",
-    "--gateway-listen",
-    `127.0.0.1:${await freePort()}`,
-    "--gateway-tls-listen",
-    "none",
+    ...gatewayArgs(await freePort()),
   ],
   readyLine: /console at /,
 });

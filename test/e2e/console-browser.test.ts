@@ -19,7 +19,7 @@ import { childEnv } from "../support/child.ts";
 import { requireDig } from "../support/dig.ts";
 import { type FakeUpstream, startFakeUpstream } from "../support/fake-upstream.ts";
 import { freePort } from "../support/free-port.ts";
-import { BIN, type KdnsUp, NODE, startKdnsUp } from "../support/kdns-up.ts";
+import { BIN, gatewayArgs, type KdnsUp, NODE, startKdnsUp } from "../support/kdns-up.ts";
 import { listenOrFail } from "../support/listen.ts";
 
 const ARTIFACTS = resolve(import.meta.dirname, "../../test-artifacts/console");
@@ -75,12 +75,7 @@ before(async () => {
       `127.0.0.1:${dnsPort}`,
       "--upstream",
       `${upstream.host}:${upstream.port}`,
-      "--gateway",
-      "builtin",
-      "--gateway-listen",
-      `127.0.0.1:${gatewayPort}`,
-      "--gateway-tls-listen",
-      "none",
+      ...gatewayArgs(gatewayPort),
     ],
     readyLine: /console at /,
   });

@@ -12,7 +12,7 @@ import { parse } from "yaml";
 import { childEnv } from "../support/child.ts";
 import { type FakeUpstream, startFakeUpstream } from "../support/fake-upstream.ts";
 import { freePort } from "../support/free-port.ts";
-import { BIN, type KdnsUp, NODE, startKdnsUp } from "../support/kdns-up.ts";
+import { BIN, gatewayArgs, type KdnsUp, NODE, startKdnsUp } from "../support/kdns-up.ts";
 import { waitFor } from "../support/wait-for.ts";
 
 const run = promisify(execFile);
@@ -42,12 +42,7 @@ before(async () => {
       `127.0.0.1:${await freePort()}`,
       "--upstream",
       `${upstream.host}:${upstream.port}`,
-      "--gateway",
-      "builtin",
-      "--gateway-listen",
-      `127.0.0.1:${await freePort()}`,
-      "--gateway-tls-listen",
-      "none",
+      ...gatewayArgs(await freePort()),
     ],
     readyLine: /console at /,
   });

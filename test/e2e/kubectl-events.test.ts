@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { freePort } from "../support/free-port.ts";
+import { gatewayArgs } from "../support/kdns-up.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { type Cluster, requireKubectl, startCluster } from "./kubectl-harness.ts";
 
@@ -15,16 +16,7 @@ let c: Cluster;
 
 before(async () => {
   requireKubectl();
-  c = await startCluster([
-    "--store",
-    "memory",
-    "--gateway",
-    "builtin",
-    "--gateway-listen",
-    `127.0.0.1:${await freePort()}`,
-    "--gateway-tls-listen",
-    "none",
-  ]);
+  c = await startCluster(["--store", "memory", ...gatewayArgs(await freePort())]);
 });
 
 after(async () => {

@@ -14,6 +14,7 @@ import { after, before, test } from "node:test";
 import { promisify } from "node:util";
 import { dig, requireDig } from "../support/dig.ts";
 import { freePort } from "../support/free-port.ts";
+import { gatewayArgs } from "../support/kdns-up.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { type Echo, startEcho } from "./gateway-harness.ts";
 import { type Cluster, type Result, requireKubectl, startCluster } from "./kubectl-harness.ts";
@@ -250,14 +251,7 @@ before(async () => {
   requireDig();
   gatewayPort = await freePort();
   echo = await startEcho("foo-backend");
-  c = await startCluster([
-    "--gateway",
-    "builtin",
-    "--gateway-listen",
-    `127.0.0.1:${gatewayPort}`,
-    "--gateway-tls-listen",
-    "none",
-  ]);
+  c = await startCluster([...gatewayArgs(gatewayPort)]);
 });
 
 after(async () => {

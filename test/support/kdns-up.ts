@@ -20,6 +20,11 @@ export const NODE = join(ROOT, "node_modules/.bin/node");
 /** The kdns entry point. */
 export const BIN = join(ROOT, "src/bin/kdns.ts");
 
+/** The flags for a gateway of `engine` serving plain HTTP on 127.0.0.1:`port`, with no TLS listener. */
+export function gatewayArgs(port: number, engine: "builtin" | "nginx" = "builtin"): string[] {
+  return ["--gateway", engine, "--gateway-listen", `127.0.0.1:${port}`, "--gateway-tls-listen", "none"];
+}
+
 /** Options of {@link startKdnsUp}. */
 export interface KdnsUpOptions {
   /** Flags after `up`; `--data-dir` is added. */
