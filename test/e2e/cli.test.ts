@@ -55,6 +55,25 @@ function startDaemon(args: string[]): { child: ChildProcess; output: () => strin
   return { child, output: () => stdout + stderr, exited };
 }
 
+/**
+ * Waits for a daemon's /readyz on 127.0.0.1:`health`, then checks it printed where its health
+ * endpoints are and that /healthz answers `ok`.
+ */
+async function healthServed(daemon: ReturnType<typeof startDaemon>, part: string, health: number): Promise<void> {
+  await waitFor(
+    async () => {
+      stillRunning(daemon.child, `kdns ${part}`, daemon.output);
+      return (await fetch(`http://127.0.0.1:${health}/readyz`).catch(() => undefined))?.ok === true;
+    },
+    { timeoutMs: 30_000, what: `kdns ${part} /readyz` },
+  );
+  assert.match(
+    daemon.output(),
+    new RegExp(`kdns: ${part} health at http://127\\.0\\.0\\.1:${health} \\(/healthz, /readyz, /metrics\\)\\n`),
+  );
+  assert.equal(await (await fetch(`http://127.0.0.1:${health}/healthz`)).text(), "ok");
+}
+
 let dir = "";
 let server = "";
 let port = 0;
@@ -541,18 +560,7 @@ test("gateway alone serves /healthz, /readyz and /metrics on --health-listen, an
     join(dir, "gw-data4"),
   ]);
   try {
-    await waitFor(
-      async () => {
-        stillRunning(gw.child, "kdns gateway", gw.output);
-        return (await fetch(`http://127.0.0.1:${health}/readyz`).catch(() => undefined))?.ok === true;
-      },
-      { timeoutMs: 30_000, what: "kdns gateway /readyz" },
-    );
-    assert.match(
-      gw.output(),
-      new RegExp(`kdns: gateway health at http://127\\.0\\.0\\.1:${health} \\(/healthz, /readyz, /metrics\\)\\n`),
-    );
-    assert.equal(await (await fetch(`http://127.0.0.1:${health}/healthz`)).text(), "ok");
+    await healthServed(gw, "gateway", health);
     for (const port of [health, metrics]) {
       const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       assert.match(text, /^process_cpu_user_seconds_total \d/m);
@@ -582,18 +590,7 @@ test("controllers alone serve /healthz, /readyz and /metrics on --health-listen,
     `127.0.0.1:${metrics}`,
   ]);
   try {
-    await waitFor(
-      async () => {
-        stillRunning(ctl.child, "kdns controllers", ctl.output);
-        return (await fetch(`http://127.0.0.1:${health}/readyz`)).ok;
-      },
-      { timeoutMs: 30_000, what: "kdns controllers /readyz" },
-    );
-    assert.match(
-      ctl.output(),
-      new RegExp(`kdns: controllers health at http://127\\.0\\.0\\.1:${health} \\(/healthz, /readyz, /metrics\\)\\n`),
-    );
-    assert.equal(await (await fetch(`http://127.0.0.1:${health}/healthz`)).text(), "ok");
+    await healthServed(ctl, "controllers", health);
     for (const port of [health, metrics]) {
       const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       assert.match(text, /^process_cpu_user_seconds_total \d/m);
