@@ -12,7 +12,7 @@ import { execFile } from "node:child_process";
 import { resolve } from "node:path";
 import { after, before, test } from "node:test";
 import { promisify } from "node:util";
-import { dig, requireDig } from "../support/dig.ts";
+import { digUntilAnswered, requireDig } from "../support/dig.ts";
 import { freePort } from "../support/free-port.ts";
 import { gatewayArgs } from "../support/kdns-up.ts";
 import { waitFor } from "../support/wait-for.ts";
@@ -316,13 +316,10 @@ subsets:
   assert.deepEqual([served.name, served.url], ["foo-backend", "/login/x?a=1"]);
   assert.equal((await curl("foo.example.com", "/logout")).status, 404);
   // DNS answers the accepted route's hostname with the gateway address.
-  const answer = await waitFor(
-    async () => {
-      const r = await dig("127.0.0.1", c.dnsPort, ["foo.example.com", "A"]);
-      return r.status === "NOERROR" && r.answer.length > 0 ? r : undefined;
-    },
-    { what: "foo.example.com answered", timeoutMs: 20_000, intervalMs: 200 },
-  );
+  const answer = await digUntilAnswered("127.0.0.1", c.dnsPort, ["foo.example.com", "A"], {
+    timeoutMs: 20_000,
+    intervalMs: 200,
+  });
   assert.deepEqual(
     answer.answer.map((a) => [a.type, a.data]),
     [["A", "127.0.0.1"]],

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { after, before, test } from "node:test";
-import { dig } from "../support/dig.ts";
+import { digUntilAnswered } from "../support/dig.ts";
 import { freePort } from "../support/free-port.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { type Echo, startEcho } from "./gateway-harness.ts";
@@ -187,21 +187,11 @@ test("kubectl apply -f of the upstream examples: served, listed, answered by DNS
   assert.match(table, /^NAME\s+CLASS\s+HOSTS\s+ADDRESS\s+PORTS\s+AGE$/m);
   assert.match(table, /^name-virtual-host-ingress\s+<none>\s+foo\.bar\.com,bar\.foo\.com\s+127\.0\.0\.1\s+80\s+\S+$/m);
 
-  const a = await waitFor(
-    async () => {
-      const r = await dig("127.0.0.1", dnsPort, ["foo.bar.com", "A"]);
-      return r.answer.length > 0 ? r : undefined;
-    },
-    { what: "foo.bar.com answered" },
-  );
+  const a = await digUntilAnswered("127.0.0.1", dnsPort, ["foo.bar.com", "A"], { what: "foo.bar.com answered" });
   assert.equal(a.answer[0]?.data, "127.0.0.1");
-  const wild = await waitFor(
-    async () => {
-      const r = await dig("127.0.0.1", dnsPort, ["deep.name.foo.com", "A"]);
-      return r.answer.length > 0 ? r : undefined;
-    },
-    { what: "a name under *.foo.com answered" },
-  );
+  const wild = await digUntilAnswered("127.0.0.1", dnsPort, ["deep.name.foo.com", "A"], {
+    what: "a name under *.foo.com answered",
+  });
   assert.equal(wild.answer[0]?.data, "127.0.0.1");
 
   // foo.bar.com: /bar (longer, from the wildcard example) to service1, the rest to service1 too;

@@ -3,6 +3,7 @@
  * reference DNS client (with Node's dns.Resolver as the second one).
  */
 import { execFile, execFileSync } from "node:child_process";
+import { type WaitOptions, waitFor } from "./wait-for.ts";
 
 /** One record line of dig's output. */
 export interface DigRecord {
@@ -95,4 +96,20 @@ export async function dig(host: string, port: number, args: string[]): Promise<D
     });
   });
   return parseDig(raw);
+}
+
+/** Runs {@link dig} until it answers NOERROR with at least one answer record; returns that answer. */
+export function digUntilAnswered(
+  host: string,
+  port: number,
+  args: string[],
+  options: WaitOptions = {},
+): Promise<DigResult> {
+  return waitFor(
+    async () => {
+      const r = await dig(host, port, args);
+      return r.status === "NOERROR" && r.answer.length > 0 ? r : undefined;
+    },
+    { what: `${args.join(" ")} answered`, ...options },
+  );
 }
