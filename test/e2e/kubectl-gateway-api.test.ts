@@ -17,17 +17,12 @@ import { freePort } from "../support/free-port.ts";
 import { gatewayArgs } from "../support/kdns-up.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { type Echo, startEcho } from "./gateway-harness.ts";
-import { type Cluster, type Result, requireKubectl, startCluster } from "./kubectl-harness.ts";
+import { type Cluster, ok, requireKubectl, startCluster } from "./kubectl-harness.ts";
 
 const run = promisify(execFile);
 let c: Cluster;
 let gatewayPort: number;
 let echo: Awaited<ReturnType<typeof startEcho>>;
-
-function ok(r: Result, what: string): string {
-  assert.equal(r.code, 0, `${what} failed (${r.code}): ${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
 
 const SETUP = `
 apiVersion: v1

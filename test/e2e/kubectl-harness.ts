@@ -2,6 +2,7 @@
  * Running the real `kubectl` against a real `kdns up` child process (loopback, free ports, temp
  * data dir), for the kubectl end-to-end tests.
  */
+import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -15,6 +16,18 @@ export interface Result {
   code: number | null;
   stdout: string;
   stderr: string;
+}
+
+/** Asserts `r` (the run of `what`) exited 0; its stdout. */
+export function ok(r: Result, what: string): string {
+  assert.equal(r.code, 0, `${what} failed (${r.code}): ${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+
+/** Asserts `r` (the run of `what`) exited non-zero; its stderr, trimmed. */
+export function fails(r: Result, what: string): string {
+  assert.notEqual(r.code, 0, `${what} should fail, printed: ${r.stdout}`);
+  return r.stderr.trim();
 }
 
 /** A kubectl the tests run: the command and how to install it when it is missing. */

@@ -13,17 +13,12 @@ import { digUntilAnswered } from "../support/dig.ts";
 import { freePort } from "../support/free-port.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { type Echo, startEcho } from "./gateway-harness.ts";
-import { type Cluster, type Result, requireKubectl, startCluster } from "./kubectl-harness.ts";
+import { type Cluster, ok, requireKubectl, startCluster } from "./kubectl-harness.ts";
 
 let c: Cluster;
 let gwPort: number;
 let dnsPort: number;
 const echos: Awaited<ReturnType<typeof startEcho>>[] = [];
-
-function ok(r: Result, what: string): string {
-  assert.equal(r.code, 0, `${what} failed (${r.code}): ${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
 
 /** `curl` through the gateway with `--resolve`; the echo it got. */
 function curlEcho(host: string, path: string): Promise<{ status: string; echo?: Echo }> {

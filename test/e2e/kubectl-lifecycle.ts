@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { waitFor } from "../support/wait-for.ts";
-import { type Cluster, type Result, requireKubectl, startCluster } from "./kubectl-harness.ts";
+import { type Cluster, fails, ok, requireKubectl, startCluster } from "./kubectl-harness.ts";
 
 const APP = `
 apiVersion: v1
@@ -52,16 +52,6 @@ spec:
 const READY = JSON.stringify({
   status: { podIP: "10.1.0.5", podIPs: [{ ip: "10.1.0.5" }], conditions: [{ type: "Ready", status: "True" }] },
 });
-
-function ok(r: Result, what: string): string {
-  assert.equal(r.code, 0, `${what} failed (${r.code}): ${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
-
-function fails(r: Result, what: string): string {
-  assert.notEqual(r.code, 0, `${what} should fail, printed: ${r.stdout}`);
-  return r.stderr.trim();
-}
 
 /** Registers the scenario against `kdns up <args>`. */
 export function lifecycleScenario(args: () => Promise<{ args: string[]; cleanup?: () => Promise<void> }>): void {

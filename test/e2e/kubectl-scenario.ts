@@ -14,8 +14,9 @@ import type { Definition, Schema } from "../../src/api/schemas/types.ts";
 import { waitFor } from "../support/wait-for.ts";
 import {
   type Cluster,
+  fails,
   type Kubectl,
-  type Result,
+  ok,
   requireKubectl,
   SYSTEM_KUBECTL,
   startCluster,
@@ -46,16 +47,6 @@ spec:
   host: shop.example.test
   paths: [{path: /, service: web, port: 80}]
 `;
-
-function ok(r: Result, what: string): string {
-  assert.equal(r.code, 0, `${what} failed (${r.code}): ${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
-
-function fails(r: Result, what: string): string {
-  assert.notEqual(r.code, 0, `${what} should fail, printed: ${r.stdout}`);
-  return r.stderr.trim();
-}
 
 /** Every field name in a kind's schema, at every depth. */
 function fieldNames(root: string): Set<string> {

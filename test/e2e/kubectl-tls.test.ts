@@ -10,16 +10,11 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { parse } from "yaml";
 import { httpsFetch } from "../support/https-fetch.ts";
-import { type Cluster, type Result, requireKubectl, startCluster } from "./kubectl-harness.ts";
+import { type Cluster, ok, requireKubectl, startCluster } from "./kubectl-harness.ts";
 
 const TOKEN = "tls-e2e-token";
 let tokenDir: string;
 let c: Cluster;
-
-function ok(r: Result, what: string): string {
-  assert.equal(r.code, 0, `${what} failed: ${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
 
 before(async () => {
   requireKubectl();
