@@ -9,6 +9,7 @@ import type { Registry } from "prom-client";
 import { apiVersionOf, type ResourceInfo } from "../api/resources.ts";
 import type { KubeObject, WatchEvent } from "../api/types.ts";
 import { logger } from "../machinery/log.ts";
+import { type Indexed, Indexer, type IndexFunc } from "./indexer.ts";
 import { registerInformer } from "./informer-metrics.ts";
 import { ClientError, type RestClient } from "./rest-client.ts";
 
@@ -93,6 +94,11 @@ class Store<V> {
     return this.#byNamespace.get(namespace)?.has(name) ?? false;
   }
 
+  /** The values of one namespace, by name (the namespace index is the store's own first level). */
+  namespace(namespace: string): ReadonlyMap<string, V> | undefined {
+    return this.#byNamespace.get(namespace);
+  }
+
   get size(): number {
     return this.#size;
   }
@@ -121,6 +127,7 @@ export class Informer<T extends KubeObject, V = T> {
   readonly #transform: (obj: T) => V;
   readonly #same: (a: V, b: V) => boolean;
   readonly #cache = new Store<V>();
+  readonly #indexer = new Indexer<V>();
   readonly #handlers: { [K in keyof InformerHandlers<V>]: InformerHandlers<V>[K][] } = {
     add: [],
     update: [],
@@ -190,9 +197,40 @@ export class Informer<T extends KubeObject, V = T> {
     return this.#cache.get(this.#info.namespaced ? (namespace ?? "") : "", name);
   }
 
-  /** Every cached value. */
+  /**
+   * Every cached value: a pass over the whole kind. Components call it only off the hot path (a
+   * count, a resync); per-event lookups go through {@link byNamespace} and {@link byIndex}.
+   */
   list(): V[] {
     return [...this.#cache.values()];
+  }
+
+  /** How many objects are cached. */
+  get size(): number {
+    return this.#cache.size;
+  }
+
+  /** The cached values of one namespace (client-go's `ByIndex(NamespaceIndex, ns)`), without a scan. */
+  byNamespace(namespace: string): Indexed<V>[] {
+    const names = this.#cache.namespace(namespace);
+    if (!names) return [];
+    const out: Indexed<V>[] = [];
+    for (const [name, value] of names) out.push({ value, namespace, name });
+    return out;
+  }
+
+  /**
+   * Registers a named index (client-go's `AddIndexers`): `fn` says under which values an object is
+   * filed, and {@link byIndex} reads them back. Register before {@link start}.
+   */
+  addIndex(name: string, fn: IndexFunc<V>): void {
+    if (this.#running) throw new Error(`index ${name} added to the ${this.#info.resource} informer after start`);
+    this.#indexer.add(name, fn);
+  }
+
+  /** The cached values filed under `value` in index `name`. */
+  byIndex(name: string, value: string): Indexed<V>[] {
+    return this.#indexer.get(name, value);
   }
 
   /** The resourceVersion the next watch starts from. */
@@ -257,6 +295,7 @@ export class Informer<T extends KubeObject, V = T> {
       for (const [namespace, name, old] of [...this.#cache.entries()]) {
         if (seen.has(namespace, name)) continue;
         this.#cache.delete(namespace, name);
+        this.#indexer.replace(old, undefined, namespace, name);
         this.#emit("delete", old, namespace, name);
       }
     }
@@ -299,8 +338,10 @@ export class Informer<T extends KubeObject, V = T> {
       const name = event.object.metadata.name ?? "";
       const value = this.#transform(event.object);
       if (event.type === "DELETED") {
-        if (this.#cache.has(namespace, name)) {
+        const old = this.#cache.get(namespace, name);
+        if (old !== undefined) {
           this.#cache.delete(namespace, name);
+          this.#indexer.replace(old, undefined, namespace, name);
           this.#emit("delete", value, namespace, name);
         }
       } else this.#store(namespace, name, value);
@@ -312,6 +353,7 @@ export class Informer<T extends KubeObject, V = T> {
   #store(namespace: string, name: string, value: V): void {
     const old = this.#cache.get(namespace, name);
     this.#cache.set(namespace, name, value);
+    this.#indexer.replace(old, value, namespace, name);
     if (old === undefined) this.#emit("add", value, namespace, name);
     else if (!this.#same(old, value)) this.#emit("update", old, value, namespace, name);
   }

@@ -11,10 +11,9 @@ import { TRIGGER_TIME_ANNOTATION } from "../../api/well-known.ts";
 import { Informer } from "../../client/informer.ts";
 import { ClientError, type RestClient } from "../../client/rest-client.ts";
 import { WorkQueue } from "../../client/work-queue.ts";
-import { matchesLabels, selectorFromMap } from "../../machinery/labels.ts";
 import { logger } from "../../machinery/log.ts";
 import { endpointsEqual, slicesEqual } from "./compare.ts";
-import { managesEndpoints } from "./pods.ts";
+import { EndpointsLookups } from "./lookups.ts";
 import {
   desiredEndpointSlices,
   desiredEndpoints,
@@ -70,6 +69,7 @@ export function startEndpointsController(
     labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY}`,
     ...measured,
   });
+  const lookups = new EndpointsLookups({ services, pods, slices });
   // kube-controller-manager's endpoints controller names its queue "endpoint".
   const queue = new WorkQueue({
     maxDelayMs: 5_000,
@@ -91,17 +91,12 @@ export function startEndpointsController(
   services.on("update", (_old, s) => enqueueService(s));
   services.on("delete", enqueueService);
 
-  const enqueueForPod = (...versions: Pod[]): void => {
-    const ns = versions[0]?.metadata.namespace;
-    for (const s of services.list()) {
-      if (s.metadata.namespace !== ns || !managesEndpoints(s)) continue;
-      const selector = selectorFromMap(s.spec.selector ?? {});
-      if (versions.some((p) => matchesLabels(selector, p.metadata.labels))) enqueueService(s);
-    }
+  const enqueueForPod = (namespace: string, ...versions: Pod[]): void => {
+    for (const name of lookups.servicesOfPod(namespace, ...versions)) enqueue(`${namespace}/${name}`);
   };
-  pods.on("add", (p) => enqueueForPod(p));
-  pods.on("update", (old, p) => enqueueForPod(old, p));
-  pods.on("delete", (p) => enqueueForPod(p));
+  pods.on("add", (p, namespace) => enqueueForPod(namespace, p));
+  pods.on("update", (old, p, namespace) => enqueueForPod(namespace, old, p));
+  pods.on("delete", (p, namespace) => enqueueForPod(namespace, p));
 
   // Our own writes come back as events too; the sync they cause writes nothing, and drops the trigger.
   const enqueueOwner = (e: KubeObject): void => enqueue(key(e));
@@ -126,7 +121,7 @@ export function startEndpointsController(
     trigger: string | undefined,
   ): Promise<void> {
     const current = endpoints.get(ns, name);
-    const desired = service ? desiredEndpoints(service, pods.list()) : undefined;
+    const desired = service ? desiredEndpoints(service, lookups.candidatePods(service)) : undefined;
     if (desired && trigger) desired.metadata.annotations = { [TRIGGER_TIME_ANNOTATION]: trigger };
     if (!desired) {
       if (current?.metadata.labels?.[ENDPOINTS_MANAGED_BY_LABEL] === ENDPOINTS_MANAGED_BY)
@@ -146,15 +141,8 @@ export function startEndpointsController(
   }
 
   async function syncSlices(ns: string, name: string, service: Service | undefined): Promise<void> {
-    const ours = slices
-      .list()
-      .filter(
-        (s) =>
-          s.metadata.namespace === ns &&
-          s.metadata.labels?.[SERVICE_NAME_LABEL] === name &&
-          s.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY,
-      );
-    const desired = service ? desiredEndpointSlices(service, pods.list()) : [];
+    const ours = lookups.slicesOf(ns, name);
+    const desired = service ? desiredEndpointSlices(service, lookups.candidatePods(service)) : [];
     for (const want of desired) {
       const current = ours.find((s) => s.metadata.name === want.metadata.name);
       if (!current) await client.create(info.slices, ns, want);
@@ -214,10 +202,7 @@ export function startEndpointsController(
     } catch {
       return;
     }
-    log.info(
-      { services: services.list().length, pods: pods.list().length },
-      "caches synced; endpoints controller running",
-    );
+    log.info({ services: services.size, pods: pods.size }, "caches synced; endpoints controller running");
     await Promise.all(Array.from({ length: options.workers ?? 4 }, () => worker()));
   })();
   if (signal.aborted) queue.shutDown();
