@@ -5,16 +5,21 @@
  * syncs SkyDNS keys. Passes never overlap; changes arriving during a pass (a burst) are coalesced
  * into one more pass. A failed write is retried by a later pass.
  *
+ * Records are indexed by the Services and Secrets they name (record-references.ts): a change to an
+ * object no record names schedules no pass, and a pass reads only the named objects, so the
+ * churn of a large cluster's other Services and Endpoints costs one index lookup per event.
+ *
  * Secrets are cached parsed (the informer's transform keeps a certificate and a KeyObject, or the
  * reason it cannot be served, and no other data), so a pass reads certificates without parsing
  * them, and a Secret no record names schedules no pass.
  */
 import { type ResourceInfo, resourceByPath } from "../api/resources.ts";
-import type { DNSRecord, Endpoints, Secret, Service } from "../api/types.ts";
+import type { DNSRecord, Endpoints, KubeObject, Secret, Service } from "../api/types.ts";
 import { Informer, objectKey } from "../client/informer.ts";
 import { ClientError, type RestClient } from "../client/rest-client.ts";
 import { logger } from "../machinery/log.ts";
 import type { GatewayEngine } from "./engine.ts";
+import { BACKEND_SERVICE_INDEX, byBackendService, byTlsSecret, TLS_SECRET_INDEX } from "./record-references.ts";
 import { buildRouteTable } from "./routes/build.ts";
 import type { SkydnsPublisher } from "./skydns/publisher.ts";
 import { desiredStatus, statusEqual, withTransitionTime } from "./status/desired.ts";
@@ -69,6 +74,8 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     }),
   });
   const informers = [records, services, endpoints, secrets] as const;
+  records.addIndex(BACKEND_SERVICE_INDEX, byBackendService);
+  records.addIndex(TLS_SECRET_INDEX, byTlsSecret);
 
   let live = new Map<string, string>(); // record key → spec JSON in the serving configuration
   let rejected: string | undefined;
@@ -137,11 +144,25 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     return m === undefined ? " no secret" : m.type === "ok" ? ` ${m.id}` : ` ${m.reason}`;
   }
 
-  /** Whether a record names Secret `namespace/name` (only then does its change matter). */
-  function namesSecret(namespace: string, name: string): boolean {
-    return records
-      .list()
-      .some((r) => r.spec?.tls?.secretName === name && (r.metadata.namespace ?? "default") === namespace);
+  /** Whether a record names `namespace/name` in index `index` (only then does its change matter). */
+  function referenced(index: string, namespace: string, name: string): boolean {
+    return records.byIndex(index, `${namespace}/${name}`).length > 0;
+  }
+
+  /** The cached objects of `informer` that records' paths name: all the table reads of that kind. */
+  function backends<T extends KubeObject>(informer: Informer<T>, list: readonly DNSRecord[]): T[] {
+    const out: T[] = [];
+    const seen = new Set<string>();
+    for (const r of list) {
+      const namespace = r.metadata.namespace ?? "";
+      for (const key of byBackendService(r, namespace, r.metadata.name ?? "")) {
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const found = informer.get(namespace, key.slice(namespace.length + 1));
+        if (found) out.push(found);
+      }
+    }
+    return out;
   }
 
   async function pass(): Promise<boolean> {
@@ -149,8 +170,8 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     const named = namedSecrets(list);
     const table = buildRouteTable({
       records: list,
-      services: services.list(),
-      endpoints: endpoints.list(),
+      services: backends(services, list),
+      endpoints: backends(endpoints, list),
       secrets: named,
       https: engine.tlsListen !== undefined,
     });
@@ -197,13 +218,20 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     running ??= loop();
   }
 
-  for (const inf of [records, services, endpoints]) {
-    inf.on("add", kick);
-    inf.on("update", kick);
-    inf.on("delete", kick);
+  records.on("add", kick);
+  records.on("update", kick);
+  records.on("delete", kick);
+  // A Service or Endpoints no record routes to cannot change the table (most of a big cluster's churn).
+  for (const inf of [services, endpoints] as Informer<KubeObject>[]) {
+    const backendChanged = (namespace: string, name: string): void => {
+      if (referenced(BACKEND_SERVICE_INDEX, namespace, name)) kick();
+    };
+    inf.on("add", (_o, namespace, name) => backendChanged(namespace, name));
+    inf.on("update", (_old, _o, namespace, name) => backendChanged(namespace, name));
+    inf.on("delete", (_o, namespace, name) => backendChanged(namespace, name));
   }
   const secretChanged = (namespace: string, name: string): void => {
-    if (namesSecret(namespace, name)) kick();
+    if (referenced(TLS_SECRET_INDEX, namespace, name)) kick();
   };
   secrets.on("add", (_s, namespace, name) => secretChanged(namespace, name));
   secrets.on("update", (_old, _s, namespace, name) => secretChanged(namespace, name));
