@@ -23,6 +23,7 @@ import { startObjectCounts } from "./metrics/object-counts.ts";
 import { RequestMetrics } from "./metrics/request-metrics.ts";
 import { NAMESPACES, SYSTEM_NAMESPACES } from "./namespaces.ts";
 import { sendError, sendJson } from "./respond.ts";
+import { WatchCache } from "./watch-cache/watch-cache.ts";
 
 const log = logger("apiserver");
 
@@ -53,14 +54,16 @@ export interface ApiServerOptions {
   endpointReconcileIntervalMs?: number;
   /** How long a lease lives without renewal before the server drops out of those endpoints (default 15 s). */
   leaseTtlMs?: number;
+  /** Serve lists and watch starts from memory (the watch cache; default true). */
+  watchCache?: boolean;
 }
 
 /** A started API server. */
 export interface RunningApiServer {
   /** `http://host:port` (or `https://…` with `tls`) actually bound. */
   url: string;
-  /** Adds a check that `/readyz` requires to be true. */
-  addReadyCheck(name: string, check: () => boolean): void;
+  /** Adds a check that `/readyz` requires to be true; `detail` says what it waits for (`?verbose`). */
+  addReadyCheck(name: string, check: () => boolean, detail?: () => string): void;
   /** Stops listening, ends open watches and connections. */
   close(): Promise<void>;
 }
@@ -84,7 +87,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   const authenticate: Authenticator | undefined =
     options.tokenFile === undefined ? undefined : bearerAuthenticator(await loadTokens(options.tokenFile));
   const registry = options.metrics;
-  const storage = registry ? measuredStorage(options.storage, registry) : options.storage;
+  const cache = options.watchCache === false ? undefined : new WatchCache(options.storage);
+  const served = cache ?? options.storage;
+  const storage = registry ? measuredStorage(served, registry) : served;
   const ctx: ApiContext = {
     storage,
     ips: new ClusterIpAllocator(storage, options.serviceCidr ?? "10.96.0.0/12"),
@@ -131,6 +136,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   const boundPort = bound !== null && typeof bound === "object" ? bound.port : port;
   const url = `${options.tls ? "https" : "http"}://${formatHostPort({ host, port: boundPort })}`;
   log.info({ url }, "API server listening");
+  // Started once nothing can fail any more, so a failed start leaves no watch on the store behind.
+  cache?.start();
   const address = advertisedAddress(host);
   const kubernetesService = await startKubernetesService(ctx, {
     self: address === undefined ? undefined : { address, port: boundPort, scheme: options.tls ? "https" : "http" },
@@ -143,12 +150,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     : undefined;
   return {
     url,
-    addReadyCheck(name, check) {
-      checks.push({ name, check });
+    addReadyCheck(name, check, detail) {
+      checks.push({ name, check, ...(detail ? { detail } : {}) });
     },
     async close() {
       await objectCounts?.stop();
       await kubernetesService.stop();
+      await cache?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
