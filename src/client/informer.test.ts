@@ -7,6 +7,7 @@ import { RESOURCES } from "../api/resources.ts";
 import type { KubeList, KubeObject, WatchEvent } from "../api/types.ts";
 import { byLabel, byOwnerUid, LABEL_INDEX, labelIndexValue, OWNER_UID_INDEX } from "./index-funcs.ts";
 import { Informer, type InformerSource } from "./informer.ts";
+import { informersWaiting } from "./informer-metrics.ts";
 import { ClientError, type ListQuery } from "./rest-client.ts";
 
 const pods = RESOURCES.find((r) => r.resource === "pods")!;
@@ -248,7 +249,10 @@ test("with a registry, kdns_informer_synced and kdns_informer_objects show the c
   inf.start(ac.signal);
   let s = parseSamples(await registry.metrics());
   assert.equal(sumOf(s, "kdns_informer_synced", labels), 0);
+  assert.deepEqual(informersWaiting(registry, "controllers"), ["pods (0 listed)"]);
+  assert.deepEqual(informersWaiting(registry, "dns"), []);
   await inf.waitForSync();
+  assert.deepEqual(informersWaiting(registry, "controllers"), []);
   await waitFor(() => fake.streams.length === 1);
   fake.last.push({ type: "ADDED", object: obj("c", "3") });
   await waitFor(() => inf.list().length === 3);

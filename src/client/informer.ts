@@ -116,6 +116,9 @@ class Store<V> {
 /** Objects per list page. */
 const LIST_PAGE_SIZE = 500;
 
+/** How often a long first list says how far it got. */
+const PROGRESS_EVERY_MS = 5_000;
+
 /** Why a watch stopped: cleanly (resume), or history is gone (relist). */
 type WatchEnd = "resume" | "relist";
 
@@ -272,6 +275,8 @@ export class Informer<T extends KubeObject, V = T> {
     const seen = this.#cache.size > 0 ? new Store<true>() : undefined;
     let cont: string | undefined;
     let rv = "";
+    const started = Date.now();
+    let said = started;
     do {
       // Pages of 500, as client-go's reflector: a 100,000-object list never sits in memory whole.
       const page = await this.#source.list<T>(this.#info, this.#options.namespace, {
@@ -290,7 +295,13 @@ export class Informer<T extends KubeObject, V = T> {
         this.#store(namespace, name, this.#transform(item));
       }
       cont = page.metadata.continue || undefined;
+      if (cont && Date.now() - said >= PROGRESS_EVERY_MS) {
+        said = Date.now();
+        this.#log.info({ listed: this.#cache.size, seconds: Math.round((said - started) / 1000) }, "still listing");
+      }
     } while (cont);
+    if (said !== started)
+      this.#log.info({ listed: this.#cache.size, seconds: Math.round((Date.now() - started) / 1000) }, "listed");
     if (seen) {
       for (const [namespace, name, old] of [...this.#cache.entries()]) {
         if (seen.has(namespace, name)) continue;
