@@ -14,6 +14,8 @@ import { WorkQueue } from "../../client/work-queue.ts";
 import { logger } from "../../machinery/log.ts";
 import { endpointsEqual, slicesEqual } from "./compare.ts";
 import { EndpointsLookups } from "./lookups.ts";
+import { OwnWrites } from "./own-writes.ts";
+import { slimPod } from "./pods.ts";
 import {
   desiredEndpointSlices,
   desiredEndpoints,
@@ -63,7 +65,7 @@ export function startEndpointsController(
     slices: resource("discovery.k8s.io", "endpointslices"),
   };
   const services = new Informer<Service>(client, info.services, measured);
-  const pods = new Informer<Pod>(client, info.pods, measured);
+  const pods = new Informer<Pod>(client, info.pods, { transform: slimPod, ...measured });
   const endpoints = new Informer<Endpoints>(client, info.endpoints, measured);
   const slices = new Informer<EndpointSlice>(client, info.slices, {
     labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY}`,
@@ -114,29 +116,40 @@ export function startEndpointsController(
   const informers = [services, pods, endpoints, slices];
   for (const inf of informers) inf.start(signal);
 
+  const ownEndpoints = new OwnWrites<Endpoints>();
+  const ownSlices = new OwnWrites<EndpointSlice>();
+
   async function syncEndpoints(
     ns: string,
     name: string,
     service: Service | undefined,
     trigger: string | undefined,
   ): Promise<void> {
-    const current = endpoints.get(ns, name);
+    const k = `${ns}/${name}`;
+    const current = ownEndpoints.current(k, endpoints.get(ns, name));
     const desired = service ? desiredEndpoints(service, lookups.candidatePods(service)) : undefined;
     if (desired && trigger) desired.metadata.annotations = { [TRIGGER_TIME_ANNOTATION]: trigger };
     if (!desired) {
       if (current?.metadata.labels?.[ENDPOINTS_MANAGED_BY_LABEL] === ENDPOINTS_MANAGED_BY)
         await ignoreNotFound(client.delete(info.endpoints, ns, name));
+      ownEndpoints.forget(k);
       return;
     }
-    if (!current) {
-      await client.create(info.endpoints, ns, desired);
-    } else if (!endpointsEqual(current, desired)) {
-      const annotations = { ...current.metadata.annotations, ...desired.metadata.annotations };
-      await client.update(info.endpoints, {
-        ...current,
-        subsets: desired.subsets,
-        metadata: { ...current.metadata, labels: desired.metadata.labels ?? {}, annotations },
-      });
+    try {
+      if (!current) {
+        ownEndpoints.wrote(k, await client.create<Endpoints>(info.endpoints, ns, desired));
+      } else if (!endpointsEqual(current, desired)) {
+        const annotations = { ...current.metadata.annotations, ...desired.metadata.annotations };
+        const updated = await client.update<Endpoints>(info.endpoints, {
+          ...current,
+          subsets: desired.subsets,
+          metadata: { ...current.metadata, labels: desired.metadata.labels ?? {}, annotations },
+        });
+        ownEndpoints.wrote(k, updated);
+      }
+    } catch (err) {
+      ownEndpoints.forget(k);
+      throw err;
     }
   }
 
@@ -144,19 +157,31 @@ export function startEndpointsController(
     const ours = lookups.slicesOf(ns, name);
     const desired = service ? desiredEndpointSlices(service, lookups.candidatePods(service)) : [];
     for (const want of desired) {
-      const current = ours.find((s) => s.metadata.name === want.metadata.name);
-      if (!current) await client.create(info.slices, ns, want);
-      else if (!slicesEqual(current, want)) {
-        await client.update(info.slices, {
-          ...current,
-          ...want,
-          metadata: { ...current.metadata, labels: want.metadata.labels ?? {}, ...ownerRefs(want) },
-        });
+      const k = `${ns}/${want.metadata.name}`;
+      const current = ownSlices.current(
+        k,
+        ours.find((s) => s.metadata.name === want.metadata.name),
+      );
+      try {
+        if (!current) ownSlices.wrote(k, await client.create<EndpointSlice>(info.slices, ns, want));
+        else if (!slicesEqual(current, want)) {
+          const updated = await client.update<EndpointSlice>(info.slices, {
+            ...current,
+            ...want,
+            metadata: { ...current.metadata, labels: want.metadata.labels ?? {}, ...ownerRefs(want) },
+          });
+          ownSlices.wrote(k, updated);
+        }
+      } catch (err) {
+        ownSlices.forget(k);
+        throw err;
       }
     }
     for (const s of ours) {
-      if (!desired.some((d) => d.metadata.name === s.metadata.name))
+      if (!desired.some((d) => d.metadata.name === s.metadata.name)) {
         await ignoreNotFound(client.delete(info.slices, ns, s.metadata.name ?? ""));
+        ownSlices.forget(`${ns}/${s.metadata.name}`);
+      }
     }
   }
 
@@ -168,8 +193,13 @@ export function startEndpointsController(
     const trigger = triggers.get(k);
     triggers.delete(k);
     try {
-      await syncEndpoints(ns, name, service, trigger);
-      await syncSlices(ns, name, service);
+      // Independent objects: written side by side, so a sync takes one write's time, not two. Both
+      // finish before the key is released, so no write of this key outlives its sync.
+      const results = await Promise.allSettled([
+        syncEndpoints(ns, name, service, trigger),
+        syncSlices(ns, name, service),
+      ]);
+      for (const r of results) if (r.status === "rejected") throw r.reason;
     } catch (err) {
       // The retry still answers the same change.
       if (trigger && !triggers.has(k)) triggers.set(k, trigger);
