@@ -59,6 +59,7 @@ export async function readinessFlips(
     }
   })().catch(() => undefined);
 
+  const dns = await DnsWatcher.open(dnsPort);
   const result: FlipResult = { sliceLag: [], dnsLag: [], missed: 0 };
   const flip = async (t: FlipTarget): Promise<void> => {
     const key = `${t.namespace}/${t.pod}`;
@@ -83,21 +84,7 @@ export async function readinessFlips(
       "status",
     );
     const acked = performance.now();
-    const name = `${t.service}.${t.namespace}.svc.${options.zone}`;
-    const probe = await DnsProbe.open(dnsPort);
-    let dnsAt: number | undefined;
-    try {
-      while (performance.now() - acked < TIMEOUT_MS) {
-        const r = await probe.ask(name, "A", 500);
-        if (r && r.answers.includes(t.ip) === want) {
-          dnsAt = performance.now();
-          break;
-        }
-        await new Promise((res) => setTimeout(res, 2));
-      }
-    } finally {
-      probe.close();
-    }
+    const dnsAt = await dns.seen(`${t.service}.${t.namespace}.svc.${options.zone}`, t.ip, want);
     await Promise.race([
       sliceSeen,
       new Promise((r) => setTimeout(r, Math.max(0, TIMEOUT_MS - (performance.now() - acked)))),
@@ -120,6 +107,63 @@ export async function readinessFlips(
   }
   await Promise.all(running);
   ac.abort();
+  dns.close();
   await watching;
   return result;
+}
+
+/**
+ * Polls DNS for the names changes wait on: each name once per tick however many changes wait on
+ * it, so a backlog does not multiply the queries (the load would then be the benchmark's own).
+ */
+class DnsWatcher {
+  readonly #probe: DnsProbe;
+  readonly #waiting = new Map<string, { ip: string; present: boolean; since: number; done: (at?: number) => void }[]>();
+  readonly #timer: NodeJS.Timeout;
+  #busy = false;
+
+  private constructor(probe: DnsProbe) {
+    this.#probe = probe;
+    this.#timer = setInterval(() => void this.#tick(), 5);
+  }
+
+  static async open(port: number): Promise<DnsWatcher> {
+    return new DnsWatcher(await DnsProbe.open(port));
+  }
+
+  /** When `name`'s A records first showed `ip` present (or absent), or undefined after the timeout. */
+  seen(name: string, ip: string, present: boolean): Promise<number | undefined> {
+    return new Promise((done) => {
+      let list = this.#waiting.get(name);
+      if (!list) this.#waiting.set(name, (list = []));
+      list.push({ ip, present, since: performance.now(), done });
+    });
+  }
+
+  async #tick(): Promise<void> {
+    if (this.#busy) return;
+    this.#busy = true;
+    try {
+      for (const [name, list] of [...this.#waiting]) {
+        const r = await this.#probe.ask(name, "A", 500);
+        const now = performance.now();
+        const rest = list.filter((w) => {
+          if (r && r.answers.includes(w.ip) === w.present) w.done(now);
+          else if (now - w.since > TIMEOUT_MS) w.done(undefined);
+          else return true;
+          return false;
+        });
+        if (rest.length === 0) this.#waiting.delete(name);
+        else this.#waiting.set(name, rest);
+      }
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  close(): void {
+    clearInterval(this.#timer);
+    for (const list of this.#waiting.values()) for (const w of list) w.done(undefined);
+    this.#probe.close();
+  }
 }

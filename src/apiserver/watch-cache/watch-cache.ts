@@ -43,8 +43,14 @@ export interface WatchCacheOptions {
   snapshotTtlMs?: number;
   /** How long a consistent list waits for the cache to catch up before reading storage (default 3 s). */
   freshnessTimeoutMs?: number;
-  /** Objects per page of the cache's own list of the store (default 5,000). */
+  /** Objects per page of the cache's own list of the store (default 10,000). */
   loadPageSize?: number;
+  /**
+   * How long a list arriving while the cache loads waits for it before reading storage (default
+   * 30 s). Waiting is what makes a restart fast: the informers of every component relist at once,
+   * and paged lists at a past revision are what storage answers slowest.
+   */
+  loadWaitMs?: number;
 }
 
 /** A store whose lists and watch starts are served from memory; {@link start} fills it. */
@@ -60,6 +66,9 @@ export class WatchCache implements Storage {
   #revision = 0;
   #ready = false;
   #waiters: { revision: number; resolve: (ok: boolean) => void }[] = [];
+  /** Lists waiting for the cache to load (resolved true when it has, false when it stopped). */
+  #loadWaiters: ((ok: boolean) => void)[] = [];
+  #loading = false;
   readonly #stop = new AbortController();
   #running: Promise<void> | undefined;
 
@@ -69,7 +78,8 @@ export class WatchCache implements Storage {
       historySize: options.historySize ?? 10_000,
       snapshotTtlMs: options.snapshotTtlMs ?? 60_000,
       freshnessTimeoutMs: options.freshnessTimeoutMs ?? 3_000,
-      loadPageSize: options.loadPageSize ?? 5_000,
+      loadPageSize: options.loadPageSize ?? 10_000,
+      loadWaitMs: options.loadWaitMs ?? 30_000,
     };
     this.#history = new History(this.#options.historySize);
     this.#snapshots = new SnapshotStore(this.#options.snapshotTtlMs);
@@ -96,7 +106,8 @@ export class WatchCache implements Storage {
 
   async list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
     const group = groupOf(prefix);
-    if (!this.#ready || group === undefined) return await this.#store.list(prefix, options);
+    if (group === undefined) return await this.#store.list(prefix, options);
+    if (!this.#ready && !(await this.#loaded())) return await this.#store.list(prefix, options);
     if (options.revision === undefined) {
       const current = await this.#store.revision();
       if (!(await this.#caughtUp(current))) return await this.#store.list(prefix, options);
@@ -146,6 +157,7 @@ export class WatchCache implements Storage {
   /** Stops following the store and ends the watches it serves; the store itself stays open. */
   async stop(): Promise<void> {
     this.#stop.abort();
+    for (const w of [...this.#loadWaiters]) w(false);
     this.#hub.closeAll();
     await this.#running;
   }
@@ -166,6 +178,22 @@ export class WatchCache implements Storage {
     const page = snapshotPage(snapshot, options);
     if (page.more) this.#snapshots.put(prefix, snapshot);
     return page;
+  }
+
+  /** Resolves true once the cache is loaded, false if it is not running or that takes too long. */
+  #loaded(): Promise<boolean> {
+    if (this.#ready) return Promise.resolve(true);
+    // Only a load in progress is worth waiting for: a store that fails fails the list at once.
+    if (!this.#loading || this.#stop.signal.aborted) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const done = (ok: boolean): void => {
+        clearTimeout(timer);
+        this.#loadWaiters = this.#loadWaiters.filter((w) => w !== done);
+        resolve(ok);
+      };
+      const timer = setTimeout(() => done(false), this.#options.loadWaitMs).unref();
+      this.#loadWaiters.push(done);
+    });
   }
 
   /** Resolves true once every event up to `revision` is applied, false if that takes too long. */
@@ -203,6 +231,17 @@ export class WatchCache implements Storage {
   /** Lists the whole store at one revision, page by page, into memory. */
   async #load(): Promise<void> {
     const started = Date.now();
+    this.#loading = true;
+    try {
+      await this.#loadPages();
+    } finally {
+      this.#loading = false;
+      for (const w of [...this.#loadWaiters]) w(this.#ready);
+    }
+    log.info({ objects: this.#objects.size, revision: this.#revision, ms: Date.now() - started }, "watch cache loaded");
+  }
+
+  async #loadPages(): Promise<void> {
     let startAfter: string | undefined;
     let revision: number | undefined;
     for (;;) {
@@ -219,7 +258,6 @@ export class WatchCache implements Storage {
     this.#revision = revision;
     this.#history.reset(revision);
     this.#ready = true;
-    log.info({ objects: this.#objects.size, revision, ms: Date.now() - started }, "watch cache loaded");
   }
 
   #apply(ev: StorageEvent): void {
