@@ -7,7 +7,8 @@
  * propagation while 100 pods a second change readiness, `kubectl get pods -A`, then a restart
  * on the same data until /readyz passes and the RSS after it. Writes the scale section of
  * BENCHMARKS.md and bench/results/scale.svg. `--quick` runs small sizes (to try the harness);
- * `--profile DIR` makes every `kdns up` write a V8 CPU profile into DIR on exit.
+ * `--profile DIR` makes every `kdns up` write a V8 CPU profile into DIR on exit; `--stores=embedded`
+ * and `--sizes=1000/10000,10000/100000` (services/pods) pick what is measured.
  */
 import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
@@ -31,16 +32,25 @@ const profileArg = process.argv.indexOf("--profile");
 const profileDir = profileArg > 0 ? resolve(process.argv[profileArg + 1] ?? "profiles") : undefined;
 const storesArg = process.argv.find((a) => a.startsWith("--stores="));
 const stores = (storesArg?.slice("--stores=".length).split(",") ?? ["embedded", "etcd"]) as UpConfig["store"][];
-const sizes: { services: number; pods: number }[] = quick
-  ? [
-      { services: 200, pods: 2_000 },
-      { services: 500, pods: 5_000 },
-    ]
-  : [
-      { services: 1_000, pods: 10_000 },
-      { services: 10_000, pods: 50_000 },
-      { services: 10_000, pods: 100_000 },
-    ];
+const sizesArg = process.argv.find((a) => a.startsWith("--sizes="));
+const sizes: { services: number; pods: number }[] = sizesArg
+  ? sizesArg
+      .slice("--sizes=".length)
+      .split(",")
+      .map((pair) => {
+        const [services, pods] = pair.split("/").map(Number);
+        return { services: services ?? 0, pods: pods ?? 0 };
+      })
+  : quick
+    ? [
+        { services: 200, pods: 2_000 },
+        { services: 500, pods: 5_000 },
+      ]
+    : [
+        { services: 1_000, pods: 10_000 },
+        { services: 10_000, pods: 50_000 },
+        { services: 10_000, pods: 100_000 },
+      ];
 const NAMESPACES = quick ? 10 : 100;
 const FLIPS_PER_SECOND = 100;
 const FLIP_SECONDS = quick ? 3 : 10;
