@@ -124,3 +124,43 @@ test("a watch from a recent revision starts from memory; one from before the cac
   );
   assert.equal(watches.length, storeWatches + 1, "too old for the cache: the store replays it");
 });
+
+test("a list arriving while the cache loads waits for it; a store that fails is not waited for", async (t) => {
+  const memory = new MemoryStorage();
+  for (let i = 0; i < 20; i++) await memory.create(`core/pods/ns/p${i}`, "{}");
+  const { store, lists } = counted(memory);
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((r) => (release = r));
+  const slow: Storage = {
+    ...store,
+    list: async (prefix, options) => {
+      if (prefix === "") await gate;
+      return store.list(prefix, options);
+    },
+  };
+  const cache = new WatchCache(slow, { loadPageSize: 5 });
+  cache.start();
+  t.after(() => cache.close());
+  const waiting = cache.list("core/pods/ns/");
+  release();
+  assert.equal((await waiting).items.length, 20);
+  assert.ok(cache.ready());
+  assert.ok(
+    lists.every((o) => o.limit === 5),
+    "only the cache's own pages reached the store: the list waited for the load",
+  );
+
+  const down: Storage = {
+    ...store,
+    list: async (prefix, options) => {
+      if (prefix === "") throw new Error("store down");
+      return store.list(prefix, options);
+    },
+  };
+  const failing = new WatchCache(down);
+  failing.start();
+  t.after(() => failing.close());
+  const started = Date.now();
+  assert.equal((await failing.list("core/pods/ns/")).items.length, 20, "answered by the store");
+  assert.ok(Date.now() - started < 1_000, "without waiting for a load that failed");
+});
