@@ -1,4 +1,5 @@
 /** `kdns up` as the scale benchmark runs it: a child on free loopback ports, restartable on its data. */
+import { once } from "node:events";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { RestClient } from "../../src/client/rest-client.ts";
@@ -22,6 +23,8 @@ export interface UpConfig {
 
 /** A running `kdns up`. */
 export interface Up {
+  /** SIGTERM, then SIGKILL only after 60 s: a CPU profile is written on a clean exit. */
+  stop(): Promise<void>;
   child: Child;
   url: string;
   client: RestClient;
@@ -71,5 +74,13 @@ export async function startUp(config: UpConfig, timeoutMs = 600_000): Promise<Up
   }
   const readyMs = Date.now() - started;
   const kubeconfig = /kubeconfig written to (\S+)/.exec(child.output())?.[1] ?? join(config.dataDir, "kubeconfig");
-  return { child, url, client: new RestClient({ server: url }), dnsPort, kubeconfig, readyMs };
+  const stop = async (): Promise<void> => {
+    if (child.proc.exitCode !== null || child.proc.signalCode !== null) return;
+    const exited = once(child.proc, "exit");
+    child.proc.kill("SIGTERM");
+    const timer = setTimeout(() => child.proc.kill("SIGKILL"), 60_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  return { child, url, client: new RestClient({ server: url }), dnsPort, kubeconfig, readyMs, stop };
 }

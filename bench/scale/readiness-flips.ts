@@ -96,13 +96,21 @@ export async function readinessFlips(
   };
 
   const total = options.perSecond * options.seconds;
+  const busy = new Set<string>();
+  const keyOf = (t: FlipTarget): string => `${t.namespace}/${t.pod}`;
   const began = performance.now();
   const running: Promise<void>[] = [];
   for (let i = 0; i < total; i++) {
     const due = began + (i * 1000) / options.perSecond;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    running.push(flip(targets[i % targets.length]!));
+    // A pod whose last change is still on its way is skipped: two changes in flight could not be told apart.
+    let pick = i;
+    while (pick < i + targets.length && busy.has(keyOf(targets[pick % targets.length]!))) pick++;
+    const target = targets[pick % targets.length]!;
+    if (busy.has(keyOf(target))) continue;
+    busy.add(keyOf(target));
+    running.push(flip(target).finally(() => busy.delete(keyOf(target))));
     if ((i + 1) % options.perSecond === 0) progress(`readiness flips: ${i + 1}/${total}`);
   }
   await Promise.all(running);

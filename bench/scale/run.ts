@@ -205,7 +205,7 @@ async function measure(store: UpConfig["store"], size: (typeof sizes)[number], e
     const kubectl = await kubectlGetPods(up.kubeconfig);
     progress(`${label}: kubectl get pods -A: ${kubectl.rows} rows in ${kubectl.ms} ms`);
 
-    await up.child.stop();
+    await up.stop();
     up = undefined;
     progress(`${label}: restarting`);
     up = await startUp(config);
@@ -236,7 +236,7 @@ async function measure(store: UpConfig["store"], size: (typeof sizes)[number], e
       rssAfterRestart,
     };
   } finally {
-    await up?.child.stop();
+    await up?.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
 }

@@ -144,9 +144,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     intervalMs: options.endpointReconcileIntervalMs ?? 10_000,
     ttlMs: options.leaseTtlMs ?? 15_000,
   });
-  // Counted on the store itself: the counting lists are not API traffic.
+  // Counted beside the request metrics: the counting is not API traffic (and the cache counts from memory).
   const objectCounts = registry
-    ? startObjectCounts(options.storage, registry, options.objectCountIntervalMs ?? 60_000)
+    ? startObjectCounts(served, registry, options.objectCountIntervalMs ?? 60_000)
     : undefined;
   return {
     url,

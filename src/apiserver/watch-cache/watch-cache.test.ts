@@ -84,6 +84,8 @@ test("lists are served from memory, consistent with the writes before them, and 
   assert.ok(now.items.some((kv) => kv.key === "core/pods/ns/p25a"));
   assert.ok(!now.items.some((kv) => kv.key === "core/pods/ns/p30"));
   assert.equal(lists.length, loads, "no list reached the store after the cache loaded");
+  assert.equal(cache.count("core/pods/"), 51, "a resource is counted from memory");
+  assert.equal(cache.count("core/pods/ns/"), undefined, "only whole resources are counted");
   assert.deepEqual((await cache.list("core/services/")).items, []);
 });
 

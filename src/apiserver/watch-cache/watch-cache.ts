@@ -100,6 +100,12 @@ export class WatchCache implements Storage {
     return this.#objects.size;
   }
 
+  /** How many keys are under `prefix` (a whole resource's), or undefined when the cache cannot say. */
+  count(prefix: string): number | undefined {
+    if (!this.#ready || groupOf(prefix) !== prefix) return undefined;
+    return this.#groups.get(prefix)?.size ?? 0;
+  }
+
   get(key: string): Promise<KeyValue | undefined> {
     return this.#store.get(key);
   }
