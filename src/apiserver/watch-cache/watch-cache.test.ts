@@ -166,3 +166,33 @@ test("a list arriving while the cache loads waits for it; a store that fails is 
   assert.equal((await failing.list("core/pods/ns/")).items.length, 20, "answered by the store");
   assert.ok(Date.now() - started < 1_000, "without waiting for a load that failed");
 });
+
+test("writes between the pages of the cache's load are replayed: the loaded cache equals the store", async (t) => {
+  const memory = new MemoryStorage();
+  const key = (i: number): string => `core/pods/ns/p${String(i).padStart(2, "0")}`;
+  for (let i = 0; i < 30; i++) await memory.create(key(i), `v${i}`);
+  let pages = 0;
+  const busy: Storage = {
+    ...counted(memory).store,
+    list: async (prefix, options) => {
+      const page = await memory.list(prefix, options);
+      if (prefix !== "") return page;
+      // After each page: change keys already read and keys still to come.
+      pages++;
+      const a = await memory.get(key(pages));
+      if (a) await memory.update(a.key, `${a.value}+`, a.modRevision);
+      await memory.delete(key(29 - pages));
+      await memory.create(`${key(pages)}-new`, "n");
+      return page;
+    },
+  };
+  const cache = await readyCache(busy, { loadPageSize: 10 });
+  t.after(() => cache.close());
+  assert.ok(pages >= 3, "the load took several pages");
+  const fromCache = await cache.list("core/pods/ns/");
+  const fromStore = await memory.list("core/pods/ns/");
+  assert.deepEqual(
+    fromCache.items.map((kv) => [kv.key, kv.value, kv.modRevision]),
+    fromStore.items.map((kv) => [kv.key, kv.value, kv.modRevision]),
+  );
+});

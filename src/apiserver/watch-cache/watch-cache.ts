@@ -69,6 +69,9 @@ export class WatchCache implements Storage {
   /** Lists waiting for the cache to load (resolved true when it has, false when it stopped). */
   #loadWaiters: ((ok: boolean) => void)[] = [];
   #loading = false;
+  #loadStarted = 0;
+  /** The revision the load's last page was read at: the cache is consistent once it has applied it. */
+  #readyAt = 0;
   readonly #stop = new AbortController();
   #running: Promise<void> | undefined;
 
@@ -234,36 +237,42 @@ export class WatchCache implements Storage {
     this.#reset();
   }
 
-  /** Lists the whole store at one revision, page by page, into memory. */
+  /**
+   * Lists the whole store page by page into memory, each page at the current revision (a page at
+   * a fixed past revision costs the embedded store a rewind of everything, and a restart writes
+   * while it loads). The watch then starts from the first page's revision: replaying every change
+   * since then, in order, brings each key to its state at the last page's revision and beyond,
+   * and only then is the cache ready.
+   */
   async #load(): Promise<void> {
-    const started = Date.now();
     this.#loading = true;
-    try {
-      await this.#loadPages();
-    } finally {
-      this.#loading = false;
-      for (const w of [...this.#loadWaiters]) w(this.#ready);
-    }
-    log.info({ objects: this.#objects.size, revision: this.#revision, ms: Date.now() - started }, "watch cache loaded");
-  }
-
-  async #loadPages(): Promise<void> {
+    this.#loadStarted = Date.now();
     let startAfter: string | undefined;
-    let revision: number | undefined;
+    let first: number | undefined;
+    let last = 0;
     for (;;) {
       const page = await this.#store.list("", {
         limit: this.#options.loadPageSize,
-        ...(revision !== undefined ? { revision } : {}),
         ...(startAfter !== undefined ? { startAfter } : {}),
       });
-      revision = page.revision;
+      first ??= page.revision;
+      last = page.revision;
       for (const kv of page.items) this.#put(kv);
       if (!page.more || page.items.length === 0) break;
       startAfter = page.items[page.items.length - 1]!.key;
     }
-    this.#revision = revision;
-    this.#history.reset(revision);
+    this.#revision = first ?? 0;
+    this.#history.reset(this.#revision);
+    this.#readyAt = last;
+    if (last <= this.#revision) this.#becomeReady();
+  }
+
+  #becomeReady(): void {
     this.#ready = true;
+    this.#loading = false;
+    for (const w of [...this.#loadWaiters]) w(true);
+    const ms = Date.now() - this.#loadStarted;
+    log.info({ objects: this.#objects.size, revision: this.#revision, ms }, "watch cache loaded");
   }
 
   #apply(ev: StorageEvent): void {
@@ -276,6 +285,7 @@ export class WatchCache implements Storage {
     this.#revision = ev.revision;
     this.#history.push(ev);
     this.#hub.publish(ev);
+    if (!this.#ready && ev.revision >= this.#readyAt) this.#becomeReady();
     if (this.#waiters.length > 0) {
       const due = this.#waiters.filter((w) => w.revision <= ev.revision);
       if (due.length > 0) {
@@ -297,6 +307,8 @@ export class WatchCache implements Storage {
   /** Forgets everything: requests go to storage, and the watches served from memory end (clients resume). */
   #reset(): void {
     this.#ready = false;
+    this.#loading = false;
+    for (const w of [...this.#loadWaiters]) w(false);
     this.#hub.closeAll();
     this.#hub = new WatchHub();
     this.#objects.clear();
