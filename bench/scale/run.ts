@@ -8,11 +8,12 @@
  * on the same data until /readyz passes and the RSS after it. Writes the scale section of
  * BENCHMARKS.md and bench/results/scale.svg. `--quick` runs small sizes (to try the harness);
  * `--profile DIR` makes every `kdns up` write a V8 CPU profile into DIR on exit; `--stores=embedded`
- * and `--sizes=1000/10000,10000/100000` (services/pods) pick what is measured.
+ * and `--sizes=1000/10000,10000/100000` (services/pods) pick what is measured; rows of stores not
+ * measured are kept from bench/results/scale-rows.json, and `--render` only redraws from it.
  */
 import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -123,6 +124,8 @@ interface Row {
   kubectlRows: number;
   readyMs: number;
   rssAfterRestart: number;
+  /** The machine's load average around the run that measured the row. */
+  load?: string;
 }
 
 /** Resolves once DNS answers `name` with `count` addresses (the controllers and DNS caught up). */
@@ -249,12 +252,13 @@ const loadBefore = uptime();
 const upstream = await startFakeUpstream();
 upstream.setDefault({ type: "answer", answers: [{ type: "A", ttl: 3600, data: "192.0.2.1" }] });
 if (profileDir) await mkdir(profileDir, { recursive: true });
-const rows: Row[] = [];
+const render = process.argv.includes("--render");
+const measured: Row[] = [];
 try {
-  for (const store of stores) {
+  for (const store of render ? [] : stores) {
     const etcd = store === "etcd" ? await startEtcd() : undefined;
     try {
-      for (const size of sizes) rows.push(await measure(store, size, etcd));
+      for (const size of sizes) measured.push(await measure(store, size, etcd));
     } finally {
       await etcd?.stop();
     }
@@ -263,6 +267,17 @@ try {
   await upstream.close();
 }
 const loadAfter = uptime();
+for (const r of measured) r.load = `${loadBefore} before, ${loadAfter} after`;
+
+// Rows of the stores not measured this time are kept from the last full run (one store per run fits a slot).
+const rowsFile = join(root, "bench/results/scale-rows.json");
+const kept: Row[] = quick
+  ? []
+  : (JSON.parse(await readFile(rowsFile, "utf8").catch(() => "[]")) as Row[]).filter(
+      (r) => render || !stores.includes(r.store as UpConfig["store"]),
+    );
+const rows = [...kept, ...measured].sort((a, b) => a.store.localeCompare(b.store) || a.pods - b.pods);
+if (!quick) await writeFile(rowsFile, `${JSON.stringify(rows, null, 2)}\n`);
 
 const k = (n: number): string => (n >= 1000 ? `${n / 1000}k` : String(n));
 const ms = (n: number): string => (Number.isFinite(n) ? n.toFixed(n >= 100 ? 0 : 1) : "n/a");
@@ -276,8 +291,9 @@ const table = [
   ),
 ].join("\n");
 
+const shownStores = [...new Set(rows.map((r) => r.store))];
 const series = (pick: (r: Row) => number): Panel["series"] =>
-  stores.map((s) => ({
+  shownStores.map((s) => ({
     label: s === "embedded" ? "embedded store" : "etcd",
     points: rows.filter((r) => r.store === s).map((r) => [r.pods, pick(r)] as [number, number]),
   }));
@@ -304,7 +320,7 @@ const body = `
 ## Control plane at scale (\`npm run bench:scale${quick ? " -- --quick" : ""}\`)
 
 Reproduce: \`npm run bench:scale\`${quick ? " (this is a `--quick` run: small sizes, to try the harness, not for the record)" : ""}. ${date}, \`kdns up --gateway none\`
-on this 2-CPU VM (shared with other work: load average ${loadBefore} before, ${loadAfter} after), one
+on this 2-CPU VM (shared with other work; load averages: ${shownStores.map((st) => `${st} run ${rows.find((r) => r.store === st)?.load ?? "not recorded"}`).join("; ")}), one
 \`kdns up\` per size on a fresh data directory. Objects are created through the API with 32 requests in
 flight: ${NAMESPACES} namespaces, the Services (one in ten headless), then the pods, spread over the
 Services round-robin and written with a Ready status and an IP (kdns has no kubelet; kwok's fake nodes do the same).
