@@ -21,8 +21,29 @@ export function decodeObject(kv: KeyValue, revision: number = kv.modRevision): K
   return obj;
 }
 
-/** The JSON text stored for `obj`, without its resourceVersion. */
+/**
+ * The JSON text stored for `obj`, without its resourceVersion. `metadata` comes right after
+ * `apiVersion` and `kind`, before any other object, so {@link objectJson} finds it by position.
+ */
 export function encodeObject(obj: KubeObject): string {
   const { resourceVersion: _rv, ...metadata } = obj.metadata;
-  return JSON.stringify({ ...obj, metadata });
+  const { apiVersion, kind, metadata: _m, ...rest } = obj;
+  return JSON.stringify({ apiVersion, kind, metadata, ...rest });
+}
+
+const METADATA_KEY = '"metadata":{';
+
+/**
+ * What {@link decodeObject} would serialize to, made by splicing the resourceVersion into the
+ * stored text instead of parsing it: the first `"metadata":{` is the object's own when no other
+ * object opens before it (a quote inside a JSON string is always escaped, so the text cannot
+ * occur in a value). Values stored another way are parsed and serialized.
+ */
+export function objectJson(kv: KeyValue): string {
+  const text = kv.value;
+  const at = text.indexOf(METADATA_KEY);
+  const open = at + METADATA_KEY.length - 1;
+  if (at < 0 || text.indexOf("{", 1) !== open) return JSON.stringify(decodeObject(kv));
+  const rv = `"resourceVersion":"${kv.modRevision}"`;
+  return `${text.slice(0, open + 1)}${rv}${text[open + 1] === "}" ? "" : ","}${text.slice(open + 1)}`;
 }

@@ -12,8 +12,8 @@ import { checkListOptions } from "./list-options.ts";
 import { isOpenApiPath, serveOpenApi } from "./openapi/serve.ts";
 import { patchMediaType, patchObject } from "./patch.ts";
 import { boolParam, prettyParam } from "./query-params.ts";
-import { getObject, listObjects } from "./read.ts";
-import { codeOf, methodNotAllowed, pathNotFound, sendJson } from "./respond.ts";
+import { getObject, listObjects, listObjectsJson } from "./read.ts";
+import { codeOf, methodNotAllowed, pathNotFound, sendJson, sendJsonText } from "./respond.ts";
 import { type Route, resolveRoute } from "./route.ts";
 import { acceptedTableVersion, includeObjectOf, toTable } from "./table.ts";
 import { updateObject } from "./update.ts";
@@ -86,6 +86,8 @@ async function handleResource(
           table && ((obj: KubeObject, first: boolean) => toTable(info, [obj], { ...table, noHeaders: !first }));
         return await serveWatch(ctx, info, namespace, query, res, encode);
       }
+      const json = table || prettyParam(query) ? undefined : await listObjectsJson(ctx, info, namespace, query);
+      if (json !== undefined) return sendJsonText(res, 200, json);
       const list = await listObjects(ctx, info, namespace, query);
       return send(200, table ? toTable(info, list.items, { ...table, listMeta: list.metadata }) : list);
     }

@@ -9,6 +9,8 @@ import type { Storage } from "../storage/storage.ts";
 export interface ReadyCheck {
   name: string;
   check: () => boolean;
+  /** What a failing check waits for, shown by `/readyz?verbose` (e.g. the informers still listing). */
+  detail?: () => string;
 }
 
 /** The Kubernetes version kdns speaks. */
@@ -49,7 +51,7 @@ export async function serveReady(
   checks: readonly ReadyCheck[],
   verbose: boolean,
 ): Promise<void> {
-  const results: { name: string; ok: boolean }[] = [{ name: "ping", ok: true }];
+  const results: { name: string; ok: boolean; detail?: string }[] = [{ name: "ping", ok: true }];
   let storageOk = false;
   try {
     storageOk = await storage.healthy();
@@ -64,11 +66,14 @@ export async function serveReady(
     } catch {
       ok = false;
     }
-    results.push({ name: c.name, ok });
+    const detail = !ok && verbose ? c.detail?.() : undefined;
+    results.push({ name: c.name, ok, ...(detail ? { detail } : {}) });
   }
   const failed = results.some((r) => !r.ok);
   if (!failed && !verbose) return sendText(res, 200, "ok");
-  const lines = results.map((r) => (r.ok ? `[+]${r.name} ok` : `[-]${r.name} failed: reason withheld`));
+  const lines = results.map((r) =>
+    r.ok ? `[+]${r.name} ok` : `[-]${r.name} failed: ${r.detail ? r.detail : "reason withheld"}`,
+  );
   lines.push(failed ? "readyz check failed" : "readyz check passed");
   sendText(res, failed ? 503 : 200, `${lines.join("\n")}\n`);
 }

@@ -23,6 +23,7 @@ import { startObjectCounts } from "./metrics/object-counts.ts";
 import { RequestMetrics } from "./metrics/request-metrics.ts";
 import { NAMESPACES, SYSTEM_NAMESPACES } from "./namespaces.ts";
 import { sendError, sendJson } from "./respond.ts";
+import { WatchCache } from "./watch-cache/watch-cache.ts";
 
 const log = logger("apiserver");
 
@@ -53,6 +54,8 @@ export interface ApiServerOptions {
   endpointReconcileIntervalMs?: number;
   /** How long a lease lives without renewal before the server drops out of those endpoints (default 15 s). */
   leaseTtlMs?: number;
+  /** Serve lists and watch starts from memory (the watch cache; default true). */
+  watchCache?: boolean;
 }
 
 /** Serves a request under a mounted prefix; a thrown ApiError becomes its Status response. */
@@ -62,8 +65,8 @@ export type MountHandler = (req: IncomingMessage, res: ServerResponse, url: URL)
 export interface RunningApiServer {
   /** `http://host:port` (or `https://…` with `tls`) actually bound. */
   url: string;
-  /** Adds a check that `/readyz` requires to be true. */
-  addReadyCheck(name: string, check: () => boolean): void;
+  /** Adds a check that `/readyz` requires to be true; `detail` says what it waits for (`?verbose`). */
+  addReadyCheck(name: string, check: () => boolean, detail?: () => string): void;
   /**
    * Serves every path under `prefix` (e.g. `/ui/`) with `handler`, behind the API's token unless
    * `public` (for static files that hold no data). Paths of the API itself cannot be taken.
@@ -92,7 +95,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   const authenticate: Authenticator | undefined =
     options.tokenFile === undefined ? undefined : bearerAuthenticator(await loadTokens(options.tokenFile));
   const registry = options.metrics;
-  const storage = registry ? measuredStorage(options.storage, registry) : options.storage;
+  const cache = options.watchCache === false ? undefined : new WatchCache(options.storage);
+  const served = cache ?? options.storage;
+  const storage = registry ? measuredStorage(served, registry) : served;
   const ctx: ApiContext = {
     storage,
     ips: new ClusterIpAllocator(storage, options.serviceCidr ?? "10.96.0.0/12"),
@@ -143,20 +148,22 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   const boundPort = bound !== null && typeof bound === "object" ? bound.port : port;
   const url = `${options.tls ? "https" : "http"}://${formatHostPort({ host, port: boundPort })}`;
   log.info({ url }, "API server listening");
+  // Started once nothing can fail any more, so a failed start leaves no watch on the store behind.
+  cache?.start();
   const address = advertisedAddress(host);
   const kubernetesService = await startKubernetesService(ctx, {
     self: address === undefined ? undefined : { address, port: boundPort, scheme: options.tls ? "https" : "http" },
     intervalMs: options.endpointReconcileIntervalMs ?? 10_000,
     ttlMs: options.leaseTtlMs ?? 15_000,
   });
-  // Counted on the store itself: the counting lists are not API traffic.
+  // Counted beside the request metrics: the counting is not API traffic (and the cache counts from memory).
   const objectCounts = registry
-    ? startObjectCounts(options.storage, registry, options.objectCountIntervalMs ?? 60_000)
+    ? startObjectCounts(served, registry, options.objectCountIntervalMs ?? 60_000)
     : undefined;
   return {
     url,
-    addReadyCheck(name, check) {
-      checks.push({ name, check });
+    addReadyCheck(name, check, detail) {
+      checks.push({ name, check, ...(detail ? { detail } : {}) });
     },
     mount(prefix, handler, mountOptions) {
       if (/^\/(api|apis|openapi|metrics|healthz|livez|readyz|version)(\/|$)/.test(prefix))
@@ -166,6 +173,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     async close() {
       await objectCounts?.stop();
       await kubernetesService.stop();
+      await cache?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -14,7 +14,16 @@ export function sendJson(
   headers: Record<string, string> = {},
   pretty = false,
 ): void {
-  const text = pretty ? `${JSON.stringify(body, null, 2)}\n` : JSON.stringify(body);
+  sendJsonText(res, code, pretty ? `${JSON.stringify(body, null, 2)}\n` : JSON.stringify(body), headers);
+}
+
+/** Sends JSON already serialized. */
+export function sendJsonText(
+  res: ServerResponse,
+  code: number,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(code, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
   res.end(text);
 }

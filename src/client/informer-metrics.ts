@@ -51,3 +51,14 @@ export function registerInformer(registry: Registry, state: InformerState): () =
   const joined = set;
   return () => void joined.delete(state);
 }
+
+/**
+ * What `component`'s informers in `registry` still wait for: each informer not yet synced, with
+ * how many objects its first list has brought so far (`pods (34500 listed)`); empty once all are.
+ */
+export function informersWaiting(registry: Registry, component: string): string[] {
+  const out: string[] = [];
+  for (const i of informers.get(registry) ?? [])
+    if (i.component === component && !i.synced()) out.push(`${i.resource} (${i.size()} listed)`);
+  return out.sort();
+}

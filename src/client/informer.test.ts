@@ -5,7 +5,9 @@ import { parseSamples, sumOf } from "../../test/support/prom-text.ts";
 import { waitFor } from "../../test/support/wait-for.ts";
 import { RESOURCES } from "../api/resources.ts";
 import type { KubeList, KubeObject, WatchEvent } from "../api/types.ts";
+import { byLabel, byOwnerUid, LABEL_INDEX, labelIndexValue, OWNER_UID_INDEX } from "./index-funcs.ts";
 import { Informer, type InformerSource } from "./informer.ts";
+import { informersWaiting } from "./informer-metrics.ts";
 import { ClientError, type ListQuery } from "./rest-client.ts";
 
 const pods = RESOURCES.find((r) => r.resource === "pods")!;
@@ -247,7 +249,10 @@ test("with a registry, kdns_informer_synced and kdns_informer_objects show the c
   inf.start(ac.signal);
   let s = parseSamples(await registry.metrics());
   assert.equal(sumOf(s, "kdns_informer_synced", labels), 0);
+  assert.deepEqual(informersWaiting(registry, "controllers"), ["pods (0 listed)"]);
+  assert.deepEqual(informersWaiting(registry, "dns"), []);
   await inf.waitForSync();
+  assert.deepEqual(informersWaiting(registry, "controllers"), []);
   await waitFor(() => fake.streams.length === 1);
   fake.last.push({ type: "ADDED", object: obj("c", "3") });
   await waitFor(() => inf.list().length === 3);
@@ -258,4 +263,54 @@ test("with a registry, kdns_informer_synced and kdns_informer_objects show the c
   await inf.stopped();
   s = parseSamples(await registry.metrics());
   assert.equal(s.filter((x) => x.name.startsWith("kdns_informer_")).length, 0, "a stopped informer leaves");
+});
+
+test("indexes follow adds, updates, deletes and relists; byNamespace reads one namespace", async (t) => {
+  const fake = new FakeSource();
+  const labelled = (name: string, rv: string, labels: Record<string, string>, owner?: string): KubeObject => ({
+    ...obj(name, rv),
+    metadata: {
+      namespace: "ns",
+      name,
+      resourceVersion: rv,
+      labels,
+      ...(owner ? { ownerReferences: [{ apiVersion: "v1", kind: "Service", name: "s", uid: owner }] } : {}),
+    },
+  });
+  fake.list.items = [labelled("a", "1", { app: "x" }, "u1"), labelled("b", "2", { app: "y" })];
+  const inf = new Informer<KubeObject>(fake.asSource(), pods);
+  inf.addIndex(LABEL_INDEX, byLabel);
+  inf.addIndex(OWNER_UID_INDEX, byOwnerUid);
+  const names = (index: string, value: string): string[] =>
+    inf
+      .byIndex(index, value)
+      .map((f) => f.name)
+      .sort();
+  const ac = new AbortController();
+  t.after(() => ac.abort());
+  inf.start(ac.signal);
+  assert.throws(() => inf.addIndex("late", () => []), /after start/);
+  await inf.waitForSync();
+  assert.deepEqual(names(LABEL_INDEX, labelIndexValue("ns", "app", "x")), ["a"]);
+  assert.deepEqual(names(OWNER_UID_INDEX, "u1"), ["a"]);
+  await waitFor(() => fake.streams.length === 1);
+  fake.last.push({ type: "MODIFIED", object: labelled("b", "3", { app: "x" }, "u1") });
+  fake.last.push({ type: "DELETED", object: labelled("a", "4", { app: "x" }) });
+  await waitFor(() => inf.get("ns", "a") === undefined);
+  assert.deepEqual(names(LABEL_INDEX, labelIndexValue("ns", "app", "x")), ["b"]);
+  assert.deepEqual(names(LABEL_INDEX, labelIndexValue("ns", "app", "y")), [], "the old label value lets go of b");
+  assert.deepEqual(names(OWNER_UID_INDEX, "u1"), ["b"]);
+  assert.deepEqual(
+    inf.byNamespace("ns").map((f) => f.name),
+    ["b"],
+  );
+  assert.deepEqual(inf.byNamespace("other"), []);
+  fake.list.items = [];
+  fake.list.metadata.resourceVersion = "9";
+  fake.last.push({ type: "ERROR", object: { code: 410 } as unknown as KubeObject });
+  await waitFor(() => inf.size === 0);
+  assert.deepEqual(names(LABEL_INDEX, labelIndexValue("ns", "app", "x")), [], "a relist drops what it no longer lists");
+  assert.throws(() => inf.byIndex("nope", "x"), /no index named "nope"/);
+  ac.abort();
+  await inf.stopped();
 });

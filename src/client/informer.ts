@@ -9,6 +9,7 @@ import type { Registry } from "prom-client";
 import { apiVersionOf, type ResourceInfo } from "../api/resources.ts";
 import type { KubeObject, WatchEvent } from "../api/types.ts";
 import { logger } from "../machinery/log.ts";
+import { type Indexed, Indexer, type IndexFunc } from "./indexer.ts";
 import { registerInformer } from "./informer-metrics.ts";
 import { ClientError, type RestClient } from "./rest-client.ts";
 
@@ -93,6 +94,11 @@ class Store<V> {
     return this.#byNamespace.get(namespace)?.has(name) ?? false;
   }
 
+  /** The values of one namespace, by name (the namespace index is the store's own first level). */
+  namespace(namespace: string): ReadonlyMap<string, V> | undefined {
+    return this.#byNamespace.get(namespace);
+  }
+
   get size(): number {
     return this.#size;
   }
@@ -110,6 +116,9 @@ class Store<V> {
 /** Objects per list page. */
 const LIST_PAGE_SIZE = 500;
 
+/** How often a long first list says how far it got. */
+const PROGRESS_EVERY_MS = 5_000;
+
 /** Why a watch stopped: cleanly (resume), or history is gone (relist). */
 type WatchEnd = "resume" | "relist";
 
@@ -121,6 +130,7 @@ export class Informer<T extends KubeObject, V = T> {
   readonly #transform: (obj: T) => V;
   readonly #same: (a: V, b: V) => boolean;
   readonly #cache = new Store<V>();
+  readonly #indexer = new Indexer<V>();
   readonly #handlers: { [K in keyof InformerHandlers<V>]: InformerHandlers<V>[K][] } = {
     add: [],
     update: [],
@@ -190,9 +200,40 @@ export class Informer<T extends KubeObject, V = T> {
     return this.#cache.get(this.#info.namespaced ? (namespace ?? "") : "", name);
   }
 
-  /** Every cached value. */
+  /**
+   * Every cached value: a pass over the whole kind. Components call it only off the hot path (a
+   * count, a resync); per-event lookups go through {@link byNamespace} and {@link byIndex}.
+   */
   list(): V[] {
     return [...this.#cache.values()];
+  }
+
+  /** How many objects are cached. */
+  get size(): number {
+    return this.#cache.size;
+  }
+
+  /** The cached values of one namespace (client-go's `ByIndex(NamespaceIndex, ns)`), without a scan. */
+  byNamespace(namespace: string): Indexed<V>[] {
+    const names = this.#cache.namespace(namespace);
+    if (!names) return [];
+    const out: Indexed<V>[] = [];
+    for (const [name, value] of names) out.push({ value, namespace, name });
+    return out;
+  }
+
+  /**
+   * Registers a named index (client-go's `AddIndexers`): `fn` says under which values an object is
+   * filed, and {@link byIndex} reads them back. Register before {@link start}.
+   */
+  addIndex(name: string, fn: IndexFunc<V>): void {
+    if (this.#running) throw new Error(`index ${name} added to the ${this.#info.resource} informer after start`);
+    this.#indexer.add(name, fn);
+  }
+
+  /** The cached values filed under `value` in index `name`. */
+  byIndex(name: string, value: string): Indexed<V>[] {
+    return this.#indexer.get(name, value);
   }
 
   /** The resourceVersion the next watch starts from. */
@@ -234,6 +275,8 @@ export class Informer<T extends KubeObject, V = T> {
     const seen = this.#cache.size > 0 ? new Store<true>() : undefined;
     let cont: string | undefined;
     let rv = "";
+    const started = Date.now();
+    let said = started;
     do {
       // Pages of 500, as client-go's reflector: a 100,000-object list never sits in memory whole.
       const page = await this.#source.list<T>(this.#info, this.#options.namespace, {
@@ -252,11 +295,18 @@ export class Informer<T extends KubeObject, V = T> {
         this.#store(namespace, name, this.#transform(item));
       }
       cont = page.metadata.continue || undefined;
+      if (cont && Date.now() - said >= PROGRESS_EVERY_MS) {
+        said = Date.now();
+        this.#log.info({ listed: this.#cache.size, seconds: Math.round((said - started) / 1000) }, "still listing");
+      }
     } while (cont);
+    if (said !== started)
+      this.#log.info({ listed: this.#cache.size, seconds: Math.round((Date.now() - started) / 1000) }, "listed");
     if (seen) {
       for (const [namespace, name, old] of [...this.#cache.entries()]) {
         if (seen.has(namespace, name)) continue;
         this.#cache.delete(namespace, name);
+        this.#indexer.replace(old, undefined, namespace, name);
         this.#emit("delete", old, namespace, name);
       }
     }
@@ -299,8 +349,10 @@ export class Informer<T extends KubeObject, V = T> {
       const name = event.object.metadata.name ?? "";
       const value = this.#transform(event.object);
       if (event.type === "DELETED") {
-        if (this.#cache.has(namespace, name)) {
+        const old = this.#cache.get(namespace, name);
+        if (old !== undefined) {
           this.#cache.delete(namespace, name);
+          this.#indexer.replace(old, undefined, namespace, name);
           this.#emit("delete", value, namespace, name);
         }
       } else this.#store(namespace, name, value);
@@ -312,6 +364,7 @@ export class Informer<T extends KubeObject, V = T> {
   #store(namespace: string, name: string, value: V): void {
     const old = this.#cache.get(namespace, name);
     this.#cache.set(namespace, name, value);
+    this.#indexer.replace(old, value, namespace, name);
     if (old === undefined) this.#emit("add", value, namespace, name);
     else if (!this.#same(old, value)) this.#emit("update", old, value, namespace, name);
   }

@@ -426,10 +426,16 @@ test("health, readiness checks and version", async () => {
   assert.deepEqual([(await h.call("GET", "/healthz")).body, (await h.call("GET", "/livez")).body], ["ok", "ok"]);
   assert.equal((await h.call("GET", "/readyz")).body, "ok");
   let ready = false;
-  h.server.addReadyCheck("informers-synced", () => ready);
+  h.server.addReadyCheck(
+    "informers-synced",
+    () => ready,
+    () => "waiting for pods (3 listed)",
+  );
   const notReady = await h.call("GET", "/readyz");
   assert.equal(notReady.status, 503);
-  assert.match(notReady.body, /\[-\]informers-synced failed/);
+  assert.match(notReady.body, /\[-\]informers-synced failed: reason withheld/);
+  const verbose = await h.call("GET", "/readyz?verbose");
+  assert.match(verbose.body, /\[-\]informers-synced failed: waiting for pods \(3 listed\)/);
   ready = true;
   assert.equal((await h.call("GET", "/readyz")).status, 200);
   const version = await h.call("GET", "/version");

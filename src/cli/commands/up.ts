@@ -1,5 +1,6 @@
 /** `kdns up`: storage, the API server, the controllers, DNS and the gateway in one process, until SIGINT/SIGTERM. */
 import { Command } from "commander";
+import { informersWaiting } from "../../client/informer-metrics.ts";
 import { RestClient } from "../../client/rest-client.ts";
 import type { HostPort } from "../../machinery/host-port.ts";
 import { mountConsole } from "../console/index.ts";
@@ -43,7 +44,9 @@ async function startAll(flags: UpFlags, stack: PartStack, say: Say): Promise<voi
     ...api.trust,
   });
   say(`kdns: kubeconfig written to ${await writeKubeconfig(flags.dataDir, api.url, token, api.kubeconfigCa)}`);
-  api.addReadyCheck("controllers", await startControllerPart(client, stack, say, registry));
+  const waiting = (component: string) => (): string =>
+    `waiting for ${informersWaiting(registry, component).join(", ") || "its informers"}`;
+  api.addReadyCheck("controllers", await startControllerPart(client, stack, say, registry), waiting("controllers"));
   registerDnsBuildInfo(registry);
   const dnsOptions = dnsOptionsOf(flags, client, flags.dnsListen, gatewayAddressOf(flags));
   const events = startDnsEvents(client, stack);
@@ -52,7 +55,7 @@ async function startAll(flags: UpFlags, stack: PartStack, say: Say): Promise<voi
     stack,
     say,
   );
-  api.addReadyCheck("dns", dns.ready);
+  api.addReadyCheck("dns", dns.ready, waiting("dns"));
   const gateway = await startGatewayPart(flags, client, stack, say, flags.metrics === "on" ? registry : undefined);
   if (gateway) api.addReadyCheck("gateway", () => gateway.synced());
   const ui = mountConsole(api, {

@@ -43,7 +43,7 @@ export async function startApiPart(
   say(`kdns: api server certificate ${tls.source}`);
   return {
     url: api.url,
-    addReadyCheck: (name, check) => api.addReadyCheck(name, check),
+    addReadyCheck: (name, check, detail) => api.addReadyCheck(name, check, detail),
     mount: (prefix, handler, options) => api.mount(prefix, handler, options),
     trust: tls.trust,
     kubeconfigCa: tls.kubeconfigCa,

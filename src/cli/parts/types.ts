@@ -8,7 +8,7 @@ export type Say = (line: string) => void;
 /** Handle on a started API server, as later parts need it. */
 export interface StartedApi {
   url: string;
-  addReadyCheck(name: string, check: () => boolean): void;
+  addReadyCheck(name: string, check: () => boolean, detail?: () => string): void;
   /** Serves paths under `prefix` beside the API (the console). */
   mount(prefix: string, handler: MountHandler, options?: { public?: boolean }): void;
   /** With https: how in-process clients trust the server, and the CA PEM for kubeconfigs. */

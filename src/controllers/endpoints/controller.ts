@@ -12,10 +12,11 @@ import { TRIGGER_TIME_ANNOTATION } from "../../api/well-known.ts";
 import { Informer } from "../../client/informer.ts";
 import { ClientError, type RestClient } from "../../client/rest-client.ts";
 import { WorkQueue } from "../../client/work-queue.ts";
-import { matchesLabels, selectorFromMap } from "../../machinery/labels.ts";
 import { logger } from "../../machinery/log.ts";
 import { endpointsEqual, slicesEqual } from "./compare.ts";
-import { managesEndpoints } from "./pods.ts";
+import { EndpointsLookups } from "./lookups.ts";
+import { OwnWrites } from "./own-writes.ts";
+import { slimPod } from "./pods.ts";
 import {
   desiredEndpointSlices,
   desiredEndpoints,
@@ -37,7 +38,11 @@ function resource(group: string, plural: string): ResourceInfo {
 /** Options of {@link startEndpointsController}. */
 export interface EndpointsControllerOptions {
   client: RestClient;
-  /** Concurrent syncs (default 4); one key is never synced twice at once. */
+  /**
+   * Concurrent syncs (default 10, kube-controller-manager's 5 endpoints + 5 EndpointSlice syncs);
+   * one key is never synced twice at once. A sync waits on a write, so throughput is workers over
+   * write latency: with 4 and 60 ms writes under load, 100 readiness changes a second queued up.
+   */
   workers?: number;
   /** Count the queue (`workqueue_*{name="endpoint"}`) and the informers (`kdns_informer_*`) here. */
   metrics?: Registry;
@@ -65,12 +70,13 @@ export function startEndpointsController(
     slices: resource("discovery.k8s.io", "endpointslices"),
   };
   const services = new Informer<Service>(client, info.services, measured);
-  const pods = new Informer<Pod>(client, info.pods, measured);
+  const pods = new Informer<Pod>(client, info.pods, { transform: slimPod, ...measured });
   const endpoints = new Informer<Endpoints>(client, info.endpoints, measured);
   const slices = new Informer<EndpointSlice>(client, info.slices, {
     labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY}`,
     ...measured,
   });
+  const lookups = new EndpointsLookups({ services, pods, slices });
   // kube-controller-manager's endpoints controller names its queue "endpoint".
   const queue = new WorkQueue({
     maxDelayMs: 5_000,
@@ -92,17 +98,12 @@ export function startEndpointsController(
   services.on("update", (_old, s) => enqueueService(s));
   services.on("delete", enqueueService);
 
-  const enqueueForPod = (...versions: Pod[]): void => {
-    const ns = versions[0]?.metadata.namespace;
-    for (const s of services.list()) {
-      if (s.metadata.namespace !== ns || !managesEndpoints(s)) continue;
-      const selector = selectorFromMap(s.spec.selector ?? {});
-      if (versions.some((p) => matchesLabels(selector, p.metadata.labels))) enqueueService(s);
-    }
+  const enqueueForPod = (namespace: string, ...versions: Pod[]): void => {
+    for (const name of lookups.servicesOfPod(namespace, ...versions)) enqueue(`${namespace}/${name}`);
   };
-  pods.on("add", (p) => enqueueForPod(p));
-  pods.on("update", (old, p) => enqueueForPod(old, p));
-  pods.on("delete", (p) => enqueueForPod(p));
+  pods.on("add", (p, namespace) => enqueueForPod(namespace, p));
+  pods.on("update", (old, p, namespace) => enqueueForPod(namespace, old, p));
+  pods.on("delete", (p, namespace) => enqueueForPod(namespace, p));
 
   // Our own writes come back as events too; the sync they cause writes nothing, and drops the trigger.
   const enqueueOwner = (e: KubeObject): void => enqueue(key(e));
@@ -120,59 +121,75 @@ export function startEndpointsController(
   const informers = [services, pods, endpoints, slices];
   for (const inf of informers) inf.start(signal);
 
+  const ownEndpoints = new OwnWrites<Endpoints>();
+  const ownSlices = new OwnWrites<EndpointSlice>();
+
   async function syncEndpoints(
     ns: string,
     name: string,
     service: Service | undefined,
     trigger: string | undefined,
   ): Promise<void> {
-    const current = endpoints.get(ns, name);
-    const desired = service ? desiredEndpoints(service, pods.list()) : undefined;
+    const k = `${ns}/${name}`;
+    const current = ownEndpoints.current(k, endpoints.get(ns, name));
+    const desired = service ? desiredEndpoints(service, lookups.candidatePods(service)) : undefined;
     if (desired && trigger) desired.metadata.annotations = { [TRIGGER_TIME_ANNOTATION]: trigger };
     // A Service deleted or being deleted leaves its Endpoints and slices to the garbage collector.
     if (!service || isBeingDeleted(service)) return;
     if (!desired) {
       if (current?.metadata.labels?.[ENDPOINTS_MANAGED_BY_LABEL] === ENDPOINTS_MANAGED_BY)
         await ignoreNotFound(client.delete(info.endpoints, ns, name));
+      ownEndpoints.forget(k);
       return;
     }
-    if (!current) {
-      await client.create(info.endpoints, ns, desired);
-    } else if (!endpointsEqual(current, desired)) {
-      const annotations = { ...current.metadata.annotations, ...desired.metadata.annotations };
-      await client.update(info.endpoints, {
-        ...current,
-        subsets: desired.subsets,
-        metadata: { ...current.metadata, labels: desired.metadata.labels ?? {}, annotations, ...ownerRefs(desired) },
-      });
+    try {
+      if (!current) {
+        ownEndpoints.wrote(k, await client.create<Endpoints>(info.endpoints, ns, desired));
+      } else if (!endpointsEqual(current, desired)) {
+        const annotations = { ...current.metadata.annotations, ...desired.metadata.annotations };
+        const updated = await client.update<Endpoints>(info.endpoints, {
+          ...current,
+          subsets: desired.subsets,
+          metadata: { ...current.metadata, labels: desired.metadata.labels ?? {}, annotations, ...ownerRefs(desired) },
+        });
+        ownEndpoints.wrote(k, updated);
+      }
+    } catch (err) {
+      ownEndpoints.forget(k);
+      throw err;
     }
   }
 
   async function syncSlices(ns: string, name: string, service: Service | undefined): Promise<void> {
     if (!service || isBeingDeleted(service)) return;
-    const ours = slices
-      .list()
-      .filter(
-        (s) =>
-          s.metadata.namespace === ns &&
-          s.metadata.labels?.[SERVICE_NAME_LABEL] === name &&
-          s.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY,
-      );
-    const desired = desiredEndpointSlices(service, pods.list());
+    const ours = lookups.slicesOf(ns, name);
+    const desired = desiredEndpointSlices(service, lookups.candidatePods(service));
     for (const want of desired) {
-      const current = ours.find((s) => s.metadata.name === want.metadata.name);
-      if (!current) await client.create(info.slices, ns, want);
-      else if (!slicesEqual(current, want)) {
-        await client.update(info.slices, {
-          ...current,
-          ...want,
-          metadata: { ...current.metadata, labels: want.metadata.labels ?? {}, ...ownerRefs(want) },
-        });
+      const k = `${ns}/${want.metadata.name}`;
+      const current = ownSlices.current(
+        k,
+        ours.find((s) => s.metadata.name === want.metadata.name),
+      );
+      try {
+        if (!current) ownSlices.wrote(k, await client.create<EndpointSlice>(info.slices, ns, want));
+        else if (!slicesEqual(current, want)) {
+          const updated = await client.update<EndpointSlice>(info.slices, {
+            ...current,
+            ...want,
+            metadata: { ...current.metadata, labels: want.metadata.labels ?? {}, ...ownerRefs(want) },
+          });
+          ownSlices.wrote(k, updated);
+        }
+      } catch (err) {
+        ownSlices.forget(k);
+        throw err;
       }
     }
     for (const s of ours) {
-      if (!desired.some((d) => d.metadata.name === s.metadata.name))
+      if (!desired.some((d) => d.metadata.name === s.metadata.name)) {
         await ignoreNotFound(client.delete(info.slices, ns, s.metadata.name ?? ""));
+        ownSlices.forget(`${ns}/${s.metadata.name}`);
+      }
     }
   }
 
@@ -184,8 +201,13 @@ export function startEndpointsController(
     const trigger = triggers.get(k);
     triggers.delete(k);
     try {
-      await syncEndpoints(ns, name, service, trigger);
-      await syncSlices(ns, name, service);
+      // Independent objects: written side by side, so a sync takes one write's time, not two. Both
+      // finish before the key is released, so no write of this key outlives its sync.
+      const results = await Promise.allSettled([
+        syncEndpoints(ns, name, service, trigger),
+        syncSlices(ns, name, service),
+      ]);
+      for (const r of results) if (r.status === "rejected") throw r.reason;
     } catch (err) {
       // The retry still answers the same change.
       if (trigger && !triggers.has(k)) triggers.set(k, trigger);
@@ -218,11 +240,8 @@ export function startEndpointsController(
     } catch {
       return;
     }
-    log.info(
-      { services: services.list().length, pods: pods.list().length },
-      "caches synced; endpoints controller running",
-    );
-    await Promise.all(Array.from({ length: options.workers ?? 4 }, () => worker()));
+    log.info({ services: services.size, pods: pods.size }, "caches synced; endpoints controller running");
+    await Promise.all(Array.from({ length: options.workers ?? 10 }, () => worker()));
   })();
   if (signal.aborted) queue.shutDown();
   else signal.addEventListener("abort", () => queue.shutDown(), { once: true });

@@ -96,3 +96,38 @@ export function resolvePorts(service: Service, pod: Pod): EndpointPort[] {
 export function portsKey(ports: readonly EndpointPort[]): string {
   return JSON.stringify(ports.map((p) => [p.name ?? "", p.port, p.protocol ?? "TCP", p.appProtocol ?? ""]));
 }
+
+/**
+ * The part of a pod the endpoints controllers read (what the informer caches): identity, labels,
+ * deletion, hostname and subdomain, node, container ports, phase, IPs and the Ready condition.
+ * Images, env, volumes, managedFields and the rest stay out of memory (100,000 pods' worth).
+ */
+export function slimPod(pod: Pod): Pod {
+  const m = pod.metadata;
+  const metadata: Pod["metadata"] = {};
+  if (m.namespace !== undefined) metadata.namespace = m.namespace;
+  if (m.name !== undefined) metadata.name = m.name;
+  if (m.uid !== undefined) metadata.uid = m.uid;
+  if (m.resourceVersion !== undefined) metadata.resourceVersion = m.resourceVersion;
+  if (m.labels !== undefined) metadata.labels = m.labels;
+  if (m.deletionTimestamp !== undefined) metadata.deletionTimestamp = m.deletionTimestamp;
+  const s = pod.spec ?? { containers: [] };
+  const spec: Pod["spec"] = {
+    containers: (s.containers ?? []).map((c) => (c.ports ? { name: c.name, ports: c.ports } : { name: c.name })),
+  };
+  if (s.hostname !== undefined) spec.hostname = s.hostname;
+  if (s.subdomain !== undefined) spec.subdomain = s.subdomain;
+  if (s.nodeName !== undefined) spec.nodeName = s.nodeName;
+  const slim: Pod = { apiVersion: pod.apiVersion, kind: pod.kind, metadata, spec };
+  const st = pod.status;
+  if (st) {
+    const status: NonNullable<Pod["status"]> = {};
+    if (st.phase !== undefined) status.phase = st.phase;
+    if (st.podIP !== undefined) status.podIP = st.podIP;
+    if (st.podIPs !== undefined) status.podIPs = st.podIPs;
+    const ready = st.conditions?.filter((c) => c.type === "Ready");
+    if (ready?.length) status.conditions = ready;
+    slim.status = status;
+  }
+  return slim;
+}

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { EndpointSlice, Endpoints, Pod, Service } from "../../api/types.ts";
+import { slimPod } from "./pods.ts";
 import {
   desiredEndpointSlices,
   desiredEndpoints,
@@ -287,4 +288,28 @@ test("desiredEndpointSlices: pods disagreeing on a named port get one slice per 
   ]);
   assert.deepEqual(desiredEndpointSlices(s, []), [], "no pods, no slices");
   assert.deepEqual(desiredEndpointSlices(svc({ selector: {} }), [pod("a")]), [], "unmanaged");
+});
+
+test("the slim pod the informer caches gives the same Endpoints and slices as the whole pod", () => {
+  const rich: Pod[] = [
+    pod("a", { hostname: "h", subdomain: "web", ports: [{ name: "http", containerPort: 8080 }] }),
+    pod("bb", { ready: false, ips: ["10.0.0.9", "fd00::9"] }),
+    pod("ccc", { terminating: true }),
+    pod("dddd", { phase: "Succeeded" }),
+  ].map((p) => ({
+    ...p,
+    metadata: { ...p.metadata, annotations: { big: "x".repeat(1000) }, managedFields: [{ manager: "m" }] },
+    spec: { ...p.spec, volumes: [{ name: "v" }], containers: p.spec.containers.map((c) => ({ ...c, image: "i" })) },
+    status: {
+      ...p.status,
+      conditions: [...(p.status?.conditions ?? []), { type: "ContainersReady", status: "True" }],
+      startTime: "2026-01-01T00:00:00Z",
+    },
+  }));
+  const slim = rich.map(slimPod);
+  for (const service of [svc(), svc({ publishNotReadyAddresses: true }), svc({ clusterIP: "None" })]) {
+    assert.deepEqual(desiredEndpoints(service, slim), desiredEndpoints(service, rich));
+    assert.deepEqual(desiredEndpointSlices(service, slim), desiredEndpointSlices(service, rich));
+  }
+  assert.ok(JSON.stringify(slim).length < JSON.stringify(rich).length / 3, "the slim pods are much smaller");
 });

@@ -1,0 +1,85 @@
+/**
+ * How the endpoints controller finds what an event touches without scanning a kind: a pod's
+ * Services through the namespace and a parsed-selector cache (Kubernetes' GetPodServices), a
+ * Service's pods through the label index, a Service's slices through the service-name index.
+ */
+import type { EndpointSlice, Pod, Service } from "../../api/types.ts";
+import { byLabel, LABEL_INDEX, labelIndexValue } from "../../client/index-funcs.ts";
+import type { Informer } from "../../client/informer.ts";
+import { type LabelSelector, matchesLabels, selectorFromMap } from "../../machinery/labels.ts";
+import { managesEndpoints } from "./pods.ts";
+import { MANAGED_BY, MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from "./sync.ts";
+
+/** Index of our EndpointSlices by `namespace/service name`. */
+const SLICE_SERVICE_INDEX = "service-name";
+
+/** The informers the lookups read, with their indexes registered by {@link EndpointsLookups}. */
+export interface LookupInformers {
+  services: Informer<Service>;
+  pods: Informer<Pod>;
+  slices: Informer<EndpointSlice>;
+}
+
+/** The lookups; construct before the informers start (it registers their indexes and handlers). */
+export class EndpointsLookups {
+  readonly #informers: LookupInformers;
+  /** Parsed selectors of the Services the controller manages, by namespace then name; kept until the Service changes. */
+  readonly #selectors = new Map<string, Map<string, LabelSelector>>();
+
+  constructor(informers: LookupInformers) {
+    this.#informers = informers;
+    informers.pods.addIndex(LABEL_INDEX, byLabel);
+    informers.slices.addIndex(SLICE_SERVICE_INDEX, (s, namespace) => {
+      const owner = s.metadata.labels?.[SERVICE_NAME_LABEL];
+      return owner && s.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY ? [`${namespace}/${owner}`] : [];
+    });
+    const remember = (s: Service, namespace: string, name: string): void => this.#remember(s, namespace, name);
+    informers.services.on("add", remember);
+    informers.services.on("update", (_old, s, namespace, name) => remember(s, namespace, name));
+    informers.services.on("delete", (_s, namespace, name) => this.#forget(namespace, name));
+  }
+
+  /** The names of the Services in the pod's namespace whose selectors match any of `versions`' labels. */
+  servicesOfPod(namespace: string, ...versions: Pod[]): string[] {
+    const selectors = this.#selectors.get(namespace);
+    if (!selectors) return [];
+    const out: string[] = [];
+    for (const [name, selector] of selectors)
+      if (versions.some((p) => matchesLabels(selector, p.metadata.labels))) out.push(name);
+    return out;
+  }
+
+  /**
+   * Candidate pods of a Service: those carrying the rarest of its selector's labels. A superset
+   * of the selected pods (the pure sync functions apply the whole selector), found by index.
+   */
+  candidatePods(service: Service): Pod[] {
+    if (!managesEndpoints(service)) return [];
+    const namespace = service.metadata.namespace ?? "";
+    let best: Pod[] | undefined;
+    for (const [key, value] of Object.entries(service.spec.selector ?? {})) {
+      const found = this.#informers.pods.byIndex(LABEL_INDEX, labelIndexValue(namespace, key, value));
+      if (best === undefined || found.length < best.length) best = found.map((f) => f.value);
+      if (best.length === 0) break;
+    }
+    return best ?? [];
+  }
+
+  /** Our EndpointSlices of Service `namespace/name`. */
+  slicesOf(namespace: string, name: string): EndpointSlice[] {
+    return this.#informers.slices.byIndex(SLICE_SERVICE_INDEX, `${namespace}/${name}`).map((f) => f.value);
+  }
+
+  #remember(service: Service, namespace: string, name: string): void {
+    if (!managesEndpoints(service)) return this.#forget(namespace, name);
+    let names = this.#selectors.get(namespace);
+    if (!names) this.#selectors.set(namespace, (names = new Map()));
+    names.set(name, selectorFromMap(service.spec.selector ?? {}));
+  }
+
+  #forget(namespace: string, name: string): void {
+    const names = this.#selectors.get(namespace);
+    if (!names?.delete(name)) return;
+    if (names.size === 0) this.#selectors.delete(namespace);
+  }
+}
