@@ -118,6 +118,14 @@ async function until(expr: string, traffic?: () => Promise<unknown>): Promise<Pr
   );
 }
 
+/** One request for shop.test through the gateway on `port`. */
+const through = (port: number) => curl("http", "shop.test", port, "127.0.0.1", "/cart");
+
+/** One request through each gateway, each answered 200. */
+async function requests(): Promise<void> {
+  for (const port of Object.values(gatewayPorts)) assert.equal((await through(port)).status, 200);
+}
+
 /** Queries that reach every DNS plugin: a cluster name, a miss, and a forwarded name (a cache hit from the second time). */
 async function ask(): Promise<void> {
   await dig("127.0.0.1", dnsPort, ["web.default.svc.cluster.local"]);
@@ -162,12 +170,8 @@ test("requests through both gateways show in nginx_ingress_controller_requests, 
     }),
   });
   assert.equal(res.status, 201);
-  const through = (port: number) => curl("http", "shop.test", port, "127.0.0.1", "/cart");
   for (const [engine, port] of Object.entries(gatewayPorts))
     await waitFor(async () => (await through(port)).status === 200, { what: `${engine} gateway serves shop.test` });
-  const requests = async () => {
-    for (const port of Object.values(gatewayPorts)) assert.equal((await through(port)).status, 200);
-  };
   await until('nginx_ingress_controller_requests{status="200"} > 0', requests);
   // One series per gateway (instance), with the route's labels.
   const both = await until(
@@ -191,6 +195,9 @@ test("requests through both gateways show in nginx_ingress_controller_requests, 
 test("every panel of docs/grafana-dashboard.json is PromQL Prometheus runs, and the DNS, API, queue and gateway panels show data", async () => {
   // The cache hit ratio is a rate too: two scrapes must see hits grow.
   await until("sum(rate(coredns_cache_hits_total[1m])) > 0", ask);
+  // The gateway panels are rates as well: two scrapes must see requests and route changes counted.
+  await until("sum(rate(nginx_ingress_controller_requests[1m])) > 0", requests);
+  await until("count(rate(kdns_gateway_route_change_seconds_count[1m])) > 0");
   const empty: string[] = [];
   for (const { title, expr } of await dashboardExprs()) {
     const promql = expr.replaceAll("$__rate_interval", "1m").replaceAll("$job", "kdns");
