@@ -22,12 +22,9 @@ export class WeightedPick {
 
   /** The next index, or -1 when no weight is positive. */
   next(): number {
-    if (this.#single >= 0 || this.#total === 0) return this.#single;
-    let best = -1;
-    for (let i = 0; i < this.#weights.length; i++) {
-      this.#current[i]! += this.#weights[i]!;
-      if (best < 0 || this.#current[i]! > this.#current[best]!) best = i;
-    }
+    const best = this.peek();
+    if (this.#single >= 0 || this.#total === 0) return best;
+    for (let i = 0; i < this.#weights.length; i++) this.#current[i]! += this.#weights[i]!;
     this.#current[best]! -= this.#total;
     return best;
   }
@@ -36,9 +33,13 @@ export class WeightedPick {
   peek(): number {
     if (this.#single >= 0 || this.#total === 0) return this.#single;
     let best = -1;
+    let bestScore = 0;
     for (let i = 0; i < this.#weights.length; i++) {
       const score = this.#current[i]! + this.#weights[i]!;
-      if (best < 0 || score > this.#current[best]! + this.#weights[best]!) best = i;
+      if (best < 0 || score > bestScore) {
+        best = i;
+        bestScore = score;
+      }
     }
     return best;
   }
