@@ -33,6 +33,7 @@ import {
   SERVICE_SCHEMA,
 } from "./schemas/index.ts";
 import { convertSecretInput } from "./secret-input.ts";
+import type { ServedVersion } from "./served-version.ts";
 import type { KubeObject } from "./types.ts";
 import {
   validateConfigMap,
@@ -53,6 +54,10 @@ import { validateObjectMeta } from "./validation/metadata.ts";
 export interface ResourceInfo {
   /** API group; "" for the core group. */
   group: string;
+  /**
+   * The version this entry serves. In {@link RESOURCES} it is the storage version: objects are
+   * stored at it, and kdns's own components read and write at it.
+   */
   version: string;
   kind: string;
   /** Plural, lower-case: the path segment (`services`). */
@@ -78,6 +83,13 @@ export interface ResourceInfo {
    * `kubectl explain` shows, and where strategic merge patch finds its list merge keys.
    */
   schema: KindSchema;
+  /**
+   * The versions served besides `version` (one storage version, as a CRD marks one of its
+   * `versions`), each with its conversion; absent = `version` only.
+   */
+  alsoServed?: readonly ServedVersion[];
+  /** Only on an entry at one of the `alsoServed` versions ({@link SERVED_RESOURCES}): the storage version's entry. */
+  storageInfo?: ResourceInfo;
 }
 
 /** `apiVersion` of a resource, as objects carry it. */
@@ -267,28 +279,48 @@ function validateEvent(obj: KubeObject): StatusCause[] {
   return causes;
 }
 
-/** The resource with this group and plural name, if served. */
+function servedAt(info: ResourceInfo, served: ServedVersion): ResourceInfo {
+  const { alsoServed: _others, ...entry } = info;
+  return { ...entry, version: served.name, schema: served.schema ?? info.schema, storageInfo: info };
+}
+
+/**
+ * Every resource at every version it is served at: each table entry (at its storage version),
+ * then one entry per other served version. Requests resolve to these, and they are the same
+ * objects every time, so they may key a map.
+ */
+export const SERVED_RESOURCES: readonly ResourceInfo[] = RESOURCES.flatMap((r) => [
+  r,
+  ...(r.alsoServed ?? []).map((v) => servedAt(r, v)),
+]);
+
+/** The resource with this group and plural name, at its storage version, if served. */
 export function resourceByPath(group: string, resource: string): ResourceInfo | undefined {
   return RESOURCES.find((r) => r.group === group && r.resource === resource);
 }
 
-/** The resource of an object's `apiVersion` + `kind`, if served. */
+/** The resource with this group and plural name at `version`, if served at that version. */
+export function resourceAtVersion(group: string, version: string, resource: string): ResourceInfo | undefined {
+  return SERVED_RESOURCES.find((r) => r.group === group && r.version === version && r.resource === resource);
+}
+
+/** The resource of an object's `apiVersion` + `kind`, at that version, if served at it. */
 export function resourceByKind(apiVersion: string, kind: string): ResourceInfo | undefined {
-  return RESOURCES.find((r) => apiVersionOf(r) === apiVersion && r.kind === kind);
+  return SERVED_RESOURCES.find((r) => apiVersionOf(r) === apiVersion && r.kind === kind);
 }
 
 /**
  * The resource a user typed on the command line: plural, singular, short name or kind, any case,
- * optionally qualified with the group (`dnsrecords.kdns.dev`).
+ * optionally qualified with the group (`dnsrecords.kdns.dev`) or, as kubectl takes it, with the
+ * version and the group (`referencegrants.v1beta1.gateway.networking.k8s.io`).
  */
 export function resourceByName(name: string): ResourceInfo | undefined {
   const lower = name.toLowerCase();
-  const dot = lower.indexOf(".");
-  const base = dot < 0 ? lower : lower.slice(0, dot);
-  const group = dot < 0 ? undefined : lower.slice(dot + 1);
-  return RESOURCES.find(
-    (r) =>
-      (group === undefined || r.group === group) &&
-      (r.resource === base || r.singular === base || r.kind.toLowerCase() === base || r.shortNames.includes(base)),
-  );
+  const [base = "", ...rest] = lower.split(".");
+  const named = (r: ResourceInfo): boolean =>
+    r.resource === base || r.singular === base || r.kind.toLowerCase() === base || r.shortNames.includes(base);
+  if (rest.length === 0) return RESOURCES.find(named);
+  const [version = "", ...groupParts] = rest;
+  const atVersion = SERVED_RESOURCES.find((r) => r.version === version && r.group === groupParts.join(".") && named(r));
+  return atVersion ?? RESOURCES.find((r) => r.group === rest.join(".") && named(r));
 }

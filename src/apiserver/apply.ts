@@ -7,7 +7,7 @@
  * other manager owns it. Writes that are not applies take over the fields they change
  * (managed-update.ts).
  */
-import type { ResourceInfo } from "../api/resources.ts";
+import { apiVersionOf, type ResourceInfo } from "../api/resources.ts";
 import { listMergeKeys } from "../api/schemas/merge-keys.ts";
 import type { KubeObject } from "../api/types.ts";
 import { ApiError, badRequest, conflict, invalid, type StatusCause } from "../machinery/status.ts";
@@ -118,7 +118,7 @@ function applyOver(t: UpdateTarget, current: KubeObject, config: KubeObject, opt
   for (const path of dropped) removeAt(merged, path);
 
   const kept = others.filter((o) => o.fields.size > 0).map((o) => ({ ...o.entry, fieldsV1: toFieldsV1(o.fields) }));
-  merged.metadata["managedFields"] = [...kept, applyEntry(manager, config.apiVersion, applied)];
+  merged.metadata["managedFields"] = [...kept, applyEntry(manager, apiVersionOf(t.info), applied)];
   return merged;
 }
 
@@ -152,9 +152,12 @@ export async function serverSideApply(
       if (t.subresource !== undefined) throw new ApiError(404, "NotFound", `${t.info.resource} "${t.name}" not found`);
       const keys = listMergeKeys(t.info.schema);
       const body = structuredClone(config);
-      body.metadata["managedFields"] = [applyEntry(options.fieldManager, config.apiVersion, fieldSetOf(config, keys))];
+      body.metadata["managedFields"] = [
+        applyEntry(options.fieldManager, apiVersionOf(t.info), fieldSetOf(config, keys)),
+      ];
       try {
-        return { created: true, obj: await createObject(ctx, t.info, t.namespace, body) };
+        // `body` is at the storage version already (asKubeObject converted it).
+        return { created: true, obj: await createObject(ctx, t.info.storageInfo ?? t.info, t.namespace, body) };
       } catch (err) {
         // Created meanwhile by someone else: apply over theirs.
         if (err instanceof ApiError && err.code === 409 && err.status.reason === "AlreadyExists") continue;

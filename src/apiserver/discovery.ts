@@ -2,7 +2,8 @@
  * Discovery documents (`/api`, `/api/v1`, `/apis`, `/apis/{group}`, `/apis/{group}/{version}`)
  * built from the resource table, in the unaggregated shapes kubectl and client-go fall back to.
  */
-import { apiVersionOf, RESOURCES, type ResourceInfo } from "../api/resources.ts";
+import { apiVersionOf, type ResourceInfo, SERVED_RESOURCES } from "../api/resources.ts";
+import { compareVersionPriority } from "../api/version-priority.ts";
 
 const MAIN_VERBS = ["create", "delete", "get", "list", "patch", "update", "watch"];
 const STATUS_VERBS = ["get", "patch", "update"];
@@ -17,14 +18,15 @@ export function apiVersions(serverAddress: string): unknown {
 }
 
 function groupNames(): string[] {
-  return [...new Set(RESOURCES.filter((r) => r.group !== "").map((r) => r.group))];
+  return [...new Set(SERVED_RESOURCES.filter((r) => r.group !== "").map((r) => r.group))];
 }
 
+/** Every version of the group, by Kubernetes' version priority: the first is the preferred one. */
 function apiGroup(name: string): unknown {
-  const versions = [...new Set(RESOURCES.filter((r) => r.group === name).map((r) => r.version))].map((version) => ({
-    groupVersion: `${name}/${version}`,
-    version,
-  }));
+  const names = [...new Set(SERVED_RESOURCES.filter((r) => r.group === name).map((r) => r.version))];
+  const versions = names
+    .sort(compareVersionPriority)
+    .map((version) => ({ groupVersion: `${name}/${version}`, version }));
   return { kind: "APIGroup", apiVersion: "v1", name, versions, preferredVersion: versions[0] };
 }
 
@@ -69,7 +71,7 @@ function resourceEntries(info: ResourceInfo): unknown[] {
 
 /** `GET /api/v1` or `/apis/{group}/{version}`: metav1.APIResourceList, or undefined when not served. */
 export function apiResourceList(group: string, version: string): unknown {
-  const infos = RESOURCES.filter((r) => r.group === group && r.version === version);
+  const infos = SERVED_RESOURCES.filter((r) => r.group === group && r.version === version);
   if (infos.length === 0) return undefined;
   return {
     kind: "APIResourceList",

@@ -1,6 +1,7 @@
 /** Dispatch of one HTTP request to discovery, health or a resource verb. */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { KubeObject } from "../api/types.ts";
+import { hasOtherVersions, toServedVersion } from "../api/version-conversion.ts";
 import { serverSideApply } from "./apply.ts";
 import { mediaType, parseObjectBody, readBody } from "./body.ts";
 import type { ApiContext } from "./context.ts";
@@ -75,6 +76,9 @@ async function handleResource(
   send: Send,
 ): Promise<void> {
   const { info, namespace, name, subresource } = route;
+  // Objects leave at the version of the request, whatever version they are stored at.
+  const served = hasOtherVersions(info) ? (obj: KubeObject) => toServedVersion(info, obj) : undefined;
+  const out = served ?? ((obj: KubeObject) => obj);
   const tableVersion = method === "GET" ? acceptedTableVersion(req.headers.accept) : undefined;
   const table = tableVersion === undefined ? undefined : { version: tableVersion, include: includeObjectOf(query) };
   if (name === undefined) {
@@ -83,17 +87,19 @@ async function handleResource(
       checkListOptions(query, watch);
       if (watch) {
         const encode =
-          table && ((obj: KubeObject, first: boolean) => toTable(info, [obj], { ...table, noHeaders: !first }));
-        return await serveWatch(ctx, info, namespace, query, res, encode);
+          table && ((obj: KubeObject, first: boolean) => toTable(info, [out(obj)], { ...table, noHeaders: !first }));
+        return await serveWatch(ctx, info, namespace, query, res, encode ?? served);
       }
-      const json = table || prettyParam(query) ? undefined : await listObjectsJson(ctx, info, namespace, query);
+      const json =
+        table || prettyParam(query) || served ? undefined : await listObjectsJson(ctx, info, namespace, query);
       if (json !== undefined) return sendJsonText(res, 200, json);
       const list = await listObjects(ctx, info, namespace, query);
-      return send(200, table ? toTable(info, list.items, { ...table, listMeta: list.metadata }) : list);
+      const items = list.items.map(out);
+      return send(200, table ? toTable(info, items, { ...table, listMeta: list.metadata }) : { ...list, items });
     }
     if (method === "POST" && (!info.namespaced || namespace !== undefined)) {
       const body = parseObjectBody(await readBody(req), mediaType(req));
-      return send(201, await createObject(ctx, info, namespace, body));
+      return send(201, out(await createObject(ctx, info, namespace, body)));
     }
     throw methodNotAllowed();
   }
@@ -102,7 +108,7 @@ async function handleResource(
   const target = { info, namespace, name, subresource, fieldManager };
   switch (method) {
     case "GET": {
-      const obj = await getObject(ctx, info, namespace, name);
+      const obj = out(await getObject(ctx, info, namespace, name));
       return send(
         200,
         table
@@ -112,7 +118,7 @@ async function handleResource(
     }
     case "PUT": {
       const body = parseObjectBody(await readBody(req), mediaType(req));
-      return send(200, await updateObject(ctx, target, body));
+      return send(200, out(await updateObject(ctx, target, body)));
     }
     case "PATCH": {
       const type = patchMediaType(mediaType(req));
@@ -123,16 +129,16 @@ async function handleResource(
         };
         const body = parseObjectBody(await readBody(req), "application/yaml");
         const applied = await serverSideApply(ctx, target, body, options);
-        return send(applied.created ? 201 : 200, applied.obj);
+        return send(applied.created ? 201 : 200, out(applied.obj));
       }
       const body = parseObjectBody(await readBody(req), "application/json");
-      return send(200, await patchObject(ctx, target, type, body));
+      return send(200, out(await patchObject(ctx, target, type, body)));
     }
     case "DELETE": {
       if (subresource !== undefined) throw methodNotAllowed();
       const raw = await readBody(req);
       const options = deleteOptionsOf(raw.length > 0 ? parseObjectBody(raw, mediaType(req)) : undefined, query);
-      return send(200, await deleteObject(ctx, info, namespace, name, options));
+      return send(200, out(await deleteObject(ctx, info, namespace, name, options)));
     }
     default:
       throw methodNotAllowed();

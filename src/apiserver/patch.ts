@@ -9,6 +9,7 @@ import fastJsonPatch from "fast-json-patch";
 import type { ResourceInfo } from "../api/resources.ts";
 import { listMergeKeys } from "../api/schemas/merge-keys.ts";
 import type { KubeObject } from "../api/types.ts";
+import { toServedVersion } from "../api/version-conversion.ts";
 import { mergePatch } from "../machinery/merge-patch.ts";
 import { ApiError, badRequest, conflict, invalid } from "../machinery/status.ts";
 import { decodeObject } from "./codec.ts";
@@ -74,7 +75,8 @@ export async function patchObject(
 ): Promise<KubeObject> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const kv = await currentValue(ctx, t);
-    const current = decodeObject(kv);
+    // The patch is written against the version of the request, as kube-apiserver patches the versioned object.
+    const current = toServedVersion(t.info, decodeObject(kv));
     const patched = asKubeObject(t.info, applyPatch(type, current, patch, t.info));
     checkNamespace(t.info, patched, t.namespace);
     checkName(patched, t.name);

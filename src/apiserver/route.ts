@@ -3,7 +3,7 @@
  * `/api/v1/…` (core) and `/apis/{group}/{version}/…`, then
  * `{resource}[/{name}[/{sub}]]` or `namespaces/{ns}/{resource}[/{name}[/{sub}]]`.
  */
-import { type ResourceInfo, resourceByPath } from "../api/resources.ts";
+import { type ResourceInfo, resourceAtVersion } from "../api/resources.ts";
 
 /** What a request path names. */
 export type Route =
@@ -58,9 +58,8 @@ export function resolveRoute(pathname: string): Route {
 }
 
 function find(group: string, version: string, resource: string | undefined): ResourceInfo | undefined {
-  if (resource === undefined) return undefined;
-  const info = resourceByPath(group, resource);
-  return info && info.version === version ? info : undefined;
+  // A version the resource is not served at is a 404, as kube-apiserver answers it.
+  return resource === undefined ? undefined : resourceAtVersion(group, version, resource);
 }
 
 function resourcePath(group: string, version: string, rest: string[]): Route {

@@ -1,12 +1,13 @@
 /** Checks on the kind, apiVersion, name and namespace of a request body against its URL. */
 import { apiVersionOf, type ResourceInfo } from "../api/resources.ts";
 import type { KubeObject } from "../api/types.ts";
+import { toStorageVersion } from "../api/version-conversion.ts";
 import { badRequest } from "../machinery/status.ts";
 
 /**
- * The body as an object of `info`'s kind, after the resource's input conversion. Missing kind and
- * apiVersion default to the URL's (as kube-apiserver decodes with the endpoint's kind); different
- * ones are a 400.
+ * The body as an object of `info`'s kind, after the resource's input conversion, converted to the
+ * storage version. Missing kind and apiVersion default to the URL's (as kube-apiserver decodes
+ * with the endpoint's kind); different ones are a 400.
  */
 export function asKubeObject(info: ResourceInfo, raw: unknown): KubeObject {
   const converted = info.convertInput ? info.convertInput(raw) : raw;
@@ -28,7 +29,12 @@ export function asKubeObject(info: ResourceInfo, raw: unknown): KubeObject {
     throw badRequest("metadata must be an object");
   }
   const { apiVersion: _a, kind: _k, metadata: _m, ...rest } = obj;
-  return { apiVersion, kind: info.kind, metadata: { ...(metadata ?? {}) }, ...rest } as KubeObject;
+  return toStorageVersion(info, {
+    apiVersion,
+    kind: info.kind,
+    metadata: { ...(metadata ?? {}) },
+    ...rest,
+  } as KubeObject);
 }
 
 /** The object's namespace must be the URL's or empty (then it becomes the URL's). */

@@ -8,7 +8,7 @@
  */
 import { STATUS_CODES } from "node:http";
 import { Gauge, type Registry } from "prom-client";
-import { RESOURCES, type ResourceInfo } from "../../api/resources.ts";
+import { type ResourceInfo, SERVED_RESOURCES } from "../../api/resources.ts";
 import { IndexedCounter, IndexedHistogram } from "../../machinery/fast-metrics.ts";
 import { boolParam } from "../query-params.ts";
 
@@ -32,10 +32,10 @@ export const REQUEST_DURATION_BUCKETS = [
   0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60,
 ];
 
-/** `group`, `version`, `resource`, `subresource` of every route: each resource, then its `/status`. */
+/** `group`, `version`, `resource`, `subresource` of every route: each resource at each version, then its `/status`. */
 const TARGETS: string[][] = [];
 const TARGET_INDEX = new Map<ResourceInfo, number>();
-for (const info of RESOURCES) {
+for (const info of SERVED_RESOURCES) {
   TARGET_INDEX.set(info, TARGETS.length);
   TARGETS.push([info.group, info.version, info.resource, ""]);
   if (info.statusSubresource) TARGETS.push([info.group, info.version, info.resource, "status"]);

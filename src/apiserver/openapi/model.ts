@@ -2,9 +2,10 @@
  * What the API serves, in one neutral form both OpenAPI documents are written from (v3.ts and
  * v2.ts): the paths and operations of every resource in the resource table, and every schema
  * definition (the kinds' own from src/api/schemas, their lists, and the shared meta types with
- * the group-version-kinds kube-apiserver gives them). Built once; the table does not change.
+ * the group-version-kinds kube-apiserver gives them), at every version each resource is served at.
+ * Built once; the table does not change.
  */
-import { apiVersionOf, RESOURCES, type ResourceInfo } from "../../api/resources.ts";
+import { apiVersionOf, type ResourceInfo, SERVED_RESOURCES } from "../../api/resources.ts";
 import { definitionsOf } from "../../api/schemas/index.ts";
 import { DELETE_OPTIONS, LIST_META, PATCH, STATUS, TYPE_META, WATCH_EVENT } from "../../api/schemas/meta.ts";
 import type { Definition, GroupVersionKind } from "../../api/schemas/types.ts";
@@ -117,10 +118,12 @@ const DELETE_PARAMS: Param[] = [
   q("propagationPolicy", "string", "Orphan, Background or Foreground deletion of dependents."),
 ];
 
-/** `CoreV1`, `DiscoveryV1`, `KdnsDevV1`: the group-version part of kube-apiserver's operation ids. */
+const capitalized = (w: string): string => w.charAt(0).toUpperCase() + w.slice(1);
+
+/** `CoreV1`, `KdnsDevV1`, `GatewayNetworkingV1beta1`: the group-version part of kube-apiserver's operation ids. */
 function opGroup(info: ResourceInfo): string {
   const words = (info.group === "" ? "core" : info.group.replace(/\.k8s\.io$/, "")).split(/[.-]/);
-  return `${words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("")}${info.version.toUpperCase()}`;
+  return `${words.map(capitalized).join("")}${capitalized(info.version)}`;
 }
 
 function gvPath(info: Pick<ResourceInfo, "group" | "version">): string {
@@ -302,7 +305,7 @@ function listDefinition(info: ResourceInfo): Definition {
 
 function servedGroupVersions(): { group: string; version: string }[] {
   const seen = new Map<string, { group: string; version: string }>();
-  for (const r of RESOURCES) seen.set(apiVersionOf(r), { group: r.group, version: r.version });
+  for (const r of SERVED_RESOURCES) seen.set(apiVersionOf(r), { group: r.group, version: r.version });
   return [...seen.values()];
 }
 
@@ -311,19 +314,25 @@ let definitions: Record<string, Definition> | undefined;
 
 /** Every path the API serves, resource by resource. */
 export function apiPaths(): ApiPath[] {
-  paths ??= RESOURCES.flatMap(resourcePaths);
+  paths ??= SERVED_RESOURCES.flatMap(resourcePaths);
   return paths;
 }
 
 /** Every definition, by name: the kinds', their lists', and the shared ones. */
 export function apiDefinitions(): Record<string, Definition> {
   if (definitions) return definitions;
-  const defs = { ...definitionsOf(RESOURCES.map((r) => r.schema)) };
-  for (const info of RESOURCES) {
-    const root = defs[info.schema.name];
-    if (root)
-      defs[info.schema.name] = { ...root, gvk: [{ group: info.group, version: info.version, kind: info.kind }] };
-    defs[listName(info)] = listDefinition(info);
+  const defs = { ...definitionsOf(SERVED_RESOURCES.map((r) => r.schema)) };
+  // Versions that share a schema (no `schema` of their own) share its definition, which names each.
+  const kinds = new Map<string, GroupVersionKind[]>();
+  for (const info of SERVED_RESOURCES) {
+    const gvk = kinds.get(info.schema.name) ?? [];
+    kinds.set(info.schema.name, [...gvk, { group: info.group, version: info.version, kind: info.kind }]);
+    const list = listDefinition(info);
+    defs[listName(info)] = { ...list, gvk: [...(defs[listName(info)]?.gvk ?? []), ...(list.gvk ?? [])] };
+  }
+  for (const [name, gvk] of kinds) {
+    const root = defs[name];
+    if (root) defs[name] = { ...root, gvk };
   }
   // As kube-apiserver: the request and response types every group version uses carry each of their kinds.
   const each = (kind: string): GroupVersionKind[] => servedGroupVersions().map((gv) => ({ ...gv, kind }));

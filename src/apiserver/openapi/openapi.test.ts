@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { RESOURCES } from "../../api/resources.ts";
+import { SERVED_RESOURCES } from "../../api/resources.ts";
 import { apiDefinitions, apiPaths } from "./model.ts";
 import { refsIn } from "./schema-json.ts";
 import { openApiV2Document } from "./v2.ts";
@@ -34,8 +34,8 @@ function asV2(json: unknown): unknown {
   );
 }
 
-test("every kind and its list is in /openapi/v2 and in its group version's /openapi/v3, with its group-version-kind", () => {
-  for (const info of RESOURCES) {
+test("every kind and its list, at every served version, is in /openapi/v2 and in its group version's /openapi/v3, with its group-version-kind", () => {
+  for (const info of SERVED_RESOURCES) {
     const gv = info.group === "" ? `api/${info.version}` : `apis/${info.group}/${info.version}`;
     for (const [name, kind] of [
       [info.schema.name, info.kind],
@@ -93,7 +93,7 @@ test("the strategic merge extensions kubectl reads are on the lists", () => {
 });
 
 test("v3 advertises fieldValidation on each kind's PATCH, as kubectl checks before relying on server-side validation", () => {
-  for (const info of RESOURCES) {
+  for (const info of SERVED_RESOURCES) {
     const gv = info.group === "" ? `api/${info.version}` : `apis/${info.group}/${info.version}`;
     const patches = Object.values(v3[gv]!["paths"] as Json)
       .map((item) => item.patch)
@@ -157,4 +157,20 @@ test("the protobuf form decodes (with protobufjs) back to the JSON document's de
     in: "header",
     description: "Bearer token",
   });
+});
+
+test("each Gateway API version has its own schemas and operation ids, as upstream's CRDs publish them", () => {
+  const beta = v3["apis/gateway.networking.k8s.io/v1beta1"]!;
+  const route = beta["components"].schemas["io.k8s.networking.gateway.v1beta1.HTTPRoute"];
+  assert.deepEqual(route["x-kubernetes-group-version-kind"], [
+    { group: "gateway.networking.k8s.io", version: "v1beta1", kind: "HTTPRoute" },
+  ]);
+  assert.deepEqual(route.properties.spec.allOf, [
+    { $ref: "#/components/schemas/io.k8s.networking.gateway.v1beta1.HTTPRouteSpec" },
+  ]);
+  const list = beta["paths"]["/apis/gateway.networking.k8s.io/v1beta1/namespaces/{namespace}/httproutes"];
+  assert.equal(list.get.operationId, "listGatewayNetworkingV1beta1NamespacedHTTPRoute");
+  assert.ok(v2["definitions"]["io.k8s.networking.gateway.v1.ReferenceGrant"]);
+  assert.ok(v2["definitions"]["io.k8s.networking.gateway.v1beta1.ReferenceGrant"]);
+  assert.equal(openApiV3Document("apis/gateway.networking.k8s.io/v1alpha2"), undefined);
 });
