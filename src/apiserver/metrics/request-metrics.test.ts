@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { resourceByPath } from "../../api/resources.ts";
-import { SCOPES, scopeOf, VERBS, verbOf } from "./request-metrics.ts";
+import { Registry } from "prom-client";
+import { resourceByKind, resourceByPath } from "../../api/resources.ts";
+import { RequestMetrics, SCOPES, scopeOf, VERBS, verbOf } from "./request-metrics.ts";
 
 const q = (s = "") => new URLSearchParams(s);
 
@@ -27,4 +28,22 @@ test("scopes as kube-apiserver's installer sets them", () => {
   assert.equal(scope("POST", "default"), "resource", "a create is scoped to the resource");
   assert.equal(scope("GET", "default"), "namespace");
   assert.equal(scope("GET"), "cluster", "all namespaces");
+});
+
+test("a request at another served version is counted under that version", async () => {
+  const registry = new Registry();
+  const metrics = new RequestMetrics(registry);
+  const info = resourceByKind("gateway.networking.k8s.io/v1beta1", "HTTPRoute")!;
+  const row = metrics.rowOf(
+    "GET",
+    { info, namespace: "apps", name: undefined, subresource: undefined },
+    q(),
+    undefined,
+  );
+  metrics.end(row, 200, metrics.begin(row));
+  const text = await registry.getSingleMetricAsString("apiserver_request_total");
+  assert.match(
+    text,
+    /apiserver_request_total\{[^}]*group="gateway\.networking\.k8s\.io",version="v1beta1",resource="httproutes",subresource=""[^}]*\} 1/,
+  );
 });
