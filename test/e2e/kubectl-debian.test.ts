@@ -27,5 +27,19 @@ kubectlScenario(
       const version = await c.kubectl(["version", "--client", "--short"]);
       assert.match(version.stdout, /^Client Version: v1\.20\./);
     });
+
+    test("kubectl 1.20 validates a v1beta1 manifest against that version's schema, then applies it", async () => {
+      const c = cluster();
+      const route = (spec: string) =>
+        `apiVersion: gateway.networking.k8s.io/v1beta1\nkind: HTTPRoute\nmetadata: {name: beta, namespace: default}\nspec:\n${spec}`;
+      const typo = await c.kubectl(["apply", "-f", await c.file("beta-typo.yaml", route("  hostname: [a.example]\n"))]);
+      assert.notEqual(typo.code, 0, typo.stdout);
+      assert.match(
+        typo.stderr,
+        /ValidationError\(HTTPRoute\.spec\): unknown field "hostname" in io\.k8s\.networking\.gateway\.v1beta1\.HTTPRouteSpec/,
+      );
+      const good = await c.kubectl(["apply", "-f", await c.file("beta.yaml", route("  hostnames: [a.example]\n"))]);
+      assert.match(good.stdout, /httproute\.gateway\.networking\.k8s\.io\/beta created/, good.stderr);
+    });
   },
 );
