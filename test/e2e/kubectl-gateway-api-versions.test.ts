@@ -185,6 +185,16 @@ test("kubectl apply -f of v1beta1 manifests; each object reads at both versions,
     ),
     JSON.stringify(managed),
   );
+  // A PUT at v1 of the ReferenceGrant stored at v1beta1: stored once more at v1beta1.
+  const replaced = BETA.split("---")
+    .at(-1)!
+    .replace(`${GW}/v1beta1`, `${GW}/v1`)
+    .replace("name: shared-svc", "name: other");
+  ok(await c.kubectl(["replace", "-f", "-"], { stdin: replaced }), "replace grant at v1");
+  const afterPut = await raw(`/apis/${GW}/v1beta1/namespaces/infra/referencegrants/apps-to-shared`);
+  assert.equal(afterPut["apiVersion"], `${GW}/v1beta1`);
+  assert.equal(afterPut["spec"]["to"][0]["name"], "other");
+  ok(await c.kubectl(["apply", "-f", "-"], { stdin: BETA }), "grant back");
   // A v1beta1 body on a v1 path is refused, as kube-apiserver refuses a version mismatch.
   const mismatch = await c.kubectl(["create", "--raw", `/apis/${GW}/v1/namespaces/apps/httproutes`, "-f", "-"], {
     stdin: JSON.stringify({ apiVersion: `${GW}/v1beta1`, kind: "HTTPRoute", metadata: { name: "x" }, spec: {} }),
