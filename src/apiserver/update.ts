@@ -115,9 +115,10 @@ function nextObject(t: UpdateTarget, old: KubeObject, desired: KubeObject): Kube
   checkNoNewFinalizers(t, old, next);
   if (isBeingDeleted(old) && isNamespace(t.info))
     next["status"] = { ...((next["status"] as object | undefined) ?? {}), phase: "Terminating" };
+  // Defaults first: a body that leaves out what defaulting fills in is the same desired state.
+  admit(t.info, next, old);
   const oldGeneration = old.metadata.generation ?? 1;
   next.metadata.generation = isDeepStrictEqual(specPart(next), specPart(old)) ? oldGeneration : oldGeneration + 1;
-  admit(t.info, next, old);
   delete next.metadata.resourceVersion;
   return next;
 }

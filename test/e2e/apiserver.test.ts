@@ -168,12 +168,17 @@ test("spec changes bump the generation; main PUT keeps status, /status changes o
   const c = (
     await h.call("POST", path, {
       metadata: { name: "gen" },
-      spec: { containers: [{ name: "c", image: "a" }] },
+      spec: { containers: [{ name: "c", image: "a", ports: [{ containerPort: 80 }] }] },
       status: { phase: "Pending" },
     })
   ).body;
-  const put = await h.call("PUT", `${path}/gen`, {
+  const same = await h.call("PUT", `${path}/gen`, {
     ...c,
+    spec: { containers: [{ name: "c", image: "a", ports: [{ containerPort: 80 }] }] },
+  });
+  assert.equal(same.body.metadata.generation, 1, "a body without the defaulted protocol is the same spec");
+  const put = await h.call("PUT", `${path}/gen`, {
+    ...same.body,
     spec: { containers: [{ name: "c", image: "b" }] },
     status: { phase: "Hacked" },
   });
