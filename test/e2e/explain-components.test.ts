@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { get } from "node:http";
 import { resolve } from "node:path";
 import { after, before, test } from "node:test";
 import { promisify } from "node:util";
@@ -103,6 +104,18 @@ test("kdns gateway alone serves explain route on its health listener; the API se
   }
 });
 
+/** GETs JSON from `url`, connecting from `localAddress`. */
+function getJson(url: string, localAddress: string): Promise<any> {
+  return new Promise((resolvePromise, reject) => {
+    const req = get(url, { localAddress }, (res) => {
+      let body = "";
+      res.on("data", (d: Buffer) => (body += d.toString()));
+      res.on("end", () => resolvePromise(JSON.parse(body)));
+    });
+    req.on("error", reject);
+  });
+}
+
 /** Reads the query stream at `url` until `done` holds for what arrived; returns it. */
 async function streamUntil(url: string, send: () => Promise<void>, done: (text: string) => boolean): Promise<string> {
   const abort = new AbortController();
@@ -139,6 +152,8 @@ for (const workers of ["1", "2"]) {
       `127.0.0.1:${upstream!.port}`,
       "--workers",
       workers,
+      "--allow-recursion",
+      "127.0.0.1/32",
     ]);
     try {
       const at = `http://127.0.0.1:${health}`;
@@ -156,6 +171,9 @@ for (const workers of ["1", "2"]) {
         bad.stderr.trim(),
         /^Error from server \(BadRequest\): record type "BOGUS" is not one explain knows/,
       );
+      // No token on this listener: a question is asked as the HTTP client, so the recursion ACL holds.
+      const asked = await getJson(`${at}/kdns/explain/dns?name=example.org`, "127.0.0.2");
+      assert.deepEqual([asked.question.client, asked.rcode], ["127.0.0.2", "REFUSED"]);
       // Distinct names from distinct source ports: with 2 workers the kernel spreads them over both,
       // so all of them arrive only if the stream carries every worker's queries.
       const names = Array.from({ length: 8 }, (_, i) => `q${i}-${workers}.shop.svc.cluster.local`);

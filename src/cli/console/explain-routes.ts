@@ -36,6 +36,16 @@ export interface ExplainParts {
   client: RestClient;
   dns?: ExplainableDns;
   gateway?: ExplainableGateway;
+  /**
+   * Ask DNS questions as the HTTP client's address (not 127.0.0.1) when `from` is not given: on a
+   * listener without a token, explain then forwards only for whom `--allow-recursion` lets ask DNS.
+   */
+  askAsPeer?: boolean;
+}
+
+/** The address a request came from, IPv4 unmapped. */
+function peerOf(req: IncomingMessage): string | undefined {
+  return req.socket.remoteAddress?.replace(/^::ffff:(?=\d+\.)/, "");
 }
 
 function unavailable(part: string): ApiError {
@@ -55,7 +65,7 @@ async function podNamespace(client: RestClient, ip: string): Promise<string> {
 /** The explain endpoints of `parts`, by path. */
 export function explainRoutes(parts: ExplainParts): Record<string, RouteHandler> {
   return {
-    "/kdns/explain/dns": async (_req, res, url) => {
+    "/kdns/explain/dns": async (req, res, url) => {
       if (!parts.dns) throw unavailable("DNS server");
       const q = url.searchParams;
       const name = q.get("name");
@@ -64,7 +74,8 @@ export function explainRoutes(parts: ExplainParts): Record<string, RouteHandler>
       const pod = from !== undefined ? { namespace: await podNamespace(parts.client, from) } : undefined;
       try {
         const type = q.get("type");
-        const question = { name, ...(type ? { type } : {}), ...(from !== undefined ? { client: from } : {}) };
+        const client = from ?? (parts.askAsPeer ? peerOf(req) : undefined);
+        const question = { name, ...(type ? { type } : {}), ...(client !== undefined ? { client } : {}) };
         const explained = await parts.dns.explain(question, pod);
         const endpoints = await endpointDetails(parts.client, explained);
         sendJson(res, 200, endpoints.length ? { ...explained, endpoints } : explained);
@@ -106,10 +117,11 @@ export function routesHandler(routes: Record<string, RouteHandler>): RouteHandle
 
 /**
  * {@link routesHandler} for a component's health listener, which has no API server to turn a
- * thrown error into a `Status`: it answers it here.
+ * thrown error into a `Status`: it answers it here. Such a listener has no token, so DNS questions
+ * are asked as the HTTP client's address.
  */
 export function componentHandler(parts: ExplainParts): RouteHandler {
-  const handle = routesHandler(explainRoutes(parts));
+  const handle = routesHandler(explainRoutes({ ...parts, askAsPeer: true }));
   return async (req, res, url) => {
     try {
       await handle(req, res, url);
