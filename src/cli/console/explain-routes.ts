@@ -37,8 +37,9 @@ export interface ExplainParts {
   dns?: ExplainableDns;
   gateway?: ExplainableGateway;
   /**
-   * Ask DNS questions as the HTTP client's address (not 127.0.0.1) when `from` is not given: on a
-   * listener without a token, explain then forwards only for whom `--allow-recursion` lets ask DNS.
+   * Ask DNS questions as the HTTP client's address (not 127.0.0.1 or the `from` pod's): on a
+   * listener without a token, explain then forwards only for whom `--allow-recursion` lets ask
+   * DNS; `from` still picks the pod's search list.
    */
   askAsPeer?: boolean;
 }
@@ -74,7 +75,7 @@ export function explainRoutes(parts: ExplainParts): Record<string, RouteHandler>
       const pod = from !== undefined ? { namespace: await podNamespace(parts.client, from) } : undefined;
       try {
         const type = q.get("type");
-        const client = from ?? (parts.askAsPeer ? peerOf(req) : undefined);
+        const client = parts.askAsPeer ? peerOf(req) : from;
         const question = { name, ...(type ? { type } : {}), ...(client !== undefined ? { client } : {}) };
         const explained = await parts.dns.explain(question, pod);
         const endpoints = await endpointDetails(parts.client, explained);
