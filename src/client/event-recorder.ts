@@ -7,7 +7,7 @@
  * Events are a help to people, never something a component waits for or retries hard.
  */
 import { hostname } from "node:os";
-import { resourceByPath } from "../api/resources.ts";
+import { resourceByKind, resourceByPath } from "../api/resources.ts";
 import { logger } from "../machinery/log.ts";
 import {
   type CorrelatorOptions,
@@ -28,7 +28,11 @@ export interface EventSink {
 
 /** Settings of {@link EventRecorder}. */
 export interface EventRecorderOptions extends CorrelatorOptions {
-  client: Pick<RestClient, "create" | "patch">;
+  /**
+   * Writes the Events; with `get`, an object named without its uid gets the uid the API holds for
+   * it when its Event is created (kubectl describe lists an object's Events by uid).
+   */
+  client: Pick<RestClient, "create" | "patch"> & Partial<Pick<RestClient, "get">>;
   /** `source.component` and `reportingComponent` of every Event (`kdns-gateway`, `kdns-dns`). */
   component: string;
   /** `source.host` and `reportingInstance` (default the host name). */
@@ -169,10 +173,19 @@ export class EventRecorder implements EventSink {
         if (!(err instanceof ClientError && err.code === 404)) throw err;
       }
     }
-    await this.#client.create(EVENTS, namespace, this.#body(p, namespace));
+    await this.#client.create(EVENTS, namespace, this.#body(p, namespace, await this.#uidOf(p.occurrence.object)));
   }
 
-  #body(p: Pending, namespace: string): unknown {
+  /** The object's uid: as reported, else as the API holds it now (none when it does not exist). */
+  async #uidOf(object: EventObject): Promise<string | undefined> {
+    const info = object.apiVersion !== undefined ? resourceByKind(object.apiVersion, object.kind) : undefined;
+    if (object.uid !== undefined || !info || !this.#client.get) return object.uid;
+    const namespace = info.namespaced ? (object.namespace ?? "default") : undefined;
+    const found = await this.#client.get(info, namespace, object.name).catch(() => undefined);
+    return found?.metadata.uid;
+  }
+
+  #body(p: Pending, namespace: string, uid: string | undefined): unknown {
     const { object, type, reason, message } = p.occurrence;
     return {
       metadata: { name: p.name, namespace },
@@ -180,7 +193,7 @@ export class EventRecorder implements EventSink {
         kind: object.kind,
         namespace: object.namespace,
         name: object.name,
-        uid: object.uid,
+        uid,
         apiVersion: object.apiVersion,
       },
       reason,

@@ -112,9 +112,10 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
       return material === undefined ? "not found" : material.type === "invalid" ? material.reason : undefined;
     },
     tlsListener: engine.tlsListen !== undefined,
+    ...measured,
   });
-  const ingresses = new Informer<Ingress>(client, resource("networking.k8s.io", "ingresses"));
-  const ingressClasses = new Informer<IngressClass>(client, resource("networking.k8s.io", "ingressclasses"));
+  const ingresses = new Informer<Ingress>(client, resource("networking.k8s.io", "ingresses"), measured);
+  const ingressClasses = new Informer<IngressClass>(client, resource("networking.k8s.io", "ingressclasses"), measured);
   const informers = [
     records,
     services,

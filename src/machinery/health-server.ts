@@ -3,7 +3,7 @@
  * alive while the process serves HTTP; ready once the component's data has synced, so a load
  * balancer sends traffic only to replicas that answer from a full cache.
  */
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { type HostPort, ListenError } from "./host-port.ts";
 import { type MetricsSource, serveMetrics } from "./metrics-endpoint.ts";
 
@@ -19,11 +19,13 @@ export interface HealthOptions {
   part?: string;
   /** Serve it at `/metrics` too. */
   metrics?: MetricsSource;
+  /** More read-only paths under `prefix` (the component's explain endpoints); the handler answers every outcome. */
+  mount?: { prefix: string; handler: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> };
 }
 
 /**
  * Serves `/healthz` and `/livez` (always ok), `/readyz` (200 when `ready()`, else 503 saying
- * `<part>: not synced`) and, given a registry, `/metrics`. Rejects with a {@link ListenError}
+ * `<part>: not synced`), given a registry `/metrics`, and given a mount the paths under it. Rejects with a {@link ListenError}
  * when the address cannot be bound.
  */
 export async function startHealthServer(
@@ -41,6 +43,9 @@ export async function startHealthServer(
     if (path === "/healthz" || path === "/livez") return send(200, "ok");
     if (path === "/readyz") return ready() ? send(200, "ok") : send(503, `${part}: not synced\n`);
     if (path === "/metrics" && options.metrics) return void serveMetrics(options.metrics, res);
+    const mount = options.mount;
+    if (mount && path?.startsWith(mount.prefix))
+      return void mount.handler(req, res, new URL(req.url ?? "/", "http://localhost"));
     send(404, "not found\n");
   });
   await new Promise<void>((resolve, reject) => {

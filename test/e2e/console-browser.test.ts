@@ -21,6 +21,7 @@ import { type FakeUpstream, startFakeUpstream } from "../support/fake-upstream.t
 import { freePort } from "../support/free-port.ts";
 import { BIN, gatewayArgs, type KdnsUp, NODE, startKdnsUp } from "../support/kdns-up.ts";
 import { listenOrFail } from "../support/listen.ts";
+import { waitFor } from "../support/wait-for.ts";
 
 const ARTIFACTS = resolve(import.meta.dirname, "../../test-artifacts/console");
 const run = promisify(execFile);
@@ -178,6 +179,27 @@ test("the resolve and route boxes show the explanations", async () => {
   const route = page.getByTestId("route-result");
   await route.getByText("proxied to a backend").waitFor({ timeout: 5000 });
   assert.match((await route.textContent()) ?? "", /\/guide\/start → \/start/);
+  // A pod of shop/web that is not ready: listed apart, and not a backend.
+  await api("POST", "/api/v1/namespaces/shop/pods", {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "web-2", namespace: "shop", labels: { app: "web" } },
+    spec: { containers: [{ name: "web", ports: [{ name: "http", containerPort: 8080 }] }] },
+    status: { phase: "Running", podIP: "10.1.0.6", conditions: [{ type: "Ready", status: "False" }] },
+  });
+  await page.getByLabel("URL").fill("http://shop.example.com/api/x");
+  await waitFor(
+    async () => {
+      await page.getByRole("button", { name: "Explain route" }).click();
+      await route.getByText("http://shop.example.com/api/x", { exact: true }).waitFor({ timeout: 5000 });
+      return ((await route.textContent()) ?? "").includes("10.1.0.6:8080 (not routed to)");
+    },
+    { timeoutMs: 10_000, what: "the not-ready pod in the route box" },
+  );
+  assert.match((await route.textContent()) ?? "", /Backends10\.1\.0\.5:8080/);
+  await page.getByLabel("URL").fill("http://docs.example.com/guide/start");
+  await page.getByRole("button", { name: "Explain route" }).click();
+  await route.getByText("proxied to a backend").waitFor({ timeout: 5000 });
   await shoot("explain");
   assert.deepEqual(errors, []);
 });

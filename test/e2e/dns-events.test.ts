@@ -1,5 +1,6 @@
 /**
- * Events the DNS server records, on `kube-system/kube-dns` (the Service clusters give their DNS):
+ * Events the DNS server records, on `kube-system/kube-dns` (the Service clusters give their DNS,
+ * which `kdns up` makes; the Events carry its uid, so `kubectl describe svc kube-dns` lists them):
  * an upstream that stops answering (`UpstreamDown`) and answers again (`UpstreamUp`), under
  * `kdns up`; and a forwarding loop found by `kdns dns` (alone, and with worker processes, whose
  * Events the primary writes) as it refuses to start (`ForwardingLoop`, written before it exits).
@@ -44,7 +45,7 @@ interface Ev {
   type: string;
   count: number;
   message: string;
-  involvedObject: { kind: string; namespace: string; name: string };
+  involvedObject: { kind: string; namespace: string; name: string; uid?: string };
   source: { component: string };
 }
 
@@ -76,6 +77,16 @@ test("an upstream that stops answering is UpstreamDown, and UpstreamUp when it a
     { kind: "Service", namespace: "kube-system", name: "kube-dns" },
   );
   assert.match(down?.message ?? "", new RegExp(`upstream 127\\.0\\.0\\.1:${upstream.port} did not answer`));
+  // kdns up made the Service the Events are about, and they carry its uid: kubectl describe lists them.
+  const svc = await c.kubectl(["get", "svc", "kube-dns", "-n", "kube-system", "-o", "json"]);
+  assert.equal(svc.code, 0, svc.stderr);
+  const service = JSON.parse(svc.stdout) as { metadata: { uid: string }; spec: { clusterIP: string } };
+  assert.equal(service.spec.clusterIP, "10.96.0.10", "kubeadm's address: the tenth of the service range");
+  assert.equal(down?.involvedObject.uid, service.metadata.uid);
+  const described = await c.kubectl(["describe", "svc", "kube-dns", "-n", "kube-system"]);
+  assert.equal(described.code, 0, described.stderr);
+  assert.match(described.stdout, /^Events:/m);
+  assert.match(described.stdout, /Warning\s+UpstreamDown\s+.*kdns-dns\s+upstream 127\.0\.0\.1:\d+ did not answer/);
   const answer = await dig("127.0.0.1", dnsPort, ["alive.test", "A"]);
   assert.equal(answer.answer[0]?.data, "192.0.2.7");
   await waitFor(async () => byReason(await dnsEvents(), "UpstreamUp")?.type === "Normal", { what: "UpstreamUp" });

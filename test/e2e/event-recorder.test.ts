@@ -114,6 +114,27 @@ test("a message holding a PEM block is withheld (naming the format is not); a lo
   assert.equal(long?.message.length, 1024);
 });
 
+test("an object named without its uid gets the uid the API holds for it; one that does not exist, none", async () => {
+  const services = resourceByPath("", "services")!;
+  const svc = await client.create<KubeObject>(services, "shop", {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: "named", namespace: "shop" },
+    spec: { ports: [{ port: 53, protocol: "UDP" }] },
+  });
+  const recorder = new EventRecorder({ client, component: "kdns-dns" });
+  const named = (name: string) => ({ apiVersion: "v1", kind: "Service", namespace: "shop", name });
+  recorder.event(named("named"), "Warning", "UpstreamDown", "upstream 127.0.0.1:9 did not answer");
+  recorder.event(named("absent"), "Warning", "UpstreamDown", "upstream 127.0.0.1:9 did not answer");
+  await recorder.close(5_000);
+  const [found] = await eventsAbout("named");
+  assert.ok(svc.metadata.uid);
+  assert.equal(found?.involvedObject.uid, svc.metadata.uid);
+  const [absent] = await eventsAbout("absent");
+  assert.ok(absent, "written without a uid");
+  assert.equal(absent.involvedObject.uid, undefined);
+});
+
 test("an unreachable API server: event() returns at once and close() ends in its time", async () => {
   const dead = new RestClient({ server: `http://127.0.0.1:${await freePort()}` });
   const recorder = new EventRecorder({ client: dead, component: "kdns-dns" });

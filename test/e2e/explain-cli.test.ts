@@ -162,6 +162,40 @@ test("explain route prints the route, the rewritten path, the backends and why a
   assert.equal(missing.outcome, "no-path");
 });
 
+test("explain route lists a Service's not-ready endpoints apart from the ready ones it routes to", async () => {
+  const post = async (path: string, body: object) => {
+    const res = await fetch(`${up!.server}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    assert.equal(res.status, 201, await res.text());
+  };
+  await post("/api/v1/namespaces/shop/services", {
+    metadata: { name: "half", namespace: "shop" },
+    spec: { ports: [{ port: 80, targetPort: 8080 }] },
+  });
+  await post("/api/v1/namespaces/shop/endpoints", {
+    metadata: { name: "half", namespace: "shop" },
+    subsets: [{ addresses: [{ ip: "10.1.0.30" }], notReadyAddresses: [{ ip: "10.1.0.31" }], ports: [{ port: 8080 }] }],
+  });
+  await post("/apis/kdns.dev/v1/namespaces/shop/dnsrecords", {
+    apiVersion: "kdns.dev/v1",
+    kind: "DNSRecord",
+    metadata: { name: "half", namespace: "shop" },
+    spec: { host: "half.example.com", paths: [{ path: "/", service: "half", port: 80 }] },
+  });
+  const r = await waitFor(
+    async () => {
+      const out = await kdns("explain", "route", "http://half.example.com/");
+      return out.stdout.includes("Not ready:") ? out : undefined;
+    },
+    { timeoutMs: 30_000, what: "the gateway to serve half.example.com" },
+  );
+  assert.match(r.stdout, /^Backends: {2}10\.1\.0\.30:8080; next: 10\.1\.0\.30:8080$/m);
+  assert.match(r.stdout, /^Not ready: 10\.1\.0\.31:8080 \(not routed to\)$/m);
+});
+
 test("bad input is one line on stderr and a non-zero exit", async () => {
   const badType = await kdns("explain", "dns", "web", "BOGUS");
   assert.equal(badType.code, 1);

@@ -212,7 +212,9 @@ test("the gateway's informers show in kdns_informer_synced and kdns_informer_obj
     );
     await h.served("one");
     const all = parseSamples(await registry.metrics());
-    for (const resource of ["dnsrecords", "services", "endpoints", "secrets"])
+    const resources = ["dnsrecords", "services", "endpoints", "secrets", "ingresses", "ingressclasses"];
+    resources.push("gatewayclasses", "gateways", "httproutes", "referencegrants", "namespaces");
+    for (const resource of resources)
       assert.equal(sumOf(all, "kdns_informer_synced", { component: "gateway", resource }), 1, resource);
     assert.equal(sumOf(all, "kdns_informer_objects", { component: "gateway", resource: "dnsrecords" }), 1);
   } finally {

@@ -32,8 +32,13 @@ export interface KdnsDns {
  * Starts `kdns dns --server <server> --health-listen 127.0.0.1:<health>` with `args` added;
  * resolves once its /readyz is ok (fails at once, with its output, if it exits first).
  */
-export async function startKdnsDns(server: string, health: number, args: string[]): Promise<KdnsDns> {
-  const child = spawn(NODE, [BIN, "dns", "--server", server, "--health-listen", `127.0.0.1:${health}`, ...args], {
+export function startKdnsDns(server: string, health: number, args: string[]): Promise<KdnsDns> {
+  return startKdnsPart("dns", server, health, args);
+}
+
+/** {@link startKdnsDns} for any component run alone: `kdns <command>` (`dns`, `gateway`, `controllers`). */
+export async function startKdnsPart(command: string, server: string, health: number, args: string[]): Promise<KdnsDns> {
+  const child = spawn(NODE, [BIN, command, "--server", server, "--health-listen", `127.0.0.1:${health}`, ...args], {
     env: childEnv(),
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -44,10 +49,10 @@ export async function startKdnsDns(server: string, health: number, args: string[
   try {
     await waitFor(
       async () => {
-        stillRunning(child, "kdns dns", () => out);
+        stillRunning(child, `kdns ${command}`, () => out);
         return (await fetch(`http://127.0.0.1:${health}/readyz`)).ok;
       },
-      { timeoutMs: 30_000, what: "kdns dns /readyz" },
+      { timeoutMs: 30_000, what: `kdns ${command} /readyz` },
     );
   } catch (e) {
     if (child.exitCode === null) child.kill("SIGKILL");

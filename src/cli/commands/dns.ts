@@ -1,13 +1,15 @@
 /**
  * `kdns dns --server URL`: the DNS server alone against an API server (any number of replicas
- * may watch one API server), with `/healthz` and `/readyz` on `--health-listen`. `--workers N`
- * runs N worker processes sharing the port (see parts/dns-workers.ts).
+ * may watch one API server), with `/healthz`, `/readyz`, `/metrics`, `/kdns/explain/dns` and the
+ * query stream `/kdns/console/queries` on `--health-listen`. `--workers N` runs N worker processes
+ * sharing the port (see parts/dns-workers.ts; explain with workers: parts/worker-explain.ts).
  */
 import cluster from "node:cluster";
 import { Command } from "commander";
 import { startHealthServer } from "../../machinery/health-server.ts";
 import { formatHostPort, type HostPort } from "../../machinery/host-port.ts";
 import { addClientFlags, type ClientFlags, clientOf } from "../client-flags.ts";
+import { componentHandler, type ExplainableDns } from "../console/explain-routes.ts";
 import { action, CliError, errorLine } from "../errors.ts";
 import { flag, hostPortFlag, intFlag } from "../flags.ts";
 import { addLogFormatFlag } from "../options/common.ts";
@@ -23,6 +25,7 @@ import {
   startMetricsListener,
 } from "../parts/metrics.ts";
 import { forwardWorkerEvents, primaryEventSink } from "../parts/worker-events.ts";
+import { serveWorkerExplain, workerPoolExplain } from "../parts/worker-explain.ts";
 import { answerMetricRequests, workerPoolMetrics } from "../parts/worker-metrics.ts";
 import { runParts } from "../stack.ts";
 
@@ -50,6 +53,7 @@ async function runWorker(flags: DnsCommandFlags): Promise<void> {
       if (counted.metrics) answerMetricRequests(counted.metrics);
       const events = primaryEventSink();
       const dns = await startDnsPart({ ...options, ...counted, events, reusePort: true }, stack, () => undefined);
+      serveWorkerExplain(dns);
       void tellPrimary({ kdns: "listening" });
       let last = false;
       const poll = setInterval(() => {
@@ -75,10 +79,14 @@ export function dnsCommand(): Command {
   cmd
     .addOption(dnsListenFlag("--listen"))
     .addOption(
-      flag("--health-listen <host:port>", "address of /healthz, /readyz and /metrics", {
-        default: "127.0.0.1:8181",
-        parse: hostPortFlag,
-      }),
+      flag(
+        "--health-listen <host:port>",
+        "address of /healthz, /readyz, /metrics, /kdns/explain/dns and the query stream",
+        {
+          default: "127.0.0.1:8181",
+          parse: hostPortFlag,
+        },
+      ),
     )
     .addOption(metricsFlag())
     .addOption(metricsListenFlag())
@@ -95,20 +103,24 @@ export function dnsCommand(): Command {
       if (cluster.isWorker) return runWorker(flags);
       await runParts(async (stack) => {
         let ready: () => boolean;
+        let dns: ExplainableDns;
+        const client = clientOf(flags);
         const registry = processRegistry();
         registerDnsBuildInfo(registry);
         // With workers, each counts in its own process; /metrics sums theirs and the primary's.
         const metrics = flags.workers === 1 ? registry : workerPoolMetrics(registry);
         if (flags.workers === 1) {
-          const client = clientOf(flags);
           const options = dnsOptionsOf(flags, client, flags.listen, flags.gatewayAddress);
           const counted = flags.metrics === "on" ? { metrics: registry } : {};
           const events = startDnsEvents(client, stack);
-          ready = (await startDnsPart({ ...options, ...counted, events }, stack, say)).ready;
+          const running = await startDnsPart({ ...options, ...counted, events }, stack, say);
+          ready = running.ready;
+          dns = running;
         } else {
           if (flags.listen.port === 0)
             throw new CliError("--workers above 1 needs a fixed --listen port (workers share it)");
-          forwardWorkerEvents(startDnsEvents(clientOf(flags), stack));
+          forwardWorkerEvents(startDnsEvents(client, stack));
+          dns = workerPoolExplain();
           const pool = await startWorkerPool(flags.workers, say);
           stack.push({ name: "dns workers", close: () => pool.close() });
           say(
@@ -116,8 +128,13 @@ export function dnsCommand(): Command {
           );
           ready = pool.ready;
         }
-        const health = await startHealthServer(flags.healthListen, ready, { metrics });
+        const health = await startHealthServer(flags.healthListen, ready, {
+          metrics,
+          mount: { prefix: "/kdns/", handler: componentHandler({ client, dns }) },
+        });
         stack.push({ name: "health", close: () => health.close() });
+        const at = formatHostPort({ host: flags.healthListen.host, port: health.port });
+        say(`kdns: dns health at http://${at} (/healthz, /readyz, /metrics, /kdns/explain/dns, /kdns/console/queries)`);
         await startMetricsListener(flags.metricsListen, metrics, stack, say);
       });
     }),

@@ -1,11 +1,13 @@
 /**
  * `kdns gateway --server URL`: the path gateway alone, against a running API server, with
- * `/healthz`, `/readyz` (ready once its caches synced) and `/metrics` on `--health-listen`.
+ * `/healthz`, `/readyz` (ready once its caches synced), `/metrics` and `/kdns/explain/route`
+ * (what `kdns explain route --gateway-server` reads) on `--health-listen`.
  */
 import { Command } from "commander";
 import { startHealthServer } from "../../machinery/health-server.ts";
 import { formatHostPort, type HostPort } from "../../machinery/host-port.ts";
 import { addClientFlags, type ClientFlags, clientOf } from "../client-flags.ts";
+import { componentHandler } from "../console/explain-routes.ts";
 import { action } from "../errors.ts";
 import { flag, hostPortFlag } from "../flags.ts";
 import { addLogFormatFlag, dataDirFlag } from "../options/common.ts";
@@ -34,7 +36,7 @@ export function gatewayCommand(): Command {
   cmd
     .addOption(
       // Beside kdns dns's 8181 and kdns controllers' 8282, so all run on one host with their defaults.
-      flag("--health-listen <host:port>", "address of /healthz, /readyz and /metrics", {
+      flag("--health-listen <host:port>", "address of /healthz, /readyz, /metrics and /kdns/explain/route", {
         default: "127.0.0.1:8383",
         parse: hostPortFlag,
       }),
@@ -49,10 +51,14 @@ export function gatewayCommand(): Command {
         const counted = flags.metrics === "on" ? registry : undefined;
         const gateway = await startGatewayPart(flags, client, stack, say, counted);
         const synced = gateway ? () => gateway.synced() : () => true;
-        const health = await startHealthServer(flags.healthListen, synced, { part: "gateway", metrics: registry });
+        const health = await startHealthServer(flags.healthListen, synced, {
+          part: "gateway",
+          metrics: registry,
+          ...(gateway ? { mount: { prefix: "/kdns/", handler: componentHandler({ client, gateway }) } } : {}),
+        });
         stack.push({ name: "health", close: () => health.close() });
         const at = formatHostPort({ host: flags.healthListen.host, port: health.port });
-        say(`kdns: gateway health at http://${at} (/healthz, /readyz, /metrics)`);
+        say(`kdns: gateway health at http://${at} (/healthz, /readyz, /metrics, /kdns/explain/route)`);
         await startMetricsListener(flags.metricsListen, registry, stack, say);
       });
     }),

@@ -12,6 +12,7 @@ import { addGatewayFlags, type GatewayFlags, gatewayAddressOf } from "../options
 import { firstToken, startApiPart } from "../parts/api.ts";
 import { startControllerPart } from "../parts/controllers.ts";
 import { startDnsEvents, startDnsPart } from "../parts/dns.ts";
+import { ensureDnsService } from "../parts/dns-service.ts";
 import { startGatewayPart } from "../parts/gateway.ts";
 import {
   metricsFlag,
@@ -56,6 +57,7 @@ async function startAll(flags: UpFlags, stack: PartStack, say: Say): Promise<voi
     say,
   );
   api.addReadyCheck("dns", dns.ready, waiting("dns"));
+  await ensureDnsService(client, flags.serviceCidr, dns.address.port);
   const gateway = await startGatewayPart(flags, client, stack, say, flags.metrics === "on" ? registry : undefined);
   if (gateway) api.addReadyCheck("gateway", () => gateway.synced());
   const ui = mountConsole(api, {

@@ -9,61 +9,20 @@
 import cluster, { type Worker } from "node:cluster";
 import { AggregatorRegistry, type Registry } from "prom-client";
 import type { MetricsSource } from "../../machinery/metrics-endpoint.ts";
+import { answerPrimary, askWorker } from "./worker-ask.ts";
 
 type MetricJson = Awaited<ReturnType<Registry["getMetricsAsJSON"]>>[number];
-
-/** Primary → worker: send your figures. */
-interface MetricsRequest {
-  kdns: "metrics?";
-  id: number;
-}
-
-/** Worker → primary: its figures (none when collecting failed). */
-interface MetricsReply {
-  kdns: "metrics";
-  id: number;
-  metrics: MetricJson[];
-}
 
 /** How long a scrape waits for a worker; one that is slower (or dying) is left out of that scrape. */
 const REPLY_MS = 2000;
 
-/** In a worker: answers the primary's requests with `registry`'s figures. */
+/** In a worker: answers the primary's requests with `registry`'s figures (none when collecting failed). */
 export function answerMetricRequests(registry: Registry): void {
-  process.on("message", (msg: Partial<MetricsRequest>) => {
-    if (msg?.kdns !== "metrics?" || typeof msg.id !== "number" || !process.send) return;
-    const id = msg.id;
-    void registry.getMetricsAsJSON().then(
-      (metrics) => process.send?.({ kdns: "metrics", id, metrics } satisfies MetricsReply),
-      () => process.send?.({ kdns: "metrics", id, metrics: [] } satisfies MetricsReply),
-    );
-  });
+  answerPrimary<null, MetricJson[]>("metrics", () => registry.getMetricsAsJSON().catch(() => []));
 }
 
-let nextId = 0;
-
 function ask(worker: Worker): Promise<MetricJson[] | undefined> {
-  const id = ++nextId;
-  return new Promise((resolve) => {
-    const done = (metrics: MetricJson[] | undefined): void => {
-      clearTimeout(timer);
-      worker.off("message", onMessage);
-      worker.off("exit", onExit);
-      resolve(metrics);
-    };
-    const onMessage = (msg: Partial<MetricsReply>): void => {
-      if (msg?.kdns === "metrics" && msg.id === id) done(msg.metrics ?? []);
-    };
-    const onExit = (): void => done(undefined);
-    const timer = setTimeout(() => done(undefined), REPLY_MS);
-    worker.on("message", onMessage);
-    worker.on("exit", onExit);
-    try {
-      worker.send({ kdns: "metrics?", id } satisfies MetricsRequest);
-    } catch {
-      done(undefined);
-    }
-  });
+  return askWorker<null, MetricJson[]>(worker, "metrics", null, REPLY_MS);
 }
 
 /** In the primary: `/metrics` as the sum of `own` and every live worker's registry. */

@@ -48,6 +48,7 @@ export function printRouteExplanation(e: RouteExplanation): string {
   if (e.object) out.push(`Route:     ${e.object}, prefix ${e.prefix} → ${e.target}`);
   if (e.rewrittenPath !== undefined) out.push(`Path:      ${e.path} → ${e.rewrittenPath} (as the backend sees it)`);
   if (e.backends) out.push(`Backends:  ${e.backends.join(", ") || "none ready"}${e.next ? `; next: ${e.next}` : ""}`);
+  if (e.notReady) out.push(`Not ready: ${e.notReady.join(", ")} (not routed to)`);
   if (e.location) out.push(`Location:  ${e.location}`);
   if (e.certificate) {
     const c = e.certificate;

@@ -46,6 +46,24 @@ const emptyEndpoints: Endpoints = {
   metadata: { name: "empty", namespace: "shop" },
 };
 
+/** A Service `name` whose Endpoints hold `ready` and `notReady` addresses on the backend's port. */
+function service(name: string, ready: string[], notReady: string[]): { svc: Service; eps: Endpoints } {
+  return {
+    svc: { ...empty, metadata: { name, namespace: "shop" } },
+    eps: {
+      ...emptyEndpoints,
+      metadata: { name, namespace: "shop" },
+      subsets: [
+        {
+          addresses: ready.map((ip) => ({ ip })),
+          notReadyAddresses: notReady.map((ip) => ({ ip })),
+          ports: [{ port }],
+        },
+      ],
+    },
+  };
+}
+
 before(async () => {
   await listenOrFail(backend, 0, "127.0.0.1");
   port = (backend.address() as { port: number }).port;
@@ -54,6 +72,8 @@ before(async () => {
   closedPort = (probe.address() as { port: number }).port;
   await new Promise((r) => probe.close(r));
   ca = await startTestCa();
+  const mixed = service("mixed", ["127.0.0.1"], ["127.0.0.3", "127.0.0.2"]);
+  const waiting = service("waiting", [], ["127.0.0.4"]);
   const cert = await ca.issue(["secure.test"]);
   engine = await startBuiltinEngine({ host: "127.0.0.1", port: 0, tls: { host: "127.0.0.1", port: 0 } });
   table = buildRouteTable({
@@ -62,11 +82,13 @@ before(async () => {
         { path: "/api", address: "127.0.0.1", port },
         { path: "/down", address: "127.0.0.1", port: closedPort },
         { path: "/empty", service: "empty", port: 80 },
+        { path: "/mixed", service: "mixed", port: 80 },
+        { path: "/waiting", service: "waiting", port: 80 },
       ]),
       record("secure", "secure.test", [{ path: "/", address: "127.0.0.1", port }], { secretName: "secure-tls" }),
     ].map(dnsRecordRoutes),
-    services: [empty],
-    endpoints: [emptyEndpoints],
+    services: [empty, mixed.svc, waiting.svc],
+    endpoints: [emptyEndpoints, mixed.eps, waiting.eps],
     secrets: new Map([
       ["shop/secure-tls", parseTlsSecret(tlsSecret("secure-tls", cert.cert, cert.key, { namespace: "shop" }))],
     ]),
@@ -98,13 +120,26 @@ const cases: { name: string; url: string; want: Partial<RouteExplanation>; reaso
     name: "a path no prefix matches is 404",
     url: "http://site.test/apix",
     want: { outcome: "no-path", status: 404 },
-    reason: /serves only prefix \/empty; prefix \/down; prefix \/api; none matches \/apix/,
+    reason:
+      /serves only prefix \/waiting; prefix \/empty; prefix \/mixed; prefix \/down; prefix \/api; none matches \/apix/,
   },
   {
     name: "a service with no ready endpoints is 503",
     url: "http://site.test/empty/",
     want: { outcome: "unavailable", status: 503, prefix: "/empty" },
     reason: /no ready backend: service shop\/empty has no ready endpoints/,
+  },
+  {
+    name: "not-ready endpoints are listed apart and not routed to",
+    url: "http://site.test/mixed/x",
+    want: { outcome: "proxied", notReady: ["127.0.0.2:PORT", "127.0.0.3:PORT"], next: "127.0.0.1:PORT" },
+    reason: /^2 not-ready backends \(127\.0\.0\.2:\d+, 127\.0\.0\.3:\d+\): not routed to until ready$/,
+  },
+  {
+    name: "a service with only not-ready endpoints is 503, and says which are waiting",
+    url: "http://site.test/waiting/",
+    want: { outcome: "unavailable", status: 503, notReady: ["127.0.0.4:PORT"] },
+    reason: /^1 not-ready backend \(127\.0\.0\.4:\d+\): not routed to until ready$/,
   },
   {
     name: "a backend refusing connections is 502",
@@ -135,7 +170,9 @@ const cases: { name: string; url: string; want: Partial<RouteExplanation>; reaso
 for (const c of cases) {
   test(`explain route: ${c.name}`, async () => {
     const got = await explainRoute(engine, table, c.url);
-    for (const [k, v] of Object.entries(c.want)) assert.deepEqual(got[k as keyof RouteExplanation], v, k);
+    // PORT: the backend's port, known once it listens.
+    const withPort = (v: unknown): unknown => JSON.parse(JSON.stringify(v).replaceAll("PORT", String(port)));
+    for (const [k, v] of Object.entries(c.want)) assert.deepEqual(got[k as keyof RouteExplanation], withPort(v), k);
     assert.ok(
       got.reasons.some((r) => c.reason.test(r)),
       got.reasons.join("\n"),

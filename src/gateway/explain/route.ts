@@ -26,6 +26,8 @@ export interface RouteExplanation {
   target?: string;
   /** Ready backends, `ip:port`, and the one the next request takes. */
   backends?: string[];
+  /** The route's not-ready backends, `ip:port`: known from the Endpoints, never routed to. */
+  notReady?: string[];
   next?: string;
   /** Where the redirect goes. */
   location?: string;
@@ -136,7 +138,19 @@ export function explainRouteIn(
   const targets = matched.groups.map((g) =>
     matched.groups.length > 1 ? `${g.target} (weight ${g.weight})` : g.target,
   );
-  const where = { object: ownerText(matched.owner), prefix: matched.match.path.value, target: targets.join(", ") };
+  const waiting = matched.groups.flatMap((g) => g.notReady?.map(address) ?? []);
+  const notReady = waiting.length ? { notReady: waiting } : {};
+  const waitingWhy = waiting.length
+    ? [
+        `${waiting.length} not-ready backend${waiting.length === 1 ? "" : "s"} (${waiting.join(", ")}): not routed to until ready`,
+      ]
+    : [];
+  const where = {
+    object: ownerText(matched.owner),
+    prefix: matched.match.path.value,
+    target: targets.join(", "),
+    ...notReady,
+  };
   if (routing.type === "unavailable")
     return {
       ...base,
@@ -144,7 +158,7 @@ export function explainRouteIn(
       ...cert,
       outcome: "unavailable",
       status: 503,
-      reasons: [`${matchText(matched)} has no ready backend: ${routing.reason}`],
+      reasons: [`${matchText(matched)} has no ready backend: ${routing.reason}`, ...waitingWhy],
     };
   if (routing.type === "error")
     return { ...base, ...where, ...cert, outcome: "unavailable", status: 500, reasons: [routing.reason] };
@@ -166,6 +180,7 @@ export function explainRouteIn(
       engine === "builtin"
         ? `${backends.length} ready backend${backends.length === 1 ? "" : "s"}, round-robin; the next request goes to ${nextText}`
         : `${backends.length} ready backend${backends.length === 1 ? "" : "s"}, balanced round-robin by nginx`,
+      ...waitingWhy,
     ],
   };
 }

@@ -11,7 +11,7 @@
 import type { Gateway, GatewayClass, HTTPRoute, ReferenceGrant } from "../../api/gateway-api-types.ts";
 import { type ResourceInfo, resourceByPath } from "../../api/resources.ts";
 import type { KubeObject, Namespace } from "../../api/types.ts";
-import { Informer } from "../../client/informer.ts";
+import { Informer, type InformerOptions } from "../../client/informer.ts";
 import { ClientError, type RestClient } from "../../client/rest-client.ts";
 import { logger } from "../../machinery/log.ts";
 import { type Attachments, attachRoutes } from "./attach.ts";
@@ -29,6 +29,8 @@ export interface GatewayApiWatchOptions {
   secretProblem: SecretProblem;
   /** Whether the engine has a TLS listener. */
   tlsListener: boolean;
+  /** Where the informers show in `kdns_informer_*`, as the controller's own do. */
+  metrics?: InformerOptions<KubeObject>["metrics"];
 }
 
 /** The running Gateway API part. */
@@ -65,11 +67,12 @@ export function gatewayApiWatch(options: GatewayApiWatchOptions): GatewayApiWatc
   const classInfo = info("gatewayclasses");
   const gatewayInfo = info("gateways");
   const routeInfo = info("httproutes");
-  const classes = new Informer<GatewayClass>(client, classInfo);
-  const gateways = new Informer<Gateway>(client, gatewayInfo);
-  const routes = new Informer<HTTPRoute>(client, routeInfo);
-  const grants = new Informer<ReferenceGrant>(client, info("referencegrants"));
-  const namespaces = new Informer<Namespace>(client, info("namespaces", ""));
+  const measured = options.metrics ? { metrics: options.metrics } : {};
+  const classes = new Informer<GatewayClass>(client, classInfo, measured);
+  const gateways = new Informer<Gateway>(client, gatewayInfo, measured);
+  const routes = new Informer<HTTPRoute>(client, routeInfo, measured);
+  const grants = new Informer<ReferenceGrant>(client, info("referencegrants"), measured);
+  const namespaces = new Informer<Namespace>(client, info("namespaces", ""), measured);
   const all = [classes, gateways, routes, grants, namespaces] as unknown as Informer<KubeObject>[];
   for (const inf of all) {
     inf.on("add", options.changed);

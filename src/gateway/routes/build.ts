@@ -105,6 +105,7 @@ function groupsOf(
       backends: resolved.type === "ok" ? resolved.backends : [],
     };
     if (resolved.type === "unavailable") group.unavailable = resolved.reason;
+    if (resolved.notReady) group.notReady = resolved.notReady;
     return group;
   });
 }

@@ -126,6 +126,8 @@ export interface BackendGroup {
   backends: Backend[];
   /** Why `backends` is empty; a request the group is picked for gets 503 with this text. */
   unavailable?: string;
+  /** The Service's not-ready addresses for this port: never routed to, shown by `kdns explain route`. */
+  notReady?: Backend[];
 }
 
 /** One route of a host. */

@@ -57,6 +57,7 @@ function RouteResult({ e }) {
       ${e.object ? html`<dt>Route</dt><dd>${e.object}, prefix <code>${e.prefix}</code> → ${e.target}</dd>` : ""}
       ${e.rewrittenPath !== undefined ? html`<dt>Backend path</dt><dd><code>${e.path}</code> → <code>${e.rewrittenPath}</code></dd>` : ""}
       ${e.backends ? html`<dt>Backends</dt><dd>${e.backends.join(", ") || "none ready"}${e.next ? html`; next: <b>${e.next}</b>` : ""}</dd>` : ""}
+      ${e.notReady ? html`<dt>Not ready</dt><dd>${e.notReady.join(", ")} <small>(not routed to)</small></dd>` : ""}
       ${e.location ? html`<dt>Location</dt><dd>${e.location}</dd>` : ""}
       ${e.certificate ? html`<dt>Certificate</dt><dd>Secret ${e.certificate.secret}: ${e.certificate.names.join(", ")}, until ${e.certificate.notAfter}</dd>` : ""}
     </dl>
