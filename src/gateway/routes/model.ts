@@ -21,7 +21,8 @@
  * - **HTTPRoute** (the gatewayapi helper's translator): each hostname (exact or `*.` wildcard) ×
  *   each rule × each match is one route (a rule without matches is one route matching
  *   `PathPrefix "/"`); `backendRefs` become groups with their `weight` (default 1; 0 takes no
- *   traffic); filters map one to one.
+ *   traffic), one that does not resolve an `invalid` group that keeps its weight; filters map
+ *   one to one.
  *
  * Precedence within a host (Ingress spec: Exact before Prefix, longer before shorter; Gateway API
  * HTTPRouteRule: Exact, then the longest prefix, then method, then the most header matches, then
@@ -126,6 +127,12 @@ export interface BackendGroup {
   backends: Backend[];
   /** Why `backends` is empty; a request the group is picked for gets 503 with this text. */
   unavailable?: string;
+  /**
+   * Set when the reference cannot be used (no such Service, not permitted, not a Service): a
+   * request the group is picked for gets 500 with this text. It keeps its weight, so its share of
+   * requests fails rather than going to the other groups (Gateway API HTTPBackendRef).
+   */
+  invalid?: string;
 }
 
 /** One route of a host. */
@@ -134,7 +141,7 @@ export interface Route {
   owner: RouteOwner;
   /** Filters in order; at most one RequestRedirect, never together with URLRewrite. */
   filters: RouteFilter[];
-  /** Weighted groups; empty (or all weight 0) with no redirect: 500 (Gateway API). */
+  /** Weighted groups; empty (or all weight 0) with no redirect: 500, as is an invalid group's share (Gateway API). */
   groups: BackendGroup[];
 }
 
