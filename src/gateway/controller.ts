@@ -26,7 +26,6 @@ import { httpRouteSources } from "./gateway-api/translate.ts";
 import { gatewayApiWatch } from "./gateway-api/watch.ts";
 import { kdnsClasses, servesIngress } from "./ingress/class.ts";
 import { ensureDefaultIngressClass } from "./ingress/default-class.ts";
-import { IngressEventSink } from "./ingress/events.ts";
 import { writeIngressStatuses } from "./ingress/status-writer.ts";
 import type { ConfigChanges } from "./metrics/config-changes.ts";
 import { buildRouteTable } from "./routes/build.ts";
@@ -36,7 +35,7 @@ import type { RouteTable } from "./routes/model.ts";
 import type { OwnerRoutes } from "./routes/source.ts";
 import type { SkydnsPublisher } from "./skydns/publisher.ts";
 import { desiredStatus, statusEqual, withTransitionTime } from "./status/desired.ts";
-import { RecordEvents } from "./status/events.ts";
+import { outcomeProblems, RouteEvents, recordProblems } from "./status/events.ts";
 import { parseTlsSecret, type TlsMaterial } from "./tls/certificate.ts";
 
 /** What the controller caches of a Secret. */
@@ -124,8 +123,7 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     ingressClasses,
     ...gatewayApi.informers,
   ] as const;
-  const recordEvents = options.events ? new RecordEvents(options.events) : undefined;
-  const ingressEvents = new IngressEventSink(client);
+  const routeEvents = options.events ? new RouteEvents(options.events) : undefined;
   let defaultClassEnsured = false;
 
   let live = new Map<string, string>(); // "Kind namespace/name" → spec JSON in the serving configuration
@@ -159,7 +157,7 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
       if (!rec) continue;
       const stale = rejected !== undefined && live.get(`DNSRecord ${key}`) !== specs.get(`DNSRecord ${key}`);
       const want = desiredStatus(outcome, stale && rejected !== undefined ? { ...ctx, rejected } : ctx);
-      recordEvents?.observe(rec, want);
+      routeEvents?.observe(rec, recordProblems(want));
       if (statusEqual(rec.status, want)) continue;
       const status = withTransitionTime(rec.status, want, new Date());
       try {
@@ -177,8 +175,21 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
         log.warn({ record: key, err: String(err) }, "status write failed; will retry");
       }
     }
-    recordEvents?.endPass();
     return ok;
+  }
+
+  /** Reports the problems of the served Ingresses and attached HTTPRoutes (DNSRecords report theirs with their status). */
+  function reportOutcomes(table: RouteTable, served: (i: Ingress) => boolean, attachments: Attachments): void {
+    if (!routeEvents) return;
+    const routes = new Map(attachments.routes.map((r) => [objectKey(r.route), r.route]));
+    for (const outcome of table.outcomes) {
+      const key = `${outcome.owner.namespace}/${outcome.owner.name}`;
+      const ingress =
+        outcome.owner.kind === "Ingress" ? ingresses.get(outcome.owner.namespace, outcome.owner.name) : undefined;
+      const owner =
+        outcome.owner.kind === "HTTPRoute" ? routes.get(key) : ingress && served(ingress) ? ingress : undefined;
+      if (owner) routeEvents.observe(owner, outcomeProblems(outcome));
+    }
   }
 
   /** The parsed Secrets the sources' TLS sections name, by `namespace/name`. */
@@ -272,16 +283,9 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     let ok = await writeStatuses(table, specs);
     const programmed = { gatewayAddress: options.gatewayAddress, ...(rejected !== undefined ? { rejected } : {}) };
     ok = (await gatewayApi.writeStatuses(attachments, programmed)) && ok;
-    const ingressOk = await writeIngressStatuses(
-      client,
-      ingresses.list(),
-      served,
-      table.outcomes,
-      options.gatewayAddress,
-      ingressEvents,
-      log,
-    );
-    ok &&= ingressOk;
+    ok = (await writeIngressStatuses(client, ingresses.list(), served, options.gatewayAddress, log)) && ok;
+    reportOutcomes(table, served, attachments);
+    routeEvents?.endPass();
     if (!defaultClassEnsured) {
       try {
         await ensureDefaultIngressClass(client);

@@ -347,6 +347,41 @@ test("route parent reasons as the spec names them", async () => {
   await reasons("apps", "cross-ns", "Accepted=True/Accepted ResolvedRefs=False/RefNotPermitted");
 });
 
+test("an HTTPRoute that loses a host + path to an older one gets a Conflict Event, shown by kubectl describe", async () => {
+  const conflicting = (name: string) => `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: ${name}
+  namespace: infra
+spec:
+  parentRefs:
+  - name: prod-web
+    sectionName: http
+  hostnames: [conflict.example.com]
+  rules:
+  - matches:
+    - path: {type: PathPrefix, value: /c}
+    backendRefs: [{name: foo-svc, port: 8080}]
+`;
+  // Created in this order, conflict-a is older (or, in the same second, first by name): it wins.
+  ok(await c.kubectl(["apply", "-f", "-"], { stdin: conflicting("conflict-a") }), "apply conflict-a");
+  ok(await c.kubectl(["apply", "-f", "-"], { stdin: conflicting("conflict-b") }), "apply conflict-b");
+  const described = await waitFor(
+    async () => {
+      const out = ok(await c.kubectl(["describe", "httproute", "conflict-b", "-n", "infra"]), "describe");
+      return /Warning\s+Conflict/.test(out) ? out : undefined;
+    },
+    { what: "a Conflict Event on HTTPRoute conflict-b", timeoutMs: 20_000, intervalMs: 200 },
+  );
+  assert.match(
+    described,
+    /Warning\s+Conflict\s+.*kdns-gateway\s+host conflict\.example\.com path \/c is not served by this HTTPRoute: HTTPRoute infra\/conflict-a is older and serves it/,
+  );
+  const winner = ok(await c.kubectl(["describe", "httproute", "conflict-a", "-n", "infra"]), "describe winner");
+  assert.doesNotMatch(winner, /Warning\s+Conflict/);
+  ok(await c.kubectl(["delete", "httproute", "conflict-a", "conflict-b", "-n", "infra"]), "delete conflicting");
+});
+
 test("hostile or invalid values are refused with 422 and a field path", async () => {
   const route = (spec: string) => `apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
