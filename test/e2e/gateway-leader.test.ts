@@ -77,10 +77,11 @@ test("one gateway writes statuses, both serve, and the other takes over when the
   // Changes that make both gateways run passes leave the record's status alone.
   const rv = (await served()).metadata.resourceVersion;
   const passes = [leader.passes(), follower.passes()];
+  // (Other records: a Service no route names is no change to a gateway.)
   for (let i = 0; i < 3; i++) {
-    await h.client.create(SERVICES, "default", {
+    await h.client.create(DNSRECORDS, "default", {
       metadata: { name: `poke-${i}` },
-      spec: { ports: [{ port: 80 }] },
+      spec: { host: `poke-${i}.test`, paths: [{ path: "/", address: "127.0.0.1", port: echo.port }] },
     });
   }
   await waitFor(() => leader.passes() >= passes[0]! + 1 && follower.passes() >= passes[1]! + 1, {
