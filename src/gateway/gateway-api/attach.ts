@@ -8,6 +8,8 @@
  * without a ReferenceGrant RefNotPermitted, a missing Service BackendNotFound (spec:
  * HTTPRoute status, RouteConditionReason).
  */
+
+import { routeHostsOnListener } from "../../api/gateway-api-hostnames.ts";
 import {
   GATEWAY_API_GROUP,
   type Gateway,
@@ -20,7 +22,6 @@ import {
   type RouteNamespaces,
 } from "../../api/gateway-api-types.ts";
 import { type LabelSelector, matchesLabels } from "../../machinery/labels.ts";
-import { routeHostsOnListener } from "./hostnames.ts";
 import { type ConditionSpec, evaluateListener, type ListenerState, type SecretProblem } from "./listeners.ts";
 import { referenceAllowed } from "./references.ts";
 
