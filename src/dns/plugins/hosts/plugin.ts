@@ -10,6 +10,7 @@
  */
 
 import { isIP } from "node:net";
+import { isDeepStrictEqual } from "node:util";
 import type { Registry } from "prom-client";
 import type { Gateway } from "../../../api/gateway-api-types.ts";
 import { resourceByPath } from "../../../api/resources.ts";
@@ -123,12 +124,9 @@ export class HostsPlugin implements DnsPlugin {
       sources.some((s) => s.joined) && gatewayInfo
         ? new Informer<Gateway, CachedGateway>(options.source, gatewayInfo, {
             ...measured,
-            transform: (gw) => ({
-              apiVersion: gw.apiVersion,
-              kind: gw.kind,
-              metadata: gw.metadata,
-              ...gatewayView(gw),
-            }),
+            transform: (gw) => ({ apiVersion: gw.apiVersion, kind: gw.kind, metadata: {}, ...gatewayView(gw) }),
+            // Only the listeners matter: the gateway's status writes (attachedRoutes) recompute nothing.
+            same: (a, b) => isDeepStrictEqual(a.listeners, b.listeners),
           })
         : undefined;
     const listeners = (key: string): GatewayView | undefined => {
