@@ -10,15 +10,7 @@ import type { DNSRecord, Lease } from "../../src/api/types.ts";
 import { type RunningGateway, STATUS_LEASE, startGateway } from "../../src/gateway/index.ts";
 import { freePort } from "../support/free-port.ts";
 import { waitFor } from "../support/wait-for.ts";
-import {
-  DNSRECORDS,
-  type Echo,
-  type GatewayHarness,
-  http,
-  SERVICES,
-  startEcho,
-  startGatewayHarness,
-} from "./gateway-harness.ts";
+import { DNSRECORDS, type Echo, type GatewayHarness, http, startEcho, startGatewayHarness } from "./gateway-harness.ts";
 
 const LEASES = resourceByPath("coordination.k8s.io", "leases")!;
 
