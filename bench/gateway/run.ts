@@ -5,7 +5,8 @@
  * plain HTTP and over TLS with keep-alive, pinned to CPUs and unpinned; full TLS handshakes per
  * second (a new connection per request); nginx's instructions per request under callgrind (the
  * one figure other load on the machine does not move). Also how fast a DNSRecord change is live
- * in each engine, and failed requests under load during consecutive reloads.
+ * in each engine, again with `--routes N` (default 1,000) HTTPRoutes loaded (http-routes.ts), and
+ * failed requests under load during consecutive reloads.
  * Writes the gateway section of BENCHMARKS.md and bench/results/gateway-rps.svg, gateway-tls-rps.svg.
  * `--quick` runs shorter measurements (for trying the harness, not for the record).
  * `--nginx PATH` runs every nginx (backend, hand-written, kdns's engine) from that binary, e.g. a
@@ -25,6 +26,7 @@ import { startApi } from "../dns/kdns.ts";
 import { type Child, progress, setAffinity, startPinned } from "../support/proc.ts";
 import { type Bar, barChart, formatNumber, writeSection } from "../support/report.ts";
 import { get, waitHttp } from "./http.ts";
+import { loadHttpRoutes, routeHost } from "./http-routes.ts";
 import { instructionsPerRequest } from "./instructions.ts";
 import { startKdnsGateway } from "./kdns.ts";
 import { type BackendAddress, FILE_PATH, handWrittenConfig, startBackend, startHandWritten } from "./nginx.ts";
@@ -40,6 +42,12 @@ const unpinnedRounds = quick ? 1 : 4;
 const handshakeRounds = quick ? 1 : 3;
 const countedRequests = quick ? 300 : 2000;
 const changes = 20;
+const routesFlag = process.argv.indexOf("--routes");
+const routeCount = routesFlag >= 0 ? Number(process.argv[routesFlag + 1]) : 1000;
+if (!Number.isInteger(routeCount) || routeCount < 1) {
+  console.error(`bench: --routes takes a positive whole number, got ${JSON.stringify(process.argv[routesFlag + 1])}`);
+  process.exit(1);
+}
 const FILE_SIZE = 1024;
 const LOAD_CPU = 0;
 const PROXY_CPU = 1;
@@ -335,6 +343,18 @@ try {
   const builtinLive = await switches("built-in engine", builtinUrl);
   const { wrk: builtinLoad, live: builtinLiveLoaded } = await underLoad("built-in engine", builtinUrl);
 
+  // The same changes with `routeCount` HTTPRoutes in the table: a change's cost must not grow with it.
+  const routes = routeCount.toLocaleString("en-US");
+  progress(`loading ${routes} HTTPRoutes`);
+  await loadHttpRoutes(api.client, routeCount, { ip: backends[0]!.ip, port: backendPort });
+  const lastRoute = routeHost(routeCount - 1);
+  await waitHttp(builtinUrl, lastRoute, builtinGw2, () => true, 120_000);
+  const builtinLiveRoutes = await switches(`built-in engine, ${routes} HTTPRoutes`, builtinUrl);
+  await builtinGw2.stop();
+  const nginxGw2 = track(startKdnsGateway(PROXY_CPU, "nginx", api.url, nginxPort, nginxDir, nginxBin));
+  await waitHttp(nginxUrl, lastRoute, nginxGw2, () => true, 120_000);
+  const nginxLiveRoutes = await switches(`nginx engine, ${routes} HTTPRoutes`, nginxUrl);
+
   const bars: Bar[] = [
     { label: "direct (backend nginx)", value: directResult.rps },
     { label: "nginx, hand-written config", value: handResult.rps },
@@ -368,9 +388,16 @@ try {
   const row = (label: string, r: WrkResult): string =>
     `| ${label} | ${formatNumber(r.rps)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.non2xx + r.socketErrors} | \`${r.command}\` |`;
   const lat = (v: number[]): string => `p50 ${percentile(v, 50).toFixed(1)} ms, p99 ${percentile(v, 99).toFixed(1)} ms`;
+  // "Unchanged within noise": the median no more than 1.5× (+2 ms, for medians of a few ms) the figure without routes.
+  const unchanged = (without: number[], withRoutes: number[]): boolean =>
+    percentile(withRoutes, 50) <= 1.5 * percentile(without, 50) + 2;
   const nginxFailures = nginxLoad.non2xx + nginxLoad.socketErrors;
   const builtinFailures = builtinLoad.non2xx + builtinLoad.socketErrors;
-  const command = `npm run bench:gateway${nginxArg ? ` -- --nginx ${nginxArg}` : ""}`;
+  const flags = [
+    ...(nginxArg ? ["--nginx", nginxArg] : []),
+    ...(routeCount !== 1000 ? ["--routes", String(routeCount)] : []),
+  ];
+  const command = `npm run bench:gateway${flags.length > 0 ? ` -- ${flags.join(" ")}` : ""}`;
   const ir = (key: string): string => formatNumber(instructions[key]!);
   const irRatio = (kind: "plain" | "tls"): string =>
     `${(instructions[`kdns-${kind}`]! / instructions[`hand-${kind}`]!).toFixed(3)}×`;
@@ -431,11 +458,16 @@ ${target("built-in ≥ 0.35× nginx engine", ratios.builtinNginx, 0.35)}
 ${target("built-in over TLS ≥ 0.35× nginx engine over TLS", ratios.builtinNginxTls, 0.35)}
 | DNSRecord change live, built-in ≤ 200 ms | ${lat(builtinLive)} | ${verdict(percentile(builtinLive, 99) <= 200)} |
 | DNSRecord change live, nginx ≤ 1 s | ${lat(nginxLive)} | ${verdict(percentile(nginxLive, 99) <= 1000)} |
+| the same with ${routes} HTTPRoutes loaded, built-in: unchanged within noise | ${lat(builtinLiveRoutes)} | ${verdict(unchanged(builtinLive, builtinLiveRoutes))} |
+| the same with ${routes} HTTPRoutes loaded, nginx: unchanged within noise | ${lat(nginxLiveRoutes)} | ${verdict(unchanged(nginxLive, nginxLiveRoutes))} |
 | zero failed requests during ${changes} reloads (nginx) | ${nginxFailures} of ${formatNumber(nginxLoad.requests)} | ${verdict(nginxFailures === 0)} |
 
 "Change live": ${changes} merge-patches of the record's path address (alternating 127.1.1.1 ↔ 127.1.1.2, the same nginx
 serving a file that names it), each timed from sending the PATCH to the first response from the new backend, polled on fresh
-connections; each engine measured while the other is stopped. Under load: \`wrk -t${load.threads} -c${load.connections}\` (stopped with SIGINT
+connections; each engine measured while the other is stopped. "With ${routes} HTTPRoutes": the same ${changes} changes
+again after loading kdns's GatewayClass, a Gateway and ${routes} HTTPRoutes (one hostname each, \`/\` to one Service;
+bench/gateway/http-routes.ts) and waiting until the last one is served, so every pass rebuilds and every nginx reload carries
+the whole table; "unchanged within noise" is met when the median is at most 1.5× (+2 ms) the median without them. Under load: \`wrk -t${load.threads} -c${load.connections}\` (stopped with SIGINT
 after the changes) while the record changes ${changes} times, each waited for as above (live under load: nginx ${lat(nginxLiveLoaded)},
 built-in ${lat(builtinLiveLoaded)}); failed requests (non-2xx + socket errors) nginx ${nginxFailures} of ${formatNumber(nginxLoad.requests)} (wrk: ${nginxLoad.socketDetail}),
 built-in ${builtinFailures} of ${formatNumber(builtinLoad.requests)}. With \`-H 'Connection: close'\` (a new connection per request) the nginx

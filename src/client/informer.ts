@@ -236,6 +236,11 @@ export class Informer<T extends KubeObject, V = T> {
     return this.#indexer.get(name, value);
   }
 
+  /** The resource (plural) this informer caches: what a test counting calls tells informers apart by. */
+  get resource(): string {
+    return this.#info.resource;
+  }
+
   /** The resourceVersion the next watch starts from. */
   get resourceVersion(): string {
     return this.#resourceVersion;

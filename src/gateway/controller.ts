@@ -1,20 +1,26 @@
 /**
  * The gateway controller: informers on the route sources (DNSRecords, Ingresses and their
- * IngressClasses), Services, Endpoints and Secrets; any change schedules one pass that translates
- * every source it serves into routes, rebuilds the whole route table from the caches
- * (level-triggered, like ingress-nginx's sync), hands it to the engine, then writes DNSRecord and
- * Ingress statuses that differ and syncs SkyDNS keys. The first pass also creates kdns's default
- * IngressClass (ingress/default-class.ts). Passes never overlap; changes arriving during a pass (a burst) are coalesced
- * into one more pass. A failed write is retried by a later pass. With several gateways on one API,
- * the one holding the status Lease writes statuses and SkyDNS keys (see `statusLease`).
+ * IngressClasses, and the Gateway API kinds of gateway-api/watch.ts), Services, Endpoints and
+ * Secrets; a change that matters schedules one pass that translates every source it serves into
+ * routes, rebuilds the whole route table from the caches (level-triggered, like ingress-nginx's
+ * sync), hands it to the engine, then writes the statuses that differ, reports Events and syncs
+ * SkyDNS keys. The first pass also creates kdns's default IngressClass (ingress/default-class.ts).
+ * Passes never overlap; changes arriving during a pass (a burst) are coalesced into one more pass.
+ * A failed write is retried by a later pass. With several gateways on one API, the one holding the
+ * status Lease writes statuses and SkyDNS keys (see `statusLease`).
+ *
+ * What matters is filtered per event, without a pass over any kind: a source's update only when
+ * its spec, labels or annotations changed (not the gateway's own status writes), and a Service,
+ * Endpoints or Secret only when a route source names it (named-refs.ts indexes them). A pass reads
+ * the Services, Endpoints and Secrets the sources name one by one, never the whole kind.
  *
  * Secrets are cached parsed (the informer's transform keeps a certificate and a KeyObject, or the
  * reason it cannot be served, and no other data), so a pass reads certificates without parsing
- * them, and a Secret no record names schedules no pass.
- */
+ * them. */
+import { isDeepStrictEqual } from "node:util";
 import type { Registry } from "prom-client";
 import { type ResourceInfo, resourceByPath } from "../api/resources.ts";
-import type { DNSRecord, Endpoints, Ingress, IngressClass, Secret, Service } from "../api/types.ts";
+import type { DNSRecord, Endpoints, Ingress, IngressClass, KubeObject, Secret, Service } from "../api/types.ts";
 import type { EventSink } from "../client/event-recorder.ts";
 import { Informer, objectKey } from "../client/informer.ts";
 import { LeaderElector } from "../client/leader-election.ts";
@@ -26,9 +32,9 @@ import { httpRouteSources } from "./gateway-api/translate.ts";
 import { gatewayApiWatch } from "./gateway-api/watch.ts";
 import { kdnsClasses, servesIngress } from "./ingress/class.ts";
 import { ensureDefaultIngressClass } from "./ingress/default-class.ts";
-import { IngressEventSink } from "./ingress/events.ts";
 import { writeIngressStatuses } from "./ingress/status-writer.ts";
 import type { ConfigChanges } from "./metrics/config-changes.ts";
+import { NamedRefs } from "./named-refs.ts";
 import { buildRouteTable } from "./routes/build.ts";
 import { dnsRecordRoutes } from "./routes/from-dns-record.ts";
 import { ingressRoutes } from "./routes/from-ingress.ts";
@@ -36,7 +42,7 @@ import type { RouteTable } from "./routes/model.ts";
 import type { OwnerRoutes } from "./routes/source.ts";
 import type { SkydnsPublisher } from "./skydns/publisher.ts";
 import { desiredStatus, statusEqual, withTransitionTime } from "./status/desired.ts";
-import { RecordEvents } from "./status/events.ts";
+import { outcomeProblems, RouteEvents, recordProblems } from "./status/events.ts";
 import { parseTlsSecret, type TlsMaterial } from "./tls/certificate.ts";
 
 /** What the controller caches of a Secret. */
@@ -81,6 +87,16 @@ export interface GatewayController {
   stopped(): Promise<void>;
 }
 
+/** Whether an update of a route source matters to routing: its spec (generation), labels, annotations or identity. */
+function sourceChanged(a: KubeObject, b: KubeObject): boolean {
+  return (
+    a.metadata.generation !== b.metadata.generation ||
+    a.metadata.uid !== b.metadata.uid ||
+    !isDeepStrictEqual(a.metadata.labels, b.metadata.labels) ||
+    !isDeepStrictEqual(a.metadata.annotations, b.metadata.annotations)
+  );
+}
+
 function resource(group: string, plural: string): ResourceInfo {
   const info = resourceByPath(group, plural);
   if (!info) throw new Error(`resource ${plural} is not in the resource table`);
@@ -116,6 +132,7 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
   });
   const ingresses = new Informer<Ingress>(client, resource("networking.k8s.io", "ingresses"), measured);
   const ingressClasses = new Informer<IngressClass>(client, resource("networking.k8s.io", "ingressclasses"), measured);
+  const refs = new NamedRefs({ records, ingresses, routes: gatewayApi.routes, gateways: gatewayApi.gateways });
   const informers = [
     records,
     services,
@@ -125,8 +142,7 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     ingressClasses,
     ...gatewayApi.informers,
   ] as const;
-  const recordEvents = options.events ? new RecordEvents(options.events) : undefined;
-  const ingressEvents = new IngressEventSink(client);
+  const routeEvents = options.events ? new RouteEvents(options.events) : undefined;
   let defaultClassEnsured = false;
 
   let live = new Map<string, string>(); // "Kind namespace/name" → spec JSON in the serving configuration
@@ -160,7 +176,7 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
       if (!rec) continue;
       const stale = rejected !== undefined && live.get(`DNSRecord ${key}`) !== specs.get(`DNSRecord ${key}`);
       const want = desiredStatus(outcome, stale && rejected !== undefined ? { ...ctx, rejected } : ctx);
-      recordEvents?.observe(rec, want);
+      routeEvents?.observe(rec, recordProblems(want));
       if (statusEqual(rec.status, want)) continue;
       const status = withTransitionTime(rec.status, want, new Date());
       try {
@@ -178,8 +194,21 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
         log.warn({ record: key, err: String(err) }, "status write failed; will retry");
       }
     }
-    recordEvents?.endPass();
     return ok;
+  }
+
+  /** Reports the problems of the served Ingresses and attached HTTPRoutes (DNSRecords report theirs with their status). */
+  function reportOutcomes(table: RouteTable, served: (i: Ingress) => boolean, attachments: Attachments): void {
+    if (!routeEvents) return;
+    const routes = new Map(attachments.routes.map((r) => [objectKey(r.route), r.route]));
+    for (const outcome of table.outcomes) {
+      const key = `${outcome.owner.namespace}/${outcome.owner.name}`;
+      const ingress =
+        outcome.owner.kind === "Ingress" ? ingresses.get(outcome.owner.namespace, outcome.owner.name) : undefined;
+      const owner =
+        outcome.owner.kind === "HTTPRoute" ? routes.get(key) : ingress && served(ingress) ? ingress : undefined;
+      if (owner) routeEvents.observe(owner, outcomeProblems(outcome));
+    }
   }
 
   /** The parsed Secrets the sources' TLS sections name, by `namespace/name`. */
@@ -204,14 +233,24 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
       .join("");
   }
 
-  /** Whether a record or an Ingress names Secret `namespace/name` (only then does its change matter). */
-  function namesSecret(namespace: string, name: string): boolean {
-    const inNamespace = (o: { metadata: { namespace?: string } }): boolean =>
-      (o.metadata.namespace ?? "default") === namespace;
-    return (
-      records.list().some((r) => r.spec?.tls?.secretName === name && inNamespace(r)) ||
-      ingresses.list().some((i) => inNamespace(i) && (i.spec?.tls ?? []).some((t) => t.secretName === name))
-    );
+  /**
+   * The Services and Endpoints the sources route to, read one by one from the caches: a pass
+   * costs what the routes name, not the size of the cluster.
+   */
+  function namedBackends(sources: readonly OwnerRoutes[]): { services: Service[]; endpoints: Endpoints[] } {
+    const ids = new Map<string, [string, string]>();
+    for (const src of sources)
+      for (const r of src.routes)
+        for (const b of r.backends)
+          if (b.type === "service") ids.set(`${b.namespace}/${b.name}`, [b.namespace, b.name]);
+    const out: { services: Service[]; endpoints: Endpoints[] } = { services: [], endpoints: [] };
+    for (const [ns, name] of ids.values()) {
+      const svc = services.get(ns, name);
+      const eps = endpoints.get(ns, name);
+      if (svc) out.services.push(svc);
+      if (eps) out.endpoints.push(eps);
+    }
+    return out;
   }
 
   /** Every route source the gateway serves, translated. */
@@ -247,8 +286,7 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     const named = namedSecrets(sources);
     const table = buildRouteTable({
       sources,
-      services: services.list(),
-      endpoints: endpoints.list(),
+      ...namedBackends(sources),
       secrets: named,
       https: engine.tlsListen !== undefined,
     });
@@ -273,16 +311,9 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     let ok = await writeStatuses(table, specs);
     const programmed = { gatewayAddress: options.gatewayAddress, ...(rejected !== undefined ? { rejected } : {}) };
     ok = (await gatewayApi.writeStatuses(attachments, programmed)) && ok;
-    const ingressOk = await writeIngressStatuses(
-      client,
-      ingresses.list(),
-      served,
-      table.outcomes,
-      options.gatewayAddress,
-      ingressEvents,
-      log,
-    );
-    ok &&= ingressOk;
+    ok = (await writeIngressStatuses(client, ingresses.list(), served, options.gatewayAddress, log)) && ok;
+    reportOutcomes(table, served, attachments);
+    routeEvents?.endPass();
     if (!defaultClassEnsured) {
       try {
         await ensureDefaultIngressClass(client);
@@ -331,17 +362,25 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     if (synced) options.changes?.changed(object);
     kick();
   };
-  for (const inf of [records, services, endpoints, ingresses, ingressClasses] as const) {
+  // Route sources: a change of spec, labels or annotations (an Ingress's class may be one), not the
+  // gateway's own status writes.
+  for (const inf of [records, ingresses] as const) {
     inf.on("add", (o) => changed(o));
-    inf.on("update", (_old, o) => changed(o));
+    inf.on("update", (old, o) => sourceChanged(old, o) && changed(o));
     inf.on("delete", () => changed());
   }
-  const secretChanged = (namespace: string, name: string): void => {
-    if (namesSecret(namespace, name) || gatewayApi.namesSecret(namespace, name)) changed();
-  };
-  secrets.on("add", (_s, namespace, name) => secretChanged(namespace, name));
-  secrets.on("update", (_old, _s, namespace, name) => secretChanged(namespace, name));
-  secrets.on("delete", (_s, namespace, name) => secretChanged(namespace, name));
+  ingressClasses.on("add", (o) => changed(o));
+  ingressClasses.on("update", (_old, o) => changed(o));
+  ingressClasses.on("delete", () => changed());
+  // Services, Endpoints and Secrets only matter when a route source names them (one index lookup).
+  for (const inf of [services, endpoints] as const) {
+    inf.on("add", (o, ns, name) => refs.namesService(ns, name) && changed(o));
+    inf.on("update", (_old, o, ns, name) => refs.namesService(ns, name) && changed(o));
+    inf.on("delete", (_o, ns, name) => refs.namesService(ns, name) && changed());
+  }
+  secrets.on("add", (_s, ns, name) => refs.namesSecret(ns, name) && changed());
+  secrets.on("update", (_old, _s, ns, name) => refs.namesSecret(ns, name) && changed());
+  secrets.on("delete", (_s, ns, name) => refs.namesSecret(ns, name) && changed());
   for (const inf of informers) inf.start(signal);
   const ready = Promise.all(informers.map((inf) => inf.waitForSync(signal))).then(
     () => {

@@ -865,6 +865,41 @@ for (const kind of ["builtin", "nginx"] as const) {
       assert.ok(Math.abs((counts[V2] ?? 0) / 10 - 30) <= 5, `v2 got ${counts[V2]} of 1000`);
       assert.equal(counts[V3], undefined, "weight 0 takes no request");
     });
+
+    test("HTTPRouteInvalidBackendRefs: a missing backend keeps its weight, its half of 1,000 requests gets 500", async () => {
+      await serve({
+        name: "HTTPRouteWeightInvalid",
+        routes: [
+          route(INFRA, "half-missing", {
+            parentRefs: same,
+            rules: [{ backendRefs: [to(V1, { weight: 50 }), to("no-such-backend", { weight: 50 })] }],
+          }),
+        ],
+        checks: [],
+      });
+      const { stdout } = await run(
+        "curl",
+        [
+          "-sS",
+          "--max-time",
+          "120",
+          "-H",
+          "Host: gateway.example",
+          "-w",
+          "\\n%{http_code}\\n",
+          `http://${gw.host}:${gw.port}/weight?n=[1-1000]`,
+        ],
+        { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
+      );
+      const lines = stdout.split("\n");
+      const codes: Record<string, number> = {};
+      for (const line of lines.filter((l) => /^\d{3}$/.test(l))) codes[line] = (codes[line] ?? 0) + 1;
+      const served = lines.filter((l) => l.startsWith("{")).map((l) => (JSON.parse(l) as Echo).name);
+      assert.equal((codes["200"] ?? 0) + (codes["500"] ?? 0), 1000, JSON.stringify(codes));
+      assert.ok(Math.abs((codes["500"] ?? 0) / 10 - 50) <= 5, `500 for ${codes["500"]} of 1000, want 50% ± 5`);
+      assert.deepEqual([...new Set(served)], [V1], "every request that was not refused reached the valid backend");
+      assert.match(stdout, /Service gateway-conformance-infra\/no-such-backend not found/);
+    });
   });
 }
 

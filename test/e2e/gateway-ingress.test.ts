@@ -194,12 +194,15 @@ for (const engine of ["builtin", "nginx"] as const) {
       const event = await waitFor(
         async () =>
           (await h.client.list<KubeObject>(EVENTS, "default")).items.find(
-            (e) => (e["involvedObject"] as { name?: string }).name === "late" && e["reason"] === "HostPathConflict",
+            (e) => (e["involvedObject"] as { name?: string }).name === "late" && e["reason"] === "Conflict",
           ),
-        { what: "HostPathConflict event on Ingress late" },
+        { what: "Conflict event on Ingress late" },
       );
       assert.equal(event["type"], "Warning");
-      assert.match(String(event["message"]), /host shared\.test path \/p .*DNSRecord default\/old-rec is older/);
+      assert.match(
+        String(event["message"]),
+        /host shared\.test path \/p is not served by this Ingress: DNSRecord default\/old-rec is older/,
+      );
       await waitFor(async () => (await plain("shared.test", "/q")).status === 200, { what: "late's other path" });
       assert.equal(echoOf((await plain("shared.test", "/p/x")).body).name, "A", "the record's backend");
       assert.equal(echoOf((await plain("shared.test", "/q")).body).name, "B");

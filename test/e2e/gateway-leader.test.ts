@@ -10,15 +10,7 @@ import type { DNSRecord, Lease } from "../../src/api/types.ts";
 import { type RunningGateway, STATUS_LEASE, startGateway } from "../../src/gateway/index.ts";
 import { freePort } from "../support/free-port.ts";
 import { waitFor } from "../support/wait-for.ts";
-import {
-  DNSRECORDS,
-  type Echo,
-  type GatewayHarness,
-  http,
-  SERVICES,
-  startEcho,
-  startGatewayHarness,
-} from "./gateway-harness.ts";
+import { DNSRECORDS, type Echo, type GatewayHarness, http, startEcho, startGatewayHarness } from "./gateway-harness.ts";
 
 const LEASES = resourceByPath("coordination.k8s.io", "leases")!;
 
@@ -77,10 +69,11 @@ test("one gateway writes statuses, both serve, and the other takes over when the
   // Changes that make both gateways run passes leave the record's status alone.
   const rv = (await served()).metadata.resourceVersion;
   const passes = [leader.passes(), follower.passes()];
+  // (Other records: a Service no route names is no change to a gateway.)
   for (let i = 0; i < 3; i++) {
-    await h.client.create(SERVICES, "default", {
+    await h.client.create(DNSRECORDS, "default", {
       metadata: { name: `poke-${i}` },
-      spec: { ports: [{ port: 80 }] },
+      spec: { host: `poke-${i}.test`, paths: [{ path: "/", address: "127.0.0.1", port: echo.port }] },
     });
   }
   await waitFor(() => leader.passes() >= passes[0]! + 1 && follower.passes() >= passes[1]! + 1, {

@@ -12,7 +12,7 @@ import { execFile } from "node:child_process";
 import { resolve } from "node:path";
 import { after, before, test } from "node:test";
 import { promisify } from "node:util";
-import { digUntilAnswered, requireDig } from "../support/dig.ts";
+import { dig, digUntilAnswered, requireDig } from "../support/dig.ts";
 import { freePort } from "../support/free-port.ts";
 import { gatewayArgs } from "../support/kdns-up.ts";
 import { waitFor } from "../support/wait-for.ts";
@@ -345,6 +345,91 @@ test("route parent reasons as the spec names them", async () => {
   await reasons("apps", "cross-ns", "Accepted=True/Accepted ResolvedRefs=True/ResolvedRefs");
   ok(await c.kubectl(["delete", "referencegrant", "apps-to-shared", "-n", "infra"]), "delete grant");
   await reasons("apps", "cross-ns", "Accepted=True/Accepted ResolvedRefs=False/RefNotPermitted");
+});
+
+test("an HTTPRoute that loses a host + path to an older one gets a Conflict Event, shown by kubectl describe", async () => {
+  const conflicting = (name: string) => `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: ${name}
+  namespace: infra
+spec:
+  parentRefs:
+  - name: prod-web
+    sectionName: http
+  hostnames: [conflict.example.com]
+  rules:
+  - matches:
+    - path: {type: PathPrefix, value: /c}
+    backendRefs: [{name: foo-svc, port: 8080}]
+`;
+  // Created in this order, conflict-a is older (or, in the same second, first by name): it wins.
+  ok(await c.kubectl(["apply", "-f", "-"], { stdin: conflicting("conflict-a") }), "apply conflict-a");
+  ok(await c.kubectl(["apply", "-f", "-"], { stdin: conflicting("conflict-b") }), "apply conflict-b");
+  const described = await waitFor(
+    async () => {
+      const out = ok(await c.kubectl(["describe", "httproute", "conflict-b", "-n", "infra"]), "describe");
+      return /Warning\s+Conflict/.test(out) ? out : undefined;
+    },
+    { what: "a Conflict Event on HTTPRoute conflict-b", timeoutMs: 20_000, intervalMs: 200 },
+  );
+  assert.match(
+    described,
+    /Warning\s+Conflict\s+.*kdns-gateway\s+host conflict\.example\.com path \/c is not served by this HTTPRoute: HTTPRoute infra\/conflict-a is older and serves it/,
+  );
+  const winner = ok(await c.kubectl(["describe", "httproute", "conflict-a", "-n", "infra"]), "describe winner");
+  assert.doesNotMatch(winner, /Warning\s+Conflict/);
+  ok(await c.kubectl(["delete", "httproute", "conflict-a", "conflict-b", "-n", "infra"]), "delete conflicting");
+});
+
+test("DNS: a route without hostnames answers its listener's hostname; through a listener without one, no name", async () => {
+  const routes = `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: internal-portal
+  namespace: infra
+spec:
+  parentRefs:
+  - name: prod-web
+    sectionName: same-only
+  rules:
+  - matches:
+    - path: {type: PathPrefix, value: /portal}
+    backendRefs: [{name: foo-svc, port: 8080}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: every-host
+  namespace: infra
+spec:
+  parentRefs:
+  - name: prod-web
+    sectionName: http
+  rules:
+  - matches:
+    - path: {type: PathPrefix, value: /every}
+    backendRefs: [{name: foo-svc, port: 8080}]
+`;
+  ok(await c.kubectl(["apply", "-f", "-"], { stdin: routes }), "apply routes without hostnames");
+  await reasons("infra", "internal-portal", "Accepted=True/Accepted ResolvedRefs=True/ResolvedRefs");
+  await reasons("infra", "every-host", "Accepted=True/Accepted ResolvedRefs=True/ResolvedRefs");
+  // Listener same-only's hostname is *.internal.example: every name under it answers.
+  const answer = await digUntilAnswered("127.0.0.1", c.dnsPort, ["api.eu.internal.example", "A"], {
+    timeoutMs: 20_000,
+    intervalMs: 200,
+  });
+  assert.deepEqual(
+    answer.answer.map((a) => [a.type, a.data]),
+    [["A", "127.0.0.1"]],
+  );
+  // (A path of its own: route missing-backend, older and without hostnames too, holds `/` there.)
+  assert.equal((await curl("api.eu.internal.example", "/portal")).status, 200, "and the gateway serves it");
+  // Listener http has no hostname: the route serves every host, and DNS claims none of them.
+  assert.equal((await curl("anything.example.net", "/every")).status, 200);
+  const none = await dig("127.0.0.1", c.dnsPort, ["anything.example.net", "A"]);
+  assert.deepEqual(none.answer, [], `no name for a catch-all route: ${none.raw}`);
+  ok(await c.kubectl(["delete", "httproute", "internal-portal", "every-host", "-n", "infra"]), "delete");
 });
 
 test("hostile or invalid values are refused with 422 and a field path", async () => {

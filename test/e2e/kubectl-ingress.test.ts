@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { after, before, test } from "node:test";
-import { digUntilAnswered } from "../support/dig.ts";
+import { dig, digUntilAnswered } from "../support/dig.ts";
 import { freePort } from "../support/free-port.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { type Echo, startEcho } from "./gateway-harness.ts";
@@ -196,6 +196,32 @@ test("kubectl apply -f of the upstream examples: served, listed, answered by DNS
   const viaWildcard = await curlEcho("x.foo.com", "/foo/page?q=1");
   assert.deepEqual([viaWildcard.echo?.name, viaWildcard.echo?.url], ["two", "/foo/page?q=1"]);
   assert.equal((await curlEcho("x.foo.com", "/other")).status, "404");
+});
+
+test("a rule without host is a catch-all: served for any host, and DNS answers no name for it", async () => {
+  const catchAll = `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: catch-all
+spec:
+  rules:
+  - http:
+      paths:
+      - path: /anyhost
+        pathType: Prefix
+        backend:
+          service:
+            name: service1
+            port:
+              number: 80
+`;
+  ok(await c.kubectl(["apply", "-f", await c.file("catch-all.yaml", catchAll)]), "apply catch-all");
+  await waitFor(async () => (await curlEcho("whatever.example.net", "/anyhost")).echo?.name === "one", {
+    what: "the catch-all rule served for an arbitrary host",
+  });
+  const r = await dig("127.0.0.1", dnsPort, ["whatever.example.net", "A"]);
+  assert.deepEqual(r.answer, [], `no DNS name stands for a catch-all rule: ${r.raw}`);
+  ok(await c.kubectl(["delete", "ingress", "catch-all"]), "delete catch-all");
 });
 
 test("a hostile Ingress is refused with 422 and kubectl says which field", async () => {

@@ -190,6 +190,42 @@ test("a group without ready backends takes no share while another has some; with
   assert.deepEqual(routed(plain, req("d.test", "/none")), { type: "unavailable", reason: "first" });
 });
 
+test("an invalid group keeps its weight: its share is 500, even when the other group has no ready backend", () => {
+  const bad = { weight: 1, target: "backendRef gone", backends: [], invalid: "Service d/gone not found" };
+  const down = { weight: 3, target: "down", backends: [], unavailable: "no endpoints" };
+  const { plain } = compileLookups({
+    hosts: [
+      {
+        host: "i.test",
+        routes: [
+          gw({ match: { path: { type: "Exact", value: "/half" } }, groups: [to(7, 1), bad] }),
+          gw({ match: { path: { type: "Exact", value: "/down" } }, groups: [bad, down] }),
+          gw({ match: { path: { type: "Exact", value: "/all" } }, groups: [bad] }),
+        ],
+      },
+    ],
+    outcomes: [],
+  });
+  const kinds = (path: string, n: number): string[] =>
+    Array.from({ length: n }, () => {
+      const r = route(plain, req("i.test", path));
+      return r.type === "route" ? `route ${r.backends[0]?.port}` : `${r.type} ${"reason" in r ? r.reason : ""}`;
+    });
+  assert.deepEqual(kinds("/half", 4).sort(), [
+    "error Service d/gone not found",
+    "error Service d/gone not found",
+    "route 7",
+    "route 7",
+  ]);
+  assert.deepEqual(kinds("/down", 4).sort(), [
+    "error Service d/gone not found",
+    "unavailable no endpoints",
+    "unavailable no endpoints",
+    "unavailable no endpoints",
+  ]);
+  assert.deepEqual(kinds("/all", 2), ["error Service d/gone not found", "error Service d/gone not found"]);
+});
+
 test("filters: header edits, URL rewrites and redirects", () => {
   const { plain } = compileLookups({
     hosts: [

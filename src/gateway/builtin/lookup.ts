@@ -16,6 +16,8 @@ import { WeightedPick } from "./weighted-pick.ts";
 interface LiveGroup {
   backends: Backend[];
   unavailable: string | undefined;
+  /** The reference cannot be used: the requests picked for it get 500. */
+  invalid: string | undefined;
   next: number;
 }
 
@@ -26,7 +28,7 @@ export interface LiveRoute {
   pick: WeightedPick;
   /** Why the route cannot serve at all (bad filter values that slipped past validation), else undefined. */
   broken: string | undefined;
-  /** Set when every group with weight lacks backends: the first one's reason (a 503). */
+  /** Set when every group with weight lacks backends and none is invalid: the first one's reason (a 503). */
   unavailable: string | undefined;
   /** `namespace/name` of the route's owner (the access log's `route`). */
   record: string;
@@ -106,17 +108,26 @@ function badFilter(f: RouteFilter): string | undefined {
 }
 
 /**
- * A route compiled: groups without ready backends take no share while another group has some (as
- * nginx's upstream lists only ready servers); when none has, the route is unavailable.
+ * A route compiled: groups without ready backends take no share while another usable group has
+ * some (as nginx's upstream lists only ready servers); when none has, the route is unavailable,
+ * unless invalid groups take a share: those keep their weight whatever the others' state, and
+ * the requests picked for them get 500 (Gateway API).
  */
 function compileRoute(route: Route, series: RouteSeries | undefined): LiveRoute {
-  const groups = route.groups.map((g) => ({ backends: g.backends, unavailable: g.unavailable, next: 0 }));
+  const groups = route.groups.map((g) => ({
+    backends: g.backends,
+    unavailable: g.unavailable,
+    invalid: g.invalid,
+    next: 0,
+  }));
   let broken: string | undefined;
   for (const f of route.filters) broken ??= badFilter(f);
   const weighted = route.groups.filter((g) => g.weight > 0);
-  const ready = weighted.some((g) => g.backends.length > 0);
-  const weights = route.groups.map((g) => (ready && g.backends.length === 0 ? 0 : g.weight));
-  const unavailable = !ready && weighted.length > 0 ? (weighted[0]?.unavailable ?? "none") : undefined;
+  const usable = weighted.filter((g) => g.invalid === undefined);
+  const ready = usable.some((g) => g.backends.length > 0);
+  const weights = route.groups.map((g) => (ready && g.invalid === undefined && g.backends.length === 0 ? 0 : g.weight));
+  const unavailable =
+    !ready && usable.length === weighted.length && usable.length > 0 ? (usable[0]?.unavailable ?? "none") : undefined;
   const record = `${route.owner.namespace}/${route.owner.name}`;
   return { route, groups, pick: new WeightedPick(weights), broken, unavailable, record, series };
 }
@@ -229,6 +240,9 @@ export function route(lookup: Lookup, req: RequestView, advance = true): Routing
     }
     if (live.unavailable !== undefined) return { type: "unavailable", reason: live.unavailable, at: live };
     const g = live.groups[advance ? live.pick.next() : live.pick.peek()];
+    if (g?.invalid !== undefined) return { type: "error", reason: g.invalid, at: live };
+    if (g && g.backends.length === 0 && g.unavailable !== undefined)
+      return { type: "unavailable", reason: g.unavailable, at: live };
     if (!g || g.backends.length === 0)
       return { type: "error", reason: "no backend takes traffic on this route", at: live };
     const start = g.next % g.backends.length;

@@ -174,6 +174,8 @@ test("hostnames intersect with each listener's; the HTTPS listener's certificate
   });
   assert.deepEqual(src.routes[0]?.backends, [
     { type: "service", namespace: "infra", name: "svc", port: 80, weight: 3 },
+    // Kept with its weight: its share of requests is answered 500, not given to svc.
+    { type: "invalid", target: "backendRef missing", reason: "Service infra/missing not found", weight: 1 },
   ]);
   assert.deepEqual(src.tls, [{ hosts: ["secure.example.com"], secret: "infra/cert", redirect: false }]);
   const status = routeStatus(state, new Date(0)) as { parents: { parentRef: unknown; controllerName: string }[] };

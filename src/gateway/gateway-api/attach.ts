@@ -8,6 +8,8 @@
  * without a ReferenceGrant RefNotPermitted, a missing Service BackendNotFound (spec:
  * HTTPRoute status, RouteConditionReason).
  */
+
+import { routeHostsOnListener } from "../../api/gateway-api-hostnames.ts";
 import {
   GATEWAY_API_GROUP,
   type Gateway,
@@ -20,7 +22,6 @@ import {
   type RouteNamespaces,
 } from "../../api/gateway-api-types.ts";
 import { type LabelSelector, matchesLabels } from "../../machinery/labels.ts";
-import { routeHostsOnListener } from "./hostnames.ts";
 import { type ConditionSpec, evaluateListener, type ListenerState, type SecretProblem } from "./listeners.ts";
 import { referenceAllowed } from "./references.ts";
 
@@ -65,14 +66,23 @@ export interface ParentState {
   resolvedRefs: ConditionSpec;
 }
 
+/** One backendRef of a rule and, when it cannot be used, why (the ResolvedRefs message). */
+export interface RuleBackend {
+  ref: HTTPBackendRef;
+  invalid?: string;
+}
+
 /** What kdns decided for one HTTPRoute. */
 export interface RouteState {
   route: HTTPRoute;
   /** One per parentRef naming one of kdns's Gateways, in the route's order. */
   parents: ParentState[];
   attachments: Attachment[];
-  /** Per rule, the backendRefs that resolve (a Service, permitted, existing). */
-  usableBackends: HTTPBackendRef[][];
+  /**
+   * Per rule, every backendRef, those that do not resolve (not a Service, not permitted, missing)
+   * marked invalid: their share of the rule's requests is answered 500, the weights unchanged.
+   */
+  backends: RuleBackend[][];
 }
 
 /** The whole attachment picture. */
@@ -139,11 +149,11 @@ function evaluateGateway(gw: Gateway, inputs: GatewayApiInputs): GatewayState {
 function resolveBackends(
   route: HTTPRoute,
   inputs: GatewayApiInputs,
-): { refs: ConditionSpec; usable: HTTPBackendRef[][] } {
+): { refs: ConditionSpec; backends: RuleBackend[][] } {
   const ns = nsOf(route);
   let problem: ConditionSpec | undefined;
-  const usable = (route.spec?.rules ?? []).map((rule) =>
-    (rule.backendRefs ?? []).filter((b) => {
+  const backends = (route.spec?.rules ?? []).map((rule) =>
+    (rule.backendRefs ?? []).map((b): RuleBackend => {
       const bns = b.namespace ?? ns;
       let bad: ConditionSpec | undefined;
       if ((b.group ?? "") !== "" || (b.kind ?? "Service") !== "Service")
@@ -170,10 +180,10 @@ function resolveBackends(
       else if (!inputs.serviceExists(bns, b.name))
         bad = cond("ResolvedRefs", false, "BackendNotFound", `Service ${bns}/${b.name} not found`);
       problem ??= bad;
-      return bad === undefined;
+      return bad === undefined ? { ref: b } : { ref: b, invalid: bad.message };
     }),
   );
-  return { refs: problem ?? cond("ResolvedRefs", true, "ResolvedRefs", "All references resolved"), usable };
+  return { refs: problem ?? cond("ResolvedRefs", true, "ResolvedRefs", "All references resolved"), backends };
 }
 
 function attachParent(
@@ -249,8 +259,8 @@ export function attachRoutes(inputs: GatewayApiInputs): Attachments {
   const byKey = new Map(gateways.map((g) => [g.key, g]));
   const routes: RouteState[] = [];
   for (const route of inputs.routes) {
-    const { refs, usable } = resolveBackends(route, inputs);
-    const state: RouteState = { route, parents: [], attachments: [], usableBackends: usable };
+    const { refs, backends } = resolveBackends(route, inputs);
+    const state: RouteState = { route, parents: [], attachments: [], backends };
     for (const ref of route.spec?.parentRefs ?? []) {
       if ((ref.group ?? GATEWAY_API_GROUP) !== GATEWAY_API_GROUP || (ref.kind ?? "Gateway") !== "Gateway") continue;
       const gw = byKey.get(`${ref.namespace ?? nsOf(route)}/${ref.name}`);

@@ -3,9 +3,9 @@
  * through an accepted listener (its hostnames intersected with the listener's) × every rule × every
  * match is one route, in rule and match order (ties of the spec's precedence go to rule order).
  * Matches, filters and weights map one to one onto the routes model; header names become lower
- * case, and of two header matches with one name only the first counts (HTTPHeaderMatch). Only the
- * backendRefs that resolve are routed: a rule whose backends all fail answers 500, as the spec
- * asks for invalid backends. An HTTPS listener's certificate becomes a TLS section for the hosts
+ * case, and of two header matches with one name only the first counts (HTTPHeaderMatch). A
+ * backendRef that does not resolve keeps its weight as an invalid backend: the spec asks that the
+ * share of requests it would have taken be answered 500, not spread over the others. An HTTPS listener's certificate becomes a TLS section for the hosts
  * served through it, without a redirect from plain HTTP.
  */
 import type {
@@ -16,7 +16,7 @@ import type {
 } from "../../api/gateway-api-types.ts";
 import type { HeaderEdits, NameValue, PathModifier, RouteFilter, RouteMatch } from "../routes/model.ts";
 import { normalizePrefix } from "../routes/prefix.ts";
-import type { OwnerRoutes, SourceRoute, SourceTLS } from "../routes/source.ts";
+import type { BackendRef, OwnerRoutes, SourceRoute, SourceTLS } from "../routes/source.ts";
 import type { RouteState } from "./attach.ts";
 
 function firstByName(list: readonly { name: string; value: string }[] | undefined, lower: boolean): NameValue[] {
@@ -92,13 +92,11 @@ export function httpRouteSources(state: RouteState): OwnerRoutes | undefined {
   const routes: SourceRoute[] = [];
   (route.spec?.rules ?? []).forEach((rule, i) => {
     const filters = (rule.filters ?? []).map(filterOf).filter((f): f is RouteFilter => f !== undefined);
-    const backends = (state.usableBackends[i] ?? []).map((b) => ({
-      type: "service" as const,
-      namespace: b.namespace ?? namespace,
-      name: b.name,
-      port: b.port ?? 80,
-      weight: b.weight ?? 1,
-    }));
+    const backends = (state.backends[i] ?? []).map(({ ref: b, invalid }): BackendRef => {
+      const weight = b.weight ?? 1;
+      if (invalid !== undefined) return { type: "invalid", target: `backendRef ${b.name}`, reason: invalid, weight };
+      return { type: "service", namespace: b.namespace ?? namespace, name: b.name, port: b.port ?? 80, weight };
+    });
     const matches = rule.matches && rule.matches.length > 0 ? rule.matches : [{}];
     for (const host of hosts) {
       for (const m of matches) routes.push({ host, path: m.path?.value ?? "/", match: matchOf(m), filters, backends });

@@ -37,10 +37,11 @@ export interface GatewayApiWatchOptions {
 export interface GatewayApiWatch {
   /** Every informer, for the controller's sync and stop. */
   readonly informers: readonly Informer<KubeObject>[];
+  /** The HTTPRoute and Gateway informers, for the controller's indexes (register them before start). */
+  readonly routes: Informer<HTTPRoute>;
+  readonly gateways: Informer<Gateway>;
   /** The attachment picture from the caches now. */
   attach(): Attachments;
-  /** Whether a listener of any Gateway names Secret `namespace/name` (only then does its change matter). */
-  namesSecret(namespace: string, name: string): boolean;
   /** Writes the statuses that differ; resolves false when a write failed (retry later). */
   writeStatuses(attachments: Attachments, ctx: Omit<ProgramContext, "now">): Promise<boolean>;
 }
@@ -105,6 +106,8 @@ export function gatewayApiWatch(options: GatewayApiWatchOptions): GatewayApiWatc
 
   return {
     informers: all,
+    routes,
+    gateways,
     attach: () =>
       attachRoutes({
         classes: classes.list(),
@@ -119,16 +122,6 @@ export function gatewayApiWatch(options: GatewayApiWatchOptions): GatewayApiWatc
         secretProblem: options.secretProblem,
         tlsListener: options.tlsListener,
       }),
-    namesSecret: (namespace, name) =>
-      gateways
-        .list()
-        .some((g) =>
-          (g.spec?.listeners ?? []).some((l) =>
-            (l.tls?.certificateRefs ?? []).some(
-              (r) => r.name === name && (r.namespace ?? g.metadata.namespace ?? "default") === namespace,
-            ),
-          ),
-        ),
     writeStatuses: async (attachments, ctx) => {
       const now = new Date();
       let ok = true;

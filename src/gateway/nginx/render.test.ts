@@ -197,6 +197,34 @@ test("hostile values in matches and filters are refused before they reach nginx.
   assert.match(text, /"~\^a\\\\\.\\\\\*\\\\\|\\\\\(b\\\\\)\\\\z" 1;/);
 });
 
+test("an invalid group's share is a split_clients percentage answered 500; all invalid is a plain 500", () => {
+  const table = (groups: Route["groups"]): RouteTable => ({
+    hosts: [
+      {
+        host: "a.com",
+        routes: [
+          {
+            match: { path: { type: "PathPrefix", value: "/" } },
+            owner: { kind: "HTTPRoute", namespace: "d", name: "r" },
+            filters: [],
+            groups,
+          },
+        ],
+      },
+    ],
+    outcomes: [],
+  });
+  const ok = { weight: 2, target: "t", backends: [{ ip: "10.0.0.1", port: 1 }] };
+  const bad = { weight: 1, target: "gone", backends: [], invalid: 'Service d/"gone" not found' };
+  const split = renderNginxConfig(table([ok, bad]), { listen: "127.0.0.1:8080" });
+  assert.match(split, /split_clients "\$\{request_id\}" \$kdns_invalid_(\d+) \{\n\s+33\.33% 1;\n\s+\* "";/);
+  assert.match(split, /if \(\$kdns_invalid_\d+\) \{\n\s+return 500 "[^\n]*Service d\/\\"gone\\" not found\\n";/);
+  assert.match(split, /proxy_pass http:\/\//);
+  const all = renderNginxConfig(table([{ ...bad, weight: 5 }]), { listen: "127.0.0.1:8080" });
+  assert.doesNotMatch(all, /split_clients|proxy_pass http:\/\/kdns/);
+  assert.match(all, /return 500 "[^\n]*not found\\n";/);
+});
+
 const ACCESS_LOG_GOLDEN = new URL("../../../test/gateway/nginx-access-log.golden.conf", import.meta.url);
 const syslog = { host: "127.0.0.1", port: 5140, tag: "kdns_0123456789abcdef" };
 

@@ -199,22 +199,49 @@ export function actionLines(name: string, route: Route, place: ActionPlace, sink
   return [...marker, ...actionBody(name, route, place, sink)];
 }
 
+/**
+ * The share of requests invalid groups take (Gateway API: answered 500, the weights kept): a
+ * `split_clients` on the random `$request_id` picks them, then a `return` inside `if` (one of the
+ * two things nginx documents as safe in a location's `if`). Percentages have two decimals; the
+ * share is kept above 0% and below 100% so a small weight is not lost to rounding.
+ */
+function invalidShareLines(route: Route, sink: RenderSink): string[] {
+  const weighted = route.groups.filter((g) => g.weight > 0);
+  const total = weighted.reduce((a, g) => a + g.weight, 0);
+  const invalid = weighted.filter((g) => g.invalid !== undefined);
+  const share = invalid.reduce((a, g) => a + g.weight, 0);
+  if (share === 0) return [];
+  const body = quoteBody(TEXT.routeError(invalid[0]?.invalid ?? "invalid backend"));
+  if (share === total) return [`            return 500 ${body};`];
+  const percent = Math.min(99.99, Math.max(0.01, Math.round((share / total) * 10_000) / 100));
+  const id = `$kdns_invalid_${sink.ids++}`;
+  sink.maps.push(
+    `    split_clients "\${request_id}" ${id} {`,
+    `        ${percent.toFixed(2)}% 1;`,
+    '        * "";',
+    "    }",
+  );
+  return [`            if (${id}) {`, `                return 500 ${body};`, "            }"];
+}
+
 /** {@link actionLines} without the route marker. */
 function actionBody(name: string, route: Route, place: ActionPlace, sink: RenderSink): string[] {
   const redirect = route.filters.find((f) => f.type === "RequestRedirect");
   if (redirect?.type === "RequestRedirect") return redirectLines(redirect, route, sink);
+  const invalid = invalidShareLines(route, sink);
+  if (invalid.length === 1) return invalid; // one `return 500`: every request goes to an invalid group
   const upstream = upstreamBlock(name, route);
   if (!upstream) {
-    const weighted = route.groups.filter((g) => g.weight > 0);
+    const weighted = route.groups.filter((g) => g.weight > 0 && g.invalid === undefined);
     if (weighted.length === 0)
       return [`            return 500 ${quoteBody(TEXT.routeError("no backend takes traffic on this route"))};`];
-    return [`            return 503 ${quoteBody(TEXT.unavailable(weighted[0]?.unavailable ?? "none"))};`];
+    return [...invalid, `            return 503 ${quoteBody(TEXT.unavailable(weighted[0]?.unavailable ?? "none"))};`];
   }
   if (!sink.upstreamNames.has(name)) {
     sink.upstreamNames.add(name);
     sink.upstreams.push(...upstream);
   }
-  const lines: string[] = [];
+  const lines: string[] = [...invalid];
   const rewrite = route.filters.find((f) => f.type === "URLRewrite");
   const hostOverride = rewrite?.type === "URLRewrite" ? rewrite.hostname : undefined;
   const requestEdits = route.filters.filter((f) => f.type === "RequestHeaderModifier");

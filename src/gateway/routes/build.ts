@@ -90,6 +90,7 @@ function groupsOf(
   endpoints: Map<string, Endpoints>,
 ): BackendGroup[] {
   return refs.map((ref) => {
+    if (ref.type === "invalid") return { weight: ref.weight, target: ref.target, backends: [], invalid: ref.reason };
     if (ref.type === "address")
       return {
         weight: ref.weight,

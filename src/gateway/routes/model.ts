@@ -21,7 +21,8 @@
  * - **HTTPRoute** (the gatewayapi helper's translator): each hostname (exact or `*.` wildcard) ×
  *   each rule × each match is one route (a rule without matches is one route matching
  *   `PathPrefix "/"`); `backendRefs` become groups with their `weight` (default 1; 0 takes no
- *   traffic); filters map one to one.
+ *   traffic), one that does not resolve an `invalid` group that keeps its weight; filters map
+ *   one to one.
  *
  * Precedence within a host (Ingress spec: Exact before Prefix, longer before shorter; Gateway API
  * HTTPRouteRule: Exact, then the longest prefix, then method, then the most header matches, then
@@ -128,6 +129,12 @@ export interface BackendGroup {
   unavailable?: string;
   /** The Service's not-ready addresses for this port: never routed to, shown by `kdns explain route`. */
   notReady?: Backend[];
+  /**
+   * Set when the reference cannot be used (no such Service, not permitted, not a Service): a
+   * request the group is picked for gets 500 with this text. It keeps its weight, so its share of
+   * requests fails rather than going to the other groups (Gateway API HTTPBackendRef).
+   */
+  invalid?: string;
 }
 
 /** One route of a host. */
@@ -136,7 +143,7 @@ export interface Route {
   owner: RouteOwner;
   /** Filters in order; at most one RequestRedirect, never together with URLRewrite. */
   filters: RouteFilter[];
-  /** Weighted groups; empty (or all weight 0) with no redirect: 500 (Gateway API). */
+  /** Weighted groups; empty (or all weight 0) with no redirect: 500, as is an invalid group's share (Gateway API). */
   groups: BackendGroup[];
 }
 

@@ -7,10 +7,14 @@
  */
 import type { PathMatch, RouteFilter, RouteMatch, RouteOwner } from "./model.ts";
 
-/** A backend reference: a Service port (by number or name) or a fixed address. */
+/**
+ * A backend reference: a Service port (by number or name), a fixed address, or a reference that
+ * cannot be used (Gateway API: its share of requests is answered 500).
+ */
 export type BackendRef =
   | { type: "service"; namespace: string; name: string; port: number | string; weight: number }
-  | { type: "address"; ip: string; port: number; weight: number };
+  | { type: "address"; ip: string; port: number; weight: number }
+  | { type: "invalid"; target: string; reason: string; weight: number };
 
 /** One route as its source states it. */
 export interface SourceRoute {

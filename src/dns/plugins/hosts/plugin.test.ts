@@ -409,3 +409,83 @@ test("HTTPRoute hostnames are answered once a kdns Gateway accepted the route; a
     s.stop();
   }
 });
+
+function attachedRoute(name: string, hostnames: string[], sectionName: string | undefined, rv: string): KubeObject {
+  const parentRef = { name: "gw", ...(sectionName !== undefined ? { sectionName } : {}) };
+  return {
+    apiVersion: "gateway.networking.k8s.io/v1",
+    kind: "HTTPRoute",
+    metadata: { namespace: "default", name, resourceVersion: rv },
+    spec: { parentRefs: [parentRef], hostnames },
+    status: {
+      parents: [
+        {
+          parentRef,
+          controllerName: "kdns.dev/gateway",
+          conditions: [{ type: "Accepted", status: "True", reason: "Accepted", message: "", lastTransitionTime: "" }],
+        },
+      ],
+    },
+  };
+}
+
+function gateway(webHostname: string, rv: string): KubeObject {
+  return {
+    apiVersion: "gateway.networking.k8s.io/v1",
+    kind: "Gateway",
+    metadata: { namespace: "default", name: "gw", resourceVersion: rv },
+    spec: {
+      gatewayClassName: "kdns",
+      listeners: [
+        { name: "web", protocol: "HTTP", port: 80, hostname: webHostname },
+        { name: "wild", protocol: "HTTP", port: 80, hostname: "*.apps.example.org" },
+        { name: "any", protocol: "HTTP", port: 80 },
+      ],
+    },
+  };
+}
+
+test("an HTTPRoute without hostnames answers its listeners' hostnames, none for a listener without one; a Gateway change moves them", async () => {
+  const s = setup(["10.0.0.1"]);
+  try {
+    s.source.items = [
+      attachedRoute("web-only", [], "web", "1"),
+      attachedRoute("catch-all", [], "any", "1"),
+      attachedRoute("narrowed", ["*.example.org"], "web", "1"),
+    ];
+    await synced(s);
+    // The Gateway is not known yet: only a route's own hostnames can be answered.
+    assert.equal(s.plugin.hosts, 1);
+    assert.equal((await s.ask("x.example.org")).rcode, "NOERROR");
+    s.source.push("ADDED", gateway("portal.example.org", "1"));
+    await waitFor(async () => (await s.ask("portal.example.org")).answers?.length === 1, {
+      what: "the listener's hostname answered for the routes without their own",
+    });
+    // The wildcard route on listener portal.example.org serves that name only.
+    assert.equal(s.plugin.hosts, 1, "portal.example.org alone: no name for the catch-all listener, no *.example.org");
+    assert.deepEqual(s.forwarded, []);
+    await s.ask("x.example.org");
+    assert.deepEqual(
+      s.forwarded,
+      ["x.example.org"],
+      "a name the route's wildcard covers but the listener does not is not ours",
+    );
+
+    s.source.push("ADDED", attachedRoute("every-listener", [], undefined, "2"));
+    await waitFor(() => s.plugin.hosts === 2, { what: "the wildcard listener's name added" });
+    const deep = await s.ask("a.b.apps.example.org");
+    assert.deepEqual(
+      [deep.rcode, (deep.answers?.[0] as { data?: unknown } | undefined)?.data],
+      ["NOERROR", "10.0.0.1"],
+    );
+
+    s.source.push("MODIFIED", gateway("portal2.example.org", "2"));
+    await waitFor(async () => (await s.ask("portal2.example.org")).answers?.length === 1, {
+      what: "the routes follow the listener's new hostname",
+    });
+    assert.equal((await s.ask("portal.example.org")).answers?.length ?? 0, 0, "the old name is gone");
+    assert.equal(s.plugin.hosts, 2);
+  } finally {
+    s.stop();
+  }
+});

@@ -10,7 +10,10 @@
  */
 
 import { isIP } from "node:net";
+import { isDeepStrictEqual } from "node:util";
 import type { Registry } from "prom-client";
+import type { Gateway } from "../../../api/gateway-api-types.ts";
+import { resourceByPath } from "../../../api/resources.ts";
 import type { KubeObject } from "../../../api/types.ts";
 import { Informer, type InformerSource } from "../../../client/informer.ts";
 import { labelCount } from "../../answers/encode.ts";
@@ -22,7 +25,8 @@ import { QTYPE, RCODE } from "../../wire/constants.ts";
 import { encodeSections } from "../../wire/records.ts";
 import type { Sections } from "../../wire/response.ts";
 import { HostSet } from "./host-set.ts";
-import { DEFAULT_HOST_SOURCES, DNS_RECORD_HOSTS, type HostSource } from "./sources.ts";
+import { type GatewayView, gatewayView } from "./route-hosts.ts";
+import { DEFAULT_HOST_SOURCES, DNS_RECORD_HOSTS, type HostSource, type JoinedHosts } from "./sources.ts";
 
 /** Settings of the plugin. */
 export interface HostsPluginOptions {
@@ -41,7 +45,15 @@ export interface HostsPluginOptions {
 /** An object reduced to what answering needs: its identity and the hosts it publishes. */
 export interface HostRecord extends KubeObject {
   hosts: string[];
+  /** For a source whose names depend on Gateways: those Gateways and how to recompute the names. */
+  joined?: JoinedHosts;
 }
+
+/** A Gateway reduced to the listeners route names depend on. */
+type CachedGateway = KubeObject & GatewayView;
+
+/** Index of the objects of a joined source by the Gateways (`namespace/name`) their names depend on. */
+const GATEWAY_INDEX = "gateway";
 
 /** Keeps name, namespace, resourceVersion and the hosts `source` reads from `obj`. */
 export function stripToHosts(obj: KubeObject, source: HostSource, gateway: ReadonlySet<string>): HostRecord {
@@ -82,6 +94,8 @@ export class HostsPlugin implements DnsPlugin {
   readonly #hosts = new HostSet();
   readonly #zones = new Map<string, HostZone>();
   readonly #informers: Informer<HostRecord>[];
+  /** The Gateways, when a source's names depend on their listeners (HTTPRoutes). */
+  readonly #gateways: Informer<Gateway, CachedGateway> | undefined;
   /** Names it passes on may become its own with the next DNSRecord: memoized forwards must know. */
   readonly #freshness = new Freshness();
   readonly #ttl: number;
@@ -103,16 +117,58 @@ export class HostsPlugin implements DnsPlugin {
     this.#a = records("A", v4);
     this.#aaaa = records("AAAA", v6);
     const gateway = new Set(options.addresses);
-    this.#informers = (options.sources ?? DEFAULT_HOST_SOURCES).map((source) => {
+    const measured = options.metrics ? { metrics: { registry: options.metrics, component: "dns" } } : {};
+    const sources = options.sources ?? DEFAULT_HOST_SOURCES;
+    const gatewayInfo = resourceByPath("gateway.networking.k8s.io", "gateways");
+    this.#gateways =
+      sources.some((s) => s.joined) && gatewayInfo
+        ? new Informer<Gateway, CachedGateway>(options.source, gatewayInfo, {
+            ...measured,
+            transform: (gw) => ({ apiVersion: gw.apiVersion, kind: gw.kind, metadata: {}, ...gatewayView(gw) }),
+            // Only the listeners matter: the gateway's status writes (attachedRoutes) recompute nothing.
+            same: (a, b) => isDeepStrictEqual(a.listeners, b.listeners),
+          })
+        : undefined;
+    const listeners = (key: string): GatewayView | undefined => {
+      const slash = key.indexOf("/");
+      return this.#gateways?.get(key.slice(0, slash), key.slice(slash + 1));
+    };
+    const joined: Informer<HostRecord>[] = [];
+    this.#informers = sources.map((source) => {
       const informer = new Informer<HostRecord>(options.source, source.resource, {
-        transform: (obj) => stripToHosts(obj, source, gateway),
-        ...(options.metrics ? { metrics: { registry: options.metrics, component: "dns" } } : {}),
+        ...measured,
+        transform: (obj) => {
+          const record = stripToHosts(obj, source, gateway);
+          const names = source.joined?.(obj);
+          if (names) {
+            record.joined = names;
+            record.hosts = [...new Set(names.hosts(listeners))];
+          }
+          return record;
+        },
       });
+      if (source.joined) {
+        informer.addIndex(GATEWAY_INDEX, (r) => r.joined?.gateways ?? []);
+        joined.push(informer);
+      }
       informer.on("add", (r) => this.#change([], r.hosts));
       informer.on("update", (old, r) => this.#change(old.hosts, r.hosts));
       informer.on("delete", (r) => this.#change(r.hosts, []));
       return informer;
     });
+    // A Gateway's listeners changed (or it came or went): the names of the objects attached to it follow.
+    const relink = (namespace: string, name: string): void => {
+      for (const informer of joined) {
+        for (const { value: r } of informer.byIndex(GATEWAY_INDEX, `${namespace}/${name}`)) {
+          const now = [...new Set(r.joined?.hosts(listeners) ?? r.hosts)];
+          this.#change(r.hosts, now);
+          r.hosts = now;
+        }
+      }
+    };
+    this.#gateways?.on("add", (_g, namespace, name) => relink(namespace, name));
+    this.#gateways?.on("update", (_old, _g, namespace, name) => relink(namespace, name));
+    this.#gateways?.on("delete", (_g, namespace, name) => relink(namespace, name));
   }
 
   /** Adds the hosts only `now` has and removes those only `before` had. */
@@ -124,11 +180,12 @@ export class HostsPlugin implements DnsPlugin {
   /** Starts listing and watching the sources in every namespace until `signal` aborts. */
   start(signal: AbortSignal): void {
     for (const informer of this.#informers) informer.start(signal);
+    this.#gateways?.start(signal);
   }
 
-  /** Synced: the first list of every source is in. */
+  /** Synced: the first list of every source (and of the Gateways, when a source needs them) is in. */
   ready(): boolean {
-    return this.#informers.every((i) => i.hasSynced());
+    return this.#informers.every((i) => i.hasSynced()) && (this.#gateways?.hasSynced() ?? true);
   }
 
   /** Number of distinct hosts served (for tests and metrics). */

@@ -3,20 +3,36 @@
  * its objects to the host names it publishes (lower case, no trailing dot; `*.suffix` for a
  * wildcard). DNSRecords publish `spec.host`; Ingresses the hosts of their rules once the gateway
  * serves them, i.e. once their `status.loadBalancer.ingress` names one of the gateway addresses
- * (an Ingress another controller serves is not answered with kdns's address); HTTPRoutes their
- * hostnames once a kdns Gateway accepted them.
+ * (an Ingress another controller serves is not answered with kdns's address; a rule without host
+ * is a catch-all, which no DNS name stands for); HTTPRoutes the names they serve through the
+ * listeners of the kdns Gateways that accepted them.
  */
 
-import { type HTTPRoute, KDNS_GATEWAY_CONTROLLER } from "../../../api/gateway-api-types.ts";
+import type { HTTPRoute } from "../../../api/gateway-api-types.ts";
 import { type ResourceInfo, resourceByPath } from "../../../api/resources.ts";
 import type { Ingress, KubeObject } from "../../../api/types.ts";
 import { normalizeHost } from "./host-set.ts";
+import { type GatewayView, routeClaim, routeHosts } from "./route-hosts.ts";
+
+/** The names of an object that depend on Gateways' listeners, and the Gateways they depend on. */
+export interface JoinedHosts {
+  /** `namespace/name` of each Gateway the names depend on. */
+  gateways: string[];
+  /** The names, given the Gateways as they are now (undefined: not known). */
+  hosts(gateway: (key: string) => GatewayView | undefined): string[];
+}
 
 /** One kind of object whose hosts DNS answers with the gateway address. */
 export interface HostSource {
   resource: ResourceInfo;
   /** The names `obj` publishes; `gateway` holds the gateway addresses. */
   hosts(obj: KubeObject, gateway: ReadonlySet<string>): string[];
+  /**
+   * Set for a kind whose names depend on the listeners of the Gateways it attaches to (HTTPRoute):
+   * the plugin then watches Gateways too, and recomputes an object's names when one of its
+   * Gateways changes.
+   */
+  joined?(obj: KubeObject): JoinedHosts;
 }
 
 function resource(group: string, plural: string): ResourceInfo {
@@ -49,22 +65,23 @@ export const INGRESS_HOSTS: HostSource = {
 };
 
 /**
- * The hostnames of an HTTPRoute attached to one of kdns's Gateways: once the gateway's status
- * names controller kdns.dev/gateway with Accepted True for a parent (a route of another
- * implementation, or one no listener accepts, is not answered). A route without hostnames takes
- * its listeners' and publishes none of its own.
+ * The names of an HTTPRoute a kdns Gateway accepted (a `status.parents` entry of controller
+ * kdns.dev/gateway with Accepted True; a route of another implementation, or one no listener
+ * accepts, is not answered): its hostnames intersected with the hostname of each listener it
+ * attached to, and a route without hostnames takes the listeners' (route-hosts.ts). Without the
+ * Gateways, `hosts` gives the route's own hostnames.
  */
 export const HTTP_ROUTE_HOSTS: HostSource = {
   resource: resource("gateway.networking.k8s.io", "httproutes"),
   hosts(obj) {
-    const route = obj as HTTPRoute;
-    const attached = (route.status?.parents ?? []).some(
-      (p) =>
-        p.controllerName === KDNS_GATEWAY_CONTROLLER &&
-        (p.conditions ?? []).some((c) => c.type === "Accepted" && c.status === "True"),
-    );
-    if (!attached) return [];
-    return (route.spec?.hostnames ?? []).filter((h) => typeof h === "string" && h !== "").map(normalizeHost);
+    return routeHosts(routeClaim(obj as HTTPRoute), () => undefined);
+  },
+  joined(obj) {
+    const claim = routeClaim(obj as HTTPRoute);
+    return {
+      gateways: [...new Set(claim.parents.map((p) => p.gateway))],
+      hosts: (gateway) => routeHosts(claim, gateway),
+    };
   },
 };
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { hostCovers, intersectHostname, routeHostsOnListener } from "./hostnames.ts";
+import { hostCovers, intersectHostname, routeHostsOnListener } from "./gateway-api-hostnames.ts";
 
 test("intersection as the Gateway API spec's examples state it", () => {
   assert.equal(intersectHostname(undefined, "foo.example.com"), "foo.example.com");
