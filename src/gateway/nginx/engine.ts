@@ -40,6 +40,8 @@ export interface NginxEngineOptions {
   tls?: { listen: string; publicPort?: number };
   /** Request metrics and the access log; with either, nginx logs each request to a file kdns reads. */
   observers?: RequestObservers;
+  /** Rotate nginx's request log once kdns read this much of it (default 16 MiB; tests rotate often). */
+  requestLogRotateBytes?: number;
 }
 
 /** The running nginx engine, with counters tests read. */
@@ -56,6 +58,9 @@ export interface NginxEngine extends GatewayEngine {
 
 /** kdns renames nginx's request log aside and has nginx reopen it once it read this much of it. */
 const REQUEST_LOG_ROTATE_BYTES = 16 * 1024 * 1024;
+
+/** How long a rotated request log is still read: nginx's workers flush into it as they reopen. */
+const REQUEST_LOG_GRACE_MS = 5_000;
 
 /** The port of a `host:port` listen address. */
 function portOf(listen: string): number {
@@ -98,7 +103,11 @@ export async function startNginxEngine(options: NginxEngineOptions): Promise<Ngi
     tail = new LogTail({
       path,
       onLine: observeNginxLine(observers),
-      rotate: { bytes: REQUEST_LOG_ROTATE_BYTES, reopen: () => supervisor.reopen() },
+      graceMs: REQUEST_LOG_GRACE_MS,
+      rotate: {
+        bytes: options.requestLogRotateBytes ?? REQUEST_LOG_ROTATE_BYTES,
+        reopen: () => supervisor.reopen(),
+      },
     });
     // Lines of an earlier run are not this run's requests.
     for (const old of [path, tail.retiredPath]) await rm(old, { force: true });
