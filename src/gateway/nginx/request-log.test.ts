@@ -5,7 +5,7 @@ import { parseSamples, sumOf } from "../../../test/support/prom-text.ts";
 import type { AccessLogEntry } from "../access-log/entry.ts";
 import { GatewayMetrics } from "../metrics/gateway-metrics.ts";
 import type { RouteTable } from "../routes/model.ts";
-import { observeNginxLine, unescapeNginx } from "./request-log.ts";
+import { numberAt, observeNginxLine, unescapeNginx } from "./request-log.ts";
 
 const table = {
   hosts: [
@@ -29,6 +29,15 @@ test("nginx's escape=default is decoded: \\xHH are bytes read as UTF-8, nothing 
   assert.equal(unescapeNginx("/a\\x22b\\x5Cc\\x09d"), '/a"b\\c\td');
   assert.equal(unescapeNginx("/caf\\xC3\\xA9"), "/café");
   assert.equal(unescapeNginx("/x\\x0A\\x0D"), "/x\n\r");
+});
+
+test("numbers are read from their digits: integers and nginx's s.mmm; anything else is NaN", () => {
+  const at = (v: string) => numberAt(`x\t${v}\ty`, 2, 2 + v.length);
+  assert.equal(at("200"), 200);
+  assert.equal(at("0.012"), 0.012);
+  assert.equal(at("12.500"), 12.5);
+  assert.equal(at("1289"), 1289);
+  for (const bad of ["", "-", "1e3", "0x10", ".5", "1.2.3", " 1", "1 ", "+1"]) assert.ok(Number.isNaN(at(bad)), bad);
 });
 
 test("metrics lines count into the route's series; other hosts, foreign lines and the default server are not counted", async () => {
