@@ -59,7 +59,7 @@ for (const engine of ["builtin", "nginx"] as const) {
     let echo: Awaited<ReturnType<typeof startEcho>>;
     const registry = new Registry();
     const entries: AccessLogEntry[] = [];
-    const accessLog: AccessLog = { destination: "test", write: (e) => void entries.push(e), close: async () => {} };
+    const accessLog: AccessLog = { destination: "test", write: (e) => void entries.push(e), reopen: async () => {}, close: async () => {} };
     const series = async (): Promise<Series[]> => parseSamples(await registry.metrics());
 
     before(async () => {

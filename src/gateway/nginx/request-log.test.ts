@@ -62,7 +62,7 @@ test("metrics lines count into the route's series; other hosts, foreign lines an
 test("with the access log the line's other fields make the entry; hostile values stay values", () => {
   const entries: AccessLogEntry[] = [];
   const observe = observeNginxLine({
-    accessLog: { destination: "test", write: (e) => entries.push(e), close: async () => {} },
+    accessLog: { destination: "test", write: (e) => entries.push(e), reopen: async () => {}, close: async () => {} },
   });
   observe(
     "shop.test\t/a\\x22b\tGET\t101\t2.500\t9000\t1764255463.123\t127.0.0.1\tshop.test\t/a\\x22b/\\x09x\\x0A\\x5C?q=\\xC3\\xA9\t127.0.0.1:81, 127.0.0.1:82\tdefault/site",
