@@ -93,6 +93,7 @@ test("every request counted and logged once through rotations, a reload and a re
   // for the last one's old file to be done with (5 s), so the last may come after the requests.
   const log = join(dataDir, "nginx", "logs", "kdns-requests.log");
   await waitFor(async () => (await stat(log)).size < 2_000, { what: "the log rotated", timeoutMs: 20_000 });
+  assert.equal((await stat(log)).mode & 0o077, 0, "the log is its owner's only, after nginx's reopen too");
   await engine.readRequestLog();
   assert.equal(await counted({ path: "/b" }), 61, "nothing lost or counted twice by the rotations");
   assert.equal(entries.length, 101);

@@ -16,7 +16,7 @@ import type { ServingCertificate } from "../tls/certificate.ts";
 import { makeDefaultCertificate } from "../tls/default-certificate.ts";
 import { findNginx, hasHttp2Directive, hasKeepaliveMinTimeout, nginxVersion } from "./binary.ts";
 import { prepareCertificateDir, pruneCertificates, writeCertificates } from "./certificate-files.ts";
-import { LogTail } from "./log-tail.ts";
+import { createLog, LogTail } from "./log-tail.ts";
 import { renderNginxConfig, type TlsOptions } from "./render.ts";
 import { observeNginxLine } from "./request-log.ts";
 import { REQUEST_LOG_FILE, type RequestLogOptions } from "./request-log-render.ts";
@@ -111,6 +111,7 @@ export async function startNginxEngine(options: NginxEngineOptions): Promise<Ngi
     });
     // Lines of an earlier run are not this run's requests.
     for (const old of [path, tail.retiredPath]) await rm(old, { force: true });
+    await createLog(path);
   }
   const render = (table: RouteTable): string =>
     options.render

@@ -78,9 +78,11 @@ test("rotate: past the size the reader renames the file aside, asks for a reopen
     await writeFile(path, "0123456789\n");
     await tail.poll();
     assert.equal(reopens, 1);
-    await assert.rejects(stat(path), /ENOENT/);
+    const made = await stat(path);
+    assert.equal(made.size, 0, "the new file is made empty");
+    assert.equal(made.mode & 0o777, 0o600, "for its owner only");
     await appendFile(tail.retiredPath, "flushed at reopen\n");
-    await writeFile(path, "after\n"); // the writer reopened its path
+    await appendFile(path, "after\n"); // the writer reopened its path
     await tail.poll();
     assert.deepEqual(lines, ["0123456789", "flushed at reopen", "after"]);
     await assert.rejects(stat(tail.retiredPath), /ENOENT/, "the old file is deleted once read");

@@ -5,10 +5,11 @@
  * (renamed aside and made anew at the path: the old one is read to its end for `graceMs` more,
  * since its writers may still flush into it until they reopened), truncated (read again from the
  * start) or missing (read once it appears). With `rotate`, the reader keeps the file small itself:
- * once that many bytes were read it renames the file aside and asks the writer to reopen its path
- * (nginx: SIGUSR1), and deletes the old file once it has read it to the end.
+ * once that many bytes were read it renames the file aside, makes the new one (mode 0600: what a
+ * request log holds is for kdns only; a writer that opens an existing file keeps its mode), asks the
+ * writer to reopen its path (nginx: SIGUSR1), and deletes the old file once it has read it to the end.
  */
-import { type FileHandle, open, rename, stat, unlink } from "node:fs/promises";
+import { type FileHandle, open, rename, stat, unlink, writeFile } from "node:fs/promises";
 
 /** Options of {@link LogTail}. */
 export interface LogTailOptions {
@@ -115,6 +116,7 @@ export class LogTail {
       const rotate = this.#o.rotate;
       if (rotate && this.#current.offset >= rotate.bytes && this.#rotatedAt === 0 && kept.length === 0) {
         await rename(path, this.retiredPath);
+        await createLog(path);
         this.#rotatedAt = now;
         rotate.reopen();
       }
@@ -165,4 +167,9 @@ export class LogTail {
     await r.handle.close();
     if (r.ours) await unlink(this.retiredPath).catch(() => undefined);
   }
+}
+
+/** Makes `path` anew, empty, readable and writable by its owner only. */
+export async function createLog(path: string): Promise<void> {
+  await writeFile(path, "", { mode: 0o600, flag: "a" });
 }
