@@ -51,7 +51,12 @@ before(async () => {
     workers: 2,
     observers: {
       metrics,
-      accessLog: { destination: "test", write: (e) => void entries.push(e), reopen: async () => {}, close: async () => {} },
+      accessLog: {
+        destination: "test",
+        write: (e) => void entries.push(e),
+        reopen: async () => {},
+        close: async () => {},
+      },
     },
     requestLogRotateBytes: 2_000,
   });
