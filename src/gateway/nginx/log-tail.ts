@@ -43,7 +43,8 @@ interface Retiring extends Reading {
 
 /** Longer than any line the writer writes: a "line" this long without an end is dropped. */
 const MAX_PARTIAL = 1 << 20;
-const CHUNK = 1 << 20;
+/** Read at most this much at once: the lines of one read are handled without yielding, and DNS may share the loop. */
+const CHUNK = 256 * 1024;
 
 /** The reader; {@link LogTail.start} starts polling. */
 export class LogTail {
