@@ -104,6 +104,7 @@ export async function startNginxEngine(options: NginxEngineOptions): Promise<Ngi
       path,
       onLine: observeNginxLine(observers),
       graceMs: REQUEST_LOG_GRACE_MS,
+      onError: (err) => log.warn({ err: err.message }, "reading nginx's request log failed; trying again"),
       rotate: {
         bytes: options.requestLogRotateBytes ?? REQUEST_LOG_ROTATE_BYTES,
         reopen: () => supervisor.reopen(),

@@ -22,6 +22,8 @@ export interface LogTailOptions {
   graceMs?: number;
   /** Rename the file aside once this many bytes were read from it, and ask its writer to reopen the path. */
   rotate?: { bytes: number; reopen(): void };
+  /** A poll failed (it is tried again at the next one). */
+  onError?(err: Error): void;
 }
 
 /** A file being read. */
@@ -68,7 +70,10 @@ export class LogTail {
 
   /** Starts polling. */
   start(): void {
-    this.#timer = setInterval(() => void this.poll(), this.#o.intervalMs ?? 250);
+    this.#timer = setInterval(
+      () => void this.poll().catch((err: unknown) => this.#o.onError?.(err as Error)),
+      this.#o.intervalMs ?? 250,
+    );
     this.#timer.unref();
   }
 
@@ -83,9 +88,9 @@ export class LogTail {
   /** Reads the rest and closes the files (the writer should have stopped). */
   async close(): Promise<void> {
     clearInterval(this.#timer);
-    await this.poll();
+    await this.poll().catch((err: unknown) => this.#o.onError?.(err as Error));
     this.#closed = true;
-    for (const r of this.#retiring) await this.#retire(r);
+    for (const r of this.#retiring) await this.#retire(r).catch((err: unknown) => this.#o.onError?.(err as Error));
     this.#retiring = [];
     await this.#current?.handle.close();
     this.#current = undefined;
