@@ -5,11 +5,13 @@
  * the gateway does not serve are not counted, and every request is one access-log entry.
  */
 import assert from "node:assert/strict";
+import { connect } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { Registry } from "prom-client";
 import type { AccessLogEntry } from "../../src/gateway/access-log/entry.ts";
 import type { AccessLog } from "../../src/gateway/index.ts";
 import { parseSamples, type Series, sumOf } from "../support/prom-text.ts";
+import { rawRequest } from "../support/raw-http.ts";
 import { waitFor } from "../support/wait-for.ts";
 import {
   DNSRECORDS,
@@ -59,7 +61,12 @@ for (const engine of ["builtin", "nginx"] as const) {
     let echo: Awaited<ReturnType<typeof startEcho>>;
     const registry = new Registry();
     const entries: AccessLogEntry[] = [];
-    const accessLog: AccessLog = { destination: "test", write: (e) => void entries.push(e), close: async () => {} };
+    const accessLog: AccessLog = {
+      destination: "test",
+      write: (e) => void entries.push(e),
+      reopen: async () => {},
+      close: async () => {},
+    };
     const series = async (): Promise<Series[]> => parseSamples(await registry.metrics());
 
     before(async () => {
@@ -174,6 +181,62 @@ for (const engine of ["builtin", "nginx"] as const) {
       const all = await series();
       const seconds = sumOf(all, "kdns_gateway_route_change_seconds_sum");
       assert.ok(seconds > 0 && seconds < 60, `plausible durations (${seconds} s in all)`);
+    });
+
+    test("a WebSocket upgrade counts once, when its connection closes: status 101, the route's labels, the tunnel's bytes", async () => {
+      entries.length = 0;
+      const payload = "x".repeat(1000);
+      const reply = await new Promise<string>((resolve, reject) => {
+        const sock = connect(h.port, "127.0.0.1", () =>
+          sock.write(
+            "GET /api/ws HTTP/1.1\r\nhost: shop.test\r\nupgrade: websocket\r\nconnection: Upgrade\r\nsec-websocket-version: 13\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+          ),
+        );
+        let text = "";
+        sock.on("data", (c: Buffer) => {
+          const first = !text.includes("\r\n\r\n");
+          text += c.toString();
+          if (first && text.includes("\r\n\r\n")) sock.write(payload);
+          if (text.endsWith(payload)) sock.end();
+        });
+        sock.on("close", () => resolve(text));
+        sock.on("error", reject);
+      });
+      assert.match(reply, /^HTTP\/1\.1 101/);
+      const upgrade = {
+        status: "101",
+        method: "GET",
+        path: "/api",
+        namespace: "default",
+        ingress: "site",
+        service: "web",
+        host: "shop.test",
+      };
+      await waitFor(async () => sumOf(await series(), "nginx_ingress_controller_requests", upgrade) === 1, {
+        what: "the upgrade counted",
+      });
+      const all = await series();
+      const size = sumOf(all, "nginx_ingress_controller_response_size_sum", upgrade);
+      assert.ok(size >= payload.length + 50, `the head and the tunnel's bytes (${size})`);
+      assert.equal(sumOf(all, "nginx_ingress_controller_response_size_count", upgrade), 1);
+      await waitFor(() => entries.some((e) => e.status === 101), { what: "the upgrade logged" });
+      const e = entries.filter((x) => x.status === 101);
+      assert.equal(e.length, 1, JSON.stringify(entries));
+      assert.equal(e[0]!.path, "/api/ws");
+      assert.equal(e[0]!.route, "default/site");
+      assert.equal(e[0]!.upstream, `127.0.0.1:${echo.port}`);
+      assert.equal(e[0]!.bytes, size);
+      // A refused upgrade is an ordinary answer: counted under the host, as nginx counts it.
+      const missed = async () =>
+        sumOf(await series(), "nginx_ingress_controller_requests", { status: "404", path: "", host: "shop.test" });
+      const before = await missed();
+      const refused = await rawRequest(
+        h.port,
+        "GET /nowhere HTTP/1.1\r\nhost: shop.test\r\nupgrade: websocket\r\nconnection: Upgrade\r\n\r\n",
+      );
+      refused.client.destroy();
+      assert.equal(refused.response.status, 404);
+      await waitFor(async () => (await missed()) === before + 1, { what: "the refused upgrade counted" });
     });
 
     test("every request is one access-log entry with the route, the backend and the figures", async () => {

@@ -27,7 +27,16 @@ export async function startGatewayPart(
       throw new CliError(`gateway: ${(err as Error).message}`);
     }
     const log = accessLog;
-    stack.push({ name: "gateway access log", close: () => log.close() });
+    // logrotate's convention: after renaming the file it sends SIGHUP, and the file is opened anew.
+    const onHangup = (): void => void log.reopen();
+    process.on("SIGHUP", onHangup);
+    stack.push({
+      name: "gateway access log",
+      close: async () => {
+        process.off("SIGHUP", onHangup);
+        await log.close();
+      },
+    });
   }
   let gateway: RunningGateway;
   try {

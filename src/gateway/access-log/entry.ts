@@ -1,6 +1,6 @@
 /**
  * The gateway's access log: one JSON object per request, the same from both engines (the nginx
- * engine's come from nginx's own access log, sent to kdns as syslog and rewritten here).
+ * engine's come from nginx's own request log, which kdns reads and rewrites here).
  */
 
 /** One request, as the access log writes it. */

@@ -30,7 +30,7 @@ import { checkRequest } from "./request-check.ts";
 import { type RequestBody, requestHead } from "./request-head.ts";
 import { RequestWatch } from "./request-watch.ts";
 import { startTlsListener, type TlsListener } from "./tls-listener.ts";
-import { forwardUpgrade, rejectUpgrade } from "./upgrade.ts";
+import { forwardUpgrade, rejectUpgrade, UpgradeAnswer } from "./upgrade.ts";
 import { UpstreamPool } from "./upstream-pool.ts";
 
 /** Options of {@link startBuiltinEngine}. */
@@ -207,22 +207,36 @@ export async function startBuiltinEngine(options: BuiltinEngineOptions): Promise
   server.on("upgrade", (req, socket, head) => {
     upgraded.add(socket);
     socket.once("close", () => upgraded.delete(socket));
+    // Counted and logged as nginx does: when the connection closes, as 101 when it was upgraded.
+    let answer: UpgradeAnswer | undefined;
+    let watch: RequestWatch | undefined;
+    if (observers) {
+      answer = new UpgradeAnswer(socket);
+      watch = new RequestWatch(observers, req, answer, req.socket.remoteAddress ?? "", req.socket);
+      answer.trace = watch;
+    }
+    const reject = (code: number, text: string, location?: string): void => {
+      answer?.sent(code);
+      rejectUpgrade(socket, code, text, location);
+    };
     const secure = (req.socket as TLSSocket).encrypted === true;
     const c = checkRequest(req, limits, secure ? "https" : "http");
-    if (c.type === "reject") return rejectUpgrade(socket, c.status, `kdns gateway: ${c.reason}`);
+    if (c.type === "reject") return reject(c.status, `kdns gateway: ${c.reason}`);
     const proto = secure ? "https" : "http";
     const method = req.method ?? "GET";
     const r = route(
       secure ? lookups.secure : lookups.plain,
       view(c.name, c.url, method, req.headers, proto, req.socket.localPort),
     );
-    if (r.type === "no-host") return rejectUpgrade(socket, 404, TEXT.noHost);
-    if (r.type === "no-path") return rejectUpgrade(socket, 404, TEXT.noPath);
-    if (r.type === "unavailable") return rejectUpgrade(socket, 503, TEXT.unavailable(r.reason));
-    if (r.type === "error") return rejectUpgrade(socket, 500, TEXT.routeError(r.reason));
-    if (r.type === "redirect") return rejectUpgrade(socket, r.status ?? 308, TEXT.redirect(r.location), r.location);
+    watch?.routed(c.name, r);
+    if (r.type === "no-host") return reject(404, TEXT.noHost);
+    if (r.type === "no-path") return reject(404, TEXT.noPath);
+    if (r.type === "unavailable") return reject(503, TEXT.unavailable(r.reason));
+    if (r.type === "error") return reject(500, TEXT.routeError(r.reason));
+    if (r.type === "redirect") return reject(r.status ?? 308, TEXT.redirect(r.location), r.location);
     const backend = r.backends[0];
-    if (backend) forwardUpgrade(req, socket, head, backend, r.path, r.host ?? c.authority, proto, timeouts.connectMs);
+    if (backend)
+      forwardUpgrade(req, socket, head, backend, r.path, r.host ?? c.authority, proto, timeouts.connectMs, answer);
   });
   // A gateway does not tunnel; nginx 1.22 answers CONNECT with 400.
   server.on("connect", (_req, socket) => rejectUpgrade(socket, 400, "kdns gateway: CONNECT is not served"));

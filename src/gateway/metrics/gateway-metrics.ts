@@ -59,6 +59,7 @@ export class GatewayMetrics {
   readonly #reloadTime: IndexedCounter;
   readonly #routeChange: IndexedHistogram;
   #hosts = new Map<string, HostSeries>();
+  #tables = 0;
 
   constructor(registry: Registry, identity: ControllerIdentity = kdnsIdentity()) {
     this.#identity = identity;
@@ -134,6 +135,12 @@ export class GatewayMetrics {
     }
     for (const h of this.#hosts.values()) for (const s of [h.own, ...h.routes.values()]) if (!keep.has(s)) s.retire();
     this.#hosts = next;
+    this.#tables++;
+  }
+
+  /** How many tables were adopted: a cache of {@link series} answers holds while it stays the same. */
+  get tables(): number {
+    return this.#tables;
   }
 
   /** The series of route `path` of `host`, or of the host itself when `path` is empty; undefined when not served. */

@@ -4,6 +4,7 @@
  * listener the certificates a candidate names are written before `nginx -t` reads them, and those
  * no installed configuration names any more are removed after the reload (or the rejection).
  */
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { parseHostPort } from "../../machinery/host-port.ts";
 import { logger } from "../../machinery/log.ts";
@@ -15,10 +16,11 @@ import type { ServingCertificate } from "../tls/certificate.ts";
 import { makeDefaultCertificate } from "../tls/default-certificate.ts";
 import { findNginx, hasHttp2Directive, hasKeepaliveMinTimeout, nginxVersion } from "./binary.ts";
 import { prepareCertificateDir, pruneCertificates, writeCertificates } from "./certificate-files.ts";
+import { createLog, LogTail } from "./log-tail.ts";
 import { renderNginxConfig, type TlsOptions } from "./render.ts";
-import { observeNginxLines } from "./request-log.ts";
+import { observeNginxLine } from "./request-log.ts";
+import { REQUEST_LOG_FILE, type RequestLogOptions } from "./request-log-render.ts";
 import { NginxSupervisor } from "./supervisor.ts";
-import { type SyslogReceiver, startSyslogReceiver } from "./syslog-receiver.ts";
 
 /** Options of {@link startNginxEngine}. */
 export interface NginxEngineOptions {
@@ -36,8 +38,10 @@ export interface NginxEngineOptions {
   workers?: number | "auto";
   /** The HTTPS listener, `host:port`; `publicPort` is the port redirects name (default: the listener's). */
   tls?: { listen: string; publicPort?: number };
-  /** Request metrics and the access log; with either, nginx sends each request to kdns as syslog. */
+  /** Request metrics and the access log; with either, nginx logs each request to a file kdns reads. */
   observers?: RequestObservers;
+  /** Rotate nginx's request log once kdns read this much of it (default 16 MiB; tests rotate often). */
+  requestLogRotateBytes?: number;
 }
 
 /** The running nginx engine, with counters tests read. */
@@ -48,7 +52,15 @@ export interface NginxEngine extends GatewayEngine {
   readonly supervisor: NginxSupervisor;
   /** Reloads sent since start. */
   readonly reloads: number;
+  /** Reads what nginx logged so far (its buffers flush within a second); resolves when read. */
+  readRequestLog(): Promise<void>;
 }
+
+/** kdns renames nginx's request log aside and has nginx reopen it once it read this much of it. */
+const REQUEST_LOG_ROTATE_BYTES = 16 * 1024 * 1024;
+
+/** How long a rotated request log is still read: nginx's workers flush into it as they reopen. */
+const REQUEST_LOG_GRACE_MS = 5_000;
 
 /** The port of a `host:port` listen address. */
 function portOf(listen: string): number {
@@ -83,8 +95,25 @@ export async function startNginxEngine(options: NginxEngineOptions): Promise<Ngi
     };
   }
   const observers = options.observers;
-  const receiver: SyslogReceiver | undefined =
-    observers?.metrics || observers?.accessLog ? await startSyslogReceiver(observeNginxLines(observers)) : undefined;
+  const requestLog: RequestLogOptions | undefined =
+    observers?.metrics || observers?.accessLog ? { accessLog: observers.accessLog !== undefined } : undefined;
+  let tail: LogTail | undefined;
+  if (observers && requestLog) {
+    const path = join(dir, REQUEST_LOG_FILE);
+    tail = new LogTail({
+      path,
+      onLine: observeNginxLine(observers),
+      graceMs: REQUEST_LOG_GRACE_MS,
+      onError: (err) => log.warn({ err: err.message }, "reading nginx's request log failed; trying again"),
+      rotate: {
+        bytes: options.requestLogRotateBytes ?? REQUEST_LOG_ROTATE_BYTES,
+        reopen: () => supervisor.reopen(),
+      },
+    });
+    // Lines of an earlier run are not this run's requests.
+    for (const old of [path, tail.retiredPath]) await rm(old, { force: true });
+    await createLog(path);
+  }
   const render = (table: RouteTable): string =>
     options.render
       ? options.render(table, options.listen)
@@ -94,7 +123,7 @@ export async function startNginxEngine(options: NginxEngineOptions): Promise<Ngi
           limits,
           ...(options.workers !== undefined ? { workers: options.workers } : {}),
           ...(tls ? { tls } : {}),
-          ...(receiver ? { accessLog: receiver.target } : {}),
+          ...(requestLog ? { requestLog } : {}),
         });
   /** The certificates `table` serves (with the default one), by id. */
   const certificatesOf = (table: RouteTable): Map<string, ServingCertificate> => {
@@ -111,9 +140,10 @@ export async function startNginxEngine(options: NginxEngineOptions): Promise<Ngi
     await supervisor.install();
     await supervisor.start();
   } catch (err) {
-    await receiver?.close();
+    await supervisor.close();
     throw err;
   }
+  tail?.start();
   let reloads = 0;
   let rejected: { text: string; error: string } | undefined;
 
@@ -126,6 +156,7 @@ export async function startNginxEngine(options: NginxEngineOptions): Promise<Ngi
     get reloads() {
       return reloads;
     },
+    readRequestLog: async () => await tail?.poll(),
     async apply(table: RouteTable): Promise<ApplyResult> {
       let text: string;
       try {
@@ -157,8 +188,9 @@ export async function startNginxEngine(options: NginxEngineOptions): Promise<Ngi
       return { type: "applied" };
     },
     async close() {
+      // nginx's workers flush their log buffers as they exit; the tail then reads the rest.
       await supervisor.close();
-      await receiver?.close();
+      await tail?.close();
     },
   };
 }

@@ -12,10 +12,10 @@
 import { type ClientLimits, DEFAULT_CLIENT_LIMITS } from "../client-limits.ts";
 import type { HostRoutes, RouteTable } from "../routes/model.ts";
 import { TEXT } from "../texts.ts";
-import { accessLogLines, DECLARE_ROUTE_VARIABLES, type SyslogTarget } from "./access-log-render.ts";
 import { certificatePaths } from "./certificate-files.ts";
 import { hostLocations } from "./host-locations.ts";
 import { quote, quoteBody } from "./quote.ts";
+import { declareRouteVariables, type RequestLogOptions, requestLogLines } from "./request-log-render.ts";
 import { BASE_PROXY_HEADERS, type RenderSink } from "./route-action.ts";
 
 /** Where nginx listens and how it behaves. */
@@ -34,8 +34,8 @@ export interface RenderOptions {
   limits?: ClientLimits;
   /** The TLS listener; without it every host is served over plain HTTP only. */
   tls?: TlsOptions;
-  /** Send each request to kdns (metrics, access log); without it nginx logs no requests. */
-  accessLog?: SyslogTarget;
+  /** Log each request for kdns (metrics, access log); without it nginx logs no requests. */
+  requestLog?: RequestLogOptions;
 }
 
 /** The TLS listener of {@link RenderOptions}. */
@@ -176,14 +176,14 @@ function serverBlocks(listen: string, tls: TlsListen | undefined, host: HostRout
 function defaultServer(
   listen: string,
   catchAll: string[] | undefined,
-  marked: boolean,
+  requestLog: RequestLogOptions | undefined,
   tls?: { certificate: string; http2: string[] },
 ): string[] {
   return [
     "    server {",
     `        listen ${listen} default_server;`,
     ...(tls ? [...tls.http2, ...certificateLines(tls.certificate)] : []),
-    ...(marked ? DECLARE_ROUTE_VARIABLES : []),
+    ...(requestLog ? declareRouteVariables(requestLog) : []),
     ...FOREIGN_SCHEME,
     ...(catchAll ?? [`        return 404 ${quoteBody(TEXT.noHost)};`]),
     "    }",
@@ -199,8 +199,8 @@ export function renderNginxConfig(table: RouteTable, options: RenderOptions): st
     port: options.tls.publicPort === 443 ? "" : `:${options.tls.publicPort}`,
     http2: options.tls.http2Directive ? ["        http2 on;"] : [],
   };
-  const marked = options.accessLog !== undefined;
-  const sink: RenderSink = { upstreams: [], upstreamNames: new Set(), maps: [], ids: 0, marked };
+  const requestLog = options.requestLog;
+  const sink: RenderSink = { upstreams: [], upstreamNames: new Set(), maps: [], ids: 0, requestLog };
   const servers: string[] = [];
   let catchAll: string[] | undefined;
   table.hosts.forEach((host, i) => {
@@ -217,7 +217,7 @@ export function renderNginxConfig(table: RouteTable, options: RenderOptions): st
     "    worker_connections 4096;",
     "}",
     "http {",
-    ...(options.accessLog ? accessLogLines(options.accessLog) : ["    access_log off;"]),
+    ...(requestLog ? requestLogLines(requestLog) : ["    access_log off;"]),
     "    server_tokens off;",
     ...(options.keepaliveMinTimeout ? ["    keepalive_min_timeout 1s;"] : []),
     ...limitLines(options.limits ?? DEFAULT_CLIENT_LIMITS),
@@ -246,9 +246,12 @@ export function renderNginxConfig(table: RouteTable, options: RenderOptions): st
     ...(sink.maps.length > 0 || usesListenerPort(servers, catchAll) ? [...LISTENER_PORT_MAP, ...sink.maps] : []),
     ...(options.tls ? TLS_LINES : []),
     ...sink.upstreams,
-    ...defaultServer(listen, catchAll, marked),
+    ...defaultServer(listen, catchAll, requestLog),
     ...(tls && options.tls
-      ? defaultServer(tls.listen, catchAll, marked, { certificate: options.tls.defaultCertificate, http2: tls.http2 })
+      ? defaultServer(tls.listen, catchAll, requestLog, {
+          certificate: options.tls.defaultCertificate,
+          http2: tls.http2,
+        })
       : []),
     ...servers,
     "}",

@@ -9,9 +9,9 @@
 import { formatHostPort } from "../../machinery/host-port.ts";
 import type { HeaderEdits, Route, RouteFilter } from "../routes/model.ts";
 import { TEXT } from "../texts.ts";
-import { routeMarker } from "./access-log-render.ts";
 import { quote, quoteBody, UnsafeValueError } from "./quote.ts";
 import { regexLiteral } from "./regex.ts";
+import { type RequestLogOptions, routeMarker } from "./request-log-render.ts";
 
 /** Where an action is rendered. */
 export type ActionPlace = "exact" | "prefix" | "root" | "internal";
@@ -24,8 +24,8 @@ export interface RenderSink {
   maps: string[];
   /** Counter for generated variable names. */
   ids: number;
-  /** Each route's location says which route it is (`$kdns_path`, `$kdns_route`), for the access log. */
-  marked: boolean;
+  /** With it each route's location says which route it is (`$kdns_path`, `$kdns_route`), for the request log. */
+  requestLog: RequestLogOptions | undefined;
 }
 
 /** The request headers every proxied request gets (http level), repeated where a location sets its own. */
@@ -195,7 +195,9 @@ function proxyPass(name: string, route: Route, place: ActionPlace, sink: RenderS
 
 /** The body lines of a location serving `route` (its upstream is added to the sink). */
 export function actionLines(name: string, route: Route, place: ActionPlace, sink: RenderSink): string[] {
-  const marker = sink.marked ? routeMarker(route.match.path.value, `${route.owner.namespace}/${route.owner.name}`) : [];
+  const marker = sink.requestLog
+    ? routeMarker(route.match.path.value, `${route.owner.namespace}/${route.owner.name}`, sink.requestLog)
+    : [];
   return [...marker, ...actionBody(name, route, place, sink)];
 }
 

@@ -149,6 +149,11 @@ export class NginxSupervisor {
     }
   }
 
+  /** Has nginx reopen its log files (SIGUSR1, `nginx -s reopen`): a renamed log is made anew at its path. */
+  reopen(): void {
+    if (this.#child?.exitCode === null) this.#child.kill("SIGUSR1");
+  }
+
   /** Stops nginx (fast shutdown, SIGTERM; SIGKILL after 5 s) and waits for it to exit. */
   async close(): Promise<void> {
     this.#closing = true;
