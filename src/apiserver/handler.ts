@@ -100,6 +100,8 @@ async function handleResource(
   // Kubernetes' default field manager: the client's name, the User-Agent up to its first "/".
   const fieldManager = query.get("fieldManager") || (req.headers["user-agent"] ?? "unknown").split("/")[0] || "unknown";
   const target = { info, namespace, name, subresource, fieldManager };
+  // `/finalize` takes only an update, as kube-apiserver's FinalizeREST.
+  if (subresource === "finalize" && method !== "PUT") throw methodNotAllowed();
   switch (method) {
     case "GET": {
       const obj = await getObject(ctx, info, namespace, name);

@@ -16,6 +16,7 @@ import type { ApiContext } from "./context.ts";
 import { objectKey } from "./keys.ts";
 import { managersAfterUpdate } from "./managed-update.ts";
 import { removeStored } from "./remove.ts";
+import type { Subresource } from "./route.ts";
 import { asKubeObject, checkName, checkNamespace } from "./type-meta.ts";
 
 /** Kubernetes' wording for a stale resourceVersion. */
@@ -27,7 +28,7 @@ export interface UpdateTarget {
   info: ResourceInfo;
   namespace: string | undefined;
   name: string;
-  subresource: "status" | undefined;
+  subresource: Subresource | undefined;
   /**
    * Who writes with a plain update or patch (the `fieldManager` query parameter, else the
    * client's name): it takes over the fields it changes (managed-update.ts). Unset for applies.
@@ -78,6 +79,22 @@ function checkNoNewFinalizers(t: UpdateTarget, old: KubeObject, next: KubeObject
   ]);
 }
 
+/**
+ * Only `/finalize` changes a Namespace's spec.finalizers (kube-apiserver's namespaceStrategy keeps
+ * them on a plain update, namespaceFinalizeStrategy takes them from the body); a body without
+ * them empties the list rather than getting the create-time default back.
+ */
+function namespaceFinalizers(t: UpdateTarget, next: KubeObject, old: KubeObject): void {
+  const spec = (next["spec"] ?? {}) as Record<string, unknown>;
+  next["spec"] = spec;
+  if (t.subresource === "finalize") spec["finalizers"] ??= [];
+  else {
+    const kept = (old["spec"] as { finalizers?: unknown } | undefined)?.finalizers;
+    if (kept === undefined) delete spec["finalizers"];
+    else spec["finalizers"] = structuredClone(kept);
+  }
+}
+
 /** Everything that counts as the object's desired state for `metadata.generation`. */
 function specPart(obj: KubeObject): Record<string, unknown> {
   const { metadata: _m, status: _s, kind: _k, apiVersion: _a, ...rest } = obj;
@@ -104,6 +121,7 @@ function nextObject(t: UpdateTarget, old: KubeObject, desired: KubeObject): Kube
       else (next.metadata as Record<string, unknown>)[field] = value;
     }
     if (t.info.group === "" && t.info.resource === "services") keepClusterIp(next, old);
+    if (isNamespace(t.info)) namespaceFinalizers(t, next, old);
     // A write that does not say who manages what keeps the recorded managers (server-side apply),
     // and its manager takes over the fields it changed.
     if (next.metadata["managedFields"] === undefined && old.metadata["managedFields"] !== undefined)

@@ -134,6 +134,32 @@ export function lifecycleScenario(args: () => Promise<{ args: string[]; cleanup?
     assert.ok(await gone(["ns", "held"]), "the namespace is gone when delete --wait returns");
   });
 
+  test("kubectl replace --raw .../finalize with the finalizers emptied frees a stuck namespace", async () => {
+    ok(
+      await c.kubectl(["apply", "-f", "-"], { stdin: "apiVersion: v1\nkind: Namespace\nmetadata: {name: stuck}\n" }),
+      "ns",
+    );
+    const cm =
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: pin, namespace: stuck, finalizers: [example.com/never]}\n";
+    ok(await c.kubectl(["apply", "-f", "-"], { stdin: cm }), "configmap");
+    ok(await c.kubectl(["delete", "ns", "stuck", "--wait=false"]), "delete");
+    const ns = await json(["get", "ns", "stuck"]);
+    assert.equal(ns.status.phase, "Terminating");
+    const emptied = JSON.stringify({ ...ns, spec: { finalizers: [] } });
+    const path = "/api/v1/namespaces/stuck/finalize";
+    const out = JSON.parse(ok(await c.kubectl(["replace", "--raw", path, "-f", "-"], { stdin: emptied }), "finalize"));
+    assert.deepEqual(out.spec.finalizers, []);
+    assert.ok(await gone(["ns", "stuck"]), "the namespace is gone once its finalizers are");
+    const noSuch = JSON.stringify({ ...ns, metadata: { name: "no-such" }, spec: { finalizers: [] } });
+    assert.match(
+      fails(
+        await c.kubectl(["replace", "--raw", "/api/v1/namespaces/no-such/finalize", "-f", "-"], { stdin: noSuch }),
+        "404",
+      ),
+      /NotFound|not found/,
+    );
+  });
+
   test("finalizers hold any object; none may be added once deletion started; dry-run deletes nothing", async () => {
     const cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fin, finalizers: [example.com/a]}\n";
     ok(await c.kubectl(["apply", "-f", "-"], { stdin: cm }), "configmap");

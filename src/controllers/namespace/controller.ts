@@ -97,7 +97,8 @@ export function startNamespaceController(
     }
     if (plan.empty && failed.size === 0) {
       const finalizers = namespaceFinalizersOf(ns).filter((f) => f !== NAMESPACE_FINALIZER);
-      await client.update(NAMESPACES, { ...ns, spec: { ...ns.spec, finalizers } });
+      // As Kubernetes' namespace controller: spec.finalizers change only through `/finalize`.
+      await client.update(NAMESPACES, { ...ns, spec: { ...ns.spec, finalizers } }, "finalize");
       return "done";
     }
     const status = (ns.status ?? {}) as { conditions?: NamespaceCondition[] };
