@@ -5,7 +5,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { finalizersOf, isBeingDeleted, readyToRemove } from "../api/deletion.ts";
 import type { ResourceInfo } from "../api/resources.ts";
-import { listMergeKeys } from "../api/schemas/merge-keys.ts";
+import { listTypes } from "../api/schemas/merge-keys.ts";
 import type { KubeObject } from "../api/types.ts";
 import { conflict, invalid, notFound } from "../machinery/status.ts";
 import type { KeyValue } from "../storage/storage.ts";
@@ -34,6 +34,8 @@ export interface UpdateTarget {
    * client's name): it takes over the fields it changes (managed-update.ts). Unset for applies.
    */
   fieldManager?: string;
+  /** `dryRun=All`: check and answer with the result, store nothing. */
+  dryRun?: boolean;
 }
 
 /** Outcome of one compare-and-swap attempt. */
@@ -101,6 +103,23 @@ function specPart(obj: KubeObject): Record<string, unknown> {
   return rest;
 }
 
+/**
+ * Who manages what after the write: an apply brings the entries it computed (apply.ts); a plain
+ * write that names no managers (or writes `/status`) keeps the recorded ones, and its manager
+ * takes over the fields it changed in its part of the object.
+ */
+function setManagers(t: UpdateTarget, old: KubeObject, desired: KubeObject, next: KubeObject): void {
+  const given = desired.metadata["managedFields"];
+  const recorded = old.metadata["managedFields"];
+  const base = t.fieldManager !== undefined && t.subresource === "status" ? recorded : (given ?? recorded);
+  if (base === undefined) delete next.metadata["managedFields"];
+  else next.metadata["managedFields"] = base;
+  if (t.fieldManager === undefined) return;
+  const scope = t.subresource === "status" ? "status" : "main";
+  const managers = managersAfterUpdate(old, next, t.fieldManager, listTypes(t.info.schema), scope);
+  if (managers) next.metadata["managedFields"] = managers;
+}
+
 /** The object to store when `desired` replaces `old` through `t`. */
 function nextObject(t: UpdateTarget, old: KubeObject, desired: KubeObject): KubeObject {
   let next: KubeObject;
@@ -122,14 +141,8 @@ function nextObject(t: UpdateTarget, old: KubeObject, desired: KubeObject): Kube
     }
     if (t.info.group === "" && t.info.resource === "services") keepClusterIp(next, old);
     if (isNamespace(t.info)) namespaceFinalizers(t, next, old);
-    // A write that does not say who manages what keeps the recorded managers (server-side apply),
-    // and its manager takes over the fields it changed.
-    if (next.metadata["managedFields"] === undefined && old.metadata["managedFields"] !== undefined)
-      next.metadata["managedFields"] = old.metadata["managedFields"];
-    const managers =
-      t.fieldManager !== undefined && managersAfterUpdate(old, next, t.fieldManager, listMergeKeys(t.info.schema));
-    if (managers) next.metadata["managedFields"] = managers;
   }
+  setManagers(t, old, desired, next);
   checkNoNewFinalizers(t, old, next);
   if (isBeingDeleted(old) && isNamespace(t.info))
     next["status"] = { ...((next["status"] as object | undefined) ?? {}), phase: "Terminating" };
@@ -148,6 +161,9 @@ export async function writeOver(
   desired: KubeObject,
 ): Promise<WriteResult> {
   const next = nextObject(t, decodeObject(kv), desired);
+  // A dry run answers with the object as it would be stored, at the version it was decided on.
+  if (t.dryRun)
+    return { type: "ok", obj: { ...next, metadata: { ...next.metadata, resourceVersion: String(kv.modRevision) } } };
   const result = await ctx.storage.update(kv.key, encodeObject(next), kv.modRevision);
   if (result.type === "ok") {
     // The update that clears the last finalizer of an object being deleted completes its deletion.
