@@ -71,15 +71,22 @@ export function startNamespaceController(
   // As Kubernetes' namespace controller, start a few seconds after the delete: a client deleting
   // a namespace and then its contents (`kubectl delete -f`) must find them still there.
   const delayMs = options.deletionDelayMs ?? 5_000;
+  // When each namespace was first seen Terminating: its content is left alone until delayMs later.
+  const terminatingSince = new Map<string, number>();
   const enqueue = (ns: Namespace): void => {
-    if (isBeingDeleted(ns)) queue.addAfter(ns.metadata.name ?? "", delayMs);
+    const name = ns.metadata.name ?? "";
+    if (!isBeingDeleted(ns)) return;
+    let since = terminatingSince.get(name);
+    if (since === undefined) terminatingSince.set(name, (since = Date.now()));
+    queue.addAfter(name, since + delayMs - Date.now());
   };
   namespaces.on("add", enqueue);
   namespaces.on("update", (_old, ns) => enqueue(ns));
+  namespaces.on("delete", (_ns, _namespace, name) => terminatingSince.delete(name));
   // Content going away may be what a Terminating namespace waits for.
   objects.on("delete", (_node, namespace) => {
     const ns = namespace === "" ? undefined : namespaces.get(undefined, namespace);
-    if (ns && isBeingDeleted(ns)) queue.add(namespace);
+    if (ns) enqueue(ns);
   });
   namespaces.start(signal);
 
