@@ -12,10 +12,10 @@ import type { ListType } from "../api/schemas/merge-keys.ts";
 export type FieldPath = readonly string[];
 
 /**
- * Which part of an object a write manages: the main resource (everything but status) or the
- * `/status` subresource (status only), as kube-apiserver's reset fields split them.
+ * Through what a write manages an object: the main resource or `/finalize` (everything but
+ * status), or `/status` (status only), as kube-apiserver's reset fields split them.
  */
-export type FieldScope = "main" | "status";
+export type FieldScope = "main" | "status" | "finalize";
 
 type Json = Record<string, unknown>;
 

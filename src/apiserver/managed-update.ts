@@ -35,7 +35,7 @@ export function entryTime(): string {
 
 /** The `subresource` an entry of `scope` carries. */
 function subresourceOf(scope: FieldScope): { subresource?: string } {
-  return scope === "status" ? { subresource: "status" } : {};
+  return scope === "main" ? {} : { subresource: scope };
 }
 
 /** Whether entry `e` is the one `manager` keeps for `operation` in `scope`. */

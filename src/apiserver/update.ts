@@ -115,7 +115,7 @@ function setManagers(t: UpdateTarget, old: KubeObject, desired: KubeObject, next
   if (base === undefined) delete next.metadata["managedFields"];
   else next.metadata["managedFields"] = base;
   if (t.fieldManager === undefined) return;
-  const scope = t.subresource === "status" ? "status" : "main";
+  const scope = t.subresource ?? "main";
   const managers = managersAfterUpdate(old, next, t.fieldManager, listTypes(t.info.schema), scope);
   if (managers) next.metadata["managedFields"] = managers;
 }

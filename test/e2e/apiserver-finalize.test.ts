@@ -29,6 +29,9 @@ test("a plain update keeps spec.finalizers; /finalize changes them and keeps the
   assert.equal(finalized.status, 200, JSON.stringify(finalized.body));
   assert.deepEqual(finalized.body.spec.finalizers, ["kubernetes", "example.com/wait"]);
   assert.equal(finalized.body.status.phase, "Active", "the status is the stored one, not the body's");
+  const finalizer = finalized.body.metadata.managedFields.find((e: any) => e.subresource === "finalize");
+  // spec.finalizers of a Namespace is an atomic list: one field.
+  assert.deepEqual(finalizer?.fieldsV1, { "f:spec": { "f:finalizers": {} } });
 
   const stale = await h.call("PUT", `${NS}/fin-a/finalize`, { ...body, spec: { finalizers: [] } });
   assert.equal(stale.status, 409, "the body's resourceVersion is now stale");
