@@ -1,16 +1,18 @@
 /**
  * Server-side apply (`PATCH` with `application/apply-patch+yaml`, what `kubectl apply
  * --server-side` sends), with `metadata.managedFields` per field manager as Kubernetes keeps
- * them: the applied configuration is merged over the live object (lists with merge keys element
- * by element); changing a field another manager owns is a 409 listing the fields, unless `force`
- * takes them over; a field the manager applied before and no longer applies is removed when no
- * other manager owns it. Writes that are not applies take over the fields they change
- * (managed-update.ts).
+ * them: the applied configuration is merged over the live object by the schema's list types
+ * (apply-merge.ts); changing a field another manager owns is a 409 listing the fields, unless
+ * `force` takes them over; a field the manager applied before and no longer applies is removed
+ * when no other manager owns it. An apply through `/status` manages status fields in its own
+ * entry; `dryRun` answers with the result and stores nothing. Writes that are not applies take
+ * over the fields they change (managed-update.ts).
  */
 import { apiVersionOf, type ResourceInfo } from "../api/resources.ts";
-import { listMergeKeys } from "../api/schemas/merge-keys.ts";
+import { listTypes } from "../api/schemas/merge-keys.ts";
 import type { KubeObject } from "../api/types.ts";
 import { ApiError, badRequest, conflict, invalid, type StatusCause } from "../machinery/status.ts";
+import { applyMerge } from "./apply-merge.ts";
 import { decodeObject } from "./codec.ts";
 import type { ApiContext } from "./context.ts";
 import { createObject } from "./create.ts";
@@ -25,8 +27,7 @@ import {
   toFieldsV1,
 } from "./field-set.ts";
 import { objectKey } from "./keys.ts";
-import { entriesOf, entryTime, type ManagedFieldsEntry } from "./managed-update.ts";
-import { strategicMerge } from "./strategic-merge.ts";
+import { entriesOf, isElement, isEntryOf, managedEntry } from "./managed-update.ts";
 import { asKubeObject, checkName, checkNamespace } from "./type-meta.ts";
 import { STALE_MESSAGE, type UpdateTarget, writeOver } from "./update.ts";
 
@@ -40,20 +41,11 @@ export interface ApplyResult {
 export interface ApplyOptions {
   fieldManager: string | undefined;
   force: boolean;
+  /** `dryRun=All`: check and answer, store nothing. */
+  dryRun?: boolean;
 }
 
 const MAX_ATTEMPTS = 16;
-
-function applyEntry(manager: string, apiVersion: string, fields: ReadonlyMap<string, FieldPath>): ManagedFieldsEntry {
-  return {
-    manager,
-    operation: "Apply",
-    apiVersion,
-    time: entryTime(),
-    fieldsType: "FieldsV1",
-    fieldsV1: toFieldsV1(fields),
-  };
-}
 
 /** A field another manager owns: `owner` as Kubernetes words it (`"kubectl" using v1`). */
 interface Conflict {
@@ -90,17 +82,19 @@ function conflictError(info: ResourceInfo, name: string, found: Conflict[]): Api
 /** The object and managers after `manager` applies `config` over `current`; throws 409 on conflicts unless forced. */
 function applyOver(t: UpdateTarget, current: KubeObject, config: KubeObject, options: ApplyOptions): KubeObject {
   const manager = options.fieldManager as string;
-  const keys = listMergeKeys(t.info.schema);
-  const applied = fieldSetOf(config, keys);
+  const scope = t.subresource === "status" ? "status" : "main";
+  const lists = listTypes(t.info.schema);
+  const applied = fieldSetOf(config, lists, scope);
   const entries = entriesOf(current);
-  const mine = entries.find((e) => e.manager === manager && e.operation === "Apply");
+  const mine = entries.find((e) => isEntryOf(e, manager, "Apply", scope));
   const others = entries.filter((e) => e !== mine).map((e) => ({ entry: e, fields: fromFieldsV1(e.fieldsV1) }));
   const found: Conflict[] = [];
   for (const { entry, fields } of others) {
     const owner = `"${entry.manager}"${entry.apiVersion ? ` using ${entry.apiVersion}` : ""}`;
     for (const [k, path] of applied) {
-      // An element present on both sides is the same element: only its fields can conflict.
-      if (path[path.length - 1]?.startsWith("k:")) continue;
+      // An element present on both sides is the same element (a set member the same value): only
+      // an element's fields can conflict.
+      if (isElement(path)) continue;
       if (fields.has(k) && !sameAt(current, config, path)) found.push({ owner, path });
     }
   }
@@ -108,7 +102,7 @@ function applyOver(t: UpdateTarget, current: KubeObject, config: KubeObject, opt
   // Forced: the fields change owner.
   for (const other of others) for (const c of found) other.fields.delete(pathKey(c.path));
 
-  const merged = strategicMerge(current, config, keys) as KubeObject;
+  const merged = applyMerge(current, config, lists) as KubeObject;
   const ownedByOthers = new Set(others.flatMap((o) => [...o.fields.keys()]));
   const dropped = [...fromFieldsV1(mine?.fieldsV1)]
     .filter(([k]) => !applied.has(k) && !ownedByOthers.has(k))
@@ -118,7 +112,7 @@ function applyOver(t: UpdateTarget, current: KubeObject, config: KubeObject, opt
   for (const path of dropped) removeAt(merged, path);
 
   const kept = others.filter((o) => o.fields.size > 0).map((o) => ({ ...o.entry, fieldsV1: toFieldsV1(o.fields) }));
-  merged.metadata["managedFields"] = [...kept, applyEntry(manager, apiVersionOf(t.info), applied)];
+  merged.metadata["managedFields"] = [...kept, managedEntry(manager, "Apply", apiVersionOf(t.info), applied, scope)];
   return merged;
 }
 
@@ -150,14 +144,16 @@ export async function serverSideApply(
     const kv = await ctx.storage.get(objectKey(t.info, t.namespace, t.name));
     if (!kv) {
       if (t.subresource !== undefined) throw new ApiError(404, "NotFound", `${t.info.resource} "${t.name}" not found`);
-      const keys = listMergeKeys(t.info.schema);
       const body = structuredClone(config);
-      body.metadata["managedFields"] = [
-        applyEntry(options.fieldManager, apiVersionOf(t.info), fieldSetOf(config, keys)),
-      ];
+      const fields = fieldSetOf(config, listTypes(t.info.schema));
+      body.metadata["managedFields"] = [managedEntry(options.fieldManager, "Apply", apiVersionOf(t.info), fields)];
       try {
+        const dryRun = options.dryRun === true;
         // `body` is at the storage version already (asKubeObject converted it).
-        return { created: true, obj: await createObject(ctx, t.info.storageInfo ?? t.info, t.namespace, body) };
+        return {
+          created: true,
+          obj: await createObject(ctx, t.info.storageInfo ?? t.info, t.namespace, body, { dryRun }),
+        };
       } catch (err) {
         // Created meanwhile by someone else: apply over theirs.
         if (err instanceof ApiError && err.code === 409 && err.status.reason === "AlreadyExists") continue;
@@ -169,7 +165,7 @@ export async function serverSideApply(
     if (pinned && pinned !== current.metadata.resourceVersion) throw conflict(target, STALE_MESSAGE);
     const next = applyOver(t, current, config, options);
     const { fieldManager: _plainWriter, ...asApply } = t;
-    const result = await writeOver(ctx, asApply, kv, next);
+    const result = await writeOver(ctx, { ...asApply, dryRun: options.dryRun === true }, kv, next);
     if (result.type === "ok") return { created: false, obj: result.obj };
   }
   throw conflict(target, STALE_MESSAGE);

@@ -56,16 +56,17 @@ function resourceEntries(info: ResourceInfo): unknown[] {
     verbs: MAIN_VERBS,
     ...(info.shortNames.length > 0 ? { shortNames: info.shortNames } : {}),
   };
-  if (!info.statusSubresource) return [main];
+  const sub = (name: string, verbs: readonly string[]) => ({
+    name: `${info.resource}/${name}`,
+    singularName: "",
+    namespaced: info.namespaced,
+    kind: info.kind,
+    verbs,
+  });
   return [
     main,
-    {
-      name: `${info.resource}/status`,
-      singularName: "",
-      namespaced: info.namespaced,
-      kind: info.kind,
-      verbs: STATUS_VERBS,
-    },
+    ...(info.statusSubresource ? [sub("status", STATUS_VERBS)] : []),
+    ...(info.group === "" && info.resource === "namespaces" ? [sub("finalize", ["update"])] : []),
   ];
 }
 

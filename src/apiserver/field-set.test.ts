@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { resourceByPath } from "../api/resources.ts";
-import { listMergeKeys } from "../api/schemas/merge-keys.ts";
+import { listTypes } from "../api/schemas/merge-keys.ts";
 import { displayPath, fieldSetOf, fromFieldsV1, removeAt, toFieldsV1, valueAt } from "./field-set.ts";
 
-const KEYS = listMergeKeys(resourceByPath("", "services")!.schema);
+const KEYS = listTypes(resourceByPath("", "services")!.schema);
 const SVC = {
   apiVersion: "v1",
   kind: "Service",
@@ -47,4 +47,35 @@ test("values are read and removed by path; paths print as kubectl shows them", (
   removeAt(copy, ["f:spec", "f:nothing", "f:here"]);
   assert.deepEqual(copy.spec.ports, [{ port: 53, protocol: "UDP", name: "dns" }]);
   assert.deepEqual(copy.metadata.labels, {});
+});
+
+test("set lists track each member by value; map lists without a patch merge key by their list map keys", () => {
+  const cm = {
+    metadata: { name: "c", finalizers: ["example.com/a", "example.com/b"] },
+    data: { k: "v" },
+  };
+  const set = fieldSetOf(cm, listTypes(resourceByPath("", "configmaps")!.schema));
+  assert.deepEqual(
+    [...set.keys()],
+    ['f:metadata/f:finalizers/v:"example.com/a"', 'f:metadata/f:finalizers/v:"example.com/b"', "f:data/f:k"],
+  );
+  assert.deepEqual((toFieldsV1(set)["f:metadata"] as any)["f:finalizers"], {
+    'v:"example.com/a"': {},
+    'v:"example.com/b"': {},
+  });
+  const member = set.get('f:metadata/f:finalizers/v:"example.com/b"')!;
+  assert.equal(displayPath(member), '.metadata.finalizers[="example.com/b"]');
+  assert.equal(valueAt(cm, member), "example.com/b");
+  const copy = structuredClone(cm);
+  removeAt(copy, member);
+  assert.deepEqual(copy.metadata.finalizers, ["example.com/a"]);
+
+  const gw = { spec: { listeners: [{ name: "web", port: 80, protocol: "HTTP" }] } };
+  const gwSet = fieldSetOf(gw, listTypes(resourceByPath("gateway.networking.k8s.io", "gateways")!.schema));
+  assert.ok(gwSet.has('f:spec/f:listeners/k:{"name":"web"}/f:port'), [...gwSet.keys()].join(" "));
+});
+
+test("the status scope holds status fields only; the main scope none of them", () => {
+  assert.deepEqual([...fieldSetOf(SVC, KEYS, "status").keys()], ["f:status/f:loadBalancer"]);
+  assert.ok(![...fieldSetOf(SVC, KEYS).keys()].some((k) => k.startsWith("f:status")));
 });

@@ -1,14 +1,21 @@
 /**
  * Field sets of server-side apply (pure), as structured-merge-diff names fields: a path of
- * `f:<field>` steps and `k:<key JSON>` steps for an element of a list with merge keys; lists
- * without keys and scalars are leaves. Sets convert to and from the `fieldsV1` trees stored in
- * `metadata.managedFields`, are read and removed in objects, and print as kubectl shows them.
+ * `f:<field>` steps, `k:<key JSON>` steps for an element of a `map` list (by its list map keys)
+ * and `v:<value JSON>` steps for a member of a `set` list; atomic lists and scalars are leaves.
+ * Sets convert to and from the `fieldsV1` trees stored in `metadata.managedFields`, are read and
+ * removed in objects, and print as kubectl shows them.
  */
 import { isDeepStrictEqual } from "node:util";
-import type { ListMergeKey } from "../api/schemas/merge-keys.ts";
+import type { ListType } from "../api/schemas/merge-keys.ts";
 
-/** One field: its steps, and the schema path (list levels skipped) where merge keys are looked up. */
+/** One field: its steps. */
 export type FieldPath = readonly string[];
+
+/**
+ * Through what a write manages an object: the main resource or `/finalize` (everything but
+ * status), or `/status` (status only), as kube-apiserver's reset fields split them.
+ */
+export type FieldScope = "main" | "status" | "finalize";
 
 type Json = Record<string, unknown>;
 
@@ -33,12 +40,14 @@ const STRIPPED: readonly string[] = [
   "f:metadata/f:selfLink",
 ];
 
-/** The key step of a list element: its merge key and the other list map keys (defaults filled). */
-function keyStep(el: Json, mk: ListMergeKey): string {
-  const key: Json = { [mk.key]: el[mk.key] };
-  for (const [field, dflt] of Object.entries(mk.also ?? {})) key[field] = el[field] ?? dflt;
-  const sorted = Object.fromEntries(Object.entries(key).sort(([a], [b]) => (a < b ? -1 : 1)));
-  return `k:${JSON.stringify(sorted)}`;
+/** The key of a `map` list element: its list map key fields (defaults filled), as sorted JSON. */
+export function listKey(el: Json, lt: Extract<ListType, { type: "map" }>): string {
+  const key: Json = {};
+  for (const field of [...lt.keys].sort()) {
+    const value = el[field] ?? lt.defaults[field];
+    if (value !== undefined) key[field] = value;
+  }
+  return JSON.stringify(key);
 }
 
 /** The string a path is compared by. */
@@ -46,29 +55,42 @@ export function pathKey(path: FieldPath): string {
   return path.join("/");
 }
 
-/** Every field `obj` sets, by {@link pathKey}. */
-export function fieldSetOf(obj: unknown, keys: Record<string, ListMergeKey>): Map<string, FieldPath> {
+/** Every field `obj` sets in `scope`, by {@link pathKey}. */
+export function fieldSetOf(
+  obj: unknown,
+  lists: Record<string, ListType>,
+  scope: FieldScope = "main",
+): Map<string, FieldPath> {
   const out = new Map<string, FieldPath>();
   const visit = (value: unknown, path: string[], schemaPath: string): void => {
-    const mk = keys[schemaPath];
+    const lt = lists[schemaPath];
     if (isObject(value) && Object.keys(value).length > 0) {
       for (const [k, v] of Object.entries(value))
         visit(v, [...path, `f:${k}`], schemaPath === "" ? k : `${schemaPath}.${k}`);
       return;
     }
-    if (Array.isArray(value) && mk && value.every((el) => isObject(el) && el[mk.key] !== undefined)) {
+    if (Array.isArray(value) && value.length > 0 && lt?.type === "map" && value.every(isObject)) {
       for (const el of value as Json[]) {
-        const item = [...path, keyStep(el, mk)];
+        const item = [...path, `k:${listKey(el, lt)}`];
         out.set(pathKey(item), item);
         for (const [k, v] of Object.entries(el)) visit(v, [...item, `f:${k}`], `${schemaPath}.${k}`);
+      }
+      return;
+    }
+    if (Array.isArray(value) && value.length > 0 && lt?.type === "set" && !value.some(isObject)) {
+      for (const member of value) {
+        const item = [...path, `v:${JSON.stringify(member)}`];
+        out.set(pathKey(item), item);
       }
       return;
     }
     if (path.length > 0) out.set(pathKey(path), path);
   };
   visit(obj, [], "");
-  for (const stripped of STRIPPED)
-    for (const k of out.keys()) if (k === stripped || k.startsWith(`${stripped}/`)) out.delete(k);
+  for (const k of out.keys()) {
+    const isStatus = k === "f:status" || k.startsWith("f:status/");
+    if (scope === "status" ? !isStatus : STRIPPED.some((x) => k === x || k.startsWith(`${x}/`))) out.delete(k);
+  }
   return out;
 }
 
@@ -81,7 +103,7 @@ export function toFieldsV1(set: ReadonlyMap<string, FieldPath>): Json {
       if (!isObject(node[step])) node[step] = {};
       node = node[step] as Json;
     }
-    // An element is itself a field as well as the parent of its fields: "." marks it.
+    // A map list element is itself a field as well as the parent of its fields: "." marks it.
     if (path[path.length - 1]?.startsWith("k:")) node["."] = {};
   }
   return root;
@@ -100,10 +122,16 @@ export function fromFieldsV1(tree: unknown): Map<string, FieldPath> {
   return out;
 }
 
-/** Where a step leads from `parent`: the field, or the list element with that key. */
+/** Where a step leads from `parent`: the field, the list element with that key, or the set member. */
 function step(parent: unknown, s: string): { container: Json | unknown[]; at: string | number } | undefined {
   if (s.startsWith("f:")) return isObject(parent) ? { container: parent, at: s.slice(2) } : undefined;
-  if (!s.startsWith("k:") || !Array.isArray(parent)) return undefined;
+  if (!Array.isArray(parent)) return undefined;
+  if (s.startsWith("v:")) {
+    const member = JSON.parse(s.slice(2)) as unknown;
+    const at = parent.findIndex((el) => isDeepStrictEqual(el, member));
+    return at < 0 ? undefined : { container: parent, at };
+  }
+  if (!s.startsWith("k:")) return undefined;
   const key = JSON.parse(s.slice(2)) as Json;
   const at = parent.findIndex(
     (el) =>
@@ -149,6 +177,7 @@ export function displayPath(path: FieldPath): string {
   return path
     .map((s) => {
       if (s.startsWith("f:")) return `.${s.slice(2)}`;
+      if (s.startsWith("v:")) return `[=${s.slice(2)}]`;
       const key = JSON.parse(s.slice(2)) as Json;
       return `[${Object.entries(key)
         .map(([k, v]) => `${k}=${JSON.stringify(v)}`)

@@ -12,7 +12,7 @@ import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from "./
 import { checkListOptions } from "./list-options.ts";
 import { isOpenApiPath, serveOpenApi } from "./openapi/serve.ts";
 import { patchMediaType, patchObject } from "./patch.ts";
-import { boolParam, prettyParam } from "./query-params.ts";
+import { boolParam, dryRunParam, prettyParam } from "./query-params.ts";
 import { getObject, listObjects, listObjectsJson } from "./read.ts";
 import { codeOf, methodNotAllowed, pathNotFound, sendJson, sendJsonText } from "./respond.ts";
 import { type Route, resolveRoute } from "./route.ts";
@@ -28,6 +28,11 @@ type Send = (code: number, body: unknown) => void;
 function found(doc: unknown): unknown {
   if (doc === undefined) throw pathNotFound();
   return doc;
+}
+
+/** Kubernetes' default field manager: the `fieldManager` parameter, else the User-Agent up to its first "/". */
+function fieldManagerOf(req: IncomingMessage, query: URLSearchParams): string {
+  return query.get("fieldManager") || (req.headers["user-agent"] ?? "unknown").split("/")[0] || "unknown";
 }
 
 /** Serves an API path (everything but health and version). */
@@ -98,14 +103,19 @@ async function handleResource(
       return send(200, table ? toTable(info, items, { ...table, listMeta: list.metadata }) : { ...list, items });
     }
     if (method === "POST" && (!info.namespaced || namespace !== undefined)) {
+      const options = { fieldManager: fieldManagerOf(req, query), dryRun: dryRunParam(query, "CreateOptions") };
       const body = parseObjectBody(await readBody(req), mediaType(req));
-      return send(201, out(await createObject(ctx, info, namespace, body)));
+      return send(201, out(await createObject(ctx, info, namespace, body, options)));
     }
     throw methodNotAllowed();
   }
-  // Kubernetes' default field manager: the client's name, the User-Agent up to its first "/".
-  const fieldManager = query.get("fieldManager") || (req.headers["user-agent"] ?? "unknown").split("/")[0] || "unknown";
-  const target = { info, namespace, name, subresource, fieldManager };
+  const dryRun =
+    method === "PUT" || method === "PATCH"
+      ? dryRunParam(query, method === "PUT" ? "UpdateOptions" : "PatchOptions")
+      : false;
+  const target = { info, namespace, name, subresource, fieldManager: fieldManagerOf(req, query), dryRun };
+  // `/finalize` takes only an update, as kube-apiserver's FinalizeREST.
+  if (subresource === "finalize" && method !== "PUT") throw methodNotAllowed();
   switch (method) {
     case "GET": {
       const obj = out(await getObject(ctx, info, namespace, name));
@@ -126,6 +136,7 @@ async function handleResource(
         const options = {
           fieldManager: query.get("fieldManager") ?? undefined,
           force: boolParam(query, "force") === true,
+          dryRun,
         };
         const body = parseObjectBody(await readBody(req), "application/yaml");
         const applied = await serverSideApply(ctx, target, body, options);

@@ -79,7 +79,8 @@ export interface RunningApiServer {
 async function ensureSystemNamespaces(ctx: ApiContext): Promise<void> {
   for (const name of SYSTEM_NAMESPACES) {
     try {
-      await createObject(ctx, NAMESPACES, undefined, { apiVersion: "v1", kind: "Namespace", metadata: { name } });
+      const ns = { apiVersion: "v1", kind: "Namespace", metadata: { name } };
+      await createObject(ctx, NAMESPACES, undefined, ns, { fieldManager: "kube-apiserver" });
     } catch (err) {
       if (!(err instanceof ApiError && err.status.reason === "AlreadyExists")) throw err;
     }

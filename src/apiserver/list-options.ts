@@ -3,6 +3,8 @@
  * (apimachinery's ValidateListOptions), for the options kdns reads: `sendInitialEvents` belongs to
  * watches, and needs `resourceVersionMatch=NotOlderThan`, which a watch takes only with it; a
  * list's `resourceVersionMatch` (Exact or NotOlderThan) needs a `resourceVersion`, and Exact not "0".
+ * Like kube-apiserver, a watch with `sendInitialEvents=true` but without `allowWatchBookmarks=true`
+ * is served (it only gets no BOOKMARK marking the end of the initial events; watch.ts).
  */
 import { invalid, type StatusCause } from "../machinery/status.ts";
 import { boolParam } from "./query-params.ts";
@@ -61,6 +63,8 @@ export function checkListOptions(query: URLSearchParams, watch: boolean): void {
         message: `Unsupported value: "${match}": supported values: "${NOT_OLDER_THAN}"`,
         reason: "FieldValueNotSupported",
       });
+    if (match !== "" && query.get("continue"))
+      causes.push(forbidden("resourceVersionMatch", "resourceVersionMatch is forbidden when continue is provided"));
   }
   if (causes.length > 0)
     throw invalid(

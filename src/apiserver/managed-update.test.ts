@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { resourceByPath } from "../api/resources.ts";
-import { listMergeKeys } from "../api/schemas/merge-keys.ts";
+import { listTypes } from "../api/schemas/merge-keys.ts";
 import type { KubeObject } from "../api/types.ts";
-import { managersAfterUpdate } from "./managed-update.ts";
+import { managersAfterUpdate, managersOnCreate } from "./managed-update.ts";
 
-const KEYS = listMergeKeys(resourceByPath("", "configmaps")!.schema);
+const KEYS = listTypes(resourceByPath("", "configmaps")!.schema);
 
 function cm(labels: Record<string, string>, managedFields?: unknown): KubeObject {
   return {
@@ -50,4 +50,44 @@ test("a removed field leaves every manager", () => {
     ["alice"],
   );
   assert.deepEqual(out?.[0]?.fieldsV1, { "f:metadata": { "f:labels": { "f:b": {} } } });
+});
+
+test("a create makes its manager the Update owner of every field it set", () => {
+  const out = managersOnCreate({ ...cm({ a: "1" }), data: { k: "v" } }, "kubectl-create", KEYS);
+  assert.deepEqual(
+    out.map((e) => [e.manager, e.operation, e.apiVersion, e.subresource, e.fieldsV1]),
+    [
+      [
+        "kubectl-create",
+        "Update",
+        "v1",
+        undefined,
+        { "f:metadata": { "f:labels": { "f:a": {} } }, "f:data": { "f:k": {} } },
+      ],
+    ],
+  );
+  assert.match(out[0]?.time ?? "", /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+});
+
+test("a write through /status owns status fields in an entry of its own, leaving the main entries alone", () => {
+  const pods = listTypes(resourceByPath("", "pods")!.schema);
+  const created: KubeObject = {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "p" },
+    spec: { nodeName: "n" },
+    status: { phase: "Pending" },
+  };
+  const managers = managersOnCreate(created, "kubectl-create", pods);
+  const old: KubeObject = { ...created, metadata: { ...created.metadata, managedFields: managers } };
+  const next = structuredClone(old);
+  next.status = { phase: "Running", podIP: "10.0.0.1" };
+  const out = managersAfterUpdate(old, next, "kubelet", pods, "status");
+  assert.deepEqual(
+    out?.map((e) => [e.manager, e.subresource, e.fieldsV1]),
+    [
+      ["kubectl-create", undefined, { "f:spec": { "f:nodeName": {} } }],
+      ["kubelet", "status", { "f:status": { "f:phase": {}, "f:podIP": {} } }],
+    ],
+  );
 });

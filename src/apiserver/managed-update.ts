@@ -1,14 +1,15 @@
 /**
- * The `Update` entries of `metadata.managedFields` (pure): once an object has managers (it was
- * server-side applied), a write that is not an apply makes its field manager the owner of every
- * field it changed, taking them from the others, as Kubernetes' field manager does. A later apply
- * that changes such a field back then conflicts with, say, `kubectl-edit`. Objects nobody applied
- * get no managedFields from plain writes (kdns records none for them).
+ * The `Update` entries of `metadata.managedFields` (pure), as Kubernetes' field manager records
+ * them for writes that are not applies: a create makes its field manager the owner of every field
+ * it set; a later write makes its manager the owner of every field it changed, taking them from
+ * the others, so that an apply changing such a field back conflicts with, say, `kubectl-edit`.
+ * Writes through `/status` own status fields in entries marked `subresource: status`. Like
+ * kube-apiserver, an update of an object that has no managers records none.
  */
 import { isDeepStrictEqual } from "node:util";
-import type { ListMergeKey } from "../api/schemas/merge-keys.ts";
+import type { ListType } from "../api/schemas/merge-keys.ts";
 import type { KubeObject } from "../api/types.ts";
-import { type FieldPath, fieldSetOf, fromFieldsV1, sameAt, toFieldsV1, valueAt } from "./field-set.ts";
+import { type FieldPath, type FieldScope, fieldSetOf, fromFieldsV1, sameAt, toFieldsV1, valueAt } from "./field-set.ts";
 
 /** One `metadata.managedFields` entry. */
 export interface ManagedFieldsEntry {
@@ -32,44 +33,85 @@ export function entryTime(): string {
   return new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
+/** The `subresource` an entry of `scope` carries. */
+function subresourceOf(scope: FieldScope): { subresource?: string } {
+  return scope === "main" ? {} : { subresource: scope };
+}
+
+/** Whether entry `e` is the one `manager` keeps for `operation` in `scope`. */
+export function isEntryOf(e: ManagedFieldsEntry, manager: string, operation: string, scope: FieldScope): boolean {
+  return (
+    e.manager === manager &&
+    e.operation === operation &&
+    (e.subresource ?? "") === (subresourceOf(scope).subresource ?? "")
+  );
+}
+
+/** An entry of `manager` for `operation` owning `fields`. */
+export function managedEntry(
+  manager: string,
+  operation: "Apply" | "Update",
+  apiVersion: string,
+  fields: ReadonlyMap<string, FieldPath>,
+  scope: FieldScope = "main",
+): ManagedFieldsEntry {
+  return {
+    manager,
+    operation,
+    apiVersion,
+    time: entryTime(),
+    fieldsType: "FieldsV1",
+    fieldsV1: toFieldsV1(fields),
+    ...subresourceOf(scope),
+  };
+}
+
+/** The managedFields of an object `manager` creates with a plain create: it owns every field it set. */
+export function managersOnCreate(
+  obj: KubeObject,
+  manager: string,
+  lists: Record<string, ListType>,
+): ManagedFieldsEntry[] {
+  const fields = fieldSetOf(obj, lists);
+  return fields.size > 0 ? [managedEntry(manager, "Update", obj.apiVersion, fields)] : [];
+}
+
 /**
- * The managedFields after `manager` wrote `next` over `old` with a plain update or patch, or
- * undefined to leave them as they are (no managers yet, or the client wrote its own).
+ * The managedFields after `manager` wrote `next` over `old` in `scope` with a plain update or
+ * patch, or undefined to leave them as they are (no managers yet, or the client wrote its own).
  */
 export function managersAfterUpdate(
   old: KubeObject,
   next: KubeObject,
   manager: string,
-  keys: Record<string, ListMergeKey>,
+  lists: Record<string, ListType>,
+  scope: FieldScope = "main",
 ): ManagedFieldsEntry[] | undefined {
   const before = entriesOf(old);
   if (before.length === 0 || !isDeepStrictEqual(next.metadata["managedFields"], old.metadata["managedFields"]))
     return undefined;
-  const newFields = fieldSetOf(next, keys);
+  const newFields = fieldSetOf(next, lists, scope);
   const changed = new Map<string, FieldPath>();
-  for (const [k, path] of [...newFields, ...fieldSetOf(old, keys)])
-    if (!sameAt(old, next, path) && !(path[path.length - 1]?.startsWith("k:") && bothHave(old, next, path)))
-      changed.set(k, path);
+  for (const [k, path] of [...newFields, ...fieldSetOf(old, lists, scope)])
+    if (!sameAt(old, next, path) && !(isElement(path) && bothHave(old, next, path))) changed.set(k, path);
   if (changed.size === 0) return undefined;
   const out: ManagedFieldsEntry[] = [];
   let mine = new Map<string, FieldPath>();
   for (const e of before) {
     const fields = fromFieldsV1(e.fieldsV1);
     for (const k of changed.keys()) fields.delete(k);
-    if (e.manager === manager && e.operation === "Update") mine = fields;
+    if (isEntryOf(e, manager, "Update", scope)) mine = fields;
     else if (fields.size > 0) out.push({ ...e, fieldsV1: toFieldsV1(fields) });
   }
   for (const [k, path] of changed) if (newFields.has(k)) mine.set(k, path);
-  if (mine.size > 0)
-    out.push({
-      manager,
-      operation: "Update",
-      apiVersion: next.apiVersion,
-      time: entryTime(),
-      fieldsType: "FieldsV1",
-      fieldsV1: toFieldsV1(mine),
-    });
+  if (mine.size > 0) out.push(managedEntry(manager, "Update", next.apiVersion, mine, scope));
   return out;
+}
+
+/** Whether the last step names a list element (by key) or a set member (by value). */
+export function isElement(path: FieldPath): boolean {
+  const last = path[path.length - 1] ?? "";
+  return last.startsWith("k:") || last.startsWith("v:");
 }
 
 /** An element present on both sides is the same element: only its fields can have changed. */

@@ -2,7 +2,7 @@
  * Query parameters read the way kube-apiserver reads them into its options structs
  * (ListOptions, PatchOptions, DeleteOptions): integers and booleans, with the value seen in the error.
  */
-import { badRequest } from "../machinery/status.ts";
+import { badRequest, invalid } from "../machinery/status.ts";
 
 /** Parses a non-negative integer query parameter; undefined when absent or empty. */
 export function intParam(query: URLSearchParams, name: string): number | undefined {
@@ -34,4 +34,26 @@ export function boolParam(query: URLSearchParams, name: string): boolean | undef
 /** `pretty`: indent the response; a {@link boolParam}. */
 export function prettyParam(query: URLSearchParams): boolean {
   return boolParam(query, "pretty") === true;
+}
+
+/**
+ * `dryRun` of a create, update or patch (`All` is the one value Kubernetes defines; it may repeat);
+ * anything else is 422 on `<verb>Options`, as kube-apiserver's ValidateDryRun.
+ */
+export function dryRunParam(
+  query: URLSearchParams,
+  options: "CreateOptions" | "UpdateOptions" | "PatchOptions",
+): boolean {
+  const values = query.getAll("dryRun");
+  const bad = values.filter((v) => v !== "All");
+  if (bad.length > 0)
+    throw invalid(
+      { kind: options, group: "meta.k8s.io", objectKind: `${options}.meta.k8s.io`, name: "" },
+      bad.map((v) => ({
+        field: "dryRun",
+        message: `Unsupported value: "${v}": supported values: "All"`,
+        reason: "FieldValueNotSupported",
+      })),
+    );
+  return values.length > 0;
 }

@@ -22,6 +22,8 @@ test("resolves the Kubernetes path grammar against the resource table", () => {
     ["/api/v1/namespaces", "namespaces - - -"],
     ["/api/v1/namespaces/default", "namespaces - default -"],
     ["/api/v1/namespaces/default/status", "namespaces - default status"],
+    ["/api/v1/namespaces/default/finalize", "namespaces - default finalize"],
+    ["/api/v1/namespaces/default/pods/p1/finalize", "unknown"],
     ["/apis/discovery.k8s.io/v1/endpointslices", "endpointslices - - -"],
     ["/apis/kdns.dev/v1/namespaces/a%20b/dnsrecords/r/status", "dnsrecords a b r status"],
     ["/api/v1/namespaces/default/endpoints/e/status", "unknown"],

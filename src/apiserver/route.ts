@@ -5,6 +5,9 @@
  */
 import { type ResourceInfo, resourceAtVersion } from "../api/resources.ts";
 
+/** The subresources served: `/status` of kinds that have one, and the Namespace's `/finalize`. */
+export type Subresource = "status" | "finalize";
+
 /** What a request path names. */
 export type Route =
   | { type: "api-versions" }
@@ -17,7 +20,7 @@ export type Route =
       /** The namespace in the path; undefined for cluster-scoped objects and all-namespace collections. */
       namespace: string | undefined;
       name: string | undefined;
-      subresource: "status" | undefined;
+      subresource: Subresource | undefined;
     }
   | { type: "unknown" };
 
@@ -79,12 +82,19 @@ function resourcePath(group: string, version: string, rest: string[]): Route {
   return objectRoute(info, undefined, second, third);
 }
 
+function isNamespaces(info: ResourceInfo): boolean {
+  return info.group === "" && info.resource === "namespaces";
+}
+
 function objectRoute(
   info: ResourceInfo,
   namespace: string | undefined,
   name: string | undefined,
   sub: string | undefined,
 ): Route {
-  if (sub !== undefined && (sub !== "status" || !info.statusSubresource)) return { type: "unknown" };
-  return { type: "resource", info, namespace, name, subresource: sub === "status" ? "status" : undefined };
+  if (sub === undefined) return { type: "resource", info, namespace, name, subresource: undefined };
+  if (sub === "status" && info.statusSubresource) return { type: "resource", info, namespace, name, subresource: sub };
+  // kube-apiserver's namespace registry alone has FinalizeREST: the one way to change spec.finalizers.
+  if (sub === "finalize" && isNamespaces(info)) return { type: "resource", info, namespace, name, subresource: sub };
+  return { type: "unknown" };
 }

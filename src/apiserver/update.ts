@@ -5,7 +5,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { finalizersOf, isBeingDeleted, readyToRemove } from "../api/deletion.ts";
 import type { ResourceInfo } from "../api/resources.ts";
-import { listMergeKeys } from "../api/schemas/merge-keys.ts";
+import { listTypes } from "../api/schemas/merge-keys.ts";
 import type { KubeObject } from "../api/types.ts";
 import { conflict, invalid, notFound } from "../machinery/status.ts";
 import type { KeyValue } from "../storage/storage.ts";
@@ -16,6 +16,7 @@ import type { ApiContext } from "./context.ts";
 import { objectKey } from "./keys.ts";
 import { managersAfterUpdate } from "./managed-update.ts";
 import { removeStored } from "./remove.ts";
+import type { Subresource } from "./route.ts";
 import { asKubeObject, checkName, checkNamespace } from "./type-meta.ts";
 
 /** Kubernetes' wording for a stale resourceVersion. */
@@ -27,12 +28,14 @@ export interface UpdateTarget {
   info: ResourceInfo;
   namespace: string | undefined;
   name: string;
-  subresource: "status" | undefined;
+  subresource: Subresource | undefined;
   /**
    * Who writes with a plain update or patch (the `fieldManager` query parameter, else the
    * client's name): it takes over the fields it changes (managed-update.ts). Unset for applies.
    */
   fieldManager?: string;
+  /** `dryRun=All`: check and answer with the result, store nothing. */
+  dryRun?: boolean;
 }
 
 /** Outcome of one compare-and-swap attempt. */
@@ -78,10 +81,43 @@ function checkNoNewFinalizers(t: UpdateTarget, old: KubeObject, next: KubeObject
   ]);
 }
 
+/**
+ * Only `/finalize` changes a Namespace's spec.finalizers (kube-apiserver's namespaceStrategy keeps
+ * them on a plain update, namespaceFinalizeStrategy takes them from the body); a body without
+ * them empties the list rather than getting the create-time default back.
+ */
+function namespaceFinalizers(t: UpdateTarget, next: KubeObject, old: KubeObject): void {
+  const spec = (next["spec"] ?? {}) as Record<string, unknown>;
+  next["spec"] = spec;
+  if (t.subresource === "finalize") spec["finalizers"] ??= [];
+  else {
+    const kept = (old["spec"] as { finalizers?: unknown } | undefined)?.finalizers;
+    if (kept === undefined) delete spec["finalizers"];
+    else spec["finalizers"] = structuredClone(kept);
+  }
+}
+
 /** Everything that counts as the object's desired state for `metadata.generation`. */
 function specPart(obj: KubeObject): Record<string, unknown> {
   const { metadata: _m, status: _s, kind: _k, apiVersion: _a, ...rest } = obj;
   return rest;
+}
+
+/**
+ * Who manages what after the write: an apply brings the entries it computed (apply.ts); a plain
+ * write that names no managers (or writes `/status`) keeps the recorded ones, and its manager
+ * takes over the fields it changed in its part of the object.
+ */
+function setManagers(t: UpdateTarget, old: KubeObject, desired: KubeObject, next: KubeObject): void {
+  const given = desired.metadata["managedFields"];
+  const recorded = old.metadata["managedFields"];
+  const base = t.fieldManager !== undefined && t.subresource === "status" ? recorded : (given ?? recorded);
+  if (base === undefined) delete next.metadata["managedFields"];
+  else next.metadata["managedFields"] = base;
+  if (t.fieldManager === undefined) return;
+  const scope = t.subresource ?? "main";
+  const managers = managersAfterUpdate(old, next, t.fieldManager, listTypes(t.info.schema), scope);
+  if (managers) next.metadata["managedFields"] = managers;
 }
 
 /** The object to store when `desired` replaces `old` through `t`. */
@@ -104,14 +140,9 @@ function nextObject(t: UpdateTarget, old: KubeObject, desired: KubeObject): Kube
       else (next.metadata as Record<string, unknown>)[field] = value;
     }
     if (t.info.group === "" && t.info.resource === "services") keepClusterIp(next, old);
-    // A write that does not say who manages what keeps the recorded managers (server-side apply),
-    // and its manager takes over the fields it changed.
-    if (next.metadata["managedFields"] === undefined && old.metadata["managedFields"] !== undefined)
-      next.metadata["managedFields"] = old.metadata["managedFields"];
-    const managers =
-      t.fieldManager !== undefined && managersAfterUpdate(old, next, t.fieldManager, listMergeKeys(t.info.schema));
-    if (managers) next.metadata["managedFields"] = managers;
+    if (isNamespace(t.info)) namespaceFinalizers(t, next, old);
   }
+  setManagers(t, old, desired, next);
   checkNoNewFinalizers(t, old, next);
   if (isBeingDeleted(old) && isNamespace(t.info))
     next["status"] = { ...((next["status"] as object | undefined) ?? {}), phase: "Terminating" };
@@ -131,6 +162,9 @@ export async function writeOver(
   desired: KubeObject,
 ): Promise<WriteResult> {
   const next = nextObject(t, decodeObject(kv), desired);
+  // A dry run answers with the object as it would be stored, at the version it was decided on.
+  if (t.dryRun)
+    return { type: "ok", obj: { ...next, metadata: { ...next.metadata, resourceVersion: String(kv.modRevision) } } };
   const result = await ctx.storage.update(kv.key, encodeObject(next), kv.modRevision);
   if (result.type === "ok") {
     // The update that clears the last finalizer of an object being deleted completes its deletion.

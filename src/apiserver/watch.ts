@@ -1,8 +1,8 @@
 /**
  * The watch verb: newline-delimited JSON events from `storage.watch`, each flushed as it happens.
  * Semantics follow kube-apiserver: no resourceVersion (or "0") starts with an ADDED per current
- * object, as does `sendInitialEvents=true` (then followed by a BOOKMARK marking the end of the
- * initial events), while `sendInitialEvents=false` starts at the current revision without them;
+ * object, as does `sendInitialEvents=true` (then followed, with `allowWatchBookmarks=true`, by a
+ * BOOKMARK marking the end of the initial events), while `sendInitialEvents=false` starts at the current revision without them;
  * a too-old resourceVersion ends the stream with an ERROR event holding a 410 Expired `Status`, as
  * does one newer than the store's (a client resuming across a restart on an emptied store);
  * selectors turn objects that stop (start) matching into DELETED (ADDED).
@@ -122,7 +122,8 @@ export async function serveWatch(
     return;
   }
   for (const object of initial) send({ type: "ADDED", object });
-  if (sendInitialEvents === true) send(bookmark(info, last, { [INITIAL_EVENTS_END]: "true" }));
+  // Only to a client that takes bookmarks, as the cacher's getBookmarkAfterResourceVersionLockedFunc.
+  if (sendInitialEvents === true && bookmarks) send(bookmark(info, last, { [INITIAL_EVENTS_END]: "true" }));
   if (bookmarks) {
     timers.push(setInterval(() => send(bookmark(info, last)), ctx.bookmarkIntervalMs));
   }

@@ -152,7 +152,11 @@ export class RestClient {
   }
 
   /** PUT an object (optimistic concurrency through its metadata.resourceVersion). */
-  update<T extends KubeObject = KubeObject>(info: ResourceInfo, obj: KubeObject, subresource?: "status"): Promise<T> {
+  update<T extends KubeObject = KubeObject>(
+    info: ResourceInfo,
+    obj: KubeObject,
+    subresource?: "status" | "finalize",
+  ): Promise<T> {
     return this.request<T>(
       "PUT",
       this.path(info, obj.metadata.namespace, obj.metadata.name ?? "", subresource),

@@ -7,6 +7,7 @@ import type { RestClient } from "../client/rest-client.ts";
 import { startEndpointsController } from "./endpoints/controller.ts";
 import { startGarbageCollector } from "./gc/controller.ts";
 import { startNamespaceController } from "./namespace/controller.ts";
+import { ObjectInformers } from "./object-informers.ts";
 import { startPodTerminationController } from "./pod-termination/controller.ts";
 
 /** What {@link startControllers} needs. */
@@ -31,12 +32,20 @@ export async function startControllers(options: ControllersOptions): Promise<Run
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   const metrics = options.metrics !== undefined ? { metrics: options.metrics } : {};
+  // One cache of every object's ownership metadata for the collector and the namespace controller.
+  const objects = new ObjectInformers(
+    options.client,
+    // Labelled as before they were shared, apart from the endpoints controller's same resources.
+    options.metrics ? { registry: options.metrics, component: "garbage-collector" } : undefined,
+  );
+  const shared = { client: options.client, objects, ...metrics };
   const running = [
     startEndpointsController({ client: options.client, ...metrics }, signal),
-    startNamespaceController({ client: options.client, ...metrics }, signal),
-    startGarbageCollector({ client: options.client, ...metrics }, signal),
+    startNamespaceController(shared, signal),
+    startGarbageCollector(shared, signal),
     startPodTerminationController({ client: options.client, ...metrics }, signal),
   ];
+  objects.start(signal);
   return {
     synced: () => running.every((c) => c.synced()),
     close: async () => {

@@ -115,7 +115,9 @@ export function conflict(target: StatusTarget, why: string): ApiError {
 
 /** 422 Invalid with one cause per bad field. */
 export function invalid(target: StatusTarget & { objectKind?: string }, causes: StatusCause[]): ApiError {
-  const list = causes.map((c) => `${c.field}: ${c.message}`).join(", ");
+  const each = causes.map((c) => `${c.field}: ${c.message}`);
+  // apimachinery's aggregate error: one message alone, several in brackets.
+  const list = each.length === 1 ? each[0] : `[${each.join(", ")}]`;
   const kindName = target.objectKind ?? target.kind ?? "object";
   return new ApiError(
     422,

@@ -220,6 +220,47 @@ test("sendInitialEvents=true: current objects, a BOOKMARK ending them, then chan
   );
 });
 
+test("watch options kube-apiserver refuses are 422 on ListOptions; sendInitialEvents without bookmarks gets no end BOOKMARK", async () => {
+  const base = `${EP}?watch=1&allowWatchBookmarks=true&sendInitialEvents=true`;
+  const cases: [string, string][] = [
+    [
+      `${base}&resourceVersionMatch=Exact`,
+      'ListOptions.meta.k8s.io "" is invalid: [resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan, resourceVersionMatch: Unsupported value: "Exact": supported values: "NotOlderThan"]',
+    ],
+    [
+      base,
+      'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan',
+    ],
+    [
+      `${base}&resourceVersionMatch=NotOlderThan&continue=abc`,
+      'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden when continue is provided',
+    ],
+  ];
+  for (const [path, message] of cases) {
+    const res = await h.call("GET", path);
+    assert.equal(res.status, 422, path);
+    assert.equal(res.body.kind, "Status");
+    assert.equal(res.body.reason, "Invalid");
+    assert.equal(res.body.details.kind, "ListOptions");
+    assert.equal(res.body.message, message, path);
+  }
+
+  await h.call("POST", EP, { metadata: { name: "no-bookmarks" } });
+  const ac = new AbortController();
+  const res = await watch(`${EP}?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan`, ac.signal);
+  assert.equal(res.status, 200);
+  const read = readEvents(res, (e) => e.some((x) => x.object?.metadata?.name === "after-no-bookmarks"));
+  await h.call("POST", EP, { metadata: { name: "after-no-bookmarks" } });
+  const events = await read;
+  ac.abort();
+  assert.ok(events.some((e) => e.type === "ADDED" && e.object.metadata.name === "no-bookmarks"));
+  assert.deepEqual(
+    events.filter((e) => e.type === "BOOKMARK"),
+    [],
+    "no BOOKMARK to a client that did not ask for them",
+  );
+});
+
 test("pretty=true indents the JSON", async () => {
   const res = await fetch(`${h.url}/api/v1/namespaces/w?pretty=true`);
   assert.match(await res.text(), /^\{\n {2}"apiVersion": "v1",\n {2}"kind": "Namespace",\n/);

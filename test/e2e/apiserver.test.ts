@@ -404,7 +404,7 @@ test("deleting a namespace marks it Terminating until its finalizer goes; nothin
   );
   // What the namespace controller does once the namespace is empty: the API server then removes it.
   const ns = (await h.call("GET", "/api/v1/namespaces/doomed")).body;
-  const finalized = await h.call("PUT", "/api/v1/namespaces/doomed", { ...ns, spec: { finalizers: [] } });
+  const finalized = await h.call("PUT", "/api/v1/namespaces/doomed/finalize", { ...ns, spec: { finalizers: [] } });
   assert.equal(finalized.status, 200, JSON.stringify(finalized.body));
   assert.equal((await h.call("GET", "/api/v1/namespaces/doomed")).status, 404);
 });

@@ -134,6 +134,32 @@ export function lifecycleScenario(args: () => Promise<{ args: string[]; cleanup?
     assert.ok(await gone(["ns", "held"]), "the namespace is gone when delete --wait returns");
   });
 
+  test("kubectl replace --raw .../finalize with the finalizers emptied frees a stuck namespace", async () => {
+    ok(
+      await c.kubectl(["apply", "-f", "-"], { stdin: "apiVersion: v1\nkind: Namespace\nmetadata: {name: stuck}\n" }),
+      "ns",
+    );
+    const cm =
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: pin, namespace: stuck, finalizers: [example.com/never]}\n";
+    ok(await c.kubectl(["apply", "-f", "-"], { stdin: cm }), "configmap");
+    ok(await c.kubectl(["delete", "ns", "stuck", "--wait=false"]), "delete");
+    const ns = await json(["get", "ns", "stuck"]);
+    assert.equal(ns.status.phase, "Terminating");
+    const emptied = JSON.stringify({ ...ns, spec: { finalizers: [] } });
+    const path = "/api/v1/namespaces/stuck/finalize";
+    const out = JSON.parse(ok(await c.kubectl(["replace", "--raw", path, "-f", "-"], { stdin: emptied }), "finalize"));
+    assert.deepEqual(out.spec.finalizers, []);
+    assert.ok(await gone(["ns", "stuck"]), "the namespace is gone once its finalizers are");
+    const noSuch = JSON.stringify({ ...ns, metadata: { name: "no-such" }, spec: { finalizers: [] } });
+    assert.match(
+      fails(
+        await c.kubectl(["replace", "--raw", "/api/v1/namespaces/no-such/finalize", "-f", "-"], { stdin: noSuch }),
+        "404",
+      ),
+      /NotFound|not found/,
+    );
+  });
+
   test("finalizers hold any object; none may be added once deletion started; dry-run deletes nothing", async () => {
     const cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fin, finalizers: [example.com/a]}\n";
     ok(await c.kubectl(["apply", "-f", "-"], { stdin: cm }), "configmap");
@@ -258,5 +284,102 @@ export function lifecycleScenario(args: () => Promise<{ args: string[]; cleanup?
       fails(await apply("alice", svc("a: '2'", "{port: 80}")), "apply over a label"),
       /Apply failed with 1 conflict: conflict with "kubectl-label" using v1: \.metadata\.labels\.a/,
     );
+  });
+
+  test("a create records its manager's Update entry; an apply changing that field conflicts with kubectl-create", async () => {
+    ok(await c.kubectl(["create", "configmap", "made", "--from-literal=a=1"]), "create");
+    const made = await json(["get", "cm", "made", "--show-managed-fields"]);
+    assert.deepEqual(
+      made.metadata.managedFields.map((e: any) => [e.manager, e.operation]),
+      [["kubectl-create", "Update"]],
+    );
+    assert.deepEqual(Object.keys(made.metadata.managedFields[0].fieldsV1["f:data"]), ["f:a"]);
+    const cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: made}\ndata: {a: '9'}\n";
+    assert.match(
+      fails(await c.kubectl(["apply", "--server-side", "--field-manager=alice", "-f", "-"], { stdin: cm }), "apply"),
+      /Apply failed with 1 conflict: conflict with "kubectl-create" using v1: \.data\.a/,
+    );
+  });
+
+  test("apply --server-side --dry-run=server validates and answers without storing, for a new object and a change", async () => {
+    const cm = (name: string, value: string): string =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}}\ndata: {a: '${value}'}\n`;
+    const apply = (text: string, ...flags: string[]) =>
+      c.kubectl(["apply", "--server-side", "--field-manager=dry", "--dry-run=server", ...flags, "-f", "-"], {
+        stdin: text,
+      });
+    assert.match(
+      ok(await apply(cm("dry-new", "1")), "dry create"),
+      /configmap\/dry-new serverside-applied \(server dry run\)/,
+    );
+    assert.ok(await gone(["cm", "dry-new"]), "a dry-run apply creates nothing");
+
+    ok(
+      await c.kubectl(["apply", "--server-side", "--field-manager=dry", "-f", "-"], { stdin: cm("dry-old", "1") }),
+      "apply",
+    );
+    const before = await json(["get", "cm", "dry-old"]);
+    const answer = JSON.parse(ok(await apply(cm("dry-old", "2"), "-o", "json"), "dry change"));
+    assert.equal(answer.data.a, "2", "the answer is the object as it would be");
+    const after = await json(["get", "cm", "dry-old"]);
+    assert.equal(after.data.a, "1", "the stored object is unchanged");
+    assert.equal(after.metadata.resourceVersion, before.metadata.resourceVersion);
+    const invalid = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: dry-old}\ndata: {'bad key': x}\n";
+    assert.match(fails(await apply(invalid), "dry-run of an invalid object"), /is invalid/);
+  });
+
+  test("apply --server-side --subresource=status tracks status managers in entries of their own, with conflicts", async () => {
+    const pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: st}\nspec:\n  containers: [{name: app, image: nginx}]\n";
+    ok(await c.kubectl(["apply", "--server-side", "--field-manager=owner", "-f", "-"], { stdin: pod }), "pod");
+    const status = (ip: string): string =>
+      `apiVersion: v1\nkind: Pod\nmetadata: {name: st}\nstatus:\n  podIP: ${ip}\n  conditions: [{type: Ready, status: 'True'}]\n`;
+    const applyStatus = (manager: string, text: string) =>
+      c.kubectl(["apply", "--server-side", "--subresource=status", `--field-manager=${manager}`, "-f", "-"], {
+        stdin: text,
+      });
+    ok(await applyStatus("kubelet", status("10.1.0.9")), "status apply");
+    const got = await json(["get", "pod", "st", "--show-managed-fields"]);
+    assert.equal(got.status.podIP, "10.1.0.9");
+    const kubelet = got.metadata.managedFields.find((e: any) => e.manager === "kubelet");
+    assert.equal(kubelet.operation, "Apply");
+    assert.equal(kubelet.subresource, "status");
+    assert.deepEqual(Object.keys(kubelet.fieldsV1["f:status"]).sort(), ["f:conditions", "f:podIP"]);
+    assert.ok(kubelet.fieldsV1["f:status"]["f:conditions"]['k:{"type":"Ready"}'], "conditions are tracked by type");
+    const owner = got.metadata.managedFields.find((e: any) => e.manager === "owner");
+    assert.equal(owner.subresource, undefined);
+    assert.equal(owner.fieldsV1["f:status"], undefined);
+    assert.match(
+      fails(await applyStatus("other", status("10.1.0.10")), "status conflict"),
+      /Apply failed with 1 conflict: conflict with "kubelet" using v1: \.status\.podIP/,
+    );
+    ok(await c.kubectl(["delete", "pod", "st", "--grace-period=0", "--force"]), "cleanup");
+  });
+
+  test("apply --server-side tracks map lists per element (k:), sets per member (v:), and removes what a manager stops applying", async () => {
+    const pod = (container: string, image: string, finalizer: string): string =>
+      `apiVersion: v1\nkind: Pod\nmetadata: {name: lists, finalizers: [${finalizer}]}\nspec:\n  containers: [{name: ${container}, image: ${image}, ports: [{containerPort: 80}]}]\n`;
+    const apply = (manager: string, text: string) =>
+      c.kubectl(["apply", "--server-side", `--field-manager=${manager}`, "-f", "-"], { stdin: text });
+    ok(await apply("alice", pod("app", "nginx", "example.com/a")), "alice");
+    ok(await apply("bob", pod("side", "busybox", "example.com/b")), "bob: other elements, no conflict");
+    const got = await json(["get", "pod", "lists", "--show-managed-fields"]);
+    assert.deepEqual(
+      got.spec.containers.map((x: any) => `${x.name}=${x.image}`),
+      ["app=nginx", "side=busybox"],
+    );
+    assert.deepEqual(got.metadata.finalizers, ["example.com/a", "example.com/b"]);
+    const bob = got.metadata.managedFields.find((e: any) => e.manager === "bob").fieldsV1;
+    assert.deepEqual(Object.keys(bob["f:spec"]["f:containers"]), ['k:{"name":"side"}']);
+    assert.ok(bob["f:spec"]["f:containers"]['k:{"name":"side"}']["f:ports"]['k:{"containerPort":80,"protocol":"TCP"}']);
+    assert.deepEqual(Object.keys(bob["f:metadata"]["f:finalizers"]), ['v:"example.com/b"']);
+    assert.match(
+      fails(await apply("bob", pod("app", "httpd", "example.com/b")), "bob changes alice's image"),
+      /Apply failed with 1 conflict: conflict with "alice" using v1: \.spec\.containers\[name="app"\]\.image/,
+    );
+    // Alice stops applying her finalizer: it goes, bob's stays.
+    ok(await apply("alice", pod("app", "nginx", "example.com/b")), "alice drops hers");
+    assert.deepEqual((await json(["get", "pod", "lists"])).metadata.finalizers, ["example.com/b"]);
+    ok(await c.kubectl(["patch", "pod", "lists", "--type=merge", "-p", '{"metadata":{"finalizers":null}}']), "release");
+    ok(await c.kubectl(["delete", "pod", "lists", "--grace-period=0", "--force"]), "cleanup");
   });
 }

@@ -6,9 +6,10 @@ import type { ResourceInfo } from "../../src/api/resources.ts";
 import type { KubeList, KubeObject, WatchEvent } from "../../src/api/types.ts";
 import type { InformerSource } from "../../src/client/informer.ts";
 
+/** Every event pushed for one resource; each watcher reads all of them from its own position. */
 interface Stream {
   events: WatchEvent[];
-  wake: (() => void) | undefined;
+  wakers: Set<() => void>;
 }
 
 /** The fake. */
@@ -25,12 +26,12 @@ export class FakeApi {
   push(resource: string, type: "ADDED" | "MODIFIED" | "DELETED", object: KubeObject): void {
     const stream = this.#stream(resource);
     stream.events.push({ type, object });
-    stream.wake?.();
+    for (const wake of stream.wakers) wake();
   }
 
   #stream(resource: string): Stream {
     let s = this.#streams.get(resource);
-    if (!s) this.#streams.set(resource, (s = { events: [], wake: undefined }));
+    if (!s) this.#streams.set(resource, (s = { events: [], wakers: new Set() }));
     return s;
   }
 
@@ -52,15 +53,21 @@ export class FakeApi {
         signal: AbortSignal,
       ): AsyncGenerator<WatchEvent> {
         const s = stream(info.resource);
+        // Every watcher of a resource sees every event pushed for it, from the first.
+        let next = 0;
         for (;;) {
-          while (s.events.length === 0) {
+          while (next === s.events.length) {
             if (signal.aborted) return;
             await new Promise<void>((r) => {
-              s.wake = r;
-              signal.addEventListener("abort", () => r(), { once: true });
+              const wake = (): void => {
+                s.wakers.delete(wake);
+                r();
+              };
+              s.wakers.add(wake);
+              signal.addEventListener("abort", wake, { once: true });
             });
           }
-          yield s.events.shift()!;
+          yield s.events[next++]!;
         }
       },
     } as unknown as InformerSource;

@@ -1,7 +1,10 @@
 /**
- * The list merge keys of a kind, read off its schema: every list with a `patchMergeKey` is merged
- * element by element by strategic merge patch and server-side apply; every other list is
- * replaced. Paths skip list levels: `spec.containers.ports` is the `ports` list of any container.
+ * How a kind's lists merge, read off its schema. Strategic merge patch merges every list with a
+ * `patchMergeKey` element by element and replaces the others ({@link listMergeKeys}); server-side
+ * apply follows `x-kubernetes-list-type` ({@link listTypes}): `map` lists by their list map keys,
+ * `set` lists by value, and every other list (`atomic`, or no type) as one value, as
+ * structured-merge-diff does. Paths skip list levels: `spec.containers.ports` is the `ports` list
+ * of any container.
  */
 import { definitionsOf } from "./index.ts";
 import type { Definition, KindSchema, Schema } from "./types.ts";
@@ -17,7 +20,22 @@ export interface ListMergeKey {
   also?: Record<string, string>;
 }
 
+/** What server-side apply tracks in one list: elements by key fields (with their defaults), or by value. */
+export type ListType =
+  | {
+      type: "map";
+      /** The list map keys, in schema order. */
+      keys: readonly string[];
+      /** What an absent key field stands for (its schema default). */
+      defaults: Record<string, string>;
+    }
+  | { type: "set" };
+
 const cache = new WeakMap<KindSchema, Record<string, ListMergeKey>>();
+const typeCache = new WeakMap<KindSchema, Record<string, ListType>>();
+
+/** Called for every list in a schema, with its path and the schema of its items. */
+type ListVisitor = (path: string, list: Extract<Schema, { type: "array" }>, defs: Record<string, Definition>) => void;
 
 function resolve(schema: Schema | Definition, defs: Record<string, Definition>): Schema | Definition | undefined {
   return schema.type === "ref" ? defs[schema.ref] : schema;
@@ -44,7 +62,7 @@ function walk(
   schema: Schema | Definition,
   path: string,
   defs: Record<string, Definition>,
-  out: Record<string, ListMergeKey>,
+  visit: ListVisitor,
   depth: number,
 ): void {
   // Kubernetes' types nest a dozen levels at most; the bound only guards against a cyclic schema.
@@ -53,24 +71,48 @@ function walk(
   if (node === undefined) return;
   if (node.type === "object") {
     for (const [name, field] of Object.entries(node.properties))
-      walk(field, path === "" ? name : `${path}.${name}`, defs, out, depth + 1);
+      walk(field, path === "" ? name : `${path}.${name}`, defs, visit, depth + 1);
   } else if (node.type === "array") {
-    if (node.patchMergeKey !== undefined) {
-      const also = alsoOf(node.listMapKeys ?? [], node.patchMergeKey, node.items, defs);
-      out[path] = { key: node.patchMergeKey, ...(Object.keys(also).length > 0 ? { also } : {}) };
-    }
-    walk(node.items, path, defs, out, depth + 1);
+    visit(path, node, defs);
+    walk(node.items, path, defs, visit, depth + 1);
   }
 }
 
-/** The merge keys of a kind, by path. */
+function walkKind(kind: KindSchema, visit: ListVisitor): void {
+  const defs = definitionsOf([kind]);
+  const root = defs[kind.name];
+  if (root) walk(root, "", defs, visit, 0);
+}
+
+function keyOf(key: string, listMapKeys: readonly string[], items: Schema, defs: Record<string, Definition>) {
+  const also = alsoOf(listMapKeys, key, items, defs);
+  return { key, ...(Object.keys(also).length > 0 ? { also } : {}) };
+}
+
+/** The strategic merge keys of a kind, by path. */
 export function listMergeKeys(kind: KindSchema): Record<string, ListMergeKey> {
   const known = cache.get(kind);
   if (known) return known;
-  const defs = definitionsOf([kind]);
   const out: Record<string, ListMergeKey> = {};
-  const root = defs[kind.name];
-  if (root) walk(root, "", defs, out, 0);
+  walkKind(kind, (path, list, defs) => {
+    if (list.patchMergeKey !== undefined)
+      out[path] = keyOf(list.patchMergeKey, list.listMapKeys ?? [], list.items, defs);
+  });
   cache.set(kind, out);
+  return out;
+}
+
+/** The server-side apply list types of a kind, by path; lists not named are atomic. */
+export function listTypes(kind: KindSchema): Record<string, ListType> {
+  const known = typeCache.get(kind);
+  if (known) return known;
+  const out: Record<string, ListType> = {};
+  walkKind(kind, (path, list, defs) => {
+    const keys = list.listMapKeys ?? [];
+    if (list.listType === "map" && keys.length > 0)
+      out[path] = { type: "map", keys, defaults: alsoOf(keys, "", list.items, defs) };
+    else if (list.listType === "set") out[path] = { type: "set" };
+  });
+  typeCache.set(kind, out);
   return out;
 }

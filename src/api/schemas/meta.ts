@@ -95,7 +95,7 @@ export const META_DEFINITIONS: Record<string, Definition> = {
       ),
       managedFields: listOf(
         ref(`${META}ManagedFieldsEntry`),
-        "Which manager set which fields, for server-side apply. kdns keeps none.",
+        "Which manager set which fields, for server-side apply: one entry per manager, operation (Apply or Update) and subresource.",
         { listType: "atomic" },
       ),
     },

@@ -74,9 +74,10 @@ async function ensure<T extends KubeObject>(
   const name = want.metadata.name ?? "";
   const current = await read<T>(ctx, info, name);
   try {
-    if (!current) await createObject(ctx, info, KUBERNETES_NAMESPACE, want);
-    else if (!same(current))
-      await applyUpdate(ctx, { info, namespace: KUBERNETES_NAMESPACE, name, subresource: undefined }, merge(current));
+    // Written as kube-apiserver, the manager Kubernetes records for these objects.
+    const t = { info, namespace: KUBERNETES_NAMESPACE, name, subresource: undefined, fieldManager: "kube-apiserver" };
+    if (!current) await createObject(ctx, info, KUBERNETES_NAMESPACE, want, { fieldManager: t.fieldManager });
+    else if (!same(current)) await applyUpdate(ctx, t, merge(current));
   } catch (err) {
     // Another API server wrote first: the next pass reads what it wrote.
     if (err instanceof ApiError && (err.status.reason === "AlreadyExists" || err.status.reason === "Conflict")) return;

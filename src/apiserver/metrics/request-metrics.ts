@@ -46,7 +46,7 @@ export interface RouteShape {
   info: ResourceInfo;
   namespace: string | undefined;
   name: string | undefined;
-  subresource: "status" | undefined;
+  subresource: string | undefined;
 }
 
 /**

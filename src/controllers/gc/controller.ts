@@ -1,20 +1,20 @@
 /**
- * The garbage collector: one informer per served resource keeps the ownership graph (graph.ts);
- * every change queues the object's uid, its owners' and (when it goes) its dependents'. A sync
- * reads the graph only, except to confirm that an owner missing from it is really gone (a live
- * GET by name, compared by uid, as Kubernetes does, so a cache lagging behind a fresh owner never
- * costs a dependent). Writes carry the resourceVersion or uid they were decided on.
+ * The garbage collector: the shared object informers (object-informers.ts) are its ownership
+ * graph, indexed by uid and by owner uid; every change queues the object's uid, its owners' and
+ * (when it goes) its dependents'. A sync reads the indexes only, except to confirm that an owner
+ * missing from them is really gone (a live GET by name, compared by uid, as Kubernetes does, so a
+ * cache lagging behind a fresh owner never costs a dependent). Writes carry the resourceVersion or
+ * uid they were decided on.
  */
 import type { Registry } from "prom-client";
 import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER } from "../../api/deletion.ts";
-import { RESOURCES, resourceByKind } from "../../api/resources.ts";
+import { resourceByKind } from "../../api/resources.ts";
 import type { KubeObject, OwnerReference } from "../../api/types.ts";
-import { Informer } from "../../client/informer.ts";
 import { ClientError, type RestClient } from "../../client/rest-client.ts";
 import { WorkQueue } from "../../client/work-queue.ts";
 import { logger } from "../../machinery/log.ts";
+import type { ObjectInformers, ObjectNode } from "../object-informers.ts";
 import { runWorkers, type SyncOutcome } from "../run-workers.ts";
-import { type GraphNode, OwnershipGraph, toNode } from "./graph.ts";
 import { blocksOwner, dependentAction, dependentPolicy, type OwnerState } from "./sync.ts";
 
 const log = logger("garbage-collector");
@@ -22,6 +22,8 @@ const log = logger("garbage-collector");
 /** Options of {@link startGarbageCollector}. */
 export interface GarbageCollectorOptions {
   client: RestClient;
+  /** The object informers; the caller starts them once every controller has registered. */
+  objects: ObjectInformers;
   metrics?: Registry;
 }
 
@@ -37,39 +39,26 @@ function ignoreNotFound(err: unknown): void {
 
 /** Starts the collector; it runs until `signal` aborts. */
 export function startGarbageCollector(options: GarbageCollectorOptions, signal: AbortSignal): GarbageCollector {
-  const { client, metrics: registry } = options;
-  const graph = new OwnershipGraph();
+  const { client, objects: graph, metrics: registry } = options;
   // kube-controller-manager's collector names its queue "garbage_collector_attempt_to_delete".
   const queue = new WorkQueue({
     baseDelayMs: 50,
     maxDelayMs: 10_000,
     ...(registry ? { metrics: { registry, name: "garbage_collector_attempt_to_delete" } } : {}),
   });
-  const measured = registry ? { metrics: { registry, component: "garbage-collector" } } : {};
-  const informers = RESOURCES.map((info) => {
-    const inf = new Informer<KubeObject, GraphNode>(client, info, {
-      transform: (obj) => toNode(info, obj),
-      same: (a, b) => a.resourceVersion === b.resourceVersion,
-      ...measured,
-    });
-    const changed = (node: GraphNode, old?: GraphNode): void => {
-      graph.put(node);
-      queue.add(node.uid);
-      for (const ref of [...node.ownerReferences, ...(old?.ownerReferences ?? [])]) queue.add(ref.uid);
-    };
-    inf.on("add", (node) => changed(node));
-    inf.on("update", (old, node) => changed(node, old));
-    inf.on("delete", (node) => {
-      graph.remove(node.uid);
-      for (const d of graph.dependentsOf(node.uid)) queue.add(d.uid);
-      for (const ref of node.ownerReferences) queue.add(ref.uid);
-    });
-    inf.start(signal);
-    return inf;
+  const changed = (node: ObjectNode, old?: ObjectNode): void => {
+    queue.add(node.uid);
+    for (const ref of [...node.ownerReferences, ...(old?.ownerReferences ?? [])]) queue.add(ref.uid);
+  };
+  graph.on("add", (node) => changed(node));
+  graph.on("update", (old, node) => changed(node, old));
+  graph.on("delete", (node) => {
+    for (const d of graph.dependentsOf(node.uid)) queue.add(d.uid);
+    for (const ref of node.ownerReferences) queue.add(ref.uid);
   });
 
   /** Whether the owner `ref` of `node` exists, is gone, or waits for its dependents. */
-  async function ownerState(node: GraphNode, ref: OwnerReference): Promise<OwnerState> {
+  async function ownerState(node: ObjectNode, ref: OwnerReference): Promise<OwnerState> {
     const owner = graph.get(ref.uid);
     if (owner) return owner.deleting && owner.finalizers.includes(FOREGROUND_FINALIZER) ? "waiting" : "solid";
     const info = resourceByKind(ref.apiVersion, ref.kind);
@@ -85,7 +74,7 @@ export function startGarbageCollector(options: GarbageCollectorOptions, signal: 
   }
 
   /** Changes one object's metadata with a merge patch pinned to the version read just before. */
-  async function patchMeta(node: GraphNode, edit: (obj: KubeObject) => Record<string, unknown>): Promise<void> {
+  async function patchMeta(node: ObjectNode, edit: (obj: KubeObject) => Record<string, unknown>): Promise<void> {
     try {
       const live = await client.get(node.info, node.namespace || undefined, node.name);
       if (live.metadata.uid !== node.uid) return;
@@ -96,7 +85,7 @@ export function startGarbageCollector(options: GarbageCollectorOptions, signal: 
     }
   }
 
-  async function remove(node: GraphNode, propagationPolicy: "Background" | "Foreground"): Promise<void> {
+  async function remove(node: ObjectNode, propagationPolicy: "Background" | "Foreground"): Promise<void> {
     log.debug({ resource: node.info.resource, namespace: node.namespace, name: node.name }, "deleting garbage");
     try {
       await client.delete(node.info, node.namespace || undefined, node.name, {
@@ -147,12 +136,12 @@ export function startGarbageCollector(options: GarbageCollectorOptions, signal: 
     return "done";
   }
 
-  const workers = runWorkers({ queue, informers, sync, log, workers: 2, signal });
+  const workers = runWorkers({ queue, informers: graph.informers, sync, log, workers: 2, signal });
   return {
-    synced: () => informers.every((inf) => inf.hasSynced()),
+    synced: () => graph.hasSynced(),
     stopped: async () => {
       await workers;
-      await Promise.all(informers.map((inf) => inf.stopped()));
+      await graph.stopped();
     },
   };
 }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { resourceByPath } from "../../api/resources.ts";
 import type { OwnerReference } from "../../api/types.ts";
-import { type GraphNode, OwnershipGraph } from "./graph.ts";
+import type { ObjectNode } from "../object-informers.ts";
 import { blocksOwner, dependentAction, dependentPolicy, type OwnerState } from "./sync.ts";
 
 const CONFIGMAPS = resourceByPath("", "configmaps")!;
@@ -10,7 +10,7 @@ const CONFIGMAPS = resourceByPath("", "configmaps")!;
 function ref(uid: string, block = false): OwnerReference {
   return { apiVersion: "v1", kind: "ConfigMap", name: uid, uid, ...(block ? { blockOwnerDeletion: true } : {}) };
 }
-function node(uid: string, owners: OwnerReference[] = [], deleting = false): GraphNode {
+function node(uid: string, owners: OwnerReference[] = [], deleting = false): ObjectNode {
   const base = { uid, info: CONFIGMAPS, namespace: "default", name: uid, resourceVersion: "1" };
   return { ...base, ownerReferences: owners, finalizers: [], deleting };
 }
@@ -92,36 +92,4 @@ test("owners deleted in the foreground: their dependents go in the foreground, o
   assert.equal(blocksOwner(node("e", [ref("a")]), "a"), false);
   assert.equal(dependentPolicy(d, "a", true), "Foreground");
   assert.equal(dependentPolicy(d, "a", false), "Background");
-});
-
-test("the graph indexes dependents by owner uid and follows changes", () => {
-  const g = new OwnershipGraph();
-  g.put(node("a"));
-  g.put(node("d1", [ref("a")]));
-  g.put(node("d2", [ref("a"), ref("b")]));
-  assert.deepEqual(
-    g.dependentsOf("a").map((n) => n.uid),
-    ["d1", "d2"],
-  );
-  g.put(node("d1", [ref("b")]));
-  assert.deepEqual(
-    g.dependentsOf("a").map((n) => n.uid),
-    ["d2"],
-  );
-  assert.deepEqual(
-    g
-      .dependentsOf("b")
-      .map((n) => n.uid)
-      .sort(),
-    ["d1", "d2"],
-  );
-  g.remove("a");
-  assert.equal(g.get("a"), undefined);
-  assert.deepEqual(
-    g.dependentsOf("a").map((n) => n.uid),
-    ["d2"],
-    "dependents outlive their owner's node",
-  );
-  g.remove("d2");
-  assert.deepEqual(g.dependentsOf("a"), []);
 });

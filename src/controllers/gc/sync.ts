@@ -5,7 +5,7 @@
  * waits for its blocking dependents; an orphaning owner lets go of its dependents first.
  */
 import type { OwnerReference } from "../../api/types.ts";
-import type { GraphNode } from "./graph.ts";
+import type { ObjectNode } from "../object-informers.ts";
 
 /** What an owner reference points at: an object, nothing, or an object deleted in the foreground. */
 export type OwnerState = "solid" | "dangling" | "waiting";
@@ -18,7 +18,7 @@ export type DependentAction =
 
 /** Decides about `node` from the state of each of its owners (by uid). */
 export function dependentAction(
-  node: GraphNode,
+  node: ObjectNode,
   states: ReadonlyMap<string, OwnerState>,
   hasDependents: boolean,
 ): DependentAction {
@@ -43,7 +43,7 @@ export function dependentAction(
 }
 
 /** Whether `dependent` still blocks the foreground deletion of the owner with `ownerUid`. */
-export function blocksOwner(dependent: GraphNode, ownerUid: string): boolean {
+export function blocksOwner(dependent: ObjectNode, ownerUid: string): boolean {
   return dependent.ownerReferences.some((r) => r.uid === ownerUid && r.blockOwnerDeletion === true);
 }
 
@@ -52,7 +52,7 @@ export function blocksOwner(dependent: GraphNode, ownerUid: string): boolean {
  * its own in the foreground too, so the whole chain is gone before the owner.
  */
 export function dependentPolicy(
-  dependent: GraphNode,
+  dependent: ObjectNode,
   ownerUid: string,
   hasDependents: boolean,
 ): "Background" | "Foreground" {

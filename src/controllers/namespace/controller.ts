@@ -1,10 +1,12 @@
 /**
  * The namespace controller: an informer on Namespaces queues every namespace being deleted; a
- * sync lists what the namespace still holds (every namespaced resource, from the API: the
- * controller keeps no cache of them), deletes what is not being deleted yet, writes the
- * conditions that say what is left, and once nothing is left removes the `kubernetes` finalizer
- * from `spec.finalizers`, upon which the API server removes the namespace. Objects held by their
- * own finalizers or grace periods keep it Terminating; the key is looked at again with backoff.
+ * sync reads what the namespace still holds from the shared object informers' namespace index
+ * (object-informers.ts: no list of a whole kind, no API list per pass), deletes what is not being
+ * deleted yet, writes the conditions that say what is left, and once nothing is left (confirmed
+ * with one live list per resource, since a cache may lag behind a create) removes the
+ * `kubernetes` finalizer through `/finalize`, upon which the API server removes the namespace.
+ * Objects held by their own finalizers or grace periods keep it Terminating; the namespace is
+ * looked at again when its content goes, and with backoff.
  */
 import type { Registry } from "prom-client";
 import { isBeingDeleted, NAMESPACE_FINALIZER, namespaceFinalizersOf } from "../../api/deletion.ts";
@@ -14,6 +16,7 @@ import { Informer } from "../../client/informer.ts";
 import { ClientError, type RestClient } from "../../client/rest-client.ts";
 import { WorkQueue } from "../../client/work-queue.ts";
 import { logger } from "../../machinery/log.ts";
+import type { ObjectInformers } from "../object-informers.ts";
 import { runWorkers, type SyncOutcome } from "../run-workers.ts";
 import {
   cleanupConditions,
@@ -35,6 +38,8 @@ function groupResource(info: ResourceInfo): string {
 /** Options of {@link startNamespaceController}. */
 export interface NamespaceControllerOptions {
   client: RestClient;
+  /** The object informers; the caller starts them once every controller has registered. */
+  objects: ObjectInformers;
   /** How long after a namespace turns Terminating its contents are deleted (default 5 s). */
   deletionDelayMs?: number;
   metrics?: Registry;
@@ -51,7 +56,7 @@ export function startNamespaceController(
   options: NamespaceControllerOptions,
   signal: AbortSignal,
 ): NamespaceController {
-  const { client, metrics: registry } = options;
+  const { client, objects, metrics: registry } = options;
   const namespaces = new Informer<Namespace>(
     client,
     NAMESPACES,
@@ -66,11 +71,23 @@ export function startNamespaceController(
   // As Kubernetes' namespace controller, start a few seconds after the delete: a client deleting
   // a namespace and then its contents (`kubectl delete -f`) must find them still there.
   const delayMs = options.deletionDelayMs ?? 5_000;
+  // When each namespace was first seen Terminating: its content is left alone until delayMs later.
+  const terminatingSince = new Map<string, number>();
   const enqueue = (ns: Namespace): void => {
-    if (isBeingDeleted(ns)) queue.addAfter(ns.metadata.name ?? "", delayMs);
+    const name = ns.metadata.name ?? "";
+    if (!isBeingDeleted(ns)) return;
+    let since = terminatingSince.get(name);
+    if (since === undefined) terminatingSince.set(name, (since = Date.now()));
+    queue.addAfter(name, since + delayMs - Date.now());
   };
   namespaces.on("add", enqueue);
   namespaces.on("update", (_old, ns) => enqueue(ns));
+  namespaces.on("delete", (_ns, _namespace, name) => terminatingSince.delete(name));
+  // Content going away may be what a Terminating namespace waits for.
+  objects.on("delete", (_node, namespace) => {
+    const ns = namespace === "" ? undefined : namespaces.get(undefined, namespace);
+    if (ns) enqueue(ns);
+  });
   namespaces.start(signal);
 
   async function sync(name: string): Promise<SyncOutcome> {
@@ -81,7 +98,7 @@ export function startNamespaceController(
     for (const info of RESOURCES) {
       if (!info.namespaced) continue;
       byName.set(groupResource(info), info);
-      contents.push({ resource: groupResource(info), objects: (await client.list(info, name)).items });
+      contents.push({ resource: groupResource(info), objects: objects.inNamespace(info, name) });
     }
     const plan = planCleanup(contents);
     const failed = new Set<string>();
@@ -95,9 +112,10 @@ export function startNamespaceController(
         }
       }
     }
-    if (plan.empty && failed.size === 0) {
+    if (plan.empty && failed.size === 0 && (await confirmedEmpty(name))) {
       const finalizers = namespaceFinalizersOf(ns).filter((f) => f !== NAMESPACE_FINALIZER);
-      await client.update(NAMESPACES, { ...ns, spec: { ...ns.spec, finalizers } });
+      // As Kubernetes' namespace controller: spec.finalizers change only through `/finalize`.
+      await client.update(NAMESPACES, { ...ns, spec: { ...ns.spec, finalizers } }, "finalize");
       return "done";
     }
     const status = (ns.status ?? {}) as { conditions?: NamespaceCondition[] };
@@ -109,7 +127,21 @@ export function startNamespaceController(
     return "requeue";
   }
 
-  const workers = runWorkers({ queue, informers: [namespaces], sync, log, workers: 2, signal });
+  /** Whether the API has nothing left in the namespace either: one object per resource at most is read. */
+  async function confirmedEmpty(name: string): Promise<boolean> {
+    for (const info of RESOURCES)
+      if (info.namespaced && (await client.list(info, name, { limit: 1 })).items.length > 0) return false;
+    return true;
+  }
+
+  const workers = runWorkers({
+    queue,
+    informers: [namespaces, ...objects.informers],
+    sync,
+    log,
+    workers: 2,
+    signal,
+  });
   return {
     synced: () => namespaces.hasSynced(),
     stopped: async () => {

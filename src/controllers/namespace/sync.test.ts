@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { KubeObject } from "../../api/types.ts";
-import { cleanupConditions, planCleanup, sameConditions } from "./sync.ts";
+import { type ContentObject, cleanupConditions, planCleanup, sameConditions } from "./sync.ts";
 
-function obj(name: string, metadata: Record<string, unknown> = {}): KubeObject {
-  return { apiVersion: "v1", kind: "X", metadata: { name, ...metadata } };
+function obj(name: string, state: { deleting?: boolean; finalizers?: string[] } = {}): ContentObject {
+  return { name, deleting: state.deleting ?? false, finalizers: state.finalizers ?? [] };
 }
-const deleting = { deletionTimestamp: "2026-01-01T00:00:00Z" };
+const deleting = { deleting: true };
 
 test("an empty namespace is done; otherwise what is not being deleted yet is deleted", () => {
   assert.equal(planCleanup([{ resource: "pods", objects: [] }]).empty, true);

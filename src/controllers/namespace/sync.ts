@@ -4,13 +4,19 @@
  * left in `status.conditions` (the five NamespaceDeletion* / *Remaining conditions, with
  * Kubernetes' reasons and messages), and remove the `kubernetes` finalizer once nothing is left.
  */
-import { finalizersOf, isBeingDeleted } from "../../api/deletion.ts";
-import type { KubeObject } from "../../api/types.ts";
+
+/** What the cleanup needs of one object. */
+export interface ContentObject {
+  name: string;
+  /** Whether its deletion started. */
+  deleting: boolean;
+  finalizers: readonly string[];
+}
 
 /** One resource's objects in the namespace; `resource` is Kubernetes' GroupResource string (`pods`, `endpointslices.discovery.k8s.io`). */
 export interface ResourceContent {
   resource: string;
-  objects: readonly KubeObject[];
+  objects: readonly ContentObject[];
 }
 
 /** corev1.NamespaceCondition. */
@@ -42,8 +48,8 @@ export function planCleanup(contents: readonly ResourceContent[]): CleanupPlan {
     plan.empty = false;
     plan.remaining.set(resource, objects.length);
     for (const obj of objects) {
-      if (!isBeingDeleted(obj)) plan.deletes.push({ resource, name: obj.metadata.name ?? "" });
-      for (const f of finalizersOf(obj)) plan.finalizers.set(f, (plan.finalizers.get(f) ?? 0) + 1);
+      if (!obj.deleting) plan.deletes.push({ resource, name: obj.name });
+      for (const f of obj.finalizers) plan.finalizers.set(f, (plan.finalizers.get(f) ?? 0) + 1);
     }
   }
   return plan;
