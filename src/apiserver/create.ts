@@ -1,6 +1,6 @@
 /** The create verb (POST to a collection). */
 import { randomInt, randomUUID } from "node:crypto";
-import type { ResourceInfo } from "../api/resources.ts";
+import { apiVersionOf, type ResourceInfo } from "../api/resources.ts";
 import { listTypes } from "../api/schemas/merge-keys.ts";
 import type { KubeObject } from "../api/types.ts";
 import { alreadyExists, invalid } from "../machinery/status.ts";
@@ -63,7 +63,7 @@ export async function createObject(
   delete meta["deletionGracePeriodSeconds"];
   admit(info, obj);
   if (options.fieldManager !== undefined && meta["managedFields"] === undefined) {
-    const managers = managersOnCreate(obj, options.fieldManager, listTypes(info.schema));
+    const managers = managersOnCreate(obj, options.fieldManager, listTypes(info.schema), apiVersionOf(info));
     if (managers.length > 0) meta["managedFields"] = managers;
   }
   if (info.namespaced)

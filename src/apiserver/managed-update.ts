@@ -66,19 +66,23 @@ export function managedEntry(
   };
 }
 
-/** The managedFields of an object `manager` creates with a plain create: it owns every field it set. */
+/**
+ * The managedFields of an object `manager` creates with a plain create at `apiVersion` (the
+ * request's version; `obj` is at the storage version): it owns every field it set.
+ */
 export function managersOnCreate(
   obj: KubeObject,
   manager: string,
   lists: Record<string, ListType>,
+  apiVersion = obj.apiVersion,
 ): ManagedFieldsEntry[] {
   const fields = fieldSetOf(obj, lists);
-  return fields.size > 0 ? [managedEntry(manager, "Update", obj.apiVersion, fields)] : [];
+  return fields.size > 0 ? [managedEntry(manager, "Update", apiVersion, fields)] : [];
 }
 
 /**
  * The managedFields after `manager` wrote `next` over `old` in `scope` with a plain update or
- * patch, or undefined to leave them as they are (no managers yet, or the client wrote its own).
+ * patch made at `apiVersion`, or undefined to leave them as they are (no managers yet, or the client wrote its own).
  */
 export function managersAfterUpdate(
   old: KubeObject,
@@ -86,6 +90,7 @@ export function managersAfterUpdate(
   manager: string,
   lists: Record<string, ListType>,
   scope: FieldScope = "main",
+  apiVersion = next.apiVersion,
 ): ManagedFieldsEntry[] | undefined {
   const before = entriesOf(old);
   if (before.length === 0 || !isDeepStrictEqual(next.metadata["managedFields"], old.metadata["managedFields"]))
@@ -104,7 +109,7 @@ export function managersAfterUpdate(
     else if (fields.size > 0) out.push({ ...e, fieldsV1: toFieldsV1(fields) });
   }
   for (const [k, path] of changed) if (newFields.has(k)) mine.set(k, path);
-  if (mine.size > 0) out.push(managedEntry(manager, "Update", next.apiVersion, mine, scope));
+  if (mine.size > 0) out.push(managedEntry(manager, "Update", apiVersion, mine, scope));
   return out;
 }
 

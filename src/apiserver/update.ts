@@ -4,7 +4,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { finalizersOf, isBeingDeleted, readyToRemove } from "../api/deletion.ts";
-import type { ResourceInfo } from "../api/resources.ts";
+import { apiVersionOf, type ResourceInfo } from "../api/resources.ts";
 import { listTypes } from "../api/schemas/merge-keys.ts";
 import type { KubeObject } from "../api/types.ts";
 import { conflict, invalid, notFound } from "../machinery/status.ts";
@@ -116,7 +116,14 @@ function setManagers(t: UpdateTarget, old: KubeObject, desired: KubeObject, next
   else next.metadata["managedFields"] = base;
   if (t.fieldManager === undefined) return;
   const scope = t.subresource ?? "main";
-  const managers = managersAfterUpdate(old, next, t.fieldManager, listTypes(t.info.schema), scope);
+  const managers = managersAfterUpdate(
+    old,
+    next,
+    t.fieldManager,
+    listTypes(t.info.schema),
+    scope,
+    apiVersionOf(t.info),
+  );
   if (managers) next.metadata["managedFields"] = managers;
 }
 

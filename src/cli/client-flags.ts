@@ -6,6 +6,7 @@ import { RestClient } from "../client/rest-client.ts";
 import { CliError } from "./errors.ts";
 import { flag, parseUrl } from "./flags.ts";
 import { DEFAULT_DATA_DIR } from "./options/common.ts";
+import { kdnsUserAgent } from "./version-info.ts";
 
 /** Parsed values of {@link addClientFlags}. */
 export interface ClientFlags {
@@ -73,5 +74,10 @@ export function tokenOf(flags: ClientFlags): string | undefined {
 /** A REST client for the flags' server and token. */
 export function clientOf(flags: ClientFlags): RestClient {
   const token = tokenOf(flags);
-  return new RestClient({ server: flags.server, ...(token !== undefined ? { token } : {}), ...trustOf(flags) });
+  return new RestClient({
+    server: flags.server,
+    userAgent: kdnsUserAgent(),
+    ...(token !== undefined ? { token } : {}),
+    ...trustOf(flags),
+  });
 }

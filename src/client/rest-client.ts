@@ -17,6 +17,11 @@ export interface ClientOptions {
   ca?: string;
   /** Do not verify the https server's certificate at all (kubectl's flag of the same name). */
   insecureSkipTlsVerify?: boolean;
+  /**
+   * The User-Agent (default `kdns`). The API server names a write's field manager after it, up to
+   * its first "/", as kube-apiserver does, so managedFields say which writes were kdns's.
+   */
+  userAgent?: string;
 }
 
 /** A failed request: the server's `Status`, or one made up for a transport failure. */
@@ -63,11 +68,13 @@ function failure(code: number, message: string): Status {
 export class RestClient {
   readonly server: string;
   readonly #token: string | undefined;
+  readonly #userAgent: string;
   readonly #transport: Transport;
 
   constructor(options: ClientOptions) {
     this.server = options.server.replace(/\/+$/, "");
     this.#token = options.token;
+    this.#userAgent = options.userAgent ?? "kdns";
     this.#transport = nodeTransport(options);
   }
 
@@ -82,7 +89,7 @@ export class RestClient {
   }
 
   #headers(contentType?: string): Record<string, string> {
-    const h: Record<string, string> = { accept: "application/json" };
+    const h: Record<string, string> = { accept: "application/json", "user-agent": this.#userAgent };
     if (contentType) h["content-type"] = contentType;
     if (this.#token) h.authorization = `Bearer ${this.#token}`;
     return h;

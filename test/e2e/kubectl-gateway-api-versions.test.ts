@@ -176,8 +176,23 @@ test("kubectl apply -f of v1beta1 manifests; each object reads at both versions,
   assert.match(again, /gateway\.gateway\.networking\.k8s\.io\/web unchanged/);
   assert.match(again, /referencegrant\.gateway\.networking\.k8s\.io\/apps-to-shared unchanged/);
   assert.deepEqual(await spec(), before);
-  // Server-side apply at v1beta1 records that version for its manager.
-  ok(await c.kubectl(["apply", "--server-side", "--field-manager=beta-ssa", "-f", "-"], { stdin: BETA }), "ssa");
+  // A plain write's manager is recorded at the version it wrote at too, not the storage version.
+  const written = (await raw(`/apis/${GW}/v1/namespaces/apps/httproutes/beta-route`))["metadata"]["managedFields"];
+  type Entry = { manager: string; operation: string; apiVersion: string; subresource?: string };
+  assert.deepEqual(
+    written.filter((m: Entry) => m.subresource === undefined).map((m: Entry) => [m.manager, m.operation, m.apiVersion]),
+    [["kubectl-client-side-apply", "Update", `${GW}/v1beta1`]],
+    JSON.stringify(written),
+  );
+  // Server-side apply at v1beta1 records that version for its manager. It takes the route's
+  // atomic lists over from kubectl-client-side-apply: the manifest leaves out what defaulting put
+  // into them, so they differ from the live lists and conflict without --force-conflicts.
+  ok(
+    await c.kubectl(["apply", "--server-side", "--force-conflicts", "--field-manager=beta-ssa", "-f", "-"], {
+      stdin: BETA,
+    }),
+    "ssa",
+  );
   const managed = (await raw(`/apis/${GW}/v1/namespaces/apps/httproutes/beta-route`))["metadata"]["managedFields"];
   assert.ok(
     managed.some(

@@ -23,6 +23,7 @@ import {
 } from "../parts/metrics.ts";
 import type { Say } from "../parts/types.ts";
 import { type PartStack, runParts } from "../stack.ts";
+import { kdnsUserAgent } from "../version-info.ts";
 import { clientUrl, writeKubeconfig } from "./kubeconfig.ts";
 
 /** Every flag of `kdns up`. */
@@ -41,6 +42,7 @@ async function startAll(flags: UpFlags, stack: PartStack, say: Say): Promise<voi
   const token = flags.tokenFile !== undefined ? await firstToken(flags.tokenFile) : undefined;
   const client = new RestClient({
     server: clientUrl(api.url),
+    userAgent: kdnsUserAgent(),
     ...(token !== undefined ? { token } : {}),
     ...api.trust,
   });
