@@ -6,8 +6,8 @@
  * When a change was made: for Endpoints, Kubernetes' last-change-trigger-time annotation (written
  * by the endpoints controller: when it saw the Pod or Service change the Endpoints answer, as
  * CoreDNS's DNS programming duration reads it); for every other object, the moment the gateway's
- * watch delivered it, since kdns keeps no write time on objects (no managedFields) and
- * creationTimestamp has whole seconds only and says nothing of updates. A change is live when the
+ * watch delivered it, since the write times objects carry (creationTimestamp, managedFields'
+ * `time`) have whole seconds only, as in Kubernetes. A change is live when the
  * engine serves it: the built-in engine from the next request, nginx once its reload is done.
  */
 import { TRIGGER_TIME_ANNOTATION } from "../../api/well-known.ts";
