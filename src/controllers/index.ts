@@ -4,6 +4,7 @@
  */
 import type { Registry } from "prom-client";
 import type { RestClient } from "../client/rest-client.ts";
+import { SharedInformers } from "../client/shared-informers.ts";
 import { startEndpointsController } from "./endpoints/controller.ts";
 import { startGarbageCollector } from "./gc/controller.ts";
 import { startNamespaceController } from "./namespace/controller.ts";
@@ -16,6 +17,8 @@ export interface ControllersOptions {
   signal?: AbortSignal;
   /** Where the controllers' work queues and informers are counted. */
   metrics?: Registry;
+  /** Share list + watch with the process's other components (`kdns up`); default: the controllers share among themselves. */
+  informers?: SharedInformers;
 }
 
 /** Handle on the running controllers. */
@@ -30,12 +33,16 @@ export interface RunningControllers {
 export async function startControllers(options: ControllersOptions): Promise<RunningControllers> {
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-  const metrics = options.metrics !== undefined ? { metrics: options.metrics } : {};
+  const common = {
+    client: options.client,
+    informers: options.informers ?? new SharedInformers(options.client),
+    ...(options.metrics !== undefined ? { metrics: options.metrics } : {}),
+  };
   const running = [
-    startEndpointsController({ client: options.client, ...metrics }, signal),
-    startNamespaceController({ client: options.client, ...metrics }, signal),
-    startGarbageCollector({ client: options.client, ...metrics }, signal),
-    startPodTerminationController({ client: options.client, ...metrics }, signal),
+    startEndpointsController(common, signal),
+    startNamespaceController(common, signal),
+    startGarbageCollector(common, signal),
+    startPodTerminationController(common, signal),
   ];
   return {
     synced: () => running.every((c) => c.synced()),

@@ -19,6 +19,7 @@ import type { EventSink } from "../client/event-recorder.ts";
 import { Informer, objectKey } from "../client/informer.ts";
 import { LeaderElector } from "../client/leader-election.ts";
 import { ClientError, type RestClient } from "../client/rest-client.ts";
+import { SharedInformers } from "../client/shared-informers.ts";
 import { logger } from "../machinery/log.ts";
 import type { GatewayEngine } from "./engine.ts";
 import type { Attachments } from "./gateway-api/attach.ts";
@@ -48,6 +49,8 @@ interface WatchedSecret {
 /** Options of {@link runGatewayController}. */
 export interface GatewayControllerOptions {
   client: RestClient;
+  /** Share list + watch with the process's other components (`kdns up`); default: the gateway's own. */
+  informers?: SharedInformers;
   engine: GatewayEngine;
   /** The IP hosts resolve to, written to status and SkyDNS. */
   gatewayAddress: string;
@@ -93,10 +96,11 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
   const { client, engine } = options;
   const recordInfo = resource("kdns.dev", "dnsrecords");
   const measured = options.metrics ? { metrics: { registry: options.metrics, component: "gateway" } } : {};
-  const records = new Informer<DNSRecord>(client, recordInfo, measured);
-  const services = new Informer<Service>(client, resource("", "services"), measured);
-  const endpoints = new Informer<Endpoints>(client, resource("", "endpoints"), measured);
-  const secrets = new Informer<Secret, WatchedSecret>(client, resource("", "secrets"), {
+  const shared = options.informers ?? new SharedInformers(client);
+  const records = shared.informer<DNSRecord>(recordInfo, measured);
+  const services = shared.informer<Service>(resource("", "services"), measured);
+  const endpoints = shared.informer<Endpoints>(resource("", "endpoints"), measured);
+  const secrets = shared.informer<Secret, WatchedSecret>(resource("", "secrets"), {
     ...measured,
     transform: (s) => ({
       metadata: s.metadata.resourceVersion !== undefined ? { resourceVersion: s.metadata.resourceVersion } : {},

@@ -9,8 +9,8 @@ import type { Registry } from "prom-client";
 import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER } from "../../api/deletion.ts";
 import { RESOURCES, resourceByKind } from "../../api/resources.ts";
 import type { KubeObject, OwnerReference } from "../../api/types.ts";
-import { Informer } from "../../client/informer.ts";
 import { ClientError, type RestClient } from "../../client/rest-client.ts";
+import { SharedInformers } from "../../client/shared-informers.ts";
 import { WorkQueue } from "../../client/work-queue.ts";
 import { logger } from "../../machinery/log.ts";
 import { runWorkers, type SyncOutcome } from "../run-workers.ts";
@@ -23,6 +23,8 @@ const log = logger("garbage-collector");
 export interface GarbageCollectorOptions {
   client: RestClient;
   metrics?: Registry;
+  /** Share list + watch with the process's other components (`kdns up`); default: this controller's own. */
+  informers?: SharedInformers;
 }
 
 /** A running garbage collector. */
@@ -38,6 +40,7 @@ function ignoreNotFound(err: unknown): void {
 /** Starts the collector; it runs until `signal` aborts. */
 export function startGarbageCollector(options: GarbageCollectorOptions, signal: AbortSignal): GarbageCollector {
   const { client, metrics: registry } = options;
+  const shared = options.informers ?? new SharedInformers(client);
   const graph = new OwnershipGraph();
   // kube-controller-manager's collector names its queue "garbage_collector_attempt_to_delete".
   const queue = new WorkQueue({
@@ -47,7 +50,7 @@ export function startGarbageCollector(options: GarbageCollectorOptions, signal: 
   });
   const measured = registry ? { metrics: { registry, component: "garbage-collector" } } : {};
   const informers = RESOURCES.map((info) => {
-    const inf = new Informer<KubeObject, GraphNode>(client, info, {
+    const inf = shared.informer<KubeObject, GraphNode>(info, {
       transform: (obj) => toNode(info, obj),
       same: (a, b) => a.resourceVersion === b.resourceVersion,
       ...measured,

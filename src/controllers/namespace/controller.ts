@@ -10,8 +10,8 @@ import type { Registry } from "prom-client";
 import { isBeingDeleted, NAMESPACE_FINALIZER, namespaceFinalizersOf } from "../../api/deletion.ts";
 import { RESOURCES, type ResourceInfo, resourceByPath } from "../../api/resources.ts";
 import type { Namespace } from "../../api/types.ts";
-import { Informer } from "../../client/informer.ts";
 import { ClientError, type RestClient } from "../../client/rest-client.ts";
+import { SharedInformers } from "../../client/shared-informers.ts";
 import { WorkQueue } from "../../client/work-queue.ts";
 import { logger } from "../../machinery/log.ts";
 import { runWorkers, type SyncOutcome } from "../run-workers.ts";
@@ -35,6 +35,8 @@ function groupResource(info: ResourceInfo): string {
 /** Options of {@link startNamespaceController}. */
 export interface NamespaceControllerOptions {
   client: RestClient;
+  /** Share list + watch with the process's other components (`kdns up`); default: this controller's own. */
+  informers?: SharedInformers;
   /** How long after a namespace turns Terminating its contents are deleted (default 5 s). */
   deletionDelayMs?: number;
   metrics?: Registry;
@@ -52,8 +54,7 @@ export function startNamespaceController(
   signal: AbortSignal,
 ): NamespaceController {
   const { client, metrics: registry } = options;
-  const namespaces = new Informer<Namespace>(
-    client,
+  const namespaces = (options.informers ?? new SharedInformers(client)).informer<Namespace>(
     NAMESPACES,
     registry ? { metrics: { registry, component: "controllers" } } : {},
   );

@@ -8,8 +8,8 @@
 import type { Registry } from "prom-client";
 import { type ResourceInfo, resourceByPath } from "../../api/resources.ts";
 import type { KubeObject } from "../../api/types.ts";
-import { Informer } from "../../client/informer.ts";
 import { ClientError, type RestClient } from "../../client/rest-client.ts";
+import { SharedInformers } from "../../client/shared-informers.ts";
 import { WorkQueue } from "../../client/work-queue.ts";
 import { logger } from "../../machinery/log.ts";
 import { runWorkers, type SyncOutcome } from "../run-workers.ts";
@@ -26,6 +26,8 @@ type PodMeta = Pick<KubeObject, "metadata">;
 export interface PodTerminationOptions {
   client: RestClient;
   metrics?: Registry;
+  /** Share list + watch with the process's other components (`kdns up`); default: this controller's own. */
+  informers?: SharedInformers;
 }
 
 /** A running pod termination controller. */
@@ -40,7 +42,8 @@ export function startPodTerminationController(
   signal: AbortSignal,
 ): PodTerminationController {
   const { client, metrics: registry } = options;
-  const pods = new Informer<KubeObject, PodMeta>(client, PODS, {
+  const shared = options.informers ?? new SharedInformers(client);
+  const pods = shared.informer<KubeObject, PodMeta>(PODS, {
     transform: (p) => ({ metadata: p.metadata }),
     ...(registry ? { metrics: { registry, component: "pod-termination" } } : {}),
   });

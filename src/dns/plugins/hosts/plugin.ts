@@ -12,7 +12,8 @@
 import { isIP } from "node:net";
 import type { Registry } from "prom-client";
 import type { KubeObject } from "../../../api/types.ts";
-import { Informer, type InformerSource } from "../../../client/informer.ts";
+import type { Informer, InformerSource } from "../../../client/informer.ts";
+import { SharedInformers } from "../../../client/shared-informers.ts";
 import { labelCount } from "../../answers/encode.ts";
 import { Freshness } from "../../answers/freshness.ts";
 import { NegativeSections } from "../../answers/negative.ts";
@@ -36,6 +37,8 @@ export interface HostsPluginOptions {
   metrics?: Registry;
   /** The kinds whose hosts are answered (default: DNSRecords and Ingresses, sources.ts). */
   sources?: readonly HostSource[];
+  /** Share list + watch with the process's other components (`kdns up`); default: the plugin's own. */
+  informers?: SharedInformers;
 }
 
 /** An object reduced to what answering needs: its identity and the hosts it publishes. */
@@ -103,8 +106,9 @@ export class HostsPlugin implements DnsPlugin {
     this.#a = records("A", v4);
     this.#aaaa = records("AAAA", v6);
     const gateway = new Set(options.addresses);
+    const shared = options.informers ?? new SharedInformers(options.source);
     this.#informers = (options.sources ?? DEFAULT_HOST_SOURCES).map((source) => {
-      const informer = new Informer<HostRecord>(options.source, source.resource, {
+      const informer = shared.informer<HostRecord>(source.resource, {
         transform: (obj) => stripToHosts(obj, source, gateway),
         ...(options.metrics ? { metrics: { registry: options.metrics, component: "dns" } } : {}),
       });
