@@ -14,7 +14,7 @@ import type { KubeObject, WatchEvent } from "../api/types.ts";
 import { logger } from "../machinery/log.ts";
 import { ApiError } from "../machinery/status.ts";
 import { CompactedError, type StorageEvent } from "../storage/storage.ts";
-import { decodeObject } from "./codec.ts";
+import { decodeObject, objectJson } from "./codec.ts";
 import type { ApiContext } from "./context.ts";
 import { collectionPrefix } from "./keys.ts";
 import { boolParam, intParam } from "./query-params.ts";
@@ -39,6 +39,16 @@ export function toWatchEvent(ev: StorageEvent, filter: ObjectFilter | undefined)
   const matchedBefore = ev.prev !== undefined && (!filter || filter(decodeObject(ev.prev)));
   if (matchesNow) return { type: matchedBefore ? "MODIFIED" : "ADDED", object: obj };
   return matchedBefore ? { type: "DELETED", object: obj } : undefined;
+}
+
+/**
+ * The line {@link toWatchEvent} would make for a watch without selectors, spliced from the stored
+ * text instead of parsed and serialized again: every watcher of a resource sends each event.
+ */
+export function watchEventLine(ev: StorageEvent): string {
+  const object = ev.type === "delete" ? objectJson(ev.prev, ev.revision) : objectJson(ev.kv);
+  const type = ev.type === "delete" ? "DELETED" : ev.prev === undefined ? "ADDED" : "MODIFIED";
+  return `{"type":"${type}","object":${object}}\n`;
 }
 
 /** Turns an event's object into what is sent (e.g. a one-row Table); `first` is true for the first one sent. */
@@ -112,7 +122,9 @@ export async function serveWatch(
   res.flushHeaders();
   let first = true;
   const render = (item: StorageEvent | WatchEvent): string | undefined => {
-    const ev = item.type === "put" || item.type === "delete" ? toWatchEvent(item, filter) : item;
+    const stored = item.type === "put" || item.type === "delete";
+    if (stored && !filter && !encode) return watchEventLine(item);
+    const ev = stored ? toWatchEvent(item, filter) : item;
     if (!ev) return undefined;
     const encoded =
       encode && ev.type !== "ERROR" && ev.type !== "BOOKMARK"
