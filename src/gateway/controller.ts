@@ -16,7 +16,7 @@ import type { Registry } from "prom-client";
 import { type ResourceInfo, resourceByPath } from "../api/resources.ts";
 import type { DNSRecord, Endpoints, Ingress, IngressClass, Secret, Service } from "../api/types.ts";
 import type { EventSink } from "../client/event-recorder.ts";
-import { Informer, objectKey } from "../client/informer.ts";
+import { objectKey } from "../client/informer.ts";
 import { LeaderElector } from "../client/leader-election.ts";
 import { ClientError, type RestClient } from "../client/rest-client.ts";
 import { SharedInformers } from "../client/shared-informers.ts";
@@ -109,6 +109,7 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
   });
   const gatewayApi = gatewayApiWatch({
     client,
+    informers: shared,
     changed: () => kick(),
     serviceExists: (namespace, name) => services.get(namespace, name) !== undefined,
     secretProblem: (namespace, name) => {
@@ -117,8 +118,8 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     },
     tlsListener: engine.tlsListen !== undefined,
   });
-  const ingresses = new Informer<Ingress>(client, resource("networking.k8s.io", "ingresses"));
-  const ingressClasses = new Informer<IngressClass>(client, resource("networking.k8s.io", "ingressclasses"));
+  const ingresses = shared.informer<Ingress>(resource("networking.k8s.io", "ingresses"));
+  const ingressClasses = shared.informer<IngressClass>(resource("networking.k8s.io", "ingressclasses"));
   const informers = [
     records,
     services,

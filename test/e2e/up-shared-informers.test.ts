@@ -1,8 +1,8 @@
 /**
  * `kdns up` shares one list and one watch per resource among its in-process components: the API
- * server counts one open watch of pods, Services, Endpoints, DNSRecords and Secrets, while
- * the controllers, DNS and the gateway each still report their own informers, synced, and a
- * change reaches all of them.
+ * server counts one open watch of pods, Services, Endpoints, DNSRecords, Secrets, Namespaces and
+ * Ingresses, while the controllers, DNS and the gateway each still report their own informers,
+ * synced, and a change reaches all of them.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -44,7 +44,7 @@ async function samples() {
 
 test("kdns up opens one watch per resource for all its components", async () => {
   // (EndpointSlices have two: the endpoints controller watches only its own, by label selector.)
-  const shared = ["pods", "services", "endpoints", "dnsrecords", "secrets"];
+  const shared = ["pods", "services", "endpoints", "dnsrecords", "secrets", "namespaces", "ingresses"];
   // Every component's informers synced first: a watch opens after its list.
   await waitFor(async () => {
     const s = await samples();

@@ -11,8 +11,9 @@
 import type { Gateway, GatewayClass, HTTPRoute, ReferenceGrant } from "../../api/gateway-api-types.ts";
 import { type ResourceInfo, resourceByPath } from "../../api/resources.ts";
 import type { KubeObject, Namespace } from "../../api/types.ts";
-import { Informer } from "../../client/informer.ts";
+import type { Informer } from "../../client/informer.ts";
 import { ClientError, type RestClient } from "../../client/rest-client.ts";
+import { SharedInformers } from "../../client/shared-informers.ts";
 import { logger } from "../../machinery/log.ts";
 import { type Attachments, attachRoutes } from "./attach.ts";
 import type { SecretProblem } from "./listeners.ts";
@@ -23,6 +24,8 @@ const GROUP = "gateway.networking.k8s.io";
 /** What the Gateway API part needs from the rest of the controller. */
 export interface GatewayApiWatchOptions {
   client: RestClient;
+  /** Share list + watch with the process's other components (`kdns up`); default: its own. */
+  informers?: SharedInformers;
   /** Schedules a pass. */
   changed(): void;
   serviceExists(namespace: string, name: string): boolean;
@@ -65,11 +68,12 @@ export function gatewayApiWatch(options: GatewayApiWatchOptions): GatewayApiWatc
   const classInfo = info("gatewayclasses");
   const gatewayInfo = info("gateways");
   const routeInfo = info("httproutes");
-  const classes = new Informer<GatewayClass>(client, classInfo);
-  const gateways = new Informer<Gateway>(client, gatewayInfo);
-  const routes = new Informer<HTTPRoute>(client, routeInfo);
-  const grants = new Informer<ReferenceGrant>(client, info("referencegrants"));
-  const namespaces = new Informer<Namespace>(client, info("namespaces", ""));
+  const shared = options.informers ?? new SharedInformers(client);
+  const classes = shared.informer<GatewayClass>(classInfo);
+  const gateways = shared.informer<Gateway>(gatewayInfo);
+  const routes = shared.informer<HTTPRoute>(routeInfo);
+  const grants = shared.informer<ReferenceGrant>(info("referencegrants"));
+  const namespaces = shared.informer<Namespace>(info("namespaces", ""));
   const all = [classes, gateways, routes, grants, namespaces] as unknown as Informer<KubeObject>[];
   for (const inf of all) {
     inf.on("add", options.changed);
