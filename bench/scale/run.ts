@@ -25,6 +25,7 @@ import { DnsProbe } from "../support/dns-probe.ts";
 import { memoryMiB, progress } from "../support/proc.ts";
 import { formatNumber, lineCharts, type Panel, writeSection } from "../support/report.ts";
 import { startUp, type Up, type UpConfig } from "./kdns-up.ts";
+import { pagedTableList } from "./paged-list.ts";
 import { type FlipTarget, readinessFlips } from "./readiness-flips.ts";
 import { type CreateTimes, createTimed, firstLastRates, percentile } from "./timed-creates.ts";
 
@@ -122,6 +123,10 @@ interface Row {
   missed: number;
   kubectlMs: number;
   kubectlRows: number;
+  /** The same list served page by page without kubectl: total, and first / last pages' median (ms). */
+  serverListMs?: number;
+  firstPageMs?: number;
+  lastPageMs?: number;
   readyMs: number;
   rssAfterRestart: number;
   /** The machine's load average around the run that measured the row. */
@@ -207,6 +212,10 @@ async function measure(store: UpConfig["store"], size: (typeof sizes)[number], e
 
     const kubectl = await kubectlGetPods(up.kubeconfig);
     progress(`${label}: kubectl get pods -A: ${kubectl.rows} rows in ${kubectl.ms} ms`);
+    const listed = await pagedTableList(up.url, "/api/v1/pods");
+    progress(
+      `${label}: the same ${listed.pages} pages fetched back to back: ${Math.round(listed.ms)} ms, first pages ${listed.firstPagesMs.toFixed(1)} ms, last pages ${listed.lastPagesMs.toFixed(1)} ms`,
+    );
 
     await up.stop();
     up = undefined;
@@ -235,6 +244,9 @@ async function measure(store: UpConfig["store"], size: (typeof sizes)[number], e
       missed: flips.missed,
       kubectlMs: kubectl.ms,
       kubectlRows: kubectl.rows,
+      serverListMs: listed.ms,
+      firstPageMs: listed.firstPagesMs,
+      lastPageMs: listed.lastPagesMs,
       readyMs,
       rssAfterRestart,
     };
@@ -283,11 +295,11 @@ const k = (n: number): string => (n >= 1000 ? `${n / 1000}k` : String(n));
 const ms = (n: number): string => (Number.isFinite(n) ? n.toFixed(n >= 100 ? 0 : 1) : "n/a");
 const sec = (n: number): string => (n / 1000).toFixed(1);
 const table = [
-  "| store | services / pods | service creates/s | pod creates/s | first → last 10% of pods (/s) | write p50 / p99 (ms) | peak RSS loading (MiB) | caught up after (s) | endpoints lag p50 / p99 (ms) | DNS p50 / p99 (ms) | `kubectl get pods -A` (s) | restart to ready (s) | RSS after restart (MiB) |",
-  "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  "| store | services / pods | service creates/s | pod creates/s | first → last 10% of pods (/s) | write p50 / p99 (ms) | peak RSS loading (MiB) | caught up after (s) | endpoints lag p50 / p99 (ms) | DNS p50 / p99 (ms) | `kubectl get pods -A` (s) | same pages, no kubectl (s; first / last page ms) | restart to ready (s) | RSS after restart (MiB) |",
+  "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ...rows.map(
     (r) =>
-      `| ${r.store} | ${k(r.services)} / ${k(r.pods)} | ${formatNumber(r.serviceRate)} | ${formatNumber(r.podRate)} | ${formatNumber(r.firstRate)} → ${formatNumber(r.lastRate)} (${(r.lastRate / r.firstRate).toFixed(2)}×) | ${ms(r.writeP50)} / ${ms(r.writeP99)} | ${formatNumber(r.peakRss)} | ${sec(r.settleMs)} | ${ms(r.sliceP50)} / ${ms(r.sliceP99)}${r.missed ? ` (${r.missed} missed)` : ""} | ${ms(r.dnsP50)} / ${ms(r.dnsP99)} | ${sec(r.kubectlMs)} (${formatNumber(r.kubectlRows)} rows) | ${sec(r.readyMs)} | ${formatNumber(r.rssAfterRestart)} |`,
+      `| ${r.store} | ${k(r.services)} / ${k(r.pods)} | ${formatNumber(r.serviceRate)} | ${formatNumber(r.podRate)} | ${formatNumber(r.firstRate)} → ${formatNumber(r.lastRate)} (${(r.lastRate / r.firstRate).toFixed(2)}×) | ${ms(r.writeP50)} / ${ms(r.writeP99)} | ${formatNumber(r.peakRss)} | ${sec(r.settleMs)} | ${ms(r.sliceP50)} / ${ms(r.sliceP99)}${r.missed ? ` (${r.missed} missed)` : ""} | ${ms(r.dnsP50)} / ${ms(r.dnsP99)} | ${sec(r.kubectlMs)} (${formatNumber(r.kubectlRows)} rows) | ${r.serverListMs !== undefined ? `${sec(r.serverListMs)} (${ms(r.firstPageMs ?? Number.NaN)} / ${ms(r.lastPageMs ?? Number.NaN)})` : "–"} | ${sec(r.readyMs)} | ${formatNumber(r.rssAfterRestart)} |`,
   ),
 ].join("\n");
 
@@ -328,7 +340,9 @@ Services round-robin and written with a Ready status and an IP (kdns has no kube
 answered the last headless Service with all its pods. Then ${FLIPS_PER_SECOND} pods a second change readiness
 for ${FLIP_SECONDS} s (status PATCH): endpoints lag is from the API's acknowledgement of the write to the
 EndpointSlice showing it on a watch, DNS propagation to the Service's A records showing it. Then
-\`kubectl get pods -A\` (kubectl pages 500 at a time), and a restart of \`kdns up\` on the same data until
+\`kubectl get pods -A\` (kubectl pages 500 at a time, at most 5 requests a second: client-go's default
+client-side limit, which kubectl raises for discovery only), the same pages fetched back to back without kubectl
+(the server's part), and a restart of \`kdns up\` on the same data until
 \`/readyz\` passes (every informer synced), with its RSS 2 s later.
 
 ![kdns up at scale](bench/results/${svgName})

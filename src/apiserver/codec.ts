@@ -39,11 +39,11 @@ const METADATA_KEY = '"metadata":{';
  * object opens before it (a quote inside a JSON string is always escaped, so the text cannot
  * occur in a value). Values stored another way are parsed and serialized.
  */
-export function objectJson(kv: KeyValue): string {
+export function objectJson(kv: KeyValue, revision: number = kv.modRevision): string {
   const text = kv.value;
   const at = text.indexOf(METADATA_KEY);
   const open = at + METADATA_KEY.length - 1;
-  if (at < 0 || text.indexOf("{", 1) !== open) return JSON.stringify(decodeObject(kv));
-  const rv = `"resourceVersion":"${kv.modRevision}"`;
+  if (at < 0 || text.indexOf("{", 1) !== open) return JSON.stringify(decodeObject(kv, revision));
+  const rv = `"resourceVersion":"${revision}"`;
   return `${text.slice(0, open + 1)}${rv}${text[open + 1] === "}" ? "" : ","}${text.slice(open + 1)}`;
 }

@@ -9,6 +9,8 @@ export interface ApiContext {
   ips: ClusterIpAllocator;
   /** How often a watch with `allowWatchBookmarks=true` gets a BOOKMARK. */
   bookmarkIntervalMs: number;
+  /** Live events a watcher may have waiting for its socket before it is closed as fallen behind (default 10,000). */
+  watchQueueLimit?: number;
   /** Counts resource requests, when the server has a metrics registry. */
   requests?: RequestMetrics;
 }

@@ -56,6 +56,8 @@ export interface ApiServerOptions {
   leaseTtlMs?: number;
   /** Serve lists and watch starts from memory (the watch cache; default true). */
   watchCache?: boolean;
+  /** Live events a watcher may have waiting for its socket before it is closed as fallen behind (default 10,000). */
+  watchQueueLimit?: number;
 }
 
 /** Serves a request under a mounted prefix; a thrown ApiError becomes its Status response. */
@@ -103,6 +105,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     storage,
     ips: new ClusterIpAllocator(storage, options.serviceCidr ?? "10.96.0.0/12"),
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 30_000,
+    ...(options.watchQueueLimit !== undefined ? { watchQueueLimit: options.watchQueueLimit } : {}),
     ...(registry ? { requests: new RequestMetrics(registry) } : {}),
   };
   const repaired = await repairClusterIps(ctx.storage, ctx.ips);

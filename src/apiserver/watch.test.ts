@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { KeyValue } from "../storage/storage.ts";
-import { toWatchEvent } from "./watch.ts";
+import type { KeyValue, StorageEvent } from "../storage/storage.ts";
+import { toWatchEvent, watchEventLine } from "./watch.ts";
 
 function kv(name: string, labels: Record<string, string>, modRevision: number): KeyValue {
   return {
@@ -45,4 +45,17 @@ test("maps storage events to watch events through a filter", () => {
     toWatchEvent({ type: "delete", revision: 8, key: "core/pods/ns/b", prev: kv("b", {}, 6) }, undefined)?.type,
     "DELETED",
   );
+});
+
+test("a watch without selectors sends what toWatchEvent would, spliced from the stored text", () => {
+  const events: StorageEvent[] = [
+    { type: "put", revision: 2, kv: kv("a", { tier: "front" }, 2) },
+    { type: "put", revision: 3, kv: kv("a", {}, 3), prev: kv("a", { tier: "front" }, 2) },
+    { type: "delete", revision: 4, key: "core/pods/ns/a", prev: kv("a", {}, 3) },
+  ];
+  for (const ev of events) {
+    const line = watchEventLine(ev);
+    assert.ok(line.endsWith("}\n"));
+    assert.deepEqual(JSON.parse(line), JSON.parse(JSON.stringify(toWatchEvent(ev, undefined))));
+  }
 });

@@ -1,11 +1,12 @@
 /**
- * The watch verb: newline-delimited JSON events from `storage.watch`, each flushed as it happens.
+ * The watch verb: newline-delimited JSON events from `storage.watch`.
  * Semantics follow kube-apiserver: no resourceVersion (or "0") starts with an ADDED per current
  * object, as does `sendInitialEvents=true` (then followed, with `allowWatchBookmarks=true`, by a
  * BOOKMARK marking the end of the initial events), while `sendInitialEvents=false` starts at the current revision without them;
  * a too-old resourceVersion ends the stream with an ERROR event holding a 410 Expired `Status`, as
  * does one newer than the store's (a client resuming across a restart on an emptied store);
- * selectors turn objects that stop (start) matching into DELETED (ADDED).
+ * selectors turn objects that stop (start) matching into DELETED (ADDED). Events are written as
+ * fast as the client reads them, and a client that falls behind is closed ({@link WatchStream}).
  */
 import type { ServerResponse } from "node:http";
 import { apiVersionOf, type ResourceInfo } from "../api/resources.ts";
@@ -13,15 +14,19 @@ import type { KubeObject, WatchEvent } from "../api/types.ts";
 import { logger } from "../machinery/log.ts";
 import { ApiError } from "../machinery/status.ts";
 import { CompactedError, type StorageEvent } from "../storage/storage.ts";
-import { decodeObject } from "./codec.ts";
+import { decodeObject, objectJson } from "./codec.ts";
 import type { ApiContext } from "./context.ts";
 import { collectionPrefix } from "./keys.ts";
 import { boolParam, intParam } from "./query-params.ts";
 import { listObjects, tooLargeResourceVersion } from "./read.ts";
 import { statusOf } from "./respond.ts";
 import { filterOf, type ObjectFilter } from "./selectors.ts";
+import { WatchStream } from "./watch-stream.ts";
 
 const log = logger("apiserver");
+
+/** Live events a watcher may have waiting for its socket before it is closed (as the watch cache's history). */
+const DEFAULT_WATCH_QUEUE_LIMIT = 10_000;
 
 /** What to send for one storage event, after selectors; undefined = nothing. */
 export function toWatchEvent(ev: StorageEvent, filter: ObjectFilter | undefined): WatchEvent | undefined {
@@ -34,6 +39,16 @@ export function toWatchEvent(ev: StorageEvent, filter: ObjectFilter | undefined)
   const matchedBefore = ev.prev !== undefined && (!filter || filter(decodeObject(ev.prev)));
   if (matchesNow) return { type: matchedBefore ? "MODIFIED" : "ADDED", object: obj };
   return matchedBefore ? { type: "DELETED", object: obj } : undefined;
+}
+
+/**
+ * The line {@link toWatchEvent} would make for a watch without selectors, spliced from the stored
+ * text instead of parsed and serialized again: every watcher of a resource sends each event.
+ */
+export function watchEventLine(ev: StorageEvent): string {
+  const object = ev.type === "delete" ? objectJson(ev.prev, ev.revision) : objectJson(ev.kv);
+  const type = ev.type === "delete" ? "DELETED" : ev.prev === undefined ? "ADDED" : "MODIFIED";
+  return `{"type":"${type}","object":${object}}\n`;
 }
 
 /** Turns an event's object into what is sent (e.g. a one-row Table); `first` is true for the first one sent. */
@@ -69,11 +84,14 @@ export async function serveWatch(
   const initial: KubeObject[] = [];
   /** Set when the client resumes from a revision the store has not reached (a restart on an emptied store). */
   let tooLarge: number | undefined;
+  /** Events up to this revision are history replayed to a resuming client: like initial events, not counted as lag. */
+  let replayUntil = 0;
   try {
     if (!fromList && (rvText === "" || rvText === "0")) last = await ctx.storage.revision();
     else if (!fromList) {
       const current = await ctx.storage.revision();
       if (last > current) tooLarge = current;
+      replayUntil = current;
     }
     if (fromList) {
       // sendInitialEvents from a resourceVersion: the state listed must be at least that recent.
@@ -103,35 +121,55 @@ export async function serveWatch(
   res.socket?.setNoDelay(true);
   res.flushHeaders();
   let first = true;
-  const send = (ev: WatchEvent): void => {
-    if (res.writableEnded || res.destroyed) return;
+  const render = (item: StorageEvent | WatchEvent): string | undefined => {
+    const stored = item.type === "put" || item.type === "delete";
+    if (stored && !filter && !encode) return watchEventLine(item);
+    const ev = stored ? toWatchEvent(item, filter) : item;
+    if (!ev) return undefined;
     const encoded =
       encode && ev.type !== "ERROR" && ev.type !== "BOOKMARK"
         ? { type: ev.type, object: encode(ev.object, first) }
         : ev;
     if (encoded !== ev) first = false;
-    res.write(`${JSON.stringify(encoded)}\n`);
+    return `${JSON.stringify(encoded)}\n`;
   };
+  const stream = new WatchStream<StorageEvent | WatchEvent>(res, {
+    limit: ctx.watchQueueLimit ?? DEFAULT_WATCH_QUEUE_LIMIT,
+    render,
+    fellBehindLine: (queued) => {
+      const message = `watcher fell behind: ${queued} events not yet read by the client`;
+      return `${JSON.stringify({ type: "ERROR", object: new ApiError(410, "Expired", message).status })}\n`;
+    },
+    onFellBehind: (queued) => {
+      log.warn({ resource: info.resource, namespace, queued }, "closing a watcher that fell behind");
+      ctx.requests?.watcherTerminated(info);
+      abort.abort();
+    },
+  });
+  const send = (ev: WatchEvent): void => stream.push(ev, false);
   if (tooLarge !== undefined) {
     // Waiting for the store to reach the revision would leave the client silent, maybe for ever:
     // 410 makes informers and kubectl relist, as after a compaction.
     const message = `too large resource version: ${last} (current ${tooLarge})`;
     send({ type: "ERROR", object: new ApiError(410, "Expired", message).status as unknown as KubeObject });
     cleanup();
-    res.end();
+    await stream.end();
     return;
   }
-  for (const object of initial) send({ type: "ADDED", object });
+  for (const object of initial.splice(0)) send({ type: "ADDED", object });
   // Only to a client that takes bookmarks, as the cacher's getBookmarkAfterResourceVersionLockedFunc.
   if (sendInitialEvents === true && bookmarks) send(bookmark(info, last, { [INITIAL_EVENTS_END]: "true" }));
   if (bookmarks) {
-    timers.push(setInterval(() => send(bookmark(info, last)), ctx.bookmarkIntervalMs));
+    timers.push(
+      setInterval(() => {
+        if (stream.idle) send(bookmark(info, last));
+      }, ctx.bookmarkIntervalMs),
+    );
   }
   try {
     for await (const ev of ctx.storage.watch(collectionPrefix(info, namespace), last, { signal: abort.signal })) {
       last = ev.revision;
-      const out = toWatchEvent(ev, filter);
-      if (out) send(out);
+      stream.push(ev, ev.revision > replayUntil);
     }
   } catch (err) {
     if (!abort.signal.aborted) {
@@ -144,7 +182,7 @@ export async function serveWatch(
     }
   } finally {
     cleanup();
-    if (!res.writableEnded) res.end();
+    await stream.end();
   }
 
   function cleanup(): void {

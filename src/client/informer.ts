@@ -6,21 +6,17 @@
  */
 
 import type { Registry } from "prom-client";
-import { apiVersionOf, type ResourceInfo } from "../api/resources.ts";
+import type { ResourceInfo } from "../api/resources.ts";
 import type { KubeObject, WatchEvent } from "../api/types.ts";
 import { logger } from "../machinery/log.ts";
 import { type Indexed, Indexer, type IndexFunc } from "./indexer.ts";
 import { registerInformer } from "./informer-metrics.ts";
-import { ClientError, type RestClient } from "./rest-client.ts";
+import { type InformerSource, Reflector, type ReflectorOptions, type ReflectorSink } from "./reflector.ts";
 
-/** The part of {@link RestClient} an informer uses (a test may pass a fake). */
-export type InformerSource = Pick<RestClient, "list" | "watch">;
+export type { InformerSource } from "./reflector.ts";
 
 /** Options of {@link Informer}. */
-export interface InformerOptions<T extends KubeObject, V = T> {
-  /** Watch one namespace only (default: all). */
-  namespace?: string;
-  labelSelector?: string;
+export interface InformerOptions<T extends KubeObject, V = T> extends ReflectorOptions {
   /**
    * What is cached and handed to handlers instead of the whole object: only what readers need
    * (memory). Required when V is not T.
@@ -31,12 +27,13 @@ export interface InformerOptions<T extends KubeObject, V = T> {
    * metadata.resourceVersion; a value without one always counts as changed.
    */
   same?: (a: V, b: V) => boolean;
-  /** First retry delay after an error (default 100 ms), doubled per failure up to `maxBackoffMs`. */
-  baseBackoffMs?: number;
-  /** Largest retry delay (default 10 s). */
-  maxBackoffMs?: number;
   /** Show the cache in this registry's `kdns_informer_*` gauges while it runs, labelled `component`. */
   metrics?: { registry: Registry; component: string };
+  /**
+   * Hear this (shared) reflector instead of listing and watching alone (see shared-informers.ts);
+   * its namespace and selector apply, not the ones here.
+   */
+  reflector?: Reflector<T>;
 }
 
 /**
@@ -113,18 +110,9 @@ class Store<V> {
   }
 }
 
-/** Objects per list page. */
-const LIST_PAGE_SIZE = 500;
-
-/** How often a long first list says how far it got. */
-const PROGRESS_EVERY_MS = 5_000;
-
-/** Why a watch stopped: cleanly (resume), or history is gone (relist). */
-type WatchEnd = "resume" | "relist";
-
 /** The informer. */
-export class Informer<T extends KubeObject, V = T> {
-  readonly #source: InformerSource;
+export class Informer<T extends KubeObject, V = T> implements ReflectorSink<T> {
+  readonly #reflector: Reflector<T>;
   readonly #info: ResourceInfo;
   readonly #options: InformerOptions<T, V>;
   readonly #transform: (obj: T) => V;
@@ -138,12 +126,14 @@ export class Informer<T extends KubeObject, V = T> {
   };
   readonly #log;
   #resourceVersion = "";
+  /** What the list in progress named, when the cache had objects before it (the rest are gone). */
+  #seen: Store<true> | undefined;
   #synced = false;
   #syncWaiters: (() => void)[] = [];
   #running: Promise<void> | undefined;
 
   constructor(client: InformerSource, info: ResourceInfo, options: InformerOptions<T, V> = {}) {
-    this.#source = client;
+    this.#reflector = options.reflector ?? new Reflector<T>(client, info, options);
     this.#info = info;
     this.#options = options;
     this.#transform = options.transform ?? ((obj) => obj as unknown as V);
@@ -168,7 +158,7 @@ export class Informer<T extends KubeObject, V = T> {
         synced: () => this.#synced,
         size: () => this.#cache.size,
       });
-    this.#running = this.#run(signal).finally(leave);
+    this.#running = this.#reflector.attach(this, signal).finally(leave);
   }
 
   /** Resolves once the loop started by {@link start} has ended (after its signal aborted). */
@@ -246,67 +236,23 @@ export class Informer<T extends KubeObject, V = T> {
     return this.#resourceVersion;
   }
 
-  async #run(signal: AbortSignal): Promise<void> {
-    let failures = 0;
-    let needList = true;
-    while (!signal.aborted) {
-      try {
-        if (needList) {
-          await this.#relist();
-          needList = false;
-        }
-        const end = await this.#watch(signal, () => (failures = 0));
-        if (end === "relist") needList = true;
-      } catch (err) {
-        if (signal.aborted) break;
-        needList = true;
-        if (err instanceof ClientError && err.code === 410) continue;
-        const delay = Math.min(
-          this.#options.maxBackoffMs ?? 10_000,
-          (this.#options.baseBackoffMs ?? 100) * 2 ** Math.min(failures, 30),
-        );
-        failures++;
-        this.#log.warn({ err: String(err), retryInMs: delay }, "list/watch failed; relisting after backoff");
-        await sleep(delay, signal);
-      }
-    }
+  /** From the reflector: a list begins. */
+  listStarted(): void {
+    this.#seen = this.#cache.size > 0 ? new Store<true>() : undefined;
   }
 
-  /**
-   * Lists every object and applies each page as it arrives (no second copy of the cache while a
-   * big list streams in), then drops what the list no longer has.
-   */
-  async #relist(): Promise<void> {
-    const seen = this.#cache.size > 0 ? new Store<true>() : undefined;
-    let cont: string | undefined;
-    let rv = "";
-    const started = Date.now();
-    let said = started;
-    do {
-      // Pages of 500, as client-go's reflector: a 100,000-object list never sits in memory whole.
-      const page = await this.#source.list<T>(this.#info, this.#options.namespace, {
-        limit: LIST_PAGE_SIZE,
-        ...(this.#options.labelSelector ? { labelSelector: this.#options.labelSelector } : {}),
-        ...(cont ? { continue: cont } : {}),
-      });
-      if (!rv) rv = page.metadata.resourceVersion;
-      for (const item of page.items) {
-        // List items carry no apiVersion and kind (the list does): put them back, as client-go does.
-        if (!item.apiVersion) item.apiVersion = apiVersionOf(this.#info);
-        if (!item.kind) item.kind = this.#info.kind;
-        const namespace = this.#namespaceOf(item);
-        const name = item.metadata.name ?? "";
-        seen?.set(namespace, name, true);
-        this.#store(namespace, name, this.#transform(item));
-      }
-      cont = page.metadata.continue || undefined;
-      if (cont && Date.now() - said >= PROGRESS_EVERY_MS) {
-        said = Date.now();
-        this.#log.info({ listed: this.#cache.size, seconds: Math.round((said - started) / 1000) }, "still listing");
-      }
-    } while (cont);
-    if (said !== started)
-      this.#log.info({ listed: this.#cache.size, seconds: Math.round((Date.now() - started) / 1000) }, "listed");
+  /** From the reflector: one listed object. */
+  listItem(item: T): void {
+    const namespace = this.#namespaceOf(item);
+    const name = item.metadata.name ?? "";
+    this.#seen?.set(namespace, name, true);
+    this.#store(namespace, name, this.#transform(item));
+  }
+
+  /** From the reflector: the list is complete; drops what it did not name. */
+  listed(resourceVersion: string): void {
+    const seen = this.#seen;
+    this.#seen = undefined;
     if (seen) {
       for (const [namespace, name, old] of [...this.#cache.entries()]) {
         if (seen.has(namespace, name)) continue;
@@ -315,7 +261,7 @@ export class Informer<T extends KubeObject, V = T> {
         this.#emit("delete", old, namespace, name);
       }
     }
-    this.#resourceVersion = rv;
+    this.#resourceVersion = resourceVersion;
     if (!this.#synced) {
       this.#synced = true;
       const waiters = this.#syncWaiters;
@@ -324,44 +270,20 @@ export class Informer<T extends KubeObject, V = T> {
     }
   }
 
-  async #watch(signal: AbortSignal, onProgress: () => void): Promise<WatchEnd> {
-    const local = new AbortController();
-    const both = AbortSignal.any([signal, local.signal]);
-    try {
-      const query = {
-        resourceVersion: this.#resourceVersion,
-        ...(this.#options.labelSelector ? { labelSelector: this.#options.labelSelector } : {}),
-      };
-      for await (const event of this.#source.watch<T>(this.#info, this.#options.namespace, query, both)) {
-        if (event.type === "ERROR") {
-          const status = event.object as unknown as { code?: number; message?: string };
-          if (status.code === 410) return "relist";
-          throw new Error(`watch of ${this.#info.resource} failed: ${status.message ?? JSON.stringify(status)}`);
-        }
-        this.#apply(event);
-        onProgress();
-      }
-      return "resume";
-    } finally {
-      local.abort();
-    }
-  }
-
-  #apply(event: WatchEvent<T>): void {
+  /** From the reflector: one watch event. */
+  event(event: WatchEvent<T>): void {
     const rv = event.object.metadata.resourceVersion;
-    if (event.type !== "BOOKMARK") {
-      const namespace = this.#namespaceOf(event.object);
-      const name = event.object.metadata.name ?? "";
-      const value = this.#transform(event.object);
-      if (event.type === "DELETED") {
-        const old = this.#cache.get(namespace, name);
-        if (old !== undefined) {
-          this.#cache.delete(namespace, name);
-          this.#indexer.replace(old, undefined, namespace, name);
-          this.#emit("delete", value, namespace, name);
-        }
-      } else this.#store(namespace, name, value);
-    }
+    const namespace = this.#namespaceOf(event.object);
+    const name = event.object.metadata.name ?? "";
+    const value = this.#transform(event.object);
+    if (event.type === "DELETED") {
+      const old = this.#cache.get(namespace, name);
+      if (old !== undefined) {
+        this.#cache.delete(namespace, name);
+        this.#indexer.replace(old, undefined, namespace, name);
+        this.#emit("delete", value, namespace, name);
+      }
+    } else this.#store(namespace, name, value);
     if (rv) this.#resourceVersion = rv;
   }
 
@@ -387,17 +309,4 @@ export class Informer<T extends KubeObject, V = T> {
       }
     }
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }

@@ -4,6 +4,7 @@
  */
 import type { Registry } from "prom-client";
 import type { RestClient } from "../client/rest-client.ts";
+import { SharedInformers } from "../client/shared-informers.ts";
 import { startEndpointsController } from "./endpoints/controller.ts";
 import { startGarbageCollector } from "./gc/controller.ts";
 import { startNamespaceController } from "./namespace/controller.ts";
@@ -17,6 +18,8 @@ export interface ControllersOptions {
   signal?: AbortSignal;
   /** Where the controllers' work queues and informers are counted. */
   metrics?: Registry;
+  /** Share list + watch with the process's other components (`kdns up`); default: the controllers share among themselves. */
+  informers?: SharedInformers;
 }
 
 /** Handle on the running controllers. */
@@ -31,19 +34,20 @@ export interface RunningControllers {
 export async function startControllers(options: ControllersOptions): Promise<RunningControllers> {
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const informers = options.informers ?? new SharedInformers(options.client);
   const metrics = options.metrics !== undefined ? { metrics: options.metrics } : {};
   // One cache of every object's ownership metadata for the collector and the namespace controller.
   const objects = new ObjectInformers(
-    options.client,
+    informers,
     // Labelled as before they were shared, apart from the endpoints controller's same resources.
     options.metrics ? { registry: options.metrics, component: "garbage-collector" } : undefined,
   );
-  const shared = { client: options.client, objects, ...metrics };
+  const common = { client: options.client, informers, ...metrics };
   const running = [
-    startEndpointsController({ client: options.client, ...metrics }, signal),
-    startNamespaceController(shared, signal),
-    startGarbageCollector(shared, signal),
-    startPodTerminationController({ client: options.client, ...metrics }, signal),
+    startEndpointsController(common, signal),
+    startNamespaceController({ ...common, objects }, signal),
+    startGarbageCollector({ client: options.client, objects, ...metrics }, signal),
+    startPodTerminationController(common, signal),
   ];
   objects.start(signal);
   return {

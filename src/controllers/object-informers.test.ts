@@ -6,6 +6,7 @@ import type { ResourceInfo } from "../api/resources.ts";
 import type { KubeObject } from "../api/types.ts";
 import { Informer } from "../client/informer.ts";
 import { ClientError, type RestClient } from "../client/rest-client.ts";
+import { SharedInformers } from "../client/shared-informers.ts";
 import { startGarbageCollector } from "./gc/controller.ts";
 import { startNamespaceController } from "./namespace/controller.ts";
 import { ObjectInformers } from "./object-informers.ts";
@@ -114,7 +115,7 @@ test("a delete on 22,000 objects in 20 namespaces lists no whole kind: the colle
   const liveLists: (number | undefined)[] = [];
   const client = fakeClient(api, live, deletes, finalized, liveLists);
   const abort = new AbortController();
-  const objects = new ObjectInformers(client);
+  const objects = new ObjectInformers(new SharedInformers(client));
   const gc = startGarbageCollector({ client, objects }, abort.signal);
   const nsc = startNamespaceController({ client, objects, deletionDelayMs: 0 }, abort.signal);
   objects.start(abort.signal);

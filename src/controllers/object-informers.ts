@@ -9,7 +9,8 @@ import type { Registry } from "prom-client";
 import { finalizersOf, isBeingDeleted } from "../api/deletion.ts";
 import { RESOURCES, type ResourceInfo } from "../api/resources.ts";
 import type { KubeObject, OwnerReference } from "../api/types.ts";
-import { Informer, type InformerHandlers, type InformerSource } from "../client/informer.ts";
+import type { Informer, InformerHandlers } from "../client/informer.ts";
+import type { SharedInformers } from "../client/shared-informers.ts";
 
 /** One object, as the collector and the namespace controller see it. */
 export interface ObjectNode {
@@ -45,9 +46,9 @@ const OWNER_UID_INDEX = "owner-uid";
 export class ObjectInformers {
   readonly #byResource = new Map<ResourceInfo, Informer<KubeObject, ObjectNode>>();
 
-  constructor(client: InformerSource, metrics?: { registry: Registry; component: string }) {
+  constructor(shared: SharedInformers, metrics?: { registry: Registry; component: string }) {
     for (const info of RESOURCES) {
-      const informer = new Informer<KubeObject, ObjectNode>(client, info, {
+      const informer = shared.informer<KubeObject, ObjectNode>(info, {
         transform: (obj) => toNode(info, obj),
         same: (a, b) => a.resourceVersion === b.resourceVersion,
         ...(metrics ? { metrics } : {}),

@@ -6,6 +6,7 @@
 import { isIP } from "node:net";
 import type { Registry } from "prom-client";
 import type { InformerSource } from "../client/informer.ts";
+import { SharedInformers } from "../client/shared-informers.ts";
 import { type HostPort, isWildcard } from "../machinery/host-port.ts";
 import type { DnsEvents } from "./events.ts";
 import type { DnsServerLabels } from "./metric-labels.ts";
@@ -25,6 +26,7 @@ import { RCODE } from "./wire/constants.ts";
 /** What the chain is built from: {@link DnsOptions} with every default filled in. */
 export interface ChainConfig {
   source: InformerSource;
+  informers?: SharedInformers;
   listen: HostPort;
   clusterDomain: string;
   upstream: readonly HostPort[];
@@ -69,7 +71,9 @@ function nsAddresses(listen: HostPort): string[] {
 /** Builds the plugins in order; throws for a bad setting or an upstream that is this server. */
 export function buildChain(config: ChainConfig): DnsChain {
   const { source } = config;
-  const informerMetrics = config.metrics ? { metrics: config.metrics.registry } : {};
+  // The two plugins share list + watch too (DNS run alone has its own).
+  const informers = config.informers ?? new SharedInformers(source);
+  const informerMetrics = { informers, ...(config.metrics ? { metrics: config.metrics.registry } : {}) };
   const plugins: DnsPlugin[] = [
     new KubernetesPlugin({
       source,

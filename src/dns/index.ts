@@ -49,6 +49,7 @@ export async function startDns(options: DnsOptions, signal?: AbortSignal): Promi
   const labels: DnsServerLabels = { server: `dns://${formatHostPort(listen)}`, view: "" };
   const built = buildChain({
     source: options.source,
+    ...(options.informers ? { informers: options.informers } : {}),
     listen,
     clusterDomain: options.clusterDomain ?? DNS_DEFAULTS.clusterDomain,
     upstream: options.upstream ?? [],

@@ -5,6 +5,7 @@
 import type { Registry } from "prom-client";
 import type { EventSink } from "../client/event-recorder.ts";
 import type { InformerSource } from "../client/informer.ts";
+import type { SharedInformers } from "../client/shared-informers.ts";
 import type { HostPort } from "../machinery/host-port.ts";
 import { DEFAULT_RECURSION_ALLOW } from "./plugins/acl/plugin.ts";
 import type { TcpLimits } from "./server/tcp.ts";
@@ -31,6 +32,8 @@ export const DNS_DEFAULTS = {
 export interface DnsOptions {
   /** Where Services, Endpoints, Pods and DNSRecords are listed and watched from. */
   source: InformerSource;
+  /** Share list + watch with the process's other components (`kdns up`); default: DNS's own. */
+  informers?: SharedInformers;
   /** UDP and TCP listen address; port 0 picks a free one. */
   listen?: HostPort;
   /** The cluster zone, without a trailing dot. */

@@ -22,9 +22,10 @@ import type { Registry } from "prom-client";
 import { type ResourceInfo, resourceByPath } from "../api/resources.ts";
 import type { DNSRecord, Endpoints, Ingress, IngressClass, KubeObject, Secret, Service } from "../api/types.ts";
 import type { EventSink } from "../client/event-recorder.ts";
-import { Informer, objectKey } from "../client/informer.ts";
+import { objectKey } from "../client/informer.ts";
 import { LeaderElector } from "../client/leader-election.ts";
 import { ClientError, type RestClient } from "../client/rest-client.ts";
+import { SharedInformers } from "../client/shared-informers.ts";
 import { logger } from "../machinery/log.ts";
 import type { GatewayEngine } from "./engine.ts";
 import type { Attachments } from "./gateway-api/attach.ts";
@@ -54,6 +55,8 @@ interface WatchedSecret {
 /** Options of {@link runGatewayController}. */
 export interface GatewayControllerOptions {
   client: RestClient;
+  /** Share list + watch with the process's other components (`kdns up`); default: the gateway's own. */
+  informers?: SharedInformers;
   engine: GatewayEngine;
   /** The IP hosts resolve to, written to status and SkyDNS. */
   gatewayAddress: string;
@@ -109,10 +112,11 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
   const { client, engine } = options;
   const recordInfo = resource("kdns.dev", "dnsrecords");
   const measured = options.metrics ? { metrics: { registry: options.metrics, component: "gateway" } } : {};
-  const records = new Informer<DNSRecord>(client, recordInfo, measured);
-  const services = new Informer<Service>(client, resource("", "services"), measured);
-  const endpoints = new Informer<Endpoints>(client, resource("", "endpoints"), measured);
-  const secrets = new Informer<Secret, WatchedSecret>(client, resource("", "secrets"), {
+  const shared = options.informers ?? new SharedInformers(client);
+  const records = shared.informer<DNSRecord>(recordInfo, measured);
+  const services = shared.informer<Service>(resource("", "services"), measured);
+  const endpoints = shared.informer<Endpoints>(resource("", "endpoints"), measured);
+  const secrets = shared.informer<Secret, WatchedSecret>(resource("", "secrets"), {
     ...measured,
     transform: (s) => ({
       metadata: s.metadata.resourceVersion !== undefined ? { resourceVersion: s.metadata.resourceVersion } : {},
@@ -121,6 +125,7 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
   });
   const gatewayApi = gatewayApiWatch({
     client,
+    informers: shared,
     changed: () => kick(),
     serviceExists: (namespace, name) => services.get(namespace, name) !== undefined,
     secretProblem: (namespace, name) => {
@@ -130,8 +135,8 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     tlsListener: engine.tlsListen !== undefined,
     ...measured,
   });
-  const ingresses = new Informer<Ingress>(client, resource("networking.k8s.io", "ingresses"), measured);
-  const ingressClasses = new Informer<IngressClass>(client, resource("networking.k8s.io", "ingressclasses"), measured);
+  const ingresses = shared.informer<Ingress>(resource("networking.k8s.io", "ingresses"), measured);
+  const ingressClasses = shared.informer<IngressClass>(resource("networking.k8s.io", "ingressclasses"), measured);
   const refs = new NamedRefs({ records, ingresses, routes: gatewayApi.routes, gateways: gatewayApi.gateways });
   const informers = [
     records,

@@ -6,6 +6,7 @@ import { hostname } from "node:os";
 import type { Registry } from "prom-client";
 import { EventRecorder } from "../client/event-recorder.ts";
 import type { RestClient } from "../client/rest-client.ts";
+import type { SharedInformers } from "../client/shared-informers.ts";
 import { formatHostPort, reachableAddress } from "../machinery/host-port.ts";
 import type { AccessLog } from "./access-log/writer.ts";
 import { startBuiltinEngine } from "./builtin/engine.ts";
@@ -29,6 +30,8 @@ export const STATUS_LEASE = { namespace: "kube-system", name: "kdns-gateway" } a
 /** Options of {@link startGateway}. */
 export interface GatewayOptions {
   client: RestClient;
+  /** Share list + watch with the process's other components (`kdns up`); default: the gateway's own. */
+  informers?: SharedInformers;
   engine: "builtin" | "nginx";
   /** Listen host (IP) and port; port 0 picks a free one (built-in engine only). */
   host: string;
@@ -112,6 +115,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const controller = runGatewayController(
     {
       client: options.client,
+      ...(options.informers ? { informers: options.informers } : {}),
       events,
       engine,
       gatewayAddress,

@@ -2,12 +2,13 @@
  * kube-apiserver's request families, with its names, labels, label values and buckets
  * (k8s.io/apiserver endpoints/metrics), so apiserver dashboards and alerts read kdns unchanged:
  * `apiserver_request_total`, `apiserver_request_duration_seconds`,
- * `apiserver_current_inflight_requests` and `apiserver_longrunning_requests`. Only requests to
+ * `apiserver_current_inflight_requests`, `apiserver_longrunning_requests` and
+ * `apiserver_terminated_watchers_total`. Only requests to
  * resources are counted, as kube-apiserver counts them (discovery, OpenAPI and health are not).
  * Counting one is a few typed-array adds: the label values are indexes worked out from the route.
  */
 import { STATUS_CODES } from "node:http";
-import { Gauge, type Registry } from "prom-client";
+import { Counter, Gauge, type Registry } from "prom-client";
 import { type ResourceInfo, SERVED_RESOURCES } from "../../api/resources.ts";
 import { IndexedCounter, IndexedHistogram } from "../../machinery/fast-metrics.ts";
 import { boolParam } from "../query-params.ts";
@@ -89,6 +90,7 @@ export class RequestMetrics {
   readonly #duration: IndexedHistogram;
   readonly #inflight: IndexedCounter;
   readonly #longRunning: Gauge;
+  readonly #terminatedWatchers: Counter;
 
   constructor(registry: Registry) {
     const fixed = { component: "apiserver" };
@@ -121,6 +123,17 @@ export class RequestMetrics {
       labelNames: ["verb", "group", "version", "resource", "subresource", "scope", "component"],
       registers: [registry],
     });
+    this.#terminatedWatchers = new Counter({
+      name: "apiserver_terminated_watchers_total",
+      help: "Counter of watchers closed due to unresponsiveness broken by resource type.",
+      labelNames: ["group", "resource"],
+      registers: [registry],
+    });
+  }
+
+  /** Counts a watcher closed because it fell behind (it did not read its events). */
+  watcherTerminated(info: ResourceInfo): void {
+    this.#terminatedWatchers.inc({ group: info.group, resource: info.resource });
   }
 
   /** The label set of a request, as one number (see {@link begin} and {@link end}). */

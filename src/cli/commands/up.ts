@@ -2,6 +2,7 @@
 import { Command } from "commander";
 import { informersWaiting } from "../../client/informer-metrics.ts";
 import { RestClient } from "../../client/rest-client.ts";
+import { SharedInformers } from "../../client/shared-informers.ts";
 import type { HostPort } from "../../machinery/host-port.ts";
 import { mountConsole } from "../console/index.ts";
 import { action } from "../errors.ts";
@@ -49,18 +50,31 @@ async function startAll(flags: UpFlags, stack: PartStack, say: Say): Promise<voi
   say(`kdns: kubeconfig written to ${await writeKubeconfig(flags.dataDir, api.url, token, api.kubeconfigCa)}`);
   const waiting = (component: string) => (): string =>
     `waiting for ${informersWaiting(registry, component).join(", ") || "its informers"}`;
-  api.addReadyCheck("controllers", await startControllerPart(client, stack, say, registry), waiting("controllers"));
+  // One list and one watch per resource for every component of this process.
+  const informers = new SharedInformers(client);
+  api.addReadyCheck(
+    "controllers",
+    await startControllerPart(client, stack, say, registry, informers),
+    waiting("controllers"),
+  );
   registerDnsBuildInfo(registry);
   const dnsOptions = dnsOptionsOf(flags, client, flags.dnsListen, gatewayAddressOf(flags));
   const events = startDnsEvents(client, stack);
   const dns = await startDnsPart(
-    { ...dnsOptions, events, ...(flags.metrics === "on" ? { metrics: registry } : {}) },
+    { ...dnsOptions, events, informers, ...(flags.metrics === "on" ? { metrics: registry } : {}) },
     stack,
     say,
   );
   api.addReadyCheck("dns", dns.ready, waiting("dns"));
   await ensureDnsService(client, flags.serviceCidr, dns.address.port);
-  const gateway = await startGatewayPart(flags, client, stack, say, flags.metrics === "on" ? registry : undefined);
+  const gateway = await startGatewayPart(
+    flags,
+    client,
+    stack,
+    say,
+    flags.metrics === "on" ? registry : undefined,
+    informers,
+  );
   if (gateway) api.addReadyCheck("gateway", () => gateway.synced());
   const ui = mountConsole(api, {
     client,

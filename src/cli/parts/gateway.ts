@@ -1,6 +1,7 @@
 /** The gateway part: `kdns up --gateway builtin|nginx|none` in-process, or `kdns gateway` alone. */
 import type { Registry } from "prom-client";
 import type { RestClient } from "../../client/rest-client.ts";
+import type { SharedInformers } from "../../client/shared-informers.ts";
 import type { AccessLog, RunningGateway } from "../../gateway/index.ts";
 import { errnoText, formatHostPort } from "../../machinery/host-port.ts";
 import { CliError } from "../errors.ts";
@@ -8,13 +9,17 @@ import { type GatewayFlags, gatewayAddressOf } from "../options/gateway.ts";
 import type { PartStack } from "../stack.ts";
 import type { Say } from "./types.ts";
 
-/** Starts the gateway (unless `none`), counting into `metrics` when given. */
+/**
+ * Starts the gateway (unless `none`), counting into `metrics` when given; `informers` shares its
+ * lists and watches with the process's other components (`kdns up`).
+ */
 export async function startGatewayPart(
   flags: GatewayFlags & { dataDir: string },
   client: RestClient,
   stack: PartStack,
   say: Say,
   metrics?: Registry,
+  informers?: SharedInformers,
 ): Promise<RunningGateway | undefined> {
   if (flags.gateway === "none") return undefined;
   // Loaded here, not at the top: commands that never run a gateway do not load its engines.
@@ -42,6 +47,7 @@ export async function startGatewayPart(
   try {
     gateway = await startGateway({
       client,
+      ...(informers ? { informers } : {}),
       engine: flags.gateway,
       host: flags.gatewayListen.host,
       port: flags.gatewayListen.port,

@@ -9,8 +9,8 @@ import { isBeingDeleted } from "../../api/deletion.ts";
 import { type ResourceInfo, resourceByPath } from "../../api/resources.ts";
 import type { EndpointSlice, Endpoints, KubeObject, Pod, Service } from "../../api/types.ts";
 import { TRIGGER_TIME_ANNOTATION } from "../../api/well-known.ts";
-import { Informer } from "../../client/informer.ts";
 import { ClientError, type RestClient } from "../../client/rest-client.ts";
+import { SharedInformers } from "../../client/shared-informers.ts";
 import { WorkQueue } from "../../client/work-queue.ts";
 import { logger } from "../../machinery/log.ts";
 import { endpointsEqual, slicesEqual } from "./compare.ts";
@@ -46,6 +46,8 @@ export interface EndpointsControllerOptions {
   workers?: number;
   /** Count the queue (`workqueue_*{name="endpoint"}`) and the informers (`kdns_informer_*`) here. */
   metrics?: Registry;
+  /** Share list + watch with the process's other components (`kdns up`); default: this controller's own. */
+  informers?: SharedInformers;
 }
 
 /** A running endpoints controller. */
@@ -62,6 +64,7 @@ export function startEndpointsController(
   signal: AbortSignal,
 ): EndpointsController {
   const { client, metrics: registry } = options;
+  const shared = options.informers ?? new SharedInformers(client);
   const measured = registry ? { metrics: { registry, component: "controllers" } } : {};
   const info = {
     services: resource("", "services"),
@@ -69,10 +72,10 @@ export function startEndpointsController(
     endpoints: resource("", "endpoints"),
     slices: resource("discovery.k8s.io", "endpointslices"),
   };
-  const services = new Informer<Service>(client, info.services, measured);
-  const pods = new Informer<Pod>(client, info.pods, { transform: slimPod, ...measured });
-  const endpoints = new Informer<Endpoints>(client, info.endpoints, measured);
-  const slices = new Informer<EndpointSlice>(client, info.slices, {
+  const services = shared.informer<Service>(info.services, measured);
+  const pods = shared.informer<Pod>(info.pods, { transform: slimPod, ...measured });
+  const endpoints = shared.informer<Endpoints>(info.endpoints, measured);
+  const slices = shared.informer<EndpointSlice>(info.slices, {
     labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY}`,
     ...measured,
   });

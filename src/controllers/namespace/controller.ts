@@ -12,8 +12,8 @@ import type { Registry } from "prom-client";
 import { isBeingDeleted, NAMESPACE_FINALIZER, namespaceFinalizersOf } from "../../api/deletion.ts";
 import { RESOURCES, type ResourceInfo, resourceByPath } from "../../api/resources.ts";
 import type { Namespace } from "../../api/types.ts";
-import { Informer } from "../../client/informer.ts";
 import { ClientError, type RestClient } from "../../client/rest-client.ts";
+import { SharedInformers } from "../../client/shared-informers.ts";
 import { WorkQueue } from "../../client/work-queue.ts";
 import { logger } from "../../machinery/log.ts";
 import type { ObjectInformers } from "../object-informers.ts";
@@ -40,6 +40,8 @@ export interface NamespaceControllerOptions {
   client: RestClient;
   /** The object informers; the caller starts them once every controller has registered. */
   objects: ObjectInformers;
+  /** Share list + watch with the process's other components (`kdns up`); default: this controller's own. */
+  informers?: SharedInformers;
   /** How long after a namespace turns Terminating its contents are deleted (default 5 s). */
   deletionDelayMs?: number;
   metrics?: Registry;
@@ -57,8 +59,7 @@ export function startNamespaceController(
   signal: AbortSignal,
 ): NamespaceController {
   const { client, objects, metrics: registry } = options;
-  const namespaces = new Informer<Namespace>(
-    client,
+  const namespaces = (options.informers ?? new SharedInformers(client)).informer<Namespace>(
     NAMESPACES,
     registry ? { metrics: { registry, component: "controllers" } } : {},
   );

@@ -8,8 +8,8 @@
 import type { Registry } from "prom-client";
 import { type ResourceInfo, resourceByPath } from "../../api/resources.ts";
 import type { KubeObject } from "../../api/types.ts";
-import { Informer } from "../../client/informer.ts";
 import { ClientError, type RestClient } from "../../client/rest-client.ts";
+import { SharedInformers } from "../../client/shared-informers.ts";
 import { WorkQueue } from "../../client/work-queue.ts";
 import { logger } from "../../machinery/log.ts";
 import { runWorkers, type SyncOutcome } from "../run-workers.ts";
@@ -22,10 +22,23 @@ const PODS = resourceByPath("", "pods") as ResourceInfo;
 /** What the controller keeps of a pod. */
 type PodMeta = Pick<KubeObject, "metadata">;
 
+/**
+ * Only the metadata the grace period is read from (and the uid the delete is pinned to): the
+ * labels, annotations and managedFields of 100,000 pods stay out of this cache.
+ */
+function podMeta(pod: KubeObject): PodMeta {
+  const metadata: Record<string, unknown> = {};
+  for (const field of ["uid", "resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds"])
+    if (pod.metadata[field] !== undefined) metadata[field] = pod.metadata[field];
+  return { metadata };
+}
+
 /** Options of {@link startPodTerminationController}. */
 export interface PodTerminationOptions {
   client: RestClient;
   metrics?: Registry;
+  /** Share list + watch with the process's other components (`kdns up`); default: this controller's own. */
+  informers?: SharedInformers;
 }
 
 /** A running pod termination controller. */
@@ -40,8 +53,9 @@ export function startPodTerminationController(
   signal: AbortSignal,
 ): PodTerminationController {
   const { client, metrics: registry } = options;
-  const pods = new Informer<KubeObject, PodMeta>(client, PODS, {
-    transform: (p) => ({ metadata: p.metadata }),
+  const shared = options.informers ?? new SharedInformers(client);
+  const pods = shared.informer<KubeObject, PodMeta>(PODS, {
+    transform: podMeta,
     ...(registry ? { metrics: { registry, component: "pod-termination" } } : {}),
   });
   const queue = new WorkQueue({

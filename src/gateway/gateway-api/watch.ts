@@ -11,8 +11,9 @@
 import type { Gateway, GatewayClass, HTTPRoute, ReferenceGrant } from "../../api/gateway-api-types.ts";
 import { type ResourceInfo, resourceByPath } from "../../api/resources.ts";
 import type { KubeObject, Namespace } from "../../api/types.ts";
-import { Informer, type InformerOptions } from "../../client/informer.ts";
+import type { Informer, InformerOptions } from "../../client/informer.ts";
 import { ClientError, type RestClient } from "../../client/rest-client.ts";
+import { SharedInformers } from "../../client/shared-informers.ts";
 import { logger } from "../../machinery/log.ts";
 import { type Attachments, attachRoutes } from "./attach.ts";
 import type { SecretProblem } from "./listeners.ts";
@@ -23,6 +24,8 @@ const GROUP = "gateway.networking.k8s.io";
 /** What the Gateway API part needs from the rest of the controller. */
 export interface GatewayApiWatchOptions {
   client: RestClient;
+  /** Share list + watch with the process's other components (`kdns up`); default: its own. */
+  informers?: SharedInformers;
   /** Schedules a pass. */
   changed(): void;
   serviceExists(namespace: string, name: string): boolean;
@@ -69,11 +72,12 @@ export function gatewayApiWatch(options: GatewayApiWatchOptions): GatewayApiWatc
   const gatewayInfo = info("gateways");
   const routeInfo = info("httproutes");
   const measured = options.metrics ? { metrics: options.metrics } : {};
-  const classes = new Informer<GatewayClass>(client, classInfo, measured);
-  const gateways = new Informer<Gateway>(client, gatewayInfo, measured);
-  const routes = new Informer<HTTPRoute>(client, routeInfo, measured);
-  const grants = new Informer<ReferenceGrant>(client, info("referencegrants"), measured);
-  const namespaces = new Informer<Namespace>(client, info("namespaces", ""), measured);
+  const shared = options.informers ?? new SharedInformers(client);
+  const classes = shared.informer<GatewayClass>(classInfo, measured);
+  const gateways = shared.informer<Gateway>(gatewayInfo, measured);
+  const routes = shared.informer<HTTPRoute>(routeInfo, measured);
+  const grants = shared.informer<ReferenceGrant>(info("referencegrants"), measured);
+  const namespaces = shared.informer<Namespace>(info("namespaces", ""), measured);
   const all = [classes, gateways, routes, grants, namespaces] as unknown as Informer<KubeObject>[];
   for (const inf of all) {
     inf.on("add", options.changed);

@@ -15,7 +15,8 @@ import type { Registry } from "prom-client";
 import type { Gateway } from "../../../api/gateway-api-types.ts";
 import { resourceByPath } from "../../../api/resources.ts";
 import type { KubeObject } from "../../../api/types.ts";
-import { Informer, type InformerSource } from "../../../client/informer.ts";
+import type { Informer, InformerSource } from "../../../client/informer.ts";
+import { SharedInformers } from "../../../client/shared-informers.ts";
 import { labelCount } from "../../answers/encode.ts";
 import { Freshness } from "../../answers/freshness.ts";
 import { NegativeSections } from "../../answers/negative.ts";
@@ -40,6 +41,8 @@ export interface HostsPluginOptions {
   metrics?: Registry;
   /** The kinds whose hosts are answered (default: DNSRecords and Ingresses, sources.ts). */
   sources?: readonly HostSource[];
+  /** Share list + watch with the process's other components (`kdns up`); default: the plugin's own. */
+  informers?: SharedInformers;
 }
 
 /** An object reduced to what answering needs: its identity and the hosts it publishes. */
@@ -117,12 +120,13 @@ export class HostsPlugin implements DnsPlugin {
     this.#a = records("A", v4);
     this.#aaaa = records("AAAA", v6);
     const gateway = new Set(options.addresses);
+    const shared = options.informers ?? new SharedInformers(options.source);
     const measured = options.metrics ? { metrics: { registry: options.metrics, component: "dns" } } : {};
     const sources = options.sources ?? DEFAULT_HOST_SOURCES;
     const gatewayInfo = resourceByPath("gateway.networking.k8s.io", "gateways");
     this.#gateways =
       sources.some((s) => s.joined) && gatewayInfo
-        ? new Informer<Gateway, CachedGateway>(options.source, gatewayInfo, {
+        ? shared.informer<Gateway, CachedGateway>(gatewayInfo, {
             ...measured,
             transform: (gw) => ({ apiVersion: gw.apiVersion, kind: gw.kind, metadata: {}, ...gatewayView(gw) }),
             // Only the listeners matter: the gateway's status writes (attachedRoutes) recompute nothing.
@@ -135,7 +139,7 @@ export class HostsPlugin implements DnsPlugin {
     };
     const joined: Informer<HostRecord>[] = [];
     this.#informers = sources.map((source) => {
-      const informer = new Informer<HostRecord>(options.source, source.resource, {
+      const informer = shared.informer<HostRecord>(source.resource, {
         ...measured,
         transform: (obj) => {
           const record = stripToHosts(obj, source, gateway);

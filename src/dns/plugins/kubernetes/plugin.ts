@@ -8,7 +8,8 @@ import type { Registry } from "prom-client";
 import { type ResourceInfo, resourceByPath } from "../../../api/resources.ts";
 import type { KubeObject } from "../../../api/types.ts";
 import { TRIGGER_TIME_ANNOTATION } from "../../../api/well-known.ts";
-import { Informer, type InformerSource } from "../../../client/informer.ts";
+import type { Informer, InformerSource } from "../../../client/informer.ts";
+import { SharedInformers } from "../../../client/shared-informers.ts";
 import { AnswerCache, type CachedAnswer } from "../../answers/answer-cache.ts";
 import { encodeAnswer, labelCount } from "../../answers/encode.ts";
 import { Freshness } from "../../answers/freshness.ts";
@@ -38,6 +39,8 @@ export interface KubernetesPluginOptions extends ClusterZoneConfig {
    * `coredns_kubernetes_dns_programming_duration_seconds` (default: neither).
    */
   metrics?: Registry;
+  /** Share list + watch with the process's other components (`kdns up`); default: the plugin's own. */
+  informers?: SharedInformers;
 }
 
 function info(group: string, resource: string): ResourceInfo {
@@ -71,13 +74,14 @@ export class KubernetesPlugin implements DnsPlugin {
       soaRecord(options.zone, options.ttl, serial).data,
     );
     const measured = options.metrics ? { metrics: { registry: options.metrics, component: "dns" } } : {};
-    this.#services = new Informer(options.source, info("", "services"), {
+    const shared = options.informers ?? new SharedInformers(options.source);
+    this.#services = shared.informer(info("", "services"), {
       transform: stripService,
       same: sameInfo,
       ...measured,
     });
     this.#programming = options.metrics ? new ProgrammingMetrics(options.metrics) : undefined;
-    this.#endpoints = new Informer(options.source, info("", "endpoints"), {
+    this.#endpoints = shared.informer(info("", "endpoints"), {
       transform: this.#programming
         ? (obj) => {
             const at = Date.parse(obj.metadata.annotations?.[TRIGGER_TIME_ANNOTATION] ?? "");
@@ -113,7 +117,7 @@ export class KubernetesPlugin implements DnsPlugin {
     });
     this.#endpoints.on("delete", (old, ns, name) => this.#changed(ns, name, { svc: svc(ns, name), eps: old }));
     if (options.pods === "verified") {
-      const pods = new Informer(options.source, info("", "pods"), {
+      const pods = shared.informer(info("", "pods"), {
         transform: stripPod,
         same: (a, b) => a === b,
         ...measured,

@@ -1,0 +1,94 @@
+/**
+ * `kdns up` shares one list and one watch per resource among its in-process components: the API
+ * server counts one open watch of pods, Services, Endpoints, DNSRecords, Secrets, Namespaces and
+ * Ingresses, while the controllers, DNS and the gateway each still report their own informers,
+ * synced, and a change reaches all of them.
+ */
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { dig } from "../support/dig.ts";
+import { type FakeUpstream, startFakeUpstream } from "../support/fake-upstream.ts";
+import { freePort } from "../support/free-port.ts";
+import { gatewayArgs, type KdnsUp, startKdnsUp } from "../support/kdns-up.ts";
+import { parseSamples, sumOf } from "../support/prom-text.ts";
+import { waitFor } from "../support/wait-for.ts";
+
+let upstream: FakeUpstream;
+let up: KdnsUp;
+let dnsPort: number;
+
+before(async () => {
+  upstream = await startFakeUpstream();
+  dnsPort = await freePort();
+  up = await startKdnsUp({
+    args: [
+      "--api-listen",
+      `127.0.0.1:${await freePort()}`,
+      "--dns-listen",
+      `127.0.0.1:${dnsPort}`,
+      "--upstream",
+      `127.0.0.1:${upstream.port}`,
+      ...gatewayArgs(await freePort()),
+    ],
+  });
+});
+
+after(async () => {
+  await up?.stop();
+  await upstream?.close();
+});
+
+async function samples() {
+  return parseSamples(await (await fetch(`${up.server}/metrics`)).text());
+}
+
+test("kdns up opens one watch per resource for all its components", async () => {
+  // (EndpointSlices have two: the endpoints controller watches only its own, by label selector.)
+  const shared = ["pods", "services", "endpoints", "dnsrecords", "secrets", "namespaces", "ingresses"];
+  // Every component's informers synced first: a watch opens after its list.
+  await waitFor(async () => {
+    const s = await samples();
+    return shared.every((resource) => sumOf(s, "apiserver_longrunning_requests", { verb: "WATCH", resource }) >= 1);
+  });
+  const s = await samples();
+  for (const resource of shared) {
+    assert.equal(
+      sumOf(s, "apiserver_longrunning_requests", { verb: "WATCH", resource }),
+      1,
+      `open watches of ${resource}`,
+    );
+  }
+  // Each component still has its own informer of the resources it reads.
+  const informers = (component: string) =>
+    s
+      .filter((x) => x.name === "kdns_informer_synced" && x.labels.component === component && x.value === 1)
+      .map((x) => x.labels.resource);
+  for (const resource of ["services", "pods", "endpoints"]) assert.ok(informers("controllers").includes(resource));
+  for (const resource of ["services", "endpoints"]) {
+    assert.ok(informers("dns").includes(resource), `dns informer of ${resource}`);
+    assert.ok(informers("gateway").includes(resource), `gateway informer of ${resource}`);
+  }
+
+  // One change reaches every component through the shared watch: the controllers write the
+  // Endpoints of a new Service's pod, which DNS then answers.
+  const api = (path: string, body: unknown) =>
+    fetch(`${up.server}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  await api("/api/v1/namespaces", { metadata: { name: "shared" } });
+  await api("/api/v1/namespaces/shared/services", {
+    metadata: { name: "web" },
+    spec: { clusterIP: "None", selector: { app: "web" }, ports: [{ port: 80 }] },
+  });
+  await api("/api/v1/namespaces/shared/pods", {
+    metadata: { name: "web-1", labels: { app: "web" } },
+    spec: { containers: [{ name: "c", image: "x" }] },
+    status: { podIP: "10.9.0.7", conditions: [{ type: "Ready", status: "True" }] },
+  });
+  await waitFor(async () => {
+    const r = await dig("127.0.0.1", dnsPort, ["web.shared.svc.cluster.local", "A"]);
+    return r.answer.some((a) => a.data === "10.9.0.7");
+  });
+});
