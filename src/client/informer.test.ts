@@ -128,6 +128,25 @@ test("lists, syncs, then applies watch events from the list's resourceVersion", 
   await inf.stopped();
 });
 
+test("objects are cached without managedFields, from the list and from the watch", async (t) => {
+  const managed = { managedFields: [{ manager: "kubectl", operation: "Update", fieldsV1: { "f:spec": {} } }] };
+  const fake = new FakeSource();
+  fake.list.items = [{ ...obj("a", "5"), metadata: { ...obj("a", "5").metadata, ...managed } }];
+  const inf = new Informer<KubeObject>(fake.asSource(), pods);
+  const ac = new AbortController();
+  t.after(() => ac.abort());
+  inf.start(ac.signal);
+  await inf.waitForSync();
+  assert.equal(inf.get("ns", "a")?.metadata.managedFields, undefined);
+  assert.equal(inf.get("ns", "a")?.metadata.resourceVersion, "5");
+  await waitFor(() => fake.streams.length === 1);
+  fake.last.push({ type: "ADDED", object: { ...obj("b", "8"), metadata: { ...obj("b", "8").metadata, ...managed } } });
+  await waitFor(() => inf.get("ns", "b") !== undefined);
+  assert.equal(inf.get("ns", "b")?.metadata.managedFields, undefined);
+  ac.abort();
+  await inf.stopped();
+});
+
 test("an ERROR 410 event relists and diffs the cache against the new list", async (t) => {
   const fake = new FakeSource();
   fake.list.items = [obj("keep", "1"), obj("gone", "2"), obj("changed", "3")];

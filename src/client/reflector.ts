@@ -7,6 +7,9 @@
  * An informer that joins a running reflector gets its own paged list first, while the events of
  * the shared watch are kept for it, and then those events newer than its list. kdns's
  * resourceVersions are the store's revisions, so "newer" is a number comparison.
+ *
+ * Objects reach informers without `metadata.managedFields`, as kube-controller-manager trims them:
+ * no component reads them, and they are often the larger part of a small object's metadata.
  */
 import { apiVersionOf, type ResourceInfo } from "../api/resources.ts";
 import type { KubeObject, WatchEvent } from "../api/types.ts";
@@ -227,6 +230,7 @@ export class Reflector<T extends KubeObject> {
         // List items carry no apiVersion and kind (the list does): put them back, as client-go does.
         if (!obj.apiVersion) obj.apiVersion = apiVersionOf(this.#info);
         if (!obj.kind) obj.kind = this.#info.kind;
+        delete obj.metadata.managedFields;
         item(obj);
       }
       listed += page.items.length;
@@ -253,6 +257,7 @@ export class Reflector<T extends KubeObject> {
       }
       const rv = event.object.metadata.resourceVersion;
       if (event.type !== "BOOKMARK") {
+        delete event.object.metadata.managedFields;
         const revision = revisionOf(event.object);
         for (const sink of this.#sinks) {
           const from = this.#from.get(sink);
