@@ -287,3 +287,29 @@ test("route names and prefixes are quoted; one nginx would expand is refused", (
     /^ {12}set \$kdns_route "d\/\\"r\\";";$/m,
   );
 });
+
+test("routes to the same endpoints with the same weights share one upstream; others get their own", () => {
+  const route = (name: string, groups: Route["groups"]): Route => ({
+    match: { path: { type: "PathPrefix", value: "/" } },
+    owner: { kind: "HTTPRoute", namespace: "d", name },
+    filters: [],
+    groups,
+  });
+  const one = { weight: 1, target: "t", backends: [{ ip: "10.0.0.1", port: 80 }] };
+  const two = { weight: 1, target: "u", backends: [{ ip: "10.0.0.2", port: 80 }] };
+  const table: RouteTable = {
+    hosts: [
+      { host: "a.com", routes: [route("a", [one])] },
+      { host: "b.com", routes: [route("b", [one])] },
+      { host: "c.com", routes: [route("c", [one, two])] },
+      { host: "d.com", routes: [route("d", [{ ...one, weight: 3 }, two])] },
+    ],
+    outcomes: [],
+  };
+  const text = renderNginxConfig(table, { listen: "127.0.0.1:8080" });
+  const upstreams = [...text.matchAll(/upstream (\S+) \{/g)].map((m) => m[1]);
+  assert.equal(upstreams.length, 3, text);
+  const passes = [...text.matchAll(/proxy_pass http:\/\/(\S+);/g)].map((m) => m[1]);
+  assert.deepEqual(passes, [upstreams[0], upstreams[0], upstreams[1], upstreams[2]]);
+  assert.match(text, /server "10\.0\.0\.1:80" weight=3 max_fails=0;/);
+});

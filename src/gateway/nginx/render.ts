@@ -4,9 +4,10 @@
  * renders the same bytes wherever kdns keeps its data, and an unchanged rendering means no reload.
  *
  * Each host is a server block whose locations host-locations.ts derives from the routes, each
- * route's action (upstream, filters, rewrite or redirect) from route-action.ts. Each route has its
- * own `upstream` listing its ready endpoints, so round-robin, weights, keep-alive and "next
- * upstream on error" are nginx's own (README). A `*.suffix` host is a wildcard server_name; the
+ * route's action (upstream, filters, rewrite or redirect) from route-action.ts. Each route is
+ * served by an `upstream` listing its ready endpoints (routes to the same endpoints with the same
+ * weights share one), so round-robin, weights, keep-alive and "next upstream on error" are
+ * nginx's own (README). A `*.suffix` host is a wildcard server_name; the
  * catch-all host `*` is served by the default server.
  */
 import { type ClientLimits, DEFAULT_CLIENT_LIMITS } from "../client-limits.ts";
@@ -200,7 +201,7 @@ export function renderNginxConfig(table: RouteTable, options: RenderOptions): st
     http2: options.tls.http2Directive ? ["        http2 on;"] : [],
   };
   const requestLog = options.requestLog;
-  const sink: RenderSink = { upstreams: [], upstreamNames: new Set(), maps: [], ids: 0, requestLog };
+  const sink: RenderSink = { upstreams: [], upstreamNames: new Map(), maps: [], ids: 0, requestLog };
   const servers: string[] = [];
   let catchAll: string[] | undefined;
   table.hosts.forEach((host, i) => {

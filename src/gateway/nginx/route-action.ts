@@ -19,8 +19,12 @@ export type ActionPlace = "exact" | "prefix" | "root" | "internal";
 /** Shared state of one rendering: extra http-level blocks, ids. */
 export interface RenderSink {
   upstreams: string[];
-  /** Upstream names already in `upstreams` (a route served in several locations has one). */
-  upstreamNames: Set<string>;
+  /**
+   * The name of each upstream in `upstreams` by its servers: routes to the same endpoints share
+   * one upstream (and one keep-alive pool per worker), so a thousand routes to one Service do not
+   * make nginx build a thousand pools at every reload.
+   */
+  upstreamNames: Map<string, string>;
   maps: string[];
   /** Counter for generated variable names. */
   ids: number;
@@ -46,13 +50,13 @@ function inner(what: string, value: string): string {
 
 const greatestCommonDivisor = (a: number, b: number): number => (b === 0 ? a : greatestCommonDivisor(b, a % b));
 
-/** The upstream block of a route, or undefined when no group with weight has backends. */
-function upstreamBlock(name: string, route: Route): string[] | undefined {
+/** The server lines of a route's upstream block, or undefined when no group with weight has backends. */
+function upstreamServers(route: Route): string[] | undefined {
   const live = route.groups.filter((g) => g.weight > 0 && g.backends.length > 0);
   if (live.length === 0) return undefined;
   // Per-server weight = group weight × (L / servers in group), L the lcm of the group sizes.
   const lcm = live.reduce((l, g) => (l * g.backends.length) / greatestCommonDivisor(l, g.backends.length), 1);
-  const lines = [`    upstream ${name} {`];
+  const lines: string[] = [];
   // max_fails=0: a refused backend is skipped per request (proxy_next_upstream) but never parked
   // for fail_timeout, so a restarted backend serves at once, as in the built-in engine.
   for (const g of live) {
@@ -63,8 +67,17 @@ function upstreamBlock(name: string, route: Route): string[] | undefined {
         `        server ${quote("backend", formatHostPort({ host: b.ip, port: b.port }))}${weight} max_fails=0;`,
       );
   }
-  lines.push("        keepalive 32;", "    }");
   return lines;
+}
+
+/** The name of the upstream serving `servers`: `name`, added to the sink, unless one has them already. */
+function upstreamFor(name: string, servers: string[], sink: RenderSink): string {
+  const key = servers.join("\n");
+  const known = sink.upstreamNames.get(key);
+  if (known !== undefined) return known;
+  sink.upstreamNames.set(key, name);
+  sink.upstreams.push(`    upstream ${name} {`, ...servers, "        keepalive 32;", "    }");
+  return name;
 }
 
 /** The lines of request header edits: proxy_set_header replaces the inherited ones, so those are repeated. */
@@ -227,22 +240,19 @@ function invalidShareLines(route: Route, sink: RenderSink): string[] {
 }
 
 /** {@link actionLines} without the route marker. */
-function actionBody(name: string, route: Route, place: ActionPlace, sink: RenderSink): string[] {
+function actionBody(proposed: string, route: Route, place: ActionPlace, sink: RenderSink): string[] {
   const redirect = route.filters.find((f) => f.type === "RequestRedirect");
   if (redirect?.type === "RequestRedirect") return redirectLines(redirect, route, sink);
   const invalid = invalidShareLines(route, sink);
   if (invalid.length === 1) return invalid; // one `return 500`: every request goes to an invalid group
-  const upstream = upstreamBlock(name, route);
-  if (!upstream) {
+  const servers = upstreamServers(route);
+  if (!servers) {
     const weighted = route.groups.filter((g) => g.weight > 0 && g.invalid === undefined);
     if (weighted.length === 0)
       return [`            return 500 ${quoteBody(TEXT.routeError("no backend takes traffic on this route"))};`];
     return [...invalid, `            return 503 ${quoteBody(TEXT.unavailable(weighted[0]?.unavailable ?? "none"))};`];
   }
-  if (!sink.upstreamNames.has(name)) {
-    sink.upstreamNames.add(name);
-    sink.upstreams.push(...upstream);
-  }
+  const name = upstreamFor(proposed, servers, sink);
   const lines: string[] = [...invalid];
   const rewrite = route.filters.find((f) => f.type === "URLRewrite");
   const hostOverride = rewrite?.type === "URLRewrite" ? rewrite.hostname : undefined;
