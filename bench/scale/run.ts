@@ -21,6 +21,7 @@ import { resourceByPath } from "../../src/api/resources.ts";
 import type { KubeObject } from "../../src/api/types.ts";
 import { startEtcd, type TestEtcd } from "../../test/support/etcd.ts";
 import { startFakeUpstream } from "../../test/support/fake-upstream.ts";
+import { parseSamples, sumOf } from "../../test/support/prom-text.ts";
 import { DnsProbe } from "../support/dns-probe.ts";
 import { memoryMiB, progress } from "../support/proc.ts";
 import { formatNumber, lineCharts, type Panel, writeSection } from "../support/report.ts";
@@ -58,6 +59,11 @@ const FLIPS_PER_SECOND = 100;
 const FLIP_SECONDS = quick ? 3 : 10;
 const ZONE = "cluster.local";
 const root = fileURLToPath(new URL("../..", import.meta.url));
+
+/** How many watchers the API server at `url` has closed for falling behind (each then relisted). */
+async function terminatedWatchers(url: string): Promise<number> {
+  return sumOf(parseSamples(await (await fetch(`${url}/metrics`)).text()), "apiserver_terminated_watchers_total");
+}
 const info = {
   namespaces: resourceByPath("", "namespaces")!,
   services: resourceByPath("", "services")!,
@@ -207,7 +213,7 @@ async function measure(store: UpConfig["store"], size: (typeof sizes)[number], e
       zone: ZONE,
     });
     progress(
-      `${label}: endpoints lag p99 ${percentile(flips.sliceLag, 99).toFixed(1)} ms, DNS p99 ${percentile(flips.dnsLag, 99).toFixed(1)} ms, missed ${flips.missed}`,
+      `${label}: endpoints lag p99 ${percentile(flips.sliceLag, 99).toFixed(1)} ms, DNS p99 ${percentile(flips.dnsLag, 99).toFixed(1)} ms, missed ${flips.missed}; watchers closed for falling behind so far: ${await terminatedWatchers(up.url)}`,
     );
 
     const kubectl = await kubectlGetPods(up.kubeconfig);
