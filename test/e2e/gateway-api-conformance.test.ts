@@ -803,6 +803,13 @@ for (const kind of ["builtin", "nginx"] as const) {
       for (const e of echos) await e.close();
     });
 
+    /** One curl sending 1,000 requests to /weight (a URL range), `writeOut` after each; its output. */
+    async function thousandRequests(writeOut: string): Promise<string> {
+      const url = `http://${gw.host}:${gw.port}/weight?n=[1-1000]`;
+      const args = ["-sS", "--max-time", "120", "-H", "Host: gateway.example", "-w", writeOut, url];
+      return (await run("curl", args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 })).stdout;
+    }
+
     /** Serves one scenario's objects through attachment, translation and the builder. */
     async function serve(s: Scenario): Promise<void> {
       const { services: svcs, endpoints } = services(ports);
@@ -839,21 +846,8 @@ for (const kind of ["builtin", "nginx"] as const) {
         ],
         checks: [],
       });
-      // One curl, 1,000 requests (a URL range), each body on its own line.
-      const { stdout } = await run(
-        "curl",
-        [
-          "-sS",
-          "--max-time",
-          "120",
-          "-H",
-          "Host: gateway.example",
-          "-w",
-          "\\n",
-          `http://${gw.host}:${gw.port}/weight?n=[1-1000]`,
-        ],
-        { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
-      );
+      // Each body on its own line.
+      const stdout = await thousandRequests("\\n");
       const counts: Record<string, number> = {};
       for (const line of stdout.split("\n").filter((l) => l.startsWith("{"))) {
         const name = (JSON.parse(line) as Echo).name;
@@ -877,20 +871,7 @@ for (const kind of ["builtin", "nginx"] as const) {
         ],
         checks: [],
       });
-      const { stdout } = await run(
-        "curl",
-        [
-          "-sS",
-          "--max-time",
-          "120",
-          "-H",
-          "Host: gateway.example",
-          "-w",
-          "\\n%{http_code}\\n",
-          `http://${gw.host}:${gw.port}/weight?n=[1-1000]`,
-        ],
-        { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
-      );
+      const stdout = await thousandRequests("\\n%{http_code}\\n");
       const lines = stdout.split("\n");
       const codes: Record<string, number> = {};
       for (const line of lines.filter((l) => /^\d{3}$/.test(l))) codes[line] = (codes[line] ?? 0) + 1;
