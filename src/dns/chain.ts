@@ -38,6 +38,9 @@ export interface ChainConfig {
   forwardTimeoutMs?: number;
   /** Where plugins that count things register their families. */
   metrics?: { registry: Registry; labels: DnsServerLabels };
+  /** Where the informers' `kdns_informer_*` gauges go when `metrics` is not given (they cost no query anything). */
+  informerMetrics?: Registry;
+
   /** Where forwarding loops and upstreams going down or up are reported. */
   events?: DnsEvents;
 }
@@ -73,7 +76,11 @@ export function buildChain(config: ChainConfig): DnsChain {
   const { source } = config;
   // The two plugins share list + watch too (DNS run alone has its own).
   const informers = config.informers ?? new SharedInformers(source);
-  const informerMetrics = { informers, ...(config.metrics ? { metrics: config.metrics.registry } : {}) };
+  const informerMetrics = {
+    informers,
+    ...(config.metrics ? { metrics: config.metrics.registry } : {}),
+    ...(config.informerMetrics ? { informerMetrics: config.informerMetrics } : {}),
+  };
   const plugins: DnsPlugin[] = [
     new KubernetesPlugin({
       source,

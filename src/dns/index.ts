@@ -50,6 +50,7 @@ export async function startDns(options: DnsOptions, signal?: AbortSignal): Promi
   const built = buildChain({
     source: options.source,
     ...(options.informers ? { informers: options.informers } : {}),
+    ...(options.informerMetrics ? { informerMetrics: options.informerMetrics } : {}),
     listen,
     clusterDomain: options.clusterDomain ?? DNS_DEFAULTS.clusterDomain,
     upstream: options.upstream ?? [],

@@ -58,6 +58,9 @@ export interface DnsOptions {
   loopCheckWaitMs?: number;
   /** Where the CoreDNS-named metrics go (none: nothing is counted, and the hot path pays nothing). */
   metrics?: Registry;
+  /** Where the informers' `kdns_informer_*` gauges go when `metrics` is not given (they cost no query anything). */
+  informerMetrics?: Registry;
+
   /** Where forwarding loops and upstreams going down or up are reported as Events (default: nowhere). */
   events?: EventSink;
   /** Log every `sample`th answered query in CoreDNS's `log` format to `write` (default stdout). */

@@ -55,6 +55,8 @@ export interface GatewayOptions {
   coalesceMs?: number;
   /** Count requests and configuration changes into this registry (ingress-nginx's families). */
   metrics?: Registry;
+  /** Where the informers' `kdns_informer_*` gauges go when `metrics` is not given (they cost no request anything). */
+  informerMetrics?: Registry;
   /** Write one JSON line per request here; the gateway does not close it. */
   accessLog?: AccessLog;
 }
@@ -79,6 +81,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const listen = formatHostPort({ host: options.host, port: options.port });
   const tls = options.tls;
   const metrics = options.metrics ? new GatewayMetrics(options.metrics) : undefined;
+  const gauges = options.metrics ?? options.informerMetrics;
   const observers: RequestObservers = {
     ...(metrics ? { metrics } : {}),
     ...(options.accessLog ? { accessLog: options.accessLog } : {}),
@@ -127,7 +130,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         name: STATUS_LEASE.name,
         identity: `${hostname()}_${engine.kind}_${engine.listen}`,
       },
-      ...(metrics && options.metrics ? { changes: new ConfigChanges(metrics), metrics: options.metrics } : {}),
+      ...(metrics ? { changes: new ConfigChanges(metrics) } : {}),
+      ...(gauges ? { metrics: gauges } : {}),
     },
     stop.signal,
   );

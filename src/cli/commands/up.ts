@@ -61,7 +61,14 @@ async function startAll(flags: UpFlags, stack: PartStack, say: Say): Promise<voi
   const dnsOptions = dnsOptionsOf(flags, client, flags.dnsListen, gatewayAddressOf(flags));
   const events = startDnsEvents(client, stack);
   const dns = await startDnsPart(
-    { ...dnsOptions, events, informers, ...(flags.metrics === "on" ? { metrics: registry } : {}) },
+    // Informer gauges even with --metrics off: the console's overview and /readyz?verbose read them.
+    {
+      ...dnsOptions,
+      events,
+      informers,
+      informerMetrics: registry,
+      ...(flags.metrics === "on" ? { metrics: registry } : {}),
+    },
     stack,
     say,
   );
@@ -74,6 +81,7 @@ async function startAll(flags: UpFlags, stack: PartStack, say: Say): Promise<voi
     say,
     flags.metrics === "on" ? registry : undefined,
     informers,
+    registry,
   );
   if (gateway) api.addReadyCheck("gateway", () => gateway.synced());
   const ui = mountConsole(api, {

@@ -11,7 +11,8 @@ import type { Say } from "./types.ts";
 
 /**
  * Starts the gateway (unless `none`), counting into `metrics` when given; `informers` shares its
- * lists and watches with the process's other components (`kdns up`).
+ * lists and watches with the process's other components (`kdns up`); `informerMetrics` shows its
+ * informers when `metrics` is not given.
  */
 export async function startGatewayPart(
   flags: GatewayFlags & { dataDir: string },
@@ -20,6 +21,7 @@ export async function startGatewayPart(
   say: Say,
   metrics?: Registry,
   informers?: SharedInformers,
+  informerMetrics?: Registry,
 ): Promise<RunningGateway | undefined> {
   if (flags.gateway === "none") return undefined;
   // Loaded here, not at the top: commands that never run a gateway do not load its engines.
@@ -66,6 +68,7 @@ export async function startGatewayPart(
         ? { skydns: { endpoints: flags.skydnsEtcdEndpoints, prefix: flags.skydnsPrefix } }
         : {}),
       ...(metrics ? { metrics } : {}),
+      ...(informerMetrics ? { informerMetrics } : {}),
       ...(accessLog ? { accessLog } : {}),
     });
   } catch (err) {

@@ -39,6 +39,8 @@ export interface KubernetesPluginOptions extends ClusterZoneConfig {
    * `coredns_kubernetes_dns_programming_duration_seconds` (default: neither).
    */
   metrics?: Registry;
+  /** Where the informers' `kdns_informer_*` gauges go when `metrics` is not given (they cost no query anything). */
+  informerMetrics?: Registry;
   /** Share list + watch with the process's other components (`kdns up`); default: the plugin's own. */
   informers?: SharedInformers;
 }
@@ -73,7 +75,8 @@ export class KubernetesPlugin implements DnsPlugin {
       soaTtl(options.ttl),
       soaRecord(options.zone, options.ttl, serial).data,
     );
-    const measured = options.metrics ? { metrics: { registry: options.metrics, component: "dns" } } : {};
+    const gauges = options.metrics ?? options.informerMetrics;
+    const measured = gauges ? { metrics: { registry: gauges, component: "dns" } } : {};
     const shared = options.informers ?? new SharedInformers(options.source);
     this.#services = shared.informer(info("", "services"), {
       transform: stripService,
