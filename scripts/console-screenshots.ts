@@ -12,7 +12,7 @@ import { launchChromium } from "../test/support/browser.ts";
 import { childEnv } from "../test/support/child.ts";
 import { startFakeUpstream } from "../test/support/fake-upstream.ts";
 import { freePort } from "../test/support/free-port.ts";
-import { BIN, gatewayArgs, NODE, startKdnsUp } from "../test/support/kdns-up.ts";
+import { BIN, loopbackUpArgs, NODE, startKdnsUp } from "../test/support/kdns-up.ts";
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, "..");
@@ -23,17 +23,7 @@ const backend = createServer((_q, r) => r.end("ok"));
 await new Promise<void>((r) => backend.listen(0, "127.0.0.1", () => r()));
 const dnsPort = await freePort();
 const up = await startKdnsUp({
-  args: [
-    "--store",
-    "memory",
-    "--api-listen",
-    `127.0.0.1:${await freePort()}`,
-    "--dns-listen",
-    `127.0.0.1:${dnsPort}`,
-    "--upstream",
-    `127.0.0.1:${upstream.port}`,
-    ...gatewayArgs(await freePort()),
-  ],
+  args: ["--store", "memory", ...(await loopbackUpArgs(dnsPort, upstream.port))],
   readyLine: /console at /,
 });
 await run(NODE, [BIN, "apply", "-f", resolve(ROOT, "examples"), "--server", up.server], { env: childEnv() });

@@ -7,7 +7,7 @@ import { after, before, test } from "node:test";
 import { dig } from "../support/dig.ts";
 import { type FakeUpstream, startFakeUpstream } from "../support/fake-upstream.ts";
 import { freePort } from "../support/free-port.ts";
-import { gatewayArgs, type KdnsUp, startKdnsUp } from "../support/kdns-up.ts";
+import { type KdnsUp, loopbackUpArgs, startKdnsUp } from "../support/kdns-up.ts";
 import { parseSamples } from "../support/prom-text.ts";
 import { waitFor } from "../support/wait-for.ts";
 
@@ -19,17 +19,7 @@ before(async () => {
   upstream = await startFakeUpstream();
   dnsPort = await freePort();
   up = await startKdnsUp({
-    args: [
-      "--api-listen",
-      `127.0.0.1:${await freePort()}`,
-      "--dns-listen",
-      `127.0.0.1:${dnsPort}`,
-      "--upstream",
-      `127.0.0.1:${upstream.port}`,
-      "--metrics",
-      "off",
-      ...gatewayArgs(await freePort()),
-    ],
+    args: [...(await loopbackUpArgs(dnsPort, upstream.port)), "--metrics", "off"],
   });
 });
 

@@ -11,6 +11,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { childEnv, stillRunning } from "./child.ts";
+import { freePort } from "./free-port.ts";
 import { httpsFetch } from "./https-fetch.ts";
 import { waitFor } from "./wait-for.ts";
 
@@ -23,6 +24,22 @@ export const BIN = join(ROOT, "src/bin/kdns.ts");
 /** The flags for a gateway of `engine` serving plain HTTP on 127.0.0.1:`port`, with no TLS listener. */
 export function gatewayArgs(port: number, engine: "builtin" | "nginx" = "builtin"): string[] {
   return ["--gateway", engine, "--gateway-listen", `127.0.0.1:${port}`, "--gateway-tls-listen", "none"];
+}
+
+/**
+ * The flags of a `kdns up` on free loopback ports: the API, DNS on `dnsPort` with the test's
+ * loopback server at `upstreamPort` as its only upstream, and a plain-HTTP built-in gateway.
+ */
+export async function loopbackUpArgs(dnsPort: number, upstreamPort: number): Promise<string[]> {
+  return [
+    "--api-listen",
+    `127.0.0.1:${await freePort()}`,
+    "--dns-listen",
+    `127.0.0.1:${dnsPort}`,
+    "--upstream",
+    `127.0.0.1:${upstreamPort}`,
+    ...gatewayArgs(await freePort()),
+  ];
 }
 
 /** Options of {@link startKdnsUp}. */
