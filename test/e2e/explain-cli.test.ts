@@ -4,30 +4,18 @@
  * exit for bad input.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { resolve } from "node:path";
 import { after, before, test } from "node:test";
-import { promisify } from "node:util";
 import { parse } from "yaml";
-import { childEnv } from "../support/child.ts";
 import { type FakeUpstream, startFakeUpstream } from "../support/fake-upstream.ts";
 import { freePort } from "../support/free-port.ts";
-import { BIN, gatewayArgs, type KdnsUp, NODE, startKdnsUp } from "../support/kdns-up.ts";
+import { gatewayArgs, type KdnsRun, type KdnsUp, runKdns, startKdnsUp } from "../support/kdns-up.ts";
 import { waitFor } from "../support/wait-for.ts";
 
-const run = promisify(execFile);
 let up: KdnsUp | undefined;
 let upstream: FakeUpstream | undefined;
 
-async function kdns(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(NODE, [BIN, ...args, "--server", up!.server], { env: childEnv() });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const kdns = (...args: string[]): Promise<KdnsRun> => runKdns([...args, "--server", up!.server]);
 
 before(async () => {
   upstream = await startFakeUpstream();

@@ -5,32 +5,20 @@
  * them, and an API server that runs no such part says where to ask instead.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { get } from "node:http";
 import { resolve } from "node:path";
 import { after, before, test } from "node:test";
-import { promisify } from "node:util";
-import { childEnv } from "../support/child.ts";
 import { dig } from "../support/dig.ts";
 import { type FakeUpstream, startFakeUpstream } from "../support/fake-upstream.ts";
 import { freePort } from "../support/free-port.ts";
-import { BIN, NODE } from "../support/kdns-up.ts";
+import { type KdnsRun, runKdns } from "../support/kdns-up.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { type KdnsDns, type KdnsUp, startKdnsPart, startKdnsUp } from "./kdns-dns-harness.ts";
 
-const run = promisify(execFile);
 let up: KdnsUp | undefined;
 let upstream: FakeUpstream | undefined;
 
-async function kdns(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(NODE, [BIN, ...args], { env: childEnv() });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const kdns = (...args: string[]): Promise<KdnsRun> => runKdns(args);
 
 before(async () => {
   upstream = await startFakeUpstream();

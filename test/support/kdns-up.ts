@@ -6,10 +6,11 @@
  * {@link childEnv}, so no default it falls back to is the checkout's `./.kdns`; when it exits
  * before it is ready (an address taken), the start fails at once with its output.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { promisify } from "node:util";
 import { childEnv, stillRunning } from "./child.ts";
 import { freePort } from "./free-port.ts";
 import { httpsFetch } from "./https-fetch.ts";
@@ -20,6 +21,24 @@ const ROOT = resolve(import.meta.dirname, "../..");
 export const NODE = join(ROOT, "node_modules/.bin/node");
 /** The kdns entry point. */
 export const BIN = join(ROOT, "src/bin/kdns.ts");
+
+/** How one `kdns` command ended: its exit code and what it printed. */
+export interface KdnsRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the `kdns` CLI with `args` in the test's clean environment, to its end, failing or not. */
+export async function runKdns(args: string[]): Promise<KdnsRun> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(NODE, [BIN, ...args], { env: childEnv() });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as KdnsRun;
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
 
 /** The flags for a gateway of `engine` serving plain HTTP on 127.0.0.1:`port`, with no TLS listener. */
 export function gatewayArgs(port: number, engine: "builtin" | "nginx" = "builtin"): string[] {
