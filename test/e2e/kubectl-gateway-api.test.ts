@@ -262,6 +262,16 @@ async function curl(host: string, path: string): Promise<{ status: number; body:
   return { status: Number(stdout.slice(cut + 1)), body: stdout.slice(0, cut) };
 }
 
+/** Waits until kdns's DNS answers `name`, then checks its one answer is the gateway's address. */
+async function answersGatewayAddress(name: string): Promise<void> {
+  const answer = await digUntilAnswered("127.0.0.1", c.dnsPort, [name, "A"], { timeoutMs: 20_000, intervalMs: 200 });
+  assert.deepEqual(
+    answer.answer.map((a) => [a.type, a.data]),
+    [["A", "127.0.0.1"]],
+    name,
+  );
+}
+
 test("discovery lists the four kinds and kubectl get reads them all", async () => {
   const r = ok(await c.kubectl(["api-resources", "--api-group=gateway.networking.k8s.io"]), "api-resources");
   for (const kind of ["GatewayClass", "Gateway", "HTTPRoute", "ReferenceGrant"])
@@ -311,14 +321,7 @@ subsets:
   assert.deepEqual([served.name, served.url], ["foo-backend", "/login/x?a=1"]);
   assert.equal((await curl("foo.example.com", "/logout")).status, 404);
   // DNS answers the accepted route's hostname with the gateway address.
-  const answer = await digUntilAnswered("127.0.0.1", c.dnsPort, ["foo.example.com", "A"], {
-    timeoutMs: 20_000,
-    intervalMs: 200,
-  });
-  assert.deepEqual(
-    answer.answer.map((a) => [a.type, a.data]),
-    [["A", "127.0.0.1"]],
-  );
+  await answersGatewayAddress("foo.example.com");
   assert.equal((await curl("bar.example.com", "/login")).status, 404);
   const gw = JSON.parse(
     ok(await c.kubectl(["get", "gateway", "prod-web", "-n", "infra", "-o", "json"]), "gw json"),
@@ -415,14 +418,7 @@ spec:
   await reasons("infra", "internal-portal", "Accepted=True/Accepted ResolvedRefs=True/ResolvedRefs");
   await reasons("infra", "every-host", "Accepted=True/Accepted ResolvedRefs=True/ResolvedRefs");
   // Listener same-only's hostname is *.internal.example: every name under it answers.
-  const answer = await digUntilAnswered("127.0.0.1", c.dnsPort, ["api.eu.internal.example", "A"], {
-    timeoutMs: 20_000,
-    intervalMs: 200,
-  });
-  assert.deepEqual(
-    answer.answer.map((a) => [a.type, a.data]),
-    [["A", "127.0.0.1"]],
-  );
+  await answersGatewayAddress("api.eu.internal.example");
   // (A path of its own: route missing-backend, older and without hostnames too, holds `/` there.)
   assert.equal((await curl("api.eu.internal.example", "/portal")).status, 200, "and the gateway serves it");
   // Listener http has no hostname: the route serves every host, and DNS claims none of them.
