@@ -76,11 +76,7 @@ export function buildChain(config: ChainConfig): DnsChain {
   const { source } = config;
   // The two plugins share list + watch too (DNS run alone has its own).
   const informers = config.informers ?? new SharedInformers(source);
-  const informerMetrics = {
-    informers,
-    ...(config.metrics ? { metrics: config.metrics.registry } : {}),
-    ...(config.informerMetrics ? { informerMetrics: config.informerMetrics } : {}),
-  };
+  const gauges = config.informerMetrics ?? config.metrics?.registry;
   const plugins: DnsPlugin[] = [
     new KubernetesPlugin({
       source,
@@ -88,9 +84,17 @@ export function buildChain(config: ChainConfig): DnsChain {
       ttl: config.ttl,
       pods: config.pods,
       nsAddresses: nsAddresses(config.listen),
-      ...informerMetrics,
+      informers,
+      ...(config.metrics ? { metrics: config.metrics.registry } : {}),
+      ...(gauges ? { informerMetrics: gauges } : {}),
     }),
-    new HostsPlugin({ source, addresses: [...config.gatewayAddresses], ttl: config.ttl, ...informerMetrics }),
+    new HostsPlugin({
+      source,
+      addresses: [...config.gatewayAddresses],
+      ttl: config.ttl,
+      informers,
+      ...(gauges ? { metrics: gauges } : {}),
+    }),
     new RecursionAclPlugin({ allow: [...config.allowRecursion] }),
   ];
   let loop: LoopPlugin | undefined;

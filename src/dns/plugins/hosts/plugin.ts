@@ -39,8 +39,6 @@ export interface HostsPluginOptions {
   ttl: number;
   /** Shows the informers in this registry's `kdns_informer_*` gauges (component `dns`). */
   metrics?: Registry;
-  /** Where the informers' `kdns_informer_*` gauges go when `metrics` is not given (they cost no query anything). */
-  informerMetrics?: Registry;
   /** The kinds whose hosts are answered (default: DNSRecords and Ingresses, sources.ts). */
   sources?: readonly HostSource[];
   /** Share list + watch with the process's other components (`kdns up`); default: the plugin's own. */
@@ -123,8 +121,7 @@ export class HostsPlugin implements DnsPlugin {
     this.#aaaa = records("AAAA", v6);
     const gateway = new Set(options.addresses);
     const shared = options.informers ?? new SharedInformers(options.source);
-    const gauges = options.metrics ?? options.informerMetrics;
-    const measured = gauges ? { metrics: { registry: gauges, component: "dns" } } : {};
+    const measured = options.metrics ? { metrics: { registry: options.metrics, component: "dns" } } : {};
     const sources = options.sources ?? DEFAULT_HOST_SOURCES;
     const gatewayInfo = resourceByPath("gateway.networking.k8s.io", "gateways");
     this.#gateways =

@@ -34,12 +34,9 @@ export interface KubernetesPluginOptions extends ClusterZoneConfig {
   source: InformerSource;
   /** Addresses of this DNS server, published as `ns.dns.<zone>`. */
   nsAddresses: string[];
-  /**
-   * Shows the informers in this registry's `kdns_informer_*` gauges (component `dns`), and measures
-   * `coredns_kubernetes_dns_programming_duration_seconds` (default: neither).
-   */
+  /** Measures `coredns_kubernetes_dns_programming_duration_seconds` here (default: not measured). */
   metrics?: Registry;
-  /** Where the informers' `kdns_informer_*` gauges go when `metrics` is not given (they cost no query anything). */
+  /** Shows the informers in this registry's `kdns_informer_*` gauges (component `dns`; default: not shown). */
   informerMetrics?: Registry;
   /** Share list + watch with the process's other components (`kdns up`); default: the plugin's own. */
   informers?: SharedInformers;
@@ -75,8 +72,9 @@ export class KubernetesPlugin implements DnsPlugin {
       soaTtl(options.ttl),
       soaRecord(options.zone, options.ttl, serial).data,
     );
-    const gauges = options.metrics ?? options.informerMetrics;
-    const measured = gauges ? { metrics: { registry: gauges, component: "dns" } } : {};
+    const measured = options.informerMetrics
+      ? { metrics: { registry: options.informerMetrics, component: "dns" } }
+      : {};
     const shared = options.informers ?? new SharedInformers(options.source);
     this.#services = shared.informer(info("", "services"), {
       transform: stripService,
