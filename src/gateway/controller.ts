@@ -81,7 +81,12 @@ export interface GatewayControllerOptions {
 
 /** A running controller. */
 export interface GatewayController {
-  synced(): boolean;
+  /**
+   * Whether the table built from the synced caches has been handed to the engine (applied, or
+   * rejected with the last good one serving): from then on a request sees the routes that existed
+   * at start, and no engine worker still answers from an older configuration.
+   */
+  ready(): boolean;
   /** The route table the engine serves now (the last one it applied), if any. */
   served(): RouteTable | undefined;
   /** Passes completed (tests wait on it). */
@@ -156,6 +161,7 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
   let dirty = false;
   let running: Promise<void> | undefined;
   let synced = false;
+  let ready = false;
   const leader = options.statusLease
     ? new LeaderElector({ client, ...options.statusLease, onChange: (leading) => leading && kick() })
     : undefined;
@@ -306,6 +312,7 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     const since = options.changes?.passStarts();
     const result = await options.engine.apply(table);
     options.changes?.applied(since, result);
+    ready = true;
     if (result.type === "rejected") rejected = result.error;
     else {
       live = specs;
@@ -387,7 +394,7 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
   secrets.on("update", (_old, _s, ns, name) => refs.namesSecret(ns, name) && changed());
   secrets.on("delete", (_s, ns, name) => refs.namesSecret(ns, name) && changed());
   for (const inf of informers) inf.start(signal);
-  const ready = Promise.all(informers.map((inf) => inf.waitForSync(signal))).then(
+  const syncing = Promise.all(informers.map((inf) => inf.waitForSync(signal))).then(
     () => {
       synced = true;
       kick();
@@ -396,13 +403,13 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
   );
 
   return {
-    synced: () => synced,
+    ready: () => ready,
     served: () => servedTable,
     get passes() {
       return passes;
     },
     stopped: async () => {
-      await ready;
+      await syncing;
       await running;
       await electing;
       await Promise.all(informers.map((inf) => inf.stopped()));

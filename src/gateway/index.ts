@@ -65,8 +65,8 @@ export interface GatewayOptions {
 export interface RunningGateway {
   engine: GatewayEngine;
   gatewayAddress: string;
-  /** Whether the controller's caches have synced. */
-  synced(): boolean;
+  /** Whether the controller's caches synced and the engine serves the table built from them. */
+  ready(): boolean;
   /** Completed controller passes. */
   passes(): number;
   /** What the gateway does with a request for `url`, and why (`kdns explain route`). */
@@ -139,7 +139,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   return {
     engine,
     gatewayAddress,
-    synced: () => controller.synced(),
+    ready: () => controller.ready(),
     passes: () => controller.passes,
     explain: (url) => explainRoute(engine, controller.served(), url),
     close() {

@@ -39,8 +39,16 @@ for (const engine of ["builtin", "nginx"] as const) {
       const dir = await mkdtemp(join(tmpdir(), "kdns-access-rotate-"));
       const file = join(dir, "access.log");
       const port = await freePort();
+      const health = await freePort();
       const args = [BIN, "gateway", "--server", api.url, ...gatewayArgs(port, engine)];
-      args.push("--health-listen", "127.0.0.1:0", "--data-dir", join(dir, "data"), "--gateway-access-log", file);
+      args.push(
+        "--health-listen",
+        `127.0.0.1:${health}`,
+        "--data-dir",
+        join(dir, "data"),
+        "--gateway-access-log",
+        file,
+      );
       const child = spawn(NODE, args, { env: childEnv(), stdio: ["ignore", "pipe", "pipe"] });
       let output = "";
       child.stdout.on("data", (d: Buffer) => (output += d.toString()));
@@ -49,12 +57,13 @@ for (const engine of ["builtin", "nginx"] as const) {
       const logged = async (path: string, what: string): Promise<boolean> =>
         (await readFile(path, "utf8").catch(() => "")).includes(`"path":"${what}"`);
       try {
+        // Ready: the route is served, and no nginx worker still answers from the start-up configuration.
         await waitFor(
           async () => {
             alive();
-            return (await http(port, "rot.test", "/probe")).status === 200;
+            return (await fetch(`http://127.0.0.1:${health}/readyz`).catch(() => undefined))?.ok === true;
           },
-          { what: "the route served", timeoutMs: 30_000 },
+          { what: "the gateway ready", timeoutMs: 30_000 },
         );
         assert.equal((await http(port, "rot.test", "/before")).status, 200);
         await waitFor(() => logged(file, "/before"), { what: "/before logged" });

@@ -56,7 +56,7 @@ export async function startGatewayHarness(
   let gateway: RunningGateway;
   try {
     gateway = await startGateway({ client, engine, host: "127.0.0.1", port, dataDir, ...extra });
-    await waitFor(() => gateway.synced() && gateway.passes() > 0, { what: "gateway caches synced" });
+    await waitFor(() => gateway.ready(), { what: "gateway caches synced" });
   } catch (err) {
     await api.close();
     await rm(dataDir, { recursive: true, force: true });

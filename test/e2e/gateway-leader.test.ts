@@ -57,7 +57,7 @@ test("one gateway writes statuses, both serve, and the other takes over when the
   const [leader, follower, followerPort] = leaderIsFirst
     ? [h.gateway, second, secondPort]
     : [second, h.gateway, h.port];
-  await waitFor(() => second.synced() && second.passes() > 0, { what: "second gateway synced" });
+  await waitFor(() => second.ready(), { what: "second gateway synced" });
 
   // Both serve the record.
   for (const port of [h.port, secondPort]) {

@@ -1,7 +1,7 @@
 /**
  * `kdns gateway --server URL`: the path gateway alone, against a running API server, with
- * `/healthz`, `/readyz` (ready once its caches synced), `/metrics` and `/kdns/explain/route`
- * (what `kdns explain route --gateway-server` reads) on `--health-listen`.
+ * `/healthz`, `/readyz` (ready once it serves the routes its synced caches hold), `/metrics` and
+ * `/kdns/explain/route` (what `kdns explain route --gateway-server` reads) on `--health-listen`.
  */
 import { Command } from "commander";
 import { startHealthServer } from "../../machinery/health-server.ts";
@@ -50,8 +50,8 @@ export function gatewayCommand(): Command {
         const registry = processRegistry();
         const counted = flags.metrics === "on" ? registry : undefined;
         const gateway = await startGatewayPart(flags, client, stack, say, counted);
-        const synced = gateway ? () => gateway.synced() : () => true;
-        const health = await startHealthServer(flags.healthListen, synced, {
+        const ready = gateway ? () => gateway.ready() : () => true;
+        const health = await startHealthServer(flags.healthListen, ready, {
           part: "gateway",
           metrics: registry,
           ...(gateway ? { mount: { prefix: "/kdns/", handler: componentHandler({ client, gateway }) } } : {}),

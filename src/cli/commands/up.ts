@@ -83,7 +83,7 @@ async function startAll(flags: UpFlags, stack: PartStack, say: Say): Promise<voi
     informers,
     registry,
   );
-  if (gateway) api.addReadyCheck("gateway", () => gateway.synced());
+  if (gateway) api.addReadyCheck("gateway", () => gateway.ready());
   const ui = mountConsole(api, {
     client,
     registry,
