@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -81,6 +81,26 @@ test("history and revision persist across a clean reopen", async () => {
       assert.equal(next.type === "ok" ? next.kv.modRevision : 0, 8);
     } finally {
       await second.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("the store's file is mapped once however much it grows", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "kdns-embedded-"));
+  try {
+    const storage = await EmbeddedStorage.open(dir, { historyWindow: 100 });
+    try {
+      const value = "x".repeat(2_000);
+      for (let i = 0; i < 2_000; i += 50)
+        await Promise.all(Array.from({ length: 50 }, (_, j) => storage.create(`p/${i + j}`, value)));
+      assert.equal((await storage.list("p/")).items.length, 2_000);
+      const file = join(dir, "data.mdb");
+      const mappings = (await readFile("/proc/self/maps", "utf8")).split("\n").filter((l) => l.endsWith(` ${file}`));
+      assert.equal(mappings.length, 1, `mappings of ${file}:\n${mappings.join("\n")}`);
+    } finally {
+      await storage.close();
     }
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -31,6 +31,15 @@ export interface EmbeddedStorageOptions {
 
 type Meta = "revision" | "compacted";
 
+/**
+ * Address space reserved for the file up front (64 GiB; only what is written takes disk or
+ * memory). lmdb-js otherwise starts at 128 KiB and maps the file anew each time it outgrows the
+ * map, keeping every older mapping alive for the buffers handed out from it: the pages read
+ * through each mapping count in the process's resident memory again, so a store loaded to 100,000
+ * objects held its file in memory several times over, and each remap stalled the writes.
+ */
+const MAP_SIZE = 2 ** 36;
+
 /** What a write transaction decided: its result, and the change to make if any. */
 interface Decision<T> {
   result: T;
@@ -62,7 +71,7 @@ export class EmbeddedStorage implements Storage {
   static async open(path: string, options: EmbeddedStorageOptions = {}): Promise<EmbeddedStorage> {
     await mkdir(path, { recursive: true });
     try {
-      const root = open({ path, maxDbs: 4 });
+      const root = open({ path, maxDbs: 4, mapSize: MAP_SIZE });
       return new EmbeddedStorage(root, Math.max(1, options.historyWindow ?? 10_000));
     } catch (err) {
       throw new StorageUnavailableError(`cannot open the embedded store in ${path}: ${String(err)}`, { cause: err });
