@@ -1,39 +1,59 @@
 /**
- * The watch cache's recent events, in revision order, bounded in count: a watch starting from a
- * revision still covered replays from here instead of from storage.
+ * The watch cache's recent events, in revision order, bounded in count and in the size of the
+ * values they brought: a watch starting from a revision still covered replays from here instead
+ * of from storage. The byte bound matters for large objects: 10,000 updates of an EndpointSlice
+ * of 20 pods would otherwise hold 60 MB of versions no list shows any more.
  */
 import type { StorageEvent } from "../../storage/storage.ts";
+
+/** The length of the value an event brought into memory (a delete's: the version it removed). */
+function weightOf(ev: StorageEvent): number {
+  return ev.type === "put" ? ev.kv.value.length : ev.prev.value.length;
+}
 
 /** A bounded, revision-ordered event log. */
 export class History {
   readonly #size: number;
-  #events: StorageEvent[] = [];
+  readonly #maxBytes: number;
+  /** Dropped entries before `#head` are cleared, so their values can be collected before the next compaction. */
+  #events: (StorageEvent | undefined)[] = [];
   #head = 0;
+  #bytes = 0;
   /** Every event after this revision is held. */
   #start = 0;
 
-  constructor(size: number) {
+  /** Keeps at most `size` events whose values add up to at most `maxBytes` (always the newest one). */
+  constructor(size: number, maxBytes = Infinity) {
     this.#size = Math.max(1, size);
+    this.#maxBytes = maxBytes;
   }
 
   /** Empties the log; it covers watches from `revision` on. */
   reset(revision: number): void {
     this.#events = [];
     this.#head = 0;
+    this.#bytes = 0;
     this.#start = revision;
   }
 
   /** Appends the next event, dropping the oldest beyond the size. */
   push(ev: StorageEvent): void {
     this.#events.push(ev);
-    if (this.#events.length - this.#head > this.#size) {
-      this.#start = this.#events[this.#head]!.revision;
+    this.#bytes += weightOf(ev);
+    while (
+      this.#events.length - this.#head > this.#size ||
+      (this.#bytes > this.#maxBytes && this.#events.length - this.#head > 1)
+    ) {
+      const dropped = this.#events[this.#head]!;
+      this.#events[this.#head] = undefined;
+      this.#bytes -= weightOf(dropped);
+      this.#start = dropped.revision;
       this.#head++;
-      // Compact now and then rather than shifting per event.
-      if (this.#head >= this.#size) {
-        this.#events = this.#events.slice(this.#head);
-        this.#head = 0;
-      }
+    }
+    // Compact now and then rather than shifting per event.
+    if (this.#head >= this.#size || (this.#head > 1_000 && this.#head * 2 >= this.#events.length)) {
+      this.#events = this.#events.slice(this.#head);
+      this.#head = 0;
     }
   }
 

@@ -196,3 +196,65 @@ test("writes between the pages of the cache's load are replayed: the loaded cach
     fromStore.items.map((kv) => [kv.key, kv.value, kv.modRevision]),
   );
 });
+
+test("the history holds each version once and within its byte bound; older watch starts replay from the store", async (t) => {
+  const memory = new MemoryStorage();
+  const { store, watches } = counted(memory);
+  // As the embedded store does: every event decoded afresh, its previous value a copy of its own.
+  const decoding: Storage = {
+    ...store,
+    watch: async function* (prefix, after, options) {
+      for await (const ev of store.watch(prefix, after, options)) yield structuredClone(ev);
+    },
+  };
+  const cache = await readyCache(decoding, { historyBytes: 3_000 });
+  t.after(() => cache.close());
+  const created = await cache.create("core/configmaps/ns/a", "a".repeat(1_000));
+  assert.equal(created.type, "ok");
+  const v1 = created.type === "ok" ? created.kv.modRevision : 0;
+  await waitFor(async () => (await cache.list("core/configmaps/ns/")).items.length === 1);
+  const listed = (await cache.list("core/configmaps/ns/")).items[0]!;
+  const updated = await cache.update("core/configmaps/ns/a", "b".repeat(1_000), v1);
+  assert.equal(updated.type, "ok");
+  const v2 = updated.type === "ok" ? updated.kv.modRevision : 0;
+  await waitFor(async () => (await cache.list("core/configmaps/ns/")).items[0]?.modRevision === v2);
+
+  const read = async (after: number, count: number): Promise<StorageEvent[]> => {
+    const ac = new AbortController();
+    const out: StorageEvent[] = [];
+    for await (const ev of cache.watch("core/configmaps/", after, { signal: ac.signal })) {
+      out.push(ev);
+      if (out.length === count) ac.abort();
+    }
+    return out;
+  };
+  const storeWatches = watches.length;
+  const [update] = await read(v1, 1);
+  assert.equal(watches.length, storeWatches, "served from the cache's history");
+  assert.equal(
+    update?.type === "put" ? update.prev : undefined,
+    listed,
+    "the event's previous value is the listed object itself",
+  );
+
+  // Three more versions of 1,000 bytes: the first two events no longer fit in 3,000 bytes.
+  let rev = v2;
+  for (const fill of ["c", "d", "e"]) {
+    const r = await cache.update("core/configmaps/ns/a", fill.repeat(1_000), rev);
+    assert.equal(r.type, "ok");
+    rev = r.type === "ok" ? r.kv.modRevision : 0;
+  }
+  await waitFor(async () => (await cache.list("core/configmaps/ns/")).items[0]?.modRevision === rev);
+  const replayed = await read(v1 - 1, 5);
+  assert.deepEqual(
+    replayed.map((e) => (e.type === "put" ? e.kv.value[0] : "")),
+    ["a", "b", "c", "d", "e"],
+  );
+  assert.equal(watches.length, storeWatches + 1, "beyond the byte bound: the store replays it");
+  const recent = await read(v2, 3);
+  assert.deepEqual(
+    recent.map((e) => (e.type === "put" ? e.kv.value[0] : "")),
+    ["c", "d", "e"],
+  );
+  assert.equal(watches.length, storeWatches + 1, "the newest events are still in memory");
+});

@@ -39,6 +39,8 @@ const log = logger("watch-cache");
 export interface WatchCacheOptions {
   /** Events kept for watches starting from a recent revision (default 10,000). */
   historySize?: number;
+  /** Most bytes of values those events may hold (default 16 MiB); older watch starts go to storage. */
+  historyBytes?: number;
   /** How long a paged list's snapshot is kept for its continue tokens (default 60 s). */
   snapshotTtlMs?: number;
   /** How long a consistent list waits for the cache to catch up before reading storage (default 3 s). */
@@ -79,12 +81,13 @@ export class WatchCache implements Storage {
     this.#store = store;
     this.#options = {
       historySize: options.historySize ?? 10_000,
+      historyBytes: options.historyBytes ?? 16 * 2 ** 20,
       snapshotTtlMs: options.snapshotTtlMs ?? 60_000,
       freshnessTimeoutMs: options.freshnessTimeoutMs ?? 3_000,
       loadPageSize: options.loadPageSize ?? 10_000,
       loadWaitMs: options.loadWaitMs ?? 30_000,
     };
-    this.#history = new History(this.#options.historySize);
+    this.#history = new History(this.#options.historySize, this.#options.historyBytes);
     this.#snapshots = new SnapshotStore(this.#options.snapshotTtlMs);
   }
 
@@ -275,7 +278,8 @@ export class WatchCache implements Storage {
     log.info({ objects: this.#objects.size, revision: this.#revision, ms }, "watch cache loaded");
   }
 
-  #apply(ev: StorageEvent): void {
+  #apply(event: StorageEvent): void {
+    const ev = this.#sharePrev(event);
     if (ev.type === "put") this.#put(ev.kv);
     else {
       this.#objects.delete(ev.key);
@@ -293,6 +297,17 @@ export class WatchCache implements Storage {
         for (const w of due) w.resolve(true);
       }
     }
+  }
+
+  /**
+   * The event with its previous value replaced by the cache's own copy of it (the store decoded a
+   * second one from its log): the history then holds each version once.
+   */
+  #sharePrev(ev: StorageEvent): StorageEvent {
+    if (!ev.prev) return ev;
+    const held = this.#objects.get(ev.prev.key);
+    if (held === undefined || held === ev.prev || held.modRevision !== ev.prev.modRevision) return ev;
+    return { ...ev, prev: held };
   }
 
   #put(kv: KeyValue): void {
