@@ -106,3 +106,21 @@ test("the store's file is mapped once however much it grows", async () => {
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test("watchers get each written event as written, not decoded again from the log", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "kdns-embedded-"));
+  const storage = await EmbeddedStorage.open(dir);
+  try {
+    const ac = new AbortController();
+    const events = storage.watch("p/", await storage.revision(), { signal: ac.signal })[Symbol.asyncIterator]();
+    const next = events.next(); // subscribes before the write: the event comes live, not replayed
+    const created = await storage.create("p/a", '{"a":1}');
+    assert.equal(created.type, "ok");
+    const seen = await next;
+    assert.equal(seen.value?.type === "put" ? seen.value.kv : undefined, created.type === "ok" ? created.kv : null);
+    ac.abort();
+  } finally {
+    await storage.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -56,6 +56,8 @@ export class EmbeddedStorage implements Storage {
   readonly #hub = new WatchHub();
   /** The newest revision handed to watchers. */
   #dispatched: number;
+  /** Events of committed writes not yet handed to watchers, by revision. */
+  readonly #committed = new Map<number, StorageEvent>();
   #closed = false;
 
   private constructor(root: RootDatabase, window: number) {
@@ -186,12 +188,15 @@ export class EmbeddedStorage implements Storage {
   async #write<T>(decide: (revision: number) => Decision<T>): Promise<T> {
     this.#check();
     let result: T;
+    let written: StorageEvent | undefined;
     try {
       result = await this.#root.transaction(() => {
+        written = undefined;
         const revision = (this.#meta.get("revision") ?? 0) + 1;
         const decision = decide(revision);
         const change = decision.change;
         if (!change) return decision.result;
+        written = change.event;
         const key = change.event.type === "put" ? change.event.kv.key : change.event.key;
         if (change.kv) this.#kv.putSync(key, change.kv);
         else this.#kv.removeSync(key);
@@ -203,6 +208,8 @@ export class EmbeddedStorage implements Storage {
     } catch (err) {
       throw new StorageUnavailableError(`embedded store write failed: ${String(err)}`, { cause: err });
     }
+    // Committed: watchers get the event as written rather than decoded again from the log.
+    if (written !== undefined && written.revision > this.#dispatched) this.#committed.set(written.revision, written);
     this.#pump();
     return result;
   }
@@ -220,7 +227,14 @@ export class EmbeddedStorage implements Storage {
   /** Publishes committed log entries the hub has not seen yet, in revision order. */
   #pump(): void {
     if (this.#closed) return;
+    for (let ev = this.#committed.get(this.#dispatched + 1); ev; ev = this.#committed.get(this.#dispatched + 1)) {
+      this.#committed.delete(ev.revision);
+      this.#dispatched = ev.revision;
+      this.#hub.publish(ev);
+    }
+    // Entries committed by a write not yet resumed (or by another process) are read from the log.
     for (const { key, value } of this.#log.getRange({ start: this.#dispatched + 1 })) {
+      this.#committed.delete(key);
       this.#dispatched = key;
       this.#hub.publish(value);
     }
