@@ -9,6 +9,7 @@
  * configuration names any more are removed after the reload (or the rejection).
  */
 import { rm } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { parseHostPort } from "../../machinery/host-port.ts";
 import { logger } from "../../machinery/log.ts";
@@ -38,7 +39,12 @@ export interface NginxEngineOptions {
   render?: (table: RouteTable, listen: string) => string;
   /** Client connection limits (default: nginx's own, which the built-in engine applies too). */
   limits?: Partial<ClientLimits>;
-  /** `worker_processes` (default `auto`). */
+  /**
+   * `worker_processes` (default: the CPUs kdns may run on, which nginx inherits; nginx's own `auto`
+   * counts every online CPU, so a kdns pinned to one CPU would get workers that only take turns,
+   * and every reload forks and retires each of them — with a thousand hosts a retiring worker
+   * costs about as much CPU as a parse).
+   */
   workers?: number | "auto";
   /** The HTTPS listener, `host:port`; `publicPort` is the port redirects name (default: the listener's). */
   tls?: { listen: string; publicPort?: number };
@@ -125,7 +131,7 @@ export async function startNginxEngine(options: NginxEngineOptions): Promise<Ngi
           listen: options.listen,
           keepaliveMinTimeout,
           limits,
-          ...(options.workers !== undefined ? { workers: options.workers } : {}),
+          workers: options.workers ?? availableParallelism(),
           ...(tls ? { tls } : {}),
           ...(requestLog ? { requestLog } : {}),
         });
