@@ -260,8 +260,10 @@ async function reloadError(path: string, from: number, pid: number): Promise<str
   try {
     const { size } = await file.stat();
     if (size <= from) return undefined;
-    const buffer = Buffer.alloc(Math.min(size - from, 64 * 1024));
-    const { bytesRead } = await file.read(buffer, 0, buffer.length, from);
+    // The master's last lines; workers may have logged much before them.
+    const start = Math.max(from, size - 64 * 1024);
+    const buffer = Buffer.alloc(size - start);
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, start);
     // `2026/01/02 03:04:05 [emerg] 123#123: unknown directive "x" in /dir/nginx.conf:9`
     const lines = buffer
       .subarray(0, bytesRead)
