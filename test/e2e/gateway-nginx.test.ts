@@ -1,7 +1,8 @@
 /**
  * The nginx engine's safety properties against the real nginx: hostile hosts and paths are
- * refused by the API (422) and never change the rendered config; a candidate `nginx -t` rejects is
- * never applied (the last good config keeps serving, the record's status says why), a rejected
+ * refused by the API (422) and never change the rendered config; a configuration nginx rejects (its
+ * reload fails) is never applied (the last good config keeps serving and is put back as nginx.conf,
+ * the record's status says why), a rejected
  * certificate rotation included; nginx is restarted when it dies.
  */
 
@@ -32,7 +33,7 @@ const conf = (): Promise<string> => readFile(join(h.dataDir, "nginx", "nginx.con
 
 before(async () => {
   echo = await startEcho("E");
-  // A renderer that breaks the config whenever a record is named "break-nginx", to provoke `nginx -t`.
+  // A renderer that breaks the config whenever a record is named "break-nginx", to provoke a rejection.
   h = await startGatewayHarness("nginx", {
     metrics: registry,
     nginxRender: (table, listen) => {
@@ -143,7 +144,7 @@ test("hostile hosts and paths are rejected with 422 and leave the nginx config u
   assert.equal((await http(h.port, "good.test", "/g")).status, 200);
 });
 
-test("a configuration nginx -t rejects is never applied; the last good one serves and the status says why", async () => {
+test("a configuration nginx rejects is never applied; the last good one serves and the status says why", async () => {
   const good = await conf();
   const reloads = (h.gateway.engine as NginxEngine).reloads;
   await h.client.create(
@@ -215,7 +216,7 @@ test("an unchanged rendering causes no reload; nginx is restarted when it dies",
   await waitFor(async () => (await http(h.port, "good.test", "/g")).status === 200, { what: "serving after restart" });
 });
 
-test("a certificate rotation nginx -t rejects leaves the previous certificate serving and says so on the record", async () => {
+test("a certificate rotation nginx rejects leaves the previous certificate serving and says so on the record", async () => {
   const ca = await startTestCa();
   // A renderer that breaks the configuration whenever a certificate with serial BADD is in the table.
   const tls = await startGatewayHarness("nginx", {

@@ -1,10 +1,15 @@
 /**
- * The nginx engine: render → unchanged? → `nginx -t` on the candidate → install → SIGHUP. A
- * rejected candidate is never installed; the last good configuration keeps serving. With a TLS
- * listener the certificates a candidate names are written before `nginx -t` reads them, and those
- * no installed configuration names any more are removed after the reload (or the rejection).
+ * The nginx engine: render → unchanged? → validate and install → SIGHUP. While nginx runs the
+ * reload is the validation: nginx parses the new file as `nginx -t` would, and on an error keeps
+ * serving the old configuration, whose file kdns then puts back — so a change costs one parse, not
+ * two (with a thousand hosts a parse is most of a change's time). Before nginx runs (or while it is
+ * being restarted) a candidate must pass `nginx -t` before it is installed. Either way a rejected
+ * configuration never serves and nginx.conf holds the last good one. With a TLS listener the
+ * certificates a candidate names are written before nginx reads them, and those no installed
+ * configuration names any more are removed after the reload (or the rejection).
  */
 import { rm } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { parseHostPort } from "../../machinery/host-port.ts";
 import { logger } from "../../machinery/log.ts";
@@ -34,7 +39,12 @@ export interface NginxEngineOptions {
   render?: (table: RouteTable, listen: string) => string;
   /** Client connection limits (default: nginx's own, which the built-in engine applies too). */
   limits?: Partial<ClientLimits>;
-  /** `worker_processes` (default `auto`). */
+  /**
+   * `worker_processes` (default: the CPUs kdns may run on, which nginx inherits; nginx's own `auto`
+   * counts every online CPU, so a kdns pinned to one CPU would get workers that only take turns,
+   * and every reload forks and retires each of them — with a thousand hosts a retiring worker
+   * costs about as much CPU as a parse).
+   */
   workers?: number | "auto";
   /** The HTTPS listener, `host:port`; `publicPort` is the port redirects name (default: the listener's). */
   tls?: { listen: string; publicPort?: number };
@@ -121,7 +131,7 @@ export async function startNginxEngine(options: NginxEngineOptions): Promise<Ngi
           listen: options.listen,
           keepaliveMinTimeout,
           limits,
-          ...(options.workers !== undefined ? { workers: options.workers } : {}),
+          workers: options.workers ?? availableParallelism(),
           ...(tls ? { tls } : {}),
           ...(requestLog ? { requestLog } : {}),
         });
@@ -133,7 +143,9 @@ export async function startNginxEngine(options: NginxEngineOptions): Promise<Ngi
     for (const h of table.hosts) if (h.tls) out.set(h.tls.certificate.id, h.tls.certificate);
     return out;
   };
-  let current = render({ hosts: [], outcomes: [] });
+  /** The table nginx serves and its rendering. */
+  let served: RouteTable = { hosts: [], outcomes: [] };
+  let current = render(served);
   try {
     const first = await supervisor.test(current);
     if (first.type === "failed") throw new Error(`nginx rejected kdns's empty configuration: ${first.error}`);
@@ -168,18 +180,34 @@ export async function startNginxEngine(options: NginxEngineOptions): Promise<Ngi
       if (rejected?.text === text) return { type: "rejected", error: rejected.error };
       const certificates = certificatesOf(table);
       await writeCertificates(dir, certificates.values(), written);
-      const tested = await supervisor.test(text);
-      if (tested.type === "failed") {
-        log.error({ error: tested.error }, "nginx -t rejected the new configuration; the last good one keeps serving");
-        rejected = { text, error: `nginx -t: ${tested.error}` };
+      const reject = async (error: string): Promise<ApplyResult> => {
+        log.error({ error }, "nginx rejected the new configuration; the last good one keeps serving");
+        rejected = { text, error };
         if (tls) written = await pruneCertificates(dir, installedIds);
-        return { type: "rejected", error: rejected.error };
-      }
+        return { type: "rejected", error };
+      };
       // Lines of the new configuration name its routes: their series must exist first.
-      observers?.metrics?.adopt(table);
-      await supervisor.install();
+      const adopt = (): void => observers?.metrics?.adopt(table);
+      if (await supervisor.reloadValidates()) {
+        adopt();
+        await supervisor.stage(text);
+        await supervisor.install();
+        const reloaded = await supervisor.reload({ untilExit: keepaliveMinTimeout });
+        if (reloaded.type === "failed") {
+          await supervisor.stage(current);
+          await supervisor.install();
+          observers?.metrics?.adopt(served);
+          return await reject(`nginx: ${reloaded.error}`);
+        }
+      } else {
+        const tested = await supervisor.test(text);
+        if (tested.type === "failed") return await reject(`nginx -t: ${tested.error}`);
+        adopt();
+        await supervisor.install();
+        await supervisor.reload({ untilExit: keepaliveMinTimeout });
+      }
       current = text;
-      await supervisor.reload();
+      served = table;
       reloads++;
       if (tls) {
         installedIds = new Set(certificates.keys());
