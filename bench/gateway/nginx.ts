@@ -107,13 +107,13 @@ export interface HandWrittenTls {
  * X-Forwarded-For, X-Forwarded-Proto); with `tls`, the same on a TLS listener with HTTP/2 on and
  * TLS 1.2 and 1.3 (as kdns renders them: nginx 1.22's default protocols have no TLS 1.3, and a
  * TLS 1.2 proxy would be measured against a TLS 1.3 one) and nginx's default ciphers. `workers`
- * as kdns renders them (`auto`), or 1 for instruction counts.
+ * as kdns renders them: one per CPU the process may run on, and every proxy starts pinned to one.
  */
 export function handWrittenConfig(
   listen: string,
   backend: BackendAddress,
   tls?: HandWrittenTls,
-  workers: number | "auto" = "auto",
+  workers = 1,
 ): string {
   const location = [
     "        location / {",

@@ -261,7 +261,7 @@ try {
       let config: string;
       if (kind === "hand") {
         const listenTls = { ...handTls, listen: `127.0.0.1:${tls ? port : port2}` };
-        config = handWrittenConfig(`127.0.0.1:${tls ? port2 : port}`, backends[0]!, listenTls, 1);
+        config = handWrittenConfig(`127.0.0.1:${tls ? port2 : port}`, backends[0]!, listenTls);
       } else {
         await cp(join(kdnsRuntime, "certs"), join(idir, "certs"), { recursive: true });
         config = kdnsConf
