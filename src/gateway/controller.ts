@@ -290,11 +290,14 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
   }
 
   async function pass(): Promise<boolean> {
+    const t0 = performance.now();
     const classes = kdnsClasses(ingressClasses.list());
     const served = (i: Ingress): boolean => servesIngress(i, classes);
     const attachments = gatewayApi.attach();
+    const t1 = performance.now();
     const { sources, specs: rawSpecs } = routeSources(served, attachments);
     const named = namedSecrets(sources);
+    const t2 = performance.now();
     const table = buildRouteTable({
       sources,
       ...namedBackends(sources),
@@ -309,8 +312,10 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
         return [key, JSON.stringify(rawSpecs.get(key)) + certificatesOf(src, named)];
       }),
     );
+    const t3 = performance.now();
     const since = options.changes?.passStarts();
     const result = await options.engine.apply(table);
+    const t4 = performance.now();
     options.changes?.applied(since, result);
     ready = true;
     if (result.type === "rejected") rejected = result.error;
@@ -344,6 +349,17 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
         log.warn({ err: String(err) }, "SkyDNS publish failed; will retry");
       }
     }
+    const ms = (a: number, b: number): number => Math.round((b - a) * 100) / 100;
+    log.debug(
+      {
+        attach: ms(t0, t1),
+        translate: ms(t1, t2),
+        build: ms(t2, t3),
+        apply: ms(t3, t4),
+        status: ms(t4, performance.now()),
+      },
+      "pass",
+    );
     return ok;
   }
 
