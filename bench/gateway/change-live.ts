@@ -132,7 +132,18 @@ try {
     }
   }
 
+  /** Waits until the gateway has logged no pass for a second: the changes before are all handled. */
+  async function settled(): Promise<void> {
+    for (let seen = -1; ; ) {
+      const now = passPhases(gateway.output(), 0).length;
+      if (now === seen) return;
+      seen = now;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+
   async function round(label: string): Promise<void> {
+    await settled();
     const from = gateway.output().length;
     const live: number[] = [];
     for (let i = 0; i < changes; i++) live.push(await switchOnce());
