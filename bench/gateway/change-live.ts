@@ -2,7 +2,9 @@
  * `node bench/gateway/change-live.ts`: only the change-live part of `npm run bench:gateway`, for
  * the built-in engine, without pinning or wrk: how long a DNSRecord path change takes to be
  * served, without and then with `--routes N` (default 1,000) HTTPRoutes loaded (http-routes.ts),
- * and what each gateway pass spent per phase (the controller's `pass` debug lines). A quick check
+ * and what each gateway pass spent per phase (the controller's `pass` and `statuses` debug
+ * lines). Each round starts once the gateway has been idle for a second (bench:gateway does not
+ * wait: there the statuses of the routes just loaded are still being written). A quick check
  * of the gateway controller's cost per change while working on it; the figures for the record
  * come from bench:gateway.
  * `--changes K` changes per round (default 20); `--cpu-prof DIR` runs the gateway under
@@ -43,7 +45,7 @@ const routeCount = wholeNumber("--routes", 1000);
 const changes = wholeNumber("--changes", 20);
 const profileDir = option("--cpu-prof");
 const HOST = "bench.test";
-const PHASES = ["attach", "translate", "build", "apply", "status"] as const;
+const PHASES = ["attach", "translate", "build", "apply"] as const;
 const DNSRECORDS = resourceByPath("kdns.dev", "dnsrecords")!;
 const kdns = join(fileURLToPath(new URL("../..", import.meta.url)), "src/bin/kdns.js");
 
@@ -55,11 +57,11 @@ async function backend(ip: string, port: number, mark: string): Promise<Server> 
   return server;
 }
 
-/** The phases of the gateway's `pass` debug lines in `output` from character `from` on. */
-function passPhases(output: string, from: number): Record<string, number>[] {
+/** The gateway's debug lines `msg` in `output` from character `from` on. */
+function debugLines(output: string, from: number, msg: "pass" | "statuses"): Record<string, number>[] {
   const out: Record<string, number>[] = [];
   for (const line of output.slice(from).split("\n")) {
-    if (!line.includes('"msg":"pass"')) continue;
+    if (!line.includes(`"msg":"${msg}"`)) continue;
     try {
       out.push(JSON.parse(line) as Record<string, number>);
     } catch {
@@ -132,12 +134,16 @@ try {
     }
   }
 
-  /** Waits until the gateway has logged no pass for a second: the changes before are all handled. */
+  /**
+   * Waits until the gateway's last pass has its statuses written and it logged nothing more for a
+   * second: what came before is all handled.
+   */
   async function settled(): Promise<void> {
     for (let seen = -1; ; ) {
-      const now = passPhases(gateway.output(), 0).length;
-      if (now === seen) return;
-      seen = now;
+      const output = gateway.output();
+      const done = output.lastIndexOf('"msg":"statuses"') > output.lastIndexOf('"msg":"pass"');
+      if (done && output.length === seen) return;
+      seen = output.length;
       await new Promise((r) => setTimeout(r, 1000));
     }
   }
@@ -147,14 +153,14 @@ try {
     const from = gateway.output().length;
     const live: number[] = [];
     for (let i = 0; i < changes; i++) live.push(await switchOnce());
-    const passes = passPhases(gateway.output(), from);
-    const phases = PHASES.map(
-      (p) =>
-        `${p} ${percentile(
-          passes.map((x) => x[p] ?? 0),
-          50,
-        ).toFixed(1)}`,
-    ).join(", ");
+    await settled(); // the gateway's lines of the last passes arrive after their changes are served
+    const passes = debugLines(gateway.output(), from, "pass");
+    const median = (values: number[]): string => (values.length > 0 ? percentile(values, 50).toFixed(1) : "-");
+    const statuses = debugLines(gateway.output(), from, "statuses").map((x) => x["status"] ?? 0);
+    const phases = [
+      ...PHASES.map((p) => `${p} ${median(passes.map((x) => x[p] ?? 0))}`),
+      `then statuses ${median(statuses)}`,
+    ].join(", ");
     progress(
       `${label}: change live p50 ${percentile(live, 50).toFixed(1)} ms, p99 ${percentile(live, 99).toFixed(1)} ms; ` +
         `${passes.length} passes, median ms per phase: ${phases}`,
