@@ -29,8 +29,8 @@ async function waitReady(url: string, child: Child, timeoutMs = 30_000): Promise
   throw new Error(`${url} not ready:\n${child.output()}`);
 }
 
-/** `kdns apiserver --store memory` on a free port, pinned to `cpu`. */
-export async function startApi(cpu: number): Promise<Api> {
+/** `kdns apiserver --store memory` on a free port, pinned to `cpu` when given. */
+export async function startApi(cpu?: number): Promise<Api> {
   const port = await freePort();
   const child = startPinned(cpu, process.execPath, [
     kdns,

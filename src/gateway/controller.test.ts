@@ -204,3 +204,106 @@ test("on 2,000 Services, Endpoints and Secrets: what no route names schedules no
     .filter((r) => r === "services" || r === "endpoints" || r === "secrets");
   assert.deepEqual(wholeKind, [], "no pass or event handler listed Services, Endpoints or Secrets");
 });
+
+test("with 1,000 HTTPRoutes, a change to one DNSRecord translates, builds and applies that record only, and writes no route status", async (t) => {
+  const api = new FakeApi();
+  const stored = new Map<string, KubeObject>(); // "resource namespace/name" → the object as stored
+  const store = (resource: string, o: KubeObject): KubeObject => {
+    stored.set(`${resource} ${o.metadata.namespace ?? ""}/${o.metadata.name}`, o);
+    return o;
+  };
+  const gatewayClass = {
+    apiVersion: "gateway.networking.k8s.io/v1",
+    kind: "GatewayClass",
+    metadata: { name: "kdns", generation: 1, resourceVersion: "1" },
+    spec: { controllerName: "kdns.dev/gateway" },
+  } as GatewayClass;
+  const rec = (ip: string, generation: number): DNSRecord =>
+    ({
+      apiVersion: "kdns.dev/v1",
+      kind: "DNSRecord",
+      metadata: { ...meta(0, "bench", String(generation)), generation },
+      spec: { host: "bench.test", paths: [{ path: "/", address: ip, port: 80 }] },
+    }) as DNSRecord;
+  api.setList("dnsrecords", [store("dnsrecords", rec("10.0.0.1", 1))]);
+  api.setList("services", [store("services", service(150))]);
+  api.setList("endpoints", [store("endpoints", endpoints(150, "10.1.0.1"))]);
+  api.setList("gatewayclasses", [store("gatewayclasses", gatewayClass)]);
+  api.setList("gateways", [store("gateways", GATEWAY)]);
+  api.setList(
+    "httproutes",
+    Array.from({ length: 1_000 }, (_, i) =>
+      store("httproutes", {
+        ...httpRoute(150),
+        metadata: meta(i, `route-${i}`),
+        spec: { ...httpRoute(150).spec, hostnames: [`h${i}.test`] },
+      } as HTTPRoute),
+    ),
+  );
+  // Status writes land in the fake API and come back as watch events, as they would from a real one.
+  let version = 100;
+  const statusWrites: string[] = [];
+  const client = {
+    ...api.source(),
+    get: async () => ({ metadata: {} }),
+    create: async (_info: unknown, _ns: unknown, obj: KubeObject) => obj,
+    patch: async (info: { resource: string }, ns: string | undefined, name: string, body: { status: unknown }) => {
+      statusWrites.push(info.resource);
+      const key = `${info.resource} ${ns ?? ""}/${name}`;
+      const old = stored.get(key);
+      if (!old) return { metadata: {} };
+      const next = store(info.resource, {
+        ...old,
+        metadata: { ...old.metadata, resourceVersion: String(++version) },
+        status: body.status,
+      } as KubeObject);
+      api.push(info.resource, "MODIFIED", next);
+      return next;
+    },
+  } as unknown as RestClient;
+
+  const tables: RouteTable[] = [];
+  const engine: GatewayEngine = {
+    kind: "builtin",
+    listen: "127.0.0.1:1",
+    apply: async (table) => {
+      tables.push(table);
+      return { type: "applied" };
+    },
+    close: async () => undefined,
+  };
+  const abort = new AbortController();
+  const controller = runGatewayController({ client, engine, gatewayAddress: "127.0.0.1" }, abort.signal);
+  t.after(async () => {
+    abort.abort();
+    await controller.stopped();
+  });
+  await waitFor(() => controller.passes > 0 && tables.at(-1)?.hosts.length === 1_001, {
+    what: "the first pass, its statuses written",
+    timeoutMs: 60_000,
+  });
+  assert.equal(statusWrites.filter((r) => r === "httproutes").length, 1_000, "each route's status written once");
+
+  // The status writes come back as watch events: a status-only update schedules no pass.
+  const writesBefore = statusWrites.length;
+  const before = tables.at(-1) as RouteTable;
+  const passes = controller.passes;
+  const written = stored.get("dnsrecords ns-0/bench") as DNSRecord;
+  assert.ok(written.status, "the record's status was written");
+  api.push("dnsrecords", "MODIFIED", store("dnsrecords", { ...rec("10.0.0.2", 2), status: written.status }));
+  await waitFor(() => controller.passes > passes && backendsOf(tables.at(-1), "bench.test")[0] === "10.0.0.2", {
+    what: "the changed record served, its statuses written",
+  });
+  assert.deepEqual(
+    controller.work,
+    { attached: 0, translated: 1, owners: 1, hosts: 1, outcomes: 1 },
+    "only the record was translated and built",
+  );
+  const after = tables.at(-1) as RouteTable;
+  assert.deepEqual(
+    after.hosts.filter((h, i) => h !== before.hosts[i]).map((h) => h.host),
+    ["bench.test"],
+    "every other host is handed to the engine as the same entry",
+  );
+  assert.deepEqual(statusWrites.slice(writesBefore), [], "no status written: none changed");
+});

@@ -1,13 +1,19 @@
 /**
  * The gateway controller: informers on the route sources (DNSRecords, Ingresses and their
  * IngressClasses, and the Gateway API kinds of gateway-api/watch.ts), Services, Endpoints and
- * Secrets; a change that matters schedules one pass that translates every source it serves into
- * routes, rebuilds the whole route table from the caches (level-triggered, like ingress-nginx's
- * sync), hands it to the engine, then writes the statuses that differ, reports Events and syncs
- * SkyDNS keys. The first pass also creates kdns's default IngressClass (ingress/default-class.ts).
- * Passes never overlap; changes arriving during a pass (a burst) are coalesced into one more pass.
- * A failed write is retried by a later pass. With several gateways on one API, the one holding the
- * status Lease writes statuses and SkyDNS keys (see `statusLease`).
+ * Secrets; a change that matters schedules one pass that computes the route table from the caches
+ * (level-triggered, like ingress-nginx's sync) and hands it to the engine; a status writer loop
+ * then writes the statuses that differ, reports Events and syncs SkyDNS keys, off the serving
+ * path: a change arriving meanwhile is served without waiting for those writes. The first status
+ * write also creates kdns's default IngressClass (ingress/default-class.ts). Passes never overlap;
+ * changes arriving during a pass (a burst) are coalesced into one more pass, and the status writer
+ * writes the newest pass's. A failed write is retried by a later pass. With several gateways on
+ * one API, the one holding the status Lease writes statuses and SkyDNS keys (see `statusLease`).
+ *
+ * A pass costs what changed, not the size of the table: each source is translated once per
+ * object (the informers replace an object when it changes), HTTPRoutes keep their attachment
+ * (gateway-api/watch.ts), and the table builder recomputes only the owners and hosts whose inputs
+ * changed (routes/build.ts).
  *
  * What matters is filtered per event, without a pass over any kind: a source's update only when
  * its spec, labels or annotations changed (not the gateway's own status writes), and a Service,
@@ -19,6 +25,7 @@
  * them. */
 import { isDeepStrictEqual } from "node:util";
 import type { Registry } from "prom-client";
+import type { HTTPRoute } from "../api/gateway-api-types.ts";
 import { type ResourceInfo, resourceByPath } from "../api/resources.ts";
 import type { DNSRecord, Endpoints, Ingress, IngressClass, KubeObject, Secret, Service } from "../api/types.ts";
 import type { EventSink } from "../client/event-recorder.ts";
@@ -36,10 +43,10 @@ import { ensureDefaultIngressClass } from "./ingress/default-class.ts";
 import { writeIngressStatuses } from "./ingress/status-writer.ts";
 import type { ConfigChanges } from "./metrics/config-changes.ts";
 import { NamedRefs } from "./named-refs.ts";
-import { buildRouteTable } from "./routes/build.ts";
+import { type BackendReader, RouteTableBuilder } from "./routes/build.ts";
 import { dnsRecordRoutes } from "./routes/from-dns-record.ts";
 import { ingressRoutes } from "./routes/from-ingress.ts";
-import type { RouteTable } from "./routes/model.ts";
+import { ownerKey, type RouteTable } from "./routes/model.ts";
 import type { OwnerRoutes } from "./routes/source.ts";
 import type { SkydnsPublisher } from "./skydns/publisher.ts";
 import { desiredStatus, statusEqual, withTransitionTime } from "./status/desired.ts";
@@ -89,10 +96,42 @@ export interface GatewayController {
   ready(): boolean;
   /** The route table the engine serves now (the last one it applied), if any. */
   served(): RouteTable | undefined;
-  /** Passes completed (tests wait on it). */
+  /** Passes completed, their statuses written (tests wait on it). */
   readonly passes: number;
+  /** What the last pass computed afresh (tests check it follows the change, not the table's size). */
+  readonly work: PassWork;
   /** Resolves after `signal` aborted and the current pass has finished. */
   stopped(): Promise<void>;
+}
+
+/** What one pass computed afresh rather than reusing from the pass before. */
+export interface PassWork {
+  /** HTTPRoutes attached. */
+  attached: number;
+  /** Route sources translated. */
+  translated: number;
+  /** Owners, hosts and outcomes of the route table (routes/build.ts). */
+  owners: number;
+  hosts: number;
+  outcomes: number;
+}
+
+/** The sources a table was built from and the certificates they named. */
+interface Configuration {
+  sources: readonly OwnerRoutes[];
+  named: Map<string, TlsMaterial>;
+}
+
+/** What the status writer needs of a pass. */
+interface StatusWork {
+  table: RouteTable;
+  /** The pass's configuration, and the one serving (they differ when the engine refused this one). */
+  config: Configuration;
+  live: Configuration;
+  /** Why the engine refused this pass's table, when it did. */
+  rejected: string | undefined;
+  served: (i: Ingress) => boolean;
+  attachments: Attachments;
 }
 
 /** Whether an update of a route source matters to routing: its spec (generation), labels, annotations or identity. */
@@ -154,10 +193,30 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
   ] as const;
   const routeEvents = options.events ? new RouteEvents(options.events) : undefined;
   let defaultClassEnsured = false;
+  const builder = new RouteTableBuilder();
+  // The Services and Endpoints the routes name, read one by one from the caches: a pass costs
+  // what the routes name, not the size of the cluster.
+  let backendGeneration = 0; // bumped by every event of a Service or Endpoints a route names
+  const backends: BackendReader = {
+    service: (ns, name) => services.get(ns, name),
+    endpoints: (ns, name) => endpoints.get(ns, name),
+    get generation() {
+      return backendGeneration;
+    },
+  };
+  const translations = new WeakMap<object, OwnerRoutes | undefined>();
+  const specJsons = new WeakMap<object, string>();
+  const objects = new WeakMap<OwnerRoutes, KubeObject>(); // a translation's object
+  let translationCount = 0;
 
-  let live = new Map<string, string>(); // "Kind namespace/name" → spec JSON in the serving configuration
+  let live: Configuration = { sources: [], named: new Map() }; // the serving configuration
   let rejected: string | undefined;
+  /** Passes whose table was handed to the engine (or that failed), and of those, the ones whose statuses are written too. */
+  let finished = 0;
   let passes = 0;
+  let pendingStatus: StatusWork | undefined;
+  let writing: Promise<void> | undefined;
+  let work: PassWork = { attached: 0, translated: 0, owners: 0, hosts: 0, outcomes: 0 };
   let dirty = false;
   let running: Promise<void> | undefined;
   let synced = false;
@@ -168,10 +227,21 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
   const electing = leader?.run(signal);
   let servedTable: RouteTable | undefined;
 
-  async function writeStatuses(
-    table: ReturnType<typeof buildRouteTable>,
-    specs: Map<string, string>,
-  ): Promise<boolean> {
+  /**
+   * Each DNSRecord's part of `config` by `namespace/name`: its spec and the certificates it
+   * names, so a rotation the engine rejects marks the record as a spec change would.
+   */
+  function recordParts(config: Configuration): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const src of config.sources)
+      if (src.owner.kind === "DNSRecord")
+        out.set(ownerKey(src.owner), specJson(objects.get(src)?.["spec"]) + certificatesOf(src, config.named));
+    return out;
+  }
+
+  async function writeStatuses({ table, config, live, rejected }: StatusWork): Promise<boolean> {
+    // Only when the engine refused the table: which records differ from the serving configuration.
+    const [mine, serving] = rejected !== undefined ? [recordParts(config), recordParts(live)] : [];
     let ok = true;
     const ctx = {
       gatewayAddress: options.gatewayAddress,
@@ -185,7 +255,7 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
       const key = `${ns}/${name}`;
       const rec = records.get(ns, name);
       if (!rec) continue;
-      const stale = rejected !== undefined && live.get(`DNSRecord ${key}`) !== specs.get(`DNSRecord ${key}`);
+      const stale = rejected !== undefined && serving?.get(key) !== mine?.get(key);
       const want = desiredStatus(outcome, stale && rejected !== undefined ? { ...ctx, rejected } : ctx);
       routeEvents?.observe(rec, recordProblems(want));
       if (statusEqual(rec.status, want)) continue;
@@ -211,14 +281,21 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
   /** Reports the problems of the served Ingresses and attached HTTPRoutes (DNSRecords report theirs with their status). */
   function reportOutcomes(table: RouteTable, served: (i: Ingress) => boolean, attachments: Attachments): void {
     if (!routeEvents) return;
-    const routes = new Map(attachments.routes.map((r) => [objectKey(r.route), r.route]));
+    let routes: Map<string, HTTPRoute> | undefined; // made when an HTTPRoute has a problem
     for (const outcome of table.outcomes) {
+      if (outcome.owner.kind === "DNSRecord") continue;
+      const problems = outcomeProblems(outcome);
+      if (problems.length === 0) continue; // nothing to note
       const key = `${outcome.owner.namespace}/${outcome.owner.name}`;
-      const ingress =
-        outcome.owner.kind === "Ingress" ? ingresses.get(outcome.owner.namespace, outcome.owner.name) : undefined;
-      const owner =
-        outcome.owner.kind === "HTTPRoute" ? routes.get(key) : ingress && served(ingress) ? ingress : undefined;
-      if (owner) routeEvents.observe(owner, outcomeProblems(outcome));
+      let owner: KubeObject | undefined;
+      if (outcome.owner.kind === "HTTPRoute") {
+        routes ??= new Map(attachments.routes.map((r) => [objectKey(r.route), r.route]));
+        owner = routes.get(key);
+      } else {
+        const ingress = ingresses.get(outcome.owner.namespace, outcome.owner.name);
+        owner = ingress && served(ingress) ? ingress : undefined;
+      }
+      if (owner) routeEvents.observe(owner, problems);
     }
   }
 
@@ -245,86 +322,97 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
   }
 
   /**
-   * The Services and Endpoints the sources route to, read one by one from the caches: a pass
-   * costs what the routes name, not the size of the cluster.
+   * The translation of `object` (a cached DNSRecord or Ingress, or an HTTPRoute's attachment
+   * state), made once: the informers replace an object when it changes, and the Gateway API part
+   * keeps a route's state while nothing it depends on changed.
    */
-  function namedBackends(sources: readonly OwnerRoutes[]): { services: Service[]; endpoints: Endpoints[] } {
-    const ids = new Map<string, [string, string]>();
-    for (const src of sources)
-      for (const r of src.routes)
-        for (const b of r.backends)
-          if (b.type === "service") ids.set(`${b.namespace}/${b.name}`, [b.namespace, b.name]);
-    const out: { services: Service[]; endpoints: Endpoints[] } = { services: [], endpoints: [] };
-    for (const [ns, name] of ids.values()) {
-      const svc = services.get(ns, name);
-      const eps = endpoints.get(ns, name);
-      if (svc) out.services.push(svc);
-      if (eps) out.endpoints.push(eps);
-    }
-    return out;
+  function translated<T extends object>(
+    object: T,
+    owner: KubeObject,
+    translate: (o: T) => OwnerRoutes | undefined,
+  ): OwnerRoutes | undefined {
+    if (translations.has(object)) return translations.get(object);
+    const src = translate(object);
+    translations.set(object, src);
+    if (src !== undefined) objects.set(src, owner);
+    translationCount++;
+    return src;
+  }
+
+  /** `spec` as JSON, made once per spec object. */
+  function specJson(spec: unknown): string {
+    if (typeof spec !== "object" || spec === null) return JSON.stringify(spec) ?? "";
+    let json = specJsons.get(spec);
+    if (json === undefined) specJsons.set(spec, (json = JSON.stringify(spec)));
+    return json;
   }
 
   /** Every route source the gateway serves, translated. */
-  function routeSources(
-    served: (i: Ingress) => boolean,
-    attachments: Attachments,
-  ): { sources: OwnerRoutes[]; specs: Map<string, unknown> } {
+  function routeSources(served: (i: Ingress) => boolean, attachments: Attachments): OwnerRoutes[] {
     const sources: OwnerRoutes[] = [];
-    const specs = new Map<string, unknown>();
-    for (const r of records.list()) {
-      sources.push(dnsRecordRoutes(r));
-      specs.set(`DNSRecord ${objectKey(r)}`, r.spec);
-    }
-    for (const i of ingresses.list()) {
-      if (!served(i)) continue;
-      sources.push(ingressRoutes(i));
-      specs.set(`Ingress ${objectKey(i)}`, i.spec);
-    }
-    for (const state of attachments.routes) {
-      const src = httpRouteSources(state);
-      if (src === undefined) continue;
-      sources.push(src);
-      specs.set(`HTTPRoute ${objectKey(state.route)}`, state.route.spec);
-    }
-    return { sources, specs };
+    const add = (src: OwnerRoutes | undefined): void => {
+      if (src !== undefined) sources.push(src);
+    };
+    for (const r of records.list()) add(translated(r, r, dnsRecordRoutes));
+    for (const i of ingresses.list()) if (served(i)) add(translated(i, i, ingressRoutes));
+    // An HTTPRoute's translation is kept by its attachments, which a status-only update keeps.
+    for (const state of attachments.routes)
+      add(translated(state.attachments, state.route, () => httpRouteSources(state)));
+    return sources;
   }
 
-  async function pass(): Promise<boolean> {
+  /** Builds the table from the caches and hands it to the engine; what the statuses need is returned. */
+  async function pass(): Promise<StatusWork> {
+    const t0 = performance.now();
     const classes = kdnsClasses(ingressClasses.list());
     const served = (i: Ingress): boolean => servesIngress(i, classes);
     const attachments = gatewayApi.attach();
-    const { sources, specs: rawSpecs } = routeSources(served, attachments);
+    const t1 = performance.now();
+    const translatedBefore = translationCount;
+    const sources = routeSources(served, attachments);
     const named = namedSecrets(sources);
-    const table = buildRouteTable({
+    const t2 = performance.now();
+    const table = builder.build({
       sources,
-      ...namedBackends(sources),
+      backends,
       secrets: named,
       https: engine.tlsListen !== undefined,
     });
-    // A source's part of the configuration: its spec and the certificates it names, so a rotation
-    // the engine rejects marks the source as a spec change would.
-    const specs = new Map(
-      sources.map((src) => {
-        const key = `${src.owner.kind} ${src.owner.namespace}/${src.owner.name}`;
-        return [key, JSON.stringify(rawSpecs.get(key)) + certificatesOf(src, named)];
-      }),
-    );
+    const config: Configuration = { sources, named };
+    const t3 = performance.now();
     const since = options.changes?.passStarts();
     const result = await options.engine.apply(table);
+    const t4 = performance.now();
     options.changes?.applied(since, result);
     ready = true;
     if (result.type === "rejected") rejected = result.error;
     else {
-      live = specs;
+      live = config;
       rejected = undefined;
       servedTable = table;
     }
+    work = {
+      attached: gatewayApi.attached,
+      translated: translationCount - translatedBefore,
+      ...builder.computed,
+    };
+    const ms = (a: number, b: number): number => Math.round((b - a) * 100) / 100;
+    log.debug({ attach: ms(t0, t1), translate: ms(t1, t2), build: ms(t2, t3), apply: ms(t3, t4), ...work }, "pass");
+    return { table, config, live, rejected, served, attachments };
+  }
+
+  /** Writes what a pass decided (statuses, Events, SkyDNS keys) when this gateway is the status writer. */
+  async function writeStatusWork(w: StatusWork): Promise<boolean> {
     if (leader && !leader.isLeader()) return true;
-    let ok = await writeStatuses(table, specs);
-    const programmed = { gatewayAddress: options.gatewayAddress, ...(rejected !== undefined ? { rejected } : {}) };
-    ok = (await gatewayApi.writeStatuses(attachments, programmed)) && ok;
-    ok = (await writeIngressStatuses(client, ingresses.list(), served, options.gatewayAddress, log)) && ok;
-    reportOutcomes(table, served, attachments);
+    const t0 = performance.now();
+    let ok = await writeStatuses(w);
+    const programmed = {
+      gatewayAddress: options.gatewayAddress,
+      ...(w.rejected !== undefined ? { rejected: w.rejected } : {}),
+    };
+    ok = (await gatewayApi.writeStatuses(w.attachments, programmed)) && ok;
+    ok = (await writeIngressStatuses(client, ingresses.list(), w.served, options.gatewayAddress, log)) && ok;
+    reportOutcomes(w.table, w.served, w.attachments);
     routeEvents?.endPass();
     if (!defaultClassEnsured) {
       try {
@@ -338,27 +426,57 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     if (options.skydns) {
       try {
         // SkyDNS keys name exact hosts; wildcard and catch-all hosts are answered by kdns's own DNS.
-        await options.skydns.sync(table.hosts.map((h) => h.host).filter((h) => !h.startsWith("*")));
+        await options.skydns.sync(w.table.hosts.map((h) => h.host).filter((h) => !h.startsWith("*")));
       } catch (err) {
         ok = false;
         log.warn({ err: String(err) }, "SkyDNS publish failed; will retry");
       }
     }
+    log.debug({ status: Math.round((performance.now() - t0) * 100) / 100 }, "statuses");
     return ok;
+  }
+
+  /** A failed pass or status write: a later pass retries. */
+  function retryLater(): void {
+    if (!signal.aborted) setTimeout(kick, options.retryMs ?? 1_000).unref();
+  }
+
+  /**
+   * Writes the statuses of the newest pass, then of the newest after it, …: off the serving
+   * path, so a change arriving while statuses are written is served at once, and a burst of
+   * passes writes the last one's statuses only.
+   */
+  async function writeLoop(): Promise<void> {
+    while (pendingStatus !== undefined && !signal.aborted) {
+      const w = pendingStatus;
+      pendingStatus = undefined;
+      const upTo = finished;
+      let ok = false;
+      try {
+        ok = await writeStatusWork(w);
+      } catch (err) {
+        log.error({ err: String(err) }, "gateway status writes failed; will retry");
+      }
+      if (!ok) retryLater();
+      passes = upTo;
+    }
+    passes = finished;
+    writing = undefined;
   }
 
   async function loop(): Promise<void> {
     if (options.coalesceMs) await new Promise((r) => setTimeout(r, options.coalesceMs));
     while (dirty && !signal.aborted) {
       dirty = false;
-      let ok = false;
       try {
-        ok = await pass();
+        pendingStatus = await pass();
       } catch (err) {
         log.error({ err: String(err) }, "gateway pass failed; will retry");
+        retryLater();
       }
-      passes++;
-      if (!ok && !signal.aborted) setTimeout(kick, options.retryMs ?? 1_000).unref();
+      finished++;
+      if (pendingStatus !== undefined) writing ??= writeLoop();
+      else if (writing === undefined) passes = finished;
     }
     running = undefined;
   }
@@ -385,14 +503,27 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
   ingressClasses.on("update", (_old, o) => changed(o));
   ingressClasses.on("delete", () => changed());
   // Services, Endpoints and Secrets only matter when a route source names them (one index lookup).
-  for (const inf of [services, endpoints] as const) {
-    inf.on("add", (o, ns, name) => refs.namesService(ns, name) && changed(o));
-    inf.on("update", (_old, o, ns, name) => refs.namesService(ns, name) && changed(o));
-    inf.on("delete", (_o, ns, name) => refs.namesService(ns, name) && changed());
-  }
-  secrets.on("add", (_s, ns, name) => refs.namesSecret(ns, name) && changed());
-  secrets.on("update", (_old, _s, ns, name) => refs.namesSecret(ns, name) && changed());
-  secrets.on("delete", (_s, ns, name) => refs.namesSecret(ns, name) && changed());
+  // A Service appearing or going, or a Secret changing, may change HTTPRoute attachments
+  // (ResolvedRefs, listener certificates): those are recomputed.
+  const attachmentChanged = (o?: KubeObject): void => {
+    gatewayApi.invalidate();
+    changed(o);
+  };
+  // A named Service or Endpoints changing: the table builder compares the ones it read.
+  const backendChanged = (o?: KubeObject, appeared = false): void => {
+    backendGeneration++;
+    if (appeared) attachmentChanged(o);
+    else changed(o);
+  };
+  services.on("add", (o, ns, name) => refs.namesService(ns, name) && backendChanged(o, true));
+  services.on("update", (_old, o, ns, name) => refs.namesService(ns, name) && backendChanged(o));
+  services.on("delete", (_o, ns, name) => refs.namesService(ns, name) && backendChanged(undefined, true));
+  endpoints.on("add", (o, ns, name) => refs.namesService(ns, name) && backendChanged(o));
+  endpoints.on("update", (_old, o, ns, name) => refs.namesService(ns, name) && backendChanged(o));
+  endpoints.on("delete", (_o, ns, name) => refs.namesService(ns, name) && backendChanged());
+  secrets.on("add", (_s, ns, name) => refs.namesSecret(ns, name) && attachmentChanged());
+  secrets.on("update", (_old, _s, ns, name) => refs.namesSecret(ns, name) && attachmentChanged());
+  secrets.on("delete", (_s, ns, name) => refs.namesSecret(ns, name) && attachmentChanged());
   for (const inf of informers) inf.start(signal);
   const syncing = Promise.all(informers.map((inf) => inf.waitForSync(signal))).then(
     () => {
@@ -408,9 +539,13 @@ export function runGatewayController(options: GatewayControllerOptions, signal: 
     get passes() {
       return passes;
     },
+    get work() {
+      return work;
+    },
     stopped: async () => {
       await syncing;
       await running;
+      await writing;
       await electing;
       await Promise.all(informers.map((inf) => inf.stopped()));
     },

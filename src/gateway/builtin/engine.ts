@@ -17,7 +17,7 @@ import { formatHostPort } from "../../machinery/host-port.ts";
 import { type ClientLimits, clientLimits } from "../client-limits.ts";
 import type { ApplyResult, GatewayEngine } from "../engine.ts";
 import type { RequestObservers } from "../observers.ts";
-import type { RouteTable } from "../routes/model.ts";
+import { type HostRoutes, hostFingerprint, type RouteTable } from "../routes/model.ts";
 import { TEXT } from "../texts.ts";
 import type { ServingCertificate } from "../tls/certificate.ts";
 import { makeDefaultCertificate } from "../tls/default-certificate.ts";
@@ -25,7 +25,7 @@ import { type ClientResponse, type ForwardTimeouts, forward, plain, type Upstrea
 import { checkH2Request, h2Body, h2RequestHead } from "./h2-request.ts";
 import { createH2Side, type H2Side } from "./h2-server.ts";
 import { editHeaders } from "./header-edits.ts";
-import { compileLookups, type Lookups, type RequestView, type Routing, route } from "./lookup.ts";
+import { compileHost, type Lookups, type RequestView, type Routing, route } from "./lookup.ts";
 import { checkRequest } from "./request-check.ts";
 import { type RequestBody, requestHead } from "./request-head.ts";
 import { RequestWatch } from "./request-watch.ts";
@@ -47,6 +47,12 @@ export interface BuiltinEngineOptions {
   tls?: { host: string; port: number; publicPort?: number };
   /** Request metrics and the access log (none: no per-request work for them). */
   observers?: RequestObservers;
+}
+
+/** A host the engine serves: its entry and the entry's fingerprint. */
+interface ServedHost {
+  entry: HostRoutes;
+  fingerprint: string;
 }
 
 /** The running built-in engine. */
@@ -132,8 +138,10 @@ export async function startBuiltinEngine(options: BuiltinEngineOptions): Promise
   const limits = clientLimits(options.limits);
   const pool = new UpstreamPool({ maxIdle: 256, idleMs: 30_000 });
   const upstreams: Upstreams = { pool, timeouts, bodyTimeoutMs: limits.bodyTimeoutMs };
-  let lookups: Lookups = { plain: new Map(), secure: new Map() };
-  let lastTable = "";
+  const lookups: Lookups = { plain: new Map(), secure: new Map() };
+  /** The hosts served, by name, with their entries' fingerprints and compiled forms. */
+  const served = new Map<string, ServedHost>();
+  let lastHosts: readonly HostRoutes[] | undefined;
   const observers = options.observers?.metrics || options.observers?.accessLog ? options.observers : undefined;
 
   const server: Server = createServer(
@@ -292,14 +300,50 @@ export async function startBuiltinEngine(options: BuiltinEngineOptions): Promise
       ? { tlsListen: formatHostPort({ host: options.tls.host, port: tlsPort }) }
       : {}),
     async apply(table: RouteTable): Promise<ApplyResult> {
-      // The certificate's id stands for it (and keeps key material out of the fingerprint).
-      const fingerprint = JSON.stringify(table.hosts, (k, v) =>
-        k === "certificate" ? (v as ServingCertificate).id : v,
-      );
-      if (fingerprint === lastTable) return { type: "unchanged" };
-      lastTable = fingerprint;
-      options.observers?.metrics?.adopt(table);
-      lookups = compileLookups(table, tls ? publicPort : undefined, options.observers?.metrics);
+      if (table.hosts === lastHosts) return { type: "unchanged" };
+      const before = lastHosts;
+      lastHosts = table.hosts;
+      // A host whose entry is the one served, or equal to it, keeps its compiled form (and its
+      // round-robin cursors): applying costs the hosts that changed. Nothing awaits below, so no
+      // request sees the lookups half updated.
+      const fresh: ServedHost[] = [];
+      let kept = 0;
+      const aligned = before?.length === table.hosts.length;
+      for (let i = 0; i < table.hosts.length; i++) {
+        const h = table.hosts[i] as HostRoutes;
+        if (aligned && before[i] === h) {
+          kept++; // the table builder keeps an unchanged host's entry, in place
+          continue;
+        }
+        const old = served.get(h.host);
+        if (old !== undefined) kept++;
+        if (old !== undefined && old.entry === h) continue;
+        const fingerprint = hostFingerprint(h);
+        if (old !== undefined && old.fingerprint === fingerprint) old.entry = h;
+        else fresh.push({ entry: h, fingerprint });
+      }
+      const removed = kept < served.size;
+      if (fresh.length === 0 && !removed && before !== undefined) return { type: "unchanged" };
+      const metrics = options.observers?.metrics;
+      metrics?.adopt(table);
+      if (removed) {
+        const names = new Set(table.hosts.map((h) => h.host));
+        for (const name of [...served.keys()])
+          if (!names.has(name)) {
+            served.delete(name);
+            lookups.plain.delete(name);
+            lookups.secure.delete(name);
+          }
+      }
+      const port = tls ? publicPort : undefined;
+      for (const host of fresh) {
+        const name = host.entry.host;
+        const compiled = compileHost(host.entry, port, metrics);
+        served.set(name, host);
+        lookups.plain.set(name, compiled.plain);
+        if (compiled.secure) lookups.secure.set(name, compiled.secure);
+        else lookups.secure.delete(name);
+      }
       if (tls) {
         const certificates = new Map<string, ServingCertificate>();
         for (const h of table.hosts) if (h.tls) certificates.set(h.host, h.tls.certificate);

@@ -7,7 +7,15 @@
  */
 import type { GatewayMetrics } from "../metrics/gateway-metrics.ts";
 import type { RouteSeries } from "../metrics/route-series.ts";
-import type { Backend, HeaderEdits, PathModifier, Route, RouteFilter, RouteTable } from "../routes/model.ts";
+import type {
+  Backend,
+  HeaderEdits,
+  HostRoutes,
+  PathModifier,
+  Route,
+  RouteFilter,
+  RouteTable,
+} from "../routes/model.ts";
 import { prefixMatches } from "../routes/prefix.ts";
 import { modifyPath } from "../routes/rewrite.ts";
 import { WeightedPick } from "./weighted-pick.ts";
@@ -132,22 +140,37 @@ function compileRoute(route: Route, series: RouteSeries | undefined): LiveRoute 
   return { route, groups, pick: new WeightedPick(weights), broken, unavailable, record, series };
 }
 
+/** One host compiled for both listeners (`secure` only when it is served over HTTPS). */
+export interface CompiledHost {
+  plain: LiveHost;
+  secure: LiveHost | undefined;
+}
+
 /**
- * Builds the lookups for a table; `httpsPort` is the port redirects name (none when 443, the
- * https default, RFC 9110 §4.2.2), undefined when there is no TLS listener. With `metrics` (which
- * has adopted `table`) each host and route carries its series (a route's by its path).
+ * Compiles one host of a table; `httpsPort` is the port redirects name (none when 443, the https
+ * default, RFC 9110 §4.2.2), undefined when there is no TLS listener. With `metrics` (which has
+ * adopted the table) the host and each route carry their series (a route's by its path).
  */
+export function compileHost(h: HostRoutes, httpsPort?: number, metrics?: GatewayMetrics): CompiledHost {
+  const port = httpsPort === 443 ? "" : `:${httpsPort}`;
+  const routes = h.routes.map((r) => compileRoute(r, metrics?.series(h.host, r.match.path.value)));
+  const tls = httpsPort !== undefined ? h.tls : undefined;
+  const wild = h.host.startsWith("*");
+  const series = metrics?.series(h.host, "");
+  return {
+    plain: { routes, redirect: tls?.redirect && !wild ? `https://${h.host}${port}` : undefined, series },
+    secure: tls ? { routes, redirect: undefined, series } : undefined,
+  };
+}
+
+/** Builds the lookups for a table (see {@link compileHost}). */
 export function compileLookups(table: RouteTable, httpsPort?: number, metrics?: GatewayMetrics): Lookups {
   const plain: Lookup = new Map();
   const secure: Lookup = new Map();
-  const port = httpsPort === 443 ? "" : `:${httpsPort}`;
   for (const h of table.hosts) {
-    const routes = h.routes.map((r) => compileRoute(r, metrics?.series(h.host, r.match.path.value)));
-    const tls = httpsPort !== undefined ? h.tls : undefined;
-    const wild = h.host.startsWith("*");
-    const series = metrics?.series(h.host, "");
-    plain.set(h.host, { routes, redirect: tls?.redirect && !wild ? `https://${h.host}${port}` : undefined, series });
-    if (tls) secure.set(h.host, { routes, redirect: undefined, series });
+    const compiled = compileHost(h, httpsPort, metrics);
+    plain.set(h.host, compiled.plain);
+    if (compiled.secure) secure.set(h.host, compiled.secure);
   }
   return { plain, secure };
 }

@@ -45,7 +45,7 @@ export interface GatewayState {
   key: string;
   accepted: ConditionSpec;
   listeners: ListenerState[];
-  /** Routes attached per listener name. */
+  /** Routes attached per listener name (filled by {@link countAttachedRoutes}). */
   attached: Map<string, number>;
 }
 
@@ -77,6 +77,11 @@ export interface RouteState {
   route: HTTPRoute;
   /** One per parentRef naming one of kdns's Gateways, in the route's order. */
   parents: ParentState[];
+  /**
+   * The states of one spec of a route share this array: a status-only update of the route gets a
+   * state with the new object and the same attachments (gateway-api/watch.ts), so what is made
+   * from them may be kept by this array's identity (the controller's translations are).
+   */
   attachments: Attachment[];
   /**
    * Per rule, every backendRef, those that do not resolve (not a Service, not permitted, missing)
@@ -91,6 +96,8 @@ export interface Attachments {
   classes: string[];
   gateways: GatewayState[];
   routes: RouteState[];
+  /** How many route states were computed rather than taken from the cache. */
+  fresh: number;
 }
 
 function cond(type: string, ok: boolean, reason: string, message: string): ConditionSpec {
@@ -233,7 +240,6 @@ function attachParent(
       hosts,
       ...(l.tlsSecret !== undefined ? { tlsSecret: l.tlsSecret } : {}),
     });
-    gw.attached.set(l.listener.name, (gw.attached.get(l.listener.name) ?? 0) + 1);
   }
   if (attachments.length === 0)
     return {
@@ -248,8 +254,27 @@ function attachParent(
   return { accepted: cond("Accepted", true, "Accepted", "Route accepted"), attachments };
 }
 
-/** Computes the attachment picture from `inputs`. */
-export function attachRoutes(inputs: GatewayApiInputs): Attachments {
+function attachRoute(route: HTTPRoute, byKey: Map<string, GatewayState>, inputs: GatewayApiInputs): RouteState {
+  const { refs, backends } = resolveBackends(route, inputs);
+  const state: RouteState = { route, parents: [], attachments: [], backends };
+  for (const ref of route.spec?.parentRefs ?? []) {
+    if ((ref.group ?? GATEWAY_API_GROUP) !== GATEWAY_API_GROUP || (ref.kind ?? "Gateway") !== "Gateway") continue;
+    const gw = byKey.get(`${ref.namespace ?? nsOf(route)}/${ref.name}`);
+    if (gw === undefined) continue;
+    const { accepted, attachments } = attachParent(route, ref, gw, inputs);
+    state.parents.push({ parentRef: ref, accepted, resolvedRefs: refs });
+    state.attachments.push(...attachments);
+  }
+  return state;
+}
+
+/**
+ * Computes the attachment picture from `inputs`. `cache` holds the states of route objects
+ * computed from the same classes, Gateways, grants, namespaces, Services and Secrets (the caller
+ * replaces it when any of those change): a route object found there keeps its state, and the
+ * states computed are added.
+ */
+export function attachRoutes(inputs: GatewayApiInputs, cache?: WeakMap<HTTPRoute, RouteState>): Attachments {
   const classes = inputs.classes
     .filter((c) => c.spec?.controllerName === KDNS_GATEWAY_CONTROLLER)
     .map((c) => c.metadata.name ?? "");
@@ -258,18 +283,29 @@ export function attachRoutes(inputs: GatewayApiInputs): Attachments {
     .map((g) => evaluateGateway(g, inputs));
   const byKey = new Map(gateways.map((g) => [g.key, g]));
   const routes: RouteState[] = [];
+  let fresh = 0;
   for (const route of inputs.routes) {
-    const { refs, backends } = resolveBackends(route, inputs);
-    const state: RouteState = { route, parents: [], attachments: [], backends };
-    for (const ref of route.spec?.parentRefs ?? []) {
-      if ((ref.group ?? GATEWAY_API_GROUP) !== GATEWAY_API_GROUP || (ref.kind ?? "Gateway") !== "Gateway") continue;
-      const gw = byKey.get(`${ref.namespace ?? nsOf(route)}/${ref.name}`);
-      if (gw === undefined) continue;
-      const { accepted, attachments } = attachParent(route, ref, gw, inputs);
-      state.parents.push({ parentRef: ref, accepted, resolvedRefs: refs });
-      state.attachments.push(...attachments);
+    let state = cache?.get(route);
+    if (state === undefined) {
+      state = attachRoute(route, byKey, inputs);
+      cache?.set(route, state);
+      fresh++;
     }
     routes.push(state);
   }
-  return { classes, gateways, routes };
+  return { classes, gateways, routes, fresh };
+}
+
+/**
+ * Fills each Gateway's `attached` counts from the routes' attachments: only its status shows
+ * them, so the status writer counts, not every pass.
+ */
+export function countAttachedRoutes(attachments: Attachments): void {
+  const byKey = new Map(attachments.gateways.map((g) => [g.key, g]));
+  for (const g of attachments.gateways) g.attached.clear();
+  for (const state of attachments.routes)
+    for (const a of state.attachments) {
+      const gw = byKey.get(a.gateway);
+      gw?.attached.set(a.listener, (gw.attached.get(a.listener) ?? 0) + 1);
+    }
 }

@@ -7,6 +7,11 @@
  *
  * A status write comes back as an update event; only a change of generation (the spec), labels
  * or existence schedules a pass, so writes do not loop.
+ *
+ * A pass costs what changed: a route keeps its attachment state while it is the same object and
+ * no GatewayClass, Gateway, ReferenceGrant or Namespace changed (nor a Service or Secret: the
+ * controller calls {@link GatewayApiWatch.invalidate}), and a route state whose status was found
+ * current (or written) is not compared again.
  */
 import type { Gateway, GatewayClass, HTTPRoute, ReferenceGrant } from "../../api/gateway-api-types.ts";
 import { type ResourceInfo, resourceByPath } from "../../api/resources.ts";
@@ -15,7 +20,7 @@ import type { Informer, InformerOptions } from "../../client/informer.ts";
 import { ClientError, type RestClient } from "../../client/rest-client.ts";
 import { SharedInformers } from "../../client/shared-informers.ts";
 import { logger } from "../../machinery/log.ts";
-import { type Attachments, attachRoutes } from "./attach.ts";
+import { type Attachments, attachRoutes, countAttachedRoutes, type RouteState } from "./attach.ts";
 import type { SecretProblem } from "./listeners.ts";
 import { gatewayClassStatus, gatewayStatus, type ProgramContext, routeStatus, statusChanged } from "./status.ts";
 
@@ -45,6 +50,13 @@ export interface GatewayApiWatch {
   readonly gateways: Informer<Gateway>;
   /** The attachment picture from the caches now. */
   attach(): Attachments;
+  /**
+   * Something route attachment reads besides routes changed (a Service appeared or went, a
+   * Secret changed): the next {@link attach} recomputes every route.
+   */
+  invalidate(): void;
+  /** Routes attached afresh by the last {@link attach} (tests check a pass costs what changed). */
+  readonly attached: number;
   /** Writes the statuses that differ; resolves false when a write failed (retry later). */
   writeStatuses(attachments: Attachments, ctx: Omit<ProgramContext, "now">): Promise<boolean>;
 }
@@ -79,14 +91,34 @@ export function gatewayApiWatch(options: GatewayApiWatchOptions): GatewayApiWatc
   const grants = shared.informer<ReferenceGrant>(info("referencegrants"), measured);
   const namespaces = shared.informer<Namespace>(info("namespaces", ""), measured);
   const all = [classes, gateways, routes, grants, namespaces] as unknown as Informer<KubeObject>[];
+  /** Route states by route object, while what else attachment reads holds. */
+  let cache = new WeakMap<HTTPRoute, RouteState>();
+  /** Route states whose status was current, or written, since they were computed. */
+  const settled = new WeakSet<RouteState>();
+  let fresh = 0;
   for (const inf of all) {
-    inf.on("add", options.changed);
-    inf.on("delete", options.changed);
+    // A change to anything but a route may change every route's attachment.
+    const changed =
+      inf === all[2]
+        ? options.changed
+        : () => {
+            cache = new WeakMap();
+            options.changed();
+          };
+    inf.on("add", changed);
+    inf.on("delete", changed);
     // A ReferenceGrant has no generation (no status): every update of one matters.
     const always = inf === all[3];
     inf.on("update", (a, b) => {
-      if (always || specChanged(a, b)) options.changed();
+      if (always || specChanged(a, b)) changed();
+      else if (inf === all[2]) carry(a as HTTPRoute, b as HTTPRoute);
     });
+  }
+
+  /** A route's status changed (kdns's own write, most often): its new object keeps what was attached. */
+  function carry(before: HTTPRoute, after: HTTPRoute): void {
+    const state = cache.get(before);
+    if (state !== undefined) cache.set(after, { ...state, route: after });
   }
 
   async function write(resource: ResourceInfo, obj: KubeObject, status: unknown): Promise<boolean> {
@@ -112,20 +144,32 @@ export function gatewayApiWatch(options: GatewayApiWatchOptions): GatewayApiWatc
     informers: all,
     routes,
     gateways,
-    attach: () =>
-      attachRoutes({
-        classes: classes.list(),
-        gateways: gateways.list(),
-        routes: routes.list(),
-        grants: grants.list(),
-        namespaceLabels: (ns) => {
-          const found = namespaces.get(undefined, ns);
-          return found === undefined ? undefined : (found.metadata.labels ?? {});
+    attach: () => {
+      const attachments = attachRoutes(
+        {
+          classes: classes.list(),
+          gateways: gateways.list(),
+          routes: routes.list(),
+          grants: grants.list(),
+          namespaceLabels: (ns) => {
+            const found = namespaces.get(undefined, ns);
+            return found === undefined ? undefined : (found.metadata.labels ?? {});
+          },
+          serviceExists: options.serviceExists,
+          secretProblem: options.secretProblem,
+          tlsListener: options.tlsListener,
         },
-        serviceExists: options.serviceExists,
-        secretProblem: options.secretProblem,
-        tlsListener: options.tlsListener,
-      }),
+        cache,
+      );
+      fresh = attachments.fresh;
+      return attachments;
+    },
+    invalidate: () => {
+      cache = new WeakMap();
+    },
+    get attached() {
+      return fresh;
+    },
     writeStatuses: async (attachments, ctx) => {
       const now = new Date();
       let ok = true;
@@ -133,15 +177,21 @@ export function gatewayApiWatch(options: GatewayApiWatchOptions): GatewayApiWatc
         const gc = classes.get(undefined, name);
         if (gc) ok = (await write(classInfo, gc, gatewayClassStatus(gc.status, gc.metadata.generation, now))) && ok;
       }
+      countAttachedRoutes(attachments);
       for (const gw of attachments.gateways)
         ok = (await write(gatewayInfo, gw.gateway, gatewayStatus(gw, { ...ctx, now }))) && ok;
       for (const r of attachments.routes) {
+        if (settled.has(r)) continue;
         if (
           r.parents.length === 0 &&
           !(r.route.status?.parents ?? []).some((p) => p.controllerName === "kdns.dev/gateway")
-        )
+        ) {
+          settled.add(r);
           continue;
-        ok = (await write(routeInfo, r.route, routeStatus(r, now))) && ok;
+        }
+        const written = await write(routeInfo, r.route, routeStatus(r, now));
+        if (written) settled.add(r);
+        ok = written && ok;
       }
       return ok;
     },

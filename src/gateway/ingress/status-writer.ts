@@ -8,6 +8,8 @@ import { ClientError, type RestClient } from "../../client/rest-client.ts";
 import type { Logger } from "../../machinery/log.ts";
 import { desiredLoadBalancer } from "./status.ts";
 
+const info = resourceByPath("networking.k8s.io", "ingresses")!;
+
 /** Writes the statuses of `ingresses`; `served` says which the gateway serves. */
 export async function writeIngressStatuses(
   client: RestClient,
@@ -16,7 +18,6 @@ export async function writeIngressStatuses(
   gatewayAddress: string,
   log: Logger,
 ): Promise<boolean> {
-  const info = resourceByPath("networking.k8s.io", "ingresses")!;
   let ok = true;
   for (const ing of ingresses) {
     const ns = ing.metadata.namespace ?? "default";

@@ -15,7 +15,7 @@ import { hostname } from "node:os";
 import type { Registry } from "prom-client";
 import { exponentialBuckets, IndexedCounter, IndexedHistogram } from "../../machinery/fast-metrics.ts";
 import { LabelSlots, LearnedCounter, LearnedHistogram } from "../../machinery/learned-metrics.ts";
-import type { RouteTable } from "../routes/model.ts";
+import type { HostRoutes, RouteTable } from "../routes/model.ts";
 import { type RouteLabels, RouteSeries } from "./route-series.ts";
 
 /** ingress-nginx's default `--time-buckets`. */
@@ -39,6 +39,8 @@ export function kdnsIdentity(): ControllerIdentity {
 
 /** A host's series: its own (requests no route took) and its routes' by prefix. */
 interface HostSeries {
+  /** The table entry the series were made for: the same entry next time keeps them without a look. */
+  entry: HostRoutes;
   own: RouteSeries;
   routes: Map<string, RouteSeries>;
 }
@@ -98,7 +100,10 @@ export class GatewayMetrics {
     ).registerIn(registry);
   }
 
-  /** Makes the series of `table`'s hosts and routes; series of routes no longer served leave the scrape. */
+  /**
+   * Makes the series of `table`'s hosts and routes; series of routes no longer served leave the
+   * scrape. A host whose entry is the one adopted before keeps its series without a look.
+   */
   adopt(table: RouteTable): void {
     const next = new Map<string, HostSeries>();
     const keep = new Set<RouteSeries>();
@@ -116,6 +121,11 @@ export class GatewayMetrics {
       return series;
     };
     for (const h of table.hosts) {
+      const before = this.#hosts.get(h.host);
+      if (before?.entry === h) {
+        next.set(h.host, before);
+        continue;
+      }
       const own = reuse({ host: h.host, path: "", namespace: "", ingress: "", service: "" }, undefined);
       const routes = new Map<string, RouteSeries>();
       for (const r of h.routes) {
@@ -131,9 +141,12 @@ export class GatewayMetrics {
           reuse({ host: h.host, path, namespace: r.owner.namespace, ingress: r.owner.name, service }, record),
         );
       }
-      next.set(h.host, { own, routes });
+      next.set(h.host, { entry: h, own, routes });
     }
-    for (const h of this.#hosts.values()) for (const s of [h.own, ...h.routes.values()]) if (!keep.has(s)) s.retire();
+    for (const [host, h] of this.#hosts) {
+      if (next.get(host) === h) continue;
+      for (const s of [h.own, ...h.routes.values()]) if (!keep.has(s)) s.retire();
+    }
     this.#hosts = next;
     this.#tables++;
   }

@@ -210,3 +210,8 @@ export function ownerKey(owner: RouteOwner): string {
 export function ownerName(owner: RouteOwner): string {
   return `${owner.kind} ${owner.namespace}/${owner.name}`;
 }
+
+/** A host entry as JSON, what engines compare: a certificate's id stands for it (and keeps key material out). */
+export function hostFingerprint(entry: HostRoutes): string {
+  return JSON.stringify(entry, (k, v) => (k === "certificate" ? (v as ServingCertificate).id : v));
+}
