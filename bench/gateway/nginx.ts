@@ -106,15 +106,10 @@ export interface HandWrittenTls {
  * and `proxy_pass` for `/`, with the headers such a proxy usually sets (Host, X-Real-IP,
  * X-Forwarded-For, X-Forwarded-Proto); with `tls`, the same on a TLS listener with HTTP/2 on and
  * TLS 1.2 and 1.3 (as kdns renders them: nginx 1.22's default protocols have no TLS 1.3, and a
- * TLS 1.2 proxy would be measured against a TLS 1.3 one) and nginx's default ciphers. `workers`
- * as kdns renders them: one per CPU the process may run on, and every proxy starts pinned to one.
+ * TLS 1.2 proxy would be measured against a TLS 1.3 one) and nginx's default ciphers. One worker,
+ * as kdns renders for a process that may run on one CPU (every proxy starts pinned to one).
  */
-export function handWrittenConfig(
-  listen: string,
-  backend: BackendAddress,
-  tls?: HandWrittenTls,
-  workers = 1,
-): string {
+export function handWrittenConfig(listen: string, backend: BackendAddress, tls?: HandWrittenTls): string {
   const location = [
     "        location / {",
     "            proxy_pass http://backend;",
@@ -127,7 +122,7 @@ export function handWrittenConfig(
     "        }",
   ];
   return [
-    `worker_processes ${workers};`,
+    "worker_processes 1;",
     ...COMMON,
     "http {",
     ...HTTP_COMMON,
