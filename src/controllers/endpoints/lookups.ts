@@ -65,6 +65,14 @@ export class EndpointsLookups {
     return best ?? [];
   }
 
+  /**
+   * The Service's parsed selector, kept since its last change (undefined when the controller does
+   * not manage its endpoints).
+   */
+  selectorOf(namespace: string, name: string): LabelSelector | undefined {
+    return this.#selectors.get(namespace)?.get(name);
+  }
+
   /** Our EndpointSlices of Service `namespace/name`. */
   slicesOf(namespace: string, name: string): EndpointSlice[] {
     return this.#informers.slices.byIndex(SLICE_SERVICE_INDEX, `${namespace}/${name}`).map((f) => f.value);

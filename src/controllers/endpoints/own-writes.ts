@@ -26,6 +26,20 @@ export class OwnWrites<T extends KubeObject> {
     return written;
   }
 
+  /**
+   * Whether `obj`, just heard from the informer, is this controller's last write of `key` coming
+   * back: it answers the sync that wrote it, so syncing again would only compute the same objects
+   * (the EndpointSlice controller's endpointSliceTracker.ShouldSync). The cache has caught up, so
+   * the write is forgotten.
+   */
+  isEcho(key: string, obj: T): boolean {
+    const written = this.#written.get(key);
+    const rv = obj.metadata.resourceVersion;
+    if (rv === undefined || written?.metadata.resourceVersion !== rv) return false;
+    this.#written.delete(key);
+    return true;
+  }
+
   /** Remembers what a create or update returned. */
   wrote(key: string, obj: T): void {
     this.#written.set(key, obj);

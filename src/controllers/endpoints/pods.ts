@@ -4,7 +4,7 @@
  */
 import { isIPv6 } from "node:net";
 import type { EndpointPort, ObjectReference, Pod, Service } from "../../api/types.ts";
-import { matchesLabels, selectorFromMap } from "../../machinery/labels.ts";
+import { type LabelSelector, matchesLabels, selectorFromMap } from "../../machinery/labels.ts";
 
 /**
  * Whether the controller manages endpoints for this Service: it has a non-empty selector and is
@@ -15,10 +15,14 @@ export function managesEndpoints(service: Service): boolean {
   return service.spec.type !== "ExternalName" && selector !== undefined && Object.keys(selector).length > 0;
 }
 
-/** The pods in the Service's namespace that its selector matches. */
-export function selectedPods(service: Service, pods: readonly Pod[]): Pod[] {
+/**
+ * The pods in the Service's namespace that its selector matches. `selector` is the Service's
+ * selector already parsed (the controller keeps one per Service until it changes); parsed here
+ * when absent.
+ */
+export function selectedPods(service: Service, pods: readonly Pod[], selector?: LabelSelector): Pod[] {
   if (!managesEndpoints(service)) return [];
-  const selector = selectorFromMap(service.spec.selector ?? {});
+  selector ??= selectorFromMap(service.spec.selector ?? {});
   return pods.filter(
     (p) => p.metadata.namespace === service.metadata.namespace && matchesLabels(selector, p.metadata.labels),
   );
