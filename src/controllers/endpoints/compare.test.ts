@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { EndpointSlice, Endpoints } from "../../api/types.ts";
-import { endpointsEqual, slicesEqual } from "./compare.ts";
+import { digestEndpoints, endpointsDigest, endpointsEqual, slicesEqual } from "./compare.ts";
 
 const ep = (subsets: Endpoints["subsets"], labels?: Record<string, string>): Endpoints => ({
   apiVersion: "v1",
@@ -40,4 +40,18 @@ test("slicesEqual compares address type, endpoints, ports and labels", () => {
   assert.equal(slicesEqual(slice(true), slice(true)), true);
   assert.equal(slicesEqual(slice(true), slice(false)), false);
   assert.equal(slicesEqual(slice(true), slice(true, "IPv6")), false);
+});
+
+test("digests ignore key order and tell owners apart; the cached form keeps metadata, not addresses", () => {
+  const a = ep([{ addresses: [{ ip: "10.0.0.1", nodeName: "n" }], ports: [{ port: 80, name: "http" }] }], { a: "1" });
+  const b = ep([{ ports: [{ name: "http", port: 80 }], addresses: [{ nodeName: "n", ip: "10.0.0.1" }] }], { a: "1" });
+  assert.equal(endpointsDigest(a), endpointsDigest(b));
+  const owned = {
+    ...a,
+    metadata: { ...a.metadata, ownerReferences: [{ apiVersion: "v1", kind: "Service", name: "web", uid: "u" }] },
+  };
+  assert.notEqual(endpointsDigest(a), endpointsDigest(owned));
+  const cached = digestEndpoints(a);
+  assert.deepEqual(Object.keys(cached).sort(), ["apiVersion", "digest", "kind", "metadata"]);
+  assert.equal(cached.digest, endpointsDigest(b));
 });

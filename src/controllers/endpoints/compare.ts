@@ -1,10 +1,19 @@
 /**
  * Whether a stored Endpoints / EndpointSlice already says what the controller wants, so it
- * writes only on a difference. Missing and empty lists count as the same (the API may drop
- * empty fields); protocol defaults to TCP as the API defaults it.
+ * writes only on a difference. The controller's caches keep each object's metadata and a digest of
+ * what is compared ({@link Digested}), not the object: with 100,000 pods the addresses and target
+ * references of every Endpoints and slice would otherwise be held a second time beside the pods.
+ * Missing and empty lists count as the same (the API may drop empty fields); protocol defaults to
+ * TCP as the API defaults it; key order does not matter.
  */
-import { isDeepStrictEqual } from "node:util";
-import type { EndpointPort, EndpointSlice, EndpointSubset, Endpoints } from "../../api/types.ts";
+import { createHash } from "node:crypto";
+import type { EndpointPort, EndpointSlice, EndpointSubset, Endpoints, KubeObject } from "../../api/types.ts";
+
+/** An Endpoints or EndpointSlice as the controller caches it: metadata to write on, a digest to compare. */
+export interface Digested extends KubeObject {
+  /** {@link endpointsDigest} or {@link sliceDigest} of the object. */
+  digest: string;
+}
 
 function ports(list: readonly EndpointPort[] | undefined): EndpointPort[] {
   return (list ?? []).map((p) => ({ ...p, protocol: p.protocol ?? "TCP" }));
@@ -18,22 +27,51 @@ function subsets(list: readonly EndpointSubset[] | undefined): unknown {
   }));
 }
 
+/** JSON with object keys sorted and undefined members left out, so equal content gives equal text. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? "null" : canonical(v))).join(",")}]`;
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  const obj = value as Record<string, unknown>;
+  const fields: string[] = [];
+  for (const key of Object.keys(obj).sort())
+    if (obj[key] !== undefined) fields.push(`${JSON.stringify(key)}:${canonical(obj[key])}`);
+  return `{${fields.join(",")}}`;
+}
+
+function digestOf(value: unknown): string {
+  return createHash("sha256").update(canonical(value)).digest("base64url").slice(0, 27);
+}
+
+function compared(obj: KubeObject): { labels: unknown; owners: unknown } {
+  return { labels: obj.metadata.labels ?? {}, owners: obj.metadata.ownerReferences ?? [] };
+}
+
+/** Digest of an Endpoints' subsets, labels and owner references. */
+export function endpointsDigest(e: Endpoints): string {
+  return digestOf({ subsets: subsets(e.subsets), ...compared(e) });
+}
+
+/** Digest of a slice's address type, endpoints, ports, labels and owner references. */
+export function sliceDigest(s: EndpointSlice): string {
+  return digestOf({ addressType: s.addressType, endpoints: s.endpoints ?? [], ports: ports(s.ports), ...compared(s) });
+}
+
+/** The cached form of an Endpoints. */
+export function digestEndpoints(e: Endpoints): Digested {
+  return { apiVersion: e.apiVersion, kind: e.kind, metadata: e.metadata, digest: endpointsDigest(e) };
+}
+
+/** The cached form of an EndpointSlice. */
+export function digestSlice(s: EndpointSlice): Digested {
+  return { apiVersion: s.apiVersion, kind: s.kind, metadata: s.metadata, digest: sliceDigest(s) };
+}
+
 /** Same subsets, labels and owner references. */
 export function endpointsEqual(current: Endpoints, desired: Endpoints): boolean {
-  return (
-    isDeepStrictEqual(subsets(current.subsets), subsets(desired.subsets)) &&
-    isDeepStrictEqual(current.metadata.labels ?? {}, desired.metadata.labels ?? {}) &&
-    isDeepStrictEqual(current.metadata.ownerReferences ?? [], desired.metadata.ownerReferences ?? [])
-  );
+  return endpointsDigest(current) === endpointsDigest(desired);
 }
 
 /** Same address type, endpoints, ports, labels and owner references. */
 export function slicesEqual(current: EndpointSlice, desired: EndpointSlice): boolean {
-  return (
-    current.addressType === desired.addressType &&
-    isDeepStrictEqual(current.endpoints ?? [], desired.endpoints) &&
-    isDeepStrictEqual(ports(current.ports), ports(desired.ports)) &&
-    isDeepStrictEqual(current.metadata.labels ?? {}, desired.metadata.labels ?? {}) &&
-    isDeepStrictEqual(current.metadata.ownerReferences ?? [], desired.metadata.ownerReferences ?? [])
-  );
+  return sliceDigest(current) === sliceDigest(desired);
 }

@@ -14,7 +14,7 @@ import { SharedInformers } from "../../client/shared-informers.ts";
 import { WorkQueue } from "../../client/work-queue.ts";
 import type { LabelSelector } from "../../machinery/labels.ts";
 import { logger } from "../../machinery/log.ts";
-import { endpointsEqual, slicesEqual } from "./compare.ts";
+import { type Digested, digestEndpoints, digestSlice, endpointsDigest, sliceDigest } from "./compare.ts";
 import { EndpointsLookups } from "./lookups.ts";
 import { OwnWrites } from "./own-writes.ts";
 import { slimPod } from "./pods.ts";
@@ -75,9 +75,10 @@ export function startEndpointsController(
   };
   const services = shared.informer<Service>(info.services, measured);
   const pods = shared.informer<Pod>(info.pods, { transform: slimPod, ...measured });
-  const endpoints = shared.informer<Endpoints>(info.endpoints, measured);
-  const slices = shared.informer<EndpointSlice>(info.slices, {
+  const endpoints = shared.informer<Endpoints, Digested>(info.endpoints, { transform: digestEndpoints, ...measured });
+  const slices = shared.informer<EndpointSlice, Digested>(info.slices, {
     labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY}`,
+    transform: digestSlice,
     ...measured,
   });
   const lookups = new EndpointsLookups({ services, pods, slices });
@@ -109,17 +110,17 @@ export function startEndpointsController(
   pods.on("update", (old, p, namespace) => enqueueForPod(namespace, old, p));
   pods.on("delete", (p, namespace) => enqueueForPod(namespace, p));
 
-  const ownEndpoints = new OwnWrites<Endpoints>();
-  const ownSlices = new OwnWrites<EndpointSlice>();
+  const ownEndpoints = new OwnWrites<Digested>();
+  const ownSlices = new OwnWrites<Digested>();
   // Our own writes come back as events too: those answer the sync that wrote them and are not
   // synced again; any other change (someone else's write, a delete) is.
-  const enqueueOwner = (e: Endpoints): void => {
+  const enqueueOwner = (e: Digested): void => {
     if (!ownEndpoints.isEcho(key(e), e)) enqueue(key(e));
   };
   endpoints.on("add", enqueueOwner);
   endpoints.on("update", (_old, e) => enqueueOwner(e));
   endpoints.on("delete", (e) => enqueue(key(e)));
-  const enqueueSliceOwner = (s: EndpointSlice, echoes: boolean): void => {
+  const enqueueSliceOwner = (s: Digested, echoes: boolean): void => {
     const owner = s.metadata.labels?.[SERVICE_NAME_LABEL];
     if (!owner || s.metadata.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY) return;
     if (!(echoes && ownSlices.isEcho(key(s), s))) enqueue(key(s, owner));
@@ -152,15 +153,16 @@ export function startEndpointsController(
     }
     try {
       if (!current) {
-        ownEndpoints.wrote(k, await client.create<Endpoints>(info.endpoints, ns, desired));
-      } else if (!endpointsEqual(current, desired)) {
+        ownEndpoints.wrote(k, digestEndpoints(await client.create<Endpoints>(info.endpoints, ns, desired)));
+      } else if (current.digest !== endpointsDigest(desired)) {
         const annotations = { ...current.metadata.annotations, ...desired.metadata.annotations };
         const updated = await client.update<Endpoints>(info.endpoints, {
-          ...current,
-          subsets: desired.subsets,
+          apiVersion: desired.apiVersion,
+          kind: desired.kind,
           metadata: { ...current.metadata, labels: desired.metadata.labels ?? {}, annotations, ...ownerRefs(desired) },
+          subsets: desired.subsets,
         });
-        ownEndpoints.wrote(k, updated);
+        ownEndpoints.wrote(k, digestEndpoints(updated));
       }
     } catch (err) {
       ownEndpoints.forget(k);
@@ -179,14 +181,13 @@ export function startEndpointsController(
         ours.find((s) => s.metadata.name === want.metadata.name),
       );
       try {
-        if (!current) ownSlices.wrote(k, await client.create<EndpointSlice>(info.slices, ns, want));
-        else if (!slicesEqual(current, want)) {
+        if (!current) ownSlices.wrote(k, digestSlice(await client.create<EndpointSlice>(info.slices, ns, want)));
+        else if (current.digest !== sliceDigest(want)) {
           const updated = await client.update<EndpointSlice>(info.slices, {
-            ...current,
             ...want,
             metadata: { ...current.metadata, labels: want.metadata.labels ?? {}, ...ownerRefs(want) },
           });
-          ownSlices.wrote(k, updated);
+          ownSlices.wrote(k, digestSlice(updated));
         }
       } catch (err) {
         ownSlices.forget(k);
