@@ -6,7 +6,7 @@
  * Missing and empty lists count as the same (the API may drop empty fields); protocol defaults to
  * TCP as the API defaults it; key order does not matter.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { EndpointPort, EndpointSlice, EndpointSubset, Endpoints, KubeObject } from "../../api/types.ts";
 
 /** An Endpoints or EndpointSlice as the controller caches it: metadata to write on, a digest to compare. */
@@ -27,19 +27,22 @@ function subsets(list: readonly EndpointSubset[] | undefined): unknown {
   }));
 }
 
-/** JSON with object keys sorted and undefined members left out, so equal content gives equal text. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? "null" : canonical(v))).join(",")}]`;
-  if (value === null || typeof value !== "object") return JSON.stringify(value);
+/** JSON.stringify replacer giving objects with sorted keys, so equal content gives equal text. */
+function sortedKeys(_key: string, value: unknown): unknown {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
   const obj = value as Record<string, unknown>;
-  const fields: string[] = [];
-  for (const key of Object.keys(obj).sort())
-    if (obj[key] !== undefined) fields.push(`${JSON.stringify(key)}:${canonical(obj[key])}`);
-  return `{${fields.join(",")}}`;
+  const keys = Object.keys(obj);
+  let sorted = true;
+  for (let i = 1; sorted && i < keys.length; i++) sorted = (keys[i - 1] ?? "") < (keys[i] ?? "");
+  if (sorted) return value;
+  const out: Record<string, unknown> = {};
+  for (const key of keys.sort()) out[key] = obj[key];
+  return out;
 }
 
+// SHA-1 as a content fingerprint only (nothing is trusted on it); the fastest of Node's one-shot hashes.
 function digestOf(value: unknown): string {
-  return createHash("sha256").update(canonical(value)).digest("base64url").slice(0, 27);
+  return hash("sha1", JSON.stringify(value, sortedKeys), "base64url");
 }
 
 function compared(obj: KubeObject): { labels: unknown; owners: unknown } {
