@@ -68,13 +68,3 @@ export function digestEndpoints(e: Endpoints): Digested {
 export function digestSlice(s: EndpointSlice): Digested {
   return { apiVersion: s.apiVersion, kind: s.kind, metadata: s.metadata, digest: sliceDigest(s) };
 }
-
-/** Same subsets, labels and owner references. */
-export function endpointsEqual(current: Endpoints, desired: Endpoints): boolean {
-  return endpointsDigest(current) === endpointsDigest(desired);
-}
-
-/** Same address type, endpoints, ports, labels and owner references. */
-export function slicesEqual(current: EndpointSlice, desired: EndpointSlice): boolean {
-  return sliceDigest(current) === sliceDigest(desired);
-}
