@@ -59,12 +59,17 @@ export function sliceDigest(s: EndpointSlice): string {
   return digestOf({ addressType: s.addressType, endpoints: s.endpoints ?? [], ports: ports(s.ports), ...compared(s) });
 }
 
+/** The cached form of `obj`, whose digest is known. */
+export function digested(obj: KubeObject, digest: string): Digested {
+  return { apiVersion: obj.apiVersion, kind: obj.kind, metadata: obj.metadata, digest };
+}
+
 /** The cached form of an Endpoints. */
 export function digestEndpoints(e: Endpoints): Digested {
-  return { apiVersion: e.apiVersion, kind: e.kind, metadata: e.metadata, digest: endpointsDigest(e) };
+  return digested(e, endpointsDigest(e));
 }
 
 /** The cached form of an EndpointSlice. */
 export function digestSlice(s: EndpointSlice): Digested {
-  return { apiVersion: s.apiVersion, kind: s.kind, metadata: s.metadata, digest: sliceDigest(s) };
+  return digested(s, sliceDigest(s));
 }

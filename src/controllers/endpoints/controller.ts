@@ -14,7 +14,7 @@ import { SharedInformers } from "../../client/shared-informers.ts";
 import { WorkQueue } from "../../client/work-queue.ts";
 import type { LabelSelector } from "../../machinery/labels.ts";
 import { logger } from "../../machinery/log.ts";
-import { type Digested, digestEndpoints, digestSlice, endpointsDigest, sliceDigest } from "./compare.ts";
+import { type Digested, digestEndpoints, digested, digestSlice, endpointsDigest, sliceDigest } from "./compare.ts";
 import { EndpointsLookups } from "./lookups.ts";
 import { OwnWrites } from "./own-writes.ts";
 import { slimPod } from "./pods.ts";
@@ -75,10 +75,17 @@ export function startEndpointsController(
   };
   const services = shared.informer<Service>(info.services, measured);
   const pods = shared.informer<Pod>(info.pods, { transform: slimPod, ...measured });
-  const endpoints = shared.informer<Endpoints, Digested>(info.endpoints, { transform: digestEndpoints, ...measured });
+  const ownEndpoints = new OwnWrites<Digested>();
+  const ownSlices = new OwnWrites<Digested>();
+  const key = (o: KubeObject, name = o.metadata.name): string => `${o.metadata.namespace ?? ""}/${name ?? ""}`;
+  // Our own write coming back is cached as written: its digest was computed for the write.
+  const endpoints = shared.informer<Endpoints, Digested>(info.endpoints, {
+    transform: (e) => ownEndpoints.writtenAs(key(e), e) ?? digestEndpoints(e),
+    ...measured,
+  });
   const slices = shared.informer<EndpointSlice, Digested>(info.slices, {
     labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY}`,
-    transform: digestSlice,
+    transform: (s) => ownSlices.writtenAs(key(s), s) ?? digestSlice(s),
     ...measured,
   });
   const lookups = new EndpointsLookups({ services, pods, slices });
@@ -87,7 +94,6 @@ export function startEndpointsController(
     maxDelayMs: 5_000,
     ...(registry ? { metrics: { registry, name: "endpoint" } } : {}),
   });
-  const key = (o: KubeObject, name = o.metadata.name): string => `${o.metadata.namespace ?? ""}/${name ?? ""}`;
   /**
    * When the first change a key's next sync answers was seen: written on the Endpoints as
    * Kubernetes' last-change-trigger-time, from which DNS measures how long a change took to serve.
@@ -110,8 +116,6 @@ export function startEndpointsController(
   pods.on("update", (old, p, namespace) => enqueueForPod(namespace, old, p));
   pods.on("delete", (p, namespace) => enqueueForPod(namespace, p));
 
-  const ownEndpoints = new OwnWrites<Digested>();
-  const ownSlices = new OwnWrites<Digested>();
   // Our own writes come back as events too: those answer the sync that wrote them and are not
   // synced again; any other change (someone else's write, a delete) is.
   const enqueueOwner = (e: Digested): void => {
@@ -151,10 +155,11 @@ export function startEndpointsController(
       ownEndpoints.forget(k);
       return;
     }
+    const want = endpointsDigest(desired);
     try {
       if (!current) {
-        ownEndpoints.wrote(k, digestEndpoints(await client.create<Endpoints>(info.endpoints, ns, desired)));
-      } else if (current.digest !== endpointsDigest(desired)) {
+        ownEndpoints.wrote(k, digested(await client.create<Endpoints>(info.endpoints, ns, desired), want));
+      } else if (current.digest !== want) {
         const annotations = { ...current.metadata.annotations, ...desired.metadata.annotations };
         const updated = await client.update<Endpoints>(info.endpoints, {
           apiVersion: desired.apiVersion,
@@ -162,7 +167,7 @@ export function startEndpointsController(
           metadata: { ...current.metadata, labels: desired.metadata.labels ?? {}, annotations, ...ownerRefs(desired) },
           subsets: desired.subsets,
         });
-        ownEndpoints.wrote(k, digestEndpoints(updated));
+        ownEndpoints.wrote(k, digested(updated, want));
       }
     } catch (err) {
       ownEndpoints.forget(k);
@@ -181,13 +186,14 @@ export function startEndpointsController(
         ours.find((s) => s.metadata.name === want.metadata.name),
       );
       try {
-        if (!current) ownSlices.wrote(k, digestSlice(await client.create<EndpointSlice>(info.slices, ns, want)));
-        else if (current.digest !== sliceDigest(want)) {
+        const digest = sliceDigest(want);
+        if (!current) ownSlices.wrote(k, digested(await client.create<EndpointSlice>(info.slices, ns, want), digest));
+        else if (current.digest !== digest) {
           const updated = await client.update<EndpointSlice>(info.slices, {
             ...want,
             metadata: { ...current.metadata, labels: want.metadata.labels ?? {}, ...ownerRefs(want) },
           });
-          ownSlices.wrote(k, digestSlice(updated));
+          ownSlices.wrote(k, digested(updated, digest));
         }
       } catch (err) {
         ownSlices.forget(k);

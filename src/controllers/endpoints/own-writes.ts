@@ -40,6 +40,13 @@ export class OwnWrites<T extends KubeObject> {
     return true;
   }
 
+  /** This controller's last write of `key`, if `obj` is that write (same resourceVersion). */
+  writtenAs(key: string, obj: KubeObject): T | undefined {
+    const rv = obj.metadata.resourceVersion;
+    const written = this.#written.get(key);
+    return rv !== undefined && written?.metadata.resourceVersion === rv ? written : undefined;
+  }
+
   /** Remembers what a create or update returned. */
   wrote(key: string, obj: T): void {
     this.#written.set(key, obj);
