@@ -158,9 +158,11 @@ export function startEndpointsController(
     const want = endpointsDigest(desired);
     try {
       if (!current) {
+        ownEndpoints.sending(k, want);
         ownEndpoints.wrote(k, digested(await client.create<Endpoints>(info.endpoints, ns, desired), want));
       } else if (current.digest !== want) {
         const annotations = { ...current.metadata.annotations, ...desired.metadata.annotations };
+        ownEndpoints.sending(k, want);
         const updated = await client.update<Endpoints>(info.endpoints, {
           apiVersion: desired.apiVersion,
           kind: desired.kind,
@@ -187,8 +189,11 @@ export function startEndpointsController(
       );
       try {
         const digest = sliceDigest(want);
-        if (!current) ownSlices.wrote(k, digested(await client.create<EndpointSlice>(info.slices, ns, want), digest));
-        else if (current.digest !== digest) {
+        if (!current) {
+          ownSlices.sending(k, digest);
+          ownSlices.wrote(k, digested(await client.create<EndpointSlice>(info.slices, ns, want), digest));
+        } else if (current.digest !== digest) {
+          ownSlices.sending(k, digest);
           const updated = await client.update<EndpointSlice>(info.slices, {
             ...want,
             metadata: { ...current.metadata, labels: want.metadata.labels ?? {}, ...ownerRefs(want) },

@@ -26,17 +26,23 @@ export class OwnWrites<T extends KubeObject> {
     return written;
   }
 
+  /** The digest of what this controller is writing or last wrote of `key`, until it comes back. */
+  readonly #sent = new Map<string, string>();
+
+  /** Notes that `digest` is about to be written to `key` (before the write: its echo may beat the response). */
+  sending(key: string, digest: string): void {
+    this.#sent.set(key, digest);
+  }
+
   /**
-   * Whether `obj`, just heard from the informer, is this controller's last write of `key` coming
+   * Whether `obj`, just heard from the informer, is what this controller wrote to `key` coming
    * back: it answers the sync that wrote it, so syncing again would only compute the same objects
-   * (the EndpointSlice controller's endpointSliceTracker.ShouldSync). The cache has caught up, so
-   * the write is forgotten.
+   * (the EndpointSlice controller's endpointSliceTracker.ShouldSync). Told by content, since in one
+   * process the watch event often arrives before the write's response.
    */
-  isEcho(key: string, obj: T): boolean {
-    const written = this.#written.get(key);
-    const rv = obj.metadata.resourceVersion;
-    if (rv === undefined || written?.metadata.resourceVersion !== rv) return false;
-    this.#written.delete(key);
+  isEcho(key: string, obj: T & { digest: string }): boolean {
+    if (this.#sent.get(key) !== obj.digest) return false;
+    this.#sent.delete(key);
     return true;
   }
 
@@ -55,5 +61,6 @@ export class OwnWrites<T extends KubeObject> {
   /** Forgets `key` (deleted, or a write failed and the cache is the best guess again). */
   forget(key: string): void {
     this.#written.delete(key);
+    this.#sent.delete(key);
   }
 }
