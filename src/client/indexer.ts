@@ -18,29 +18,53 @@ export interface Indexed<V> {
   name: string;
 }
 
-/** One index: value → the cached values filed under it (by identity, so no key strings are kept). */
+/**
+ * One index: value → the cached values filed under it. A value with one member holds its entry
+ * directly (a uid index files every object alone: no Map per object); more share a Map keyed by
+ * the cached value, so no key strings are kept.
+ */
 class Index<V> {
   readonly fn: IndexFunc<V>;
-  readonly byValue = new Map<string, Map<V, Indexed<V>>>();
+  readonly byValue = new Map<string, Indexed<V> | Map<V, Indexed<V>>>();
 
   constructor(fn: IndexFunc<V>) {
     this.fn = fn;
   }
 
-  add(value: V, namespace: string, name: string): void {
-    for (const v of this.fn(value, namespace, name)) {
-      let set = this.byValue.get(v);
-      if (!set) this.byValue.set(v, (set = new Map()));
-      set.set(value, { value, namespace, name });
+  add(entry: Indexed<V>): void {
+    for (const v of this.fn(entry.value, entry.namespace, entry.name)) {
+      const found = this.byValue.get(v);
+      if (found === undefined) this.byValue.set(v, entry);
+      else if (found instanceof Map) found.set(entry.value, entry);
+      else if (found.value === entry.value) this.byValue.set(v, entry);
+      else
+        this.byValue.set(
+          v,
+          new Map([
+            [found.value, found],
+            [entry.value, entry],
+          ]),
+        );
     }
   }
 
   remove(value: V, namespace: string, name: string): void {
     for (const v of this.fn(value, namespace, name)) {
-      const set = this.byValue.get(v);
-      if (!set?.delete(value)) continue;
-      if (set.size === 0) this.byValue.delete(v);
+      const found = this.byValue.get(v);
+      if (found === undefined) continue;
+      if (!(found instanceof Map)) {
+        if (found.value === value) this.byValue.delete(v);
+      } else if (found.delete(value) && found.size === 1) {
+        const [last] = found.values();
+        if (last) this.byValue.set(v, last);
+      }
     }
+  }
+
+  get(v: string): Indexed<V>[] {
+    const found = this.byValue.get(v);
+    if (found === undefined) return [];
+    return found instanceof Map ? [...found.values()] : [found];
   }
 }
 
@@ -61,9 +85,12 @@ export class Indexer<V> {
 
   /** Files `next` in place of `prev` (either may be absent: an add or a delete). */
   replace(prev: V | undefined, next: V | undefined, namespace: string, name: string): void {
+    if (this.#indexes.size === 0) return;
+    // One entry per object, shared by every index and index value it is filed under.
+    const entry = next === undefined ? undefined : { value: next, namespace, name };
     for (const index of this.#indexes.values()) {
       if (prev !== undefined) index.remove(prev, namespace, name);
-      if (next !== undefined) index.add(next, namespace, name);
+      if (entry !== undefined) index.add(entry);
     }
   }
 
@@ -71,8 +98,7 @@ export class Indexer<V> {
   get(name: string, value: string): Indexed<V>[] {
     const index = this.#indexes.get(name);
     if (!index) throw new Error(`no index named ${JSON.stringify(name)}; register it with addIndex before start`);
-    const set = index.byValue.get(value);
-    return set ? [...set.values()] : [];
+    return index.get(value);
   }
 
   /** How many index values index `name` holds (tests and metrics). */

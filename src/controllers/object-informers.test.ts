@@ -2,14 +2,14 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { FakeApi } from "../../test/support/fake-api.ts";
 import { waitFor } from "../../test/support/wait-for.ts";
-import type { ResourceInfo } from "../api/resources.ts";
+import { RESOURCES, type ResourceInfo } from "../api/resources.ts";
 import type { KubeObject } from "../api/types.ts";
 import { Informer } from "../client/informer.ts";
 import { ClientError, type RestClient } from "../client/rest-client.ts";
 import { SharedInformers } from "../client/shared-informers.ts";
 import { startGarbageCollector } from "./gc/controller.ts";
 import { startNamespaceController } from "./namespace/controller.ts";
-import { ObjectInformers } from "./object-informers.ts";
+import { ObjectInformers, toNode } from "./object-informers.ts";
 
 const NAMESPACES = 20;
 const OWNERS = 2_000;
@@ -151,4 +151,15 @@ test("a delete on 22,000 objects in 20 namespaces lists no whole kind: the colle
     liveLists.every((limit) => limit === 1),
     "the API was asked only whether something is left, never for a namespace's content",
   );
+});
+
+test("nodes of objects without owners or finalizers share empty lists instead of holding their own", () => {
+  const info = RESOURCES[0]!;
+  const a = toNode(info, { metadata: { name: "a", uid: "1" } } as KubeObject);
+  const b = toNode(info, { metadata: { name: "b", uid: "2", finalizers: [] } } as unknown as KubeObject);
+  assert.equal(a.ownerReferences, b.ownerReferences);
+  assert.equal(a.finalizers, b.finalizers);
+  assert.deepEqual(toNode(info, { metadata: { name: "c", finalizers: ["f"] } } as unknown as KubeObject).finalizers, [
+    "f",
+  ]);
 });

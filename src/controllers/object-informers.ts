@@ -24,17 +24,25 @@ export interface ObjectNode {
   deleting: boolean;
 }
 
+/**
+ * What most objects have: no owners, no finalizers. Shared by their nodes (two empty arrays less
+ * for each of 100,000 pods); never changed in place, as nodes are replaced whole.
+ */
+const NONE: never[] = Object.freeze([]) as unknown as never[];
+
 /** The node of an object of resource `info`. */
 export function toNode(info: ResourceInfo, obj: KubeObject): ObjectNode {
   const refs = obj.metadata.ownerReferences;
+  const owners = Array.isArray(refs) ? refs.filter((r) => typeof r?.uid === "string") : NONE;
+  const finalizers = finalizersOf(obj);
   return {
     uid: obj.metadata.uid ?? "",
     info,
     namespace: obj.metadata.namespace ?? "",
     name: obj.metadata.name ?? "",
     resourceVersion: obj.metadata.resourceVersion ?? "",
-    ownerReferences: Array.isArray(refs) ? refs.filter((r) => typeof r?.uid === "string") : [],
-    finalizers: finalizersOf(obj),
+    ownerReferences: owners.length > 0 ? owners : NONE,
+    finalizers: finalizers.length > 0 ? finalizers : NONE,
     deleting: isBeingDeleted(obj),
   };
 }

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { EndpointSlice, Endpoints } from "../../api/types.ts";
-import { endpointsEqual, slicesEqual } from "./compare.ts";
+import { digestEndpoints, endpointsDigest, sliceDigest } from "./compare.ts";
+
+const endpointsEqual = (a: Endpoints, b: Endpoints): boolean => endpointsDigest(a) === endpointsDigest(b);
+const slicesEqual = (a: EndpointSlice, b: EndpointSlice): boolean => sliceDigest(a) === sliceDigest(b);
 
 const ep = (subsets: Endpoints["subsets"], labels?: Record<string, string>): Endpoints => ({
   apiVersion: "v1",
@@ -10,7 +13,7 @@ const ep = (subsets: Endpoints["subsets"], labels?: Record<string, string>): End
   ...(subsets ? { subsets } : {}),
 });
 
-test("endpointsEqual treats missing and empty lists alike and defaults protocol", () => {
+test("Endpoints digests treat missing and empty lists alike and defaults protocol", () => {
   assert.equal(endpointsEqual(ep(undefined), ep([])), true);
   assert.equal(
     endpointsEqual(
@@ -21,14 +24,14 @@ test("endpointsEqual treats missing and empty lists alike and defaults protocol"
   );
 });
 
-test("endpointsEqual sees changed addresses, readiness and labels", () => {
+test("Endpoints digests see changed addresses, readiness and labels", () => {
   const base = ep([{ addresses: [{ ip: "10.0.0.1" }] }], { a: "1" });
   assert.equal(endpointsEqual(base, ep([{ addresses: [{ ip: "10.0.0.2" }] }], { a: "1" })), false);
   assert.equal(endpointsEqual(base, ep([{ notReadyAddresses: [{ ip: "10.0.0.1" }] }], { a: "1" })), false);
   assert.equal(endpointsEqual(base, ep([{ addresses: [{ ip: "10.0.0.1" }] }], { a: "2" })), false);
 });
 
-test("slicesEqual compares address type, endpoints, ports and labels", () => {
+test("slice digests cover address type, endpoints, ports and labels", () => {
   const slice = (ready: boolean, addressType: EndpointSlice["addressType"] = "IPv4"): EndpointSlice => ({
     apiVersion: "discovery.k8s.io/v1",
     kind: "EndpointSlice",
@@ -40,4 +43,18 @@ test("slicesEqual compares address type, endpoints, ports and labels", () => {
   assert.equal(slicesEqual(slice(true), slice(true)), true);
   assert.equal(slicesEqual(slice(true), slice(false)), false);
   assert.equal(slicesEqual(slice(true), slice(true, "IPv6")), false);
+});
+
+test("digests ignore key order and tell owners apart; the cached form keeps metadata, not addresses", () => {
+  const a = ep([{ addresses: [{ ip: "10.0.0.1", nodeName: "n" }], ports: [{ port: 80, name: "http" }] }], { a: "1" });
+  const b = ep([{ ports: [{ name: "http", port: 80 }], addresses: [{ nodeName: "n", ip: "10.0.0.1" }] }], { a: "1" });
+  assert.equal(endpointsDigest(a), endpointsDigest(b));
+  const owned = {
+    ...a,
+    metadata: { ...a.metadata, ownerReferences: [{ apiVersion: "v1", kind: "Service", name: "web", uid: "u" }] },
+  };
+  assert.notEqual(endpointsDigest(a), endpointsDigest(owned));
+  const cached = digestEndpoints(a);
+  assert.deepEqual(Object.keys(cached).sort(), ["apiVersion", "digest", "kind", "metadata"]);
+  assert.equal(cached.digest, endpointsDigest(b));
 });

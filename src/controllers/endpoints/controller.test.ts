@@ -6,6 +6,7 @@ import type { ResourceInfo } from "../../api/resources.ts";
 import type { Endpoints, KubeObject, Pod, Service } from "../../api/types.ts";
 import { Informer } from "../../client/informer.ts";
 import type { RestClient } from "../../client/rest-client.ts";
+import { WorkQueue } from "../../client/work-queue.ts";
 import { startEndpointsController } from "./controller.ts";
 
 const NAMESPACES = 20;
@@ -42,7 +43,11 @@ function pod(i: number, j: number, ready: boolean, rv = "1"): Pod {
 }
 
 /** The fake API with writes: each write is recorded and comes back as a watch event, as from a real server. */
-function fakeClient(api: FakeApi, writes: { verb: string; resource: string; obj: KubeObject }[]): RestClient {
+function fakeClient(
+  api: FakeApi,
+  writes: { verb: string; resource: string; obj: KubeObject }[],
+  echoFirst = false,
+): RestClient {
   let rv = 1_000;
   const write = (verb: string, info: ResourceInfo, obj: KubeObject): KubeObject => {
     const stored = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(++rv) } };
@@ -50,10 +55,15 @@ function fakeClient(api: FakeApi, writes: { verb: string; resource: string; obj:
     api.push(info.resource, verb === "create" ? "ADDED" : "MODIFIED", stored);
     return stored;
   };
+  // In one process the watch event of a write often arrives before the write's response.
+  const settle = async (stored: KubeObject): Promise<KubeObject> => {
+    if (echoFirst) await new Promise((r) => setImmediate(r));
+    return stored;
+  };
   return {
     ...api.source(),
-    create: async (info: ResourceInfo, _ns: string, obj: KubeObject) => write("create", info, obj),
-    update: async (info: ResourceInfo, obj: KubeObject) => write("update", info, obj),
+    create: async (info: ResourceInfo, _ns: string, obj: KubeObject) => settle(write("create", info, obj)),
+    update: async (info: ResourceInfo, obj: KubeObject) => settle(write("update", info, obj)),
     delete: async () => {
       throw new Error("the controller deleted something in a fixture where nothing goes away");
     },
@@ -107,3 +117,54 @@ test("a pod event on 2,000 Services and 20,000 pods lists no whole kind: lookups
   );
   assert.equal(lists.mock.callCount(), 0, "no informer listed a whole kind during sync or the pod event");
 });
+
+for (const echoFirst of [false, true])
+  test(`the controller's own writes coming back${echoFirst ? " before the response" : ""} do not sync the Service again; a foreign change does`, async (t) => {
+    const api = new FakeApi();
+    api.setList(
+      "services",
+      Array.from({ length: 20 }, (_, i) => service(i)),
+    );
+    const pods: Pod[] = [];
+    for (let i = 0; i < 20; i++) for (let j = 0; j < 3; j++) pods.push(pod(i, j, true));
+    api.setList("pods", pods);
+    const writes: { verb: string; resource: string; obj: KubeObject }[] = [];
+    const adds = t.mock.method(WorkQueue.prototype, "add");
+    const abort = new AbortController();
+    const controller = startEndpointsController({ client: fakeClient(api, writes, echoFirst) }, abort.signal);
+    t.after(async () => {
+      abort.abort();
+      await controller.stopped();
+    });
+    await waitFor(() => writes.filter((w) => w.verb === "create").length === 40, { what: "the first writes" });
+    const written = (resource: string, name: string, from: number): KubeObject | undefined =>
+      writes.slice(from).find((w) => w.verb === "update" && w.resource === resource && w.obj.metadata.name === name)
+        ?.obj;
+
+    const before = writes.length;
+    adds.mock.resetCalls();
+    api.push("pods", "MODIFIED", pod(7, 1, false, "2"));
+    await waitFor(() => written("endpoints", "svc-7", before) && written("endpointslices", "svc-7-ipv4", before), {
+      what: "svc-7's Endpoints and slice written",
+    });
+    // Someone else edits svc-8's objects: pushed after the echoes of svc-7's writes on the same
+    // streams, so once the controller has put svc-8's objects back, it has heard those echoes.
+    const sentinel = writes.length;
+    const edited = (resource: string, name: string): KubeObject => {
+      const obj = writes.findLast((w) => w.resource === resource && w.obj.metadata.name === name)?.obj as KubeObject;
+      return {
+        ...obj,
+        metadata: { ...obj.metadata, resourceVersion: "5000" },
+        subsets: [],
+        endpoints: [],
+      } as KubeObject;
+    };
+    api.push("endpoints", "MODIFIED", edited("endpoints", "svc-8"));
+    api.push("endpointslices", "MODIFIED", edited("endpointslices", "svc-8-ipv4"));
+    await waitFor(() => written("endpoints", "svc-8", sentinel) && written("endpointslices", "svc-8-ipv4", sentinel), {
+      what: "svc-8's objects put back after a foreign edit",
+    });
+    const keys = adds.mock.calls.map((c) => c.arguments[0]);
+    assert.equal(keys.filter((k) => k === "ns-7/svc-7").length, 1, "svc-7 queued once: for its pod, not its writes");
+    assert.equal(keys.filter((k) => k === "ns-8/svc-8").length, 2, "svc-8 queued for each foreign edit");
+  });

@@ -12,8 +12,9 @@ import { TRIGGER_TIME_ANNOTATION } from "../../api/well-known.ts";
 import { ClientError, type RestClient } from "../../client/rest-client.ts";
 import { SharedInformers } from "../../client/shared-informers.ts";
 import { WorkQueue } from "../../client/work-queue.ts";
+import type { LabelSelector } from "../../machinery/labels.ts";
 import { logger } from "../../machinery/log.ts";
-import { endpointsEqual, slicesEqual } from "./compare.ts";
+import { type Digested, digestEndpoints, digested, digestSlice, endpointsDigest, sliceDigest } from "./compare.ts";
 import { EndpointsLookups } from "./lookups.ts";
 import { OwnWrites } from "./own-writes.ts";
 import { slimPod } from "./pods.ts";
@@ -74,9 +75,17 @@ export function startEndpointsController(
   };
   const services = shared.informer<Service>(info.services, measured);
   const pods = shared.informer<Pod>(info.pods, { transform: slimPod, ...measured });
-  const endpoints = shared.informer<Endpoints>(info.endpoints, measured);
-  const slices = shared.informer<EndpointSlice>(info.slices, {
+  const ownEndpoints = new OwnWrites<Digested>();
+  const ownSlices = new OwnWrites<Digested>();
+  const key = (o: KubeObject, name = o.metadata.name): string => `${o.metadata.namespace ?? ""}/${name ?? ""}`;
+  // Our own write coming back is cached as written: its digest was computed for the write.
+  const endpoints = shared.informer<Endpoints, Digested>(info.endpoints, {
+    transform: (e) => ownEndpoints.writtenAs(key(e), e) ?? digestEndpoints(e),
+    ...measured,
+  });
+  const slices = shared.informer<EndpointSlice, Digested>(info.slices, {
     labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY}`,
+    transform: (s) => ownSlices.writtenAs(key(s), s) ?? digestSlice(s),
     ...measured,
   });
   const lookups = new EndpointsLookups({ services, pods, slices });
@@ -85,7 +94,6 @@ export function startEndpointsController(
     maxDelayMs: 5_000,
     ...(registry ? { metrics: { registry, name: "endpoint" } } : {}),
   });
-  const key = (o: KubeObject, name = o.metadata.name): string => `${o.metadata.namespace ?? ""}/${name ?? ""}`;
   /**
    * When the first change a key's next sync answers was seen: written on the Endpoints as
    * Kubernetes' last-change-trigger-time, from which DNS measures how long a change took to serve.
@@ -108,34 +116,36 @@ export function startEndpointsController(
   pods.on("update", (old, p, namespace) => enqueueForPod(namespace, old, p));
   pods.on("delete", (p, namespace) => enqueueForPod(namespace, p));
 
-  // Our own writes come back as events too; the sync they cause writes nothing, and drops the trigger.
-  const enqueueOwner = (e: KubeObject): void => enqueue(key(e));
+  // Our own writes come back as events too: those answer the sync that wrote them and are not
+  // synced again; any other change (someone else's write, a delete) is.
+  const enqueueOwner = (e: Digested): void => {
+    if (!ownEndpoints.isEcho(key(e), e)) enqueue(key(e));
+  };
   endpoints.on("add", enqueueOwner);
   endpoints.on("update", (_old, e) => enqueueOwner(e));
-  endpoints.on("delete", enqueueOwner);
-  const enqueueSliceOwner = (s: EndpointSlice): void => {
+  endpoints.on("delete", (e) => enqueue(key(e)));
+  const enqueueSliceOwner = (s: Digested, echoes: boolean): void => {
     const owner = s.metadata.labels?.[SERVICE_NAME_LABEL];
-    if (owner && s.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY) enqueue(key(s, owner));
+    if (!owner || s.metadata.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY) return;
+    if (!(echoes && ownSlices.isEcho(key(s), s))) enqueue(key(s, owner));
   };
-  slices.on("add", enqueueSliceOwner);
-  slices.on("update", (_old, s) => enqueueSliceOwner(s));
-  slices.on("delete", enqueueSliceOwner);
+  slices.on("add", (s) => enqueueSliceOwner(s, true));
+  slices.on("update", (_old, s) => enqueueSliceOwner(s, true));
+  slices.on("delete", (s) => enqueueSliceOwner(s, false));
 
   const informers = [services, pods, endpoints, slices];
   for (const inf of informers) inf.start(signal);
-
-  const ownEndpoints = new OwnWrites<Endpoints>();
-  const ownSlices = new OwnWrites<EndpointSlice>();
 
   async function syncEndpoints(
     ns: string,
     name: string,
     service: Service | undefined,
+    selected: Selected,
     trigger: string | undefined,
   ): Promise<void> {
     const k = `${ns}/${name}`;
     const current = ownEndpoints.current(k, endpoints.get(ns, name));
-    const desired = service ? desiredEndpoints(service, lookups.candidatePods(service)) : undefined;
+    const desired = service ? desiredEndpoints(service, selected.pods, selected.selector) : undefined;
     if (desired && trigger) desired.metadata.annotations = { [TRIGGER_TIME_ANNOTATION]: trigger };
     // A Service deleted or being deleted leaves its Endpoints and slices to the garbage collector.
     if (!service || isBeingDeleted(service)) return;
@@ -145,17 +155,21 @@ export function startEndpointsController(
       ownEndpoints.forget(k);
       return;
     }
+    const want = endpointsDigest(desired);
     try {
       if (!current) {
-        ownEndpoints.wrote(k, await client.create<Endpoints>(info.endpoints, ns, desired));
-      } else if (!endpointsEqual(current, desired)) {
+        ownEndpoints.sending(k, want);
+        ownEndpoints.wrote(k, digested(await client.create<Endpoints>(info.endpoints, ns, desired), want));
+      } else if (current.digest !== want) {
         const annotations = { ...current.metadata.annotations, ...desired.metadata.annotations };
+        ownEndpoints.sending(k, want);
         const updated = await client.update<Endpoints>(info.endpoints, {
-          ...current,
-          subsets: desired.subsets,
+          apiVersion: desired.apiVersion,
+          kind: desired.kind,
           metadata: { ...current.metadata, labels: desired.metadata.labels ?? {}, annotations, ...ownerRefs(desired) },
+          subsets: desired.subsets,
         });
-        ownEndpoints.wrote(k, updated);
+        ownEndpoints.wrote(k, digested(updated, want));
       }
     } catch (err) {
       ownEndpoints.forget(k);
@@ -163,10 +177,10 @@ export function startEndpointsController(
     }
   }
 
-  async function syncSlices(ns: string, name: string, service: Service | undefined): Promise<void> {
+  async function syncSlices(ns: string, name: string, service: Service | undefined, selected: Selected): Promise<void> {
     if (!service || isBeingDeleted(service)) return;
     const ours = lookups.slicesOf(ns, name);
-    const desired = desiredEndpointSlices(service, lookups.candidatePods(service));
+    const desired = desiredEndpointSlices(service, selected.pods, selected.selector);
     for (const want of desired) {
       const k = `${ns}/${want.metadata.name}`;
       const current = ownSlices.current(
@@ -174,14 +188,17 @@ export function startEndpointsController(
         ours.find((s) => s.metadata.name === want.metadata.name),
       );
       try {
-        if (!current) ownSlices.wrote(k, await client.create<EndpointSlice>(info.slices, ns, want));
-        else if (!slicesEqual(current, want)) {
+        const digest = sliceDigest(want);
+        if (!current) {
+          ownSlices.sending(k, digest);
+          ownSlices.wrote(k, digested(await client.create<EndpointSlice>(info.slices, ns, want), digest));
+        } else if (current.digest !== digest) {
+          ownSlices.sending(k, digest);
           const updated = await client.update<EndpointSlice>(info.slices, {
-            ...current,
             ...want,
             metadata: { ...current.metadata, labels: want.metadata.labels ?? {}, ...ownerRefs(want) },
           });
-          ownSlices.wrote(k, updated);
+          ownSlices.wrote(k, digested(updated, digest));
         }
       } catch (err) {
         ownSlices.forget(k);
@@ -203,12 +220,16 @@ export function startEndpointsController(
     const service = services.get(ns, name);
     const trigger = triggers.get(k);
     triggers.delete(k);
+    // Found once for both writes: through the label index, matched with the selector kept for the Service.
+    const selected: Selected = service
+      ? { pods: lookups.candidatePods(service), selector: lookups.selectorOf(ns, name) }
+      : { pods: [], selector: undefined };
     try {
       // Independent objects: written side by side, so a sync takes one write's time, not two. Both
       // finish before the key is released, so no write of this key outlives its sync.
       const results = await Promise.allSettled([
-        syncEndpoints(ns, name, service, trigger),
-        syncSlices(ns, name, service),
+        syncEndpoints(ns, name, service, selected, trigger),
+        syncSlices(ns, name, service, selected),
       ]);
       for (const r of results) if (r.status === "rejected") throw r.reason;
     } catch (err) {
@@ -256,6 +277,12 @@ export function startEndpointsController(
       await Promise.all(informers.map((inf) => inf.stopped()));
     },
   };
+}
+
+/** A Service's candidate pods and its kept selector, for one sync. */
+interface Selected {
+  pods: Pod[];
+  selector: LabelSelector | undefined;
 }
 
 function ownerRefs(obj: KubeObject): Pick<KubeObject["metadata"], "ownerReferences"> {

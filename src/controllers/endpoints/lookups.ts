@@ -7,6 +7,7 @@ import type { EndpointSlice, Pod, Service } from "../../api/types.ts";
 import { byLabel, LABEL_INDEX, labelIndexValue } from "../../client/index-funcs.ts";
 import type { Informer } from "../../client/informer.ts";
 import { type LabelSelector, matchesLabels, selectorFromMap } from "../../machinery/labels.ts";
+import type { Digested } from "./compare.ts";
 import { managesEndpoints } from "./pods.ts";
 import { MANAGED_BY, MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from "./sync.ts";
 
@@ -17,7 +18,7 @@ const SLICE_SERVICE_INDEX = "service-name";
 export interface LookupInformers {
   services: Informer<Service>;
   pods: Informer<Pod>;
-  slices: Informer<EndpointSlice>;
+  slices: Informer<EndpointSlice, Digested>;
 }
 
 /** The lookups; construct before the informers start (it registers their indexes and handlers). */
@@ -65,8 +66,16 @@ export class EndpointsLookups {
     return best ?? [];
   }
 
+  /**
+   * The Service's parsed selector, kept since its last change (undefined when the controller does
+   * not manage its endpoints).
+   */
+  selectorOf(namespace: string, name: string): LabelSelector | undefined {
+    return this.#selectors.get(namespace)?.get(name);
+  }
+
   /** Our EndpointSlices of Service `namespace/name`. */
-  slicesOf(namespace: string, name: string): EndpointSlice[] {
+  slicesOf(namespace: string, name: string): Digested[] {
     return this.#informers.slices.byIndex(SLICE_SERVICE_INDEX, `${namespace}/${name}`).map((f) => f.value);
   }
 

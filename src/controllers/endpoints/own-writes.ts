@@ -26,6 +26,33 @@ export class OwnWrites<T extends KubeObject> {
     return written;
   }
 
+  /** The digest of what this controller is writing or last wrote of `key`, until it comes back. */
+  readonly #sent = new Map<string, string>();
+
+  /** Notes that `digest` is about to be written to `key` (before the write: its echo may beat the response). */
+  sending(key: string, digest: string): void {
+    this.#sent.set(key, digest);
+  }
+
+  /**
+   * Whether `obj`, just heard from the informer, is what this controller wrote to `key` coming
+   * back: it answers the sync that wrote it, so syncing again would only compute the same objects
+   * (the EndpointSlice controller's endpointSliceTracker.ShouldSync). Told by content, since in one
+   * process the watch event often arrives before the write's response.
+   */
+  isEcho(key: string, obj: T & { digest: string }): boolean {
+    if (this.#sent.get(key) !== obj.digest) return false;
+    this.#sent.delete(key);
+    return true;
+  }
+
+  /** This controller's last write of `key`, if `obj` is that write (same resourceVersion). */
+  writtenAs(key: string, obj: KubeObject): T | undefined {
+    const rv = obj.metadata.resourceVersion;
+    const written = this.#written.get(key);
+    return rv !== undefined && written?.metadata.resourceVersion === rv ? written : undefined;
+  }
+
   /** Remembers what a create or update returned. */
   wrote(key: string, obj: T): void {
     this.#written.set(key, obj);
@@ -34,5 +61,6 @@ export class OwnWrites<T extends KubeObject> {
   /** Forgets `key` (deleted, or a write failed and the cache is the best guess again). */
   forget(key: string): void {
     this.#written.delete(key);
+    this.#sent.delete(key);
   }
 }

@@ -3,8 +3,8 @@
  * controllers read it (pkg/controller/util/endpoint, pkg/api/v1/pod FindPort). Pure.
  */
 import { isIPv6 } from "node:net";
-import type { EndpointPort, ObjectReference, Pod, Service } from "../../api/types.ts";
-import { matchesLabels, selectorFromMap } from "../../machinery/labels.ts";
+import type { EndpointPort, ObjectReference, Pod, PodCondition, Service } from "../../api/types.ts";
+import { type LabelSelector, matchesLabels, selectorFromMap } from "../../machinery/labels.ts";
 
 /**
  * Whether the controller manages endpoints for this Service: it has a non-empty selector and is
@@ -15,10 +15,14 @@ export function managesEndpoints(service: Service): boolean {
   return service.spec.type !== "ExternalName" && selector !== undefined && Object.keys(selector).length > 0;
 }
 
-/** The pods in the Service's namespace that its selector matches. */
-export function selectedPods(service: Service, pods: readonly Pod[]): Pod[] {
+/**
+ * The pods in the Service's namespace that its selector matches. `selector` is the Service's
+ * selector already parsed (the controller keeps one per Service until it changes); parsed here
+ * when absent.
+ */
+export function selectedPods(service: Service, pods: readonly Pod[], selector?: LabelSelector): Pod[] {
   if (!managesEndpoints(service)) return [];
-  const selector = selectorFromMap(service.spec.selector ?? {});
+  selector ??= selectorFromMap(service.spec.selector ?? {});
   return pods.filter(
     (p) => p.metadata.namespace === service.metadata.namespace && matchesLabels(selector, p.metadata.labels),
   );
@@ -97,10 +101,36 @@ export function portsKey(ports: readonly EndpointPort[]): string {
   return JSON.stringify(ports.map((p) => [p.name ?? "", p.port, p.protocol ?? "TCP", p.appProtocol ?? ""]));
 }
 
+/** The Ready condition as the controllers read it (type and status): two shared values for every pod. */
+const READY: PodCondition[] = Object.freeze([Object.freeze({ type: "Ready", status: "True" })]) as never;
+const NOT_READY: PodCondition[] = Object.freeze([Object.freeze({ type: "Ready", status: "False" })]) as never;
+
+/**
+ * Container port lists by their JSON: the pods of one workload share one copy. Bounded, so a
+ * cluster of all-different port lists costs no more than keeping each pod's own.
+ */
+const containersByPorts = new Map<string, Pod["spec"]["containers"]>();
+const MAX_SHARED_CONTAINERS = 10_000;
+const NO_CONTAINERS: Pod["spec"]["containers"] = Object.freeze([]) as never;
+
+function sharedContainers(containers: Pod["spec"]["containers"] | undefined): Pod["spec"]["containers"] {
+  // resolvePorts reads only the ports (by name and protocol) of each container.
+  const slim: Pod["spec"]["containers"] = [];
+  for (const c of containers ?? []) if (c.ports?.length) slim.push({ name: c.name, ports: c.ports });
+  if (slim.length === 0) return NO_CONTAINERS;
+  const key = JSON.stringify(slim);
+  const found = containersByPorts.get(key);
+  if (found) return found;
+  if (containersByPorts.size < MAX_SHARED_CONTAINERS) containersByPorts.set(key, slim);
+  return slim;
+}
+
 /**
  * The part of a pod the endpoints controllers read (what the informer caches): identity, labels,
  * deletion, hostname and subdomain, node, container ports, phase, IPs and the Ready condition.
- * Images, env, volumes, managedFields and the rest stay out of memory (100,000 pods' worth).
+ * Images, env, volumes, managedFields and the rest stay out of memory (100,000 pods' worth); what
+ * many pods hold alike (the Ready condition, a workload's container ports) is one shared value, and
+ * `podIPs` is dropped when it only repeats `podIP`. Cached values are never changed in place.
  */
 export function slimPod(pod: Pod): Pod {
   const m = pod.metadata;
@@ -112,9 +142,7 @@ export function slimPod(pod: Pod): Pod {
   if (m.labels !== undefined) metadata.labels = m.labels;
   if (m.deletionTimestamp !== undefined) metadata.deletionTimestamp = m.deletionTimestamp;
   const s = pod.spec ?? { containers: [] };
-  const spec: Pod["spec"] = {
-    containers: (s.containers ?? []).map((c) => (c.ports ? { name: c.name, ports: c.ports } : { name: c.name })),
-  };
+  const spec: Pod["spec"] = { containers: sharedContainers(s.containers) };
   if (s.hostname !== undefined) spec.hostname = s.hostname;
   if (s.subdomain !== undefined) spec.subdomain = s.subdomain;
   if (s.nodeName !== undefined) spec.nodeName = s.nodeName;
@@ -124,9 +152,12 @@ export function slimPod(pod: Pod): Pod {
     const status: NonNullable<Pod["status"]> = {};
     if (st.phase !== undefined) status.phase = st.phase;
     if (st.podIP !== undefined) status.podIP = st.podIP;
-    if (st.podIPs !== undefined) status.podIPs = st.podIPs;
+    const ips = st.podIPs;
+    if (ips !== undefined && !(ips.length === 1 && ips[0]?.ip === st.podIP)) status.podIPs = ips;
     const ready = st.conditions?.filter((c) => c.type === "Ready");
-    if (ready?.length) status.conditions = ready;
+    if (ready?.length === 1 && ready[0]?.status === "True") status.conditions = READY;
+    else if (ready?.length === 1 && ready[0]?.status === "False") status.conditions = NOT_READY;
+    else if (ready?.length) status.conditions = ready;
     slim.status = status;
   }
   return slim;

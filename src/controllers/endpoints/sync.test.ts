@@ -313,3 +313,14 @@ test("the slim pod the informer caches gives the same Endpoints and slices as th
   }
   assert.ok(JSON.stringify(slim).length < JSON.stringify(rich).length / 3, "the slim pods are much smaller");
 });
+
+test("slim pods of one workload share their Ready condition and container ports, and drop a podIPs repeating podIP", () => {
+  const ports = [{ name: "http", containerPort: 8080 }];
+  const [a, b] = [pod("a", { ports, ips: ["10.0.0.1"], ip: "10.0.0.1" }), pod("b", { ports: [...ports] })].map(slimPod);
+  assert.equal(a?.spec.containers, b?.spec.containers, "one container list for equal ports");
+  assert.equal(a?.status?.conditions, b?.status?.conditions, "one Ready condition");
+  assert.equal(a?.status?.podIPs, undefined, "podIPs only repeated podIP");
+  const dual = slimPod(pod("c", { ip: "10.0.0.3", ips: ["10.0.0.3", "fd00::3"] }));
+  assert.deepEqual(dual.status?.podIPs, [{ ip: "10.0.0.3" }, { ip: "fd00::3" }], "a second IP keeps podIPs");
+  assert.equal(slimPod(pod("d", { ready: false })).status?.conditions?.[0]?.status, "False");
+});

@@ -16,6 +16,7 @@ import type {
   Service,
   SliceEndpoint,
 } from "../../api/types.ts";
+import type { LabelSelector } from "../../machinery/labels.ts";
 import {
   endpointHostname,
   ipFamily,
@@ -49,14 +50,19 @@ export const HEADLESS_LABEL = "service.kubernetes.io/headless";
  * The Endpoints the Service should have, or `undefined` when the controller leaves it alone
  * (ExternalName or no selector). Terminating pods are left out unless the Service publishes
  * not-ready addresses (then every pod is in `addresses`, as for StatefulSet peer discovery).
+ * `selector`: the Service's selector already parsed, if the caller keeps one.
  */
-export function desiredEndpoints(service: Service, pods: readonly Pod[]): Endpoints | undefined {
+export function desiredEndpoints(
+  service: Service,
+  pods: readonly Pod[],
+  selector?: LabelSelector,
+): Endpoints | undefined {
   if (!managesEndpoints(service)) return undefined;
   const publishNotReady = service.spec.publishNotReadyAddresses === true;
   const family = serviceFamily(service);
   const needsPorts = (service.spec.ports?.length ?? 0) > 0;
   const groups = new Map<string, { ports: EndpointPort[]; ready: EndpointAddress[]; notReady: EndpointAddress[] }>();
-  for (const pod of selectedPods(service, pods)) {
+  for (const pod of selectedPods(service, pods, selector)) {
     if (isFinished(pod) || (isTerminating(pod) && !publishNotReady)) continue;
     const ip = podIPs(pod).find((a) => family === undefined || ipFamily(a) === family);
     if (ip === undefined) continue;
@@ -99,14 +105,19 @@ export function desiredEndpoints(service: Service, pods: readonly Pod[]): Endpoi
  * Service's `ipFamilies` when set), named `<service>-ipv4` / `<service>-ipv6`; if pods resolve
  * named ports differently, one slice per port set, named `<service>-<family>-<hash of ports>`.
  * Terminating pods stay listed with `terminating: true` and `ready: false`, as Kubernetes does.
+ * `selector`: the Service's selector already parsed, if the caller keeps one.
  */
-export function desiredEndpointSlices(service: Service, pods: readonly Pod[]): EndpointSlice[] {
+export function desiredEndpointSlices(
+  service: Service,
+  pods: readonly Pod[],
+  selector?: LabelSelector,
+): EndpointSlice[] {
   if (!managesEndpoints(service)) return [];
   const publishNotReady = service.spec.publishNotReadyAddresses === true;
   const families = service.spec.ipFamilies?.length ? service.spec.ipFamilies : undefined;
   const needsPorts = (service.spec.ports?.length ?? 0) > 0;
   const groups = new Map<string, { family: "IPv4" | "IPv6"; ports: EndpointPort[]; endpoints: SliceEndpoint[] }>();
-  for (const pod of selectedPods(service, pods)) {
+  for (const pod of selectedPods(service, pods, selector)) {
     if (isFinished(pod)) continue;
     const ports = resolvePorts(service, pod);
     if (needsPorts && ports.length === 0) continue;

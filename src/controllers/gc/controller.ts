@@ -1,7 +1,7 @@
 /**
  * The garbage collector: the shared object informers (object-informers.ts) are its ownership
- * graph, indexed by uid and by owner uid; every change queues the object's uid, its owners' and
- * (when it goes) its dependents'. A sync reads the indexes only, except to confirm that an owner
+ * graph, indexed by uid and by owner uid; every change of ownership or deletion state queues the
+ * object's uid, its owners' and (when it goes) its dependents'. A sync reads the indexes only, except to confirm that an owner
  * missing from them is really gone (a live GET by name, compared by uid, as Kubernetes does, so a
  * cache lagging behind a fresh owner never costs a dependent). Writes carry the resourceVersion or
  * uid they were decided on.
@@ -15,7 +15,7 @@ import { WorkQueue } from "../../client/work-queue.ts";
 import { logger } from "../../machinery/log.ts";
 import type { ObjectInformers, ObjectNode } from "../object-informers.ts";
 import { runWorkers, type SyncOutcome } from "../run-workers.ts";
-import { blocksOwner, dependentAction, dependentPolicy, type OwnerState } from "./sync.ts";
+import { blocksOwner, dependentAction, dependentPolicy, type OwnerState, ownershipChanged } from "./sync.ts";
 
 const log = logger("garbage-collector");
 
@@ -51,7 +51,9 @@ export function startGarbageCollector(options: GarbageCollectorOptions, signal: 
     for (const ref of [...node.ownerReferences, ...(old?.ownerReferences ?? [])]) queue.add(ref.uid);
   };
   graph.on("add", (node) => changed(node));
-  graph.on("update", (old, node) => changed(node, old));
+  graph.on("update", (old, node) => {
+    if (ownershipChanged(old, node)) changed(node, old);
+  });
   graph.on("delete", (node) => {
     for (const d of graph.dependentsOf(node.uid)) queue.add(d.uid);
     for (const ref of node.ownerReferences) queue.add(ref.uid);

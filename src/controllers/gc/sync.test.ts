@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { resourceByPath } from "../../api/resources.ts";
 import type { OwnerReference } from "../../api/types.ts";
 import type { ObjectNode } from "../object-informers.ts";
-import { blocksOwner, dependentAction, dependentPolicy, type OwnerState } from "./sync.ts";
+import { blocksOwner, dependentAction, dependentPolicy, type OwnerState, ownershipChanged } from "./sync.ts";
 
 const CONFIGMAPS = resourceByPath("", "configmaps")!;
 
@@ -92,4 +92,13 @@ test("owners deleted in the foreground: their dependents go in the foreground, o
   assert.equal(blocksOwner(node("e", [ref("a")]), "a"), false);
   assert.equal(dependentPolicy(d, "a", true), "Foreground");
   assert.equal(dependentPolicy(d, "a", false), "Background");
+});
+
+test("only a change of owners, finalizers or deletion queues an object: a status write does not", () => {
+  const before = node("d", [ref("a", true)]);
+  assert.equal(ownershipChanged(before, { ...before, resourceVersion: "2" }), false, "another resourceVersion only");
+  assert.equal(ownershipChanged(before, { ...before, ownerReferences: [ref("a")] }), true, "blockOwnerDeletion");
+  assert.equal(ownershipChanged(before, { ...before, ownerReferences: [] }), true, "owner removed");
+  assert.equal(ownershipChanged(before, { ...before, finalizers: ["f"] }), true, "finalizer added");
+  assert.equal(ownershipChanged(before, { ...before, deleting: true }), true, "deletion began");
 });

@@ -4,6 +4,7 @@
  * some owners left loses the references to the missing ones; an owner deleted in the foreground
  * waits for its blocking dependents; an orphaning owner lets go of its dependents first.
  */
+import { isDeepStrictEqual } from "node:util";
 import type { OwnerReference } from "../../api/types.ts";
 import type { ObjectNode } from "../object-informers.ts";
 
@@ -57,4 +58,17 @@ export function dependentPolicy(
   hasDependents: boolean,
 ): "Background" | "Foreground" {
   return hasDependents && blocksOwner(dependent, ownerUid) ? "Foreground" : "Background";
+}
+
+/**
+ * Whether an update can change a garbage-collection decision: its owner references, its finalizers
+ * or whether it is being deleted changed (Kubernetes' graph builder acts on the same differences).
+ * Any other change, such as a pod's status, queues nothing.
+ */
+export function ownershipChanged(old: ObjectNode, next: ObjectNode): boolean {
+  return (
+    old.deleting !== next.deleting ||
+    !isDeepStrictEqual(old.finalizers, next.finalizers) ||
+    !isDeepStrictEqual(old.ownerReferences, next.ownerReferences)
+  );
 }

@@ -22,11 +22,15 @@ const PODS = resourceByPath("", "pods") as ResourceInfo;
 /** What the controller keeps of a pod. */
 type PodMeta = Pick<KubeObject, "metadata">;
 
+/** What the cache holds for every pod not being deleted: one shared value (nothing to schedule). */
+const NOT_TERMINATING: PodMeta = Object.freeze({ metadata: Object.freeze({}) });
+
 /**
- * Only the metadata the grace period is read from (and the uid the delete is pinned to): the
- * labels, annotations and managedFields of 100,000 pods stay out of this cache.
+ * Only the metadata the grace period is read from (and the uid the delete is pinned to), and only
+ * for terminating pods: the other pods of 100,000 cost this cache one shared value each.
  */
 function podMeta(pod: KubeObject): PodMeta {
+  if (graceLeftMs(pod, 0) === undefined) return NOT_TERMINATING;
   const metadata: Record<string, unknown> = {};
   for (const field of ["uid", "resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds"])
     if (pod.metadata[field] !== undefined) metadata[field] = pod.metadata[field];
