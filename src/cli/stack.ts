@@ -40,36 +40,37 @@ export class PartStack {
 }
 
 /**
- * Waits for SIGINT or SIGTERM, then closes the stack and exits 0 (1 when a part failed to close).
- * A second signal while closing exits at once.
+ * Runs `start` with a fresh stack; on failure closes what started and rethrows, else waits for
+ * SIGINT or SIGTERM, then closes the stack and exits 0 (1 when a part failed to close). The signals
+ * are caught from the beginning: one that arrives while parts are still starting closes them once
+ * `start` has finished, instead of Node's default exit leaving a started child (nginx runs in a
+ * process group of its own) behind. A second signal while closing exits at once.
  */
-export function closeOnSignal(stack: PartStack): Promise<void> {
-  return new Promise((resolve) => {
-    let closing = false;
-    const onSignal = (): void => {
-      if (closing) process.exit(1);
-      closing = true;
-      void stack.close().then((failures) => {
-        for (const f of failures) process.stderr.write(`error: closing ${f}\n`);
-        process.off("SIGINT", onSignal);
-        process.off("SIGTERM", onSignal);
-        process.exitCode = failures.length > 0 ? 1 : 0;
-        resolve();
-      });
-    };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
-  });
-}
-
-/** Runs `start` with a fresh stack; on failure closes what started and rethrows, else waits for a signal. */
 export async function runParts(start: (stack: PartStack) => Promise<void>): Promise<void> {
   const stack = new PartStack();
+  let signalled!: () => void;
+  const signal = new Promise<void>((resolve) => (signalled = resolve));
+  let closing = false;
+  const onSignal = (): void => {
+    if (closing) process.exit(1);
+    closing = true;
+    signalled();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   try {
-    await start(stack);
-  } catch (err) {
-    await stack.close();
-    throw err;
+    try {
+      await start(stack);
+    } catch (err) {
+      await stack.close();
+      throw err;
+    }
+    await signal;
+    const failures = await stack.close();
+    for (const f of failures) process.stderr.write(`error: closing ${f}\n`);
+    process.exitCode = failures.length > 0 ? 1 : 0;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
   }
-  await closeOnSignal(stack);
 }

@@ -22,6 +22,16 @@ import { waitFor } from "../support/wait-for.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
+/** Whether process `pid` exists (signal 0 only asks). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 interface Result {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -496,8 +506,13 @@ test("gateway --nginx runs that nginx binary, and a wrong path exits with one li
       `tested a config with it: ${lines.join(" | ")}`,
     );
   } finally {
+    // At once after the listening line: kdns may still be starting its last parts, and a signal
+    // then must still stop the nginx it started (in a process group of its own).
+    const master = Number(await readFile(join(dir, "gw-data", "nginx", "nginx.pid"), "utf8").catch(() => "0"));
     gw.child.kill("SIGTERM");
     await gw.exited;
+    assert.ok(master > 0, "nginx wrote its pid");
+    assert.equal(alive(master), false, `nginx master ${master} still runs after kdns gateway exited`);
   }
   const r = await kdns([
     "gateway",
