@@ -123,7 +123,10 @@ export function startEndpointsController(
   };
   endpoints.on("add", enqueueOwner);
   endpoints.on("update", (_old, e) => enqueueOwner(e));
-  endpoints.on("delete", (e) => enqueue(key(e)));
+  endpoints.on("delete", (e) => {
+    ownEndpoints.deleted(key(e), e);
+    enqueue(key(e));
+  });
   const enqueueSliceOwner = (s: Digested, echoes: boolean): void => {
     const owner = s.metadata.labels?.[SERVICE_NAME_LABEL];
     if (!owner || s.metadata.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY) return;
@@ -131,7 +134,10 @@ export function startEndpointsController(
   };
   slices.on("add", (s) => enqueueSliceOwner(s, true));
   slices.on("update", (_old, s) => enqueueSliceOwner(s, true));
-  slices.on("delete", (s) => enqueueSliceOwner(s, false));
+  slices.on("delete", (s) => {
+    ownSlices.deleted(key(s), s);
+    enqueueSliceOwner(s, false);
+  });
 
   const informers = [services, pods, endpoints, slices];
   for (const inf of informers) inf.start(signal);

@@ -58,6 +58,15 @@ export class OwnWrites<T extends KubeObject> {
     this.#written.set(key, obj);
   }
 
+  /**
+   * Heard that `obj` (at `key`) was deleted: the last write is gone too unless it is newer than
+   * the deleted version (a stale delete event of an earlier incarnation).
+   */
+  deleted(key: string, obj: KubeObject): void {
+    const written = this.#written.get(key);
+    if (written === undefined || !(revision(obj) < revision(written))) this.forget(key);
+  }
+
   /** Forgets `key` (deleted, or a write failed and the cache is the best guess again). */
   forget(key: string): void {
     this.#written.delete(key);
