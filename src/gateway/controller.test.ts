@@ -105,6 +105,21 @@ function fakeClient(api: FakeApi): RestClient {
   } as unknown as RestClient;
 }
 
+/** A built-in engine that applies every table and keeps them, in order. */
+function recordingEngine(): { tables: RouteTable[]; engine: GatewayEngine } {
+  const tables: RouteTable[] = [];
+  const engine: GatewayEngine = {
+    kind: "builtin",
+    listen: "127.0.0.1:1",
+    apply: async (table) => {
+      tables.push(table);
+      return { type: "applied" };
+    },
+    close: async () => undefined,
+  };
+  return { tables, engine };
+}
+
 const backendsOf = (table: RouteTable | undefined, host: string): string[] =>
   (table?.hosts.find((h) => h.host === host)?.routes[0]?.groups[0]?.backends ?? []).map((b) => b.ip);
 
@@ -154,16 +169,7 @@ test("on 2,000 Services, Endpoints and Secrets: what no route names schedules no
     Array.from({ length: ROUTES }, (_, i) => httpRoute(150 + i)),
   );
 
-  const tables: RouteTable[] = [];
-  const engine: GatewayEngine = {
-    kind: "builtin",
-    listen: "127.0.0.1:1",
-    apply: async (table) => {
-      tables.push(table);
-      return { type: "applied" };
-    },
-    close: async () => undefined,
-  };
+  const { tables, engine } = recordingEngine();
   const heard: string[] = [];
   const changes = {
     changed: (o?: KubeObject) => void heard.push(`${o?.kind} ${o?.metadata.name}`),
@@ -262,16 +268,7 @@ test("with 1,000 HTTPRoutes, a change to one DNSRecord translates, builds and ap
     },
   } as unknown as RestClient;
 
-  const tables: RouteTable[] = [];
-  const engine: GatewayEngine = {
-    kind: "builtin",
-    listen: "127.0.0.1:1",
-    apply: async (table) => {
-      tables.push(table);
-      return { type: "applied" };
-    },
-    close: async () => undefined,
-  };
+  const { tables, engine } = recordingEngine();
   const abort = new AbortController();
   const controller = runGatewayController({ client, engine, gatewayAddress: "127.0.0.1" }, abort.signal);
   t.after(async () => {
