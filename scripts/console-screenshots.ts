@@ -10,22 +10,16 @@ import { resolve } from "node:path";
 import { promisify } from "node:util";
 import { launchChromium } from "../test/support/browser.ts";
 import { childEnv } from "../test/support/child.ts";
-import { startFakeUpstream } from "../test/support/fake-upstream.ts";
-import { freePort } from "../test/support/free-port.ts";
-import { BIN, loopbackUpArgs, NODE, startKdnsUp } from "../test/support/kdns-up.ts";
+import { BIN, NODE, startLoopbackUp } from "../test/support/kdns-up.ts";
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, "..");
-const upstream = await startFakeUpstream();
-for (const n of ["example.org", "api.github.com", "registry.npmjs.org"])
-  upstream.set(n, "A", { type: "answer", answers: [{ type: "A", ttl: 30, data: "192.0.2.7" }] });
 const backend = createServer((_q, r) => r.end("ok"));
 await new Promise<void>((r) => backend.listen(0, "127.0.0.1", () => r()));
-const dnsPort = await freePort();
-const up = await startKdnsUp({
-  args: ["--store", "memory", ...(await loopbackUpArgs(dnsPort, upstream.port))],
-  readyLine: /console at /,
-});
+const running = await startLoopbackUp(["--store", "memory"], { readyLine: /console at / });
+const { up, dnsPort, upstream } = running;
+for (const n of ["example.org", "api.github.com", "registry.npmjs.org"])
+  upstream.set(n, "A", { type: "answer", answers: [{ type: "A", ttl: 30, data: "192.0.2.7" }] });
 await run(NODE, [BIN, "apply", "-f", resolve(ROOT, "examples"), "--server", up.server], { env: childEnv() });
 await fetch(`${up.server}/apis/kdns.dev/v1/namespaces/shop/dnsrecords`, {
   method: "POST",
@@ -83,6 +77,5 @@ await page.getByRole("button", { name: "Explain route" }).click();
 await page.getByTestId("route-result").waitFor();
 await page.screenshot({ path: resolve(ROOT, "docs/console-explain.png"), fullPage: true });
 await browser.close();
-await up.stop();
-await upstream.close();
+await running.stop();
 backend.close();

@@ -7,27 +7,21 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { dig } from "../support/dig.ts";
-import { type FakeUpstream, startFakeUpstream } from "../support/fake-upstream.ts";
-import { freePort } from "../support/free-port.ts";
-import { type KdnsUp, loopbackUpArgs, startKdnsUp } from "../support/kdns-up.ts";
+import { type KdnsUp, type LoopbackUp, startLoopbackUp } from "../support/kdns-up.ts";
 import { parseSamples, type Series, sumOf } from "../support/prom-text.ts";
 import { waitFor } from "../support/wait-for.ts";
 
-let upstream: FakeUpstream;
+let running: LoopbackUp;
 let up: KdnsUp;
 let dnsPort: number;
 
 before(async () => {
-  upstream = await startFakeUpstream();
-  dnsPort = await freePort();
-  up = await startKdnsUp({
-    args: await loopbackUpArgs(dnsPort, upstream.port),
-  });
+  running = await startLoopbackUp();
+  ({ up, dnsPort } = running);
 });
 
 after(async () => {
-  await up?.stop();
-  await upstream?.close();
+  await running?.stop();
 });
 
 async function samples() {

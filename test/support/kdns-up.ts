@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { childEnv, stillRunning } from "./child.ts";
+import { type FakeUpstream, startFakeUpstream } from "./fake-upstream.ts";
 import { freePort } from "./free-port.ts";
 import { httpsFetch } from "./https-fetch.ts";
 import { waitFor } from "./wait-for.ts";
@@ -43,22 +44,6 @@ export async function runKdns(args: string[]): Promise<KdnsRun> {
 /** The flags for a gateway of `engine` serving plain HTTP on 127.0.0.1:`port`, with no TLS listener. */
 export function gatewayArgs(port: number, engine: "builtin" | "nginx" = "builtin"): string[] {
   return ["--gateway", engine, "--gateway-listen", `127.0.0.1:${port}`, "--gateway-tls-listen", "none"];
-}
-
-/**
- * The flags of a `kdns up` on free loopback ports: the API, DNS on `dnsPort` with the test's
- * loopback server at `upstreamPort` as its only upstream, and a plain-HTTP built-in gateway.
- */
-export async function loopbackUpArgs(dnsPort: number, upstreamPort: number): Promise<string[]> {
-  return [
-    "--api-listen",
-    `127.0.0.1:${await freePort()}`,
-    "--dns-listen",
-    `127.0.0.1:${dnsPort}`,
-    "--upstream",
-    `127.0.0.1:${upstreamPort}`,
-    ...gatewayArgs(await freePort()),
-  ];
 }
 
 /** Options of {@link startKdnsUp}. */
@@ -137,5 +122,42 @@ export async function startKdnsUp(options: KdnsUpOptions): Promise<KdnsUp> {
   } catch (err) {
     await stop();
     throw new Error(`${(err as Error).message}\n--- kdns up output ---\n${out}`);
+  }
+}
+
+/** A {@link startLoopbackUp}: the running `kdns up`, its DNS port and upstream, and one stop for both. */
+export interface LoopbackUp {
+  up: KdnsUp;
+  dnsPort: number;
+  upstream: FakeUpstream;
+  stop(): Promise<void>;
+}
+
+/**
+ * `kdns up` on free loopback ports with `extraArgs`: the API, DNS whose only upstream is a
+ * loopback fake server started for it, and a plain-HTTP built-in gateway.
+ */
+export async function startLoopbackUp(
+  extraArgs: string[] = [],
+  options: Omit<KdnsUpOptions, "args"> = {},
+): Promise<LoopbackUp> {
+  const upstream = await startFakeUpstream();
+  const dnsPort = await freePort();
+  try {
+    const args = ["--api-listen", `127.0.0.1:${await freePort()}`, "--dns-listen", `127.0.0.1:${dnsPort}`];
+    args.push("--upstream", `127.0.0.1:${upstream.port}`, ...gatewayArgs(await freePort()), ...extraArgs);
+    const up = await startKdnsUp({ ...options, args });
+    return {
+      up,
+      dnsPort,
+      upstream,
+      stop: async () => {
+        await up.stop();
+        await upstream.close();
+      },
+    };
+  } catch (err) {
+    await upstream.close();
+    throw err;
   }
 }
