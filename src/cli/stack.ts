@@ -48,13 +48,12 @@ export class PartStack {
  */
 export async function runParts(start: (stack: PartStack) => Promise<void>): Promise<void> {
   const stack = new PartStack();
-  let signalled!: () => void;
-  const signal = new Promise<void>((resolve) => (signalled = resolve));
+  const signal = Promise.withResolvers<void>();
   let closing = false;
   const onSignal = (): void => {
     if (closing) process.exit(1);
     closing = true;
-    signalled();
+    signal.resolve();
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
@@ -65,7 +64,7 @@ export async function runParts(start: (stack: PartStack) => Promise<void>): Prom
       await stack.close();
       throw err;
     }
-    await signal;
+    await signal.promise;
     const failures = await stack.close();
     for (const f of failures) process.stderr.write(`error: closing ${f}\n`);
     process.exitCode = failures.length > 0 ? 1 : 0;
