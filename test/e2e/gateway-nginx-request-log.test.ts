@@ -19,7 +19,7 @@ import { parseSamples, sumOf } from "../support/prom-text.ts";
 import { rawRequest } from "../support/raw-http.ts";
 import { dnsRoute } from "../support/routes.ts";
 import { waitFor } from "../support/wait-for.ts";
-import { http, startEcho } from "./gateway-harness.ts";
+import { type Echo, http, startEcho } from "./gateway-harness.ts";
 
 let echo: Awaited<ReturnType<typeof startEcho>>;
 let engine: NginxEngine;
@@ -124,4 +124,55 @@ test("hostile request-targets and Host fields: one line each, decoded exactly", 
   assert.equal(ok.host, "log.test");
   assert.equal(ok.route, "default/log");
   assert.equal(entries.length, 2, JSON.stringify(entries));
+});
+
+test("hosts sharing a server block: each reaches its own backend, counted under its own name, logged with its own route", async () => {
+  const other = await startEcho("O");
+  try {
+    const hostTo = (host: string, record: string, backendPort: number) => ({
+      host,
+      routes: [dnsRoute({ prefix: "/", record, backends: [{ ip: "127.0.0.1", port: backendPort }] })],
+    });
+    const shared: RouteTable = {
+      hosts: [
+        hostTo("one.share.test", "default/one", echo.port),
+        hostTo("two.share.test", "default/two", other.port),
+        hostTo("*.wild.share.test", "default/wild", other.port),
+      ],
+      outcomes: [],
+    };
+    metrics.adopt(shared);
+    assert.equal((await engine.apply(shared)).type, "applied");
+    const conf = await engine.supervisor.installed();
+    assert.equal(conf?.match(/^ +server_name /gm)?.length, 1, "the three hosts share one server block");
+    entries.length = 0;
+    const cases: [string, string, string][] = [
+      ["one.share.test", "E", "one.share.test"],
+      ["two.share.test", "O", "two.share.test"],
+      ["x.wild.share.test", "O", "*.wild.share.test"],
+    ];
+    for (const [host, backend, served] of cases) {
+      const r = await http(port, host, "/p");
+      assert.equal(r.status, 200, host);
+      assert.equal((JSON.parse(r.body) as Echo).name, backend, host);
+      assert.equal((JSON.parse(r.body) as Echo).url, "/p", host);
+      await waitFor(async () => (await counted({ host: served })) === 1, {
+        what: `${host} counted as ${served}`,
+        timeoutMs: 20_000,
+      });
+    }
+    assert.equal((await http(port, "none.share.test", "/p")).status, 404);
+    await waitFor(() => entries.length === 4, { what: "four entries", timeoutMs: 20_000 });
+    assert.deepEqual(
+      entries.map((e) => [e.host, e.route]),
+      [
+        ["one.share.test", "default/one"],
+        ["two.share.test", "default/two"],
+        ["x.wild.share.test", "default/wild"],
+        ["none.share.test", null],
+      ],
+    );
+  } finally {
+    await other.close();
+  }
 });

@@ -235,7 +235,7 @@ test("with the request log: a tab-separated format, buffered into a file, and ev
   assert.match(text, /^ {4}access_log logs\/kdns-requests\.log kdns buffer=64k flush=1s;$/m);
   assert.match(
     text,
-    /^ {4}log_format kdns escape=default '\$server_name\\t\$kdns_path\\t(\$[a-z_]+\\t){9}\$kdns_route';$/m,
+    /^ {4}log_format kdns escape=default '\$kdns_server\\t\$kdns_path\\t(\$[a-z_]+\\t){9}\$kdns_route';$/m,
   );
   assert.doesNotMatch(text, /access_log off|syslog/);
   // Two locations per prefix, "/" once; each route's served on both listeners (shop.example.com).
@@ -259,7 +259,7 @@ test("metrics alone: the metrics' six fields, and no route names (nothing per re
   });
   assert.match(
     text,
-    /^ {4}log_format kdns escape=default '\$server_name\\t\$kdns_path\\t\$request_method\\t\$status\\t\$request_time\\t\$bytes_sent';$/m,
+    /^ {4}log_format kdns escape=default '\$kdns_server\\t\$kdns_path\\t\$request_method\\t\$status\\t\$request_time\\t\$bytes_sent';$/m,
   );
   assert.match(text, /^ {4}access_log logs\/kdns-requests\.log kdns buffer=64k flush=1s;$/m);
   assert.doesNotMatch(text, /kdns_route|\$msec/);
@@ -309,7 +309,14 @@ test("routes to the same endpoints with the same weights share one upstream; oth
   const text = renderNginxConfig(table, { listen: "127.0.0.1:8080" });
   const upstreams = [...text.matchAll(/upstream (\S+) \{/g)].map((m) => m[1]);
   assert.equal(upstreams.length, 3, text);
-  const passes = [...text.matchAll(/proxy_pass http:\/\/(\S+);/g)].map((m) => m[1]);
-  assert.deepEqual(passes, [upstreams[0], upstreams[0], upstreams[1], upstreams[2]]);
+  // The four hosts have one shape, so one server block: a map gives each host its upstream.
+  assert.equal(text.match(/proxy_pass http:\/\/\$kdns_s0_0;/g)?.length, 1, text);
+  const byHost = [...text.matchAll(/^ {8}"([a-d]\.com)" (\S+);$/gm)].map((m) => [m[1], m[2]]);
+  assert.deepEqual(byHost, [
+    ["a.com", upstreams[0]],
+    ["b.com", upstreams[0]],
+    ["c.com", upstreams[1]],
+    ["d.com", upstreams[2]],
+  ]);
   assert.match(text, /server "10\.0\.0\.1:80" weight=3 max_fails=0;/);
 });

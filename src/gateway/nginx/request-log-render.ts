@@ -17,9 +17,9 @@ import { quote } from "./quote.ts";
 /** The file nginx writes, relative to its runtime directory (`-p`). */
 export const REQUEST_LOG_FILE = "logs/kdns-requests.log";
 
-/** What the metrics read: `$server_name` is empty for the default server (a host not served). */
+/** What the metrics read: `$kdns_server` is empty for the default server (a host not served). */
 export const METRIC_FIELDS = [
-  "$server_name",
+  "$kdns_server",
   "$kdns_path",
   "$request_method",
   "$status",
@@ -53,11 +53,40 @@ export function requestLogLines(options: RequestLogOptions): string[] {
   ];
 }
 
-/** The first lines of a route's location: which route it is (its record only for the access log). */
-export function routeMarker(prefix: string, record: string, options: RequestLogOptions): string[] {
+/**
+ * `$kdns_server`, the host name that served a request (the metrics' `host`): `$server_name`, the
+ * first name of its server block, except in a block shared by several hosts (shared-servers.ts),
+ * where it is whichever of the shared names `$host` matches (as server_name matched it: the
+ * block's name nginx chose is the best match among every name, so among the shared ones too).
+ */
+export function serverLabelMaps(shared: readonly (readonly string[])[]): string[] {
+  if (shared.length === 0) return ["    map $server_name $kdns_server {", "        default $server_name;", "    }"];
+  return [
+    "    map $server_name $kdns_server {",
+    "        default $server_name;",
+    ...shared.map((names) => `        ${quote("host", names[0]!)} $kdns_shared_host;`),
+    "    }",
+    "    map $host $kdns_shared_host {",
+    "        hostnames;",
+    '        default "";',
+    ...shared.flatMap((names) => names.map((n) => `        ${quote("host", n)} ${quote("host", n)};`)),
+    "    }",
+  ];
+}
+
+/**
+ * The first lines of a route's location: which route it is (its record only for the access log,
+ * through `param`, since hosts sharing a server block differ in it).
+ */
+export function routeMarker(
+  prefix: string,
+  param: (token: string) => string,
+  record: string,
+  options: RequestLogOptions,
+): string[] {
   return [
     `            set $kdns_path ${quote("path", prefix)};`,
-    ...(options.accessLog ? [`            set $kdns_route ${quote("record", record)};`] : []),
+    ...(options.accessLog ? [`            set $kdns_route ${param(quote("record", record))};`] : []),
   ];
 }
 

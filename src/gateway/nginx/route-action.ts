@@ -30,6 +30,22 @@ export interface RenderSink {
   ids: number;
   /** With it each route's location says which route it is (`$kdns_path`, `$kdns_route`), for the request log. */
   requestLog: RequestLogOptions | undefined;
+  /**
+   * The values of the host being rendered that hosts of the same shape may differ in (its
+   * upstreams, its routes' records), each written as {@link hostParam}'s placeholder; see
+   * shared-servers.ts.
+   */
+  params: string[];
+}
+
+/**
+ * `value` (an nginx token: a bare name or a quoted string) as a placeholder of the host being
+ * rendered: shared-servers.ts writes it back, or a variable mapping each host of a shared server
+ * block to its own value. The placeholder is control characters, which no quoted value contains.
+ */
+export function hostParam(value: string, sink: RenderSink): string {
+  sink.params.push(value);
+  return `\u0001${sink.params.length - 1}\u0001`;
 }
 
 /** The request headers every proxied request gets (http level), repeated where a location sets its own. */
@@ -185,31 +201,45 @@ function redirectLines(f: Extract<RouteFilter, { type: "RequestRedirect" }>, rou
   return [`            return ${f.statusCode} "${scheme}://${host}${port}${path}";`];
 }
 
-/** `proxy_pass` of `url`: bare when it is plain characters (the common case), else quoted. */
-function pass(url: string): string {
-  return /^[A-Za-z0-9/._~:-]*$/.test(url) ? `proxy_pass ${url};` : `proxy_pass "${url}";`;
+/**
+ * `proxy_pass` to upstream `name` with `uri`: bare when it is plain characters (the common case),
+ * else quoted. The upstream is a host parameter only where naming it by a variable changes
+ * nothing: with no URI (the request's is passed either way), or a URI that has variables already
+ * (passed as it is either way). A literal URI without variables replaces the part of the URI the
+ * location matched, which nginx does only when proxy_pass has no variables.
+ */
+function passTo(name: string, uri: string, sink: RenderSink): string {
+  const upstream = uri === "" || uri.includes("$") ? hostParam(name, sink) : name;
+  const url = `http://${upstream}${uri}`;
+  return /^[A-Za-z0-9/._~:\u0001-]*$/.test(url) ? `proxy_pass ${url};` : `proxy_pass "${url}";`;
 }
 
 /** The proxy_pass of a route with upstream `name`, by place and path rewrite. */
 function proxyPass(name: string, route: Route, place: ActionPlace, sink: RenderSink): string {
+  const pass = (url: string): string => passTo(name, url, sink);
   const rewrite = route.filters.find((f) => f.type === "URLRewrite");
   let modifier = rewrite?.type === "URLRewrite" ? rewrite.path : undefined;
   // Replacing the prefix `/` with `/` changes nothing.
   if (modifier?.type === "ReplacePrefixMatch" && route.match.path.value === "/" && /^\/*$/.test(modifier.value))
     modifier = undefined;
-  if (modifier === undefined) return place === "internal" ? pass(`http://${name}$request_uri`) : pass(`http://${name}`);
-  if (modifier.type === "ReplaceFullPath") return pass(`http://${name}${inner("path", modifier.value)}$is_args$args`);
+  if (modifier === undefined) return place === "internal" ? pass("$request_uri") : pass("");
+  if (modifier.type === "ReplaceFullPath") return pass(`${inner("path", modifier.value)}$is_args$args`);
   const base = modifier.value.endsWith("/") ? modifier.value.slice(0, -1) : modifier.value;
   // proxy_pass with a URI replaces the part of the normalised URI the location matched.
-  if (place === "exact") return pass(`http://${name}${inner("path", base === "" ? "/" : base)}`);
-  if (place === "prefix" || place === "root") return pass(`http://${name}${inner("path", `${base}/`)}`);
-  return pass(`http://${name}${inner("path", base)}${restOfPath(route, sink, base === "" ? "/" : "")}$is_args$args`);
+  if (place === "exact") return pass(inner("path", base === "" ? "/" : base));
+  if (place === "prefix" || place === "root") return pass(inner("path", `${base}/`));
+  return pass(`${inner("path", base)}${restOfPath(route, sink, base === "" ? "/" : "")}$is_args$args`);
 }
 
 /** The body lines of a location serving `route` (its upstream is added to the sink). */
 export function actionLines(name: string, route: Route, place: ActionPlace, sink: RenderSink): string[] {
   const marker = sink.requestLog
-    ? routeMarker(route.match.path.value, `${route.owner.namespace}/${route.owner.name}`, sink.requestLog)
+    ? routeMarker(
+        route.match.path.value,
+        (record) => hostParam(record, sink),
+        `${route.owner.namespace}/${route.owner.name}`,
+        sink.requestLog,
+      )
     : [];
   return [...marker, ...actionBody(name, route, place, sink)];
 }
