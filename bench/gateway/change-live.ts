@@ -1,7 +1,8 @@
 /**
- * `node bench/gateway/change-live.ts`: only the change-live part of `npm run bench:gateway`, for
- * the built-in engine, without pinning or wrk: how long a DNSRecord path change takes to be
- * served, without and then with `--routes N` (default 1,000) HTTPRoutes loaded (http-routes.ts),
+ * `npm run bench:change-live`: only the change-live part of `npm run bench:gateway`, for one engine
+ * (`--engine builtin|nginx`, default builtin), without pinning or wrk: how long a DNSRecord path
+ * change takes to be served (the same change, switch-record.ts), without and then with `--routes N`
+ * (default 1,000) HTTPRoutes loaded (http-routes.ts),
  * and what each gateway pass spent per phase (the controller's `pass` and `statuses` debug
  * lines). Each round starts once the gateway has been idle for a second (bench:gateway does not
  * wait: there the statuses of the routes just loaded are still being written). A quick check
@@ -22,8 +23,9 @@ import { freePort } from "../../test/support/free-port.ts";
 import { percentile } from "../dns/dnsperf.ts";
 import { startApi } from "../dns/kdns.ts";
 import { type Child, progress, startPinned } from "../support/proc.ts";
-import { get, waitHttp } from "./http.ts";
+import { waitHttp } from "./http.ts";
 import { loadHttpRoutes, routeHost } from "./http-routes.ts";
+import { RecordSwitch } from "./switch-record.ts";
 
 /** The value after `flag` on the command line, if given. */
 function option(flag: string): string | undefined {
@@ -44,6 +46,11 @@ function wholeNumber(flag: string, fallback: number): number {
 const routeCount = wholeNumber("--routes", 1000);
 const changes = wholeNumber("--changes", 20);
 const profileDir = option("--cpu-prof");
+const engine = option("--engine") ?? "builtin";
+if (engine !== "builtin" && engine !== "nginx") {
+  console.error(`change-live: --engine takes builtin or nginx, got ${JSON.stringify(engine)}`);
+  process.exit(1);
+}
 const HOST = "bench.test";
 const PHASES = ["attach", "translate", "build", "apply"] as const;
 const DNSRECORDS = resourceByPath("kdns.dev", "dnsrecords")!;
@@ -102,7 +109,7 @@ try {
       "--server",
       api.url,
       "--gateway",
-      "builtin",
+      engine,
       "--gateway-listen",
       `127.0.0.1:${gwPort}`,
       "--gateway-tls-listen",
@@ -118,21 +125,7 @@ try {
   const url = `http://127.0.0.1:${gwPort}/`;
   await waitHttp(url, HOST, gateway);
 
-  let current = 0;
-  /** Moves the record to the other backend; ms from sending the write until the gateway serves it. */
-  async function switchOnce(): Promise<number> {
-    current = 1 - current;
-    const want = backends[current]!;
-    const t0 = performance.now();
-    await api.client.patch(DNSRECORDS, "default", "bench", {
-      spec: { paths: [{ path: "/", address: want.ip, port }] },
-    });
-    for (;;) {
-      const r = await get(url, HOST).catch(() => undefined);
-      if (r?.status === 200 && r.body === want.mark) return performance.now() - t0;
-      if (performance.now() - t0 > 10_000) throw new Error(`the gateway never served backend ${want.mark}`);
-    }
-  }
+  const record = new RecordSwitch(api.client, HOST, [backends[0]!, backends[1]!], port);
 
   /**
    * Waits until the gateway's last pass has its statuses written and it logged nothing more for a
@@ -152,7 +145,7 @@ try {
     await settled();
     const from = gateway.output().length;
     const live: number[] = [];
-    for (let i = 0; i < changes; i++) live.push(await switchOnce());
+    for (let i = 0; i < changes; i++) live.push(await record.once(url));
     await settled(); // the gateway's lines of the last passes arrive after their changes are served
     const passes = debugLines(gateway.output(), from, "pass");
     const median = (values: number[]): string => (values.length > 0 ? percentile(values, 50).toFixed(1) : "-");
@@ -167,12 +160,13 @@ try {
     );
   }
 
-  await round("built-in engine");
+  const name = engine === "nginx" ? "nginx engine" : "built-in engine";
+  await round(name);
   const routes = routeCount.toLocaleString("en-US");
   progress(`loading ${routes} HTTPRoutes`);
   await loadHttpRoutes(api.client, routeCount, { ip: backends[0]!.ip, port });
   await waitHttp(url, routeHost(routeCount - 1), gateway, () => true, 120_000);
-  await round(`built-in engine, ${routes} HTTPRoutes`);
+  await round(`${name}, ${routes} HTTPRoutes`);
 } finally {
   for (const stop of stops) await stop();
   await rm(dir, { recursive: true, force: true });

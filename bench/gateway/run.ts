@@ -25,11 +25,12 @@ import { percentile } from "../dns/dnsperf.ts";
 import { startApi } from "../dns/kdns.ts";
 import { type Child, progress, setAffinity, startPinned } from "../support/proc.ts";
 import { type Bar, barChart, formatNumber, writeSection } from "../support/report.ts";
-import { get, waitHttp } from "./http.ts";
+import { waitHttp } from "./http.ts";
 import { loadHttpRoutes, routeHost } from "./http-routes.ts";
 import { instructionsPerRequest } from "./instructions.ts";
 import { startKdnsGateway } from "./kdns.ts";
 import { type BackendAddress, FILE_PATH, handWrittenConfig, startBackend, startHandWritten } from "./nginx.ts";
+import { RecordSwitch } from "./switch-record.ts";
 import { makeBenchCertificate, TLS_HOST } from "./tls-cert.ts";
 import { type WrkOptions, type WrkResult, wrk, wrkInBackground } from "./wrk.ts";
 
@@ -126,12 +127,12 @@ try {
   progress("starting kdns apiserver and both gateway engines");
   const api = await startApi(LOAD_CPU);
   track(api.child);
-  let current = 0;
+  const record = new RecordSwitch(api.client, HOST, [backends[0]!, backends[1]!], backendPort);
   await api.client.create(DNSRECORDS, "default", {
     apiVersion: "kdns.dev/v1",
     kind: "DNSRecord",
     metadata: { name: "bench", namespace: "default" },
-    spec: { host: HOST, paths: [{ path: "/", address: backends[current]!.ip, port: backendPort }] },
+    spec: { host: HOST, paths: [{ path: "/", address: backends[0]!.ip, port: backendPort }] },
   } satisfies DNSRecord);
   // HTTPS for `localhost` (the name wrk sends as SNI) with the certificate the hand-written proxy has.
   await api.client.create(SECRETS, "default", {
@@ -283,39 +284,9 @@ try {
     }
   }
 
-  /** Moves the record to the other backend; resolves with ms from sending the write until `url` serves it. */
-  async function switchOnce(url: string): Promise<number> {
-    current = 1 - current;
-    const want = backends[current]!;
-    const t0 = performance.now();
-    await api.client.patch(DNSRECORDS, "default", "bench", {
-      spec: { paths: [{ path: "/", address: want.ip, port: backendPort }] },
-    });
-    const serves = async (): Promise<boolean> => {
-      try {
-        const r = await get(url, HOST);
-        return r.status === 200 && r.body.startsWith(want.mark);
-      } catch {
-        return false; // a connection refused/reset during a switch is retried; the wrk runs count failures
-      }
-    };
-    let live: number | undefined;
-    // Timed until the first response from the new backend; then, untimed, until 20 fresh connections
-    // in a row get it: an nginx worker of the configuration before still taking connections would
-    // answer the next change (back to its backend) at once, and time it as live before it is.
-    for (let streak = 0; streak < 20; ) {
-      if (performance.now() - t0 > 10_000) throw new Error(`${url} never served backend ${want.mark} steadily`);
-      if (await serves()) {
-        live ??= performance.now() - t0;
-        streak++;
-      } else streak = 0;
-    }
-    return live ?? Number.NaN;
-  }
-
   async function switches(label: string, url: string): Promise<number[]> {
     const out: number[] = [];
-    for (let i = 0; i < changes; i++) out.push(await switchOnce(url));
+    for (let i = 0; i < changes; i++) out.push(await record.once(url));
     progress(
       `${label}: change live p50 ${percentile(out, 50).toFixed(1)} ms, p99 ${percentile(out, 99).toFixed(1)} ms`,
     );
