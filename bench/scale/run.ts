@@ -30,6 +30,7 @@ import { pagedTableList } from "./paged-list.ts";
 import { queuesDrained } from "./queues-drained.ts";
 import { type FlipTarget, readinessFlips } from "./readiness-flips.ts";
 import { type CreateTimes, createTimed, firstLastRates, percentile } from "./timed-creates.ts";
+import { perUnit, workCounts } from "./work-counts.ts";
 
 const quick = process.argv.includes("--quick");
 const profileArg = process.argv.indexOf("--profile");
@@ -194,6 +195,7 @@ async function measure(store: UpConfig["store"], size: (typeof sizes)[number], e
     for (let n = 0; n < NAMESPACES; n++)
       await up.client.create(info.namespaces, undefined, { metadata: { name: `ns-${n}` } });
     const svc: CreateTimes = await createTimed(up.client, info.services, size.services, service);
+    const beforePods = await workCounts(up.url);
     const pods = await createTimed(up.client, info.pods, size.pods, (j) => pod(j, size.services));
     const lastCreate = performance.now();
     const peakRss = (await memoryMiB(pid)).peak;
@@ -213,12 +215,14 @@ async function measure(store: UpConfig["store"], size: (typeof sizes)[number], e
     progress(
       `${label}: DNS caught up ${settleMs} ms and the controllers' queues drained ${Math.round(drainedMs)} ms after the last create`,
     );
+    progress(`${label}: per pod create: ${perUnit(beforePods, await workCounts(up.url), size.pods)}`);
 
     const targets: FlipTarget[] = [];
     for (let j = 0; j < size.pods && targets.length < FLIPS_PER_SECOND * FLIP_SECONDS; j++) {
       const s = j % size.services;
       if (headless(s)) targets.push({ namespace: nsOf(s), pod: `pod-${j}`, ip: podIp(j), service: `svc-${s}` });
     }
+    const beforeFlips = await workCounts(up.url);
     const flips = await readinessFlips(up.client, up.dnsPort, targets, {
       perSecond: FLIPS_PER_SECOND,
       seconds: FLIP_SECONDS,
@@ -227,6 +231,7 @@ async function measure(store: UpConfig["store"], size: (typeof sizes)[number], e
     progress(
       `${label}: endpoints lag p99 ${percentile(flips.sliceLag, 99).toFixed(1)} ms, DNS p99 ${percentile(flips.dnsLag, 99).toFixed(1)} ms, missed ${flips.missed}; watchers closed for falling behind so far: ${await terminatedWatchers(up.url)}`,
     );
+    progress(`${label}: per readiness change: ${perUnit(beforeFlips, await workCounts(up.url), flips.changes)}`);
 
     const kubectl = await kubectlGetPods(up.kubeconfig);
     progress(`${label}: kubectl get pods -A: ${kubectl.rows} rows in ${kubectl.ms} ms`);
