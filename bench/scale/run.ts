@@ -27,6 +27,7 @@ import { memoryMiB, progress } from "../support/proc.ts";
 import { formatNumber, lineCharts, type Panel, writeSection } from "../support/report.ts";
 import { startUp, type Up, type UpConfig } from "./kdns-up.ts";
 import { pagedTableList } from "./paged-list.ts";
+import { PhaseMarks } from "./phase-marks.ts";
 import { queuesDrained } from "./queues-drained.ts";
 import { type FlipTarget, readinessFlips } from "./readiness-flips.ts";
 import { type CreateTimes, createTimed, firstLastRates, percentile } from "./timed-creates.ts";
@@ -190,14 +191,22 @@ async function measure(store: UpConfig["store"], size: (typeof sizes)[number], e
     ...(profileDir ? { profileDir } : {}),
   };
   let up: Up | undefined = await startUp(config);
+  const marks = new PhaseMarks();
+  const pid = up.child.proc.pid!;
   try {
-    const pid = up.child.proc.pid!;
+    marks.mark("services");
     for (let n = 0; n < NAMESPACES; n++)
       await up.client.create(info.namespaces, undefined, { metadata: { name: `ns-${n}` } });
     const svc: CreateTimes = await createTimed(up.client, info.services, size.services, service);
     const beforePods = await workCounts(up.url);
+    const podsStart = performance.now();
     const pods = await createTimed(up.client, info.pods, size.pods, (j) => pod(j, size.services));
     const lastCreate = performance.now();
+    // Each tenth of the pods as a phase: the profile then says what a create cost early and late.
+    const tenth = Math.max(1, Math.floor(size.pods / 10));
+    for (let i = 0; i < size.pods; i += tenth)
+      marks.mark(`pods ${i / tenth + 1}/10`, podsStart + (i > 0 ? (pods.doneAt[i - 1] ?? 0) : 0), tenth);
+    marks.mark("drain", lastCreate);
     const peakRss = (await memoryMiB(pid)).peak;
     const rates = firstLastRates(pods);
     progress(
@@ -223,6 +232,7 @@ async function measure(store: UpConfig["store"], size: (typeof sizes)[number], e
       if (headless(s)) targets.push({ namespace: nsOf(s), pod: `pod-${j}`, ip: podIp(j), service: `svc-${s}` });
     }
     const beforeFlips = await workCounts(up.url);
+    const flipsStart = performance.now();
     const flips = await readinessFlips(up.client, up.dnsPort, targets, {
       perSecond: FLIPS_PER_SECOND,
       seconds: FLIP_SECONDS,
@@ -233,6 +243,8 @@ async function measure(store: UpConfig["store"], size: (typeof sizes)[number], e
     );
     progress(`${label}: per readiness change: ${perUnit(beforeFlips, await workCounts(up.url), flips.changes)}`);
 
+    marks.mark("readiness", flipsStart, flips.changes);
+    marks.mark("kubectl get pods");
     const kubectl = await kubectlGetPods(up.kubeconfig);
     progress(`${label}: kubectl get pods -A: ${kubectl.rows} rows in ${kubectl.ms} ms`);
     const listed = await pagedTableList(up.url, "/api/v1/pods");
@@ -240,8 +252,10 @@ async function measure(store: UpConfig["store"], size: (typeof sizes)[number], e
       `${label}: the same ${listed.pages} pages fetched back to back: ${Math.round(listed.ms)} ms, first pages ${listed.firstPagesMs.toFixed(1)} ms, last pages ${listed.lastPagesMs.toFixed(1)} ms`,
     );
 
+    marks.mark("stop");
     await up.stop();
     up = undefined;
+    if (profileDir) await marks.write(profileDir, pid);
     progress(`${label}: restarting`);
     up = await startUp(config);
     const readyMs = up.readyMs;
