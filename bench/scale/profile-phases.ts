@@ -3,8 +3,10 @@
  * phase marks a `bench:scale --profile DIR` run wrote, and prints for each `kdns up` what one unit
  * of each counted phase cost in CPU (µs of busy CPU per pod create, per readiness change): in
  * total, in V8's garbage collector, and in the functions (inclusive) that cost the most. A cost
- * that grows from the first tenth of the pods to the last grows with the object count; CPU per
- * unit does not depend on how loaded the machine was, as a rate does.
+ * that grows from the first tenth of the pods to the last grows with the object count. On a loaded
+ * machine the µs are inflated (V8 samples on wall-clock ticks, so time the process waited for a CPU
+ * lands on whatever ran next), but each function's share of a phase, and how it moves from phase
+ * to phase, hold better than rates do.
  */
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
