@@ -31,7 +31,7 @@ import { PhaseMarks } from "./phase-marks.ts";
 import { queuesDrained } from "./queues-drained.ts";
 import { type FlipTarget, readinessFlips } from "./readiness-flips.ts";
 import { type CreateTimes, createTimed, firstLastRates, percentile } from "./timed-creates.ts";
-import { perUnit, workCounts } from "./work-counts.ts";
+import { gcBetween, perUnit, workCounts } from "./work-counts.ts";
 
 const quick = process.argv.includes("--quick");
 const profileArg = process.argv.indexOf("--profile");
@@ -224,7 +224,9 @@ async function measure(store: UpConfig["store"], size: (typeof sizes)[number], e
     progress(
       `${label}: DNS caught up ${settleMs} ms and the controllers' queues drained ${Math.round(drainedMs)} ms after the last create`,
     );
-    progress(`${label}: per pod create: ${perUnit(beforePods, await workCounts(up.url), size.pods)}`);
+    const afterPods = await workCounts(up.url);
+    progress(`${label}: per pod create: ${perUnit(beforePods, afterPods, size.pods)}`);
+    progress(`${label}: V8's collector during the creates and the drain: ${gcBetween(beforePods, afterPods)}`);
 
     const targets: FlipTarget[] = [];
     for (let j = 0; j < size.pods && targets.length < FLIPS_PER_SECOND * FLIP_SECONDS; j++) {
@@ -241,7 +243,9 @@ async function measure(store: UpConfig["store"], size: (typeof sizes)[number], e
     progress(
       `${label}: endpoints lag p99 ${percentile(flips.sliceLag, 99).toFixed(1)} ms, DNS p99 ${percentile(flips.dnsLag, 99).toFixed(1)} ms, missed ${flips.missed}; watchers closed for falling behind so far: ${await terminatedWatchers(up.url)}`,
     );
-    progress(`${label}: per readiness change: ${perUnit(beforeFlips, await workCounts(up.url), flips.changes)}`);
+    const afterFlips = await workCounts(up.url);
+    progress(`${label}: per readiness change: ${perUnit(beforeFlips, afterFlips, flips.changes)}`);
+    progress(`${label}: V8's collector during the readiness changes: ${gcBetween(beforeFlips, afterFlips)}`);
 
     marks.mark("readiness", flipsStart, flips.changes);
     marks.mark("kubectl get pods");
