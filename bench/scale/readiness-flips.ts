@@ -17,8 +17,9 @@ export interface FlipTarget {
   service: string;
 }
 
-/** Lags in ms; `missed` changes never seen within the timeout. */
+/** Lags in ms; `missed` changes never seen within the timeout; `changes` status writes made. */
 export interface FlipResult {
+  changes: number;
   sliceLag: number[];
   dnsLag: number[];
   missed: number;
@@ -60,8 +61,9 @@ export async function readinessFlips(
   })().catch(() => undefined);
 
   const dns = await DnsWatcher.open(dnsPort);
-  const result: FlipResult = { sliceLag: [], dnsLag: [], missed: 0 };
+  const result: FlipResult = { changes: 0, sliceLag: [], dnsLag: [], missed: 0 };
   const flip = async (t: FlipTarget): Promise<void> => {
+    result.changes++;
     const key = `${t.namespace}/${t.pod}`;
     const want = !ready.get(key);
     ready.set(key, want);

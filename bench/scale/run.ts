@@ -27,8 +27,11 @@ import { memoryMiB, progress } from "../support/proc.ts";
 import { formatNumber, lineCharts, type Panel, writeSection } from "../support/report.ts";
 import { startUp, type Up, type UpConfig } from "./kdns-up.ts";
 import { pagedTableList } from "./paged-list.ts";
+import { PhaseMarks } from "./phase-marks.ts";
+import { queuesDrained } from "./queues-drained.ts";
 import { type FlipTarget, readinessFlips } from "./readiness-flips.ts";
 import { type CreateTimes, createTimed, firstLastRates, percentile } from "./timed-creates.ts";
+import { gcBetween, perUnit, workCounts } from "./work-counts.ts";
 
 const quick = process.argv.includes("--quick");
 const profileArg = process.argv.indexOf("--profile");
@@ -122,6 +125,8 @@ interface Row {
   writeP99: number;
   peakRss: number;
   settleMs: number;
+  /** How long after the last create the controllers' work queues were empty (rows before it: absent). */
+  drainedMs?: number;
   sliceP50: number;
   sliceP99: number;
   dnsP50: number;
@@ -139,14 +144,16 @@ interface Row {
   load?: string;
 }
 
-/** Resolves once DNS answers `name` with `count` addresses (the controllers and DNS caught up). */
-async function settle(dnsPort: number, name: string, count: number): Promise<number> {
-  const started = Date.now();
+/**
+ * Resolves once DNS answers `name` with `count` addresses: the ms from `since` (a performance.now()
+ * time) until the last Service's endpoints reached DNS.
+ */
+async function settle(dnsPort: number, name: string, count: number, since: number): Promise<number> {
   const probe = await DnsProbe.open(dnsPort);
   try {
-    while (Date.now() - started < 600_000) {
+    while (performance.now() - since < 600_000) {
       const r = await probe.ask(name, "A", 1000);
-      if (r && r.answers.length >= count) return Date.now() - started;
+      if (r && r.answers.length >= count) return Math.round(performance.now() - since);
       await new Promise((res) => setTimeout(res, 100));
     }
     throw new Error(`${name} never answered ${count} addresses`);
@@ -184,12 +191,22 @@ async function measure(store: UpConfig["store"], size: (typeof sizes)[number], e
     ...(profileDir ? { profileDir } : {}),
   };
   let up: Up | undefined = await startUp(config);
+  const marks = new PhaseMarks();
+  const pid = up.child.proc.pid!;
   try {
-    const pid = up.child.proc.pid!;
+    marks.mark("services");
     for (let n = 0; n < NAMESPACES; n++)
       await up.client.create(info.namespaces, undefined, { metadata: { name: `ns-${n}` } });
     const svc: CreateTimes = await createTimed(up.client, info.services, size.services, service);
+    const beforePods = await workCounts(up.url);
+    const podsStart = performance.now();
     const pods = await createTimed(up.client, info.pods, size.pods, (j) => pod(j, size.services));
+    const lastCreate = performance.now();
+    // Each tenth of the pods as a phase: the profile then says what a create cost early and late.
+    const tenth = Math.max(1, Math.floor(size.pods / 10));
+    for (let i = 0; i < size.pods; i += tenth)
+      marks.mark(`pods ${i / tenth + 1}/10`, podsStart + (i > 0 ? (pods.doneAt[i - 1] ?? 0) : 0), tenth);
+    marks.mark("drain", lastCreate);
     const peakRss = (await memoryMiB(pid)).peak;
     const rates = firstLastRates(pods);
     progress(
@@ -199,14 +216,25 @@ async function measure(store: UpConfig["store"], size: (typeof sizes)[number], e
     // The last headless Service to get all its pods: once DNS shows them, the controllers caught up.
     const lastHeadless = Math.floor((size.services - 1) / 10) * 10;
     const perService = Math.floor(size.pods / size.services);
-    const settleMs = await settle(up.dnsPort, `svc-${lastHeadless}.${nsOf(lastHeadless)}.svc.${ZONE}`, perService);
-    progress(`${label}: endpoints and DNS caught up ${settleMs} ms after the last create`);
+    // The flips start once the controllers are idle, so their lag is one change's, not the creates' backlog.
+    const [settleMs, drainedMs] = await Promise.all([
+      settle(up.dnsPort, `svc-${lastHeadless}.${nsOf(lastHeadless)}.svc.${ZONE}`, perService, lastCreate),
+      queuesDrained(up.url, lastCreate, { pods: size.pods }),
+    ]);
+    progress(
+      `${label}: DNS caught up ${settleMs} ms and the controllers' queues drained ${Math.round(drainedMs)} ms after the last create`,
+    );
+    const afterPods = await workCounts(up.url);
+    progress(`${label}: per pod create: ${perUnit(beforePods, afterPods, size.pods)}`);
+    progress(`${label}: V8's collector during the creates and the drain: ${gcBetween(beforePods, afterPods)}`);
 
     const targets: FlipTarget[] = [];
     for (let j = 0; j < size.pods && targets.length < FLIPS_PER_SECOND * FLIP_SECONDS; j++) {
       const s = j % size.services;
       if (headless(s)) targets.push({ namespace: nsOf(s), pod: `pod-${j}`, ip: podIp(j), service: `svc-${s}` });
     }
+    const beforeFlips = await workCounts(up.url);
+    const flipsStart = performance.now();
     const flips = await readinessFlips(up.client, up.dnsPort, targets, {
       perSecond: FLIPS_PER_SECOND,
       seconds: FLIP_SECONDS,
@@ -215,7 +243,12 @@ async function measure(store: UpConfig["store"], size: (typeof sizes)[number], e
     progress(
       `${label}: endpoints lag p99 ${percentile(flips.sliceLag, 99).toFixed(1)} ms, DNS p99 ${percentile(flips.dnsLag, 99).toFixed(1)} ms, missed ${flips.missed}; watchers closed for falling behind so far: ${await terminatedWatchers(up.url)}`,
     );
+    const afterFlips = await workCounts(up.url);
+    progress(`${label}: per readiness change: ${perUnit(beforeFlips, afterFlips, flips.changes)}`);
+    progress(`${label}: V8's collector during the readiness changes: ${gcBetween(beforeFlips, afterFlips)}`);
 
+    marks.mark("readiness", flipsStart, flips.changes);
+    marks.mark("kubectl get pods");
     const kubectl = await kubectlGetPods(up.kubeconfig);
     progress(`${label}: kubectl get pods -A: ${kubectl.rows} rows in ${kubectl.ms} ms`);
     const listed = await pagedTableList(up.url, "/api/v1/pods");
@@ -223,8 +256,10 @@ async function measure(store: UpConfig["store"], size: (typeof sizes)[number], e
       `${label}: the same ${listed.pages} pages fetched back to back: ${Math.round(listed.ms)} ms, first pages ${listed.firstPagesMs.toFixed(1)} ms, last pages ${listed.lastPagesMs.toFixed(1)} ms`,
     );
 
+    marks.mark("stop");
     await up.stop();
     up = undefined;
+    if (profileDir) await marks.write(profileDir, pid);
     progress(`${label}: restarting`);
     up = await startUp(config);
     const readyMs = up.readyMs;
@@ -243,6 +278,7 @@ async function measure(store: UpConfig["store"], size: (typeof sizes)[number], e
       writeP99: percentile(pods.latencies, 99),
       peakRss,
       settleMs,
+      drainedMs,
       sliceP50: percentile(flips.sliceLag, 50),
       sliceP99: percentile(flips.sliceLag, 99),
       dnsP50: percentile(flips.dnsLag, 50),
@@ -301,11 +337,11 @@ const k = (n: number): string => (n >= 1000 ? `${n / 1000}k` : String(n));
 const ms = (n: number): string => (Number.isFinite(n) ? n.toFixed(n >= 100 ? 0 : 1) : "n/a");
 const sec = (n: number): string => (n / 1000).toFixed(1);
 const table = [
-  "| store | services / pods | service creates/s | pod creates/s | first → last 10% of pods (/s) | write p50 / p99 (ms) | peak RSS loading (MiB) | caught up after (s) | endpoints lag p50 / p99 (ms) | DNS p50 / p99 (ms) | `kubectl get pods -A` (s) | same pages, no kubectl (s; first / last page ms) | restart to ready (s) | RSS after restart (MiB) |",
-  "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  "| store | services / pods | service creates/s | pod creates/s | first → last 10% of pods (/s) | write p50 / p99 (ms) | peak RSS loading (MiB) | caught up after (s) | queues drained after (s) | endpoints lag p50 / p99 (ms) | DNS p50 / p99 (ms) | `kubectl get pods -A` (s) | same pages, no kubectl (s; first / last page ms) | restart to ready (s) | RSS after restart (MiB) |",
+  "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ...rows.map(
     (r) =>
-      `| ${r.store} | ${k(r.services)} / ${k(r.pods)} | ${formatNumber(r.serviceRate)} | ${formatNumber(r.podRate)} | ${formatNumber(r.firstRate)} → ${formatNumber(r.lastRate)} (${(r.lastRate / r.firstRate).toFixed(2)}×) | ${ms(r.writeP50)} / ${ms(r.writeP99)} | ${formatNumber(r.peakRss)} | ${sec(r.settleMs)} | ${ms(r.sliceP50)} / ${ms(r.sliceP99)}${r.missed ? ` (${r.missed} missed)` : ""} | ${ms(r.dnsP50)} / ${ms(r.dnsP99)} | ${sec(r.kubectlMs)} (${formatNumber(r.kubectlRows)} rows) | ${r.serverListMs !== undefined ? `${sec(r.serverListMs)} (${ms(r.firstPageMs ?? Number.NaN)} / ${ms(r.lastPageMs ?? Number.NaN)})` : "–"} | ${sec(r.readyMs)} | ${formatNumber(r.rssAfterRestart)} |`,
+      `| ${r.store} | ${k(r.services)} / ${k(r.pods)} | ${formatNumber(r.serviceRate)} | ${formatNumber(r.podRate)} | ${formatNumber(r.firstRate)} → ${formatNumber(r.lastRate)} (${(r.lastRate / r.firstRate).toFixed(2)}×) | ${ms(r.writeP50)} / ${ms(r.writeP99)} | ${formatNumber(r.peakRss)} | ${sec(r.settleMs)} | ${r.drainedMs !== undefined ? sec(r.drainedMs) : "–"} | ${ms(r.sliceP50)} / ${ms(r.sliceP99)}${r.missed ? ` (${r.missed} missed)` : ""} | ${ms(r.dnsP50)} / ${ms(r.dnsP99)} | ${sec(r.kubectlMs)} (${formatNumber(r.kubectlRows)} rows) | ${r.serverListMs !== undefined ? `${sec(r.serverListMs)} (${ms(r.firstPageMs ?? Number.NaN)} / ${ms(r.lastPageMs ?? Number.NaN)})` : "–"} | ${sec(r.readyMs)} | ${formatNumber(r.rssAfterRestart)} |`,
   ),
 ].join("\n");
 
@@ -343,7 +379,9 @@ on this 2-CPU VM (shared with other work; load averages: ${shownStores.map((st) 
 flight: ${NAMESPACES} namespaces, the Services (one in ten headless), then the pods, spread over the
 Services round-robin and written with a Ready status and an IP (kdns has no kubelet; kwok's fake nodes do the same).
 "write" is the latency of each pod create during the load; "caught up" is how long after the last create DNS
-answered the last headless Service with all its pods. Then ${FLIPS_PER_SECOND} pods a second change readiness
+answered the last headless Service with all its pods, "queues drained" how long until the controllers' pod
+informer held every pod and all their work queues (\`workqueue_depth\`) were empty with no sync in progress
+for 5 polls 200 ms apart. Then, once both, ${FLIPS_PER_SECOND} pods a second change readiness
 for ${FLIP_SECONDS} s (status PATCH): endpoints lag is from the API's acknowledgement of the write to the
 EndpointSlice showing it on a watch, DNS propagation to the Service's A records showing it. Then
 \`kubectl get pods -A\` (kubectl pages 500 at a time, at most 5 requests a second: client-go's default

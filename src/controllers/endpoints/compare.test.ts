@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { EndpointSlice, Endpoints } from "../../api/types.ts";
-import { digestEndpoints, endpointsDigest, sliceDigest } from "./compare.ts";
+import { digestEndpoints, digested, endpointsDigest, sliceDigest } from "./compare.ts";
 
 const endpointsEqual = (a: Endpoints, b: Endpoints): boolean => endpointsDigest(a) === endpointsDigest(b);
 const slicesEqual = (a: EndpointSlice, b: EndpointSlice): boolean => sliceDigest(a) === sliceDigest(b);
@@ -57,4 +57,20 @@ test("digests ignore key order and tell owners apart; the cached form keeps meta
   const cached = digestEndpoints(a);
   assert.deepEqual(Object.keys(cached).sort(), ["apiVersion", "digest", "kind", "metadata"]);
   assert.equal(cached.digest, endpointsDigest(b));
+});
+
+test("the cached form of a write's response keeps its metadata but not its managedFields", () => {
+  const response: Endpoints = {
+    ...ep([{ addresses: [{ ip: "10.0.0.1" }] }]),
+    metadata: {
+      name: "web",
+      resourceVersion: "7",
+      managedFields: [{ manager: "kdns", operation: "Update", fieldsType: "FieldsV1", fieldsV1: {} }],
+    },
+  };
+  const cached = digested(response, "d");
+  assert.deepEqual(cached.metadata, { name: "web", resourceVersion: "7" });
+  assert.ok(response.metadata.managedFields, "the response itself is left as it was");
+  const informerCopy = digestEndpoints(ep(undefined));
+  assert.equal(digested(informerCopy, "d").metadata, informerCopy.metadata, "metadata without them is kept as is");
 });

@@ -59,9 +59,18 @@ export function sliceDigest(s: EndpointSlice): string {
   return digestOf({ addressType: s.addressType, endpoints: s.endpoints ?? [], ports: ports(s.ports), ...compared(s) });
 }
 
-/** The cached form of `obj`, whose digest is known. */
+/**
+ * The cached form of `obj`, whose digest is known. A write's response carries managedFields (the
+ * informer's copies do not): they are dropped, or the next update built on this metadata would
+ * send them back for the API server to compare, and the cache would hold them.
+ */
 export function digested(obj: KubeObject, digest: string): Digested {
-  return { apiVersion: obj.apiVersion, kind: obj.kind, metadata: obj.metadata, digest };
+  let metadata = obj.metadata;
+  if (metadata.managedFields !== undefined) {
+    const { managedFields: _, ...rest } = metadata;
+    metadata = rest;
+  }
+  return { apiVersion: obj.apiVersion, kind: obj.kind, metadata, digest };
 }
 
 /** The cached form of an Endpoints. */

@@ -6,6 +6,7 @@ import type { ResourceInfo } from "../../api/resources.ts";
 import type { Endpoints, KubeObject, Pod, Service } from "../../api/types.ts";
 import { Informer } from "../../client/informer.ts";
 import type { RestClient } from "../../client/rest-client.ts";
+import { SelectorIndex } from "../../client/selector-index.ts";
 import { WorkQueue } from "../../client/work-queue.ts";
 import { startEndpointsController } from "./controller.ts";
 
@@ -72,6 +73,7 @@ function fakeClient(
 
 test("a pod event on 2,000 Services and 20,000 pods lists no whole kind: lookups go through indexes", async (t) => {
   const lists = t.mock.method(Informer.prototype, "list");
+  const podServices = t.mock.method(SelectorIndex.prototype, "matching");
   const api = new FakeApi();
   api.setList(
     "services",
@@ -96,6 +98,8 @@ test("a pod event on 2,000 Services and 20,000 pods lists no whole kind: lookups
   assert.equal(first.subsets?.[0]?.addresses?.length, PODS_PER_SERVICE, "each Service selects its own 10 pods");
 
   const before = writes.length;
+  const selectors = podServices.mock.calls[0]?.this as SelectorIndex;
+  const checksBefore = selectors.checked;
   api.push("pods", "MODIFIED", pod(7, 3, false, "2"));
   const updated = await waitFor(
     () =>
@@ -116,6 +120,11 @@ test("a pod event on 2,000 Services and 20,000 pods lists no whole kind: lookups
     "only the Service whose pod changed was written",
   );
   assert.equal(lists.mock.callCount(), 0, "no informer listed a whole kind during sync or the pod event");
+  assert.equal(
+    selectors.checked - checksBefore,
+    1,
+    `the pod's Services were found with one selector check, not one per Service of its namespace (${SERVICES / NAMESPACES})`,
+  );
 });
 
 for (const echoFirst of [false, true])

@@ -1,12 +1,14 @@
 /**
  * How the endpoints controller finds what an event touches without scanning a kind: a pod's
- * Services through the namespace and a parsed-selector cache (Kubernetes' GetPodServices), a
- * Service's pods through the label index, a Service's slices through the service-name index.
+ * Services through an index of their selectors by one of their pairs (selector-index.ts; Kubernetes'
+ * GetPodServices tries every Service of the namespace), a Service's pods through the label index,
+ * a Service's slices through the service-name index.
  */
 import type { EndpointSlice, Pod, Service } from "../../api/types.ts";
 import { byLabel, LABEL_INDEX, labelIndexValue } from "../../client/index-funcs.ts";
 import type { Informer } from "../../client/informer.ts";
-import { type LabelSelector, matchesLabels, selectorFromMap } from "../../machinery/labels.ts";
+import { SelectorIndex } from "../../client/selector-index.ts";
+import type { LabelSelector } from "../../machinery/labels.ts";
 import type { Digested } from "./compare.ts";
 import { managesEndpoints } from "./pods.ts";
 import { MANAGED_BY, MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from "./sync.ts";
@@ -24,8 +26,8 @@ export interface LookupInformers {
 /** The lookups; construct before the informers start (it registers their indexes and handlers). */
 export class EndpointsLookups {
   readonly #informers: LookupInformers;
-  /** Parsed selectors of the Services the controller manages, by namespace then name; kept until the Service changes. */
-  readonly #selectors = new Map<string, Map<string, LabelSelector>>();
+  /** Parsed selectors of the Services the controller manages, kept until the Service changes. */
+  readonly #selectors = new SelectorIndex();
 
   constructor(informers: LookupInformers) {
     this.#informers = informers;
@@ -37,17 +39,12 @@ export class EndpointsLookups {
     const remember = (s: Service, namespace: string, name: string): void => this.#remember(s, namespace, name);
     informers.services.on("add", remember);
     informers.services.on("update", (_old, s, namespace, name) => remember(s, namespace, name));
-    informers.services.on("delete", (_s, namespace, name) => this.#forget(namespace, name));
+    informers.services.on("delete", (_s, namespace, name) => this.#selectors.delete(namespace, name));
   }
 
   /** The names of the Services in the pod's namespace whose selectors match any of `versions`' labels. */
   servicesOfPod(namespace: string, ...versions: Pod[]): string[] {
-    const selectors = this.#selectors.get(namespace);
-    if (!selectors) return [];
-    const out: string[] = [];
-    for (const [name, selector] of selectors)
-      if (versions.some((p) => matchesLabels(selector, p.metadata.labels))) out.push(name);
-    return out;
+    return this.#selectors.matching(namespace, ...versions.map((p) => p.metadata.labels));
   }
 
   /**
@@ -71,7 +68,7 @@ export class EndpointsLookups {
    * not manage its endpoints).
    */
   selectorOf(namespace: string, name: string): LabelSelector | undefined {
-    return this.#selectors.get(namespace)?.get(name);
+    return this.#selectors.get(namespace, name);
   }
 
   /** Our EndpointSlices of Service `namespace/name`. */
@@ -80,15 +77,7 @@ export class EndpointsLookups {
   }
 
   #remember(service: Service, namespace: string, name: string): void {
-    if (!managesEndpoints(service)) return this.#forget(namespace, name);
-    let names = this.#selectors.get(namespace);
-    if (!names) this.#selectors.set(namespace, (names = new Map()));
-    names.set(name, selectorFromMap(service.spec.selector ?? {}));
-  }
-
-  #forget(namespace: string, name: string): void {
-    const names = this.#selectors.get(namespace);
-    if (!names?.delete(name)) return;
-    if (names.size === 0) this.#selectors.delete(namespace);
+    if (managesEndpoints(service)) this.#selectors.set(namespace, name, service.spec.selector ?? {});
+    else this.#selectors.delete(namespace, name);
   }
 }

@@ -47,7 +47,8 @@ export function startGarbageCollector(options: GarbageCollectorOptions, signal: 
     ...(registry ? { metrics: { registry, name: "garbage_collector_attempt_to_delete" } } : {}),
   });
   const changed = (node: ObjectNode, old?: ObjectNode): void => {
-    queue.add(node.uid);
+    // Without owners and not being deleted, the sync would decide nothing: a pod create costs no sync.
+    if (node.ownerReferences.length > 0 || node.deleting) queue.add(node.uid);
     for (const ref of [...node.ownerReferences, ...(old?.ownerReferences ?? [])]) queue.add(ref.uid);
   };
   graph.on("add", (node) => changed(node));
