@@ -21,13 +21,14 @@ import {
   type FieldPath,
   fieldSetOf,
   fromFieldsV1,
+  isElement,
   pathKey,
   removeAt,
   sameAt,
   toFieldsV1,
 } from "./field-set.ts";
 import { objectKey } from "./keys.ts";
-import { entriesOf, isElement, isEntryOf, managedEntry } from "./managed-update.ts";
+import { entriesOf, isEntryOf, managedEntry } from "./managed-update.ts";
 import { asKubeObject, checkName, checkNamespace } from "./type-meta.ts";
 import { STALE_MESSAGE, type UpdateTarget, writeOver } from "./update.ts";
 

@@ -1,8 +1,21 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import fc from "fast-check";
 import { resourceByPath } from "../api/resources.ts";
-import { listTypes } from "../api/schemas/merge-keys.ts";
-import { displayPath, fieldSetOf, fromFieldsV1, removeAt, toFieldsV1, valueAt } from "./field-set.ts";
+import { type ListType, listTypes } from "../api/schemas/merge-keys.ts";
+import {
+  changedFields,
+  displayPath,
+  type FieldScope,
+  fieldSetOf,
+  fromFieldsV1,
+  isElement,
+  pathKey,
+  removeAt,
+  sameAt,
+  toFieldsV1,
+  valueAt,
+} from "./field-set.ts";
 
 const KEYS = listTypes(resourceByPath("", "services")!.schema);
 const SVC = {
@@ -78,4 +91,80 @@ test("set lists track each member by value; map lists without a patch merge key 
 test("the status scope holds status fields only; the main scope none of them", () => {
   assert.deepEqual([...fieldSetOf(SVC, KEYS, "status").keys()], ["f:status/f:loadBalancer"]);
   assert.ok(![...fieldSetOf(SVC, KEYS).keys()].some((k) => k.startsWith("f:status")));
+});
+
+test("changedFields is what comparing both sides' field sets with sameAt gives, for any two objects", () => {
+  const lists: Record<string, ListType> = {
+    "spec.ports": { type: "map", keys: ["port", "protocol"], defaults: {} },
+    "spec.tags": { type: "set" },
+    "metadata.finalizers": { type: "set" },
+    "status.conditions": { type: "map", keys: ["type"], defaults: {} },
+  };
+  const small = fc.constantFrom("a", "b", "c");
+  const scalar = fc.oneof(small, fc.integer({ min: 0, max: 2 }), fc.boolean(), fc.constant(null));
+  const leaf = fc.oneof(scalar, fc.constant({}));
+  const json = fc.letrec((tie) => ({
+    any: fc.oneof({ depthSize: "small" }, leaf, tie("obj"), fc.array(tie("any"), { maxLength: 2 })),
+    obj: fc.dictionary(small, tie("any"), { maxKeys: 3 }),
+  })).any;
+  const port = fc.record(
+    { port: fc.integer({ min: 1, max: 3 }), protocol: fc.constantFrom("TCP", "UDP"), name: small, extra: json },
+    { requiredKeys: ["port", "protocol"] },
+  );
+  const condition = fc.record({ type: fc.constantFrom("A", "B"), status: fc.constantFrom("True", "False") });
+  const object = fc.record(
+    {
+      kind: fc.constantFrom("X", "Y"),
+      metadata: fc.record(
+        {
+          name: small,
+          labels: fc.dictionary(small, small, { maxKeys: 3 }),
+          finalizers: fc.array(small, { maxLength: 3 }),
+          managedFields: json,
+        },
+        { requiredKeys: [] },
+      ),
+      spec: fc.record(
+        {
+          // Elements always have their key fields: sameAt reads an element without them as any element.
+          ports: fc.oneof(fc.array(port, { maxLength: 3 }), leaf, fc.array(scalar, { maxLength: 2 })),
+          tags: fc.array(fc.oneof(small, fc.integer({ min: 0, max: 2 }), json), { maxLength: 3 }),
+          x: json,
+        },
+        { requiredKeys: [] },
+      ),
+      status: fc.record({ conditions: fc.array(condition, { maxLength: 3 }), phase: json }, { requiredKeys: [] }),
+    },
+    { requiredKeys: [] },
+  );
+  const oracle = (old: unknown, next: unknown, scope: FieldScope): [string, boolean][] => {
+    const ofNext = fieldSetOf(next, lists, scope);
+    const out = new Map<string, boolean>();
+    for (const [k, path] of [...ofNext, ...fieldSetOf(old, lists, scope)]) {
+      const both = valueAt(old, path) !== undefined && valueAt(next, path) !== undefined;
+      if (!sameAt(old, next, path) && !(isElement(path) && both)) out.set(k, ofNext.has(k));
+    }
+    return [...out].sort();
+  };
+  // Pairs that share most of their structure (one a variation of the other) as well as unrelated ones.
+  const pair = fc.oneof(
+    fc.tuple(object, object),
+    object.chain((o) =>
+      fc.tuple(
+        fc.constant(o),
+        object.map((p) => ({ ...o, ...p })),
+      ),
+    ),
+    object.chain((o) => fc.tuple(fc.constant(o), fc.constant(structuredClone(o)))),
+  );
+  fc.assert(
+    fc.property(pair, fc.constantFrom<FieldScope>("main", "status"), (generated, scope) => {
+      // As the API server has them: parsed JSON (fast-check makes some objects without a prototype).
+      const [old, next] = JSON.parse(JSON.stringify(generated)) as [unknown, unknown];
+      const got = changedFields(old, next, lists, scope);
+      for (const [k, c] of got) assert.equal(pathKey(c.path), k);
+      assert.deepEqual([...got].map(([k, c]) => [k, c.inNext] as [string, boolean]).sort(), oracle(old, next, scope));
+    }),
+    { numRuns: 3000 },
+  );
 });

@@ -9,7 +9,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { ListType } from "../api/schemas/merge-keys.ts";
 import type { KubeObject } from "../api/types.ts";
-import { type FieldPath, type FieldScope, fieldSetOf, fromFieldsV1, sameAt, toFieldsV1, valueAt } from "./field-set.ts";
+import { changedFields, type FieldPath, type FieldScope, fieldSetOf, fromFieldsV1, toFieldsV1 } from "./field-set.ts";
 
 /** One `metadata.managedFields` entry. */
 export interface ManagedFieldsEntry {
@@ -95,10 +95,7 @@ export function managersAfterUpdate(
   const before = entriesOf(old);
   if (before.length === 0 || !isDeepStrictEqual(next.metadata["managedFields"], old.metadata["managedFields"]))
     return undefined;
-  const newFields = fieldSetOf(next, lists, scope);
-  const changed = new Map<string, FieldPath>();
-  for (const [k, path] of [...newFields, ...fieldSetOf(old, lists, scope)])
-    if (!sameAt(old, next, path) && !(isElement(path) && bothHave(old, next, path))) changed.set(k, path);
+  const changed = changedFields(old, next, lists, scope);
   if (changed.size === 0) return undefined;
   const out: ManagedFieldsEntry[] = [];
   let mine = new Map<string, FieldPath>();
@@ -108,18 +105,7 @@ export function managersAfterUpdate(
     if (isEntryOf(e, manager, "Update", scope)) mine = fields;
     else if (fields.size > 0) out.push({ ...e, fieldsV1: toFieldsV1(fields) });
   }
-  for (const [k, path] of changed) if (newFields.has(k)) mine.set(k, path);
+  for (const [k, c] of changed) if (c.inNext) mine.set(k, c.path);
   if (mine.size > 0) out.push(managedEntry(manager, "Update", apiVersion, mine, scope));
   return out;
-}
-
-/** Whether the last step names a list element (by key) or a set member (by value). */
-export function isElement(path: FieldPath): boolean {
-  const last = path[path.length - 1] ?? "";
-  return last.startsWith("k:") || last.startsWith("v:");
-}
-
-/** An element present on both sides is the same element: only its fields can have changed. */
-function bothHave(a: unknown, b: unknown, path: FieldPath): boolean {
-  return valueAt(a, path) !== undefined && valueAt(b, path) !== undefined;
 }
