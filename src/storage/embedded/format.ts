@@ -1,0 +1,79 @@
+/**
+ * The embedded store's on-disk format and the upgrade to it. Format 1 (no `format` in meta) kept
+ * each object as lmdb-js JSON of its `KeyValue` in `kv` and each change as JSON of its event in
+ * `log`; format 2 keeps the bytes of record-codec.ts, LZ4-compressed with a dictionary saved in
+ * meta, in `objects` and `changes`. Opening a format 1 store upgrades it in one write transaction
+ * (a crash midway leaves format 1 untouched); a store from a newer kdns is refused.
+ */
+import type { Database, RootDatabase } from "lmdb";
+import { logger } from "../../machinery/log.ts";
+import type { KeyValue, StorageEvent } from "../storage.ts";
+import { NEW_STORE_DICTIONARY } from "./dictionary.ts";
+import { encodeEvent, encodeObject } from "./record-codec.ts";
+
+const log = logger("embedded-storage");
+
+/** The format this code reads and writes. */
+export const FORMAT = 2;
+
+/** Values smaller than this are stored uncompressed (LZ4 gains little on them). */
+const COMPRESSION_THRESHOLD = 128;
+
+/** The entries of the meta database. */
+export type MetaKey = "revision" | "compacted" | "format" | "dictionary";
+
+/** The store's databases, opened in its format. */
+export interface Databases {
+  /** Key → encoded object. */
+  objects: Database<Buffer, string>;
+  /** Revision → encoded event. */
+  changes: Database<Buffer, number>;
+  meta: Database<number | string, MetaKey>;
+}
+
+/** Opens the databases of the store at `root` (in `path`), creating or upgrading it as needed. */
+export function openDatabases(root: RootDatabase, path: string): Databases {
+  const meta = root.openDB<number | string, MetaKey>("meta", { encoding: "json" });
+  const format = meta.get("format");
+  if (format !== undefined && format !== FORMAT) {
+    throw new Error(
+      `the embedded store in ${path} has format ${String(format)}, which this kdns (format ${FORMAT}) cannot read: run the kdns that wrote it, or start on an empty --data-dir`,
+    );
+  }
+  const saved = meta.get("dictionary");
+  const dictionary = typeof saved === "string" ? saved : NEW_STORE_DICTIONARY;
+  if (format === FORMAT && typeof saved !== "string")
+    throw new Error(`the embedded store in ${path} has format ${FORMAT} but no compression dictionary`);
+  const compression = { threshold: COMPRESSION_THRESHOLD, dictionary: Buffer.from(dictionary) };
+  const dbs: Databases = {
+    objects: root.openDB<Buffer, string>("objects", { encoding: "binary", compression }),
+    changes: root.openDB<Buffer, number>("changes", { encoding: "binary", compression }),
+    meta,
+  };
+  if (format === undefined) {
+    // Every format 1 write stored the revision: without it there is nothing to upgrade.
+    const upgrade = meta.get("revision") !== undefined;
+    root.transactionSync(() => {
+      if (upgrade) upgradeFromFormat1(root, dbs);
+      meta.putSync("format", FORMAT);
+      meta.putSync("dictionary", dictionary);
+    });
+  }
+  return dbs;
+}
+
+/** Rewrites format 1's `kv` and `log` into `objects` and `changes`, then drops them (inside a write transaction). */
+function upgradeFromFormat1(root: RootDatabase, dbs: Databases): void {
+  const started = Date.now();
+  const kv = root.openDB<KeyValue, string>("kv", { encoding: "json" });
+  const changes = root.openDB<StorageEvent, number>("log", { encoding: "json" });
+  let objects = 0;
+  for (const { key, value } of kv.getRange({})) {
+    dbs.objects.putSync(key, encodeObject(value));
+    objects++;
+  }
+  for (const { key, value } of changes.getRange({})) dbs.changes.putSync(key, encodeEvent(value));
+  kv.dropSync();
+  changes.dropSync();
+  log.info({ objects, ms: Date.now() - started }, `upgraded the embedded store to format ${FORMAT}`);
+}
