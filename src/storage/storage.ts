@@ -102,3 +102,22 @@ export interface Storage {
   /** Releases connections and files. */
   close(): Promise<void>;
 }
+
+/**
+ * What a backend that holds its data on this machine (the embedded store) can add: reading the
+ * texts of many versions at once, synchronously and without a round trip, so a cache in front of
+ * it can keep only keys and revisions and read each text when it serves it.
+ */
+export interface VersionReader {
+  /**
+   * The values `keys` had at revision `at`, where key i was at mod revision `modRevisions[i]`,
+   * read in one consistent snapshot. Throws {@link CompactedError} when the history after `at`
+   * is no longer kept and a key has changed since.
+   */
+  readVersions(keys: readonly string[], modRevisions: readonly number[], at: number): string[];
+}
+
+/** Whether `storage` offers {@link VersionReader}. */
+export function isVersionReader(storage: Storage): storage is Storage & VersionReader {
+  return typeof (storage as Partial<VersionReader>).readVersions === "function";
+}

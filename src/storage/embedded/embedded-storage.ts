@@ -20,10 +20,19 @@ import {
   type StorageEvent,
   StorageUnavailableError,
   type SwapResult,
+  type VersionReader,
   type WatchOptions,
 } from "../storage.ts";
 import { type Databases, openDatabases } from "./format.ts";
-import { decodeEvent, decodeObject, encodeEvent, encodeObject } from "./record-codec.ts";
+import {
+  decodeEvent,
+  decodeObject,
+  encodeEvent,
+  encodeObject,
+  eventKeyOf,
+  objectModRevision,
+  objectText,
+} from "./record-codec.ts";
 
 /** Options of {@link EmbeddedStorage.open}. */
 export interface EmbeddedStorageOptions {
@@ -47,7 +56,7 @@ interface Decision<T> {
 }
 
 /** The LMDB backend; open it with {@link EmbeddedStorage.open}. */
-export class EmbeddedStorage implements Storage {
+export class EmbeddedStorage implements Storage, VersionReader {
   readonly #root: RootDatabase;
   readonly #db: Databases;
   readonly #window: number;
@@ -146,6 +155,42 @@ export class EmbeddedStorage implements Storage {
         replay(decodeEvent(key, value));
     }
     yield* queue;
+  }
+
+  readVersions(keys: readonly string[], modRevisions: readonly number[], at: number): string[] {
+    this.#check();
+    // Synchronous throughout: one LMDB read snapshot.
+    const values: string[] = new Array(keys.length);
+    let changed: Map<string, number> | undefined;
+    // `keys` come in key order (a page of a list): one cursor walk reads them, not a lookup each.
+    let i = 0;
+    const last = keys[keys.length - 1];
+    if (last !== undefined) {
+      for (const { key, value: bytes } of this.#db.objects.getRange({ start: keys[0]! })) {
+        if (key > last) break;
+        while (i < keys.length && keys[i]! < key) (changed ??= new Map()).set(keys[i]!, i++);
+        if (keys[i] !== key) continue;
+        if (objectModRevision(bytes) === modRevisions[i]) values[i] = objectText(bytes);
+        else (changed ??= new Map()).set(key, i);
+        i++;
+      }
+    }
+    for (; i < keys.length; i++) (changed ??= new Map()).set(keys[i]!, i);
+    if (changed === undefined) return values;
+    const compacted = this.#meta("compacted");
+    if (at < compacted) throw new CompactedError(at, compacted);
+    // The first change to a key after `at` carries, as its previous value, the version it had at `at`.
+    for (const { key: revision, value: bytes } of this.#db.changes.getRange({ start: at + 1 })) {
+      const i = changed.get(eventKeyOf(bytes));
+      if (i === undefined) continue;
+      const prev = decodeEvent(revision, bytes).prev;
+      if (prev === undefined || prev.modRevision !== modRevisions[i])
+        throw new Error(`${keys[i]} was not at revision ${modRevisions[i]} before the change at ${revision}`);
+      values[i] = prev.value;
+      changed.delete(prev.key);
+      if (changed.size === 0) return values;
+    }
+    throw new Error(`no version at revision ${at} of ${[...changed.keys()].slice(0, 3).join(", ")}`);
   }
 
   async revision(): Promise<number> {

@@ -26,10 +26,20 @@ export function encodeObject(kv: KeyValue): Buffer {
 export function decodeObject(key: string, bytes: Buffer): KeyValue {
   return {
     key,
-    value: bytes.toString("utf8", REVISIONS),
+    value: objectText(bytes),
     createRevision: bytes.readDoubleLE(0),
     modRevision: bytes.readDoubleLE(8),
   };
+}
+
+/** The mod revision of the object record `bytes`, without decoding its text. */
+export function objectModRevision(bytes: Buffer): number {
+  return bytes.readDoubleLE(8);
+}
+
+/** The text of the object record `bytes`. */
+export function objectText(bytes: Buffer): string {
+  return bytes.toString("utf8", REVISIONS);
 }
 
 /** The record of `event` in the changes database (its revision is the record's key). */
@@ -48,6 +58,11 @@ export function encodeEvent(event: StorageEvent): Buffer {
     at = writeText(bytes, at, v.value);
   }
   return bytes;
+}
+
+/** The key of the change record `bytes`, without decoding its values. */
+export function eventKeyOf(bytes: Buffer): string {
+  return readText(bytes, 1)[0];
 }
 
 /** The event stored at `revision` as `bytes`. */
