@@ -94,6 +94,33 @@ test("a format 1 store is upgraded on open: objects, history and revision all ke
   }
 });
 
+test("a format 1 store larger than one upgrade transaction is upgraded whole", async (t) => {
+  const dir = await tempDir(t);
+  const root = open({ path: dir, maxDbs: 4 });
+  const kv = root.openDB<KeyValue, string>("kv", { encoding: "json" });
+  const meta = root.openDB<number, string>("meta", { encoding: "json" });
+  const count = 12_345;
+  await root.transaction(() => {
+    for (let i = 1; i <= count; i++)
+      kv.putSync(`p/${i}`, { key: `p/${i}`, value: `{"i":${i}}`, createRevision: i, modRevision: i });
+    meta.putSync("revision", count);
+  });
+  await root.close();
+  const storage = await EmbeddedStorage.open(dir);
+  try {
+    const all = await storage.list("p/");
+    assert.equal(all.items.length, count);
+    assert.deepEqual(await storage.get("p/12345"), {
+      key: "p/12345",
+      value: '{"i":12345}',
+      createRevision: count,
+      modRevision: count,
+    });
+  } finally {
+    await storage.close();
+  }
+});
+
 test("a store of a newer format is refused with one line saying what to do", async (t) => {
   const dir = await tempDir(t);
   const root = open({ path: dir, maxDbs: 4 });

@@ -2,8 +2,8 @@
  * The embedded store's on-disk format and the upgrade to it. Format 1 (no `format` in meta) kept
  * each object as lmdb-js JSON of its `KeyValue` in `kv` and each change as JSON of its event in
  * `log`; format 2 keeps the bytes of record-codec.ts, LZ4-compressed with a dictionary saved in
- * meta, in `objects` and `changes`. Opening a format 1 store upgrades it in one write transaction
- * (a crash midway leaves format 1 untouched); a store from a newer kdns is refused.
+ * meta, in `objects` and `changes`. Opening a format 1 store upgrades it (a crash midway leaves
+ * format 1 untouched and the next open starts again); a store from a newer kdns is refused.
  */
 import type { Database, RootDatabase } from "lmdb";
 import { logger } from "../../machinery/log.ts";
@@ -52,28 +52,55 @@ export function openDatabases(root: RootDatabase, path: string): Databases {
   };
   if (format === undefined) {
     // Every format 1 write stored the revision: without it there is nothing to upgrade.
-    const upgrade = meta.get("revision") !== undefined;
-    root.transactionSync(() => {
-      if (upgrade) upgradeFromFormat1(root, dbs);
+    const mark = (): void => {
       meta.putSync("format", FORMAT);
       meta.putSync("dictionary", dictionary);
-    });
+    };
+    if (meta.get("revision") !== undefined) upgradeFromFormat1(root, dbs, mark);
+    else root.transactionSync(mark);
   }
   return dbs;
 }
 
-/** Rewrites format 1's `kv` and `log` into `objects` and `changes`, then drops them (inside a write transaction). */
-function upgradeFromFormat1(root: RootDatabase, dbs: Databases): void {
+/** Records rewritten per write transaction of the upgrade. */
+const UPGRADE_CHUNK = 5_000;
+
+/**
+ * Rewrites format 1's `kv` and `log` into `objects` and `changes`, then drops them. In chunks:
+ * LMDB keeps the memory of a transaction's dirty pages for the life of the process, and one
+ * transaction of 100,000 objects would hold ~100 MB. Until `mark` writes the format (with the
+ * drop of the old databases) the store is still format 1 with its data untouched, so an upgrade cut short by a
+ * crash is simply done again on the next open, rewriting the same records.
+ */
+function upgradeFromFormat1(root: RootDatabase, dbs: Databases, mark: () => void): void {
   const started = Date.now();
   const kv = root.openDB<KeyValue, string>("kv", { encoding: "json" });
   const changes = root.openDB<StorageEvent, number>("log", { encoding: "json" });
   let objects = 0;
-  for (const { key, value } of kv.getRange({})) {
-    dbs.objects.putSync(key, encodeObject(value));
-    objects++;
+  for (let after: string | undefined; ; ) {
+    const chunk = [...kv.getRange({ ...(after !== undefined ? { start: after } : {}), limit: UPGRADE_CHUNK + 1 })]
+      .filter(({ key }) => key !== after)
+      .slice(0, UPGRADE_CHUNK);
+    if (chunk.length === 0) break;
+    root.transactionSync(() => {
+      for (const { key, value } of chunk) dbs.objects.putSync(key, encodeObject(value));
+    });
+    objects += chunk.length;
+    after = chunk[chunk.length - 1]!.key;
   }
-  for (const { key, value } of changes.getRange({})) dbs.changes.putSync(key, encodeEvent(value));
-  kv.dropSync();
-  changes.dropSync();
+  for (let from = 0; ; ) {
+    const chunk = [...changes.getRange({ start: from, limit: UPGRADE_CHUNK })];
+    if (chunk.length === 0) break;
+    root.transactionSync(() => {
+      for (const { key, value } of chunk) dbs.changes.putSync(key, encodeEvent(value));
+    });
+    from = chunk[chunk.length - 1]!.key + 1;
+  }
+  // Dropped only now, with the format marked in the same transaction: before it, format 1 is complete.
+  root.transactionSync(() => {
+    kv.dropSync();
+    changes.dropSync();
+    mark();
+  });
   log.info({ objects, ms: Date.now() - started }, `upgraded the embedded store to format ${FORMAT}`);
 }
