@@ -24,15 +24,7 @@ import {
   type WatchOptions,
 } from "../storage.ts";
 import { type Databases, openDatabases } from "./format.ts";
-import {
-  decodeEvent,
-  decodeObject,
-  encodeEvent,
-  encodeObject,
-  eventKeyOf,
-  objectModRevision,
-  objectText,
-} from "./record-codec.ts";
+import { decodeEvent, encodeEvent, eventKeyOf } from "./record-codec.ts";
 
 /** Options of {@link EmbeddedStorage.open}. */
 export interface EmbeddedStorageOptions {
@@ -166,11 +158,11 @@ export class EmbeddedStorage implements Storage, VersionReader {
     let i = 0;
     const last = keys[keys.length - 1];
     if (last !== undefined) {
-      for (const { key, value: bytes } of this.#db.objects.getRange({ start: keys[0]! })) {
+      for (const { key, value: object } of this.#db.objects.getRange({ start: keys[0]! })) {
         if (key > last) break;
         while (i < keys.length && keys[i]! < key) (changed ??= new Map()).set(keys[i]!, i++);
         if (keys[i] !== key) continue;
-        if (objectModRevision(bytes) === modRevisions[i]) values[i] = objectText(bytes);
+        if (object.modRevision === modRevisions[i]) values[i] = object.value;
         else (changed ??= new Map()).set(key, i);
         i++;
       }
@@ -222,7 +214,7 @@ export class EmbeddedStorage implements Storage, VersionReader {
     for (const { key, value } of this.#db.objects.getRange(start === "" ? {} : { start })) {
       if (!key.startsWith(prefix)) break;
       if (key === startAfter) continue;
-      yield decodeObject(key, value);
+      yield { key, ...value };
       if (limit !== undefined && limit > 0 && ++count > limit) break;
     }
   }
@@ -241,7 +233,7 @@ export class EmbeddedStorage implements Storage, VersionReader {
         if (!change) return decision.result;
         written = change.event;
         const key = change.event.type === "put" ? change.event.kv.key : change.event.key;
-        if (change.kv) this.#db.objects.putSync(key, encodeObject(change.kv));
+        if (change.kv) this.#db.objects.putSync(key, change.kv);
         else this.#db.objects.removeSync(key);
         this.#db.changes.putSync(revision, encodeEvent(change.event));
         this.#db.meta.putSync("revision", revision);
@@ -284,8 +276,8 @@ export class EmbeddedStorage implements Storage, VersionReader {
   }
 
   #object(key: string): KeyValue | undefined {
-    const bytes = this.#db.objects.get(key);
-    return bytes === undefined ? undefined : decodeObject(key, bytes);
+    const object = this.#db.objects.get(key);
+    return object === undefined ? undefined : { key, ...object };
   }
 
   /** A revision counter in meta (0 before the first write). */

@@ -9,7 +9,7 @@ import type { Database, RootDatabase } from "lmdb";
 import { logger } from "../../machinery/log.ts";
 import type { KeyValue, StorageEvent } from "../storage.ts";
 import { NEW_STORE_DICTIONARY } from "./dictionary.ts";
-import { encodeEvent, encodeObject } from "./record-codec.ts";
+import { encodeEvent, objectEncoder, type StoredObject } from "./record-codec.ts";
 
 const log = logger("embedded-storage");
 
@@ -24,8 +24,8 @@ export type MetaKey = "revision" | "compacted" | "format" | "dictionary";
 
 /** The store's databases, opened in its format. */
 export interface Databases {
-  /** Key → encoded object. */
-  objects: Database<Buffer, string>;
+  /** Key → object. */
+  objects: Database<StoredObject, string>;
   /** Revision → encoded event. */
   changes: Database<Buffer, number>;
   meta: Database<number | string, MetaKey>;
@@ -45,8 +45,10 @@ export function openDatabases(root: RootDatabase, path: string): Databases {
   if (format === FORMAT && typeof saved !== "string")
     throw new Error(`the embedded store in ${path} has format ${FORMAT} but no compression dictionary`);
   const compression = { threshold: COMPRESSION_THRESHOLD, dictionary: Buffer.from(dictionary) };
+  // `encoder` is an lmdb-js option its types leave out.
+  const objectOptions = { encoder: objectEncoder, compression };
   const dbs: Databases = {
-    objects: root.openDB<Buffer, string>("objects", { encoding: "binary", compression }),
+    objects: root.openDB<StoredObject, string>("objects", objectOptions),
     changes: root.openDB<Buffer, number>("changes", { encoding: "binary", compression }),
     meta,
   };
@@ -83,7 +85,7 @@ function upgradeFromFormat1(root: RootDatabase, dbs: Databases, mark: () => void
       .slice(0, UPGRADE_CHUNK);
     if (chunk.length === 0) break;
     root.transactionSync(() => {
-      for (const { key, value } of chunk) dbs.objects.putSync(key, encodeObject(value));
+      for (const { key, value } of chunk) dbs.objects.putSync(key, value);
     });
     objects += chunk.length;
     after = chunk[chunk.length - 1]!.key;
