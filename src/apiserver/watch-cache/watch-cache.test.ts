@@ -326,3 +326,35 @@ test("behind the embedded store, pages of one snapshot read the versions it saw 
     "a current list reads the current texts",
   );
 });
+
+test("behind the embedded store, an event's previous value is the version the event before it brought", async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), "kdns-watch-cache-"));
+  const store = await EmbeddedStorage.open(dir);
+  const cache = await readyCache(store);
+  t.after(async () => {
+    await cache.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const start = await store.revision();
+  let rev = 0;
+  for (const value of ["a", "b", "c"]) {
+    const r =
+      rev === 0
+        ? await cache.create("core/configmaps/ns/x", value)
+        : await cache.update("core/configmaps/ns/x", value, rev);
+    assert.equal(r.type, "ok");
+    rev = r.type === "ok" ? r.kv.modRevision : 0;
+  }
+  await cache.delete("core/configmaps/ns/x");
+  const ac = new AbortController();
+  const events: StorageEvent[] = [];
+  for await (const ev of cache.watch("core/configmaps/", start, { signal: ac.signal })) {
+    events.push(ev);
+    if (events.length === 4) ac.abort();
+  }
+  const [created, b, c, deleted] = events;
+  assert.ok(created?.type === "put" && b?.type === "put" && c?.type === "put" && deleted?.type === "delete");
+  assert.equal(b.prev, created.kv, "one copy of version a");
+  assert.equal(c.prev, b.kv, "one copy of version b");
+  assert.equal(deleted.prev, c.kv, "the delete's last state is version c itself");
+});

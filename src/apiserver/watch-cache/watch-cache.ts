@@ -330,13 +330,15 @@ export class WatchCache implements Storage {
   }
 
   /**
-   * The event with its previous value replaced by the cache's own copy of it (the store decoded a
-   * second one from its log): the history then holds each version once.
+   * The event with its previous value replaced by the copy the cache already holds (the store
+   * decoded a second one): the history then holds each version once. That copy is the object
+   * itself when the cache holds texts, else the version the previous event of the key brought.
    */
   #sharePrev(ev: StorageEvent): StorageEvent {
-    if (!ev.prev || this.#reader) return ev;
-    const held = this.#objects.get(ev.prev.key);
-    if (held === undefined || held === ev.prev || held.modRevision !== ev.prev.modRevision) return ev;
+    if (!ev.prev) return ev;
+    const { key, modRevision } = ev.prev;
+    const held = this.#reader ? this.#history.version(key, modRevision) : this.#objects.get(key);
+    if (held === undefined || held === ev.prev || held.modRevision !== modRevision) return ev;
     return { ...ev, prev: held as KeyValue };
   }
 
