@@ -110,11 +110,26 @@ export interface Storage {
  */
 export interface VersionReader {
   /**
+   * One page of the keys under `prefix` at the current revision, as {@link Storage.list} gives,
+   * with their revisions but not their values.
+   */
+  listRevisions(prefix: string, options?: Pick<ListOptions, "limit" | "startAfter">): RevisionsPage;
+  /**
    * The values `keys` had at revision `at`, where key i was at mod revision `modRevisions[i]`,
    * read in one consistent snapshot. Throws {@link CompactedError} when the history after `at`
    * is no longer kept and a key has changed since.
    */
   readVersions(keys: readonly string[], modRevisions: readonly number[], at: number): string[];
+}
+
+/** A key's revisions, without its value. */
+export type KeyRevisions = Omit<KeyValue, "value">;
+
+/** A page of {@link VersionReader.listRevisions}. */
+export interface RevisionsPage {
+  items: KeyRevisions[];
+  revision: number;
+  more: boolean;
 }
 
 /** Whether `storage` offers {@link VersionReader}. */

@@ -358,3 +358,27 @@ test("behind the embedded store, an event's previous value is the version the ev
   assert.equal(c.prev, b.kv, "one copy of version b");
   assert.equal(deleted.prev, c.kv, "the delete's last state is version c itself");
 });
+
+test("behind the embedded store, the cache loads keys and revisions page by page and lists what the store lists", async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), "kdns-watch-cache-"));
+  const store = await EmbeddedStorage.open(dir);
+  for (let i = 0; i < 25; i++) await store.create(`core/pods/ns/p${String(i).padStart(2, "0")}`, `{"i":${i}}`);
+  await store.update("core/pods/ns/p03", '{"i":"3b"}', (await store.get("core/pods/ns/p03"))!.modRevision);
+  await store.delete("core/pods/ns/p04");
+  const pages: number[] = [];
+  const listRevisions = store.listRevisions.bind(store);
+  store.listRevisions = (prefix, options) => {
+    const page = listRevisions(prefix, options);
+    pages.push(page.items.length);
+    return page;
+  };
+  const cache = await readyCache(store, { loadPageSize: 10 });
+  t.after(async () => {
+    await cache.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  assert.deepEqual(pages, [10, 10, 4]);
+  const fromCache = await cache.list("core/pods/ns/");
+  const fromStore = await store.list("core/pods/ns/");
+  assert.deepEqual(fromCache, fromStore);
+});

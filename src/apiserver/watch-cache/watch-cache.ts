@@ -23,6 +23,7 @@ import {
   CompactedError,
   type CreateResult,
   isVersionReader,
+  type KeyRevisions,
   type KeyValue,
   type ListOptions,
   type ListResult,
@@ -284,10 +285,10 @@ export class WatchCache implements Storage {
     let first: number | undefined;
     let last = 0;
     for (;;) {
-      const page = await this.#store.list("", {
-        limit: this.#options.loadPageSize,
-        ...(startAfter !== undefined ? { startAfter } : {}),
-      });
+      const options = { limit: this.#options.loadPageSize, ...(startAfter !== undefined ? { startAfter } : {}) };
+      // Without texts when the cache does not keep them: decoding 100,000 texts only to drop them
+      // was most of a restart's load.
+      const page = this.#reader ? this.#reader.listRevisions("", options) : await this.#store.list("", options);
       first ??= page.revision;
       last = page.revision;
       for (const kv of page.items) this.#put(kv);
@@ -342,8 +343,12 @@ export class WatchCache implements Storage {
     return { ...ev, prev: held as KeyValue };
   }
 
-  #put(kv: KeyValue): void {
-    this.#objects.set(kv.key, this.#reader ? { createRevision: kv.createRevision, modRevision: kv.modRevision } : kv);
+  /** Holds `kv` (its revisions only when the store reads texts back; else it always has its value). */
+  #put(kv: KeyValue | KeyRevisions): void {
+    this.#objects.set(
+      kv.key,
+      this.#reader ? { createRevision: kv.createRevision, modRevision: kv.modRevision } : (kv as KeyValue),
+    );
     const group = groupOf(kv.key);
     if (group === undefined) return;
     let keys = this.#groups.get(group);

@@ -6,7 +6,7 @@
  * fed in-process from the log after each commit.
  */
 import { mkdir } from "node:fs/promises";
-import { open, type RootDatabase } from "lmdb";
+import { type Database, open, type RootDatabase } from "lmdb";
 import { page } from "../common/page.ts";
 import { rewind } from "../common/rewind.ts";
 import { WatchHub } from "../common/watch-hub.ts";
@@ -16,6 +16,7 @@ import {
   type KeyValue,
   type ListOptions,
   type ListResult,
+  type RevisionsPage,
   type Storage,
   type StorageEvent,
   StorageUnavailableError,
@@ -92,9 +93,9 @@ export class EmbeddedStorage implements Storage, VersionReader {
     if (at > current) throw new RangeError(`revision ${at} is newer than the current revision ${current}`);
     const compacted = this.#meta("compacted");
     if (at < compacted) throw new CompactedError(at, compacted);
-    if (at === current) return page(this.#scan(prefix, options.startAfter, options.limit), at, options);
+    if (at === current) return page(this.#scan(this.#db.objects, prefix, options), at, options);
     const newer = [...this.#db.changes.getRange({ start: at + 1 }).map(({ key, value }) => decodeEvent(key, value))];
-    const state = rewind(this.#scan(prefix, options.startAfter, undefined), newer, prefix);
+    const state = rewind(this.#scan(this.#db.objects, prefix, { ...options, limit: 0 }), newer, prefix);
     return page(state.values(), at, options);
   }
 
@@ -147,6 +148,11 @@ export class EmbeddedStorage implements Storage, VersionReader {
         replay(decodeEvent(key, value));
     }
     yield* queue;
+  }
+
+  listRevisions(prefix: string, options: Pick<ListOptions, "limit" | "startAfter"> = {}): RevisionsPage {
+    this.#check();
+    return page(this.#scan(this.#db.revisions, prefix, options), this.#meta("revision"), options);
   }
 
   readVersions(keys: readonly string[], modRevisions: readonly number[], at: number): string[] {
@@ -207,11 +213,15 @@ export class EmbeddedStorage implements Storage, VersionReader {
     await this.#root.close();
   }
 
-  /** Current keys under `prefix` after `startAfter`, at most `limit` + 1 of them, in key order. */
-  *#scan(prefix: string, startAfter: string | undefined, limit: number | undefined): Generator<KeyValue> {
+  /** Current entries of `db` under `prefix` after `startAfter`, at most `limit` + 1 of them, in key order. */
+  *#scan<V extends object>(
+    db: Database<V, string>,
+    prefix: string,
+    { startAfter, limit }: Pick<ListOptions, "limit" | "startAfter">,
+  ): Generator<V & { key: string }> {
     const start = startAfter !== undefined && startAfter > prefix ? startAfter : prefix;
     let count = 0;
-    for (const { key, value } of this.#db.objects.getRange(start === "" ? {} : { start })) {
+    for (const { key, value } of db.getRange(start === "" ? {} : { start })) {
       if (!key.startsWith(prefix)) break;
       if (key === startAfter) continue;
       yield { key, ...value };

@@ -9,7 +9,13 @@ import type { Database, RootDatabase } from "lmdb";
 import { logger } from "../../machinery/log.ts";
 import type { KeyValue, StorageEvent } from "../storage.ts";
 import { NEW_STORE_DICTIONARY } from "./dictionary.ts";
-import { encodeEvent, objectEncoder, type StoredObject } from "./record-codec.ts";
+import {
+  encodeEvent,
+  type ObjectRevisions,
+  objectEncoder,
+  revisionsEncoder,
+  type StoredObject,
+} from "./record-codec.ts";
 
 const log = logger("embedded-storage");
 
@@ -26,6 +32,8 @@ export type MetaKey = "revision" | "compacted" | "format" | "dictionary";
 export interface Databases {
   /** Key → object. */
   objects: Database<StoredObject, string>;
+  /** The same database, read for revisions only (the texts are not decoded). */
+  revisions: Database<ObjectRevisions, string>;
   /** Revision → encoded event. */
   changes: Database<Buffer, number>;
   meta: Database<number | string, MetaKey>;
@@ -47,8 +55,10 @@ export function openDatabases(root: RootDatabase, path: string): Databases {
   const compression = { threshold: COMPRESSION_THRESHOLD, dictionary: Buffer.from(dictionary) };
   // `encoder` is an lmdb-js option its types leave out.
   const objectOptions = { encoder: objectEncoder, compression };
+  const revisionOptions = { encoder: revisionsEncoder, compression };
   const dbs: Databases = {
     objects: root.openDB<StoredObject, string>("objects", objectOptions),
+    revisions: root.openDB<ObjectRevisions, string>("objects", revisionOptions),
     changes: root.openDB<Buffer, number>("changes", { encoding: "binary", compression }),
     meta,
   };

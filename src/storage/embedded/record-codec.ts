@@ -34,12 +34,23 @@ export function decodeObject(bytes: Buffer, size: number = bytes.length): Stored
   };
 }
 
+/** An object's revisions without its text. */
+export type ObjectRevisions = Omit<StoredObject, "value">;
+
+/** The revisions of the object record `bytes`, its text left undecoded. */
+export function decodeRevisions(bytes: Buffer): ObjectRevisions {
+  return { createRevision: bytes.readDoubleLE(0), modRevision: bytes.readDoubleLE(8) };
+}
+
 /**
  * The lmdb-js encoder of the objects database. A custom decoder is handed LMDB's shared read
  * buffer rather than a copy of each record (the `binary` encoding copies every value into a new
  * Buffer, which made reading a list of 100,000 objects mostly allocation and garbage collection).
  */
 export const objectEncoder = { encode: encodeObject, decode: decodeObject };
+
+/** The encoder of a second, read-only view of the objects database that decodes revisions only. */
+export const revisionsEncoder = { encode: encodeObject, decode: decodeRevisions };
 
 /** The record of `event` in the changes database (its revision is the record's key). */
 export function encodeEvent(event: StorageEvent): Buffer {
