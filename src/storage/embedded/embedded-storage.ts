@@ -3,7 +3,9 @@
  * transaction that checks the compare-and-swap condition, writes the key, appends the event to the
  * log and bumps the persisted revision counter, so an acknowledged write survives `kill -9` and the
  * revision never goes backwards across restarts. The API server is the only writer; watchers are
- * fed in-process from the log after each commit.
+ * fed in-process from the log after each commit. The records' bytes are record-codec.ts's; the
+ * databases, their compression and the upgrade from the previous format are format.ts's. As a
+ * {@link VersionReader} it also serves the texts of a watch cache that keeps only revisions.
  */
 import { mkdir } from "node:fs/promises";
 import { type Database, open, type RootDatabase } from "lmdb";
