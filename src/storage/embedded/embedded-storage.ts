@@ -26,7 +26,7 @@ import {
   type VersionReader,
   type WatchOptions,
 } from "../storage.ts";
-import { type Databases, openDatabases } from "./format.ts";
+import { appendChange, type Databases, openDatabases } from "./format.ts";
 import { decodeEvent, encodeEvent, eventKeyOf } from "./record-codec.ts";
 
 /** Options of {@link EmbeddedStorage.open}. */
@@ -247,7 +247,7 @@ export class EmbeddedStorage implements Storage, VersionReader {
         const key = change.event.type === "put" ? change.event.kv.key : change.event.key;
         if (change.kv) this.#db.objects.putSync(key, change.kv);
         else this.#db.objects.removeSync(key);
-        this.#db.changes.putSync(revision, encodeEvent(change.event));
+        appendChange(this.#db, revision, encodeEvent(change.event));
         this.#db.meta.putSync("revision", revision);
         this.#trim(revision);
         return decision.result;

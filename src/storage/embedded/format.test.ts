@@ -6,6 +6,8 @@ import { test } from "node:test";
 import { open } from "lmdb";
 import { type KeyValue, type StorageEvent, StorageUnavailableError } from "../storage.ts";
 import { EmbeddedStorage } from "./embedded-storage.ts";
+import { appendChange, openDatabases } from "./format.ts";
+import { encodeEvent } from "./record-codec.ts";
 
 async function tempDir(t: { after(fn: () => Promise<void>): void }): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "kdns-format-"));
@@ -187,4 +189,23 @@ test("records are compressed: 2,000 pods take less room than their text", async 
   const bytes = pages.treeLeafPageCount * 4096;
   // Uncompressed, the pages could not hold less than the text itself.
   assert.ok(bytes < text * 0.7, `the objects' leaf pages take ${bytes} bytes for ${text} bytes of text`);
+});
+
+test("a change record not newer than the last one stored is refused", async (t) => {
+  const dir = await tempDir(t);
+  const root = open({ path: dir, maxDbs: 8 });
+  t.after(() => root.close());
+  const dbs = openDatabases(root, dir);
+  const record = (revision: number): Buffer =>
+    encodeEvent({
+      type: "put",
+      revision,
+      kv: { key: "p/a", value: "{}", createRevision: revision, modRevision: revision },
+    });
+  root.transactionSync(() => appendChange(dbs, 5, record(5)));
+  assert.throws(
+    () => root.transactionSync(() => appendChange(dbs, 4, record(4))),
+    /change 4 is not newer than the last one stored/,
+  );
+  assert.deepEqual([...dbs.changes.getKeys({})], [5]);
 });

@@ -74,6 +74,17 @@ export function openDatabases(root: RootDatabase, path: string): Databases {
   return dbs;
 }
 
+/**
+ * Writes the change record of `revision`, which must be newer than every one there. As an append
+ * (MDB_APPEND): LMDB then fills each page before starting the next instead of splitting full
+ * pages in half, as it does for keys that might still arrive in between.
+ */
+export function appendChange(dbs: Databases, revision: number, record: Buffer): void {
+  // lmdb-js answers false (its types say void) when the key is not after the last one.
+  const stored: unknown = dbs.changes.putSync(revision, record, { append: true });
+  if (stored === false) throw new Error(`change ${revision} is not newer than the last one stored`);
+}
+
 /** Records rewritten per write transaction of the upgrade. */
 const UPGRADE_CHUNK = 5_000;
 
@@ -104,7 +115,7 @@ function upgradeFromFormat1(root: RootDatabase, dbs: Databases, mark: () => void
     const chunk = [...changes.getRange({ start: from, limit: UPGRADE_CHUNK })];
     if (chunk.length === 0) break;
     root.transactionSync(() => {
-      for (const { key, value } of chunk) dbs.changes.putSync(key, encodeEvent(value));
+      for (const { key, value } of chunk) appendChange(dbs, key, encodeEvent(value));
     });
     from = chunk[chunk.length - 1]!.key + 1;
   }
