@@ -26,7 +26,7 @@ import {
   type VersionReader,
   type WatchOptions,
 } from "../storage.ts";
-import { appendChange, type Databases, openDatabases } from "./format.ts";
+import { appendChange, type Counter, type Databases, openDatabases } from "./format.ts";
 import { decodeEvent, encodeEvent, eventKeyOf } from "./record-codec.ts";
 
 /** Options of {@link EmbeddedStorage.open}. */
@@ -248,7 +248,7 @@ export class EmbeddedStorage implements Storage, VersionReader {
         if (change.kv) this.#db.objects.putSync(key, change.kv);
         else this.#db.objects.removeSync(key);
         appendChange(this.#db, revision, encodeEvent(change.event));
-        this.#db.meta.putSync("revision", revision);
+        this.#db.counters.putSync("revision", revision);
         this.#trim(revision);
         return decision.result;
       });
@@ -268,7 +268,7 @@ export class EmbeddedStorage implements Storage, VersionReader {
     if (keepFrom <= compacted) return;
     const old = [...this.#db.changes.getKeys({ end: keepFrom + 1 })];
     for (const key of old) this.#db.changes.removeSync(key);
-    this.#db.meta.putSync("compacted", keepFrom);
+    this.#db.counters.putSync("compacted", keepFrom);
   }
 
   /** Publishes committed log entries the hub has not seen yet, in revision order. */
@@ -292,9 +292,9 @@ export class EmbeddedStorage implements Storage, VersionReader {
     return object === undefined ? undefined : { key, ...object };
   }
 
-  /** A revision counter in meta (0 before the first write). */
-  #meta(name: "revision" | "compacted"): number {
-    return (this.#db.meta.get(name) as number | undefined) ?? 0;
+  /** A revision counter (0 before the first write). */
+  #meta(name: Counter): number {
+    return this.#db.counters.get(name) ?? 0;
   }
 
   #check(): void {

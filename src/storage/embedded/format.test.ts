@@ -209,3 +209,14 @@ test("a change record not newer than the last one stored is refused", async (t) 
   );
   assert.deepEqual([...dbs.changes.getKeys({})], [5]);
 });
+
+test("a format 1 reader cannot take a format 2 store for an empty one: its revision is not JSON", async (t) => {
+  const dir = await tempDir(t);
+  const storage = await EmbeddedStorage.open(dir);
+  await storage.create("p/a", "{}");
+  await storage.close();
+  // What format 1's code did first on open.
+  const root = open({ path: dir, maxDbs: 8 });
+  t.after(() => root.close());
+  assert.throws(() => root.openDB<number, string>("meta", { encoding: "json" }).get("revision"), SyntaxError);
+});

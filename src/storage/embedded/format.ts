@@ -25,8 +25,25 @@ export const FORMAT = 2;
 /** Values smaller than this are stored uncompressed (LZ4 gains little on them). */
 const COMPRESSION_THRESHOLD = 128;
 
-/** The entries of the meta database. */
-export type MetaKey = "revision" | "compacted" | "format" | "dictionary";
+/** The entries of the meta database read as JSON: the format's own, and format 1's counters. */
+export type MetaKey = "format" | "dictionary" | "revision" | "compacted";
+
+/** The store's revision counters. */
+export type Counter = "revision" | "compacted";
+
+/**
+ * Format 2's revision counters (in meta, under format 1's names): a NUL byte and a float64. Format
+ * 1's code reads `revision` as JSON when it opens a store, and this is not JSON, so an older kdns
+ * fails to open an upgraded store with an error instead of taking it for an empty one.
+ */
+const counterEncoder = {
+  encode(value: number): Buffer {
+    const bytes = Buffer.alloc(9);
+    bytes.writeDoubleLE(value, 1);
+    return bytes;
+  },
+  decode: (bytes: Buffer): number => bytes.readDoubleLE(1),
+};
 
 /** The store's databases, opened in its format. */
 export interface Databases {
@@ -37,6 +54,8 @@ export interface Databases {
   /** Revision → encoded event. */
   changes: Database<Buffer, number>;
   meta: Database<number | string, MetaKey>;
+  /** The revision counters (0 before the first write). */
+  counters: Database<number, Counter>;
 }
 
 /** Opens the databases of the store at `root` (in `path`), creating or upgrading it as needed. */
@@ -56,11 +75,13 @@ export function openDatabases(root: RootDatabase, path: string): Databases {
   // `encoder` is an lmdb-js option its types leave out.
   const objectOptions = { encoder: objectEncoder, compression };
   const revisionOptions = { encoder: revisionsEncoder, compression };
+  const counterOptions = { encoder: counterEncoder, cache: false };
   const dbs: Databases = {
     objects: root.openDB<StoredObject, string>("objects", objectOptions),
     revisions: root.openDB<ObjectRevisions, string>("objects", revisionOptions),
     changes: root.openDB<Buffer, number>("changes", { encoding: "binary", compression }),
     meta,
+    counters: root.openDB<number, Counter>("meta", counterOptions),
   };
   if (format === undefined) {
     // Every format 1 write stored the revision: without it there is nothing to upgrade.
@@ -121,6 +142,10 @@ function upgradeFromFormat1(root: RootDatabase, dbs: Databases, mark: () => void
   }
   // Dropped only now, with the format marked in the same transaction: before it, format 1 is complete.
   root.transactionSync(() => {
+    const revision = dbs.meta.get("revision");
+    const compacted = dbs.meta.get("compacted");
+    if (typeof revision === "number") dbs.counters.putSync("revision", revision);
+    if (typeof compacted === "number") dbs.counters.putSync("compacted", compacted);
     kv.dropSync();
     changes.dropSync();
     mark();
