@@ -1,8 +1,9 @@
 /**
  * The API server's watch cache (kube-apiserver's cacher): one list + one watch of the whole store
- * keep every object in memory (for a store that reads texts back cheaply, a {@link VersionReader}
- * such as the embedded one, only its revisions: the texts stay in the store's file), and lists and watch starts are served from there instead of
- * reading storage per request. It is a {@link Storage} in front of the real one, so the list and
+ * keep every object in memory (in front of a store that reads texts back cheaply, a
+ * {@link VersionReader} such as the embedded one, only its revisions: the texts stay in the
+ * store's file), and lists and watch starts are served from there instead of reading storage per
+ * request. It is a {@link Storage} in front of the real one, so the list and
  * watch verbs read it unchanged; writes and single-object reads go to storage.
  *
  * Semantics as kube-apiserver's:
