@@ -102,3 +102,37 @@ export interface Storage {
   /** Releases connections and files. */
   close(): Promise<void>;
 }
+
+/**
+ * What a backend that holds its data on this machine (the embedded store) can add: reading the
+ * texts of many versions at once, synchronously and without a round trip, so a cache in front of
+ * it can keep only keys and revisions and read each text when it serves it.
+ */
+export interface VersionReader {
+  /**
+   * One page of the keys under `prefix` at the current revision, as {@link Storage.list} gives,
+   * with their revisions but not their values.
+   */
+  listRevisions(prefix: string, options?: Pick<ListOptions, "limit" | "startAfter">): RevisionsPage;
+  /**
+   * The values `keys` had at revision `at`, where key i was at mod revision `modRevisions[i]`,
+   * read in one consistent snapshot. Throws {@link CompactedError} when the history after `at`
+   * is no longer kept and a key has changed since.
+   */
+  readVersions(keys: readonly string[], modRevisions: readonly number[], at: number): string[];
+}
+
+/** A key's revisions, without its value. */
+export type KeyRevisions = Omit<KeyValue, "value">;
+
+/** A page of {@link VersionReader.listRevisions}. */
+export interface RevisionsPage {
+  items: KeyRevisions[];
+  revision: number;
+  more: boolean;
+}
+
+/** Whether `storage` offers {@link VersionReader}. */
+export function isVersionReader(storage: Storage): storage is Storage & VersionReader {
+  return typeof (storage as Partial<VersionReader>).readVersions === "function";
+}

@@ -4,7 +4,7 @@
  * of from storage. The byte bound matters for large objects: 10,000 updates of an EndpointSlice
  * of 20 pods would otherwise hold 60 MB of versions no list shows any more.
  */
-import type { StorageEvent } from "../../storage/storage.ts";
+import type { KeyValue, StorageEvent } from "../../storage/storage.ts";
 
 /** The length of the value an event brought into memory (a delete's: the version it removed). */
 function weightOf(ev: StorageEvent): number {
@@ -17,6 +17,8 @@ export class History {
   readonly #maxBytes: number;
   /** Dropped entries before `#head` are cleared, so their values can be collected before the next compaction. */
   #events: (StorageEvent | undefined)[] = [];
+  /** The newest version each key has among the held events (a deleted key has none). */
+  readonly #latest = new Map<string, KeyValue>();
   #head = 0;
   #bytes = 0;
   /** Every event after this revision is held. */
@@ -31,6 +33,7 @@ export class History {
   /** Empties the log; it covers watches from `revision` on. */
   reset(revision: number): void {
     this.#events = [];
+    this.#latest.clear();
     this.#head = 0;
     this.#bytes = 0;
     this.#start = revision;
@@ -39,6 +42,8 @@ export class History {
   /** Appends the next event, dropping the oldest beyond the size. */
   push(ev: StorageEvent): void {
     this.#events.push(ev);
+    if (ev.type === "put") this.#latest.set(ev.kv.key, ev.kv);
+    else this.#latest.delete(ev.key);
     this.#bytes += weightOf(ev);
     while (
       this.#events.length - this.#head > this.#size ||
@@ -46,6 +51,8 @@ export class History {
     ) {
       const dropped = this.#events[this.#head]!;
       this.#events[this.#head] = undefined;
+      if (dropped.type === "put" && this.#latest.get(dropped.kv.key) === dropped.kv)
+        this.#latest.delete(dropped.kv.key);
       this.#bytes -= weightOf(dropped);
       this.#start = dropped.revision;
       this.#head++;
@@ -55,6 +62,12 @@ export class History {
       this.#events = this.#events.slice(this.#head);
       this.#head = 0;
     }
+  }
+
+  /** The version of `key` at `modRevision`, if it is the newest version a held event brought. */
+  version(key: string, modRevision: number): KeyValue | undefined {
+    const kv = this.#latest.get(key);
+    return kv?.modRevision === modRevision ? kv : undefined;
   }
 
   /** Whether every event after `revision` is held. */

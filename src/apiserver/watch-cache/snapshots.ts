@@ -5,25 +5,31 @@
 import type { KeyValue, ListOptions, ListResult } from "../../storage/storage.ts";
 import { bound } from "./sorted-keys.ts";
 
+/** What the cache holds of one object: its revisions, and its text unless the store reads texts back. */
+export type Held = KeyValue | Pick<KeyValue, "createRevision" | "modRevision">;
+
 /** The objects under one prefix at one revision, in key order. */
 export interface ListSnapshot {
   revision: number;
   keys: readonly string[];
-  values: readonly KeyValue[];
+  held: readonly Held[];
 }
+
+/** Turns a page of held objects into key-values (reading their texts if they are not held). */
+export type Materialize = (keys: readonly string[], held: readonly Held[], revision: number) => KeyValue[];
 
 /** Most snapshots kept at once (each is two arrays of references, about 1.6 MB per 100,000 objects). */
 const MAX_SNAPSHOTS = 32;
 
 /** One page of `snapshot`: after `startAfter`, at most `limit`. */
-export function snapshotPage(snapshot: ListSnapshot, options: ListOptions): ListResult {
+export function snapshotPage(snapshot: ListSnapshot, options: ListOptions, materialize: Materialize): ListResult {
   const from = options.startAfter === undefined ? 0 : bound(snapshot.keys, options.startAfter, false);
   const limit = options.limit !== undefined && options.limit > 0 ? options.limit : Infinity;
-  const to = Math.min(snapshot.values.length, from + limit);
+  const to = Math.min(snapshot.held.length, from + limit);
   return {
-    items: snapshot.values.slice(from, to),
+    items: materialize(snapshot.keys.slice(from, to), snapshot.held.slice(from, to), snapshot.revision),
     revision: snapshot.revision,
-    more: to < snapshot.values.length,
+    more: to < snapshot.held.length,
   };
 }
 

@@ -1,9 +1,13 @@
 import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { waitFor } from "../../../test/support/wait-for.ts";
 import { storageConformance } from "../../storage/conformance.ts";
+import { EmbeddedStorage } from "../../storage/embedded/embedded-storage.ts";
 import { MemoryStorage } from "../../storage/memory/memory-storage.ts";
-import type { ListOptions, Storage, StorageEvent } from "../../storage/storage.ts";
+import { CompactedError, type ListOptions, type Storage, type StorageEvent } from "../../storage/storage.ts";
 import { WatchCache } from "./watch-cache.ts";
 
 const historyWindow = 200;
@@ -25,6 +29,23 @@ storageConformance("memory behind the watch cache", async () => {
       for (let i = 0; i < 2 * historyWindow; i++) await store.create(`zz-filler/${i}`, "");
     },
     cleanup: () => cache.close(),
+  };
+});
+
+// The same behind the embedded store, whose texts the cache does not hold but reads back.
+storageConformance("embedded behind the watch cache", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "kdns-watch-cache-"));
+  const store = await EmbeddedStorage.open(dir, { historyWindow });
+  const cache = await readyCache(store, { historySize: historyWindow / 2 });
+  return {
+    storage: cache,
+    compact: async () => {
+      for (let i = 0; i < 2 * historyWindow; i++) await store.create(`zz-filler/${i}`, "");
+    },
+    cleanup: async () => {
+      await cache.close();
+      await rm(dir, { recursive: true, force: true });
+    },
   };
 });
 
@@ -257,4 +278,107 @@ test("the history holds each version once and within its byte bound; older watch
     ["c", "d", "e"],
   );
   assert.equal(watches.length, storeWatches + 1, "the newest events are still in memory");
+});
+
+test("behind the embedded store, pages of one snapshot read the versions it saw back from the store's changes", async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), "kdns-watch-cache-"));
+  const store = await EmbeddedStorage.open(dir, { historyWindow: 50 });
+  const reads: number[] = [];
+  const readVersions = store.readVersions.bind(store);
+  store.readVersions = (keys, revisions, at) => {
+    reads.push(keys.length);
+    return readVersions(keys, revisions, at);
+  };
+  const cache = await readyCache(store);
+  t.after(async () => {
+    await cache.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const key = (i: number): string => `core/pods/ns/p${String(i).padStart(2, "0")}`;
+  for (let i = 0; i < 20; i++) await cache.create(key(i), `{"v":${i}}`);
+  const first = await cache.list("core/pods/ns/", { limit: 10 });
+  assert.deepEqual(reads, [10], "only the page's texts were read");
+  // Change every key of the second page: updated, deleted, updated twice.
+  for (let i = 10; i < 20; i++) {
+    const kv = (await store.get(key(i)))!;
+    if (i % 3 === 0) await cache.delete(kv.key);
+    else {
+      const once = await cache.update(kv.key, `{"v":"new"}`, kv.modRevision);
+      if (i % 3 === 1 && once.type === "ok") await cache.update(kv.key, `{"v":"newer"}`, once.kv.modRevision);
+    }
+  }
+  const second = await cache.list("core/pods/ns/", { limit: 10, startAfter: key(9), revision: first.revision });
+  assert.deepEqual(
+    second.items.map((kv) => kv.value),
+    Array.from({ length: 10 }, (_, i) => `{"v":${i + 10}}`),
+    "the second page shows the first page's revision",
+  );
+  // Enough writes to compact the history the snapshot needs: its next page is gone (410), as from the store.
+  for (let i = 0; i < 60; i++) await cache.create(`core/configmaps/ns/c${i}`, "{}");
+  await assert.rejects(
+    cache.list("core/pods/ns/", { limit: 5, startAfter: key(9), revision: first.revision }),
+    CompactedError,
+  );
+  const now = await cache.list("core/pods/ns/");
+  assert.deepEqual(
+    now.items.map((kv) => [kv.key, kv.value]),
+    (await store.list("core/pods/ns/")).items.map((kv) => [kv.key, kv.value]),
+    "a current list reads the current texts",
+  );
+});
+
+test("behind the embedded store, an event's previous value is the version the event before it brought", async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), "kdns-watch-cache-"));
+  const store = await EmbeddedStorage.open(dir);
+  const cache = await readyCache(store);
+  t.after(async () => {
+    await cache.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const start = await store.revision();
+  let rev = 0;
+  for (const value of ["a", "b", "c"]) {
+    const r =
+      rev === 0
+        ? await cache.create("core/configmaps/ns/x", value)
+        : await cache.update("core/configmaps/ns/x", value, rev);
+    assert.equal(r.type, "ok");
+    rev = r.type === "ok" ? r.kv.modRevision : 0;
+  }
+  await cache.delete("core/configmaps/ns/x");
+  const ac = new AbortController();
+  const events: StorageEvent[] = [];
+  for await (const ev of cache.watch("core/configmaps/", start, { signal: ac.signal })) {
+    events.push(ev);
+    if (events.length === 4) ac.abort();
+  }
+  const [created, b, c, deleted] = events;
+  assert.ok(created?.type === "put" && b?.type === "put" && c?.type === "put" && deleted?.type === "delete");
+  assert.equal(b.prev, created.kv, "one copy of version a");
+  assert.equal(c.prev, b.kv, "one copy of version b");
+  assert.equal(deleted.prev, c.kv, "the delete's last state is version c itself");
+});
+
+test("behind the embedded store, the cache loads keys and revisions page by page and lists what the store lists", async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), "kdns-watch-cache-"));
+  const store = await EmbeddedStorage.open(dir);
+  for (let i = 0; i < 25; i++) await store.create(`core/pods/ns/p${String(i).padStart(2, "0")}`, `{"i":${i}}`);
+  await store.update("core/pods/ns/p03", '{"i":"3b"}', (await store.get("core/pods/ns/p03"))!.modRevision);
+  await store.delete("core/pods/ns/p04");
+  const pages: number[] = [];
+  const listRevisions = store.listRevisions.bind(store);
+  store.listRevisions = (prefix, options) => {
+    const page = listRevisions(prefix, options);
+    pages.push(page.items.length);
+    return page;
+  };
+  const cache = await readyCache(store, { loadPageSize: 10 });
+  t.after(async () => {
+    await cache.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  assert.deepEqual(pages, [10, 10, 4]);
+  const fromCache = await cache.list("core/pods/ns/");
+  const fromStore = await store.list("core/pods/ns/");
+  assert.deepEqual(fromCache, fromStore);
 });

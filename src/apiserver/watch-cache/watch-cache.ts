@@ -1,7 +1,9 @@
 /**
  * The API server's watch cache (kube-apiserver's cacher): one list + one watch of the whole store
- * keep every object in memory, and lists and watch starts are served from there instead of
- * reading storage per request. It is a {@link Storage} in front of the real one, so the list and
+ * keep every object in memory (in front of a store that reads texts back cheaply, a
+ * {@link VersionReader} such as the embedded one, only its revisions: the texts stay in the
+ * store's file), and lists and watch starts are served from there instead of reading storage per
+ * request. It is a {@link Storage} in front of the real one, so the list and
  * watch verbs read it unchanged; writes and single-object reads go to storage.
  *
  * Semantics as kube-apiserver's:
@@ -21,16 +23,19 @@ import { WatchHub } from "../../storage/common/watch-hub.ts";
 import {
   CompactedError,
   type CreateResult,
+  isVersionReader,
+  type KeyRevisions,
   type KeyValue,
   type ListOptions,
   type ListResult,
   type Storage,
   type StorageEvent,
   type SwapResult,
+  type VersionReader,
   type WatchOptions,
 } from "../../storage/storage.ts";
 import { History } from "./history.ts";
-import { type ListSnapshot, SnapshotStore, snapshotPage } from "./snapshots.ts";
+import { type Held, type ListSnapshot, SnapshotStore, snapshotPage } from "./snapshots.ts";
 import { groupOf, SortedKeys } from "./sorted-keys.ts";
 
 const log = logger("watch-cache");
@@ -58,8 +63,10 @@ export interface WatchCacheOptions {
 /** A store whose lists and watch starts are served from memory; {@link start} fills it. */
 export class WatchCache implements Storage {
   readonly #store: Storage;
+  /** Set when the store reads texts back cheaply: the cache then holds revisions only, not texts. */
+  readonly #reader: VersionReader | undefined;
   readonly #options: Required<WatchCacheOptions>;
-  readonly #objects = new Map<string, KeyValue>();
+  readonly #objects = new Map<string, Held>();
   readonly #groups = new Map<string, SortedKeys>();
   readonly #history: History;
   readonly #snapshots: SnapshotStore;
@@ -79,6 +86,7 @@ export class WatchCache implements Storage {
 
   constructor(store: Storage, options: WatchCacheOptions = {}) {
     this.#store = store;
+    this.#reader = isVersionReader(store) ? store : undefined;
     this.#options = {
       historySize: options.historySize ?? 10_000,
       historyBytes: options.historyBytes ?? 16 * 2 ** 20,
@@ -123,12 +131,12 @@ export class WatchCache implements Storage {
     if (options.revision === undefined) {
       const current = await this.#store.revision();
       if (!(await this.#caughtUp(current))) return await this.#store.list(prefix, options);
-      return this.#listNow(group, prefix, options);
+      return this.#listNow(group, prefix, options) ?? (await this.#store.list(prefix, options));
     }
     const kept = this.#snapshots.get(options.revision, prefix);
-    if (kept) return snapshotPage(kept, options);
-    if (options.revision === this.#revision) return this.#listNow(group, prefix, options);
-    return await this.#store.list(prefix, options);
+    if (kept) return snapshotPage(kept, options, this.#materialize);
+    const now = options.revision === this.#revision ? this.#listNow(group, prefix, options) : undefined;
+    return now ?? (await this.#store.list(prefix, options));
   }
 
   create(key: string, value: string): Promise<CreateResult> {
@@ -180,17 +188,41 @@ export class WatchCache implements Storage {
     await this.#store.close();
   }
 
-  #listNow(group: string, prefix: string, options: ListOptions): ListResult {
+  /** A page at the cache's revision; undefined when the store no longer has texts of that revision. */
+  #listNow(group: string, prefix: string, options: ListOptions): ListResult | undefined {
     const keys = this.#groups.get(group)?.range(prefix) ?? [];
     const snapshot: ListSnapshot = {
       revision: this.#revision,
       keys,
-      values: keys.map((k) => this.#objects.get(k)!),
+      held: keys.map((k) => this.#objects.get(k)!),
     };
-    const page = snapshotPage(snapshot, options);
+    let page: ListResult;
+    try {
+      page = snapshotPage(snapshot, options, this.#materialize);
+    } catch (err) {
+      if (err instanceof CompactedError) return undefined;
+      throw err;
+    }
     if (page.more) this.#snapshots.put(prefix, snapshot);
     return page;
   }
+
+  /** Key-values of held objects, their texts read from the store at `revision` when not held. */
+  readonly #materialize = (keys: readonly string[], held: readonly Held[], revision: number): KeyValue[] => {
+    // Without a reader every held object is the KeyValue itself (see #put).
+    if (!this.#reader) return held as KeyValue[];
+    const values = this.#reader.readVersions(
+      keys,
+      held.map((h) => h.modRevision),
+      revision,
+    );
+    return keys.map((key, i) => ({
+      key,
+      value: values[i]!,
+      createRevision: held[i]!.createRevision,
+      modRevision: held[i]!.modRevision,
+    }));
+  };
 
   /** Resolves true once the cache is loaded, false if it is not running or that takes too long. */
   #loaded(): Promise<boolean> {
@@ -254,10 +286,10 @@ export class WatchCache implements Storage {
     let first: number | undefined;
     let last = 0;
     for (;;) {
-      const page = await this.#store.list("", {
-        limit: this.#options.loadPageSize,
-        ...(startAfter !== undefined ? { startAfter } : {}),
-      });
+      const options = { limit: this.#options.loadPageSize, ...(startAfter !== undefined ? { startAfter } : {}) };
+      // Without texts when the cache does not keep them: decoding 100,000 texts only to drop them
+      // was most of a restart's load.
+      const page = this.#reader ? this.#reader.listRevisions("", options) : await this.#store.list("", options);
       first ??= page.revision;
       last = page.revision;
       for (const kv of page.items) this.#put(kv);
@@ -300,18 +332,24 @@ export class WatchCache implements Storage {
   }
 
   /**
-   * The event with its previous value replaced by the cache's own copy of it (the store decoded a
-   * second one from its log): the history then holds each version once.
+   * The event with its previous value replaced by the copy the cache already holds (the store
+   * decoded a second one): the history then holds each version once. That copy is the object
+   * itself when the cache holds texts, else the version the previous event of the key brought.
    */
   #sharePrev(ev: StorageEvent): StorageEvent {
     if (!ev.prev) return ev;
-    const held = this.#objects.get(ev.prev.key);
-    if (held === undefined || held === ev.prev || held.modRevision !== ev.prev.modRevision) return ev;
-    return { ...ev, prev: held };
+    const { key, modRevision } = ev.prev;
+    const held = this.#reader ? this.#history.version(key, modRevision) : this.#objects.get(key);
+    if (held === undefined || held === ev.prev || held.modRevision !== modRevision) return ev;
+    return { ...ev, prev: held as KeyValue };
   }
 
-  #put(kv: KeyValue): void {
-    this.#objects.set(kv.key, kv);
+  /** Holds `kv` (its revisions only when the store reads texts back; else it always has its value). */
+  #put(kv: KeyValue | KeyRevisions): void {
+    this.#objects.set(
+      kv.key,
+      this.#reader ? { createRevision: kv.createRevision, modRevision: kv.modRevision } : (kv as KeyValue),
+    );
     const group = groupOf(kv.key);
     if (group === undefined) return;
     let keys = this.#groups.get(group);

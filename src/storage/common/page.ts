@@ -6,7 +6,11 @@ export function compareKeys(a: string, b: string): number {
 }
 
 /** Sorts `items`, applies `startAfter` and `limit`, and labels the page with `revision`. */
-export function page(items: Iterable<KeyValue>, revision: number, options: ListOptions = {}): ListResult {
+export function page<T extends { key: string }>(
+  items: Iterable<T>,
+  revision: number,
+  options: ListOptions = {},
+): { items: T[]; revision: number; more: boolean } {
   const after = options.startAfter;
   const sorted = [...items]
     .filter((kv) => after === undefined || kv.key > after)
