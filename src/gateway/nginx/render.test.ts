@@ -235,7 +235,7 @@ test("with the request log: a tab-separated format, buffered into a file, and ev
   assert.match(text, /^ {4}access_log logs\/kdns-requests\.log kdns buffer=64k flush=1s;$/m);
   assert.match(
     text,
-    /^ {4}log_format kdns escape=default '\$kdns_server\\t\$kdns_path\\t(\$[a-z_]+\\t){9}\$kdns_route';$/m,
+    /^ {4}log_format kdns escape=default '\$server_name\\t\$kdns_path\\t(\$[a-z_]+\\t){9}\$kdns_route';$/m,
   );
   assert.doesNotMatch(text, /access_log off|syslog/);
   // Two locations per prefix, "/" once; each route's served on both listeners (shop.example.com).
@@ -259,7 +259,7 @@ test("metrics alone: the metrics' six fields, and no route names (nothing per re
   });
   assert.match(
     text,
-    /^ {4}log_format kdns escape=default '\$kdns_server\\t\$kdns_path\\t\$request_method\\t\$status\\t\$request_time\\t\$bytes_sent';$/m,
+    /^ {4}log_format kdns escape=default '\$server_name\\t\$kdns_path\\t\$request_method\\t\$status\\t\$request_time\\t\$bytes_sent';$/m,
   );
   assert.match(text, /^ {4}access_log logs\/kdns-requests\.log kdns buffer=64k flush=1s;$/m);
   assert.doesNotMatch(text, /kdns_route|\$msec/);

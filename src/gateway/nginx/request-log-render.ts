@@ -17,9 +17,13 @@ import { quote } from "./quote.ts";
 /** The file nginx writes, relative to its runtime directory (`-p`). */
 export const REQUEST_LOG_FILE = "logs/kdns-requests.log";
 
-/** What the metrics read: `$kdns_server` is empty for the default server (a host not served). */
+/**
+ * What the metrics read: first the host that served the request, `$server_name` (empty for the
+ * default server: a host not served), or `$kdns_server` when server blocks are shared
+ * ({@link serverLabelMaps}).
+ */
 export const METRIC_FIELDS = [
-  "$kdns_server",
+  "$server_name",
   "$kdns_path",
   "$request_method",
   "$status",
@@ -43,24 +47,30 @@ export interface RequestLogOptions {
   accessLog: boolean;
 }
 
-/** The `http` lines: the format and the buffered log (instead of `access_log off`). */
-export function requestLogLines(options: RequestLogOptions): string[] {
-  const fields = options.accessLog ? [...METRIC_FIELDS, ...ACCESS_FIELDS] : METRIC_FIELDS;
+/**
+ * The `http` lines: the format and the buffered log (instead of `access_log off`); the maps of
+ * `$kdns_server` when some hosts share a server block (their names, each block's list).
+ */
+export function requestLogLines(options: RequestLogOptions, shared: readonly (readonly string[])[]): string[] {
+  const server = shared.length > 0 ? ["$kdns_server"] : ["$server_name"];
+  const fields = [...server, ...METRIC_FIELDS.slice(1), ...(options.accessLog ? ACCESS_FIELDS : [])];
   return [
     "    # Each request for kdns (metrics, --gateway-access-log), buffered: nginx-light has no Lua.",
     `    log_format kdns escape=default '${fields.join("\\t")}';`,
     `    access_log ${REQUEST_LOG_FILE} kdns buffer=64k flush=1s;`,
+    ...serverLabelMaps(shared),
   ];
 }
 
 /**
- * `$kdns_server`, the host name that served a request (the metrics' `host`): `$server_name`, the
- * first name of its server block, except in a block shared by several hosts (shared-servers.ts),
- * where it is whichever of the shared names `$host` matches (as server_name matched it: the
- * block's name nginx chose is the best match among every name, so among the shared ones too).
+ * `$kdns_server`, the host name that served a request (the metrics' `host`) when some hosts share
+ * a server block (shared-servers.ts): `$server_name`, the first name of its server block, except
+ * in a shared block, where it is whichever of the shared names `$host` matches (as server_name
+ * matched it: the block's name nginx chose is the best match among every name, so among the
+ * shared ones too). Without shared blocks the format reads `$server_name`, no map per request.
  */
-export function serverLabelMaps(shared: readonly (readonly string[])[]): string[] {
-  if (shared.length === 0) return ["    map $server_name $kdns_server {", "        default $server_name;", "    }"];
+function serverLabelMaps(shared: readonly (readonly string[])[]): string[] {
+  if (shared.length === 0) return [];
   return [
     "    map $server_name $kdns_server {",
     "        default $server_name;",
