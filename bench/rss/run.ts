@@ -11,10 +11,10 @@ import { mkdtemp, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resourceByPath } from "../../src/api/resources.ts";
-import type { KubeObject } from "../../src/api/types.ts";
 import { startFakeUpstream } from "../../test/support/fake-upstream.ts";
 import { parseSamples, sumOf } from "../../test/support/prom-text.ts";
 import { startUp, type Up } from "../scale/kdns-up.ts";
+import { scaleObjects } from "../scale/objects.ts";
 import { createTimed } from "../scale/timed-creates.ts";
 import { memoryBreakdown } from "./memory.ts";
 
@@ -32,31 +32,7 @@ const info = {
   services: resourceByPath("", "services")!,
   pods: resourceByPath("", "pods")!,
 };
-const nsOf = (i: number): string => `ns-${i % NAMESPACES}`;
-const service = (s: number): KubeObject => ({
-  apiVersion: "v1",
-  kind: "Service",
-  metadata: { namespace: nsOf(s), name: `svc-${s}` },
-  spec: {
-    selector: { app: `svc-${s}` },
-    ports: [{ name: "http", port: 80, protocol: "TCP", targetPort: 8080 }],
-    ...(s % 10 === 0 ? { clusterIP: "None" } : {}),
-  },
-});
-const pod = (j: number): KubeObject => {
-  const s = j % services;
-  return {
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: { namespace: nsOf(s), name: `pod-${j}`, labels: { app: `svc-${s}`, tier: "web" } },
-    spec: { containers: [{ name: "c", image: "x", ports: [{ containerPort: 8080 }] }], nodeName: "fake-node" },
-    status: {
-      phase: "Running",
-      podIP: `10.${1 + (j >> 16)}.${(j >> 8) & 255}.${j & 255}`,
-      conditions: [{ type: "Ready", status: "True" }],
-    },
-  };
-};
+const { service, pod } = scaleObjects(NAMESPACES);
 
 /** The store's revision, read with the smallest list. */
 async function revision(up: Up): Promise<number> {
@@ -93,7 +69,7 @@ try {
     for (let n = 0; n < NAMESPACES; n++)
       await up.client.create(info.namespaces, undefined, { metadata: { name: `ns-${n}` } });
     await createTimed(up.client, info.services, services, service);
-    await createTimed(up.client, info.pods, pods, pod);
+    await createTimed(up.client, info.pods, pods, (j) => pod(j, services));
     await report(`loaded ${services}/${pods}`, up);
     await quiet(up);
     await report(`settled ${services}/${pods}`, up);

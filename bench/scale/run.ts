@@ -18,7 +18,6 @@ import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { resourceByPath } from "../../src/api/resources.ts";
-import type { KubeObject } from "../../src/api/types.ts";
 import { startEtcd, type TestEtcd } from "../../test/support/etcd.ts";
 import { startFakeUpstream } from "../../test/support/fake-upstream.ts";
 import { parseSamples, sumOf } from "../../test/support/prom-text.ts";
@@ -26,6 +25,7 @@ import { DnsProbe } from "../support/dns-probe.ts";
 import { memoryMiB, progress } from "../support/proc.ts";
 import { formatNumber, lineCharts, type Panel, writeSection } from "../support/report.ts";
 import { startUp, type Up, type UpConfig } from "./kdns-up.ts";
+import { scaleObjects } from "./objects.ts";
 import { pagedTableList } from "./paged-list.ts";
 import { PhaseMarks } from "./phase-marks.ts";
 import { queuesDrained } from "./queues-drained.ts";
@@ -82,35 +82,7 @@ for (const tool of ["kubectl", ...(stores.includes("etcd") ? ["etcd"] : [])]) {
   }
 }
 
-const nsOf = (i: number): string => `ns-${i % NAMESPACES}`;
-/** One Service in ten is headless: its A records are its ready pods, so DNS shows readiness. */
-const headless = (s: number): boolean => s % 10 === 0;
-const podIp = (j: number): string => `10.${1 + (j >> 16)}.${(j >> 8) & 255}.${j & 255}`;
-
-function service(s: number): KubeObject {
-  return {
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: { namespace: nsOf(s), name: `svc-${s}` },
-    spec: {
-      selector: { app: `svc-${s}` },
-      ports: [{ name: "http", port: 80, protocol: "TCP", targetPort: 8080 }],
-      ...(headless(s) ? { clusterIP: "None" } : {}),
-    },
-  };
-}
-
-/** Pod j belongs to Service j mod services: pods of all Services arrive interleaved. */
-function pod(j: number, services: number): KubeObject {
-  const s = j % services;
-  return {
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: { namespace: nsOf(s), name: `pod-${j}`, labels: { app: `svc-${s}`, tier: "web" } },
-    spec: { containers: [{ name: "c", image: "x", ports: [{ containerPort: 8080 }] }], nodeName: "fake-node" },
-    status: { phase: "Running", podIP: podIp(j), conditions: [{ type: "Ready", status: "True" }] },
-  };
-}
+const { nsOf, headless, podIp, service, pod } = scaleObjects(NAMESPACES);
 
 /** The figures of one size on one store. */
 interface Row {
