@@ -48,7 +48,7 @@ export function nodeTransport(trust: TlsTrust = {}): Transport {
     rejectUnauthorized: trust.insecureSkipTlsVerify !== true,
     ...(trust.ca !== undefined ? { ca: trust.ca } : {}),
   });
-  return (url, init) =>
+  const send = (url: string, init: TransportRequest, retried: boolean): Promise<TransportResponse> =>
     new Promise<TransportResponse>((resolve, reject) => {
       const secure = url.startsWith("https:");
       // Node sends a DELETE's body neither chunked nor with a length unless told: the length is set.
@@ -69,9 +69,15 @@ export function nodeTransport(trust: TlsTrust = {}): Transport {
           body: res,
         });
       });
-      req.on("error", (err) =>
-        reject(init.signal?.aborted ? init.signal.reason : new TypeError("fetch failed", { cause: err })),
-      );
+      req.on("error", (err: NodeJS.ErrnoException) => {
+        if (init.signal?.aborted) return reject(init.signal.reason);
+        // A kept-alive connection the server closed as it went idle, just as this request was
+        // written on it: the server read none of it, so it is sent again once, on a new connection.
+        if (!retried && req.reusedSocket && (err.code === "ECONNRESET" || err.code === "EPIPE"))
+          return resolve(send(url, init, true));
+        reject(new TypeError("fetch failed", { cause: err }));
+      });
       req.end(init.body);
     });
+  return (url, init) => send(url, init, false);
 }
