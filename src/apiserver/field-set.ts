@@ -55,14 +55,8 @@ export function pathKey(path: FieldPath): string {
   return path.join("/");
 }
 
-/** Whether a field of {@link pathKey} `k` belongs to `scope` (the server's own fields never do). */
-function inScope(k: string, scope: FieldScope): boolean {
-  const isStatus = k === "f:status" || k.startsWith("f:status/");
-  return scope === "status" ? isStatus : !STRIPPED.some((x) => k === x || k.startsWith(`${x}/`));
-}
-
 /**
- * Whether no field at or below `k` belongs to `scope`, so a walk need not go there: for `/status`
+ * Whether no field at or below `k` belongs to `scope`, so a walk does not go there: for `/status`
  * anything at the top but status, for the rest status and the server's fields.
  */
 function outOfScope(k: string, scope: FieldScope): boolean {
@@ -70,15 +64,16 @@ function outOfScope(k: string, scope: FieldScope): boolean {
   return STRIPPED.some((x) => k === x || k.startsWith(`${x}/`));
 }
 
+/** How deep {@link outOfScope} can cut: below it every path is in scope when its ancestors are. */
+const SCOPE_DEPTH = Math.max(...STRIPPED.map((x) => x.split("/").length));
+
 /** Every field `obj` sets in `scope`, by {@link pathKey}. */
 export function fieldSetOf(
   obj: unknown,
   lists: Record<string, ListType>,
   scope: FieldScope = "main",
 ): Map<string, FieldPath> {
-  const out = fieldsBelow(obj, [], "", lists);
-  for (const k of out.keys()) if (!inScope(k, scope)) out.delete(k);
-  return out;
+  return fieldsBelow(obj, [], "", lists, scope);
 }
 
 /** How {@link fieldSetOf} reads a value: fields of an object, elements of a map list, members of a set, or a leaf. */
@@ -92,38 +87,40 @@ function shapeOf(value: unknown, lt: ListType | undefined): Shape {
   return "leaf";
 }
 
-/** The fields `value` sets, found at `path` (schema path `schemaPath`) of an object. */
+/** The fields of `scope` that `value` sets, found at `path` (schema path `schemaPath`) of an object. */
 function fieldsBelow(
   value: unknown,
   path: string[],
   schemaPath: string,
   lists: Record<string, ListType>,
+  scope: FieldScope,
 ): Map<string, FieldPath> {
   const out = new Map<string, FieldPath>();
-  if (value === undefined) return out;
   const visit = (value: unknown, path: string[], schemaPath: string): void => {
+    if (value === undefined) return;
+    if (path.length > 0 && path.length <= SCOPE_DEPTH && outOfScope(pathKey(path), scope)) return;
     const lt = lists[schemaPath];
-    if (isObject(value) && Object.keys(value).length > 0) {
-      for (const [k, v] of Object.entries(value))
-        visit(v, [...path, `f:${k}`], schemaPath === "" ? k : `${schemaPath}.${k}`);
-      return;
+    const child = (name: string): string => (schemaPath === "" ? name : `${schemaPath}.${name}`);
+    switch (shapeOf(value, lt)) {
+      case "object":
+        for (const [k, v] of Object.entries(value as Json)) visit(v, [...path, `f:${k}`], child(k));
+        return;
+      case "map":
+        for (const el of value as Json[]) {
+          const item = [...path, `k:${listKey(el, lt as Extract<ListType, { type: "map" }>)}`];
+          out.set(pathKey(item), item);
+          for (const [k, v] of Object.entries(el)) visit(v, [...item, `f:${k}`], child(k));
+        }
+        return;
+      case "set":
+        for (const member of value as unknown[]) {
+          const item = [...path, `v:${JSON.stringify(member)}`];
+          out.set(pathKey(item), item);
+        }
+        return;
+      case "leaf":
+        if (path.length > 0) out.set(pathKey(path), path);
     }
-    if (Array.isArray(value) && value.length > 0 && lt?.type === "map" && value.every(isObject)) {
-      for (const el of value as Json[]) {
-        const item = [...path, `k:${listKey(el, lt)}`];
-        out.set(pathKey(item), item);
-        for (const [k, v] of Object.entries(el)) visit(v, [...item, `f:${k}`], `${schemaPath}.${k}`);
-      }
-      return;
-    }
-    if (Array.isArray(value) && value.length > 0 && lt?.type === "set" && !value.some(isObject)) {
-      for (const member of value) {
-        const item = [...path, `v:${JSON.stringify(member)}`];
-        out.set(pathKey(item), item);
-      }
-      return;
-    }
-    if (path.length > 0) out.set(pathKey(path), path);
   };
   visit(value, path, schemaPath);
   return out;
@@ -149,13 +146,11 @@ export function changedFields(
   scope: FieldScope = "main",
 ): Map<string, ChangedField> {
   const out = new Map<string, ChangedField>();
-  const add = (k: string, path: FieldPath, inNext: boolean): void => {
-    if (inScope(k, scope)) out.set(k, { path, inNext });
-  };
+  const add = (k: string, path: FieldPath, inNext: boolean): void => void out.set(k, { path, inNext });
   /** Either side absent or read differently: every field of either, compared where it is. */
   const apart = (a: unknown, b: unknown, path: string[], schemaPath: string): void => {
-    const ofB = fieldsBelow(b, path, schemaPath, lists);
-    for (const [k, p] of [...fieldsBelow(a, path, schemaPath, lists), ...ofB]) {
+    const ofB = fieldsBelow(b, path, schemaPath, lists, scope);
+    for (const [k, p] of [...fieldsBelow(a, path, schemaPath, lists, scope), ...ofB]) {
       const rest = p.slice(path.length);
       const va = a === undefined ? undefined : valueAt(a, rest);
       const vb = b === undefined ? undefined : valueAt(b, rest);
@@ -165,7 +160,7 @@ export function changedFields(
   };
   const walk = (a: unknown, b: unknown, path: string[], schemaPath: string): void => {
     const k = pathKey(path);
-    if (path.length > 0 && outOfScope(k, scope)) return;
+    if (path.length > 0 && path.length <= SCOPE_DEPTH && outOfScope(k, scope)) return;
     const lt = lists[schemaPath];
     const shape = shapeOf(a, lt);
     if (a === undefined || b === undefined || shape !== shapeOf(b, lt)) return apart(a, b, path, schemaPath);
