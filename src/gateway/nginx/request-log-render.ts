@@ -52,8 +52,9 @@ export interface RequestLogOptions {
  * `$kdns_server` when some hosts share a server block (their names, each block's list).
  */
 export function requestLogLines(options: RequestLogOptions, shared: readonly (readonly string[])[]): string[] {
-  const server = shared.length > 0 ? ["$kdns_server"] : ["$server_name"];
-  const fields = [...server, ...METRIC_FIELDS.slice(1), ...(options.accessLog ? ACCESS_FIELDS : [])];
+  const metrics: string[] = [...METRIC_FIELDS];
+  if (shared.length > 0) metrics[0] = "$kdns_server";
+  const fields = [...metrics, ...(options.accessLog ? ACCESS_FIELDS : [])];
   return [
     "    # Each request for kdns (metrics, --gateway-access-log), buffered: nginx-light has no Lua.",
     `    log_format kdns escape=default '${fields.join("\\t")}';`,
